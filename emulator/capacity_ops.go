@@ -1,0 +1,151 @@
+package emulator
+
+import (
+	"context"
+	"slices"
+
+	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/store"
+)
+
+// DescribeCapacityProviders describes the named providers (unknown ones in failures), or
+// pages through all of the region's providers, built-in ones first.
+func (e *Emulator) DescribeCapacityProviders(ctx context.Context, in *ecs.DescribeCapacityProvidersInput) (*ecs.DescribeCapacityProvidersOutput, error) {
+	sc := e.scope(ctx)
+	if err := checkInclude(in.Include, "TAGS"); err != nil {
+		return nil, err
+	}
+	out := &ecs.DescribeCapacityProvidersOutput{CapacityProviders: []*ecs.CapacityProvider{}, Failures: []ecs.Failure{}}
+	if len(in.CapacityProviders) > 0 {
+		e.store.View(func() {
+			for _, ref := range in.CapacityProviders {
+				name := providerName(ref)
+				cp, ok := e.providers.Get(key(sc.Region, name))
+				if name == ecs.Fargate || name == ecs.FargateSpot {
+					cp, ok = fargateProvider(sc, name), true
+				}
+				if !ok {
+					out.Failures = append(out.Failures, ecs.Failure{Arn: sc.CapacityProviderARN(name), Reason: "MISSING"})
+					continue
+				}
+				out.CapacityProviders = append(out.CapacityProviders, withoutTags(cp, in.Include))
+			}
+		})
+		return out, nil
+	}
+	prefix := key(sc.Region, "")
+	p, err := newPage(in.ListInput, prefix, 10, 10)
+	if err != nil {
+		return nil, err
+	}
+	e.store.View(func() {
+		all := e.capacityProvidersIn(sc)
+		start := 0
+		if p.after != "" {
+			start = slices.IndexFunc(all, func(cp *ecs.CapacityProvider) bool { return key(sc.Region, cp.Name) == p.after }) + 1
+		}
+		for i := start; i < len(all); i++ {
+			if len(out.CapacityProviders) == p.limit {
+				out.NextToken = token(key(sc.Region, all[i-1].Name))
+				break
+			}
+			out.CapacityProviders = append(out.CapacityProviders, withoutTags(all[i], in.Include))
+		}
+	})
+	return out, nil
+}
+
+// storedProvider resolves a provider the caller may change: not a built-in one.
+func (e *Emulator) storedProvider(sc ecs.Scope, ref string) (string, *ecs.CapacityProvider, error) {
+	name := providerName(ref)
+	if name == "" {
+		return "", nil, ecs.InvalidParameter("Capacity provider can not be blank.")
+	}
+	if name == ecs.Fargate || name == ecs.FargateSpot {
+		return "", nil, ecs.ClientError("The specified capacity provider is reserved and cannot be modified or deleted.")
+	}
+	k := key(sc.Region, name)
+	cp, ok := e.providers.Get(k)
+	if !ok || cp.Status != ecs.CapacityProviderActive {
+		return "", nil, ecs.ClientError("The specified capacity provider does not exist. Specify a valid name or ARN and try again.")
+	}
+	return k, cp, nil
+}
+
+// UpdateCapacityProvider changes managed scaling, termination protection or draining.
+// ECS applies updates asynchronously: the response shows the provider as it was, with
+// updateStatus UPDATE_IN_PROGRESS; a later describe shows the new values and
+// UPDATE_COMPLETE. ecsmini commits at once and answers the same way.
+func (e *Emulator) UpdateCapacityProvider(ctx context.Context, in *ecs.UpdateCapacityProviderInput) (*ecs.CapacityProviderOutput, error) {
+	sc := e.scope(ctx)
+	if in.AutoScalingGroupProvider == nil {
+		return nil, ecs.InvalidParameter("autoScalingGroupProvider is required.")
+	}
+	var before *ecs.CapacityProvider
+	err := e.store.Update(func(tx *store.Tx) error {
+		k, cp, err := e.storedProvider(sc, in.Name)
+		if err != nil {
+			return err
+		}
+		upd := in.AutoScalingGroupProvider
+		asg := *cp.AutoScalingGroupProvider
+		if asg.ManagedScaling, err = managedScalingWithDefaults(asg.ManagedScaling, upd.ManagedScaling); err != nil {
+			return err
+		}
+		if asg.ManagedTerminationProtection, err = enabledDisabled("managedTerminationProtection", upd.ManagedTerminationProtection, asg.ManagedTerminationProtection); err != nil {
+			return err
+		}
+		if asg.ManagedDraining, err = enabledDisabled("managedDraining", upd.ManagedDraining, asg.ManagedDraining); err != nil {
+			return err
+		}
+		if asg.ManagedTerminationProtection == "ENABLED" && asg.ManagedScaling.Status != "ENABLED" {
+			return ecs.ClientError("The managed termination protection setting for the capacity provider is invalid. To enable managed termination protection for a capacity provider, managed scaling must be enabled.")
+		}
+		next := *cp
+		next.AutoScalingGroupProvider = &asg
+		next.UpdateStatus = ecs.UpdateComplete
+		e.providers.Put(tx, k, &next)
+		b := *cp
+		b.UpdateStatus = ecs.UpdateInProgress
+		before = &b
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &ecs.CapacityProviderOutput{CapacityProvider: before}, nil
+}
+
+// DeleteCapacityProvider deletes an Auto Scaling group provider. While a cluster still
+// has it associated, ECS answers with the provider and updateStatus DELETE_FAILED rather
+// than an error; otherwise the provider becomes INACTIVE (the response shows the delete
+// in progress, as ECS's asynchronous delete does).
+func (e *Emulator) DeleteCapacityProvider(ctx context.Context, in *ecs.DeleteCapacityProviderInput) (*ecs.CapacityProviderOutput, error) {
+	sc := e.scope(ctx)
+	var out *ecs.CapacityProvider
+	err := e.store.Update(func(tx *store.Tx) error {
+		k, cp, err := e.storedProvider(sc, in.CapacityProvider)
+		if err != nil {
+			return err
+		}
+		if cluster := e.clusterUsingProvider(sc, cp.Name, ""); cluster != "" {
+			failed := *cp
+			failed.UpdateStatus = "DELETE_FAILED"
+			failed.UpdateStatusReason = "The capacity provider cannot be deleted because it is associated with cluster: " + cluster + ". Remove the capacity provider from the cluster and try again."
+			e.providers.Put(tx, k, &failed)
+			out = &failed
+			return nil
+		}
+		gone := *cp
+		gone.Status, gone.UpdateStatus, gone.UpdateStatusReason = ecs.CapacityProviderInactive, ecs.DeleteComplete, ""
+		e.providers.Put(tx, k, &gone)
+		resp := *cp
+		resp.UpdateStatus, resp.UpdateStatusReason = "DELETE_IN_PROGRESS", ""
+		out = &resp
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &ecs.CapacityProviderOutput{CapacityProvider: out}, nil
+}

@@ -1,0 +1,242 @@
+package emulator
+
+import (
+	"context"
+	"regexp"
+	"slices"
+
+	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/store"
+)
+
+const defaultCluster = "default"
+
+var clusterNameRE = regexp.MustCompile(`^[a-zA-Z0-9\-_]{1,255}$`)
+
+// clusterKey resolves a cluster name or ARN ("" means default) to its store key and name.
+func (e *Emulator) clusterKey(ctx context.Context, ref string) (k, name string, err error) {
+	sc := e.scope(ctx)
+	name = ref
+	if name == "" {
+		name = defaultCluster
+	}
+	if a, ok := ecs.ParseARN(ref); ok {
+		if a.Service != "ecs" || a.Kind() != "cluster" || a.Account != sc.Account {
+			return "", "", ecs.InvalidParameter("Cluster must match ^[a-zA-Z0-9\\-_]{1,255}$, but was %s", ref)
+		}
+		sc.Region, name = a.Region, a.Path()
+	}
+	if !clusterNameRE.MatchString(name) {
+		return "", "", ecs.InvalidParameter("Cluster must match ^[a-zA-Z0-9\\-_]{1,255}$, but was %s", name)
+	}
+	return key(sc.Region, name), name, nil
+}
+
+// activeCluster returns the ACTIVE cluster named by ref, or ClusterNotFoundException.
+func (e *Emulator) activeCluster(ctx context.Context, ref string) (string, *ecs.Cluster, error) {
+	k, _, err := e.clusterKey(ctx, ref)
+	if err != nil {
+		return "", nil, err
+	}
+	c, ok := e.clusters.Get(k)
+	if !ok || c.Status != ecs.ClusterActive {
+		return "", nil, ecs.ClusterNotFound()
+	}
+	return k, c, nil
+}
+
+// CreateCluster creates a cluster, or returns the existing ACTIVE one of that name
+// (CreateCluster is idempotent in ECS) when the request does not contradict it.
+func (e *Emulator) CreateCluster(ctx context.Context, in *ecs.CreateClusterInput) (*ecs.ClusterOutput, error) {
+	sc := e.scope(ctx)
+	name := ecs.Deref(in.ClusterName)
+	if name == "" {
+		name = defaultCluster
+	}
+	if !clusterNameRE.MatchString(name) {
+		return nil, ecs.InvalidParameter("Cluster name must match ^[a-zA-Z0-9\\-_]{1,255}$, but was %s", name)
+	}
+	if err := validateTags(in.Tags); err != nil {
+		return nil, err
+	}
+	if err := validateClusterSettings(in.Settings); err != nil {
+		return nil, err
+	}
+	var out *ecs.Cluster
+	err := e.store.Update(func(tx *store.Tx) error {
+		k := key(sc.Region, name)
+		if old, ok := e.clusters.Get(k); ok && old.Status == ecs.ClusterActive {
+			if !sameCapacity(old, in) {
+				return ecs.InvalidParameter("Arguments on this idempotent request are inconsistent with arguments used in previous request(s).")
+			}
+			out = old
+			return nil
+		}
+		providers, strategy, err := e.checkClusterCapacity(sc, k, in.CapacityProviders, in.DefaultCapacityProviderStrategy)
+		if err != nil {
+			return err
+		}
+		c := &ecs.Cluster{
+			ClusterArn:                      sc.ClusterARN(name),
+			ClusterName:                     name,
+			Status:                          ecs.ClusterActive,
+			Configuration:                   in.Configuration,
+			Settings:                        e.clusterSettings(sc, in.Settings),
+			Tags:                            mergeTags(nil, in.Tags),
+			CapacityProviders:               providers,
+			DefaultCapacityProviderStrategy: strategy,
+			ServiceConnectDefaults:          in.ServiceConnectDefaults,
+		}
+		e.clusters.Put(tx, k, c)
+		out = c
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	// CreateCluster shows settings and tags; Describe shows them only when asked.
+	return &ecs.ClusterOutput{Cluster: e.present(ctx, out, []string{"SETTINGS", "TAGS", "CONFIGURATIONS", "ATTACHMENTS"})}, nil
+}
+
+func sameCapacity(old *ecs.Cluster, in *ecs.CreateClusterInput) bool {
+	if in.CapacityProviders != nil && !slices.Equal(old.CapacityProviders, in.CapacityProviders) {
+		return false
+	}
+	if in.DefaultCapacityProviderStrategy != nil && !slices.Equal(old.DefaultCapacityProviderStrategy, in.DefaultCapacityProviderStrategy) {
+		return false
+	}
+	return true
+}
+
+// clusterSettings applies the account's containerInsights default to settings the
+// request leaves out.
+func (e *Emulator) clusterSettings(sc ecs.Scope, given []ecs.ClusterSetting) []ecs.ClusterSetting {
+	if len(given) > 0 {
+		return slices.Clone(given)
+	}
+	v := e.effectiveSetting(sc, sc.RootPrincipal(), "containerInsights").Value
+	return []ecs.ClusterSetting{{Name: "containerInsights", Value: v}}
+}
+
+func validateClusterSettings(settings []ecs.ClusterSetting) error {
+	for _, s := range settings {
+		if s.Name != "containerInsights" {
+			return ecs.InvalidParameter("Invalid setting name '%s'. Valid names: containerInsights.", s.Name)
+		}
+		switch s.Value {
+		case "enabled", "disabled", "enhanced":
+		default:
+			return ecs.InvalidParameter("Invalid setting 'value'")
+		}
+	}
+	return nil
+}
+
+// DescribeClusters describes clusters by name or ARN (default: the default cluster);
+// unknown ones are reported in failures with reason MISSING, as ECS does.
+func (e *Emulator) DescribeClusters(ctx context.Context, in *ecs.DescribeClustersInput) (*ecs.DescribeClustersOutput, error) {
+	refs := in.Clusters
+	if len(refs) == 0 {
+		refs = []string{defaultCluster}
+	}
+	if len(refs) > 100 {
+		return nil, ecs.InvalidParameter("clusters can have at most 100 items.")
+	}
+	if err := checkInclude(in.Include, "ATTACHMENTS", "CONFIGURATIONS", "SETTINGS", "STATISTICS", "TAGS"); err != nil {
+		return nil, err
+	}
+	out := &ecs.DescribeClustersOutput{Clusters: []*ecs.Cluster{}, Failures: []ecs.Failure{}}
+	sc := e.scope(ctx)
+	var err error
+	e.store.View(func() {
+		for _, ref := range refs {
+			k, name, kerr := e.clusterKey(ctx, ref)
+			if kerr != nil {
+				err = kerr
+				return
+			}
+			c, ok := e.clusters.Get(k)
+			if !ok {
+				out.Failures = append(out.Failures, ecs.Failure{Arn: sc.ClusterARN(name), Reason: "MISSING"})
+				continue
+			}
+			out.Clusters = append(out.Clusters, e.present(ctx, c, in.Include))
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// present copies a stored cluster for the wire with the optional parts include asks for
+// and the counts as of now.
+func (e *Emulator) present(_ context.Context, c *ecs.Cluster, include []string) *ecs.Cluster {
+	cp := *c
+	cp.Statistics, cp.Settings, cp.Tags = []ecs.KeyValuePair{}, []ecs.ClusterSetting{}, []ecs.Tag{}
+	cp.Configuration, cp.Attachments, cp.AttachmentsStatus = nil, nil, ""
+	if cp.CapacityProviders == nil {
+		cp.CapacityProviders = []string{}
+	}
+	if cp.DefaultCapacityProviderStrategy == nil {
+		cp.DefaultCapacityProviderStrategy = []ecs.CapacityProviderStrategyItem{}
+	}
+	for _, inc := range include {
+		switch inc {
+		case "SETTINGS":
+			cp.Settings = slices.Clone(c.Settings)
+		case "TAGS":
+			cp.Tags = slices.Clone(c.Tags)
+		case "CONFIGURATIONS":
+			cp.Configuration = c.Configuration
+		case "ATTACHMENTS":
+			cp.Attachments, cp.AttachmentsStatus = c.Attachments, c.AttachmentsStatus
+		case "STATISTICS":
+			cp.Statistics = clusterStatistics(&cp)
+		}
+	}
+	return &cp
+}
+
+// clusterStatistics lists the per-launch-type counts DescribeClusters reports with
+// include=STATISTICS.
+func clusterStatistics(c *ecs.Cluster) []ecs.KeyValuePair {
+	kv := func(n string, v int) ecs.KeyValuePair {
+		return ecs.KeyValuePair{Name: ecs.Ptr(n), Value: ecs.Ptr(itoa(v))}
+	}
+	return []ecs.KeyValuePair{
+		kv("runningEC2TasksCount", 0), kv("runningFargateTasksCount", 0), kv("runningExternalTasksCount", 0),
+		kv("pendingEC2TasksCount", 0), kv("pendingFargateTasksCount", 0), kv("pendingExternalTasksCount", 0),
+		kv("activeEC2ServiceCount", 0), kv("activeFargateServiceCount", 0), kv("activeExternalServiceCount", 0),
+		kv("drainingEC2ServiceCount", 0), kv("drainingFargateServiceCount", 0), kv("drainingExternalServiceCount", 0),
+	}
+}
+
+func checkInclude(include []string, allowed ...string) error {
+	for _, v := range include {
+		if !slices.Contains(allowed, v) {
+			return ecs.InvalidParameter("Invalid include value '%s'.", v)
+		}
+	}
+	return nil
+}
+
+// ListClusters lists the ARNs of the caller region's ACTIVE clusters in name order.
+func (e *Emulator) ListClusters(ctx context.Context, in *ecs.ListInput) (*ecs.ListClustersOutput, error) {
+	prefix := key(e.scope(ctx).Region, "")
+	p, err := newPage(*in, prefix, 100, 100)
+	if err != nil {
+		return nil, err
+	}
+	out := &ecs.ListClustersOutput{ClusterArns: []string{}}
+	e.store.View(func() {
+		var cs []*ecs.Cluster
+		cs, out.NextToken = listPage(e.clusters, p, prefix, false, func(_ string, c *ecs.Cluster) bool {
+			return c.Status == ecs.ClusterActive
+		})
+		for _, c := range cs {
+			out.ClusterArns = append(out.ClusterArns, c.ClusterArn)
+		}
+	})
+	return out, nil
+}

@@ -1,0 +1,173 @@
+package emulator
+
+import (
+	"context"
+	"slices"
+	"strconv"
+
+	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/store"
+)
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// updateCluster applies change to a copy of the ACTIVE cluster named by ref and commits it.
+func (e *Emulator) updateCluster(ctx context.Context, ref string, change func(sc ecs.Scope, k string, c *ecs.Cluster) error) (*ecs.Cluster, error) {
+	if ref == "" {
+		return nil, ecs.InvalidParameter("Cluster can not be blank.")
+	}
+	var out *ecs.Cluster
+	err := e.store.Update(func(tx *store.Tx) error {
+		k, c, err := e.activeCluster(ctx, ref)
+		if err != nil {
+			return err
+		}
+		cp := *c
+		if err := change(e.scope(ctx), k, &cp); err != nil {
+			return err
+		}
+		e.clusters.Put(tx, k, &cp)
+		out = &cp
+		return nil
+	})
+	return out, err
+}
+
+// UpdateCluster changes a cluster's settings, configuration or Service Connect defaults.
+func (e *Emulator) UpdateCluster(ctx context.Context, in *ecs.UpdateClusterInput) (*ecs.ClusterOutput, error) {
+	if err := validateClusterSettings(in.Settings); err != nil {
+		return nil, err
+	}
+	c, err := e.updateCluster(ctx, in.Cluster, func(_ ecs.Scope, _ string, c *ecs.Cluster) error {
+		if in.Settings != nil {
+			c.Settings = mergeSettings(c.Settings, in.Settings)
+		}
+		if in.Configuration != nil {
+			c.Configuration = in.Configuration
+		}
+		if in.ServiceConnectDefaults != nil {
+			c.ServiceConnectDefaults = in.ServiceConnectDefaults
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &ecs.ClusterOutput{Cluster: e.present(ctx, c, []string{"SETTINGS", "CONFIGURATIONS"})}, nil
+}
+
+// UpdateClusterSettings changes a cluster's settings.
+func (e *Emulator) UpdateClusterSettings(ctx context.Context, in *ecs.UpdateClusterSettingsInput) (*ecs.ClusterOutput, error) {
+	if len(in.Settings) == 0 {
+		return nil, ecs.InvalidParameter("Settings can not be empty.")
+	}
+	if err := validateClusterSettings(in.Settings); err != nil {
+		return nil, err
+	}
+	c, err := e.updateCluster(ctx, in.Cluster, func(_ ecs.Scope, _ string, c *ecs.Cluster) error {
+		c.Settings = mergeSettings(c.Settings, in.Settings)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &ecs.ClusterOutput{Cluster: e.present(ctx, c, []string{"SETTINGS"})}, nil
+}
+
+func mergeSettings(old, given []ecs.ClusterSetting) []ecs.ClusterSetting {
+	out := slices.Clone(old)
+	for _, g := range given {
+		i := slices.IndexFunc(out, func(s ecs.ClusterSetting) bool { return s.Name == g.Name })
+		if i < 0 {
+			out = append(out, g)
+		} else {
+			out[i] = g
+		}
+	}
+	return out
+}
+
+// PutClusterCapacityProviders replaces the cluster's capacity providers and default
+// strategy as a whole.
+func (e *Emulator) PutClusterCapacityProviders(ctx context.Context, in *ecs.PutClusterCapacityProvidersInput) (*ecs.ClusterOutput, error) {
+	if in.CapacityProviders == nil || in.DefaultCapacityProviderStrategy == nil {
+		return nil, ecs.InvalidParameter("capacityProviders and defaultCapacityProviderStrategy are required; pass empty lists to clear them.")
+	}
+	c, err := e.updateCluster(ctx, in.Cluster, func(sc ecs.Scope, k string, c *ecs.Cluster) error {
+		providers, strategy, err := e.checkClusterCapacity(sc, k, in.CapacityProviders, in.DefaultCapacityProviderStrategy)
+		if err != nil {
+			return err
+		}
+		for _, old := range c.CapacityProviders {
+			if !slices.Contains(providers, old) && e.providerInUse(k, old) {
+				return ecs.Errorf(ecs.CodeResourceInUse, "The specified capacity provider is in use and cannot be removed.")
+			}
+		}
+		c.CapacityProviders, c.DefaultCapacityProviderStrategy = providers, strategy
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &ecs.ClusterOutput{Cluster: e.present(ctx, c, []string{"SETTINGS"})}, nil
+}
+
+// providerInUse reports whether services or tasks of the cluster use the provider.
+// Nothing uses providers until services and tasks exist; those issues extend this.
+func (e *Emulator) providerInUse(clusterKey, provider string) bool { return false }
+
+// DeleteCluster marks a cluster INACTIVE. ECS refuses while services, tasks or container
+// instances remain; deleting an INACTIVE cluster returns it again.
+func (e *Emulator) DeleteCluster(ctx context.Context, in *ecs.ClusterRef) (*ecs.ClusterOutput, error) {
+	if in.Cluster == "" {
+		return nil, ecs.InvalidParameter("Cluster can not be blank.")
+	}
+	var out *ecs.Cluster
+	err := e.store.Update(func(tx *store.Tx) error {
+		k, _, err := e.clusterKey(ctx, in.Cluster)
+		if err != nil {
+			return err
+		}
+		c, ok := e.clusters.Get(k)
+		if !ok {
+			return ecs.ClusterNotFound()
+		}
+		if c.Status == ecs.ClusterInactive {
+			out = c
+			return nil
+		}
+		if err := e.clusterDeletable(k); err != nil {
+			return err
+		}
+		cp := *c
+		cp.Status = ecs.ClusterInactive
+		e.clusters.Put(tx, k, &cp)
+		out = &cp
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &ecs.ClusterOutput{Cluster: e.present(ctx, out, []string{"SETTINGS"})}, nil
+}
+
+// clusterDeletable checks what ECS checks before deleting a cluster. Services, tasks and
+// container instances arrive with later issues, which add their checks here.
+func (e *Emulator) clusterDeletable(clusterKey string) error {
+	counts := e.clusterCounts(clusterKey)
+	switch {
+	case counts.services > 0:
+		return ecs.Errorf(ecs.CodeClusterContainsServices, "The Cluster cannot be deleted while Services are active.")
+	case counts.tasks > 0:
+		return ecs.Errorf(ecs.CodeClusterContainsTasks, "The Cluster cannot be deleted while Tasks are active.")
+	case counts.instances > 0:
+		return ecs.Errorf(ecs.CodeClusterContainsContainerInstances, "The Cluster cannot be deleted while Container Instances are active or draining.")
+	}
+	return nil
+}
+
+type clusterCounts struct{ services, tasks, instances int }
+
+// clusterCounts counts what lives in a cluster. Services, tasks and container
+// instances do not exist yet in this emulator; their issues fill this in.
+func (e *Emulator) clusterCounts(clusterKey string) clusterCounts { return clusterCounts{} }

@@ -1,0 +1,18 @@
+package ecs
+
+import "context"
+
+type regionKey struct{}
+
+// WithRegion returns ctx carrying the caller's region (from its SigV4 credential scope).
+// ARNs of resources the caller creates carry that region, and each region holds its
+// own set of resources, as in AWS.
+func WithRegion(ctx context.Context, region string) context.Context {
+	return context.WithValue(ctx, regionKey{}, region)
+}
+
+// RegionFrom returns the region stored by WithRegion, or "" if none.
+func RegionFrom(ctx context.Context) string {
+	r, _ := ctx.Value(regionKey{}).(string)
+	return r
+}

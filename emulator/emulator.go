@@ -1,0 +1,130 @@
+package emulator
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ecsmini/ecsmini/emulator/clock"
+	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/store"
+)
+
+// Config configures an Emulator.
+type Config struct {
+	Region    string // default region when a request carries none
+	AccountID string
+	Clock     clock.Clock
+	StateDir  string // "" keeps state in memory only
+}
+
+// Emulator is the ECS control plane.
+type Emulator struct {
+	cfg   Config
+	store *store.Store
+
+	clusters  *store.Table[ecs.Cluster]
+	taskDefs  *store.Table[taskDefRecord]
+	families  *store.Table[familyRecord]
+	providers *store.Table[ecs.CapacityProvider]
+	settings  *store.Table[ecs.Setting]
+}
+
+// taskDefRecord is a stored task definition revision with its tags, which ECS returns
+// beside the task definition rather than inside it.
+type taskDefRecord struct {
+	TaskDefinition *ecs.TaskDefinition `json:"taskDefinition"`
+	Tags           []ecs.Tag           `json:"tags,omitempty"`
+}
+
+// familyRecord remembers the last revision number of a family, so numbering continues
+// after revisions are deleted, as ECS does.
+type familyRecord struct {
+	LastRevision int `json:"lastRevision"`
+}
+
+// New builds an emulator and, when cfg.StateDir is set, loads its state from there.
+func New(cfg Config) (*Emulator, error) {
+	if cfg.Region == "" {
+		cfg.Region = "us-east-1"
+	}
+	if cfg.AccountID == "" {
+		cfg.AccountID = "000000000000"
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = clock.Real{}
+	}
+	s := store.New()
+	e := &Emulator{
+		cfg:       cfg,
+		store:     s,
+		clusters:  store.NewTable[ecs.Cluster](s, "clusters"),
+		taskDefs:  store.NewTable[taskDefRecord](s, "taskDefinitions"),
+		families:  store.NewTable[familyRecord](s, "families"),
+		providers: store.NewTable[ecs.CapacityProvider](s, "capacityProviders"),
+		settings:  store.NewTable[ecs.Setting](s, "accountSettings"),
+	}
+	if cfg.StateDir != "" {
+		if err := s.Open(cfg.StateDir); err != nil {
+			return nil, fmt.Errorf("load state: %w", err)
+		}
+	}
+	return e, nil
+}
+
+// Close writes a final snapshot and releases the state directory.
+func (e *Emulator) Close() error { return e.store.Close() }
+
+// Region is the default region.
+func (e *Emulator) Region() string { return e.cfg.Region }
+
+// AccountID is the emulated account.
+func (e *Emulator) AccountID() string { return e.cfg.AccountID }
+
+// scope is the region and account of the caller in ctx.
+func (e *Emulator) scope(ctx context.Context) ecs.Scope {
+	r := ecs.RegionFrom(ctx)
+	if r == "" {
+		r = e.cfg.Region
+	}
+	return ecs.Scope{Region: r, Account: e.cfg.AccountID}
+}
+
+// key joins the parts of a store key with NUL, which sorts below every character a
+// resource name may hold, so keys order by (region, name, ...) part by part.
+func key(parts ...string) string { return strings.Join(parts, "\x00") }
+
+// revKey formats a revision so that keys sort numerically (ECS allows 1,000,000).
+func revKey(rev int) string { return fmt.Sprintf("%07d", rev) }
+
+// lastPart is the final part of a store key.
+func lastPart(k string) string { return k[strings.LastIndexByte(k, 0)+1:] }
+
+func atoiPositive(s string) (int, bool) {
+	n, err := strconv.Atoi(s)
+	return n, err == nil && n > 0
+}
+
+// Run drives the emulator's time-based work until ctx ends: deleted task definition
+// revisions are purged once their grace period has passed. Decisions read the
+// emulator's clock; tick only sets how often they are taken.
+func (e *Emulator) Run(ctx context.Context, tick time.Duration) error {
+	t := time.NewTicker(tick)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+			if err := e.reapTaskDefinitions(e.cfg.Clock.Now(), TaskDefinitionDeleteGrace); err != nil {
+				return fmt.Errorf("purge deleted task definitions: %w", err)
+			}
+		}
+	}
+}
+
+// TaskDefinitionDeleteGrace is how long a DELETE_IN_PROGRESS revision that nothing
+// references stays visible before it is purged (ECS takes up to an hour).
+const TaskDefinitionDeleteGrace = 10 * time.Minute

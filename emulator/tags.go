@@ -1,0 +1,189 @@
+package emulator
+
+import (
+	"context"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/store"
+)
+
+const maxTags = 50
+
+// tagCharsRE is the character set AWS allows in tag keys and values.
+var tagCharsRE = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
+
+func isReservedTag(k string) bool { return strings.HasPrefix(strings.ToLower(k), "aws:") }
+
+// validateTags checks tags a caller supplies (spec: ecs-control-plane §7.2).
+func validateTags(tags []ecs.Tag) error {
+	for _, t := range tags {
+		k, v := ecs.Deref(t.Key), ecs.Deref(t.Value)
+		switch {
+		case utf8.RuneCountInString(k) < 1 || utf8.RuneCountInString(k) > 128:
+			return ecs.InvalidParameter("Tag keys must be between 1 and 128 characters.")
+		case utf8.RuneCountInString(v) > 256:
+			return ecs.InvalidParameter("Tag values must be at most 256 characters.")
+		case !tagCharsRE.MatchString(k) || !tagCharsRE.MatchString(v):
+			return ecs.InvalidParameter("Tag keys and values may contain only letters, numbers, spaces and the characters _ . : / = + - @.")
+		case isReservedTag(k):
+			return ecs.InvalidParameter("Tag keys beginning with 'aws:' are reserved for AWS use.")
+		}
+	}
+	return nil
+}
+
+// mergeTags returns old with tags added, an existing key's value overwritten.
+func mergeTags(old, add []ecs.Tag) []ecs.Tag {
+	out := slices.Clone(old)
+	if out == nil {
+		out = []ecs.Tag{}
+	}
+	for _, t := range add {
+		t.Value = ecs.Ptr(ecs.Deref(t.Value))
+		i := slices.IndexFunc(out, func(o ecs.Tag) bool { return ecs.Deref(o.Key) == ecs.Deref(t.Key) })
+		if i >= 0 {
+			out[i] = t
+		} else {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func countUserTags(tags []ecs.Tag) int {
+	n := 0
+	for _, t := range tags {
+		if !isReservedTag(ecs.Deref(t.Key)) {
+			n++
+		}
+	}
+	return n
+}
+
+// taggable is a resource's tags and a way to commit a change to them.
+type taggable struct {
+	tags []ecs.Tag
+	put  func(tx *store.Tx, tags []ecs.Tag)
+}
+
+// resolveTaggable finds the resource an ARN names.
+func (e *Emulator) resolveTaggable(ctx context.Context, resourceArn string) (*taggable, error) {
+	a, ok := ecs.ParseARN(resourceArn)
+	if !ok || a.Service != "ecs" || a.Account != e.cfg.AccountID {
+		return nil, ecs.InvalidParameter("The ARN provided is invalid.")
+	}
+	switch a.Kind() {
+	case "cluster":
+		k := key(a.Region, a.Path())
+		c, ok := e.clusters.Get(k)
+		if !ok || c.Status != ecs.ClusterActive {
+			return nil, ecs.ClusterNotFound()
+		}
+		return &taggable{tags: c.Tags, put: func(tx *store.Tx, tags []ecs.Tag) {
+			cp := *c
+			cp.Tags = tags
+			e.clusters.Put(tx, k, &cp)
+		}}, nil
+	case "capacity-provider":
+		name := a.Path()
+		if name == ecs.Fargate || name == ecs.FargateSpot {
+			return nil, ecs.InvalidParameter("The FARGATE and FARGATE_SPOT capacity providers cannot be tagged.")
+		}
+		k := key(a.Region, name)
+		cp, ok := e.providers.Get(k)
+		if !ok || cp.Status != ecs.CapacityProviderActive {
+			return nil, ecs.Errorf(ecs.CodeResourceNotFound, "The specified capacity provider does not exist.")
+		}
+		return &taggable{tags: cp.Tags, put: func(tx *store.Tx, tags []ecs.Tag) {
+			c := *cp
+			c.Tags = tags
+			e.providers.Put(tx, k, &c)
+		}}, nil
+	case "task-definition":
+		family, rev, _ := strings.Cut(a.Path(), ":")
+		n, ok := atoiPositive(rev)
+		if !ok {
+			return nil, ecs.InvalidParameter("The ARN provided is invalid.")
+		}
+		k := key(a.Region, family, revKey(n))
+		r, ok := e.taskDefs.Get(k)
+		if !ok {
+			return nil, ecs.ClientError("Unable to describe task definition.")
+		}
+		return &taggable{tags: r.Tags, put: func(tx *store.Tx, tags []ecs.Tag) {
+			c := *r
+			c.Tags = tags
+			e.taskDefs.Put(tx, k, &c)
+		}}, nil
+	}
+	return nil, ecs.InvalidParameter("The ARN provided is invalid.")
+}
+
+// TagResource adds or overwrites tags on a resource.
+func (e *Emulator) TagResource(ctx context.Context, in *ecs.TagResourceInput) (*ecs.Empty, error) {
+	if len(in.Tags) == 0 {
+		return nil, ecs.InvalidParameter("Tags can not be empty.")
+	}
+	if err := validateTags(in.Tags); err != nil {
+		return nil, err
+	}
+	err := e.store.Update(func(tx *store.Tx) error {
+		r, err := e.resolveTaggable(ctx, in.ResourceArn)
+		if err != nil {
+			return err
+		}
+		tags := mergeTags(r.tags, in.Tags)
+		if countUserTags(tags) > maxTags {
+			return ecs.InvalidParameter("The number of tags on the resource exceeds the limit of %d.", maxTags)
+		}
+		r.put(tx, tags)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &ecs.Empty{}, nil
+}
+
+// UntagResource removes tags by key; keys the resource does not have are ignored.
+func (e *Emulator) UntagResource(ctx context.Context, in *ecs.UntagResourceInput) (*ecs.Empty, error) {
+	if len(in.TagKeys) == 0 {
+		return nil, ecs.InvalidParameter("TagKeys can not be empty.")
+	}
+	err := e.store.Update(func(tx *store.Tx) error {
+		r, err := e.resolveTaggable(ctx, in.ResourceArn)
+		if err != nil {
+			return err
+		}
+		tags := slices.DeleteFunc(slices.Clone(r.tags), func(t ecs.Tag) bool { return slices.Contains(in.TagKeys, ecs.Deref(t.Key)) })
+		if tags == nil {
+			tags = []ecs.Tag{}
+		}
+		r.put(tx, tags)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &ecs.Empty{}, nil
+}
+
+// ListTagsForResource lists a resource's tags.
+func (e *Emulator) ListTagsForResource(ctx context.Context, in *ecs.ResourceRef) (*ecs.TagsOutput, error) {
+	var out *ecs.TagsOutput
+	var err error
+	e.store.View(func() {
+		var r *taggable
+		if r, err = e.resolveTaggable(ctx, in.ResourceArn); err == nil {
+			out = &ecs.TagsOutput{Tags: slices.Clone(r.tags)}
+			if out.Tags == nil {
+				out.Tags = []ecs.Tag{}
+			}
+		}
+	})
+	return out, err
+}

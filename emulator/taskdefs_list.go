@@ -1,0 +1,131 @@
+package emulator
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/store"
+)
+
+var familyRE = regexp.MustCompile(`^[a-zA-Z0-9\-_]{1,255}$`)
+
+// ListTaskDefinitions lists revision ARNs ordered by family then revision (DESC
+// reverses both). familyPrefix is, despite its name, the full family name, as ECS
+// documents it.
+func (e *Emulator) ListTaskDefinitions(ctx context.Context, in *ecs.ListTaskDefinitionsInput) (*ecs.ListTaskDefinitionsOutput, error) {
+	sc := e.scope(ctx)
+	status := ecs.TaskDefActive
+	if in.Status != nil {
+		status = *in.Status
+	}
+	if status != ecs.TaskDefActive && status != ecs.TaskDefInactive && status != ecs.TaskDefDeleteInProgress {
+		return nil, ecs.InvalidParameter("Invalid status '%s'. Valid values: ACTIVE, INACTIVE, DELETE_IN_PROGRESS.", status)
+	}
+	desc := false
+	if in.Sort != nil {
+		switch *in.Sort {
+		case "ASC":
+		case "DESC":
+			desc = true
+		default:
+			return nil, ecs.InvalidParameter("Invalid sort '%s'. Valid values: ASC, DESC.", *in.Sort)
+		}
+	}
+	prefix := key(sc.Region, "")
+	if f := ecs.Deref(in.FamilyPrefix); f != "" {
+		if !familyRE.MatchString(f) {
+			return nil, ecs.InvalidParameter("family must match ^[a-zA-Z0-9\\-_]+$")
+		}
+		prefix = key(sc.Region, f, "")
+	}
+	p, err := newPage(in.ListInput, prefix, 100, 100)
+	if err != nil {
+		return nil, err
+	}
+	out := &ecs.ListTaskDefinitionsOutput{TaskDefinitionArns: []string{}}
+	e.store.View(func() {
+		var rs []*taskDefRecord
+		rs, out.NextToken = listPage(e.taskDefs, p, prefix, desc, func(_ string, r *taskDefRecord) bool {
+			return r.TaskDefinition.Status == status
+		})
+		for _, r := range rs {
+			out.TaskDefinitionArns = append(out.TaskDefinitionArns, r.TaskDefinition.TaskDefinitionArn)
+		}
+	})
+	return out, nil
+}
+
+// ListTaskDefinitionFamilies lists family names starting with familyPrefix: ACTIVE
+// (default) families have an ACTIVE revision, INACTIVE ones have none, ALL is both.
+func (e *Emulator) ListTaskDefinitionFamilies(ctx context.Context, in *ecs.ListTaskDefinitionFamiliesInput) (*ecs.ListTaskDefinitionFamiliesOutput, error) {
+	sc := e.scope(ctx)
+	status := "ACTIVE"
+	if in.Status != nil {
+		status = *in.Status
+	}
+	if status != "ACTIVE" && status != "INACTIVE" && status != "ALL" {
+		return nil, ecs.InvalidParameter("Invalid status '%s'. Valid values: ACTIVE, INACTIVE, ALL.", status)
+	}
+	regionPrefix := key(sc.Region, "")
+	prefix := regionPrefix + ecs.Deref(in.FamilyPrefix)
+	p, err := newPage(in.ListInput, regionPrefix, 100, 100)
+	if err != nil {
+		return nil, err
+	}
+	out := &ecs.ListTaskDefinitionFamiliesOutput{Families: []string{}}
+	e.store.View(func() {
+		var names []string
+		keep := func(k string, _ *familyRecord) bool {
+			active, any := e.familyState(k)
+			ok := any && (status == "ALL" || (status == "ACTIVE") == active)
+			if ok {
+				names = append(names, lastPart(k))
+			}
+			return ok
+		}
+		_, out.NextToken = listPage(e.families, p, prefix, false, keep)
+		if len(names) > p.limit {
+			names = names[:p.limit]
+		}
+		out.Families = append(out.Families, names...)
+	})
+	return out, nil
+}
+
+// familyState reports whether the family (by its store key) has an ACTIVE revision and
+// whether it has any revision still stored.
+func (e *Emulator) familyState(familyKey string) (active, any bool) {
+	prefix := familyKey + "\x00"
+	e.taskDefs.Ascend(prefix, func(k string, r *taskDefRecord) bool {
+		if !strings.HasPrefix(k, prefix) {
+			return false
+		}
+		any = true
+		active = r.TaskDefinition.Status == ecs.TaskDefActive
+		return !active
+	})
+	return active, any
+}
+
+// reapTaskDefinitions permanently removes DELETE_IN_PROGRESS revisions whose deletion
+// was requested at least grace ago. Nothing can reference a revision yet (tasks and
+// services arrive with later issues, which add their reference checks here).
+func (e *Emulator) reapTaskDefinitions(now time.Time, grace time.Duration) error {
+	return e.store.Update(func(tx *store.Tx) error {
+		var doomed []string
+		e.taskDefs.Ascend("", func(k string, r *taskDefRecord) bool {
+			td := r.TaskDefinition
+			if td.Status == ecs.TaskDefDeleteInProgress && td.DeleteRequestedAt != nil && now.Sub(td.DeleteRequestedAt.Time) >= grace {
+				doomed = append(doomed, k)
+			}
+			return true
+		})
+		for _, k := range doomed {
+			e.taskDefs.Delete(tx, k)
+		}
+		return nil
+	})
+}

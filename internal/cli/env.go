@@ -1,0 +1,42 @@
+package cli
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+func newEnvCmd() *cobra.Command {
+	var endpoint string
+	cmd := &cobra.Command{
+		Use:   "env",
+		Short: "Print export lines that point AWS tools at ecsmini",
+		Long: `Print shell export lines (endpoint, region, dummy credentials) so that the AWS CLI,
+the SDKs and Terraform talk to ecsmini:
+
+  eval "$(ecsmini env)"`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			u := endpointURL(endpoint)
+			region := "us-east-1"
+			if h, err := probe(cmd.Context(), u, 300*time.Millisecond); err == nil {
+				region = h.Region
+			} else {
+				fmt.Fprintf(cmd.ErrOrStderr(), "# note: %v\n", err)
+			}
+			out := cmd.OutOrStdout()
+			fmt.Fprintf(out, "export AWS_ENDPOINT_URL_ECS=%s\n", u)
+			fmt.Fprintf(out, "export ECSMINI_ENDPOINT=%s\n", u)
+			fmt.Fprintf(out, "export AWS_REGION=%s\n", region)
+			fmt.Fprintf(out, "export AWS_DEFAULT_REGION=%s\n", region)
+			// Any credentials work: ecsmini accepts every signature. Real-looking dummy
+			// keys keep SDKs from searching for a profile.
+			fmt.Fprintln(out, "export AWS_ACCESS_KEY_ID=test")
+			fmt.Fprintln(out, "export AWS_SECRET_ACCESS_KEY=test")
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&endpoint, "endpoint", "", "URL of the running ecsmini (default $ECSMINI_ENDPOINT, $AWS_ENDPOINT_URL_ECS, http://"+DefaultListen+")")
+	return cmd
+}

@@ -1,0 +1,69 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// Version is set at build time (-ldflags "-X github.com/ecsmini/ecsmini/internal/cli.Version=...").
+var Version = "dev"
+
+// DefaultListen is where ecsmini serves when told nothing else: loopback, on a port no
+// common AWS emulator uses (LocalStack is 4566, moto 5000).
+const DefaultListen = "127.0.0.1:4599"
+
+// exitError carries a specific exit code out of a command.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// Main runs ecsmini with args and returns the process exit code.
+func Main(args []string, stdout, stderr io.Writer) int {
+	root := newRoot(stdout, stderr)
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintln(stderr, "ecsmini:", err)
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	return 1
+}
+
+func newRoot(stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "ecsmini",
+		Short: "Amazon ECS on your laptop: the real ECS API, tasks as local containers",
+		Long: `ecsmini serves the Amazon ECS API from an in-memory control plane, so the AWS CLI,
+the SDKs and Terraform work against it unchanged.
+
+Start it with 'ecsmini up', then point any AWS tool at it: eval "$(ecsmini env)".`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.AddCommand(newUpCmd(), newEnvCmd(), newVersionCmd())
+	return root
+}
+
+// getenv returns the first non-empty environment variable of names.
+func getenv(names ...string) string {
+	for _, n := range names {
+		if v := os.Getenv(n); v != "" {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,130 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ecsmini/ecsmini/emulator"
+	"github.com/ecsmini/ecsmini/emulator/httpapi"
+)
+
+type upOptions struct {
+	listen    string
+	region    string
+	accountID string
+	stateDir  string
+	runtime   string
+	noTUI     bool
+}
+
+func newUpCmd() *cobra.Command {
+	o := upOptions{}
+	cmd := &cobra.Command{
+		Use:   "up",
+		Short: "Run the ECS emulator in the foreground",
+		Long: `Run the ECS emulator in the foreground until interrupted (Ctrl-C or SIGTERM).
+
+State is kept in --state-dir, so stopping and starting ecsmini loses nothing that was
+acknowledged.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return runUp(ctx, o, cmd.OutOrStdout(), cmd.ErrOrStderr(), nil)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.listen, "listen", getenv("ECSMINI_LISTEN"), "address to serve the ECS API on (default "+DefaultListen+", env ECSMINI_LISTEN)")
+	f.StringVar(&o.region, "region", "us-east-1", "default region for requests that carry none")
+	f.StringVar(&o.accountID, "account-id", "000000000000", "the emulated AWS account ID")
+	f.StringVar(&o.stateDir, "state-dir", "", "directory for persistent state (default a per-user state directory)")
+	f.StringVar(&o.runtime, "runtime", "docker", "task runtime: docker (local Docker Engine) or sim (in-memory, no Docker)")
+	f.BoolVar(&o.noTUI, "no-tui", false, "print plain log lines instead of the dashboard")
+	return cmd
+}
+
+// runUp serves until ctx ends. ready, if non-nil, receives the bound address once the
+// API answers (tests use it).
+func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready chan<- string) error {
+	if o.runtime != "docker" && o.runtime != "sim" {
+		return fmt.Errorf("--runtime must be docker or sim, not %q", o.runtime)
+	}
+	if o.listen == "" {
+		o.listen = DefaultListen
+	}
+	if o.stateDir == "" {
+		d, err := defaultStateDir()
+		if err != nil {
+			return err
+		}
+		o.stateDir = d
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	emu, err := emulator.New(emulator.Config{Region: o.region, AccountID: o.accountID, StateDir: o.stateDir})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := emu.Close(); err != nil {
+			log.Error("saving state", "err", err)
+		}
+	}()
+	ln, err := net.Listen("tcp", o.listen)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s (is another ecsmini running? use --listen): %w", o.listen, err)
+	}
+	api := httpapi.New(emu, log)
+	endpoint := "http://" + ln.Addr().String()
+	api.Handle("/_ecsmini/health", healthHandler(health{
+		Status: "ok", Version: Version, Region: o.region, AccountID: o.accountID, StateDir: o.stateDir, PID: os.Getpid(),
+	}))
+	srv := &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	loopCtx, stopLoop := context.WithCancel(ctx)
+	defer stopLoop()
+	loopErr := make(chan error, 1)
+	go func() { loopErr <- emu.Run(loopCtx, 5*time.Second) }()
+
+	fmt.Fprintf(stdout, "ecsmini %s: ECS API at %s (region %s, account %s, runtime %s)\n", Version, endpoint, o.region, o.accountID, o.runtime)
+	fmt.Fprintf(stdout, "state: %s\n", o.stateDir)
+	fmt.Fprintf(stdout, "export AWS_ENDPOINT_URL_ECS=%s\n", endpoint)
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case err := <-serveErr:
+		runErr = fmt.Errorf("serving the API: %w", err)
+	case err := <-loopErr:
+		runErr = err
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Error("shutting down the API", "err", err)
+	}
+	fmt.Fprintln(stdout, "ecsmini stopped; state saved")
+	return runErr
+}
+
+func healthHandler(h health) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(h) // a vanished client is not an error worth reporting
+	})
+}
