@@ -33,6 +33,9 @@ type health struct {
 	AccountID string `json:"accountId"`
 	StateDir  string `json:"stateDir"`
 	PID       int    `json:"pid"`
+	Runtime   string `json:"runtime"`
+	// DockerEngine is "VERSION at HOST" with the docker runtime, else empty.
+	DockerEngine string `json:"dockerEngine,omitempty"`
 }
 
 // probe asks the ecsmini at endpoint for its health.

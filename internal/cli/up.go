@@ -18,6 +18,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator"
 	"github.com/ecsmini/ecsmini/emulator/httpapi"
+	"github.com/ecsmini/ecsmini/internal/dockerrt"
 )
 
 type upOptions struct {
@@ -72,6 +73,14 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 		o.stateDir = d
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
+	engine := ""
+	if o.runtime == "docker" {
+		info, err := checkDocker(ctx)
+		if err != nil {
+			return err
+		}
+		engine = info.Version + " at " + info.Host
+	}
 	emu, err := emulator.New(emulator.Config{Region: o.region, AccountID: o.accountID, StateDir: o.stateDir})
 	if err != nil {
 		return err
@@ -89,6 +98,7 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 	endpoint := "http://" + ln.Addr().String()
 	api.Handle("/_ecsmini/health", healthHandler(health{
 		Status: "ok", Version: Version, Region: o.region, AccountID: o.accountID, StateDir: o.stateDir, PID: os.Getpid(),
+		Runtime: o.runtime, DockerEngine: engine,
 	}))
 	srv := &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second}
 	serveErr := make(chan error, 1)
@@ -100,6 +110,9 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 
 	fmt.Fprintf(stdout, "ecsmini %s: ECS API at %s (region %s, account %s, runtime %s)\n", Version, endpoint, o.region, o.accountID, o.runtime)
 	fmt.Fprintf(stdout, "state: %s\n", o.stateDir)
+	if engine != "" {
+		fmt.Fprintf(stdout, "docker: engine %s\n", engine)
+	}
 	fmt.Fprintf(stdout, "export AWS_ENDPOINT_URL_ECS=%s\n", endpoint)
 	if ready != nil {
 		ready <- ln.Addr().String()
@@ -120,6 +133,19 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 	}
 	fmt.Fprintln(stdout, "ecsmini stopped; state saved")
 	return runErr
+}
+
+// checkDocker connects to the Docker Engine once, so that a missing engine is reported
+// at start-up rather than when the first task runs.
+func checkDocker(ctx context.Context) (dockerrt.Info, error) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	e, err := dockerrt.Connect(ctx)
+	if err != nil {
+		return dockerrt.Info{}, fmt.Errorf("%w\n(start Docker, point DOCKER_HOST at it, or run without Docker: ecsmini up --runtime sim)", err)
+	}
+	defer e.Close()
+	return e.Info(), nil
 }
 
 func healthHandler(h health) http.Handler {
