@@ -14,7 +14,9 @@ import (
 	"github.com/ecsmini/ecsmini/emulator"
 )
 
-func tdARN(family string, rev int) string { return arn(fmt.Sprintf("task-definition/%s:%d", family, rev)) }
+func tdARN(family string, rev int) string {
+	return arn(fmt.Sprintf("task-definition/%s:%d", family, rev))
+}
 
 func (e *env) deregister(t testing.TB, ref string) *types.TaskDefinition {
 	t.Helper()
