@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
+	"runtime/debug"
 	"strings"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
@@ -97,7 +98,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if region := credentialRegion(r.Header.Get("Authorization")); region != "" {
 		ctx = ecs.WithRegion(ctx, region)
 	}
-	out, err := run(ctx, body)
+	out, err := h.call(ctx, name, run, body)
 	if err != nil {
 		if e, ok := ecs.AsError(err); ok {
 			writeError(w, http.StatusBadRequest, e)
@@ -108,6 +109,18 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// call runs an operation; a panic in it is an internal fault like any other, answered
+// with a ServerException instead of a dropped connection (which SDKs would retry).
+func (h *Handler) call(ctx context.Context, name string, run operation, body []byte) (out any, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			h.log.Error("panic in operation", "operation", name, "panic", p, "stack", string(debug.Stack()))
+			out, err = nil, fmt.Errorf("panic: %v", p)
+		}
+	}()
+	return run(ctx, body)
 }
 
 var credentialRE = regexp.MustCompile(`Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)/`)
