@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -242,5 +243,51 @@ func TestDeregisterAndDeleteTaskDefinitions(t *testing.T) {
 			_, err := e.ecs.DeleteTaskDefinitions(ctx(t), &sdkecs.DeleteTaskDefinitionsInput{TaskDefinitions: tc.refs})
 			assertAPIError(t, err, "InvalidParameterException", tc.msg)
 		})
+	}
+}
+
+func TestTaskDefinitionOfAnotherAccount(t *testing.T) {
+	e := newEnv(t)
+	e.register(t, "mine")
+	e.deregister(t, "mine:1")
+	foreign := "arn:aws:ecs:us-east-1:111111111111:task-definition/mine:1"
+	_, err := e.describeTD(foreign)
+	assertAPIError(t, err, "ClientException", "Unable to describe task definition.")
+	_, err = e.ecs.DeregisterTaskDefinition(ctx(t), &sdkecs.DeregisterTaskDefinitionInput{TaskDefinition: aws.String(foreign)})
+	assertAPIError(t, err, "ClientException", "Unable to describe task definition.")
+	if out := e.deleteTD(t, foreign); len(out.TaskDefinitions) != 0 || len(out.Failures) != 1 {
+		t.Fatalf("deleting another account's revision: %+v", out)
+	}
+	if td, _ := e.describeTD("mine:1"); td.TaskDefinition.Status != types.TaskDefinitionStatusInactive {
+		t.Fatalf("our revision changed: %s", td.TaskDefinition.Status)
+	}
+}
+
+func TestConcurrentRegistrations(t *testing.T) {
+	e := newEnv(t)
+	const n = 40
+	revs := make(chan int32, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			out, err := e.ecs.RegisterTaskDefinition(context.Background(), minimalTaskDef("race"))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			revs <- out.TaskDefinition.Revision
+		})
+	}
+	wg.Wait()
+	close(revs)
+	seen := map[int32]bool{}
+	for r := range revs {
+		if seen[r] || r < 1 || r > n {
+			t.Fatalf("revision %d repeated or out of range", r)
+		}
+		seen[r] = true
+	}
+	if len(seen) != n {
+		t.Fatalf("%d distinct revisions, want %d", len(seen), n)
 	}
 }
