@@ -1,0 +1,469 @@
+#!/usr/bin/env bash
+# .ci/e2e.sh — end-to-end test: the BUILT ecsmini binary, driven by the AWS CLI (and once by
+# boto3) exactly as a user drives it. Run from anywhere: bash .ci/e2e.sh
+#
+#   build → ecsmini up (sim runtime, temp state dir, free loopback port) → wait for
+#   /_ecsmini/health → the README's AWS CLI walkthrough, checking every answer → error cases →
+#   SIGKILL + restart on the same state dir (nothing acknowledged is lost) → SIGTERM (exit 0)
+#   → restart + SIGINT (exit 0, graceful state kept).
+#
+# Every check prints PASS or FAIL; the last line is "e2e: N passed, M failed"; the exit code is
+# non-zero if anything failed. The ecsmini it started is always killed and temp dirs removed.
+#
+# The commands are run as shell text (eval) so that they are byte-for-byte the commands in the
+# README's "AWS CLI walkthrough"; a final check fails if the README shows an `aws ecs` command
+# this script does not run.
+#
+# Needs: go, aws (AWS CLI v1 or v2), jq, python3 with boto3, curl (or python3 as a fallback).
+# Env: ECSMINI_BIN=path  use an already built binary instead of building one.
+#
+# The command texts are single-quoted on purpose: $ECSMINI_ENDPOINT expands when run, as in the
+# README. cleanup runs from a trap.
+# shellcheck disable=SC2016,SC2317
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT" || exit 2
+
+PASSED=0
+FAILED=0
+PID=""
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/ecsmini-e2e.XXXXXX")
+
+cleanup() {
+	if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
+		kill -KILL "$PID" 2>/dev/null
+		wait "$PID" 2>/dev/null
+	fi
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+pass() {
+	PASSED=$((PASSED + 1))
+	printf 'PASS %s\n' "$1"
+}
+fail() {
+	FAILED=$((FAILED + 1))
+	printf 'FAIL %s\n' "$1"
+	shift
+	local line
+	for line in "$@"; do printf '     %s\n' "$line"; done
+}
+finish() {
+	echo "e2e: $PASSED passed, $FAILED failed"
+	[ "$FAILED" -eq 0 ] && exit 0
+	exit 1
+}
+abort() {
+	fail "$@"
+	local f
+	for f in "$TMP"/up*.out "$TMP"/up*.err; do
+		[ -s "$f" ] && { echo "---- $(basename "$f")"; tail -n 20 "$f"; }
+	done
+	echo "e2e: aborting, later checks cannot run"
+	finish
+}
+
+for tool in aws jq python3; do
+	command -v "$tool" >/dev/null 2>&1 || abort "prerequisite: '$tool' not found (bash .ci/run installs what is missing)"
+done
+
+# Isolate the AWS tools from the user's own configuration and credentials.
+unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_SECURITY_TOKEN AWS_ENDPOINT_URL AWS_CA_BUNDLE
+export AWS_CONFIG_FILE="$TMP/aws-config-none"
+export AWS_SHARED_CREDENTIALS_FILE="$TMP/aws-credentials-none"
+export AWS_EC2_METADATA_DISABLED=true
+export AWS_PAGER=""
+
+http_get() {
+	if command -v curl >/dev/null 2>&1; then
+		curl -fsS --max-time 2 "$1"
+	else
+		python3 -c 'import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=2).read().decode())' "$1"
+	fi
+}
+
+now_ms() { python3 -c 'import time; print(int(time.time()*1000))'; }
+
+# ---------------------------------------------------------------- build and start
+
+BIN="${ECSMINI_BIN:-}"
+if [ -z "$BIN" ]; then
+	BIN="$TMP/ecsmini"
+	if go build -o "$BIN" . >"$TMP/build.log" 2>&1; then
+		pass "build: go build -o ecsmini ."
+	else
+		abort "build: go build -o ecsmini ." "$(tail -n 20 "$TMP/build.log")"
+	fi
+fi
+
+if out=$("$BIN" version 2>&1) && [[ "$out" == ecsmini\ * ]]; then
+	pass "ecsmini version: $out"
+else
+	fail "ecsmini version" "$out"
+fi
+
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+URL="http://127.0.0.1:$PORT"
+STATE="$TMP/state"
+RUN=0
+
+# start launches ecsmini up in the background on $PORT and $STATE and waits for health.
+start() {
+	RUN=$((RUN + 1))
+	local t0 t1
+	t0=$(now_ms)
+	"$BIN" up --state-dir "$STATE" --runtime sim --listen "127.0.0.1:$PORT" \
+		</dev/null >"$TMP/up$RUN.out" 2>"$TMP/up$RUN.err" &
+	PID=$!
+	local deadline=$((SECONDS + 20))
+	while [ $SECONDS -lt $deadline ]; do
+		if ! kill -0 "$PID" 2>/dev/null; then
+			wait "$PID"
+			abort "start #$RUN: ecsmini up exited early (code $?)" "$(cat "$TMP/up$RUN.err")"
+		fi
+		if http_get "$URL/_ecsmini/health" >"$TMP/health.json" 2>/dev/null; then
+			t1=$(now_ms)
+			pass "start #$RUN: GET /_ecsmini/health answers after $((t1 - t0)) ms (process start included)"
+			return 0
+		fi
+		sleep 0.05
+	done
+	abort "start #$RUN: no answer on $URL/_ecsmini/health within 20 s"
+}
+
+# stop_with SIGNAL: sends it and expects a clean exit 0 within 15 s.
+stop_with() {
+	local sig=$1 rc i
+	kill "-$sig" "$PID"
+	for ((i = 0; i < 300; i++)); do
+		kill -0 "$PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	if kill -0 "$PID" 2>/dev/null; then
+		kill -KILL "$PID"
+		wait "$PID" 2>/dev/null
+		PID=""
+		fail "SIG$sig: ecsmini still running after 15 s (killed)"
+		return
+	fi
+	wait "$PID"
+	rc=$?
+	PID=""
+	if [ "$rc" -eq 0 ]; then
+		pass "SIG$sig: ecsmini exits 0"
+	else
+		fail "SIG$sig: ecsmini exits $rc, want 0" "$(tail -n 5 "$TMP/up$RUN.err")"
+	fi
+	if grep -q "stopped" "$TMP/up$RUN.out"; then
+		pass "SIG$sig: says it stopped"
+	else
+		fail "SIG$sig: no 'stopped' line on stdout" "$(cat "$TMP/up$RUN.out")"
+	fi
+}
+
+# ---------------------------------------------------------------- AWS CLI helpers
+
+RAN="$TMP/ran.txt" # every command text run, one per line, for the README check
+: >"$RAN"
+OUT="$TMP/out.json"
+ERR="$TMP/err.txt"
+RC=0
+
+# run TEXT: runs the command text exactly as a user would type it.
+run() {
+	printf '%s\n' "$1" >>"$RAN"
+	eval "$1" >"$OUT" 2>"$ERR" </dev/null
+	RC=$?
+}
+
+# ok NAME TEXT [JQ-FILTER...]: the command succeeds and every filter is true on its output.
+ok() {
+	local name=$1 text=$2 filter
+	shift 2
+	run "$text"
+	if [ "$RC" -ne 0 ]; then
+		fail "$name" "\$ $text" "exit $RC: $(head -c 600 "$ERR")"
+		return 1
+	fi
+	for filter in "$@"; do
+		if ! jq -e "$filter" "$OUT" >/dev/null 2>&1; then
+			fail "$name" "\$ $text" "expected: $filter" "got: $(jq -c . "$OUT" 2>/dev/null | head -c 1200)"
+			return 1
+		fi
+	done
+	pass "$name"
+}
+
+# rejects NAME EXCEPTION TEXT [MESSAGE-SUBSTRING...]: the command exits non-zero and stderr
+# names the exception (the AWS CLI prints "An error occurred (Exception) when calling ...").
+rejects() {
+	local name=$1 exc=$2 text=$3 want
+	shift 3
+	run "$text"
+	if [ "$RC" -eq 0 ]; then
+		fail "$name" "\$ $text" "exit 0, want an error; output: $(head -c 300 "$OUT")"
+		return 1
+	fi
+	if ! grep -qF "($exc)" "$ERR"; then
+		fail "$name" "\$ $text" "exit $RC but stderr lacks ($exc): $(head -c 600 "$ERR")"
+		return 1
+	fi
+	for want in "$@"; do
+		if ! grep -qF -- "$want" "$ERR"; then
+			fail "$name" "\$ $text" "message lacks '$want': $(head -c 600 "$ERR")"
+			return 1
+		fi
+	done
+	pass "$name (exit $RC, $exc)"
+}
+
+# ---------------------------------------------------------------- run 1: the walkthrough
+
+start
+if jq -e --argjson pid "$PID" '.status == "ok" and .pid == $pid' "$TMP/health.json" >/dev/null; then
+	pass "health: status ok, pid matches"
+else
+	fail "health: status ok, pid matches" "$(cat "$TMP/health.json")"
+fi
+if grep -qxF "export AWS_ENDPOINT_URL_ECS=$URL" "$TMP/up1.out"; then
+	pass "up prints 'export AWS_ENDPOINT_URL_ECS=$URL'"
+else
+	fail "up prints the endpoint line" "$(cat "$TMP/up1.out")"
+fi
+
+# The README says: eval "$(./ecsmini env)". Here with --endpoint, since the port is random.
+if envout=$("$BIN" env --endpoint "$URL" 2>"$TMP/env.err") && eval "$envout" &&
+	[ "${ECSMINI_ENDPOINT:-}" = "$URL" ] && [ "${AWS_ENDPOINT_URL_ECS:-}" = "$URL" ] &&
+	[ "${AWS_DEFAULT_REGION:-}" = "us-east-1" ] && [ -n "${AWS_ACCESS_KEY_ID:-}" ] && [ -n "${AWS_SECRET_ACCESS_KEY:-}" ]; then
+	pass "ecsmini env: export lines set endpoint, region and credentials"
+else
+	fail "ecsmini env" "$envout" "$(cat "$TMP/env.err")"
+	export ECSMINI_ENDPOINT="$URL" AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test
+fi
+
+CLUSTER_ARN="arn:aws:ecs:us-east-1:000000000000:cluster/demo"
+
+# Clusters
+ok "create-cluster demo" \
+	'aws ecs create-cluster --cluster-name demo --endpoint-url $ECSMINI_ENDPOINT' \
+	".cluster.clusterArn == \"$CLUSTER_ARN\"" '.cluster.status == "ACTIVE"' '.cluster.clusterName == "demo"'
+ok "list-clusters shows demo" \
+	'aws ecs list-clusters --endpoint-url $ECSMINI_ENDPOINT' \
+	".clusterArns | index(\"$CLUSTER_ARN\") != null"
+ok "describe-clusters: demo found, missing → failures MISSING" \
+	'aws ecs describe-clusters --clusters demo missing --include SETTINGS TAGS --endpoint-url $ECSMINI_ENDPOINT' \
+	'.clusters | length == 1' '.clusters[0].clusterName == "demo"' '.clusters[0].status == "ACTIVE"' \
+	'.failures | length == 1' '.failures[0].reason == "MISSING"' '.failures[0].arn | endswith(":cluster/missing")'
+ok "put-cluster-capacity-providers FARGATE + FARGATE_SPOT with a default strategy" \
+	'aws ecs put-cluster-capacity-providers --cluster demo --capacity-providers FARGATE FARGATE_SPOT --default-capacity-provider-strategy capacityProvider=FARGATE,base=1,weight=1 capacityProvider=FARGATE_SPOT,weight=3 --endpoint-url $ECSMINI_ENDPOINT' \
+	'.cluster.capacityProviders == ["FARGATE","FARGATE_SPOT"]' \
+	'.cluster.defaultCapacityProviderStrategy | length == 2' \
+	'.cluster.defaultCapacityProviderStrategy[] | select(.capacityProvider == "FARGATE") | .base == 1 and .weight == 1' \
+	'.cluster.defaultCapacityProviderStrategy[] | select(.capacityProvider == "FARGATE_SPOT") | .weight == 3'
+ok "describe-capacity-providers: FARGATE and FARGATE_SPOT are built in" \
+	'aws ecs describe-capacity-providers --capacity-providers FARGATE FARGATE_SPOT --endpoint-url $ECSMINI_ENDPOINT' \
+	'[.capacityProviders[].name] | sort == ["FARGATE","FARGATE_SPOT"]' \
+	'[.capacityProviders[].status] | unique == ["ACTIVE"]'
+rejects "put-cluster-capacity-providers: unknown provider refused" InvalidParameterException \
+	'aws ecs put-cluster-capacity-providers --cluster demo --capacity-providers FARGATE NOPE --default-capacity-provider-strategy capacityProvider=FARGATE,weight=1 --endpoint-url $ECSMINI_ENDPOINT'
+
+# Task definitions: every example registers
+n_examples=0
+for f in examples/*.json; do
+	n_examples=$((n_examples + 1))
+	family=$(jq -r .family "$f")
+	ok "register-task-definition --cli-input-json file://$f" \
+		"aws ecs register-task-definition --cli-input-json file://$f --endpoint-url \$ECSMINI_ENDPOINT" \
+		".taskDefinition.family == \"$family\"" '.taskDefinition.revision == 1' '.taskDefinition.status == "ACTIVE"' \
+		".taskDefinition.taskDefinitionArn == \"arn:aws:ecs:us-east-1:000000000000:task-definition/$family:1\"" \
+		'.taskDefinition.containerDefinitions | length >= 1'
+done
+if [ "$n_examples" -ge 3 ]; then
+	pass "examples/: $n_examples task definitions found"
+else
+	fail "examples/: want at least 3 *.json, found $n_examples"
+fi
+
+ok "fargate-web registers again as revision 2" \
+	'aws ecs register-task-definition --cli-input-json file://examples/fargate-web.json --endpoint-url $ECSMINI_ENDPOINT' \
+	'.taskDefinition.revision == 2'
+ok "describe-task-definition fargate-web: latest ACTIVE revision, Fargate sizes, tags" \
+	'aws ecs describe-task-definition --task-definition fargate-web --include TAGS --endpoint-url $ECSMINI_ENDPOINT' \
+	'.taskDefinition.revision == 2' '.taskDefinition.cpu == "512"' '.taskDefinition.memory == "1024"' \
+	'.taskDefinition.networkMode == "awsvpc"' '.taskDefinition.compatibilities | index("FARGATE") != null' \
+	'.taskDefinition.requiresCompatibilities == ["FARGATE"]' \
+	'.taskDefinition.containerDefinitions[] | select(.name == "web") | .dependsOn == [{"containerName":"sidecar","condition":"HEALTHY"}]' \
+	'.taskDefinition.containerDefinitions[] | select(.name == "sidecar") | .healthCheck.retries == 3' \
+	'.tags | index({"key":"example","value":"fargate-web"}) != null'
+ok "describe-task-definition ec2-bridge:1: bridge, dynamic host port, memoryReservation" \
+	'aws ecs describe-task-definition --task-definition ec2-bridge:1 --endpoint-url $ECSMINI_ENDPOINT' \
+	'.taskDefinition.networkMode == "bridge"' '.taskDefinition.containerDefinitions[0].portMappings[0].hostPort == 0' \
+	'.taskDefinition.containerDefinitions[0].memoryReservation == 256' '.taskDefinition.compatibilities | index("EC2") != null'
+ok "describe-task-definition by full ARN" \
+	'aws ecs describe-task-definition --task-definition arn:aws:ecs:us-east-1:000000000000:task-definition/worker-spot:1 --endpoint-url $ECSMINI_ENDPOINT' \
+	'.taskDefinition.family == "worker-spot"' '.taskDefinition.cpu == "256"'
+ok "list-task-definitions --family-prefix fargate-web" \
+	'aws ecs list-task-definitions --family-prefix fargate-web --endpoint-url $ECSMINI_ENDPOINT' \
+	'.taskDefinitionArns == ["arn:aws:ecs:us-east-1:000000000000:task-definition/fargate-web:1","arn:aws:ecs:us-east-1:000000000000:task-definition/fargate-web:2"]'
+ok "list-task-definition-families" \
+	'aws ecs list-task-definition-families --endpoint-url $ECSMINI_ENDPOINT' \
+	'.families == ["ec2-bridge","fargate-web","worker-spot"]'
+ok "list-task-definitions paginates (--max-items 2 → NextToken)" \
+	'aws ecs list-task-definitions --max-items 2 --endpoint-url $ECSMINI_ENDPOINT' \
+	'.taskDefinitionArns | length == 2' '.NextToken | type == "string"'
+ok "deregister-task-definition fargate-web:1 → INACTIVE" \
+	'aws ecs deregister-task-definition --task-definition fargate-web:1 --endpoint-url $ECSMINI_ENDPOINT' \
+	'.taskDefinition.status == "INACTIVE"' '.taskDefinition.revision == 1'
+ok "delete-task-definitions fargate-web:1 → DELETE_IN_PROGRESS" \
+	'aws ecs delete-task-definitions --task-definitions fargate-web:1 --endpoint-url $ECSMINI_ENDPOINT' \
+	'.taskDefinitions[0].status == "DELETE_IN_PROGRESS"' '(.failures // []) | length == 0'
+ok "list-task-definitions (ACTIVE) no longer lists fargate-web:1" \
+	'aws ecs list-task-definitions --endpoint-url $ECSMINI_ENDPOINT' \
+	'.taskDefinitionArns | index("arn:aws:ecs:us-east-1:000000000000:task-definition/fargate-web:1") == null' \
+	'.taskDefinitionArns | index("arn:aws:ecs:us-east-1:000000000000:task-definition/fargate-web:2") != null'
+# ECS refuses to delete an ACTIVE revision (deregister first); accept the refusal either as a
+# failures entry or as a ClientException, but the revision must stay ACTIVE.
+run 'aws ecs delete-task-definitions --task-definitions worker-spot:1 --endpoint-url $ECSMINI_ENDPOINT'
+if { [ "$RC" -eq 0 ] && jq -e '(.failures | length == 1) and ((.taskDefinitions // []) | length == 0)' "$OUT" >/dev/null 2>&1; } ||
+	{ [ "$RC" -ne 0 ] && grep -qF '(ClientException)' "$ERR"; }; then
+	pass "delete-task-definitions of an ACTIVE revision is refused"
+else
+	fail "delete-task-definitions of an ACTIVE revision is refused" "exit $RC: $(head -c 400 "$OUT") $(head -c 400 "$ERR")"
+fi
+ok "worker-spot:1 is still ACTIVE" \
+	'aws ecs describe-task-definition --task-definition worker-spot:1 --endpoint-url $ECSMINI_ENDPOINT' \
+	'.taskDefinition.status == "ACTIVE"'
+
+# Tags
+ok "tag-resource on the cluster" \
+	'aws ecs tag-resource --resource-arn arn:aws:ecs:us-east-1:000000000000:cluster/demo --tags key=team,value=platform key=env,value=dev --endpoint-url $ECSMINI_ENDPOINT'
+ok "untag-resource env" \
+	'aws ecs untag-resource --resource-arn arn:aws:ecs:us-east-1:000000000000:cluster/demo --tag-keys env --endpoint-url $ECSMINI_ENDPOINT'
+ok "list-tags-for-resource → team=platform only" \
+	'aws ecs list-tags-for-resource --resource-arn arn:aws:ecs:us-east-1:000000000000:cluster/demo --endpoint-url $ECSMINI_ENDPOINT' \
+	'.tags == [{"key":"team","value":"platform"}]'
+rejects "tag-resource: aws: prefix is reserved" InvalidParameterException \
+	'aws ecs tag-resource --resource-arn arn:aws:ecs:us-east-1:000000000000:cluster/demo --tags key=aws:owner,value=me --endpoint-url $ECSMINI_ENDPOINT'
+
+# Account settings
+ok "put-account-setting-default fargateTaskRetirementWaitPeriod 14" \
+	'aws ecs put-account-setting-default --name fargateTaskRetirementWaitPeriod --value 14 --endpoint-url $ECSMINI_ENDPOINT' \
+	'.setting.name == "fargateTaskRetirementWaitPeriod"' '.setting.value == "14"'
+ok "list-account-settings --effective-settings shows 14" \
+	'aws ecs list-account-settings --effective-settings --name fargateTaskRetirementWaitPeriod --endpoint-url $ECSMINI_ENDPOINT' \
+	'.settings | length >= 1' '[.settings[] | select(.name == "fargateTaskRetirementWaitPeriod") | .value] | unique == ["14"]'
+rejects "put-account-setting-default: wait period 3 is not 0, 7 or 14" InvalidParameterException \
+	'aws ecs put-account-setting-default --name fargateTaskRetirementWaitPeriod --value 3 --endpoint-url $ECSMINI_ENDPOINT'
+
+# An invalid task definition: exit code non-zero, the exception and every problem in one message.
+rejects "register-task-definition: invalid Fargate definition rejected, all problems reported" ClientException \
+	'aws ecs register-task-definition --family broken --requires-compatibilities FARGATE --network-mode awsvpc --cpu 256 --memory 4096 --container-definitions name=app,image=ecsmini-demo:latest,essential=false --endpoint-url $ECSMINI_ENDPOINT' \
+	"Fargate" "essential"
+rejects "describe-task-definition of an unknown family" ClientException \
+	'aws ecs describe-task-definition --task-definition no-such-family --endpoint-url $ECSMINI_ENDPOINT'
+
+# boto3, once: users script ECS with it.
+if b3=$(python3 - "$URL" 2>&1 <<'EOF'
+import sys
+import boto3
+ecs = boto3.client("ecs", endpoint_url=sys.argv[1], region_name="us-east-1",
+                   aws_access_key_id="test", aws_secret_access_key="test")
+arn = ecs.create_cluster(clusterName="from-boto3", tags=[{"key": "via", "value": "boto3"}])["cluster"]["clusterArn"]
+assert arn == "arn:aws:ecs:us-east-1:000000000000:cluster/from-boto3", arn
+names = [c["clusterName"] for c in ecs.describe_clusters(clusters=["from-boto3"], include=["TAGS"])["clusters"]]
+assert names == ["from-boto3"], names
+try:
+    ecs.describe_task_definition(taskDefinition="no-such-family")
+    raise SystemExit("describe_task_definition of a missing family did not raise")
+except ecs.exceptions.ClientException:
+    pass
+print(arn)
+EOF
+); then
+	pass "boto3: create_cluster, describe_clusters, modelled ClientException ($b3)"
+else
+	fail "boto3 client" "$b3"
+fi
+ok "AWS CLI sees the boto3 cluster" \
+	'aws ecs list-clusters --endpoint-url $ECSMINI_ENDPOINT' \
+	'.clusterArns | index("arn:aws:ecs:us-east-1:000000000000:cluster/from-boto3") != null'
+
+# A second ecsmini on the same state dir must refuse, not corrupt it.
+if timeout 10 "$BIN" up --state-dir "$STATE" --runtime sim --listen 127.0.0.1:0 </dev/null >"$TMP/second.out" 2>"$TMP/second.err"; then
+	fail "second ecsmini on the same --state-dir refused" "it exited 0: $(cat "$TMP/second.out")"
+else
+	rc=$?
+	if [ "$rc" -ne 124 ] && grep -q "in use" "$TMP/second.err"; then
+		pass "second ecsmini on the same --state-dir refused (exit $rc)"
+	else
+		fail "second ecsmini on the same --state-dir refused" "exit $rc: $(cat "$TMP/second.err")"
+	fi
+fi
+
+# ---------------------------------------------------------------- run 2: SIGKILL, restart
+
+{
+	kill -KILL "$PID"
+	wait "$PID"
+} 2>/dev/null # no "Killed" job notice
+PID=""
+pass "SIGKILL: ecsmini killed mid-flight"
+start
+
+ok "after SIGKILL: cluster demo is back with its capacity providers and strategy" \
+	'aws ecs describe-clusters --clusters demo --include TAGS --endpoint-url $ECSMINI_ENDPOINT' \
+	'.clusters[0].status == "ACTIVE"' '.clusters[0].capacityProviders == ["FARGATE","FARGATE_SPOT"]' \
+	'.clusters[0].defaultCapacityProviderStrategy | length == 2' \
+	'.clusters[0].tags == [{"key":"team","value":"platform"}]'
+ok "after SIGKILL: boto3's cluster is back" \
+	'aws ecs list-clusters --endpoint-url $ECSMINI_ENDPOINT' \
+	'.clusterArns | index("arn:aws:ecs:us-east-1:000000000000:cluster/from-boto3") != null'
+ok "after SIGKILL: task definitions are back (fargate-web:1 stays deleted)" \
+	'aws ecs list-task-definitions --endpoint-url $ECSMINI_ENDPOINT' \
+	'.taskDefinitionArns | sort == ["arn:aws:ecs:us-east-1:000000000000:task-definition/ec2-bridge:1","arn:aws:ecs:us-east-1:000000000000:task-definition/fargate-web:2","arn:aws:ecs:us-east-1:000000000000:task-definition/worker-spot:1"]'
+ok "after SIGKILL: describe-task-definition fargate-web → revision 2 with its tags" \
+	'aws ecs describe-task-definition --task-definition fargate-web --include TAGS --endpoint-url $ECSMINI_ENDPOINT' \
+	'.taskDefinition.revision == 2' '.tags | index({"key":"example","value":"fargate-web"}) != null'
+ok "after SIGKILL: account setting default still 14" \
+	'aws ecs list-account-settings --effective-settings --name fargateTaskRetirementWaitPeriod --endpoint-url $ECSMINI_ENDPOINT' \
+	'[.settings[] | select(.name == "fargateTaskRetirementWaitPeriod") | .value] | unique == ["14"]'
+ok "after SIGKILL: revisions continue after deletes (fargate-web:3)" \
+	'aws ecs register-task-definition --cli-input-json file://examples/fargate-web.json --endpoint-url $ECSMINI_ENDPOINT' \
+	'.taskDefinition.revision == 3'
+ok "delete-cluster from-boto3 → INACTIVE" \
+	'aws ecs delete-cluster --cluster from-boto3 --endpoint-url $ECSMINI_ENDPOINT' \
+	'.cluster.status == "INACTIVE"'
+
+stop_with TERM
+
+# ---------------------------------------------------------------- run 3: graceful state, SIGINT
+
+start
+ok "after SIGTERM: fargate-web:3 and the cluster survived" \
+	'aws ecs describe-task-definition --task-definition fargate-web --endpoint-url $ECSMINI_ENDPOINT' \
+	'.taskDefinition.revision == 3'
+ok "after SIGTERM: from-boto3 stays deleted" \
+	'aws ecs list-clusters --endpoint-url $ECSMINI_ENDPOINT' \
+	".clusterArns == [\"$CLUSTER_ARN\"]"
+stop_with INT
+
+# ---------------------------------------------------------------- README walkthrough == this script
+
+missing=$(awk '/^## AWS CLI walkthrough/ { on = 1; next } /^## / { on = 0 } on' README.md 2>/dev/null |
+	sed -n 's/^[[:space:]]*\(aws ecs .*\)$/\1/p' | while IFS= read -r cmd; do
+		grep -qxF -- "$cmd" "$RAN" || printf '%s\n' "$cmd"
+	done)
+shown=$(awk '/^## AWS CLI walkthrough/ { on = 1; next } /^## / { on = 0 } on' README.md 2>/dev/null | grep -c '^[[:space:]]*aws ecs ')
+if [ "$shown" -eq 0 ]; then
+	fail "README: no 'aws ecs' commands under '## AWS CLI walkthrough'"
+elif [ -n "$missing" ]; then
+	fail "README: walkthrough commands this script does not run (the README must work as shown)" "$missing"
+else
+	pass "README: all $shown walkthrough commands were run here, as written"
+fi
+
+finish
