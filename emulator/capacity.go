@@ -24,9 +24,10 @@ func fargateProvider(sc ecs.Scope, name string) *ecs.CapacityProvider {
 	}
 }
 
-// providerName reduces a capacity provider name or ARN to its name.
-func providerName(ref string) string {
-	if a, ok := ecs.ParseARN(ref); ok && a.Kind() == "capacity-provider" {
+// providerName reduces a capacity provider name or ARN to its name. An ARN of another
+// account is kept whole: no provider has such a name, so it resolves to nothing.
+func providerName(sc ecs.Scope, ref string) string {
+	if a, ok := ecs.ParseARN(ref); ok && a.Kind() == "capacity-provider" && a.Account == sc.Account {
 		return a.Path()
 	}
 	return ref
@@ -34,7 +35,7 @@ func providerName(ref string) string {
 
 // capacityProvider resolves an ACTIVE capacity provider by name or ARN.
 func (e *Emulator) capacityProvider(sc ecs.Scope, ref string) (*ecs.CapacityProvider, error) {
-	name := providerName(ref)
+	name := providerName(sc, ref)
 	if name == ecs.Fargate || name == ecs.FargateSpot {
 		return fargateProvider(sc, name), nil
 	}

@@ -19,13 +19,17 @@ func (e *Emulator) DescribeCapacityProviders(ctx context.Context, in *ecs.Descri
 	if len(in.CapacityProviders) > 0 {
 		e.store.View(func() {
 			for _, ref := range in.CapacityProviders {
-				name := providerName(ref)
+				name := providerName(sc, ref)
 				cp, ok := e.providers.Get(key(sc.Region, name))
 				if name == ecs.Fargate || name == ecs.FargateSpot {
 					cp, ok = fargateProvider(sc, name), true
 				}
 				if !ok {
-					out.Failures = append(out.Failures, ecs.Failure{Arn: sc.CapacityProviderARN(name), Reason: "MISSING"})
+					arn := sc.CapacityProviderARN(name)
+					if _, isARN := ecs.ParseARN(ref); isARN {
+						arn = ref
+					}
+					out.Failures = append(out.Failures, ecs.Failure{Arn: arn, Reason: "MISSING"})
 					continue
 				}
 				out.CapacityProviders = append(out.CapacityProviders, withoutTags(cp, in.Include))
@@ -57,7 +61,7 @@ func (e *Emulator) DescribeCapacityProviders(ctx context.Context, in *ecs.Descri
 
 // storedProvider resolves a provider the caller may change: not a built-in one.
 func (e *Emulator) storedProvider(sc ecs.Scope, ref string) (string, *ecs.CapacityProvider, error) {
-	name := providerName(ref)
+	name := providerName(sc, ref)
 	if name == "" {
 		return "", nil, ecs.InvalidParameter("Capacity provider can not be blank.")
 	}

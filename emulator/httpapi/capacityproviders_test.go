@@ -213,3 +213,17 @@ func TestDeleteCapacityProvider(t *testing.T) {
 		})
 	}
 }
+
+func TestCapacityProviderOfAnotherAccount(t *testing.T) {
+	e := newEnv(t)
+	e.createProvider(t, "ours", types.ManagedScalingStatusDisabled)
+	foreign := "arn:aws:ecs:us-east-1:111111111111:capacity-provider/ours"
+	out := must[*sdkecs.DescribeCapacityProvidersOutput](t)(e.ecs.DescribeCapacityProviders(ctx(t), &sdkecs.DescribeCapacityProvidersInput{CapacityProviders: []string{foreign}}))
+	if len(out.CapacityProviders) != 0 || len(out.Failures) != 1 || aws.ToString(out.Failures[0].Reason) != "MISSING" || aws.ToString(out.Failures[0].Arn) != foreign {
+		t.Fatalf("describe another account's provider: %+v", out)
+	}
+	_, err := e.ecs.DeleteCapacityProvider(ctx(t), &sdkecs.DeleteCapacityProviderInput{CapacityProvider: aws.String(foreign)})
+	assertAPIError(t, err, "ClientException", "does not exist")
+	_, err = e.ecs.CreateCluster(ctx(t), &sdkecs.CreateClusterInput{ClusterName: aws.String("c"), CapacityProviders: []string{foreign}})
+	assertAPIError(t, err, "InvalidParameterException", "was not found")
+}
