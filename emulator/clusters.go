@@ -157,7 +157,11 @@ func (e *Emulator) DescribeClusters(ctx context.Context, in *ecs.DescribeCluster
 			}
 			c, ok := e.clusters.Get(k)
 			if !ok {
-				out.Failures = append(out.Failures, ecs.Failure{Arn: sc.ClusterARN(name), Reason: "MISSING"})
+				arn := sc.ClusterARN(name)
+				if _, isARN := ecs.ParseARN(ref); isARN {
+					arn = ref // its region may not be the caller's
+				}
+				out.Failures = append(out.Failures, ecs.Failure{Arn: arn, Reason: "MISSING"})
 				continue
 			}
 			out.Clusters = append(out.Clusters, e.present(ctx, c, in.Include))

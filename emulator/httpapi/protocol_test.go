@@ -153,6 +153,11 @@ func TestSigV4Region(t *testing.T) {
 	if d := must[*sdkecs.DescribeClustersOutput](t)(e.ecs.DescribeClusters(ctx(t), &sdkecs.DescribeClustersInput{Clusters: []string{"euro"}})); len(d.Failures) != 1 {
 		t.Fatalf("us-east-1 describes %+v", d)
 	}
+	// A missing cluster named by ARN is reported with that ARN, whatever its region.
+	euARN := "arn:aws:ecs:eu-west-1:" + account + ":cluster/nope"
+	if d := must[*sdkecs.DescribeClustersOutput](t)(e.ecs.DescribeClusters(ctx(t), &sdkecs.DescribeClustersInput{Clusters: []string{euARN}})); len(d.Failures) != 1 || aws.ToString(d.Failures[0].Arn) != euARN {
+		t.Fatalf("failures = %+v", d.Failures)
+	}
 	if rev := e.register(t, "web").Revision; rev != 1 {
 		t.Fatalf("us-east-1 revision %d", rev)
 	}
