@@ -66,7 +66,7 @@ func (e *Emulator) CreateCluster(ctx context.Context, in *ecs.CreateClusterInput
 	err := e.store.Update(func(tx *store.Tx) error {
 		k := key(sc.Region, name)
 		if old, ok := e.clusters.Get(k); ok && old.Status == ecs.ClusterActive {
-			if !sameCapacity(old, in) {
+			if !sameCapacity(sc, old, in) {
 				return ecs.InvalidParameter("Arguments on this idempotent request are inconsistent with arguments used in previous request(s).")
 			}
 			out = old
@@ -98,12 +98,26 @@ func (e *Emulator) CreateCluster(ctx context.Context, in *ecs.CreateClusterInput
 	return &ecs.ClusterOutput{Cluster: e.present(ctx, out, []string{"SETTINGS", "TAGS", "CONFIGURATIONS", "ATTACHMENTS"})}, nil
 }
 
-func sameCapacity(old *ecs.Cluster, in *ecs.CreateClusterInput) bool {
-	if in.CapacityProviders != nil && !slices.Equal(old.CapacityProviders, in.CapacityProviders) {
-		return false
+// sameCapacity reports whether a repeated CreateCluster asks for the providers and
+// strategy the cluster has; providers may be named by name or ARN either time.
+func sameCapacity(sc ecs.Scope, old *ecs.Cluster, in *ecs.CreateClusterInput) bool {
+	if in.CapacityProviders != nil {
+		names := make([]string, len(in.CapacityProviders))
+		for i, ref := range in.CapacityProviders {
+			names[i] = providerName(sc, ref)
+		}
+		if !slices.Equal(old.CapacityProviders, names) {
+			return false
+		}
 	}
-	if in.DefaultCapacityProviderStrategy != nil && !slices.Equal(old.DefaultCapacityProviderStrategy, in.DefaultCapacityProviderStrategy) {
-		return false
+	if in.DefaultCapacityProviderStrategy != nil {
+		strategy := slices.Clone(in.DefaultCapacityProviderStrategy)
+		for i := range strategy {
+			strategy[i].CapacityProvider = providerName(sc, strategy[i].CapacityProvider)
+		}
+		if !slices.Equal(old.DefaultCapacityProviderStrategy, strategy) {
+			return false
+		}
 	}
 	return true
 }

@@ -102,3 +102,20 @@ func TestPutClusterCapacityProviders(t *testing.T) {
 		}
 	})
 }
+
+// CreateCluster is idempotent for the same arguments, however the providers are named.
+func TestCreateClusterIdempotentWithARNs(t *testing.T) {
+	e := newEnv(t)
+	in := &sdkecs.CreateClusterInput{
+		ClusterName:                     aws.String("idem"),
+		CapacityProviders:               []string{arn("capacity-provider/FARGATE"), "FARGATE_SPOT"},
+		DefaultCapacityProviderStrategy: []types.CapacityProviderStrategyItem{item(arn("capacity-provider/FARGATE"), 1, 0)},
+	}
+	for range 2 {
+		c := must[*sdkecs.CreateClusterOutput](t)(e.ecs.CreateCluster(ctx(t), in)).Cluster
+		assertSameList(t, c.CapacityProviders, []string{"FARGATE", "FARGATE_SPOT"})
+	}
+	in.CapacityProviders = []string{"FARGATE"}
+	_, err := e.ecs.CreateCluster(ctx(t), in)
+	assertAPIError(t, err, "InvalidParameterException", "inconsistent")
+}
