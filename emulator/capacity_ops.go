@@ -47,6 +47,10 @@ func (e *Emulator) DescribeCapacityProviders(ctx context.Context, in *ecs.Descri
 		start := 0
 		if p.after != "" {
 			start = slices.IndexFunc(all, func(cp *ecs.CapacityProvider) bool { return key(sc.Region, cp.Name) == p.after }) + 1
+			if start == 0 { // not a token of this listing
+				err = ecs.InvalidParameter("Invalid nextToken.")
+				return
+			}
 		}
 		for i := start; i < len(all); i++ {
 			if len(out.CapacityProviders) == p.limit {
@@ -56,6 +60,9 @@ func (e *Emulator) DescribeCapacityProviders(ctx context.Context, in *ecs.Descri
 			out.CapacityProviders = append(out.CapacityProviders, withoutTags(all[i], in.Include))
 		}
 	})
+	if err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 

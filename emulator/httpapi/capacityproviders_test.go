@@ -227,3 +227,13 @@ func TestCapacityProviderOfAnotherAccount(t *testing.T) {
 	_, err = e.ecs.CreateCluster(ctx(t), &sdkecs.CreateClusterInput{ClusterName: aws.String("c"), CapacityProviders: []string{foreign}})
 	assertAPIError(t, err, "InvalidParameterException", "was not found")
 }
+
+// A token of another listing is refused rather than silently restarting the listing.
+func TestDescribeCapacityProvidersForeignToken(t *testing.T) {
+	e := newEnv(t)
+	e.createCluster(t, "a")
+	e.createCluster(t, "b")
+	l := must[*sdkecs.ListClustersOutput](t)(e.ecs.ListClusters(ctx(t), &sdkecs.ListClustersInput{MaxResults: aws.Int32(1)}))
+	_, err := e.ecs.DescribeCapacityProviders(ctx(t), &sdkecs.DescribeCapacityProvidersInput{NextToken: l.NextToken})
+	assertAPIError(t, err, "InvalidParameterException", "nextToken")
+}
