@@ -27,14 +27,18 @@ cd "$ROOT" || exit 2
 
 PASSED=0
 FAILED=0
-PID=""
+PID=""    # the ecsmini under test
+SECOND="" # a second ecsmini, briefly, for the state-dir lock check
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/ecsmini-e2e.XXXXXX")
 
 cleanup() {
-	if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
-		kill -KILL "$PID" 2>/dev/null
-		wait "$PID" 2>/dev/null
-	fi
+	local p
+	for p in "$PID" "$SECOND"; do
+		if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then
+			kill -KILL "$p" 2>/dev/null
+			wait "$p" 2>/dev/null
+		fi
+	done
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -393,11 +397,22 @@ ok "AWS CLI sees the boto3 cluster" \
 	'.clusterArns | index("arn:aws:ecs:us-east-1:000000000000:cluster/from-boto3") != null'
 
 # A second ecsmini on the same state dir must refuse, not corrupt it.
-if timeout 10 "$BIN" up --state-dir "$STATE" --runtime sim --listen 127.0.0.1:0 </dev/null >"$TMP/second.out" 2>"$TMP/second.err"; then
-	fail "second ecsmini on the same --state-dir refused" "it exited 0: $(cat "$TMP/second.out")"
+"$BIN" up --state-dir "$STATE" --runtime sim --listen 127.0.0.1:0 </dev/null >"$TMP/second.out" 2>"$TMP/second.err" &
+SECOND=$!
+for ((i = 0; i < 200; i++)); do
+	kill -0 "$SECOND" 2>/dev/null || break
+	sleep 0.05
+done
+if kill -0 "$SECOND" 2>/dev/null; then
+	kill -KILL "$SECOND"
+	wait "$SECOND" 2>/dev/null
+	SECOND=""
+	fail "second ecsmini on the same --state-dir refused" "it was still serving after 10 s: $(cat "$TMP/second.out")"
 else
+	wait "$SECOND"
 	rc=$?
-	if [ "$rc" -ne 124 ] && grep -q "in use" "$TMP/second.err"; then
+	SECOND=""
+	if [ "$rc" -ne 0 ] && grep -q "in use" "$TMP/second.err"; then
 		pass "second ecsmini on the same --state-dir refused (exit $rc)"
 	else
 		fail "second ecsmini on the same --state-dir refused" "exit $rc: $(cat "$TMP/second.err")"
