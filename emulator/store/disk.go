@@ -10,15 +10,18 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"syscall"
 )
 
 const (
-	snapshotFile = "state.json"
+	snapshotFile = "snapshot.jsonl"
 	journalFile  = "journal.jsonl"
 	lockFile     = "lock"
-	// defaultCompactAt is the journal size after which a commit triggers a snapshot.
-	defaultCompactAt = 32 << 20
+	// minCompactAt is the smallest journal size that triggers a snapshot. Past it, a
+	// snapshot is taken when the journal outgrows the last snapshot, so compaction costs
+	// a constant share of each write and a restart replays at most one snapshot's worth.
+	minCompactAt = 4 << 20
 )
 
 type disk struct {
@@ -26,13 +29,20 @@ type disk struct {
 	lock         *os.File
 	journal      *os.File
 	journalBytes int64
-	compactAt    int64
+	compactAt    int64 // journal size that triggers the next snapshot
+	minCompact   int64 // floor of compactAt (minCompactAt; tests lower it)
 }
 
-type snapshotDoc struct {
-	Format int                                   `json:"format"`
-	Seq    uint64                                `json:"seq"`
-	Tables map[string]map[string]json.RawMessage `json:"tables"`
+// snapshotHeader opens a snapshot; each table follows as a tableHeader line and then
+// one line per row.
+type snapshotHeader struct {
+	Format int    `json:"format"`
+	Seq    uint64 `json:"seq"`
+}
+
+type tableHeader struct {
+	Table string `json:"table"`
+	Rows  int    `json:"rows"`
 }
 
 type journalHeader struct {
@@ -63,13 +73,25 @@ func openDisk(dir string) (*disk, error) {
 		lock.Close()
 		return nil, fmt.Errorf("state directory %s is in use by another ecsmini (stop it first, or use --state-dir): %w", dir, err)
 	}
-	return &disk{dir: dir, lock: lock, compactAt: defaultCompactAt}, nil
+	if _, err := os.Stat(filepath.Join(dir, "state.json")); err == nil {
+		lock.Close()
+		return nil, fmt.Errorf("%s holds state of an ecsmini development build (format 1), which this ecsmini cannot read; remove it or use another --state-dir: %w", dir, ErrNewerFormat)
+	}
+	return &disk{dir: dir, lock: lock, compactAt: minCompactAt, minCompact: minCompactAt}, nil
 }
 
 // load reads the snapshot and replays the journal into tables, then opens the journal
 // for appending. A torn last journal line (ecsmini killed mid-write, before the caller
 // was answered) is cut off; damage anywhere else is an error.
 func (d *disk) load(tables map[string]table) (uint64, error) {
+	for _, t := range tables {
+		t.startLoad()
+	}
+	defer func() {
+		for _, t := range tables {
+			t.finishLoad()
+		}
+	}()
 	seq, err := d.loadSnapshot(tables)
 	if err != nil {
 		return 0, err
@@ -120,25 +142,46 @@ func (d *disk) loadSnapshot(tables map[string]table) (uint64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("snapshot: %w", err)
 	}
-	var doc snapshotDoc
-	if err := json.Unmarshal(b, &doc); err != nil {
+	d.compactAt = max(d.minCompact, int64(len(b)))
+	line, rest := nextLine(b)
+	var h snapshotHeader
+	if err := json.Unmarshal(line, &h); err != nil {
 		return 0, fmt.Errorf("%s is damaged: %w", path, err)
 	}
-	if doc.Format != Format {
-		return 0, fmt.Errorf("%s has format %d, this ecsmini reads format %d: %w", path, doc.Format, Format, ErrNewerFormat)
+	if h.Format != Format {
+		return 0, fmt.Errorf("%s has format %d, this ecsmini reads format %d: %w", path, h.Format, Format, ErrNewerFormat)
 	}
-	for name, rows := range doc.Tables {
-		t, ok := tables[name]
+	for len(rest) > 0 {
+		line, rest = nextLine(rest)
+		var th tableHeader
+		if err := json.Unmarshal(line, &th); err != nil || th.Table == "" {
+			return 0, fmt.Errorf("%s is damaged: bad table header %.80q", path, line)
+		}
+		t, ok := tables[th.Table]
 		if !ok {
-			return 0, fmt.Errorf("%s has unknown table %q: %w", path, name, ErrNewerFormat)
+			return 0, fmt.Errorf("%s has unknown table %q: %w", path, th.Table, ErrNewerFormat)
 		}
-		for k, raw := range rows {
-			if err := t.restore(k, raw); err != nil {
-				return 0, fmt.Errorf("%s: %w", path, err)
+		rows := make([][]byte, 0, th.Rows)
+		for len(rows) < th.Rows {
+			if len(rest) == 0 {
+				return 0, fmt.Errorf("%s is damaged: table %s ends after %d of %d rows", path, th.Table, len(rows), th.Rows)
 			}
+			line, rest = nextLine(rest)
+			rows = append(rows, line)
+		}
+		if err := t.loadRows(rows); err != nil {
+			return 0, fmt.Errorf("%s: %w", path, err)
 		}
 	}
-	return doc.Seq, nil
+	return h.Seq, nil
+}
+
+// nextLine splits b after its first line (which is returned without the newline).
+func nextLine(b []byte) (line, rest []byte) {
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		return b[:i], b[i+1:]
+	}
+	return b, nil
 }
 
 // replay applies the journal entries newer than seq. It returns the offset just past the
@@ -228,16 +271,34 @@ func (d *disk) append(seq uint64, ops []op) error {
 	return nil
 }
 
-// snapshot atomically replaces state.json, then starts a fresh journal. A crash between
-// the two leaves a journal whose entries are all older than the snapshot: load skips them.
-func (d *disk) snapshot(seq uint64, tables map[string]map[string]json.RawMessage) error {
-	b, err := json.Marshal(snapshotDoc{Format: Format, Seq: seq, Tables: tables})
-	if err != nil {
-		return fmt.Errorf("encode snapshot: %w", err)
+// snapshot atomically replaces the snapshot, then starts a fresh journal. A crash
+// between the two leaves a journal whose entries are all older than the snapshot: load
+// skips them.
+func (d *disk) snapshot(seq uint64, tables map[string]table) error {
+	names := make([]string, 0, len(tables))
+	for n := range tables {
+		names = append(names, n)
 	}
-	if err := writeFileAtomic(filepath.Join(d.dir, snapshotFile), b); err != nil {
+	slices.Sort(names)
+	size, err := writeFileAtomic(filepath.Join(d.dir, snapshotFile), func(w *bufio.Writer) error {
+		if err := writeJSONLine(w, snapshotHeader{Format: Format, Seq: seq}); err != nil {
+			return err
+		}
+		for _, n := range names {
+			t := tables[n]
+			if err := writeJSONLine(w, tableHeader{Table: n, Rows: t.len()}); err != nil {
+				return err
+			}
+			if err := t.writeRows(w); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
 		return err
 	}
+	d.compactAt = max(d.minCompact, size)
 	if err := d.journal.Truncate(0); err != nil {
 		return fmt.Errorf("journal: %w", err)
 	}
@@ -251,31 +312,46 @@ func (d *disk) snapshot(seq uint64, tables map[string]map[string]json.RawMessage
 	return nil
 }
 
-func writeFileAtomic(path string, b []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".state-*.tmp")
+func writeJSONLine(w *bufio.Writer, v any) error {
+	b, err := json.Marshal(v)
 	if err != nil {
-		return fmt.Errorf("snapshot: %w", err)
+		return err
+	}
+	w.Write(b)
+	return w.WriteByte('\n')
+}
+
+// writeFileAtomic writes path through a synced temporary file and a rename, so readers
+// see the old file or the whole new one. It returns the size written.
+func writeFileAtomic(path string, write func(*bufio.Writer) error) (int64, error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".snapshot-*.tmp")
+	if err != nil {
+		return 0, fmt.Errorf("snapshot: %w", err)
 	}
 	defer os.Remove(tmp.Name()) // no-op after a successful rename
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return fmt.Errorf("snapshot: %w", err)
+	w := bufio.NewWriterSize(tmp, 1<<20)
+	err = write(w)
+	if err == nil {
+		err = w.Flush()
 	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("snapshot: %w", err)
+	if err == nil {
+		err = tmp.Sync()
 	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("snapshot: %w", err)
+	size, _ := tmp.Seek(0, io.SeekCurrent)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return 0, fmt.Errorf("snapshot: %w", err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("snapshot: %w", err)
+		return 0, fmt.Errorf("snapshot: %w", err)
 	}
 	if dir, err := os.Open(filepath.Dir(path)); err == nil {
 		_ = dir.Sync() // best effort: not every filesystem supports syncing a directory
 		dir.Close()
 	}
-	return nil
+	return size, nil
 }
 
 func (d *disk) close() error {

@@ -4,10 +4,15 @@
 // journal short; both are replaced atomically, so a crash mid-write never corrupts the
 // previous state.
 //
+// A snapshot is taken on Close and whenever the journal outgrows the last snapshot, so a
+// restart reads at most about twice the live state.
+//
 // On disk (the state directory):
 //
-//	state.json      the last snapshot: {"format":1,"seq":N,"tables":{name:{key:value}}}
-//	journal.jsonl   a header line {"format":1}, then one line per transaction after the
+//	snapshot.jsonl  the last snapshot: a header line {"format":2,"seq":N}, then per table
+//	                a line {"table":name,"rows":n} and n lines `"key"<TAB>value`, so rows
+//	                decode independently (in parallel) and in one pass
+//	journal.jsonl   a header line {"format":2}, then one line per transaction after the
 //	                snapshot: {"seq":N,"ops":[{"t":table,"k":key,"v":value}|{...,"d":true}]}
 //	lock            held (flock) while an ecsmini owns the directory
 //

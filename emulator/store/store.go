@@ -1,15 +1,15 @@
 package store
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 
 	"sync"
 )
 
-// Format is the on-disk format version this build writes and reads.
-const Format = 1
+// Format is the on-disk format version this build writes and reads. Format 1 was a
+// development format (a single state.json document) that no release wrote.
+const Format = 2
 
 // ErrNewerFormat marks state written by a newer (or unknown) ecsmini format.
 var ErrNewerFormat = errors.New("state was written in a format this ecsmini does not know")
@@ -143,16 +143,17 @@ func (s *Store) Compact() error {
 	return s.compactLocked()
 }
 
-func (s *Store) compactLocked() error {
-	tables := make(map[string]map[string]json.RawMessage, len(s.tables))
-	for name, t := range s.tables {
-		rows, err := t.encodeAll()
-		if err != nil {
-			return err
-		}
-		tables[name] = rows
+func (s *Store) compactLocked() error { return s.disk.snapshot(s.seq, s.tables) }
+
+// Abandon releases the directory without writing a snapshot, as a crash would; state
+// since the last snapshot stays in the journal. Benchmarks and crash tests use it.
+func (s *Store) Abandon() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.disk != nil {
+		_ = s.disk.close() // nothing to report: the journal is already written
+		s.disk = nil
 	}
-	return s.disk.snapshot(s.seq, tables)
 }
 
 // Close compacts the state and releases the directory.

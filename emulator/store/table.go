@@ -1,18 +1,28 @@
 package store
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"runtime"
+	"slices"
 	"sort"
+	"sync"
 )
 
 // table is the type-erased side of Table that the store journals and restores.
 type table interface {
 	tableName() string
 	restore(key string, raw json.RawMessage) error
+	len() int
+	loadRows(rows [][]byte) error
+	startLoad()
+	finishLoad()
 	putAny(key string, v any) (old any, existed bool)
 	deleteKey(key string) (old any, existed bool)
-	encodeAll() (map[string]json.RawMessage, error)
+	writeRows(w *bufio.Writer) error
 }
 
 // Table is a typed, key-ordered table of *T. Values are shared, never copied: a value
@@ -23,6 +33,10 @@ type Table[T any] struct {
 	name string
 	rows map[string]*T
 	keys []string // sorted, so listings page in a stable order
+
+	// loading defers keeping keys sorted until finishLoad, so that loading n rows
+	// costs one sort rather than n insertions.
+	loading bool
 }
 
 // NewTable registers a table named name with s. Tables must be registered before Open.
@@ -80,7 +94,7 @@ func (t *Table[T]) Delete(tx *Tx, key string) {
 
 func (t *Table[T]) putAny(key string, v any) (any, bool) {
 	old, existed := t.rows[key]
-	if !existed {
+	if !existed && !t.loading {
 		i := sort.SearchStrings(t.keys, key)
 		t.keys = append(t.keys, "")
 		copy(t.keys[i+1:], t.keys[i:])
@@ -96,6 +110,9 @@ func (t *Table[T]) deleteKey(key string) (any, bool) {
 		return nil, false
 	}
 	delete(t.rows, key)
+	if t.loading {
+		return old, true
+	}
 	i := sort.SearchStrings(t.keys, key)
 	t.keys = append(t.keys[:i], t.keys[i+1:]...)
 	return old, true
@@ -110,14 +127,77 @@ func (t *Table[T]) restore(key string, raw json.RawMessage) error {
 	return nil
 }
 
-func (t *Table[T]) encodeAll() (map[string]json.RawMessage, error) {
-	out := make(map[string]json.RawMessage, len(t.rows))
-	for k, v := range t.rows {
-		b, err := json.Marshal(v)
-		if err != nil {
-			return nil, fmt.Errorf("table %s key %q: %w", t.name, k, err)
-		}
-		out[k] = b
+// loadRows decodes snapshot rows (`"key"<TAB>value`) on every core, then inserts them.
+func (t *Table[T]) loadRows(rows [][]byte) error {
+	keys := make([]string, len(rows))
+	vals := make([]*T, len(rows))
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(rows)/256))
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < len(rows); i += workers {
+				k, v, ok := bytes.Cut(rows[i], []byte{'\t'})
+				if !ok {
+					errs[w] = fmt.Errorf("table %s: row %d has no key", t.name, i)
+					return
+				}
+				if err := json.Unmarshal(k, &keys[i]); err != nil {
+					errs[w] = fmt.Errorf("table %s row %d key: %w", t.name, i, err)
+					return
+				}
+				vals[i] = new(T)
+				if err := json.Unmarshal(v, vals[i]); err != nil {
+					errs[w] = fmt.Errorf("table %s key %q: %w", t.name, keys[i], err)
+					return
+				}
+			}
+		}(w)
 	}
-	return out, nil
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	for i, k := range keys {
+		t.rows[k] = vals[i]
+	}
+	return nil
+}
+
+func (t *Table[T]) len() int { return len(t.rows) }
+
+func (t *Table[T]) startLoad() { t.loading = true }
+
+// finishLoad rebuilds the sorted key index after a load.
+func (t *Table[T]) finishLoad() {
+	t.keys = make([]string, 0, len(t.rows))
+	for k := range t.rows {
+		t.keys = append(t.keys, k)
+	}
+	slices.Sort(t.keys)
+	t.loading = false
+}
+
+// writeRows writes one snapshot line per row, in key order: the key as a JSON string,
+// a tab, the value as compact JSON (which never contains a raw tab or newline).
+func (t *Table[T]) writeRows(w *bufio.Writer) error {
+	for _, k := range t.keys {
+		kb, err := json.Marshal(k)
+		if err != nil {
+			return fmt.Errorf("table %s key %q: %w", t.name, k, err)
+		}
+		vb, err := json.Marshal(t.rows[k])
+		if err != nil {
+			return fmt.Errorf("table %s key %q: %w", t.name, k, err)
+		}
+		w.Write(kb)
+		w.WriteByte('\t')
+		w.Write(vb)
+		if err := w.WriteByte('\n'); err != nil {
+			return err
+		}
+	}
+	return nil
 }
