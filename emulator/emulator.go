@@ -32,13 +32,6 @@ type Emulator struct {
 	settings  *store.Table[ecs.Setting]
 }
 
-// taskDefRecord is a stored task definition revision with its tags, which ECS returns
-// beside the task definition rather than inside it.
-type taskDefRecord struct {
-	TaskDefinition *ecs.TaskDefinition `json:"taskDefinition"`
-	Tags           []ecs.Tag           `json:"tags,omitempty"`
-}
-
 // familyRecord remembers the last revision number of a family, so numbering continues
 // after revisions are deleted, as ECS does.
 type familyRecord struct {

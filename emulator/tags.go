@@ -115,9 +115,7 @@ func (e *Emulator) resolveTaggable(ctx context.Context, resourceArn string) (*ta
 			return nil, ecs.ClientError("Unable to describe task definition.")
 		}
 		return &taggable{tags: r.Tags, put: func(tx *store.Tx, tags []ecs.Tag) {
-			c := *r
-			c.Tags = tags
-			e.taskDefs.Put(tx, k, &c)
+			e.taskDefs.Put(tx, k, r.withTags(tags))
 		}}, nil
 	}
 	return nil, ecs.InvalidParameter("The ARN provided is invalid.")

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
@@ -27,7 +28,8 @@ func (e *Emulator) RegisterTaskDefinition(ctx context.Context, in *ecs.RegisterT
 	if err != nil {
 		return nil, err
 	}
-	rec := &taskDefRecord{TaskDefinition: td, Tags: mergeTags(nil, in.Tags)}
+	tags := mergeTags(nil, in.Tags)
+	var rec *taskDefRecord
 	err = e.store.Update(func(tx *store.Tx) error {
 		fk := key(sc.Region, td.Family)
 		fam, _ := e.families.Get(fk)
@@ -43,6 +45,10 @@ func (e *Emulator) RegisterTaskDefinition(ctx context.Context, in *ecs.RegisterT
 		td.Status = ecs.TaskDefActive
 		td.RegisteredAt = ecs.At(e.cfg.Clock.Now())
 		td.RegisteredBy = ecs.Ptr(sc.RootPrincipal())
+		var err error
+		if rec, err = newTaskDefRecord(td, tags); err != nil {
+			return err
+		}
 		e.families.Put(tx, fk, &familyRecord{LastRevision: rev})
 		e.taskDefs.Put(tx, key(sc.Region, td.Family, revKey(rev)), rec)
 		return nil
@@ -50,7 +56,7 @@ func (e *Emulator) RegisterTaskDefinition(ctx context.Context, in *ecs.RegisterT
 	if err != nil {
 		return nil, err
 	}
-	out := &ecs.TaskDefinitionOutput{TaskDefinition: td}
+	out := &ecs.TaskDefinitionOutput{TaskDefinition: rec.Definition}
 	if len(rec.Tags) > 0 {
 		out.Tags = rec.Tags
 	}
@@ -103,7 +109,7 @@ func (e *Emulator) resolveTaskDef(ctx context.Context, ref string) (string, *tas
 		if !strings.HasPrefix(k, prefix) {
 			return false
 		}
-		if r.TaskDefinition.Status == ecs.TaskDefActive {
+		if r.Status == ecs.TaskDefActive {
 			foundKey, found = k, r
 			return false
 		}
@@ -130,7 +136,7 @@ func (e *Emulator) DescribeTaskDefinition(ctx context.Context, in *ecs.DescribeT
 		if _, r, err = e.resolveTaskDef(ctx, in.TaskDefinition); err != nil {
 			return
 		}
-		out = &ecs.TaskDefinitionOutput{TaskDefinition: r.TaskDefinition}
+		out = &ecs.TaskDefinitionOutput{TaskDefinition: r.Definition}
 		for _, inc := range in.Include {
 			if inc == "TAGS" {
 				out.Tags = r.Tags
@@ -153,21 +159,22 @@ func (e *Emulator) DeregisterTaskDefinition(ctx context.Context, in *ecs.TaskDef
 	if rev == 0 {
 		return nil, ecs.ClientError("Revision is missing. Specify the task definition as family:revision or its full ARN.")
 	}
-	var out *ecs.TaskDefinition
+	var out json.RawMessage
 	err = e.store.Update(func(tx *store.Tx) error {
 		k, r, err := e.resolveTaskDef(ctx, in.TaskDefinition)
 		if err != nil {
 			return err
 		}
-		if r.TaskDefinition.Status != ecs.TaskDefActive {
-			out = r.TaskDefinition
+		if r.Status != ecs.TaskDefActive {
+			out = r.Definition
 			return nil
 		}
-		td := *r.TaskDefinition
-		td.Status = ecs.TaskDefInactive
-		td.DeregisteredAt = ecs.At(e.cfg.Clock.Now())
-		e.taskDefs.Put(tx, k, &taskDefRecord{TaskDefinition: &td, Tags: r.Tags})
-		out = &td
+		next, err := r.withStatus(ecs.TaskDefInactive, e.cfg.Clock.Now())
+		if err != nil {
+			return err
+		}
+		e.taskDefs.Put(tx, k, next)
+		out = next.Definition
 		return nil
 	})
 	if err != nil {
@@ -187,7 +194,7 @@ func (e *Emulator) DeleteTaskDefinitions(ctx context.Context, in *ecs.DeleteTask
 		return nil, ecs.InvalidParameter("Size of TaskDefinition references list cannot exceed 10")
 	}
 	sc := e.scope(ctx)
-	out := &ecs.DeleteTaskDefinitionsOutput{TaskDefinitions: []*ecs.TaskDefinition{}, Failures: []ecs.Failure{}}
+	out := &ecs.DeleteTaskDefinitionsOutput{TaskDefinitions: []json.RawMessage{}, Failures: []ecs.Failure{}}
 	err := e.store.Update(func(tx *store.Tx) error {
 		for _, ref := range in.TaskDefinitions {
 			region, family, rev, err := e.parseTaskDefRef(ctx, ref)
@@ -201,16 +208,17 @@ func (e *Emulator) DeleteTaskDefinitions(ctx context.Context, in *ecs.DeleteTask
 			switch {
 			case !ok:
 				out.Failures = append(out.Failures, ecs.Failure{Arn: arn, Reason: "The specified task definition does not exist. Specify a valid account, family, revision and try again."})
-			case r.TaskDefinition.Status == ecs.TaskDefActive:
+			case r.Status == ecs.TaskDefActive:
 				out.Failures = append(out.Failures, ecs.Failure{Arn: arn, Reason: "The specified task definition is still in ACTIVE status. Please deregister the target and try again."})
-			case r.TaskDefinition.Status == ecs.TaskDefDeleteInProgress:
-				out.TaskDefinitions = append(out.TaskDefinitions, r.TaskDefinition)
+			case r.Status == ecs.TaskDefDeleteInProgress:
+				out.TaskDefinitions = append(out.TaskDefinitions, r.Definition)
 			default:
-				td := *r.TaskDefinition
-				td.Status = ecs.TaskDefDeleteInProgress
-				td.DeleteRequestedAt = ecs.At(e.cfg.Clock.Now())
-				e.taskDefs.Put(tx, k, &taskDefRecord{TaskDefinition: &td, Tags: r.Tags})
-				out.TaskDefinitions = append(out.TaskDefinitions, &td)
+				next, err := r.withStatus(ecs.TaskDefDeleteInProgress, e.cfg.Clock.Now())
+				if err != nil {
+					return err
+				}
+				e.taskDefs.Put(tx, k, next)
+				out.TaskDefinitions = append(out.TaskDefinitions, next.Definition)
 			}
 		}
 		return nil

@@ -49,10 +49,10 @@ func (e *Emulator) ListTaskDefinitions(ctx context.Context, in *ecs.ListTaskDefi
 	e.store.View(func() {
 		var rs []*taskDefRecord
 		rs, out.NextToken = listPage(e.taskDefs, p, prefix, desc, func(_ string, r *taskDefRecord) bool {
-			return r.TaskDefinition.Status == status
+			return r.Status == status
 		})
 		for _, r := range rs {
-			out.TaskDefinitionArns = append(out.TaskDefinitionArns, r.TaskDefinition.TaskDefinitionArn)
+			out.TaskDefinitionArns = append(out.TaskDefinitionArns, r.ARN)
 		}
 	})
 	return out, nil
@@ -104,7 +104,7 @@ func (e *Emulator) familyState(familyKey string) (active, any bool) {
 			return false
 		}
 		any = true
-		active = r.TaskDefinition.Status == ecs.TaskDefActive
+		active = r.Status == ecs.TaskDefActive
 		return !active
 	})
 	return active, any
@@ -117,8 +117,7 @@ func (e *Emulator) reapTaskDefinitions(now time.Time, grace time.Duration) error
 	return e.store.Update(func(tx *store.Tx) error {
 		var doomed []string
 		e.taskDefs.Ascend("", func(k string, r *taskDefRecord) bool {
-			td := r.TaskDefinition
-			if td.Status == ecs.TaskDefDeleteInProgress && td.DeleteRequestedAt != nil && now.Sub(td.DeleteRequestedAt.Time) >= grace {
+			if r.Status == ecs.TaskDefDeleteInProgress && r.DeleteRequestedAt != nil && now.Sub(r.DeleteRequestedAt.Time) >= grace {
 				doomed = append(doomed, k)
 			}
 			return true

@@ -1,9 +1,12 @@
 package ecs
 
+import "encoding/json"
+
 // TaskDefinitionOutput is the response of RegisterTaskDefinition, DescribeTaskDefinition
-// and DeregisterTaskDefinition.
+// and DeregisterTaskDefinition. The task definition travels as the JSON encoding of a
+// TaskDefinition: revisions are stored encoded and sent as they are.
 type TaskDefinitionOutput struct {
-	TaskDefinition *TaskDefinition `json:"taskDefinition"`
+	TaskDefinition json.RawMessage `json:"taskDefinition"`
 	Tags           []Tag           `json:"tags,omitempty"`
 }
 
@@ -52,6 +55,6 @@ type DeleteTaskDefinitionsInput struct {
 
 // DeleteTaskDefinitionsOutput is the DeleteTaskDefinitions response.
 type DeleteTaskDefinitionsOutput struct {
-	TaskDefinitions []*TaskDefinition `json:"taskDefinitions"`
+	TaskDefinitions []json.RawMessage `json:"taskDefinitions"`
 	Failures        []Failure         `json:"failures"`
 }
