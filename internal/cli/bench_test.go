@@ -1,6 +1,12 @@
 package cli
 
 import (
+	"context"
+	"fmt"
+	"path/filepath"
+
+	"github.com/ecsmini/ecsmini/emulator"
+	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"net/http"
 	"os"
 	"strconv"
@@ -10,14 +16,28 @@ import (
 	"time"
 )
 
-// BenchmarkStartup measures what a user waits for: from exec of `ecsmini up` to the
-// first successful ECS API call (ListClusters), with a fresh state directory each time.
+// BenchmarkStartup measures what a user waits for, from exec of `ecsmini up` to the first
+// successful ECS API call (ListClusters), and the idle resident memory a second later, on
+// a fresh state directory and on one holding 10,000 task definition revisions.
 func BenchmarkStartup(b *testing.B) {
+	b.Run("empty", func(b *testing.B) { benchStartup(b, nil) })
+	b.Run("10k-revisions", func(b *testing.B) { benchStartup(b, stateWithRevisions(b, 10_000)) })
+}
+
+// benchStartup starts ecsmini on a copy of the snapshot (nil: a fresh state directory).
+func benchStartup(b *testing.B, snapshot []byte) {
 	ecsminiBinary(b)
 	var total time.Duration
+	var rss float64
 	for i := 0; i < b.N; i++ {
+		dir := b.TempDir()
+		if snapshot != nil {
+			if err := os.WriteFile(filepath.Join(dir, "snapshot.jsonl"), snapshot, 0o600); err != nil {
+				b.Fatal(err)
+			}
+		}
 		start := time.Now()
-		p := startBinary(b, b.TempDir())
+		p := startBinary(b, dir)
 		for {
 			req, _ := http.NewRequest(http.MethodPost, "http://"+p.addr+"/", strings.NewReader("{}"))
 			req.Header.Set("X-Amz-Target", "AmazonEC2ContainerServiceV20141113.ListClusters")
@@ -31,24 +51,47 @@ func BenchmarkStartup(b *testing.B) {
 			time.Sleep(time.Millisecond)
 		}
 		total += time.Since(start)
+		time.Sleep(time.Second)
+		rss += rssMiB(b, p.cmd.Process.Pid)
 		_ = p.cmd.Process.Signal(syscall.SIGTERM)
 		_ = p.cmd.Wait()
 	}
 	b.ReportMetric(float64(total.Microseconds())/1000/float64(b.N), "ms-to-api-ready")
+	b.ReportMetric(rss/float64(b.N), "idle-rss-MiB")
 }
 
-// BenchmarkIdleRSS reports the resident memory of an idle `ecsmini up` a second after
-// start-up (Linux only: it reads /proc).
-func BenchmarkIdleRSS(b *testing.B) {
-	var sum float64
-	for i := 0; i < b.N; i++ {
-		p := startBinary(b, b.TempDir())
-		time.Sleep(time.Second)
-		sum += rssMiB(b, p.cmd.Process.Pid)
-		_ = p.cmd.Process.Signal(syscall.SIGTERM)
-		_ = p.cmd.Wait()
+// stateWithRevisions builds a snapshot holding n Fargate task definition revisions
+// (100 families), like a long-lived ecsmini that CI pipelines register into.
+func stateWithRevisions(b *testing.B, n int) []byte {
+	b.Helper()
+	dir := b.TempDir()
+	emu, err := emulator.New(emulator.Config{StateDir: dir})
+	if err != nil {
+		b.Fatal(err)
 	}
-	b.ReportMetric(sum/float64(b.N), "idle-rss-MiB")
+	for i := 0; i < n; i++ {
+		in := &ecs.RegisterTaskDefinitionInput{
+			Family: fmt.Sprintf("fam-%03d", i%100), NetworkMode: ecs.Ptr("awsvpc"),
+			RequiresCompatibilities: []string{"FARGATE"}, Cpu: ecs.Ptr("256"), Memory: ecs.Ptr("512"),
+			ContainerDefinitions: []ecs.ContainerDefinition{{
+				Name: ecs.Ptr("web"), Image: ecs.Ptr("nginx:1.27"),
+				PortMappings: []ecs.PortMapping{{ContainerPort: ecs.Ptr(80)}},
+				Environment:  []ecs.KeyValuePair{{Name: ecs.Ptr("MODE"), Value: ecs.Ptr("production")}},
+				HealthCheck:  &ecs.HealthCheck{Command: []string{"CMD-SHELL", "curl -f http://localhost/ || exit 1"}},
+			}},
+		}
+		if _, err := emu.RegisterTaskDefinition(context.Background(), in); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := emu.Close(); err != nil {
+		b.Fatal(err)
+	}
+	snap, err := os.ReadFile(filepath.Join(dir, "snapshot.jsonl"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return snap
 }
 
 func rssMiB(b *testing.B, pid int) float64 {

@@ -129,7 +129,7 @@ func TestBinarySurvivesSIGKILLAndStopsOnSIGTERM(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("ecsmini did not stop within 10s of SIGTERM")
 	}
-	if _, err := os.Stat(filepath.Join(dir, "state.json")); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, "snapshot.jsonl")); err != nil {
 		t.Fatalf("no snapshot after clean stop: %v", err)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -81,10 +82,12 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 		}
 		engine = info.Version + " at " + info.Host
 	}
+	loadStart := time.Now()
 	emu, err := emulator.New(emulator.Config{Region: o.region, AccountID: o.accountID, StateDir: o.stateDir})
 	if err != nil {
 		return err
 	}
+	loaded := time.Since(loadStart)
 	defer func() {
 		if err := emu.Close(); err != nil {
 			log.Error("saving state", "err", err)
@@ -109,7 +112,7 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 	go func() { loopErr <- emu.Run(loopCtx, 5*time.Second) }()
 
 	fmt.Fprintf(stdout, "ecsmini %s: ECS API at %s (region %s, account %s, runtime %s)\n", Version, endpoint, o.region, o.accountID, o.runtime)
-	fmt.Fprintf(stdout, "state: %s\n", o.stateDir)
+	fmt.Fprintf(stdout, "state: %s (loaded in %d ms)\n", o.stateDir, loaded.Milliseconds())
 	if engine != "" {
 		fmt.Fprintf(stdout, "docker: engine %s\n", engine)
 	}
@@ -117,6 +120,9 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
+	// Loading a large state leaves its decoding garbage behind: hand it back to the OS
+	// once the API answers, rather than idling on it or delaying start-up.
+	go debug.FreeOSMemory()
 
 	var runErr error
 	select {
