@@ -95,7 +95,7 @@ func (e *Emulator) CreateCluster(ctx context.Context, in *ecs.CreateClusterInput
 		return nil, err
 	}
 	// CreateCluster shows settings and tags; Describe shows them only when asked.
-	return &ecs.ClusterOutput{Cluster: e.present(ctx, out, []string{"SETTINGS", "TAGS", "CONFIGURATIONS", "ATTACHMENTS"})}, nil
+	return &ecs.ClusterOutput{Cluster: e.present(out, []string{"SETTINGS", "TAGS", "CONFIGURATIONS", "ATTACHMENTS"})}, nil
 }
 
 // sameCapacity reports whether a repeated CreateCluster asks for the providers and
@@ -178,7 +178,7 @@ func (e *Emulator) DescribeClusters(ctx context.Context, in *ecs.DescribeCluster
 				out.Failures = append(out.Failures, ecs.Failure{Arn: arn, Reason: "MISSING"})
 				continue
 			}
-			out.Clusters = append(out.Clusters, e.present(ctx, c, in.Include))
+			out.Clusters = append(out.Clusters, e.present(c, in.Include))
 		}
 	})
 	if err != nil {
@@ -189,7 +189,7 @@ func (e *Emulator) DescribeClusters(ctx context.Context, in *ecs.DescribeCluster
 
 // present copies a stored cluster for the wire with the optional parts include asks for
 // and the counts as of now.
-func (e *Emulator) present(_ context.Context, c *ecs.Cluster, include []string) *ecs.Cluster {
+func (e *Emulator) present(c *ecs.Cluster, include []string) *ecs.Cluster {
 	cp := *c
 	cp.Statistics, cp.Settings, cp.Tags = []ecs.KeyValuePair{}, []ecs.ClusterSetting{}, []ecs.Tag{}
 	cp.Configuration, cp.Attachments, cp.AttachmentsStatus = nil, nil, ""

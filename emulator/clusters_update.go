@@ -53,7 +53,7 @@ func (e *Emulator) UpdateCluster(ctx context.Context, in *ecs.UpdateClusterInput
 	if err != nil {
 		return nil, err
 	}
-	return &ecs.ClusterOutput{Cluster: e.present(ctx, c, []string{"SETTINGS", "CONFIGURATIONS"})}, nil
+	return &ecs.ClusterOutput{Cluster: e.present(c, []string{"SETTINGS", "CONFIGURATIONS"})}, nil
 }
 
 // UpdateClusterSettings changes a cluster's settings.
@@ -71,7 +71,7 @@ func (e *Emulator) UpdateClusterSettings(ctx context.Context, in *ecs.UpdateClus
 	if err != nil {
 		return nil, err
 	}
-	return &ecs.ClusterOutput{Cluster: e.present(ctx, c, []string{"SETTINGS"})}, nil
+	return &ecs.ClusterOutput{Cluster: e.present(c, []string{"SETTINGS"})}, nil
 }
 
 func mergeSettings(old, given []ecs.ClusterSetting) []ecs.ClusterSetting {
@@ -109,7 +109,7 @@ func (e *Emulator) PutClusterCapacityProviders(ctx context.Context, in *ecs.PutC
 	if err != nil {
 		return nil, err
 	}
-	return &ecs.ClusterOutput{Cluster: e.present(ctx, c, []string{"SETTINGS"})}, nil
+	return &ecs.ClusterOutput{Cluster: e.present(c, []string{"SETTINGS"})}, nil
 }
 
 // providerInUse reports whether services or tasks of the cluster use the provider.
@@ -148,7 +148,7 @@ func (e *Emulator) DeleteCluster(ctx context.Context, in *ecs.ClusterRef) (*ecs.
 	if err != nil {
 		return nil, err
 	}
-	return &ecs.ClusterOutput{Cluster: e.present(ctx, out, []string{"SETTINGS"})}, nil
+	return &ecs.ClusterOutput{Cluster: e.present(out, []string{"SETTINGS"})}, nil
 }
 
 // clusterDeletable checks what ECS checks before deleting a cluster. Services, tasks and
