@@ -15,18 +15,21 @@ const module = "github.com/ecsmini/ecsmini"
 // ecsmini packages listed (by path relative to the module; a trailing "/" allows a tree).
 // A package missing from this table fails the test, so new packages get a rule.
 var allowedImports = map[string][]string{
-	"":                  {"internal/cli"},
-	"emulator/ecs":      {},
-	"emulator/clock":    {},
-	"emulator/store":    {},
-	"fargate":           {"emulator/ecs", "emulator/clock"},
-	"ec2sim":            {"emulator/ecs", "emulator/clock"},
-	"tui":               {"emulator/ecs"},
-	"emulator/taskdef":  {"emulator/ecs", "fargate"},
-	"emulator/httpapi":  {"emulator/ecs"},
-	"emulator":          {"emulator/ecs", "emulator/clock", "emulator/store", "emulator/taskdef", "fargate", "ec2sim"},
-	"internal/dockerrt": {},
-	"internal/cli":      {"emulator/", "emulator", "fargate", "ec2sim", "tui", "internal/"},
+	"":                                {"internal/cli"},
+	"emulator/ecs":                    {},
+	"emulator/clock":                  {},
+	"emulator/store":                  {},
+	"fargate":                         {"emulator/ecs", "emulator/clock"},
+	"ec2sim":                          {"emulator/ecs", "emulator/clock"},
+	"tui":                             {"emulator/ecs"},
+	"emulator/taskdef":                {"emulator/ecs", "fargate"},
+	"emulator/httpapi":                {"emulator/ecs"},
+	"emulator":                        {"emulator/ecs", "emulator/clock", "emulator/store", "emulator/taskdef", "fargate", "ec2sim"},
+	"internal/dockerrt":               {"emulator/containers"},
+	"emulator/containers":             {},
+	"emulator/containers/sim":         {"emulator/containers", "emulator/clock"},
+	"emulator/containers/runtimetest": {"emulator/containers"},
+	"internal/cli":                    {"emulator/", "emulator", "fargate", "ec2sim", "tui", "internal/"},
 }
 
 // onlyImporters lists third-party imports that only one package may use.

@@ -1,0 +1,107 @@
+package containers
+
+import "time"
+
+// Status is where a container is in its lifecycle, in lifecycle order.
+type Status int
+
+// Container statuses.
+const (
+	Created Status = iota
+	Running
+	Exited
+)
+
+func (s Status) String() string {
+	switch s {
+	case Created:
+		return "created"
+	case Running:
+		return "running"
+	case Exited:
+		return "exited"
+	}
+	return "unknown"
+}
+
+// Health is a container's health-check status.
+type Health int
+
+// Health statuses. None means the container has no health check.
+const (
+	HealthNone Health = iota
+	HealthStarting
+	HealthHealthy
+	HealthUnhealthy
+)
+
+func (h Health) String() string {
+	switch h {
+	case HealthNone:
+		return "none"
+	case HealthStarting:
+		return "starting"
+	case HealthHealthy:
+		return "healthy"
+	case HealthUnhealthy:
+		return "unhealthy"
+	}
+	return "unknown"
+}
+
+// State is a container as Inspect and List report it.
+type State struct {
+	ID          string
+	Name        string
+	Image       string // as in the spec
+	ImageID     string // sha256:...
+	Labels      map[string]string
+	Status      Status
+	ExitCode    int  // valid when Exited
+	OOMKilled   bool // the kernel killed it for exceeding MemoryLimit
+	Error       string
+	Health      Health
+	CreatedAt   time.Time
+	StartedAt   time.Time // zero until started
+	FinishedAt  time.Time // zero until exited
+	Ports       []PortBinding
+	IPAddresses map[string]string // network name → IPv4 address
+}
+
+// EventKind names what happened to a container.
+type EventKind string
+
+// Event kinds. Die carries the exit code; Health the new health; OOM precedes the Die
+// of a container the kernel killed for memory.
+const (
+	EventCreate  EventKind = "create"
+	EventStart   EventKind = "start"
+	EventDie     EventKind = "die"
+	EventOOM     EventKind = "oom"
+	EventHealth  EventKind = "health"
+	EventDestroy EventKind = "destroy"
+)
+
+// Event is one container lifecycle event.
+type Event struct {
+	ID       string
+	Kind     EventKind
+	At       time.Time
+	Labels   map[string]string
+	ExitCode int    // for EventDie
+	Health   Health // for EventHealth
+}
+
+// Stats is one sample of a container's resource usage, with the counters Docker's
+// stats API reports (the task metadata endpoint serves them in Docker's shape).
+type Stats struct {
+	Read           time.Time
+	CPUTotalNanos  uint64 // cumulative CPU time of the container
+	SystemCPUNanos uint64 // cumulative CPU time of the host
+	OnlineCPUs     int
+	MemoryUsage    uint64 // bytes
+	MemoryLimit    uint64 // bytes
+	NetworkRxBytes uint64
+	NetworkTxBytes uint64
+	PIDs           uint64
+}
