@@ -27,6 +27,7 @@ var allowedImports = map[string][]string{
 	"emulator":                        {"emulator/ecs", "emulator/clock", "emulator/store", "emulator/taskdef", "fargate", "ec2sim"},
 	"internal/dockerrt":               {"emulator/containers"},
 	"emulator/containers":             {},
+	"emulator/agent":                  {"emulator/ecs", "emulator/store", "emulator/containers", "emulator/clock", "fargate"},
 	"emulator/containers/sim":         {"emulator/containers", "emulator/clock"},
 	"emulator/containers/runtimetest": {"emulator/containers"},
 	"internal/cli":                    {"emulator/", "emulator", "fargate", "ec2sim", "tui", "internal/"},
