@@ -26,6 +26,7 @@ var allowedImports = map[string][]string{
 	"emulator/httpapi":                {"emulator/ecs"},
 	"emulator":                        {"emulator/ecs", "emulator/clock", "emulator/store", "emulator/taskdef", "fargate", "ec2sim"},
 	"internal/dockerrt":               {"emulator/containers"},
+	"internal/workload":               {},
 	"emulator/containers":             {},
 	"emulator/agent":                  {"emulator/ecs", "emulator/store", "emulator/containers", "emulator/clock", "fargate"},
 	"emulator/containers/sim":         {"emulator/containers", "emulator/clock"},
