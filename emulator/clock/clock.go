@@ -1,17 +1,31 @@
 // Package clock is the only place in ecsmini that reads wall time. Everything that waits
 // or timestamps (Spot warnings, retirement, health intervals, grace periods) takes a
 // Clock, so tests run on a Fake in milliseconds and demos can fast-forward.
+//
+// Code that needs to wait never calls time.Sleep or time.After: it asks its Clock for a
+// timer with AfterFunc and reacts in the callback, so a Fake drives it deterministically.
 package clock
 
-import (
-	"sync"
-	"time"
-)
+import "time"
 
-// Clock tells the time.
+// Clock tells the time and runs functions after a duration of its time.
 type Clock interface {
 	Now() time.Time
+	// AfterFunc calls f, in its own goroutine for Real and synchronously within
+	// Fake.Advance for Fake, once d has passed on this clock. The returned Timer cancels it.
+	AfterFunc(d time.Duration, f func()) Timer
 }
+
+// Timer is a pending AfterFunc call.
+type Timer interface {
+	// Stop prevents the call if it has not happened yet and reports whether it did so
+	// (false when the timer already fired or was stopped). As with time.Timer, a
+	// callback that already started is not waited for.
+	Stop() bool
+}
+
+// Since is the time elapsed on c since t, the Clock-aware time.Since.
+func Since(c Clock, t time.Time) time.Duration { return c.Now().Sub(t) }
 
 // Real is the wall clock.
 type Real struct{}
@@ -19,25 +33,5 @@ type Real struct{}
 // Now returns the current wall time.
 func (Real) Now() time.Time { return time.Now() }
 
-// Fake is a manually advanced clock for tests.
-type Fake struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-// NewFake returns a Fake clock set to start.
-func NewFake(start time.Time) *Fake { return &Fake{now: start} }
-
-// Now returns the fake time.
-func (f *Fake) Now() time.Time {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.now
-}
-
-// Advance moves the fake time forward by d.
-func (f *Fake) Advance(d time.Duration) {
-	f.mu.Lock()
-	f.now = f.now.Add(d)
-	f.mu.Unlock()
-}
+// AfterFunc calls f in its own goroutine after d of wall time (time.AfterFunc).
+func (Real) AfterFunc(d time.Duration, f func()) Timer { return time.AfterFunc(d, f) }
