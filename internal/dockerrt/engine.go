@@ -3,6 +3,7 @@ package dockerrt
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/docker/docker/client"
 )
@@ -11,6 +12,9 @@ import (
 type Engine struct {
 	cli  *client.Client
 	info Info
+	// netMu serialises EnsureNetwork, so two tasks of a new cluster starting at once
+	// do not both create its network.
+	netMu sync.Mutex
 }
 
 // Info describes the engine ecsmini is connected to.
