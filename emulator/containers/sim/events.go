@@ -1,0 +1,102 @@
+package sim
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"sync"
+
+	"github.com/ecsmini/ecsmini/emulator/containers"
+)
+
+// subscriber is one Events stream. The state machine appends to its queue and never
+// waits; its pump goroutine delivers the queue in order. The pump exits when ctx ends or
+// when the queue overflowed (the subscriber is hopelessly slow), closing both channels.
+type subscriber struct {
+	mu      sync.Mutex
+	queue   []containers.Event
+	dropped bool
+	wake    chan struct{} // capacity 1: "the queue has news"
+
+	out  chan containers.Event
+	errc chan error
+}
+
+// Events subscribes to every container event from now on.
+func (r *Runtime) Events(ctx context.Context) (<-chan containers.Event, <-chan error) {
+	s := &subscriber{
+		wake: make(chan struct{}, 1),
+		out:  make(chan containers.Event, 64),
+		errc: make(chan error, 1),
+	}
+	r.mu.Lock()
+	r.subs[s] = struct{}{}
+	r.mu.Unlock()
+	go r.pump(ctx, s)
+	return s.out, s.errc
+}
+
+func (r *Runtime) pump(ctx context.Context, s *subscriber) {
+	defer func() {
+		r.mu.Lock()
+		delete(r.subs, s)
+		r.mu.Unlock()
+		close(s.out)
+		close(s.errc)
+	}()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.wake:
+		}
+		s.mu.Lock()
+		batch, dropped := s.queue, s.dropped
+		s.queue = nil
+		s.mu.Unlock()
+		for _, e := range batch {
+			select {
+			case s.out <- e:
+			case <-ctx.Done():
+				return
+			}
+		}
+		if dropped {
+			s.errc <- fmt.Errorf("sim: events: subscriber fell more than %d events behind; events were dropped", r.opts.EventBuffer)
+			return
+		}
+	}
+}
+
+// push queues e without blocking; past limit the subscriber is marked as dropped.
+func (s *subscriber) push(e containers.Event, limit int) {
+	s.mu.Lock()
+	switch {
+	case s.dropped:
+	case len(s.queue) >= limit:
+		s.dropped = true
+	default:
+		s.queue = append(s.queue, e)
+	}
+	s.mu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// emit sends an event about c to every subscriber, each with its own copy of the
+// labels. Callers hold r.mu, which keeps each subscriber's events in order.
+func (r *Runtime) emit(c *container, kind containers.EventKind, set func(*containers.Event)) {
+	if len(r.subs) == 0 {
+		return
+	}
+	e := containers.Event{ID: c.id, Kind: kind, At: r.clock.Now()}
+	if set != nil {
+		set(&e)
+	}
+	for s := range r.subs {
+		e.Labels = maps.Clone(c.spec.Labels)
+		s.push(e, r.opts.EventBuffer)
+	}
+}
