@@ -1,0 +1,81 @@
+package agent
+
+import (
+	"maps"
+	"testing"
+)
+
+var specTestTask = TaskInfo{
+	ARN:         "arn:aws:ecs:us-east-1:000000000000:task/dev/0123456789abcdef0123456789abcdef",
+	ID:          "0123456789abcdef0123456789abcdef",
+	ClusterName: "dev",
+	ClusterARN:  "arn:aws:ecs:us-east-1:000000000000:cluster/dev",
+	Family:      "web",
+	Revision:    3,
+	LaunchType:  "FARGATE",
+	NetworkMode: "awsvpc",
+	Region:      "us-east-1",
+	Account:     "000000000000",
+}
+
+func TestContainerLabels(t *testing.T) {
+	user := map[string]string{
+		"app":                             "shop",
+		LabelTaskARN:                      "spoofed",
+		LabelCluster:                      "spoofed",
+		LabelContainerName:                "spoofed",
+		"com.amazonaws.ecs.custom":        "kept",
+		LabelManaged:                      "false",
+		"ecsmini.anything":                "dropped",
+		LabelTaskDefVersion:               "99",
+		"com.amazonaws.ecs.task-def-typo": "kept too",
+	}
+	before := maps.Clone(user)
+	task := specTestTask
+	task.StateDir = "/home/me/.ecsmini"
+	got := ContainerLabels(task, "app", user)
+	want := map[string]string{
+		"app":                             "shop",
+		"com.amazonaws.ecs.custom":        "kept",
+		"com.amazonaws.ecs.task-def-typo": "kept too",
+		LabelCluster:                      "dev",
+		LabelTaskARN:                      specTestTask.ARN,
+		LabelContainerName:                "app",
+		LabelTaskDefFamily:                "web",
+		LabelTaskDefVersion:               "3",
+		LabelClusterARN:                   specTestTask.ClusterARN,
+		LabelECSMiniTaskARN:               specTestTask.ARN,
+		LabelECSMiniContainer:             "app",
+		LabelManaged:                      "true",
+		LabelStateDir:                     "/home/me/.ecsmini",
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("labels\n got %v\nwant %v", got, want)
+	}
+	if !maps.Equal(user, before) {
+		t.Errorf("dockerLabels mutated: %v", user)
+	}
+	if _, ok := TaskLabels(specTestTask)[LabelStateDir]; ok {
+		t.Errorf("state-dir label set without a state dir")
+	}
+	if _, ok := TaskLabels(specTestTask)[LabelContainerName]; ok {
+		t.Errorf("task labels carry a container name")
+	}
+}
+
+func TestDockerName(t *testing.T) {
+	tests := []struct {
+		task      TaskInfo
+		container string
+		want      string
+	}{
+		{specTestTask, "app", "ecs-web-3-app-0123456789abcdef0123456789abcdef"},
+		{TaskInfo{Family: "my_fam", Revision: 12, ID: "abc"}, "side-car", "ecs-my_fam-12-side-car-abc"},
+		{TaskInfo{Family: "a b/c", Revision: 1, ID: "x"}, "é", "ecs-a-b-c-1---x"},
+	}
+	for _, tt := range tests {
+		if got := DockerName(tt.task, tt.container); got != tt.want {
+			t.Errorf("DockerName(%s, %s) = %q, want %q", tt.task.Family, tt.container, got, tt.want)
+		}
+	}
+}
