@@ -6,8 +6,8 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"strings"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
