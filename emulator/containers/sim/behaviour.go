@@ -27,9 +27,11 @@ type behaviour struct {
 	exitAfter     time.Duration
 	ignoreSIGTERM bool
 	allocateMiB   int
-	unhealthy     bool
-	output        []string
-	startDelay    time.Duration
+	// health is the result of the health check: "" follows the check's command (see
+	// checkFails), else "healthy" or "unhealthy".
+	health     string
+	output     []string
+	startDelay time.Duration
 }
 
 // parseBehaviour reads the workload arguments of spec, then its labels, which win.
@@ -82,7 +84,10 @@ func (b *behaviour) parseArgs(args []string) error {
 		case "ignore-sigterm":
 			b.ignoreSIGTERM, err = parseFlagBool(value, hasValue)
 		case "unhealthy":
-			b.unhealthy, err = parseFlagBool(value, hasValue)
+			var bad bool
+			if bad, err = parseFlagBool(value, hasValue); bad {
+				b.health = "unhealthy"
+			}
 		case "allocate-mb", "allocate-mib":
 			b.allocateMiB, err = parseMiB(next())
 		case "log":
@@ -116,11 +121,9 @@ func (b *behaviour) parseLabels(labels map[string]string) error {
 		case LabelAllocateMiB:
 			b.allocateMiB, err = parseMiB(v)
 		case LabelHealth:
-			switch strings.ToLower(strings.TrimSpace(v)) {
-			case "healthy":
-				b.unhealthy = false
-			case "unhealthy":
-				b.unhealthy = true
+			switch h := strings.ToLower(strings.TrimSpace(v)); h {
+			case "healthy", "unhealthy":
+				b.health = h
 			default:
 				err = fmt.Errorf("want healthy or unhealthy")
 			}

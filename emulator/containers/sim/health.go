@@ -30,7 +30,8 @@ func (r *Runtime) scheduleProbe(c *container, run int) {
 // consecutive counted failures make it unhealthy. Callers hold r.mu.
 func (r *Runtime) probe(c *container, run int) {
 	hc := c.spec.Health
-	if c.beh.unhealthy || checkFails(hc.Test) {
+	fails := c.beh.health == "unhealthy" || c.beh.health == "" && checkFails(hc.Test)
+	if fails {
 		if r.clock.Now().Sub(c.startedAt) >= hc.StartPeriod {
 			c.failures++
 		}
