@@ -24,8 +24,11 @@ const (
 	LabelStateDir         = "ecsmini.state-dir"
 	ManagedValue          = "true"
 	ecsminiLabelPrefix    = "ecsmini."
-	dockerNamePrefix      = "ecs-"
-	dockerNameValidChars  = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"
+	// simDirectivePrefix marks dockerLabels that tell the simulated runtime how a
+	// container behaves; they are user input, not ecsmini's link labels.
+	simDirectivePrefix   = "ecsmini.sim/"
+	dockerNamePrefix     = "ecs-"
+	dockerNameValidChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"
 )
 
 // TaskInfo is what a container's spec needs to know about its task. CPU and Memory are the
@@ -68,13 +71,13 @@ func TaskLabels(t TaskInfo) map[string]string {
 // and the container name. As in the real agent, which writes its labels after the user's
 // "such that it will always override duplicates", the agent's com.amazonaws.ecs.* labels
 // win over dockerLabels of the same key; other com.amazonaws.ecs.* dockerLabels are kept.
-// The whole ecsmini.* namespace is reserved: a dockerLabel there is dropped, because a
+// The ecsmini.* namespace is reserved: a dockerLabel there is dropped, because a
 // stray ecsmini.managed or ecsmini.task-arn would make ecsmini adopt or reap the wrong
-// containers.
+// containers; only the simulator's ecsmini.sim/ directives pass.
 func ContainerLabels(t TaskInfo, containerName string, dockerLabels map[string]string) map[string]string {
 	l := make(map[string]string, len(dockerLabels)+9)
 	for k, v := range dockerLabels {
-		if !strings.HasPrefix(k, ecsminiLabelPrefix) {
+		if !strings.HasPrefix(k, ecsminiLabelPrefix) || strings.HasPrefix(k, simDirectivePrefix) {
 			l[k] = v
 		}
 	}

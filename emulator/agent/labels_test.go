@@ -79,3 +79,17 @@ func TestDockerName(t *testing.T) {
 		}
 	}
 }
+
+// The simulator's behaviour directives (ecsmini.sim/...) are user input meant for the
+// runtime: they must reach it, unlike the reserved ecsmini.* link labels.
+func TestContainerLabelsKeepSimDirectives(t *testing.T) {
+	l := ContainerLabels(TaskInfo{ARN: "arn:aws:ecs:r:1:task/c/abc"}, "main", map[string]string{
+		"ecsmini.sim/exit-code": "3", "ecsmini.task-arn": "forged", "ecsmini.managed": "false",
+	})
+	if l["ecsmini.sim/exit-code"] != "3" {
+		t.Errorf("sim directive dropped: %v", l)
+	}
+	if l["ecsmini.task-arn"] != "arn:aws:ecs:r:1:task/c/abc" || l["ecsmini.managed"] != "true" {
+		t.Errorf("reserved labels overridden: %v", l)
+	}
+}
