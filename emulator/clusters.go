@@ -178,7 +178,13 @@ func (e *Emulator) DescribeClusters(ctx context.Context, in *ecs.DescribeCluster
 				out.Failures = append(out.Failures, ecs.Failure{Arn: arn, Reason: "MISSING"})
 				continue
 			}
-			out.Clusters = append(out.Clusters, e.present(c, in.Include))
+			shown := e.present(c, in.Include)
+			n := e.clusterCounts(k)
+			shown.RunningTasksCount, shown.PendingTasksCount = n.running, n.pending
+			if slices.Contains(in.Include, "STATISTICS") {
+				shown.Statistics = clusterStatistics(n, e.launchCounts(k))
+			}
+			out.Clusters = append(out.Clusters, shown)
 		}
 	})
 	if err != nil {
@@ -209,8 +215,6 @@ func (e *Emulator) present(c *ecs.Cluster, include []string) *ecs.Cluster {
 			cp.Configuration = c.Configuration
 		case "ATTACHMENTS":
 			cp.Attachments, cp.AttachmentsStatus = c.Attachments, c.AttachmentsStatus
-		case "STATISTICS":
-			cp.Statistics = clusterStatistics(&cp)
 		}
 	}
 	return &cp
@@ -218,16 +222,39 @@ func (e *Emulator) present(c *ecs.Cluster, include []string) *ecs.Cluster {
 
 // clusterStatistics lists the per-launch-type counts DescribeClusters reports with
 // include=STATISTICS.
-func clusterStatistics(c *ecs.Cluster) []ecs.KeyValuePair {
-	kv := func(n string, v int) ecs.KeyValuePair {
-		return ecs.KeyValuePair{Name: ecs.Ptr(n), Value: ecs.Ptr(itoa(v))}
+func clusterStatistics(n clusterCounts, byLaunch map[string][2]int) []ecs.KeyValuePair {
+	kv := func(name string, v int) ecs.KeyValuePair {
+		return ecs.KeyValuePair{Name: ecs.Ptr(name), Value: ecs.Ptr(itoa(v))}
 	}
-	return []ecs.KeyValuePair{
-		kv("runningEC2TasksCount", 0), kv("runningFargateTasksCount", 0), kv("runningExternalTasksCount", 0),
-		kv("pendingEC2TasksCount", 0), kv("pendingFargateTasksCount", 0), kv("pendingExternalTasksCount", 0),
-		kv("activeEC2ServiceCount", 0), kv("activeFargateServiceCount", 0), kv("activeExternalServiceCount", 0),
-		kv("drainingEC2ServiceCount", 0), kv("drainingFargateServiceCount", 0), kv("drainingExternalServiceCount", 0),
+	out := []ecs.KeyValuePair{}
+	for _, lt := range []struct{ key, name string }{{ecs.LaunchEC2, "EC2"}, {ecs.LaunchFargate, "Fargate"}, {ecs.LaunchExternal, "External"}} {
+		out = append(out, kv("running"+lt.name+"TasksCount", byLaunch[lt.key][0]), kv("pending"+lt.name+"TasksCount", byLaunch[lt.key][1]))
 	}
+	for _, lt := range []string{"EC2", "Fargate", "External"} {
+		out = append(out, kv("active"+lt+"ServiceCount", 0), kv("draining"+lt+"ServiceCount", 0))
+	}
+	return out
+}
+
+// launchCounts counts running and pending tasks per launch type.
+func (e *Emulator) launchCounts(clusterKey string) map[string][2]int {
+	out := map[string][2]int{}
+	prefix := clusterKey + "\x00"
+	e.tasks.Ascend(prefix, func(k string, r *taskRecord) bool {
+		if len(k) < len(prefix) || k[:len(prefix)] != prefix {
+			return false
+		}
+		c := out[r.Task.LaunchType]
+		switch s := r.Task.LastStatus; {
+		case s == ecs.StatusRunning:
+			c[0]++
+		case s < ecs.StatusRunning:
+			c[1]++
+		}
+		out[r.Task.LaunchType] = c
+		return true
+	})
+	return out
 }
 
 func checkInclude(include []string, allowed ...string) error {

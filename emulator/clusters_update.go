@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/store"
@@ -166,8 +167,27 @@ func (e *Emulator) clusterDeletable(clusterKey string) error {
 	return nil
 }
 
-type clusterCounts struct{ services, tasks, instances int }
+type clusterCounts struct{ services, tasks, running, pending, instances int }
 
-// clusterCounts counts what lives in a cluster. Services, tasks and container
-// instances do not exist yet in this emulator; their issues fill this in.
-func (e *Emulator) clusterCounts(clusterKey string) clusterCounts { return clusterCounts{} }
+// clusterCounts counts what lives in a cluster (its store key). Services and container
+// instances arrive with later issues, which add their counts here.
+func (e *Emulator) clusterCounts(clusterKey string) clusterCounts {
+	var n clusterCounts
+	prefix := clusterKey + "\x00"
+	e.tasks.Ascend(prefix, func(k string, r *taskRecord) bool {
+		if !strings.HasPrefix(k, prefix) {
+			return false
+		}
+		switch s := r.Task.LastStatus; {
+		case s == ecs.StatusStopped:
+			return true
+		case s == ecs.StatusRunning:
+			n.running++
+		case s < ecs.StatusRunning:
+			n.pending++
+		}
+		n.tasks++
+		return true
+	})
+	return n
+}

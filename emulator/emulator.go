@@ -30,6 +30,9 @@ type Emulator struct {
 	families  *store.Table[familyRecord]
 	providers *store.Table[ecs.CapacityProvider]
 	settings  *store.Table[ecs.Setting]
+	tasks     *store.Table[taskRecord]
+
+	runner TaskRunner // nil until SetRunner: tasks are recorded but not run
 }
 
 // familyRecord remembers the last revision number of a family, so numbering continues
@@ -58,6 +61,7 @@ func New(cfg Config) (*Emulator, error) {
 		families:  store.NewTable[familyRecord](s, "families"),
 		providers: store.NewTable[ecs.CapacityProvider](s, "capacityProviders"),
 		settings:  store.NewTable[ecs.Setting](s, "accountSettings"),
+		tasks:     store.NewTable[taskRecord](s, "tasks"),
 	}
 	if cfg.StateDir != "" {
 		if err := s.Open(cfg.StateDir); err != nil {
@@ -66,6 +70,9 @@ func New(cfg Config) (*Emulator, error) {
 	}
 	return e, nil
 }
+
+// SetRunner connects the agent that runs recorded tasks. Call it before serving.
+func (e *Emulator) SetRunner(r TaskRunner) { e.runner = r }
 
 // Close writes a final snapshot and releases the state directory.
 func (e *Emulator) Close() error { return e.store.Close() }
@@ -113,6 +120,9 @@ func (e *Emulator) Run(ctx context.Context, tick time.Duration) error {
 		case <-t.C:
 			if err := e.reapTaskDefinitions(e.cfg.Clock.Now(), TaskDefinitionDeleteGrace); err != nil {
 				return fmt.Errorf("purge deleted task definitions: %w", err)
+			}
+			if err := e.reapStoppedTasks(e.cfg.Clock.Now(), StoppedTaskTTL); err != nil {
+				return fmt.Errorf("forget stopped tasks: %w", err)
 			}
 		}
 	}

@@ -13,6 +13,15 @@ type Backend interface {
 	TaskDefinitionBackend
 	TagBackend
 	AccountSettingBackend
+	TaskBackend
+}
+
+// TaskBackend serves the task operations.
+type TaskBackend interface {
+	RunTask(context.Context, *ecs.RunTaskInput) (*ecs.TasksOutput, error)
+	StopTask(context.Context, *ecs.StopTaskInput) (*ecs.TaskOutput, error)
+	DescribeTasks(context.Context, *ecs.DescribeTasksInput) (*ecs.TasksOutput, error)
+	ListTasks(context.Context, *ecs.ListTasksInput) (*ecs.ListTasksOutput, error)
 }
 
 // ClusterBackend serves the cluster operations.

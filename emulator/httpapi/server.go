@@ -44,6 +44,7 @@ func New(b Backend, log *slog.Logger) *Handler {
 	h.registerCapacityProviders(b)
 	h.registerTaskDefinitions(b)
 	h.registerTagsAndSettings(b)
+	h.registerTasks(b)
 	return h
 }
 

@@ -1,0 +1,220 @@
+package emulator
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/store"
+)
+
+// TaskRunner runs the tasks the control plane records: the agent. Launch is called once
+// a task is committed in PROVISIONING; Nudge when its desired status changes.
+type TaskRunner interface {
+	Launch(taskARN string)
+	Nudge(taskARN string)
+}
+
+// taskRecord is a stored task: the task as DescribeTasks shows it plus what the agent
+// needs to find its containers again.
+type taskRecord struct {
+	Task        *ecs.Task `json:"task"`
+	ClusterName string    `json:"clusterName"`
+	ClientToken string    `json:"clientToken,omitempty"`
+}
+
+// StoppedTaskTTL is how long STOPPED tasks stay visible (ECS: at least an hour).
+const StoppedTaskTTL = time.Hour
+
+func taskKey(region, cluster, id string) string { return key(region, cluster, id) }
+
+// resolveTask finds a task of the cluster (default: default) by ID or ARN.
+func (e *Emulator) resolveTask(ctx context.Context, clusterRef, ref string) (string, *taskRecord, error) {
+	ck, c, err := e.activeCluster(ctx, clusterRef)
+	if err != nil {
+		return "", nil, err
+	}
+	id := ref
+	if a, ok := ecs.ParseARN(ref); ok {
+		if a.Kind() != "task" {
+			return "", nil, ecs.InvalidParameter("Task Identifier is invalid")
+		}
+		path := a.Path()
+		if cl, tid, ok := strings.Cut(path, "/"); ok {
+			if cl != c.ClusterName {
+				return "", nil, ecs.InvalidParameter("Task belongs to a different cluster than the one specified.")
+			}
+			path = tid
+		}
+		id = path
+	}
+	if id == "" {
+		return "", nil, ecs.InvalidParameter("Task Identifier is invalid")
+	}
+	region := lastRegion(ck)
+	k := taskKey(region, c.ClusterName, id)
+	r, ok := e.tasks.Get(k)
+	if !ok {
+		return "", nil, ecs.InvalidParameter("The referenced task was not found.")
+	}
+	return k, r, nil
+}
+
+// lastRegion returns the region part of a cluster key.
+func lastRegion(clusterKey string) string { return clusterKey[:strings.IndexByte(clusterKey, 0)] }
+
+// UpdateTask applies change to a copy of the stored task and commits it with its version
+// incremented, as ECS increments a task's version on every change. The agent reports
+// through it.
+func (e *Emulator) UpdateTask(taskARN string, change func(t *ecs.Task) error) (*ecs.Task, error) {
+	a, ok := ecs.ParseARN(taskARN)
+	cluster, id, ok2 := strings.Cut(a.Path(), "/")
+	if !ok || !ok2 {
+		return nil, ecs.InvalidParameter("Task Identifier is invalid")
+	}
+	var out *ecs.Task
+	err := e.store.Update(func(tx *store.Tx) error {
+		k := taskKey(a.Region, cluster, id)
+		r, ok := e.tasks.Get(k)
+		if !ok {
+			return ecs.InvalidParameter("The referenced task was not found.")
+		}
+		t := cloneTask(r.Task)
+		if err := change(t); err != nil {
+			return err
+		}
+		t.Version++
+		next := *r
+		next.Task = t
+		e.tasks.Put(tx, k, &next)
+		out = t
+		return nil
+	})
+	return out, err
+}
+
+// Task returns a stored task and its task definition (for the agent).
+func (e *Emulator) Task(taskARN string) (*ecs.Task, *ecs.TaskDefinition, error) {
+	a, _ := ecs.ParseARN(taskARN)
+	cluster, id, _ := strings.Cut(a.Path(), "/")
+	var r *taskRecord
+	var td *taskDefRecord
+	e.store.View(func() {
+		r, _ = e.tasks.Get(taskKey(a.Region, cluster, id))
+		if r != nil {
+			ta, _ := ecs.ParseARN(r.Task.TaskDefinitionArn)
+			family, rev, _ := strings.Cut(ta.Path(), ":")
+			n, _ := atoiPositive(rev)
+			td, _ = e.taskDefs.Get(key(ta.Region, family, revKey(n)))
+		}
+	})
+	if r == nil || td == nil {
+		return nil, nil, ecs.InvalidParameter("The referenced task was not found.")
+	}
+	def, err := td.definition()
+	if err != nil {
+		return nil, nil, err
+	}
+	return cloneTask(r.Task), def, nil
+}
+
+// cloneTask copies a task deeply enough that changing the copy's fields, containers and
+// attachments never touches the stored one.
+func cloneTask(t *ecs.Task) *ecs.Task {
+	c := *t
+	c.Containers = slices.Clone(t.Containers)
+	for i := range c.Containers {
+		c.Containers[i].NetworkBindings = slices.Clone(t.Containers[i].NetworkBindings)
+		c.Containers[i].NetworkInterfaces = slices.Clone(t.Containers[i].NetworkInterfaces)
+	}
+	c.Attachments = slices.Clone(t.Attachments)
+	for i := range c.Attachments {
+		c.Attachments[i].Details = slices.Clone(t.Attachments[i].Details)
+	}
+	c.Tags = slices.Clone(t.Tags)
+	return &c
+}
+
+// StopTask asks a task to stop. The agent signals its containers; the task passes
+// through STOPPING to STOPPED.
+func (e *Emulator) StopTask(ctx context.Context, in *ecs.StopTaskInput) (*ecs.TaskOutput, error) {
+	if in.Task == "" {
+		return nil, ecs.InvalidParameter("Task Identifier is invalid")
+	}
+	k, r, err := e.viewTask(ctx, in.Cluster, in.Task)
+	if err != nil {
+		return nil, err
+	}
+	_ = k
+	t, err := e.UpdateTask(r.Task.TaskArn, func(t *ecs.Task) error {
+		if t.DesiredStatus == ecs.StatusStopped {
+			return errUnchanged
+		}
+		reason := in.Reason
+		if reason == "" {
+			reason = "Task stopped by user"
+		}
+		t.DesiredStatus, t.StopCode, t.StoppedReason = ecs.StatusStopped, ecs.StopUserInitiated, reason
+		t.StoppingAt = ecs.At(e.cfg.Clock.Now())
+		return nil
+	})
+	if err == errUnchanged {
+		return &ecs.TaskOutput{Task: r.Task}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if e.runner != nil {
+		e.runner.Nudge(t.TaskArn)
+	}
+	return &ecs.TaskOutput{Task: t}, nil
+}
+
+// errUnchanged tells UpdateTask's caller that nothing needed changing.
+var errUnchanged = ecs.ClientError("unchanged")
+
+func (e *Emulator) viewTask(ctx context.Context, cluster, ref string) (string, *taskRecord, error) {
+	var k string
+	var r *taskRecord
+	var err error
+	e.store.View(func() { k, r, err = e.resolveTask(ctx, cluster, ref) })
+	return k, r, err
+}
+
+// StopOrphanedTasks records as STOPPED every task that is not, with reason: at start-up
+// these are tasks whose ecsmini ended without stopping them (a crash or SIGKILL). It
+// returns their ARNs.
+func (e *Emulator) StopOrphanedTasks(reason string) ([]string, error) {
+	var arns []string
+	err := e.store.Update(func(tx *store.Tx) error {
+		now := e.cfg.Clock.Now()
+		e.tasks.Ascend("", func(k string, r *taskRecord) bool {
+			if r.Task.LastStatus == ecs.StatusStopped {
+				return true
+			}
+			t := cloneTask(r.Task)
+			t.DesiredStatus, t.LastStatus = ecs.StatusStopped, ecs.StatusStopped
+			if t.StopCode == "" {
+				t.StopCode, t.StoppedReason = ecs.StopTerminationNotice, reason
+			}
+			t.StoppedAt = ecs.At(now)
+			if t.ExecutionStoppedAt == nil {
+				t.ExecutionStoppedAt = ecs.At(now)
+			}
+			for i := range t.Containers {
+				t.Containers[i].LastStatus = ecs.ContainerStopped
+				t.Containers[i].NetworkBindings = []ecs.NetworkBinding{}
+			}
+			t.Version++
+			next := *r
+			next.Task = t
+			e.tasks.Put(tx, k, &next)
+			arns = append(arns, t.TaskArn)
+			return true
+		})
+		return nil
+	})
+	return arns, err
+}

@@ -1,0 +1,276 @@
+package emulator
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/store"
+	"github.com/ecsmini/ecsmini/fargate"
+)
+
+// latestPlatformVersion is what Fargate's LATEST means for Linux tasks.
+const latestPlatformVersion = "1.4.0"
+
+// RunTask records count new tasks in PROVISIONING and hands them to the agent; as in
+// ECS, the answer comes before any container exists.
+func (e *Emulator) RunTask(ctx context.Context, in *ecs.RunTaskInput) (*ecs.TasksOutput, error) {
+	count := 1
+	if in.Count != nil {
+		count = *in.Count
+	}
+	switch {
+	case in.TaskDefinition == "":
+		return nil, ecs.InvalidParameter("TaskDefinition can not be blank.")
+	case count < 1 || count > 10:
+		return nil, ecs.InvalidParameter("count must be between 1 and 10.")
+	case in.LaunchType != "" && len(in.CapacityProviderStrategy) > 0:
+		return nil, ecs.InvalidParameter("Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.")
+	case in.LaunchType != "" && in.LaunchType != ecs.LaunchEC2 && in.LaunchType != ecs.LaunchFargate && in.LaunchType != ecs.LaunchExternal:
+		return nil, ecs.InvalidParameter("Invalid launch type '%s'. Valid values: EC2, FARGATE, EXTERNAL.", in.LaunchType)
+	}
+	if err := validateTags(in.Tags); err != nil {
+		return nil, err
+	}
+	sc := e.scope(ctx)
+	out := &ecs.TasksOutput{Tasks: []*ecs.Task{}, Failures: []ecs.Failure{}}
+	err := e.store.Update(func(tx *store.Tx) error {
+		ck, cluster, err := e.clusterForUse(ctx, tx, in.Cluster)
+		if err != nil {
+			return err
+		}
+		if prior := e.tasksWithToken(ck, in.ClientToken); len(prior) > 0 {
+			out.Tasks = prior
+			return nil
+		}
+		_, rec, err := e.resolveTaskDef(ctx, in.TaskDefinition)
+		if err != nil {
+			return err
+		}
+		if rec.Status != ecs.TaskDefActive {
+			return ecs.ClientError("TaskDefinition is inactive")
+		}
+		td, err := rec.definition()
+		if err != nil {
+			return err
+		}
+		launch, providers, err := e.launchPlan(sc, cluster, in, count)
+		if err != nil {
+			return err
+		}
+		if err := checkLaunch(td, launch, in); err != nil {
+			return err
+		}
+		for i := 0; i < count; i++ {
+			t := e.newTask(sc, cluster, td, in, launch, providers[i])
+			id := t.TaskArn[strings.LastIndexByte(t.TaskArn, '/')+1:]
+			e.tasks.Put(tx, taskKey(sc.Region, cluster.ClusterName, id), &taskRecord{Task: t, ClusterName: cluster.ClusterName, ClientToken: in.ClientToken})
+			out.Tasks = append(out.Tasks, t)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if e.runner != nil {
+		for _, t := range out.Tasks {
+			e.runner.Launch(t.TaskArn)
+		}
+	}
+	return out, nil
+}
+
+// clusterForUse resolves the cluster a task goes to, creating the default cluster on
+// first use, as ECS does.
+func (e *Emulator) clusterForUse(ctx context.Context, tx *store.Tx, ref string) (string, *ecs.Cluster, error) {
+	k, name, err := e.clusterKey(ctx, ref)
+	if err != nil {
+		return "", nil, err
+	}
+	c, ok := e.clusters.Get(k)
+	if ok && c.Status == ecs.ClusterActive {
+		return k, c, nil
+	}
+	if name != defaultCluster {
+		return "", nil, ecs.ClusterNotFound()
+	}
+	sc := ecs.Scope{Region: lastRegion(k), Account: e.cfg.AccountID}
+	c = &ecs.Cluster{ClusterArn: sc.ClusterARN(name), ClusterName: name, Status: ecs.ClusterActive,
+		Settings: e.clusterSettings(sc, nil), Tags: []ecs.Tag{}}
+	e.clusters.Put(tx, k, c)
+	return k, c, nil
+}
+
+func (e *Emulator) tasksWithToken(clusterKey, token string) []*ecs.Task {
+	if token == "" {
+		return nil
+	}
+	var out []*ecs.Task
+	prefix := clusterKey + "\x00"
+	e.tasks.Ascend(prefix, func(k string, r *taskRecord) bool {
+		if len(k) < len(prefix) || k[:len(prefix)] != prefix {
+			return false
+		}
+		if r.ClientToken == token {
+			out = append(out, r.Task)
+		}
+		return true
+	})
+	return out
+}
+
+// launchPlan decides the launch type and, for capacity provider strategies, the
+// provider of each task (spec: ecs-control-plane §2.3): the request's launch type, else
+// its strategy, else the cluster's default strategy, else EC2.
+func (e *Emulator) launchPlan(sc ecs.Scope, c *ecs.Cluster, in *ecs.RunTaskInput, count int) (string, []string, error) {
+	none := make([]string, count)
+	if in.LaunchType != "" {
+		return in.LaunchType, none, nil
+	}
+	strategy := in.CapacityProviderStrategy
+	if len(strategy) == 0 {
+		strategy = c.DefaultCapacityProviderStrategy
+	}
+	if len(strategy) == 0 {
+		return ecs.LaunchEC2, none, nil
+	}
+	normalised, err := e.checkStrategy(sc, strategy, c.CapacityProviders)
+	if err != nil {
+		return "", nil, err
+	}
+	providers, err := fargate.Split(normalised, nil, count)
+	if err != nil {
+		return "", nil, ecs.InvalidParameter("%v", err)
+	}
+	launch := ecs.LaunchEC2
+	if p := normalised[0].CapacityProvider; p == ecs.Fargate || p == ecs.FargateSpot {
+		launch = ecs.LaunchFargate
+	}
+	return launch, providers, nil
+}
+
+// checkLaunch applies ECS's checks of a task definition against the launch type.
+func checkLaunch(td *ecs.TaskDefinition, launch string, in *ecs.RunTaskInput) error {
+	compatible := false
+	for _, c := range td.Compatibilities {
+		compatible = compatible || c == launch
+	}
+	if !compatible {
+		return ecs.InvalidParameter("Task definition does not support launch_type %s.", launch)
+	}
+	awsvpc := ecs.Deref(td.NetworkMode) == ecs.NetworkAwsvpc
+	hasNet := in.NetworkConfiguration != nil && in.NetworkConfiguration.AwsvpcConfiguration != nil
+	switch {
+	case awsvpc && !hasNet:
+		return ecs.InvalidParameter("Network Configuration must be provided when networkMode 'awsvpc' is specified.")
+	case !awsvpc && hasNet:
+		return ecs.InvalidParameter("Network Configuration is not valid for the given networkMode of this task definition.")
+	case hasNet && len(in.NetworkConfiguration.AwsvpcConfiguration.Subnets) == 0:
+		return ecs.InvalidParameter("subnets can not be empty.")
+	case hasNet && len(in.NetworkConfiguration.AwsvpcConfiguration.Subnets) > 16:
+		return ecs.InvalidParameter("subnets can have at most 16 items.")
+	case hasNet && len(in.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups) > 5:
+		return ecs.InvalidParameter("securityGroups can have at most 5 items.")
+	case launch != ecs.LaunchFargate && in.PlatformVersion != "":
+		return ecs.InvalidParameter("The platform version must be null when specifying an EC2 launch type.")
+	}
+	if launch == ecs.LaunchFargate && in.PlatformVersion != "" && in.PlatformVersion != "LATEST" && !knownPlatformVersion(in.PlatformVersion) {
+		return ecs.Errorf("PlatformUnknownException", "The specified platform version does not exist.")
+	}
+	return nil
+}
+
+func knownPlatformVersion(v string) bool {
+	switch v {
+	case "1.4.0", "1.3.0":
+		return true
+	}
+	return false
+}
+
+// newTask builds a task in PROVISIONING from its task definition and the request.
+func (e *Emulator) newTask(sc ecs.Scope, c *ecs.Cluster, td *ecs.TaskDefinition, in *ecs.RunTaskInput, launch, provider string) *ecs.Task {
+	id := ecs.NewID()
+	arn := sc.TaskARN(c.ClusterName, id)
+	now := e.cfg.Clock.Now()
+	t := &ecs.Task{
+		ClusterArn: c.ClusterArn, TaskArn: arn, TaskDefinitionArn: td.TaskDefinitionArn,
+		LastStatus: ecs.StatusProvisioning, DesiredStatus: ecs.StatusRunning, Version: 1,
+		CreatedAt: ecs.At(now), LaunchType: launch, CapacityProviderName: provider,
+		Group: in.Group, StartedBy: in.StartedBy, EnableExecuteCommand: in.EnableExecuteCommand,
+		AvailabilityZone: sc.Region + "a", HealthStatus: ecs.HealthUnknown,
+		Cpu: ecs.Deref(td.Cpu), Memory: ecs.Deref(td.Memory), Tags: mergeTags(nil, in.Tags),
+		Attachments: []ecs.Attachment{}, Overrides: overridesEcho(td, in.Overrides),
+	}
+	if t.Group == "" {
+		t.Group = "family:" + td.Family
+	}
+	if o := in.Overrides; o != nil {
+		if o.Cpu != nil {
+			t.Cpu = *o.Cpu
+		}
+		if o.Memory != nil {
+			t.Memory = *o.Memory
+		}
+	}
+	if launch == ecs.LaunchFargate {
+		t.PlatformVersion, t.PlatformFamily = latestPlatformVersion, "Linux"
+		if in.PlatformVersion != "" && in.PlatformVersion != "LATEST" {
+			t.PlatformVersion = in.PlatformVersion
+		}
+		size := 20
+		if td.EphemeralStorage != nil {
+			size = td.EphemeralStorage.SizeInGiB
+		}
+		t.EphemeralStorage = &ecs.EphemeralStorage{SizeInGiB: size}
+	}
+	var eniID string
+	if ecs.Deref(td.NetworkMode) == ecs.NetworkAwsvpc {
+		eniID = ecs.NewUUID()
+		subnet := in.NetworkConfiguration.AwsvpcConfiguration.Subnets[0]
+		t.Attachments = append(t.Attachments, ecs.Attachment{ID: eniID, Type: "ElasticNetworkInterface", Status: "PRECREATED",
+			Details: []ecs.KeyValuePair{{Name: ecs.Ptr("subnetId"), Value: ecs.Ptr(subnet)}}})
+	}
+	for _, cd := range td.ContainerDefinitions {
+		ct := ecs.Container{
+			ContainerArn: fmt.Sprintf("arn:aws:ecs:%s:%s:container/%s/%s/%s", sc.Region, sc.Account, c.ClusterName, id, ecs.NewUUID()),
+			TaskArn:      arn, Name: ecs.Deref(cd.Name), Image: ecs.Deref(cd.Image), LastStatus: ecs.ContainerPending,
+			NetworkBindings: []ecs.NetworkBinding{}, NetworkInterfaces: []ecs.NetworkInterface{}, Cpu: strconv.Itoa(cd.Cpu),
+		}
+		if cd.Memory != nil {
+			ct.Memory = strconv.Itoa(*cd.Memory)
+		}
+		if cd.MemoryReservation != nil {
+			ct.MemoryReservation = strconv.Itoa(*cd.MemoryReservation)
+		}
+		if cd.HealthCheck != nil {
+			ct.HealthStatus = ecs.HealthUnknown
+		}
+		t.Containers = append(t.Containers, ct)
+	}
+	return t
+}
+
+// overridesEcho is the overrides block ECS shows on a task: every container named, with
+// whatever the request overrode.
+func overridesEcho(td *ecs.TaskDefinition, o *ecs.TaskOverride) *ecs.TaskOverride {
+	out := &ecs.TaskOverride{}
+	if o != nil {
+		*out = *o
+	}
+	given := map[string]ecs.ContainerOverride{}
+	for _, co := range out.ContainerOverrides {
+		given[co.Name] = co
+	}
+	out.ContainerOverrides = nil
+	for _, cd := range td.ContainerDefinitions {
+		co, ok := given[ecs.Deref(cd.Name)]
+		if !ok {
+			co = ecs.ContainerOverride{Name: ecs.Deref(cd.Name)}
+		}
+		out.ContainerOverrides = append(out.ContainerOverrides, co)
+	}
+	return out
+}
