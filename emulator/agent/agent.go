@@ -1,0 +1,216 @@
+package agent
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/ecsmini/ecsmini/emulator/clock"
+	"github.com/ecsmini/ecsmini/emulator/containers"
+	"github.com/ecsmini/ecsmini/emulator/ecs"
+)
+
+// Store is what the agent needs of the control plane: read a task with its definition,
+// and commit a change to it (the control plane increments the task's version).
+type Store interface {
+	Task(taskARN string) (*ecs.Task, *ecs.TaskDefinition, error)
+	UpdateTask(taskARN string, change func(t *ecs.Task) error) (*ecs.Task, error)
+}
+
+// Config configures an Agent.
+type Config struct {
+	Runtime containers.Runtime
+	Clock   clock.Clock
+	Store   Store
+	Region  string
+	Account string
+	// HostIP is where task ports are published: ecsmini only ever uses loopback.
+	HostIP string
+	// PauseImage holds the network namespace of awsvpc tasks.
+	PauseImage string
+	// StateDir labels everything the agent creates, so a later ecsmini on the same state
+	// directory can find what this one left behind.
+	StateDir string
+	Log      *slog.Logger
+}
+
+// Agent runs tasks on a container runtime: one goroutine per task, woken by runtime
+// events, desired-status changes and its own deadlines. Every goroutine ends when the
+// task is STOPPED or the agent's context ends.
+type Agent struct {
+	cfg Config
+
+	mu       sync.Mutex
+	ctx      context.Context
+	runners  map[string]*runner // by task ARN
+	networks map[string]bool    // networks the agent created, removed on Shutdown
+	wg       sync.WaitGroup
+}
+
+// New returns an agent; call Start before Launch.
+func New(cfg Config) *Agent {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.HostIP == "" {
+		cfg.HostIP = "127.0.0.1"
+	}
+	return &Agent{cfg: cfg, runners: map[string]*runner{}, networks: map[string]bool{}}
+}
+
+// Start subscribes to runtime events and dispatches them to task runners until ctx
+// ends. Runners launched later live until their task stops or ctx ends.
+func (a *Agent) Start(ctx context.Context) error {
+	a.mu.Lock()
+	a.ctx = ctx
+	a.mu.Unlock()
+	events, errs := a.cfg.Runtime.Events(ctx)
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		for {
+			select {
+			case ev, ok := <-events:
+				if !ok {
+					return
+				}
+				if arn := ev.Labels[LabelTaskARN]; arn != "" {
+					a.Nudge(arn)
+				}
+			case err, ok := <-errs:
+				if ok && err != nil {
+					a.cfg.Log.Error("runtime event stream ended", "err", err)
+				}
+				return
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return nil
+}
+
+// Launch starts running a task the control plane has recorded.
+func (a *Agent) Launch(taskARN string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.ctx == nil || a.runners[taskARN] != nil {
+		return
+	}
+	r := &runner{a: a, arn: taskARN, wake: make(chan struct{}, 1), ids: map[string]string{}, done: make(chan struct{})}
+	a.runners[taskARN] = r
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		defer close(r.done)
+		r.run(a.ctx)
+		a.mu.Lock()
+		delete(a.runners, taskARN)
+		a.mu.Unlock()
+	}()
+}
+
+// Nudge wakes a task's runner to look again (its desired status or a container changed).
+func (a *Agent) Nudge(taskARN string) {
+	a.mu.Lock()
+	r := a.runners[taskARN]
+	a.mu.Unlock()
+	if r != nil {
+		r.nudge()
+	}
+}
+
+// Shutdown stops every task the agent runs, recording reason as ECS records a
+// termination notice, and waits until they are STOPPED or ctx ends. ecsmini calls it on
+// the way out so that nothing keeps running unattended.
+func (a *Agent) Shutdown(ctx context.Context, reason string) error {
+	a.mu.Lock()
+	runners := make([]*runner, 0, len(a.runners))
+	for _, r := range a.runners {
+		runners = append(runners, r)
+	}
+	a.mu.Unlock()
+	for _, r := range runners {
+		_, err := a.cfg.Store.UpdateTask(r.arn, func(t *ecs.Task) error {
+			if t.DesiredStatus != ecs.StatusStopped {
+				now := a.cfg.Clock.Now()
+				t.DesiredStatus, t.StopCode, t.StoppedReason = ecs.StatusStopped, ecs.StopTerminationNotice, reason
+				t.StoppingAt = ecs.At(now)
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("stopping %s: %w", r.arn, err)
+		}
+		r.nudge()
+	}
+	for _, r := range runners {
+		select {
+		case <-r.done:
+		case <-ctx.Done():
+			return fmt.Errorf("tasks still stopping: %w", ctx.Err())
+		}
+	}
+	a.mu.Lock()
+	nets := make([]string, 0, len(a.networks))
+	for n := range a.networks {
+		nets = append(nets, n)
+	}
+	a.mu.Unlock()
+	for _, n := range nets {
+		if err := a.cfg.Runtime.RemoveNetwork(ctx, n); err != nil {
+			return fmt.Errorf("removing network %s: %w", n, err)
+		}
+	}
+	return nil
+}
+
+// RemoveLeftovers removes every container a previous ecsmini on the same state
+// directory left behind (after a crash), so nothing runs unattended.
+func (a *Agent) RemoveLeftovers(ctx context.Context) (int, error) {
+	if a.cfg.StateDir == "" {
+		return 0, nil
+	}
+	left, err := a.cfg.Runtime.List(ctx, map[string]string{LabelStateDir: a.cfg.StateDir})
+	if err != nil {
+		return 0, fmt.Errorf("listing leftover containers: %w", err)
+	}
+	for _, c := range left {
+		if err := a.cfg.Runtime.Remove(ctx, c.ID); err != nil {
+			return 0, fmt.Errorf("removing leftover container %s: %w", c.Name, err)
+		}
+	}
+	return len(left), nil
+}
+
+func (a *Agent) ensuredNetwork(name string) {
+	a.mu.Lock()
+	a.networks[name] = true
+	a.mu.Unlock()
+}
+
+// Wait blocks until every runner and the event dispatcher have ended (after the
+// context given to Start ends).
+func (a *Agent) Wait() { a.wg.Wait() }
+
+// Running lists the ARNs of tasks with a live runner.
+func (a *Agent) Running() []string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := make([]string, 0, len(a.runners))
+	for arn := range a.runners {
+		out = append(out, arn)
+	}
+	return out
+}
+
+// after wakes r after d of the agent's clock.
+func (a *Agent) after(r *runner, d time.Duration) clock.Timer {
+	return a.cfg.Clock.AfterFunc(d, r.nudge)
+}
+
+func (a *Agent) logf(taskARN, format string, args ...any) {
+	a.cfg.Log.Info(fmt.Sprintf(format, args...), "task", taskARN)
+}

@@ -1,0 +1,234 @@
+package agent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ecsmini/ecsmini/emulator/containers"
+	"github.com/ecsmini/ecsmini/emulator/ecs"
+)
+
+// runner drives one task. Only its goroutine touches its fields.
+type runner struct {
+	a    *Agent
+	arn  string
+	wake chan struct{}
+	done chan struct{} // closed when run returns
+
+	info     TaskInfo
+	ids      map[string]string // container name → runtime ID
+	pauseID  string
+	network  string          // runtime network mode of the task's containers
+	stopping map[string]bool // containers whose Stop is in flight
+	timer    interface{ Stop() bool }
+}
+
+func (r *runner) nudge() {
+	select {
+	case r.wake <- struct{}{}:
+	default:
+	}
+}
+
+// run takes the task from PROVISIONING to STOPPED.
+func (r *runner) run(ctx context.Context) {
+	r.stopping = map[string]bool{}
+	task, td, err := r.a.cfg.Store.Task(r.arn)
+	if err != nil {
+		r.a.cfg.Log.Error("task vanished before it ran", "task", r.arn, "err", err)
+		return
+	}
+	r.info = taskInfo(task, td, r.a.cfg.Region, r.a.cfg.Account)
+	r.info.StateDir = r.a.cfg.StateDir
+	if task.DesiredStatus == ecs.StatusRunning && task.LastStatus == ecs.StatusProvisioning {
+		if err := r.provision(ctx, task, td); err != nil {
+			r.failStart(err)
+		} else if err := r.pull(ctx, td); err != nil {
+			r.failStart(err)
+		}
+	}
+	for {
+		done, err := r.step(ctx)
+		if err != nil {
+			r.a.cfg.Log.Error("task step failed", "task", r.arn, "err", err)
+		}
+		if done {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-r.wake:
+		}
+	}
+}
+
+func taskInfo(t *ecs.Task, td *ecs.TaskDefinition, region, account string) TaskInfo {
+	a, _ := ecs.ParseARN(t.TaskArn)
+	cluster, id, _ := strings.Cut(a.Path(), "/")
+	cpu, _ := strconv.Atoi(t.Cpu)
+	mem, _ := strconv.Atoi(t.Memory)
+	return TaskInfo{ARN: t.TaskArn, ID: id, ClusterName: cluster, ClusterARN: t.ClusterArn, Family: td.Family,
+		Revision: td.Revision, LaunchType: t.LaunchType, NetworkMode: ecs.Deref(td.NetworkMode),
+		CPU: cpu, Memory: mem, Region: region, Account: account}
+}
+
+// update commits a change to the task.
+func (r *runner) update(change func(t *ecs.Task) error) (*ecs.Task, error) {
+	return r.a.cfg.Store.UpdateTask(r.arn, change)
+}
+
+// failStart stops a task that could not start, as ECS does: stop code
+// TaskFailedToStart with the error as reason.
+func (r *runner) failStart(err error) {
+	reason := err.Error()
+	_, uerr := r.update(func(t *ecs.Task) error {
+		if t.DesiredStatus == ecs.StatusStopped {
+			return nil
+		}
+		now := r.a.cfg.Clock.Now()
+		t.DesiredStatus, t.StopCode, t.StoppedReason = ecs.StatusStopped, ecs.StopTaskFailedToStart, reason
+		t.StoppingAt, t.ExecutionStoppedAt = ecs.At(now), ecs.At(now)
+		return nil
+	})
+	if uerr != nil {
+		r.a.cfg.Log.Error("recording a failed start", "task", r.arn, "err", uerr)
+	}
+}
+
+// provision prepares the task's network: for awsvpc a pause container on the cluster's
+// network holds the namespace every container joins and publishes the task's ports.
+func (r *runner) provision(ctx context.Context, task *ecs.Task, td *ecs.TaskDefinition) error {
+	rt := r.a.cfg.Runtime
+	switch r.info.NetworkMode {
+	case ecs.NetworkHost, ecs.NetworkNone:
+		r.network = r.info.NetworkMode
+	case ecs.NetworkAwsvpc:
+		netName := "ecsmini-" + r.info.ClusterName
+		labels := map[string]string{LabelClusterARN: r.info.ClusterARN, LabelManaged: ManagedValue}
+		if r.info.StateDir != "" {
+			labels[LabelStateDir] = r.info.StateDir
+		}
+		if _, err := rt.EnsureNetwork(ctx, containers.NetworkSpec{Name: netName, Labels: labels}); err != nil {
+			return fmt.Errorf("ResourceInitializationError: failed to create the task network: %w", err)
+		}
+		r.a.ensuredNetwork(netName)
+		if _, err := rt.EnsureImage(ctx, r.a.cfg.PauseImage); err != nil {
+			return fmt.Errorf("ResourceInitializationError: pause image %s unavailable: %w", r.a.cfg.PauseImage, err)
+		}
+		spec := containers.Spec{Name: DockerName(r.info, "internalecspause"), Image: r.a.cfg.PauseImage,
+			Labels: ContainerLabels(r.info, "~internal~ecs~pause", nil), Cmd: []string{"workload"},
+			NetworkMode: netName, Ports: taskPorts(td, r.a.cfg.HostIP)}
+		id, err := rt.Create(ctx, spec)
+		if err == nil {
+			err = rt.Start(ctx, id)
+		}
+		if err != nil {
+			return fmt.Errorf("ResourceInitializationError: failed to start the task network namespace: %w", err)
+		}
+		r.pauseID, r.network = id, "container:"+id
+		st, err := rt.Inspect(ctx, id)
+		if err != nil {
+			return fmt.Errorf("ResourceInitializationError: %w", err)
+		}
+		ip := st.IPAddresses[netName]
+		_, err = r.update(func(t *ecs.Task) error {
+			for i := range t.Attachments {
+				att := &t.Attachments[i]
+				att.Status = "ATTACHED"
+				att.Details = append(att.Details,
+					ecs.KeyValuePair{Name: ecs.Ptr("networkInterfaceId"), Value: ecs.Ptr("eni-" + r.info.ID[:17])},
+					ecs.KeyValuePair{Name: ecs.Ptr("macAddress"), Value: ecs.Ptr(macFor(r.info.ID))},
+					ecs.KeyValuePair{Name: ecs.Ptr("privateIPv4Address"), Value: ecs.Ptr(ip)})
+				for j := range t.Containers {
+					t.Containers[j].NetworkInterfaces = []ecs.NetworkInterface{{AttachmentID: att.ID, PrivateIpv4Address: ip}}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	default:
+		r.network = ecs.NetworkBridge
+	}
+	now := r.a.cfg.Clock.Now()
+	_, err := r.update(func(t *ecs.Task) error {
+		if t.LastStatus.CanMove(ecs.StatusPending) {
+			t.LastStatus = ecs.StatusPending
+		}
+		t.Connectivity, t.ConnectivityAt = "CONNECTED", ecs.At(now)
+		return nil
+	})
+	return err
+}
+
+// taskPorts are the ports an awsvpc task publishes through its pause container.
+func taskPorts(td *ecs.TaskDefinition, hostIP string) []containers.PortBinding {
+	var out []containers.PortBinding
+	for _, cd := range td.ContainerDefinitions {
+		for _, pm := range cd.PortMappings {
+			if pm.ContainerPort == nil {
+				continue
+			}
+			out = append(out, containers.PortBinding{ContainerPort: *pm.ContainerPort, Protocol: ecs.Deref(pm.Protocol), HostIP: hostIP})
+		}
+	}
+	return out
+}
+
+func macFor(id string) string {
+	return "0a:" + id[0:2] + ":" + id[2:4] + ":" + id[4:6] + ":" + id[6:8] + ":" + id[8:10]
+}
+
+// pull makes every image present; an image that is neither present nor pullable fails
+// the task with ECS's CannotPullContainerError.
+func (r *runner) pull(ctx context.Context, td *ecs.TaskDefinition) error {
+	start := r.a.cfg.Clock.Now()
+	digests := map[string]string{}
+	var pullErr error
+	for _, cd := range td.ContainerDefinitions {
+		img, err := r.a.cfg.Runtime.EnsureImage(ctx, ecs.Deref(cd.Image))
+		if err != nil {
+			pullErr = fmt.Errorf("CannotPullContainerError: pull image %s: %w", ecs.Deref(cd.Image), err)
+			break
+		}
+		digests[ecs.Deref(cd.Name)] = firstNonEmpty(img.Digest, img.ID)
+	}
+	stop := r.a.cfg.Clock.Now()
+	_, err := r.update(func(t *ecs.Task) error {
+		t.PullStartedAt, t.PullStoppedAt = ecs.At(start), ecs.At(stop)
+		for i := range t.Containers {
+			t.Containers[i].ImageDigest = digests[t.Containers[i].Name]
+			if pullErr != nil {
+				t.Containers[i].Reason = pullErr.Error()
+			}
+		}
+		return nil
+	})
+	if pullErr != nil {
+		return pullErr
+	}
+	return err
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// isGone reports a container the runtime no longer knows.
+func isGone(err error) bool { return errors.Is(err, containers.ErrNotFound) }
+
+// stopTimeout is the container's grace period between the stop signal and the kill.
+func stopTimeout(cd *ecs.ContainerDefinition, launch string) time.Duration {
+	return StopTimeout(cd, launch)
+}

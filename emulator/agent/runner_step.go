@@ -1,0 +1,273 @@
+package agent
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/ecsmini/ecsmini/emulator/containers"
+	"github.com/ecsmini/ecsmini/emulator/ecs"
+)
+
+// step observes the task's containers, plans, carries the plan out and records what it
+// saw. It reports done once the task is STOPPED.
+func (r *runner) step(ctx context.Context) (bool, error) {
+	task, td, err := r.a.cfg.Store.Task(r.arn)
+	if err != nil {
+		return true, err
+	}
+	if task.LastStatus == ecs.StatusStopped {
+		return true, nil
+	}
+	observed := r.observe(ctx)
+	plan := PlanTask(r.planInput(task, td, observed))
+	if plan.Stop != nil && task.DesiredStatus == ecs.StatusRunning {
+		now := r.a.cfg.Clock.Now()
+		if task, err = r.update(func(t *ecs.Task) error {
+			t.DesiredStatus, t.StopCode, t.StoppedReason = ecs.StatusStopped, plan.Stop.Code, plan.Stop.Reason
+			t.StoppingAt, t.ExecutionStoppedAt = ecs.At(now), ecs.At(now)
+			return nil
+		}); err != nil {
+			return false, err
+		}
+	}
+	for _, s := range plan.Steps {
+		if err := r.execute(ctx, s, task, td); err != nil {
+			r.failStart(err)
+			r.nudge()
+			break
+		}
+	}
+	if len(plan.Steps) > 0 {
+		observed = r.observe(ctx)
+	}
+	if task, err = r.record(task, observed, plan); err != nil {
+		return false, err
+	}
+	if task.DesiredStatus == ecs.StatusStopped && !anyRunning(observed) {
+		return true, r.deprovision(ctx)
+	}
+	if len(plan.Waiting) > 0 {
+		r.rearm(time.Second) // dependency deadlines are checked on the clock
+	}
+	return false, nil
+}
+
+func (r *runner) rearm(d time.Duration) {
+	if r.timer != nil {
+		r.timer.Stop()
+	}
+	r.timer = r.a.after(r, d)
+}
+
+func anyRunning(observed map[string]*containers.State) bool {
+	for _, s := range observed {
+		if s != nil && s.Status != containers.Exited {
+			return true
+		}
+	}
+	return false
+}
+
+// observe inspects every container the task has created. A container that vanished
+// (removed behind ecsmini's back) counts as exited with 137, as if killed.
+func (r *runner) observe(ctx context.Context) map[string]*containers.State {
+	out := make(map[string]*containers.State, len(r.ids))
+	for name, id := range r.ids {
+		st, err := r.a.cfg.Runtime.Inspect(ctx, id)
+		switch {
+		case isGone(err):
+			st = containers.State{ID: id, Status: containers.Exited, ExitCode: 137, Error: "container removed outside ecsmini"}
+		case err != nil:
+			r.a.cfg.Log.Error("inspect", "task", r.arn, "container", name, "err", err)
+			continue
+		}
+		out[name] = &st
+	}
+	return out
+}
+
+func (r *runner) planInput(task *ecs.Task, td *ecs.TaskDefinition, observed map[string]*containers.State) Task {
+	in := Task{Desired: task.DesiredStatus, Now: r.a.cfg.Clock.Now()}
+	for i := range td.ContainerDefinitions {
+		cd := &td.ContainerDefinitions[i]
+		name := ecs.Deref(cd.Name)
+		c := Container{Name: name, Essential: cd.IsEssential(), DependsOn: cd.DependsOn,
+			HasHealthCheck: cd.HealthCheck != nil, StopTimeout: stopTimeout(cd, task.LaunchType), Observed: observed[name]}
+		if cd.StartTimeout != nil {
+			c.StartTimeout = time.Duration(*cd.StartTimeout) * time.Second
+		}
+		in.Containers = append(in.Containers, c)
+	}
+	return in
+}
+
+// execute carries out one step. Stops run in the background: they can take the whole
+// stop timeout, and their end arrives as a runtime event.
+func (r *runner) execute(ctx context.Context, s Step, task *ecs.Task, td *ecs.TaskDefinition) error {
+	rt := r.a.cfg.Runtime
+	switch s.Kind {
+	case StepStop:
+		id := r.ids[s.Container]
+		if id == "" || r.stopping[s.Container] {
+			return nil
+		}
+		r.stopping[s.Container] = true
+		go func() {
+			if err := rt.Stop(ctx, id, s.Timeout); err != nil && !isGone(err) {
+				r.a.cfg.Log.Error("stop", "task", r.arn, "container", s.Container, "err", err)
+			}
+			r.nudge()
+		}()
+		return nil
+	case StepStart:
+		cd := containerDef(td, s.Container)
+		spec, err := ContainerSpec(SpecInput{Task: r.info, Container: cd, Override: containerOverride(task, s.Container),
+			DockerName: DockerName(r.info, s.Container), NetworkMode: r.network, HostIP: r.a.cfg.HostIP,
+			ContainerIDs: r.ids})
+		if err != nil {
+			return fmt.Errorf("CannotCreateContainerError: %w", err)
+		}
+		id, err := rt.Create(ctx, spec)
+		if err != nil {
+			return fmt.Errorf("CannotCreateContainerError: %w", err)
+		}
+		r.ids[s.Container] = id
+		if err := rt.Start(ctx, id); err != nil {
+			return fmt.Errorf("CannotStartContainerError: %w", err)
+		}
+		r.a.logf(r.arn, "started %s: %s", s.Container, s.Cause)
+	}
+	return nil
+}
+
+func containerDef(td *ecs.TaskDefinition, name string) *ecs.ContainerDefinition {
+	for i := range td.ContainerDefinitions {
+		if ecs.Deref(td.ContainerDefinitions[i].Name) == name {
+			return &td.ContainerDefinitions[i]
+		}
+	}
+	return nil
+}
+
+func containerOverride(t *ecs.Task, name string) *ecs.ContainerOverride {
+	if t.Overrides == nil {
+		return nil
+	}
+	for i := range t.Overrides.ContainerOverrides {
+		if t.Overrides.ContainerOverrides[i].Name == name {
+			return &t.Overrides.ContainerOverrides[i]
+		}
+	}
+	return nil
+}
+
+// record writes what the runtime reports into the task: container statuses, exit codes,
+// reasons, health and bindings, then the task's status, health and timestamps.
+func (r *runner) record(task *ecs.Task, observed map[string]*containers.State, plan Plan) (*ecs.Task, error) {
+	ports := map[string][]containers.PortBinding{}
+	if r.pauseID != "" {
+		if st, err := r.a.cfg.Runtime.Inspect(context.Background(), r.pauseID); err == nil {
+			ports[""] = st.Ports
+		}
+	}
+	return r.update(func(t *ecs.Task) error {
+		now := r.a.cfg.Clock.Now()
+		for i := range t.Containers {
+			c := &t.Containers[i]
+			if reason := plan.Reasons[c.Name]; reason != "" {
+				c.Reason = reason
+			}
+			st := observed[c.Name]
+			if st == nil {
+				continue
+			}
+			c.RuntimeID = st.ID
+			if c.HealthStatus != "" {
+				c.HealthStatus = ContainerHealth(st)
+			}
+			switch st.Status {
+			case containers.Running:
+				c.LastStatus = ecs.ContainerRunning
+				c.NetworkBindings = bindings(st.Ports, ports[""], containerDef2(t, c.Name))
+			case containers.Exited:
+				c.LastStatus = ecs.ContainerStopped
+				c.ExitCode = ecs.Ptr(st.ExitCode)
+			}
+		}
+		if t.LastStatus.CanMove(plan.Status) && plan.Status != ecs.StatusStopped {
+			if plan.Status == ecs.StatusRunning && t.StartedAt == nil {
+				t.StartedAt = ecs.At(now)
+			}
+			t.LastStatus = plan.Status
+		}
+		t.HealthStatus = plan.Health
+		return nil
+	})
+}
+
+// containerDef2 exists so record can map awsvpc bindings per container name; awsvpc
+// containers share the pause container's published ports.
+func containerDef2(t *ecs.Task, name string) string { return name }
+
+// bindings reports a container's published ports; awsvpc containers report the pause
+// container's.
+func bindings(own, shared []containers.PortBinding, _ string) []ecs.NetworkBinding {
+	src := own
+	if len(src) == 0 {
+		src = shared
+	}
+	out := make([]ecs.NetworkBinding, 0, len(src))
+	for _, p := range src {
+		proto := p.Protocol
+		if proto == "" {
+			proto = "tcp"
+		}
+		out = append(out, ecs.NetworkBinding{BindIP: p.HostIP, ContainerPort: ecs.Ptr(p.ContainerPort), HostPort: ecs.Ptr(p.HostPort), Protocol: proto})
+	}
+	return out
+}
+
+// deprovision removes the task's containers and pause container and records STOPPED.
+func (r *runner) deprovision(ctx context.Context) error {
+	if _, err := r.update(func(t *ecs.Task) error {
+		if t.LastStatus.CanMove(ecs.StatusDeprovisioning) {
+			t.LastStatus = ecs.StatusDeprovisioning
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	rt := r.a.cfg.Runtime
+	for name, id := range r.ids {
+		if err := rt.Remove(ctx, id); err != nil {
+			r.a.cfg.Log.Error("remove container", "task", r.arn, "container", name, "err", err)
+		}
+	}
+	if r.pauseID != "" {
+		if err := rt.Remove(ctx, r.pauseID); err != nil {
+			r.a.cfg.Log.Error("remove pause container", "task", r.arn, "err", err)
+		}
+	}
+	if r.timer != nil {
+		r.timer.Stop()
+	}
+	_, err := r.update(func(t *ecs.Task) error {
+		now := r.a.cfg.Clock.Now()
+		t.LastStatus, t.StoppedAt = ecs.StatusStopped, ecs.At(now)
+		if t.ExecutionStoppedAt == nil {
+			t.ExecutionStoppedAt = ecs.At(now)
+		}
+		for i := range t.Attachments {
+			t.Attachments[i].Status = "DELETED"
+		}
+		for i := range t.Containers {
+			if t.Containers[i].LastStatus != ecs.ContainerStopped {
+				t.Containers[i].LastStatus = ecs.ContainerStopped
+			}
+			t.Containers[i].NetworkBindings = []ecs.NetworkBinding{}
+		}
+		return nil
+	})
+	return err
+}
