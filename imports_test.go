@@ -28,6 +28,7 @@ var allowedImports = map[string][]string{
 	"internal/dockerrt":               {"emulator/containers"},
 	"internal/workload":               {},
 	"emulator/containers":             {},
+	"emulator/metadata":               {"emulator/ecs", "emulator/containers"},
 	"emulator/agent":                  {"emulator/ecs", "emulator/store", "emulator/containers", "emulator/clock", "fargate"},
 	"emulator/containers/sim":         {"emulator/containers", "emulator/clock"},
 	"emulator/containers/runtimetest": {"emulator/containers"},

@@ -19,16 +19,16 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator"
 	"github.com/ecsmini/ecsmini/emulator/httpapi"
-	"github.com/ecsmini/ecsmini/internal/dockerrt"
 )
 
 type upOptions struct {
-	listen    string
-	region    string
-	accountID string
-	stateDir  string
-	runtime   string
-	noTUI     bool
+	listen     string
+	region     string
+	accountID  string
+	stateDir   string
+	runtime    string
+	noTUI      bool
+	pauseImage string
 }
 
 func newUpCmd() *cobra.Command {
@@ -54,6 +54,7 @@ acknowledged.`,
 	f.StringVar(&o.stateDir, "state-dir", "", "directory for persistent state (default a per-user state directory)")
 	f.StringVar(&o.runtime, "runtime", "docker", "task runtime: docker (local Docker Engine) or sim (in-memory, no Docker)")
 	f.BoolVar(&o.noTUI, "no-tui", false, "print plain log lines instead of the dashboard")
+	f.StringVar(&o.pauseImage, "pause-image", "ecsmini-demo:latest", "image whose `ecsmini workload` holds awsvpc tasks' network namespaces (build it with 'ecsmini image build')")
 	return cmd
 }
 
@@ -74,20 +75,23 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 		o.stateDir = d
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	engine := ""
-	if o.runtime == "docker" {
-		info, err := checkDocker(ctx)
-		if err != nil {
-			return err
-		}
-		engine = info.Version + " at " + info.Host
+	rt, engine, closeRuntime, err := openRuntime(ctx, o.runtime)
+	if err != nil {
+		return err
 	}
+	defer closeRuntime()
 	loadStart := time.Now()
 	emu, err := emulator.New(emulator.Config{Region: o.region, AccountID: o.accountID, StateDir: o.stateDir})
 	if err != nil {
 		return err
 	}
 	loaded := time.Since(loadStart)
+	agentCtx, stopAgent := context.WithCancel(context.Background())
+	defer stopAgent()
+	tasks, err := startAgent(agentCtx, emu, rt, o, log)
+	if err != nil {
+		return err
+	}
 	defer func() {
 		if err := emu.Close(); err != nil {
 			log.Error("saving state", "err", err)
@@ -137,21 +141,17 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Error("shutting down the API", "err", err)
 	}
+	// Stop every task with its containers' own stop timeouts (at most 120 s on Fargate),
+	// so that nothing keeps running unattended.
+	tasksCtx, cancelTasks := context.WithTimeout(context.Background(), 150*time.Second)
+	defer cancelTasks()
+	if err := tasks.Shutdown(tasksCtx, "ecsmini was stopped; its tasks stop with it"); err != nil {
+		log.Error("stopping tasks", "err", err)
+	}
+	stopAgent()
+	tasks.Wait()
 	fmt.Fprintln(stdout, "ecsmini stopped; state saved")
 	return runErr
-}
-
-// checkDocker connects to the Docker Engine once, so that a missing engine is reported
-// at start-up rather than when the first task runs.
-func checkDocker(ctx context.Context) (dockerrt.Info, error) {
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	e, err := dockerrt.Connect(ctx)
-	if err != nil {
-		return dockerrt.Info{}, fmt.Errorf("%w\n(start Docker, point DOCKER_HOST at it, or run without Docker: ecsmini up --runtime sim)", err)
-	}
-	defer e.Close()
-	return e.Info(), nil
 }
 
 func healthHandler(h health) http.Handler {
