@@ -21,6 +21,7 @@ type workloadOptions struct {
 	logs          []string
 	listen        string
 	unhealthy     bool
+	proxies       []string
 }
 
 func newWorkloadCmd() *cobra.Command {
@@ -42,7 +43,11 @@ the task metadata from $ECS_CONTAINER_METADATA_URI_V4/task.`,
   ecsmini workload probe http://127.0.0.1:8080/health`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			err := workload.Run(cmd.Context(), o.config(cmd.Flags()), cmd.OutOrStdout(), cmd.ErrOrStderr())
+			cfg, err := o.config(cmd.Flags())
+			if err != nil {
+				return err
+			}
+			err = workload.Run(cmd.Context(), cfg, cmd.OutOrStdout(), cmd.ErrOrStderr())
 			var ee *workload.ExitError
 			if errors.As(err, &ee) {
 				return &exitError{code: ee.Code, err: err}
@@ -64,11 +69,12 @@ func (o *workloadOptions) bind(f *pflag.FlagSet) {
 	f.StringArrayVar(&o.logs, "log", nil, "print this line on stdout at start (repeatable)")
 	f.StringVar(&o.listen, "listen", "", "serve HTTP on this address, e.g. :8080 (GET /health, GET /)")
 	f.BoolVar(&o.unhealthy, "unhealthy", false, "answer GET /health with 500")
+	f.StringArrayVar(&o.proxies, "proxy", nil, "forward TCP from LISTEN to TARGET, as LISTEN=TARGET (repeatable)")
 }
 
 // config turns the parsed flags into a workload.Config; whether --exit-after was given
 // at all is what separates "exit at once" (--exit-after 0s) from "run until signalled".
-func (o *workloadOptions) config(flags *pflag.FlagSet) workload.Config {
+func (o *workloadOptions) config(flags *pflag.FlagSet) (workload.Config, error) {
 	cfg := workload.Config{
 		ExitCode:      o.exitCode,
 		IgnoreSIGTERM: o.ignoreSIGTERM,
@@ -77,10 +83,17 @@ func (o *workloadOptions) config(flags *pflag.FlagSet) workload.Config {
 		Listen:        o.listen,
 		Unhealthy:     o.unhealthy,
 	}
+	for _, p := range o.proxies {
+		px, err := workload.ParseProxy(p)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Proxies = append(cfg.Proxies, px)
+	}
 	if flags.Changed("exit-after") {
 		cfg.ExitAfter = new(o.exitAfter)
 	}
-	return cfg
+	return cfg, nil
 }
 
 func newWorkloadProbeCmd() *cobra.Command {

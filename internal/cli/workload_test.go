@@ -14,6 +14,13 @@ import (
 	"github.com/ecsmini/ecsmini/internal/workload"
 )
 
+func TestWorkloadBadProxy(t *testing.T) {
+	var out bytes.Buffer
+	if code := Main([]string{"workload", "--proxy", "nonsense"}, &out, &out); code == 0 || !strings.Contains(out.String(), "LISTEN=TARGET") {
+		t.Fatalf("exit %d: %s", code, out.String())
+	}
+}
+
 func TestWorkloadFlags(t *testing.T) {
 	tests := []struct {
 		args []string
@@ -26,6 +33,7 @@ func TestWorkloadFlags(t *testing.T) {
 		{[]string{"--ignore-sigterm", "--allocate-mb", "64"}, workload.Config{IgnoreSIGTERM: true, AllocateMiB: 64}},
 		{[]string{"--log", "a, b", "--log", "c"}, workload.Config{Logs: []string{"a, b", "c"}}},
 		{[]string{"--listen", ":8080", "--unhealthy"}, workload.Config{Listen: ":8080", Unhealthy: true}},
+		{[]string{"--proxy", "127.0.0.1:51679=172.18.0.1:4000"}, workload.Config{Proxies: []workload.Proxy{{Listen: "127.0.0.1:51679", Target: "172.18.0.1:4000"}}}},
 	}
 	for _, tc := range tests {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
@@ -35,7 +43,10 @@ func TestWorkloadFlags(t *testing.T) {
 			if err := fs.Parse(tc.args); err != nil {
 				t.Fatal(err)
 			}
-			got := o.config(fs)
+			got, err := o.config(fs)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("config = %+v, want %+v", got, tc.want)
 			}

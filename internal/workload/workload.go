@@ -30,6 +30,8 @@ type Config struct {
 	Listen string
 	// Unhealthy makes GET /health answer 500.
 	Unhealthy bool
+	// Proxies are TCP forwarders to run (see Proxy).
+	Proxies []Proxy
 
 	// Signals delivers the signals Run acts on; nil subscribes to SIGTERM and SIGINT of
 	// this process. Tests inject a channel.
@@ -80,6 +82,17 @@ func Run(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 		logf(stdout, "allocated %d MiB", cfg.AllocateMiB)
 		// Keep the memory reachable until Run returns, so the GC cannot give it back.
 		defer runtime.KeepAlive(held)
+	}
+
+	if len(cfg.Proxies) > 0 {
+		pctx, stop := context.WithCancel(ctx)
+		wait, err := startProxies(pctx, cfg.Proxies, stdout)
+		if err != nil {
+			stop()
+			return err
+		}
+		defer wait()
+		defer stop()
 	}
 
 	var serveErr <-chan error
