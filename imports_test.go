@@ -29,7 +29,7 @@ var allowedImports = map[string][]string{
 	"internal/workload":               {},
 	"emulator/containers":             {},
 	"emulator/metadata":               {"emulator/ecs", "emulator/containers"},
-	"emulator/agent":                  {"emulator/ecs", "emulator/store", "emulator/containers", "emulator/clock", "fargate"},
+	"emulator/agent":                  {"emulator/ecs", "emulator/store", "emulator/containers", "emulator/clock", "fargate", "emulator/metadata"},
 	"emulator/containers/sim":         {"emulator/containers", "emulator/clock"},
 	"emulator/containers/runtimetest": {"emulator/containers"},
 	"internal/cli":                    {"emulator/", "emulator", "fargate", "ec2sim", "tui", "internal/"},

@@ -33,7 +33,10 @@ type Config struct {
 	// StateDir labels everything the agent creates, so a later ecsmini on the same state
 	// directory can find what this one left behind.
 	StateDir string
-	Log      *slog.Logger
+	// Endpoints, when set, makes the metadata and credentials endpoints reachable from
+	// task containers (the agent then injects their URIs); nil injects none.
+	Endpoints Endpoints
+	Log       *slog.Logger
 }
 
 // Agent runs tasks on a container runtime: one goroutine per task, woken by runtime
@@ -46,6 +49,8 @@ type Agent struct {
 	ctx      context.Context
 	runners  map[string]*runner // by task ARN
 	networks map[string]bool    // networks the agent created, removed on Shutdown
+	tokens   map[string]tokenEntry
+	creds    map[string]credEntry
 	wg       sync.WaitGroup
 }
 
@@ -57,7 +62,8 @@ func New(cfg Config) *Agent {
 	if cfg.HostIP == "" {
 		cfg.HostIP = "127.0.0.1"
 	}
-	return &Agent{cfg: cfg, runners: map[string]*runner{}, networks: map[string]bool{}}
+	return &Agent{cfg: cfg, runners: map[string]*runner{}, networks: map[string]bool{},
+		tokens: map[string]tokenEntry{}, creds: map[string]credEntry{}}
 }
 
 // Start subscribes to runtime events and dispatches them to task runners until ctx

@@ -19,10 +19,14 @@ type runner struct {
 	wake chan struct{}
 	done chan struct{} // closed when run returns
 
-	info     TaskInfo
-	ids      map[string]string // container name → runtime ID
-	pauseID  string
-	network  string          // runtime network mode of the task's containers
+	info    TaskInfo
+	ids     map[string]string // container name → runtime ID
+	pauseID string
+	network string // runtime network mode of the task's containers
+	// base is the URL of ecsmini's metadata server as the task's containers reach it
+	// ("" when unreachable); loopback says the credentials full-URI form works.
+	base     string
+	loopback bool
 	stopping map[string]bool // containers whose Stop is in flight
 	timer    interface{ Stop() bool }
 }
@@ -105,8 +109,13 @@ func (r *runner) failStart(err error) {
 func (r *runner) provision(ctx context.Context, task *ecs.Task, td *ecs.TaskDefinition) error {
 	rt := r.a.cfg.Runtime
 	switch r.info.NetworkMode {
-	case ecs.NetworkHost, ecs.NetworkNone:
-		r.network = r.info.NetworkMode
+	case ecs.NetworkNone:
+		r.network = ecs.NetworkNone
+	case ecs.NetworkHost:
+		r.network = ecs.NetworkHost
+		if reach, err := r.reach(ctx, ""); err == nil && reach != "" {
+			r.base, r.loopback = "http://"+reach, true
+		}
 	case ecs.NetworkAwsvpc:
 		netName := "ecsmini-" + r.info.ClusterName
 		labels := map[string]string{LabelClusterARN: r.info.ClusterARN, LabelManaged: ManagedValue}
@@ -120,8 +129,15 @@ func (r *runner) provision(ctx context.Context, task *ecs.Task, td *ecs.TaskDefi
 		if _, err := rt.EnsureImage(ctx, r.a.cfg.PauseImage); err != nil {
 			return fmt.Errorf("ResourceInitializationError: pause image %s unavailable: %w", r.a.cfg.PauseImage, err)
 		}
+		cmd := []string{"workload"}
+		if reach, err := r.reach(ctx, netName); err == nil && reach != "" {
+			cmd = append(cmd, "--proxy", taskAgentPort+"="+reach)
+			r.base, r.loopback = "http://"+taskAgentPort, true
+		} else if err != nil {
+			r.a.cfg.Log.Error("metadata endpoint unreachable from the task network", "task", r.arn, "err", err)
+		}
 		spec := containers.Spec{Name: DockerName(r.info, "internalecspause"), Image: r.a.cfg.PauseImage,
-			Labels: ContainerLabels(r.info, "~internal~ecs~pause", nil), Cmd: []string{"workload"},
+			Labels: ContainerLabels(r.info, "~internal~ecs~pause", nil), Cmd: cmd,
 			NetworkMode: netName, Ports: taskPorts(td, r.a.cfg.HostIP)}
 		id, err := rt.Create(ctx, spec)
 		if err == nil {
@@ -155,6 +171,9 @@ func (r *runner) provision(ctx context.Context, task *ecs.Task, td *ecs.TaskDefi
 		}
 	default:
 		r.network = ecs.NetworkBridge
+		if reach, err := r.reach(ctx, ecs.NetworkBridge); err == nil && reach != "" {
+			r.base = "http://" + reach
+		}
 	}
 	now := r.a.cfg.Clock.Now()
 	_, err := r.update(func(t *ecs.Task) error {
@@ -165,6 +184,14 @@ func (r *runner) provision(ctx context.Context, task *ecs.Task, td *ecs.TaskDefi
 		return nil
 	})
 	return err
+}
+
+// reach asks where the metadata server is seen from network; "" when no Endpoints.
+func (r *runner) reach(ctx context.Context, network string) (string, error) {
+	if r.a.cfg.Endpoints == nil {
+		return "", nil
+	}
+	return r.a.cfg.Endpoints.Reach(ctx, network)
 }
 
 // taskPorts are the ports an awsvpc task publishes through its pause container.

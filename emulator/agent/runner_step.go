@@ -7,6 +7,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator/containers"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/metadata"
 )
 
 // step observes the task's containers, plans, carries the plan out and records what it
@@ -122,9 +123,13 @@ func (r *runner) execute(ctx context.Context, s Step, task *ecs.Task, td *ecs.Ta
 		return nil
 	case StepStart:
 		cd := containerDef(td, s.Container)
-		spec, err := ContainerSpec(SpecInput{Task: r.info, Container: cd, Override: containerOverride(task, s.Container),
+		in := SpecInput{Task: r.info, Container: cd, Override: containerOverride(task, s.Container),
 			DockerName: DockerName(r.info, s.Container), NetworkMode: r.network, HostIP: r.a.cfg.HostIP,
-			ContainerIDs: r.ids})
+			ContainerIDs: r.ids}
+		if err := r.endpointsFor(&in, task, td, s.Container); err != nil {
+			return fmt.Errorf("ResourceInitializationError: %w", err)
+		}
+		spec, err := ContainerSpec(in)
 		if err != nil {
 			return fmt.Errorf("CannotCreateContainerError: %w", err)
 		}
@@ -228,6 +233,40 @@ func bindings(own, shared []containers.PortBinding, _ string) []ecs.NetworkBindi
 	return out
 }
 
+// endpointsFor gives a container its metadata token and, when the task has a role,
+// its credentials, and puts their URIs in the spec input.
+func (r *runner) endpointsFor(in *SpecInput, task *ecs.Task, td *ecs.TaskDefinition, name string) error {
+	if r.base == "" {
+		return nil
+	}
+	token, err := metadata.NewToken()
+	if err != nil {
+		return err
+	}
+	r.a.register(token, r.arn, name)
+	in.MetadataURIV4 = r.base + metadata.V4Path(token)
+	in.MetadataURIV3 = r.base + metadata.V3Path(token)
+	in.AgentURI = r.base + "/api/" + token
+	role := ecs.Deref(td.TaskRoleArn)
+	if task.Overrides != nil && task.Overrides.TaskRoleArn != nil {
+		role = *task.Overrides.TaskRoleArn
+	}
+	if role == "" {
+		return nil
+	}
+	id, err := metadata.NewCredentialsID()
+	if err != nil {
+		return err
+	}
+	r.a.registerCredentials(id, r.arn, staticCredentials(r.a.cfg.Clock.Now(), r.arn, role))
+	if r.loopback {
+		in.CredentialsFullURI = r.base + metadata.CredentialsPath(id)
+	} else {
+		in.CredentialsRelativeURI = metadata.CredentialsPath(id)
+	}
+	return nil
+}
+
 // deprovision removes the task's containers and pause container and records STOPPED.
 func (r *runner) deprovision(ctx context.Context) error {
 	if _, err := r.update(func(t *ecs.Task) error {
@@ -252,6 +291,7 @@ func (r *runner) deprovision(ctx context.Context) error {
 	if r.timer != nil {
 		r.timer.Stop()
 	}
+	r.a.forget(r.arn)
 	_, err := r.update(func(t *ecs.Task) error {
 		now := r.a.cfg.Clock.Now()
 		t.LastStatus, t.StoppedAt = ecs.StatusStopped, ecs.At(now)

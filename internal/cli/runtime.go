@@ -11,6 +11,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/clock"
 	"github.com/ecsmini/ecsmini/emulator/containers"
 	"github.com/ecsmini/ecsmini/emulator/containers/sim"
+	"github.com/ecsmini/ecsmini/emulator/metadata"
 	"github.com/ecsmini/ecsmini/internal/dockerrt"
 )
 
@@ -34,23 +35,27 @@ func openRuntime(ctx context.Context, name string) (containers.Runtime, string, 
 // startAgent connects the task agent to the control plane: it first records as STOPPED
 // the tasks a crashed ecsmini left behind and removes their containers, then runs
 // tasks until ctx ends.
-func startAgent(ctx context.Context, emu *emulator.Emulator, rt containers.Runtime, o upOptions, log *slog.Logger) (*agent.Agent, error) {
+func startAgent(ctx context.Context, emu *emulator.Emulator, rt containers.Runtime, o upOptions, log *slog.Logger) (*agent.Agent, *endpoints, error) {
+	ep := newEndpoints(rt, rt.Name() == "sim")
 	a := agent.New(agent.Config{Runtime: rt, Clock: clock.Real{}, Store: emu, Region: o.region, Account: o.accountID,
-		PauseImage: o.pauseImage, StateDir: o.stateDir, Log: log})
+		PauseImage: o.pauseImage, StateDir: o.stateDir, Endpoints: ep, Log: log})
+	if err := ep.serve(metadata.NewHandler(a)); err != nil {
+		return nil, nil, err
+	}
 	orphans, err := emu.StopOrphanedTasks("ecsmini stopped while the task ran; its containers were removed")
 	if err != nil {
-		return nil, fmt.Errorf("recording tasks of the previous run: %w", err)
+		return nil, nil, fmt.Errorf("recording tasks of the previous run: %w", err)
 	}
 	removed, err := a.RemoveLeftovers(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(orphans) > 0 || removed > 0 {
 		log.Info("cleaned up after the previous run", "tasksStopped", len(orphans), "containersRemoved", removed)
 	}
 	if err := a.Start(ctx); err != nil {
-		return nil, fmt.Errorf("starting the task agent: %w", err)
+		return nil, nil, fmt.Errorf("starting the task agent: %w", err)
 	}
 	emu.SetRunner(a)
-	return a, nil
+	return a, ep, nil
 }

@@ -88,10 +88,11 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 	loaded := time.Since(loadStart)
 	agentCtx, stopAgent := context.WithCancel(context.Background())
 	defer stopAgent()
-	tasks, err := startAgent(agentCtx, emu, rt, o, log)
+	tasks, meta, err := startAgent(agentCtx, emu, rt, o, log)
 	if err != nil {
 		return err
 	}
+	defer meta.close()
 	defer func() {
 		if err := emu.Close(); err != nil {
 			log.Error("saving state", "err", err)
