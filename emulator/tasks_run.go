@@ -238,15 +238,15 @@ func (e *Emulator) newTask(sc ecs.Scope, c *ecs.Cluster, td *ecs.TaskDefinition,
 			ContainerArn: fmt.Sprintf("arn:aws:ecs:%s:%s:container/%s/%s/%s", sc.Region, sc.Account, c.ClusterName, id, ecs.NewUUID()),
 			TaskArn:      arn, Name: ecs.Deref(cd.Name), Image: ecs.Deref(cd.Image), LastStatus: ecs.ContainerPending,
 			NetworkBindings: []ecs.NetworkBinding{}, NetworkInterfaces: []ecs.NetworkInterface{}, Cpu: strconv.Itoa(cd.Cpu),
+			// ECS reports UNKNOWN for a container without a health check, as for one
+			// whose check has not answered yet.
+			HealthStatus: ecs.HealthUnknown,
 		}
 		if cd.Memory != nil {
 			ct.Memory = strconv.Itoa(*cd.Memory)
 		}
 		if cd.MemoryReservation != nil {
 			ct.MemoryReservation = strconv.Itoa(*cd.MemoryReservation)
-		}
-		if cd.HealthCheck != nil {
-			ct.HealthStatus = ecs.HealthUnknown
 		}
 		t.Containers = append(t.Containers, ct)
 	}
