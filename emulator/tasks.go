@@ -183,15 +183,30 @@ func (e *Emulator) viewTask(ctx context.Context, cluster, ref string) (string, *
 	return k, r, err
 }
 
-// StopOrphanedTasks records as STOPPED every task that is not, with reason: at start-up
-// these are tasks whose ecsmini ended without stopping them (a crash or SIGKILL). It
-// returns their ARNs.
-func (e *Emulator) StopOrphanedTasks(reason string) ([]string, error) {
+// UnfinishedTasks lists the tasks that are not STOPPED: at start-up, the tasks a
+// previous ecsmini left running when it was killed.
+func (e *Emulator) UnfinishedTasks() []string {
+	var arns []string
+	e.store.View(func() {
+		e.tasks.Ascend("", func(_ string, r *taskRecord) bool {
+			if r.Task.LastStatus != ecs.StatusStopped {
+				arns = append(arns, r.Task.TaskArn)
+			}
+			return true
+		})
+	})
+	return arns
+}
+
+// StopOrphanedTasks records as STOPPED, with reason, every unfinished task that keep
+// does not claim (nil keeps none): at start-up these are tasks whose ecsmini ended
+// without stopping them and whose containers are gone. It returns their ARNs.
+func (e *Emulator) StopOrphanedTasks(reason string, keep func(taskARN string) bool) ([]string, error) {
 	var arns []string
 	err := e.store.Update(func(tx *store.Tx) error {
 		now := e.cfg.Clock.Now()
 		e.tasks.Ascend("", func(k string, r *taskRecord) bool {
-			if r.Task.LastStatus == ecs.StatusStopped {
+			if r.Task.LastStatus == ecs.StatusStopped || (keep != nil && keep(r.Task.TaskArn)) {
 				return true
 			}
 			t := cloneTask(r.Task)

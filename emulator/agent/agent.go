@@ -51,6 +51,7 @@ type Agent struct {
 	networks map[string]bool    // networks the agent created, removed on Shutdown
 	tokens   map[string]tokenEntry
 	creds    map[string]credEntry
+	key      []byte // derives tokens and credentials IDs; see adopt.go
 	wg       sync.WaitGroup
 }
 
@@ -69,8 +70,12 @@ func New(cfg Config) *Agent {
 // Start subscribes to runtime events and dispatches them to task runners until ctx
 // ends. Runners launched later live until their task stops or ctx ends.
 func (a *Agent) Start(ctx context.Context) error {
+	key, err := loadKey(a.cfg.StateDir)
+	if err != nil {
+		return err
+	}
 	a.mu.Lock()
-	a.ctx = ctx
+	a.ctx, a.key = ctx, key
 	a.mu.Unlock()
 	events, errs := a.cfg.Runtime.Events(ctx)
 	a.wg.Add(1)
@@ -99,13 +104,15 @@ func (a *Agent) Start(ctx context.Context) error {
 }
 
 // Launch starts running a task the control plane has recorded.
-func (a *Agent) Launch(taskARN string) {
+func (a *Agent) Launch(taskARN string) { a.launch(taskARN, nil) }
+
+func (a *Agent) launch(taskARN string, ad *adoption) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.ctx == nil || a.runners[taskARN] != nil {
 		return
 	}
-	r := &runner{a: a, arn: taskARN, wake: make(chan struct{}, 1), ids: map[string]string{}, done: make(chan struct{})}
+	r := &runner{a: a, arn: taskARN, wake: make(chan struct{}, 1), ids: map[string]string{}, done: make(chan struct{}), adopted: ad}
 	a.runners[taskARN] = r
 	a.wg.Add(1)
 	go func() {
@@ -171,24 +178,6 @@ func (a *Agent) Shutdown(ctx context.Context, reason string) error {
 		}
 	}
 	return nil
-}
-
-// RemoveLeftovers removes every container a previous ecsmini on the same state
-// directory left behind (after a crash), so nothing runs unattended.
-func (a *Agent) RemoveLeftovers(ctx context.Context) (int, error) {
-	if a.cfg.StateDir == "" {
-		return 0, nil
-	}
-	left, err := a.cfg.Runtime.List(ctx, map[string]string{LabelStateDir: a.cfg.StateDir})
-	if err != nil {
-		return 0, fmt.Errorf("listing leftover containers: %w", err)
-	}
-	for _, c := range left {
-		if err := a.cfg.Runtime.Remove(ctx, c.ID); err != nil {
-			return 0, fmt.Errorf("removing leftover container %s: %w", c.Name, err)
-		}
-	}
-	return len(left), nil
 }
 
 func (a *Agent) ensuredNetwork(name string) {

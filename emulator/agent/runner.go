@@ -28,6 +28,7 @@ type runner struct {
 	base     string
 	loopback bool
 	stopping map[string]bool // containers whose Stop is in flight
+	adopted  *adoption       // set when taking over from a previous ecsmini
 	timer    interface{ Stop() bool }
 }
 
@@ -48,7 +49,10 @@ func (r *runner) run(ctx context.Context) {
 	}
 	r.info = taskInfo(task, td, r.a.cfg.Region, r.a.cfg.Account)
 	r.info.StateDir = r.a.cfg.StateDir
-	if task.DesiredStatus == ecs.StatusRunning && task.LastStatus == ecs.StatusProvisioning {
+	if r.adopted != nil {
+		r.resume(ctx, r.adopted)
+		r.registerAll(task, td)
+	} else if task.DesiredStatus == ecs.StatusRunning && task.LastStatus == ecs.StatusProvisioning {
 		if err := r.provision(ctx, task, td); err != nil {
 			r.failStart(err)
 		} else if err := r.pull(ctx, td); err != nil {
@@ -117,7 +121,7 @@ func (r *runner) provision(ctx context.Context, task *ecs.Task, td *ecs.TaskDefi
 			r.base, r.loopback = "http://"+reach, true
 		}
 	case ecs.NetworkAwsvpc:
-		netName := "ecsmini-" + r.info.ClusterName
+		netName := clusterNetwork(r.info.ClusterName)
 		labels := map[string]string{LabelClusterARN: r.info.ClusterARN, LabelManaged: ManagedValue}
 		if r.info.StateDir != "" {
 			labels[LabelStateDir] = r.info.StateDir
@@ -137,7 +141,7 @@ func (r *runner) provision(ctx context.Context, task *ecs.Task, td *ecs.TaskDefi
 			r.a.cfg.Log.Error("metadata endpoint unreachable from the task network", "task", r.arn, "err", err)
 		}
 		spec := containers.Spec{Name: DockerName(r.info, "internalecspause"), Image: r.a.cfg.PauseImage,
-			Labels: ContainerLabels(r.info, "~internal~ecs~pause", nil), Cmd: cmd,
+			Labels: ContainerLabels(r.info, pauseContainerName, nil), Cmd: cmd,
 			NetworkMode: netName, Ports: taskPorts(td, r.a.cfg.HostIP)}
 		id, err := rt.Create(ctx, spec)
 		if err == nil {
@@ -185,6 +189,9 @@ func (r *runner) provision(ctx context.Context, task *ecs.Task, td *ecs.TaskDefi
 	})
 	return err
 }
+
+// clusterNetwork names the runtime network of a cluster's awsvpc tasks.
+func clusterNetwork(cluster string) string { return "ecsmini-" + cluster }
 
 // reach asks where the metadata server is seen from network; "" when no Endpoints.
 func (r *runner) reach(ctx context.Context, network string) (string, error) {

@@ -239,10 +239,7 @@ func (r *runner) endpointsFor(in *SpecInput, task *ecs.Task, td *ecs.TaskDefinit
 	if r.base == "" {
 		return nil
 	}
-	token, err := metadata.NewToken()
-	if err != nil {
-		return err
-	}
+	token := r.a.tokenFor(r.arn, name)
 	r.a.register(token, r.arn, name)
 	in.MetadataURIV4 = r.base + metadata.V4Path(token)
 	in.MetadataURIV3 = r.base + metadata.V3Path(token)
@@ -254,10 +251,7 @@ func (r *runner) endpointsFor(in *SpecInput, task *ecs.Task, td *ecs.TaskDefinit
 	if role == "" {
 		return nil
 	}
-	id, err := metadata.NewCredentialsID()
-	if err != nil {
-		return err
-	}
+	id := r.a.credentialsIDFor(r.arn, role)
 	r.a.registerCredentials(id, r.arn, staticCredentials(r.a.cfg.Clock.Now(), r.arn, role))
 	if r.loopback {
 		in.CredentialsFullURI = r.base + metadata.CredentialsPath(id)
@@ -265,6 +259,24 @@ func (r *runner) endpointsFor(in *SpecInput, task *ecs.Task, td *ecs.TaskDefinit
 		in.CredentialsRelativeURI = metadata.CredentialsPath(id)
 	}
 	return nil
+}
+
+// registerAll re-registers an adopted task's metadata tokens and credentials, which
+// derive from the agent key, so its containers' URIs answer again.
+func (r *runner) registerAll(task *ecs.Task, td *ecs.TaskDefinition) {
+	if r.base == "" {
+		return
+	}
+	for name := range r.ids {
+		r.a.register(r.a.tokenFor(r.arn, name), r.arn, name)
+	}
+	role := ecs.Deref(td.TaskRoleArn)
+	if task.Overrides != nil && task.Overrides.TaskRoleArn != nil {
+		role = *task.Overrides.TaskRoleArn
+	}
+	if role != "" {
+		r.a.registerCredentials(r.a.credentialsIDFor(r.arn, role), r.arn, staticCredentials(r.a.cfg.Clock.Now(), r.arn, role))
+	}
 }
 
 // deprovision removes the task's containers and pause container and records STOPPED.

@@ -33,10 +33,18 @@ func newEndpoints(rt containers.Runtime, sim bool) *endpoints {
 	return &endpoints{rt: rt, sim: sim, reach: map[string]string{}}
 }
 
+// preferredMetadataPort is where the endpoints listen when the port is free. A stable
+// port lets containers adopted after a restart keep reaching ecsmini at the address in
+// their environment (the ECS agent uses 51678 and 51679; this is the next one).
+const preferredMetadataPort = 51680
+
 // serve starts the loopback listener with h.
 func (e *endpoints) serve(h http.Handler) error {
 	e.handler = h
-	addr, err := e.listen("127.0.0.1", 0)
+	addr, err := e.listen("127.0.0.1", preferredMetadataPort)
+	if err != nil {
+		addr, err = e.listen("127.0.0.1", 0)
+	}
 	if err != nil {
 		return fmt.Errorf("metadata endpoint: %w", err)
 	}

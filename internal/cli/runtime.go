@@ -32,9 +32,10 @@ func openRuntime(ctx context.Context, name string) (containers.Runtime, string, 
 	return e.Runtime(), info.Version + " at " + info.Host, func() { _ = e.Close() }, nil
 }
 
-// startAgent connects the task agent to the control plane: it first records as STOPPED
-// the tasks a crashed ecsmini left behind and removes their containers, then runs
-// tasks until ctx ends.
+// startAgent connects the task agent to the control plane. Tasks a killed ecsmini left
+// behind are adopted when their containers still run (found by their labels) and
+// recorded as STOPPED otherwise; containers of this state directory that no task claims
+// are removed. Then it runs tasks until ctx ends.
 func startAgent(ctx context.Context, emu *emulator.Emulator, rt containers.Runtime, o upOptions, log *slog.Logger) (*agent.Agent, *endpoints, error) {
 	ep := newEndpoints(rt, rt.Name() == "sim")
 	a := agent.New(agent.Config{Runtime: rt, Clock: clock.Real{}, Store: emu, Region: o.region, Account: o.accountID,
@@ -42,20 +43,57 @@ func startAgent(ctx context.Context, emu *emulator.Emulator, rt containers.Runti
 	if err := ep.serve(metadata.NewHandler(a)); err != nil {
 		return nil, nil, err
 	}
-	orphans, err := emu.StopOrphanedTasks("ecsmini stopped while the task ran; its containers were removed")
+	adopt := map[string][]containers.State{}
+	for _, arn := range emu.UnfinishedTasks() {
+		found, err := rt.List(ctx, map[string]string{agent.LabelTaskARN: arn})
+		if err != nil {
+			return nil, nil, fmt.Errorf("looking for the containers of %s: %w", arn, err)
+		}
+		for _, c := range found {
+			if c.Status == containers.Running {
+				adopt[arn] = found
+				break
+			}
+		}
+	}
+	orphans, err := emu.StopOrphanedTasks("ecsmini stopped while the task ran and its containers are gone",
+		func(arn string) bool { return adopt[arn] != nil })
 	if err != nil {
 		return nil, nil, fmt.Errorf("recording tasks of the previous run: %w", err)
 	}
-	removed, err := a.RemoveLeftovers(ctx)
+	removed, err := removeUnclaimed(ctx, rt, o.stateDir, adopt)
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(orphans) > 0 || removed > 0 {
-		log.Info("cleaned up after the previous run", "tasksStopped", len(orphans), "containersRemoved", removed)
+	if len(orphans) > 0 || removed > 0 || len(adopt) > 0 {
+		log.Info("picked up after the previous run", "tasksAdopted", len(adopt), "tasksStopped", len(orphans), "containersRemoved", removed)
 	}
 	if err := a.Start(ctx); err != nil {
 		return nil, nil, fmt.Errorf("starting the task agent: %w", err)
 	}
 	emu.SetRunner(a)
+	for arn, found := range adopt {
+		a.Adopt(arn, found)
+	}
 	return a, ep, nil
+}
+
+// removeUnclaimed removes the containers a previous ecsmini on this state directory
+// left behind that no adopted task claims.
+func removeUnclaimed(ctx context.Context, rt containers.Runtime, stateDir string, adopt map[string][]containers.State) (int, error) {
+	left, err := rt.List(ctx, map[string]string{agent.LabelStateDir: stateDir})
+	if err != nil {
+		return 0, fmt.Errorf("listing leftover containers: %w", err)
+	}
+	n := 0
+	for _, c := range left {
+		if adopt[c.Labels[agent.LabelTaskARN]] != nil {
+			continue
+		}
+		if err := rt.Remove(ctx, c.ID); err != nil {
+			return n, fmt.Errorf("removing leftover container %s: %w", c.Name, err)
+		}
+		n++
+	}
+	return n, nil
 }

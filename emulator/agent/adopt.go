@@ -1,0 +1,123 @@
+package agent
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/ecsmini/ecsmini/emulator/containers"
+)
+
+// keyFile holds the agent's secret in the state directory. Container metadata tokens
+// and credentials IDs are derived from it, so that after a restart the agent can serve
+// the containers it adopts under the URIs they already have in their environment, while
+// other containers still cannot guess them.
+const keyFile = "agent.key"
+
+// loadKey reads the agent's secret, creating it on first use; without a state
+// directory the secret lives only as long as the process.
+func loadKey(stateDir string) ([]byte, error) {
+	key := make([]byte, 32)
+	if stateDir == "" {
+		_, err := rand.Read(key)
+		return key, err
+	}
+	path := filepath.Join(stateDir, keyFile)
+	b, err := os.ReadFile(path)
+	if err == nil && len(b) == 32 {
+		return b, nil
+	}
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("agent key: %w", err)
+	}
+	if _, err := rand.Read(key); err != nil {
+		return nil, fmt.Errorf("agent key: %w", err)
+	}
+	if err := os.WriteFile(path, key, 0o600); err != nil {
+		return nil, fmt.Errorf("agent key: %w", err)
+	}
+	return key, nil
+}
+
+// derive is a keyed hash of parts: stable across restarts, unguessable without the key.
+func (a *Agent) derive(parts ...string) string {
+	m := hmac.New(sha256.New, a.key)
+	for _, p := range parts {
+		m.Write([]byte(p))
+		m.Write([]byte{0})
+	}
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// tokenFor is a container's metadata token.
+func (a *Agent) tokenFor(taskARN, container string) string {
+	return a.derive("metadata", taskARN, container)[:32]
+}
+
+// credentialsIDFor is a task role's credentials ID, shaped like ECS's (a UUID).
+func (a *Agent) credentialsIDFor(taskARN, role string) string {
+	h := a.derive("credentials", taskARN, role)
+	return h[0:8] + "-" + h[8:12] + "-4" + h[13:16] + "-a" + h[17:20] + "-" + h[20:32]
+}
+
+// Adopt takes over a task whose containers outlived the previous ecsmini (it was
+// killed): the runner starts from the containers the runtime still has, found by their
+// labels, instead of provisioning new ones.
+func (a *Agent) Adopt(taskARN string, found []containers.State) {
+	ids := map[string]string{}
+	pause := ""
+	for _, c := range found {
+		switch name := c.Labels[LabelContainerName]; name {
+		case "":
+		case pauseContainerName:
+			pause = c.ID
+		default:
+			ids[name] = c.ID
+		}
+	}
+	a.launch(taskARN, &adoption{ids: ids, pauseID: pause})
+}
+
+// adoption is what a runner starts from when it adopts a task.
+type adoption struct {
+	ids     map[string]string
+	pauseID string
+}
+
+// pauseContainerName is the container name ECS gives a task's pause container.
+const pauseContainerName = "~internal~ecs~pause"
+
+// resume rebuilds an adopted task's network view from its containers.
+func (r *runner) resume(ctx context.Context, ad *adoption) {
+	r.ids, r.pauseID = ad.ids, ad.pauseID
+	switch {
+	case r.pauseID != "":
+		// The pause container's proxy still targets the cluster network's gateway: make
+		// sure ecsmini listens there again, and owns the network for Shutdown.
+		netName := clusterNetwork(r.info.ClusterName)
+		r.a.ensuredNetwork(netName)
+		if _, err := r.reach(ctx, netName); err != nil {
+			r.a.cfg.Log.Error("metadata endpoint unreachable from the task network", "task", r.arn, "err", err)
+		}
+		r.network, r.base, r.loopback = "container:"+r.pauseID, "http://"+taskAgentPort, true
+	case r.info.NetworkMode == "host":
+		r.network = "host"
+		if reach, err := r.reach(ctx, ""); err == nil && reach != "" {
+			r.base, r.loopback = "http://"+reach, true
+		}
+	case r.info.NetworkMode == "none":
+		r.network = "none"
+	default:
+		r.network = "bridge"
+		if reach, err := r.reach(ctx, "bridge"); err == nil && reach != "" {
+			r.base = "http://" + reach
+		}
+	}
+}
