@@ -58,7 +58,7 @@ func (e *Emulator) DescribeTasks(ctx context.Context, in *ecs.DescribeTasksInput
 }
 
 // ListTasks lists task ARNs of a cluster. As in ECS, without a desiredStatus filter it
-// lists tasks whose desired status is RUNNING.
+// lists tasks whose desired status is RUNNING; PENDING is accepted and matches nothing.
 func (e *Emulator) ListTasks(ctx context.Context, in *ecs.ListTasksInput) (*ecs.ListTasksOutput, error) {
 	desired := ecs.StatusRunning
 	if in.DesiredStatus != "" {
@@ -101,9 +101,8 @@ func (e *Emulator) ListTasks(ctx context.Context, in *ecs.ListTasksInput) (*ecs.
 
 func taskMatches(t *ecs.Task, in *ecs.ListTasksInput, desired ecs.TaskStatus) bool {
 	switch {
-	case desired == ecs.StatusPending && t.LastStatus > ecs.StatusPending:
-		return false
-	case desired != ecs.StatusPending && t.DesiredStatus != desired:
+	case t.DesiredStatus != desired:
+		// ECS never sets a desired status of PENDING, so that filter lists nothing.
 		return false
 	case in.Family != "" && !strings.Contains(t.TaskDefinitionArn, ":task-definition/"+in.Family+":"):
 		return false
