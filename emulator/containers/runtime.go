@@ -32,8 +32,21 @@ type Runtime interface {
 	EnsureNetwork(ctx context.Context, spec NetworkSpec) (Network, error)
 	RemoveNetwork(ctx context.Context, name string) error
 
+	// EnsureVolume creates the named volume if no volume of that name exists
+	// (idempotent: an existing one is kept as it is, whatever its labels) and returns
+	// nil once it exists. A volume of that name with another driver is ErrConflict.
+	// InspectVolume reports a volume; an absent one is ErrNotFound. RemoveVolume removes
+	// a volume; an absent one is not an error, one still mounted by a container (in any
+	// status) is ErrConflict. Named volumes outlive their containers: Remove only takes
+	// anonymous ones (a volume Mount without Source) with it.
+	EnsureVolume(ctx context.Context, spec VolumeSpec) error
+	InspectVolume(ctx context.Context, name string) (Volume, error)
+	RemoveVolume(ctx context.Context, name string) error
+
 	// Create creates (does not start) a container and returns its ID. A name in use is
-	// ErrConflict; an absent image is ErrImageNotFound (Create never pulls).
+	// ErrConflict; an absent image is ErrImageNotFound (Create never pulls). A volume
+	// Mount naming an absent volume creates it (local driver, the Mount's VolumeLabels),
+	// as Docker does.
 	Create(ctx context.Context, spec Spec) (string, error)
 	// Start starts a created container. Starting a running container is a no-op. A
 	// host port already taken is ErrConflict.
@@ -83,4 +96,19 @@ type Network struct {
 	ID, Name string
 	Subnet   string // CIDR, e.g. 172.30.0.0/16
 	Gateway  string
+}
+
+// VolumeSpec describes a named volume to create. An empty Driver is "local".
+type VolumeSpec struct {
+	Name       string
+	Driver     string
+	DriverOpts map[string]string
+	Labels     map[string]string
+}
+
+// Volume is an existing named volume.
+type Volume struct {
+	Name   string
+	Driver string
+	Labels map[string]string
 }

@@ -7,7 +7,6 @@ import (
 
 	"github.com/docker/docker/api/types/filters"
 	"github.com/docker/docker/api/types/network"
-	"github.com/docker/docker/api/types/volume"
 
 	"github.com/ecsmini/ecsmini/emulator/containers"
 )
@@ -78,32 +77,4 @@ func (e *Engine) RemoveNetwork(ctx context.Context, name string) error {
 		return nil
 	}
 	return err
-}
-
-// RemoveVolume removes a named volume (as task-scoped volumes made by a volume Mount
-// with VolumeLabels are); an absent one is not an error. It is not on the port yet;
-// `ecsmini down` and the agent need it to leave no volume behind.
-func (e *Engine) RemoveVolume(ctx context.Context, name string) error {
-	err := wrapErr("remove volume "+name, e.cli.VolumeRemove(ctx, name, true), false)
-	if errors.Is(err, containers.ErrNotFound) {
-		return nil
-	}
-	return err
-}
-
-// VolumesWithLabels lists the names of volumes carrying all the labels, for reaping.
-func (e *Engine) VolumesWithLabels(ctx context.Context, labels map[string]string) ([]string, error) {
-	args := filters.NewArgs()
-	for k, v := range labels {
-		args.Add("label", k+"="+v)
-	}
-	resp, err := e.cli.VolumeList(ctx, volume.ListOptions{Filters: args})
-	if err != nil {
-		return nil, wrapErr("list volumes", err, false)
-	}
-	names := make([]string, 0, len(resp.Volumes))
-	for _, v := range resp.Volumes {
-		names = append(names, v.Name)
-	}
-	return names, nil
 }

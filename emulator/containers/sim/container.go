@@ -62,6 +62,7 @@ func (r *Runtime) Create(ctx context.Context, spec containers.Spec) (string, err
 	if _, taken := r.byName[spec.Name]; taken && spec.Name != "" {
 		return "", fmt.Errorf("sim: create: name %q already in use: %w", spec.Name, containers.ErrConflict)
 	}
+	spec = r.mountVolumes(spec)
 	c := &container{
 		id:        r.newID("container", spec.Name),
 		spec:      spec,

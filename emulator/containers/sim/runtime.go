@@ -50,6 +50,7 @@ type Runtime struct {
 	byID     map[string]*container
 	byName   map[string]*container
 	networks map[string]*network
+	volumes  map[string]*volume
 	ports    portPool
 	subs     map[*subscriber]struct{}
 }
@@ -75,6 +76,7 @@ func New(clk clock.Clock, opts Options) *Runtime {
 		byID:     map[string]*container{},
 		byName:   map[string]*container{},
 		networks: map[string]*network{},
+		volumes:  map[string]*volume{},
 		ports:    newPortPool(),
 		subs:     map[*subscriber]struct{}{},
 	}

@@ -82,6 +82,7 @@ func (r *Runtime) Remove(ctx context.Context, id string) error {
 	}
 	delete(r.byID, c.id)
 	delete(r.byName, c.spec.Name)
+	r.dropAnonymousVolumes(c.spec)
 	close(c.gone)
 	r.emit(c, containers.EventDestroy, nil)
 	return nil
