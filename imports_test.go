@@ -32,6 +32,7 @@ var allowedImports = map[string][]string{
 	"emulator/agent":                  {"emulator/ecs", "emulator/store", "emulator/containers", "emulator/clock", "fargate", "emulator/metadata"},
 	"emulator/containers/sim":         {"emulator/containers", "emulator/clock"},
 	"emulator/containers/runtimetest": {"emulator/containers"},
+	"emulator/logs":                   {"emulator/containers", "emulator/clock", "emulator/ecs", "emulator/agent"},
 	"internal/cli":                    {"emulator/", "emulator", "fargate", "ec2sim", "tui", "internal/"},
 }
 

@@ -1,0 +1,393 @@
+package logs
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ecsmini/ecsmini/emulator/clock"
+	"github.com/ecsmini/ecsmini/emulator/containers"
+)
+
+// The labels the agent puts on task containers (emulator/agent/labels.go; the same keys
+// as the real ECS agent's). They are repeated here so that this package needs nothing of
+// the agent; a test keeps them equal.
+const (
+	labelTaskARN       = "com.amazonaws.ecs.task-arn"
+	labelContainerName = "com.amazonaws.ecs.container-name"
+)
+
+// DefaultMaxFileBytes caps each log file; see the package doc.
+const DefaultMaxFileBytes = 16 << 20
+
+// maxLineBytes splits longer output lines (Docker splits at 16 KiB itself).
+const maxLineBytes = 64 << 10
+
+// resubscribeDelay is how long Run waits before subscribing again after the runtime's
+// event stream failed.
+const resubscribeDelay = time.Second
+
+// Collector keeps task containers' output on disk. Set the exported fields before Run.
+type Collector struct {
+	rt    containers.Runtime
+	dir   string
+	clock clock.Clock
+
+	// MaxFileBytes caps each file before it is rotated (DefaultMaxFileBytes when <= 0).
+	MaxFileBytes int64
+	// Logger receives errors (event stream failures, unwritable files); nil discards.
+	Logger *slog.Logger
+
+	mu    sync.Mutex
+	files map[string]*file    // by path, created on first use
+	ctrs  map[string]*tracked // by runtime container ID, from create to destroy
+	done  chan struct{}       // closed when Run returns: no more lines will be written
+	ready chan struct{}       // closed once Run has subscribed to events (tests)
+	once  sync.Once
+}
+
+// tracked is a task container the collector saw being created or started.
+type tracked struct {
+	file    *file
+	pending bool          // created, not started yet: holds file.live
+	copied  int           // lines of this container ID already written
+	last    chan struct{} // closed when the latest copier ends
+}
+
+// file is one container's log file and what readers need to follow it.
+type file struct {
+	path string
+	mu   sync.Mutex
+	size int64 // -1 until known
+	gen  int   // incremented on each rotation
+	// live counts what may still write: copiers running or queued, and containers
+	// created but not started. Followers stop at the end of the file once it is zero.
+	live    int
+	changed chan struct{} // closed and replaced on every write or live change
+}
+
+// NewCollector returns a collector that keeps logs under dir, timestamped by clk.
+func NewCollector(rt containers.Runtime, dir string, clk clock.Clock) *Collector {
+	return &Collector{
+		rt: rt, dir: dir, clock: clk,
+		files: map[string]*file{},
+		ctrs:  map[string]*tracked{},
+		done:  make(chan struct{}),
+		ready: make(chan struct{}),
+	}
+}
+
+// Dir is the directory the collector keeps logs in.
+func (c *Collector) Dir() string { return c.dir }
+
+// Run collects until ctx ends, then waits for its goroutines and returns nil. A failed
+// event stream is logged and subscribed to again after a second of the collector's
+// clock (events in between are missed). Run may be called once.
+func (c *Collector) Run(ctx context.Context) error {
+	if err := os.MkdirAll(c.dir, 0o700); err != nil {
+		close(c.done)
+		return fmt.Errorf("logs: %w", err)
+	}
+	var wg sync.WaitGroup
+	defer func() {
+		wg.Wait()
+		close(c.done)
+	}()
+	for {
+		events, errc := c.rt.Events(ctx)
+		c.once.Do(func() { close(c.ready) })
+		for e := range events {
+			c.handle(ctx, e, &wg)
+		}
+		err := <-errc
+		if ctx.Err() != nil {
+			return nil
+		}
+		c.logError("container event stream ended; subscribing again", err)
+		wait := make(chan struct{})
+		t := c.clock.AfterFunc(resubscribeDelay, func() { close(wait) })
+		select {
+		case <-wait:
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		}
+	}
+}
+
+func (c *Collector) logError(msg string, err error) {
+	if c.Logger != nil {
+		c.Logger.Error("logs: "+msg, "err", err)
+	}
+}
+
+// handle tracks one container event.
+func (c *Collector) handle(ctx context.Context, e containers.Event, wg *sync.WaitGroup) {
+	switch e.Kind {
+	case containers.EventCreate, containers.EventStart:
+	case containers.EventDie, containers.EventDestroy:
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		t := c.ctrs[e.ID]
+		if t == nil {
+			return
+		}
+		if t.pending { // never started: nothing will write for it
+			t.pending = false
+			t.file.addLive(-1)
+		}
+		if e.Kind == containers.EventDestroy {
+			delete(c.ctrs, e.ID)
+		}
+		return
+	default:
+		return
+	}
+	path, ok := c.pathFor(e.Labels)
+	if !ok {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t := c.ctrs[e.ID]
+	if t == nil {
+		f, err := c.fileLocked(path, true)
+		if err != nil {
+			c.logError("creating "+path, err)
+			return
+		}
+		t = &tracked{file: f}
+		c.ctrs[e.ID] = t
+	}
+	if e.Kind == containers.EventCreate {
+		if !t.pending {
+			t.pending = true
+			t.file.addLive(1)
+		}
+		return
+	}
+	// Start: a copier holds the file live from now until it ends; it takes over the hold
+	// of the create event.
+	if t.pending {
+		t.pending = false
+	} else {
+		t.file.addLive(1)
+	}
+	prev, done := t.last, make(chan struct{})
+	t.last = done
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(done)
+		defer t.file.addLive(-1)
+		if prev != nil { // a restart: let the previous run's copier finish first
+			select {
+			case <-prev:
+			case <-ctx.Done():
+				return
+			}
+		}
+		c.copy(ctx, e.ID, t)
+	}()
+}
+
+// pathFor is the log file of a task container, from its labels.
+func (c *Collector) pathFor(labels map[string]string) (string, bool) {
+	cluster, id, ok := parseTaskARN(labels[labelTaskARN])
+	name := labels[labelContainerName]
+	if !ok || !safeName(name) {
+		return "", false
+	}
+	return filepath.Join(c.dir, cluster, id, name+".log"), true
+}
+
+// fileLocked returns the file state of path; c.mu is held. With create, the task
+// directory and an empty file are created if absent.
+func (c *Collector) fileLocked(path string, create bool) (*file, error) {
+	f := c.files[path]
+	if f == nil {
+		f = &file{path: path, size: -1, changed: make(chan struct{})}
+	}
+	if create {
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, err
+		}
+		fh, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+		if err != nil {
+			return nil, err
+		}
+		fh.Close()
+	}
+	c.files[path] = f
+	return f, nil
+}
+
+// copy follows the container's output and appends the lines not yet written.
+func (c *Collector) copy(ctx context.Context, id string, t *tracked) {
+	rc, err := c.rt.Logs(ctx, id, true)
+	if err != nil {
+		if !errors.Is(err, containers.ErrNotFound) && ctx.Err() == nil {
+			c.logError("following container "+id, err)
+		}
+		return
+	}
+	defer rc.Close()
+	c.mu.Lock()
+	skip := t.copied
+	c.mu.Unlock()
+	br := bufio.NewReaderSize(rc, maxLineBytes)
+	var batch []string
+	for {
+		line, err := readLine(br)
+		if line != nil {
+			if skip > 0 {
+				skip--
+			} else {
+				batch = append(batch, string(line))
+			}
+		}
+		// Write what is buffered at once: one open and one wake-up per burst.
+		if len(batch) > 0 && (err != nil || br.Buffered() == 0) {
+			if werr := t.file.append(c.clock.Now(), batch, c.maxBytes()); werr != nil {
+				c.logError("writing "+t.file.path, werr)
+			}
+			c.mu.Lock()
+			t.copied += len(batch)
+			c.mu.Unlock()
+			batch = batch[:0]
+		}
+		if err != nil {
+			if !errors.Is(err, io.EOF) && ctx.Err() == nil {
+				c.logError("reading container "+id, err)
+			}
+			return
+		}
+	}
+}
+
+// readLine returns the next line without its newline, splitting lines longer than the
+// reader's buffer; at the end it returns a final unterminated line, if any, with io.EOF.
+func readLine(br *bufio.Reader) ([]byte, error) {
+	line, err := br.ReadSlice('\n')
+	switch {
+	case err == nil:
+		return line[:len(line)-1], nil
+	case errors.Is(err, bufio.ErrBufferFull):
+		return line, nil
+	case len(line) > 0:
+		return line, err
+	}
+	return nil, err
+}
+
+func (c *Collector) maxBytes() int64 {
+	if c.MaxFileBytes > 0 {
+		return c.MaxFileBytes
+	}
+	return DefaultMaxFileBytes
+}
+
+// append writes lines stamped with at, rotating the file when it would exceed max.
+func (f *file) append(at time.Time, lines []string, max int64) error {
+	stamp := at.UTC().Format(time.RFC3339Nano) + "\t"
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	defer f.wake()
+	if f.size < 0 {
+		f.size = 0
+		if st, err := os.Stat(f.path); err == nil {
+			f.size = st.Size()
+		}
+	}
+	fh, err := os.OpenFile(f.path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(fh)
+	for _, l := range lines {
+		n := int64(len(stamp) + len(l) + 1)
+		if f.size > 0 && f.size+n > max {
+			if err := w.Flush(); err != nil {
+				fh.Close()
+				return err
+			}
+			fh.Close()
+			if err := os.Rename(f.path, f.path+".1"); err != nil {
+				return err
+			}
+			f.gen++
+			f.size = 0
+			if fh, err = os.OpenFile(f.path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600); err != nil {
+				return err
+			}
+			w.Reset(fh)
+		}
+		w.WriteString(stamp)
+		w.WriteString(l)
+		w.WriteByte('\n')
+		f.size += n
+	}
+	err = w.Flush()
+	if cerr := fh.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// addLive changes the live count and wakes followers.
+func (f *file) addLive(d int) {
+	f.mu.Lock()
+	f.live += d
+	f.wake()
+	f.mu.Unlock()
+}
+
+// wake tells followers something changed; f.mu is held.
+func (f *file) wake() {
+	close(f.changed)
+	f.changed = make(chan struct{})
+}
+
+// parseTaskARN splits arn:aws:ecs:REGION:ACCOUNT:task/CLUSTER/ID into cluster and ID.
+// A short ARN without a cluster (task/ID) is filed under cluster "default".
+func parseTaskARN(arn string) (cluster, id string, ok bool) {
+	_, res, found := strings.Cut(arn, ":task/")
+	if !found || !strings.HasPrefix(arn, "arn:") {
+		return "", "", false
+	}
+	parts := strings.Split(res, "/")
+	switch len(parts) {
+	case 1:
+		cluster, id = "default", parts[0]
+	case 2:
+		cluster, id = parts[0], parts[1]
+	default:
+		return "", "", false
+	}
+	if !safeName(cluster) || !safeName(id) {
+		return "", "", false
+	}
+	return cluster, id, true
+}
+
+// safeName reports whether s can be a file name on its own: letters, digits, '-', '_'
+// and '.', and not "." or "..". ECS cluster and container names and task IDs always are.
+func safeName(s string) bool {
+	if s == "" || s == "." || s == ".." || len(s) > 255 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,348 @@
+package logs
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ecsmini/ecsmini/emulator/clock"
+	"github.com/ecsmini/ecsmini/emulator/containers"
+	"github.com/ecsmini/ecsmini/emulator/containers/sim"
+)
+
+const (
+	taskID  = "0123456789abcdef0123456789abcdef"
+	taskARN = "arn:aws:ecs:us-east-1:000000000000:task/default/" + taskID
+)
+
+var t0 = time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+
+type env struct {
+	t   *testing.T
+	clk *clock.Fake
+	rt  *sim.Runtime
+	c   *Collector
+	dir string
+}
+
+// newEnv runs a collector on a simulated runtime and a fake clock until the test ends.
+func newEnv(t *testing.T, setup func(*Collector)) *env {
+	t.Helper()
+	clk := clock.NewFake(t0)
+	rt := sim.New(clk, sim.Options{})
+	dir := t.TempDir()
+	c := NewCollector(rt, filepath.Join(dir, "logs"), clk)
+	if setup != nil {
+		setup(c)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- c.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	})
+	select {
+	case <-c.ready:
+	case err := <-done:
+		t.Fatalf("Run ended early: %v", err)
+	}
+	return &env{t: t, clk: clk, rt: rt, c: c, dir: c.Dir()}
+}
+
+// create creates a task container printing output (lines separated by \n).
+func (e *env) create(arn, name, output string, extra map[string]string) string {
+	e.t.Helper()
+	labels := map[string]string{labelTaskARN: arn, labelContainerName: name, sim.LabelOutput: output}
+	for k, v := range extra {
+		labels[k] = v
+	}
+	_, id, _ := parseTaskARN(arn)
+	ctrID, err := e.rt.Create(context.Background(), containers.Spec{Name: "ecs-" + name + "-" + id, Image: "busybox", Labels: labels})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return ctrID
+}
+
+func (e *env) start(id string) {
+	e.t.Helper()
+	if err := e.rt.Start(context.Background(), id); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// run creates and starts a task container.
+func (e *env) run(arn, name, output string, extra map[string]string) string {
+	id := e.create(arn, name, output, extra)
+	e.start(id)
+	return id
+}
+
+// waitFor polls cond (the collector works in its own goroutines) for up to 10 s.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// texts reads a container's file and returns the text of its lines.
+func (e *env) texts(cluster, id, name string) []string {
+	b, err := os.ReadFile(filepath.Join(e.dir, cluster, id, name+".log"))
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for l := range strings.Lines(string(b)) {
+		_, text, _ := strings.Cut(strings.TrimSuffix(l, "\n"), "\t")
+		out = append(out, text)
+	}
+	return out
+}
+
+// idle reports whether nothing may still write the container's file.
+func (e *env) idle(name string) bool {
+	e.c.mu.Lock()
+	f := e.c.files[filepath.Join(e.dir, "default", taskID, name+".log")]
+	e.c.mu.Unlock()
+	if f == nil {
+		return false
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.live == 0
+}
+
+func readAllLines(t *testing.T, s *Stream) []string {
+	t.Helper()
+	var out []string
+	for {
+		l, err := s.Next()
+		if errors.Is(err, io.EOF) {
+			return out
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, l.Text)
+	}
+}
+
+func TestTwoContainersLandInTheirFiles(t *testing.T) {
+	e := newEnv(t, nil)
+	e.run(taskARN, "app", "a1\na2", nil)
+	e.run(taskARN, "sidecar", "b1", nil)
+	waitFor(t, "both files", func() bool {
+		return slices.Equal(e.texts("default", taskID, "app"), []string{"a1", "a2"}) &&
+			slices.Equal(e.texts("default", taskID, "sidecar"), []string{"b1"})
+	})
+	path := filepath.Join(e.dir, "default", taskID, "app.log")
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, want 0600", st.Mode().Perm())
+	}
+	b, _ := os.ReadFile(path)
+	if want := t0.Format(time.RFC3339Nano) + "\ta1\n"; !strings.HasPrefix(string(b), want) {
+		t.Errorf("file starts %q, want %q", b, want)
+	}
+	for _, name := range []string{taskARN, taskID} {
+		task, err := e.c.Lookup(name)
+		if err != nil {
+			t.Fatalf("Lookup(%s): %v", name, err)
+		}
+		if task.Cluster != "default" || task.ID != taskID || !slices.Equal(task.Containers, []string{"app", "sidecar"}) {
+			t.Errorf("Lookup(%s) = %+v", name, task)
+		}
+	}
+	if _, err := e.c.Lookup("ffffffffffffffffffffffffffffffff"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("unknown task: %v, want ErrNotFound", err)
+	}
+	if _, err := e.c.Read(context.Background(), taskID, "nope", ReadOptions{}); !errors.Is(err, ErrNotFound) {
+		t.Errorf("unknown container: %v, want ErrNotFound", err)
+	}
+}
+
+func TestIgnoresContainersOutsideTasks(t *testing.T) {
+	e := newEnv(t, nil)
+	// No task label; a pause container (a name that is no file name); then a task container.
+	if _, err := e.rt.Create(context.Background(), containers.Spec{Name: "other", Image: "busybox",
+		Labels: map[string]string{sim.LabelOutput: "x"}}); err != nil {
+		t.Fatal(err)
+	}
+	e.run(taskARN, "~internal~ecs~pause", "p", nil)
+	e.run(taskARN, "app", "a", nil)
+	waitFor(t, "app", func() bool { return len(e.texts("default", taskID, "app")) == 1 })
+	task, err := e.c.Lookup(taskID)
+	if err != nil || !slices.Equal(task.Containers, []string{"app"}) {
+		t.Errorf("Lookup = %+v, %v; want only app", task, err)
+	}
+}
+
+func TestRestartedContainerAppends(t *testing.T) {
+	e := newEnv(t, nil)
+	id := e.run(taskARN, "app", "hello\nworld", map[string]string{sim.LabelExitAfter: "1s"})
+	waitFor(t, "first run", func() bool { return len(e.texts("default", taskID, "app")) == 2 })
+	e.clk.Advance(time.Second)
+	waitFor(t, "first run to end", func() bool { return e.idle("app") })
+	e.clk.Advance(time.Minute)
+	e.start(id) // the sim replays the first run's lines; only the new ones are kept
+	waitFor(t, "second run", func() bool { return len(e.texts("default", taskID, "app")) >= 4 })
+	e.clk.Advance(time.Second)
+	waitFor(t, "second run to end", func() bool { return e.idle("app") })
+	if got, want := e.texts("default", taskID, "app"), []string{"hello", "world", "hello", "world"}; !slices.Equal(got, want) {
+		t.Fatalf("lines %q, want %q", got, want)
+	}
+	// Since selects the second run by its timestamps.
+	s, err := e.c.Read(context.Background(), taskID, "app", ReadOptions{Since: t0.Add(30 * time.Second)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	l, err := s.Next()
+	if err != nil || l.Text != "hello" || !l.Time.Equal(t0.Add(61*time.Second)) {
+		t.Errorf("first line since: %+v, %v", l, err)
+	}
+	if got := readAllLines(t, s); !slices.Equal(got, []string{"world"}) {
+		t.Errorf("rest since: %q", got)
+	}
+}
+
+func TestFollowEndsWhenContainerExits(t *testing.T) {
+	e := newEnv(t, nil)
+	// Follow a container that is created but not started: the stream waits for it.
+	id := e.create(taskARN, "app", "one\ntwo", map[string]string{sim.LabelExitAfter: "5s"})
+	waitFor(t, "the created container's file", func() bool {
+		_, err := e.c.Lookup(taskID)
+		return err == nil && !e.idle("app")
+	})
+	s, err := e.c.Read(context.Background(), taskARN, "app", ReadOptions{Follow: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	type result struct {
+		lines []string
+	}
+	got := make(chan result, 1)
+	go func() {
+		var r result
+		for {
+			l, err := s.Next()
+			if err != nil {
+				got <- r
+				return
+			}
+			r.lines = append(r.lines, l.Text)
+		}
+	}()
+	e.start(id)
+	waitFor(t, "lines", func() bool { return len(e.texts("default", taskID, "app")) == 2 })
+	select {
+	case r := <-got:
+		t.Fatalf("follow ended while the container runs: %q", r.lines)
+	case <-time.After(20 * time.Millisecond):
+	}
+	e.clk.Advance(5 * time.Second)
+	select {
+	case r := <-got:
+		if !slices.Equal(r.lines, []string{"one", "two"}) {
+			t.Errorf("followed %q", r.lines)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("follow did not end when the container exited")
+	}
+}
+
+func TestFollowEndsWithContext(t *testing.T) {
+	e := newEnv(t, nil)
+	e.run(taskARN, "app", "x", nil)
+	waitFor(t, "line", func() bool { return len(e.texts("default", taskID, "app")) == 1 })
+	ctx, cancel := context.WithCancel(context.Background())
+	s, err := e.c.Read(ctx, taskID, "app", ReadOptions{Follow: true, Tail: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if l, err := s.Next(); err != nil || l.Text != "x" {
+		t.Fatalf("Next = %+v, %v", l, err)
+	}
+	cancel()
+	if _, err := s.Next(); !errors.Is(err, io.EOF) {
+		t.Errorf("after cancel: %v, want EOF", err)
+	}
+}
+
+func TestRotation(t *testing.T) {
+	e := newEnv(t, func(c *Collector) { c.MaxFileBytes = 200 })
+	var out []string
+	for i := range 30 {
+		out = append(out, strings.Repeat("x", 10)+string(rune('a'+i%26)))
+	}
+	e.run(taskARN, "app", strings.Join(out, "\n"), map[string]string{sim.LabelExitAfter: "1s"})
+	e.clk.Advance(time.Second)
+	waitFor(t, "copy", func() bool { return e.idle("app") })
+	path := filepath.Join(e.dir, "default", taskID, "app.log")
+	for _, p := range []string{path, path + ".1"} {
+		st, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Size() > 200 {
+			t.Errorf("%s is %d bytes, over the cap", p, st.Size())
+		}
+	}
+	s, err := e.c.Read(context.Background(), taskID, "app", ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	got := readAllLines(t, s)
+	if len(got) == 0 || len(got) >= len(out) || !slices.Equal(got, out[len(out)-len(got):]) {
+		t.Errorf("after rotation read %q, want a suffix of the output", got)
+	}
+}
+
+func TestStreamName(t *testing.T) {
+	for _, c := range []struct{ prefix, ctr, id, want string }{
+		{"ecs", "curl", "8f03e41243824aea923aca126495f665", "ecs/curl/8f03e41243824aea923aca126495f665"},
+		{"my/app", "web", taskID, "my/app/web/" + taskID},
+		{"", "web", taskID, ""},
+	} {
+		if got := StreamName(c.prefix, c.ctr, c.id); got != c.want {
+			t.Errorf("StreamName(%q, %q, %q) = %q, want %q", c.prefix, c.ctr, c.id, got, c.want)
+		}
+	}
+}
+
+func TestParseTaskARN(t *testing.T) {
+	for _, c := range []struct {
+		arn, cluster, id string
+		ok               bool
+	}{
+		{taskARN, "default", taskID, true},
+		{"arn:aws:ecs:us-east-1:000000000000:task/" + taskID, "default", taskID, true},
+		{"arn:aws:ecs:us-east-1:000000000000:task/../" + taskID, "", "", false},
+		{"arn:aws:ecs:us-east-1:000000000000:cluster/default", "", "", false},
+		{taskID, "", "", false},
+	} {
+		cl, id, ok := parseTaskARN(c.arn)
+		if cl != c.cluster || id != c.id || ok != c.ok {
+			t.Errorf("parseTaskARN(%q) = %q, %q, %v", c.arn, cl, id, ok)
+		}
+	}
+}
