@@ -1,5 +1,7 @@
 package logs
 
+import "github.com/ecsmini/ecsmini/emulator/ecs"
+
 // StreamName is the CloudWatch Logs stream ECS's awslogs driver writes a container's
 // output to when the container definition sets awslogs-stream-prefix:
 // prefix/container-name/task-id (for example ecs/curl/8f03e41243824aea923aca126495f665).
@@ -10,4 +12,14 @@ func StreamName(prefix, container, taskID string) string {
 		return ""
 	}
 	return prefix + "/" + container + "/" + taskID
+}
+
+// AWSLogsStream is the stream a container definition's logConfiguration sends the
+// container's output to: StreamName of its awslogs-stream-prefix when the driver is
+// awslogs, else "".
+func AWSLogsStream(lc *ecs.LogConfiguration, container, taskID string) string {
+	if lc == nil || lc.LogDriver != "awslogs" {
+		return ""
+	}
+	return StreamName(lc.Options["awslogs-stream-prefix"], container, taskID)
 }
