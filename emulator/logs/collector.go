@@ -45,13 +45,20 @@ type Collector struct {
 	MaxFileBytes int64
 	// Logger receives errors (event stream failures, unwritable files); nil discards.
 	Logger *slog.Logger
+	// Drain is how long, on the collector's clock, containers' streams may still be
+	// copied after Run's context ends, so the output of tasks stopping during a shutdown
+	// is kept (each copier still ends as soon as its container exits). Followers end
+	// when the context ends regardless. Zero stops copying at once.
+	Drain time.Duration
 
 	mu    sync.Mutex
 	files map[string]*file    // by path, created on first use
 	ctrs  map[string]*tracked // by runtime container ID, from create to destroy
 	done  chan struct{}       // closed when Run returns: no more lines will be written
-	ready chan struct{}       // closed once Run has subscribed to events (tests)
-	once  sync.Once
+	// stopping is closed when Run's context ends: followers stop.
+	stopping chan struct{}
+	ready    chan struct{} // closed once Run has subscribed to events (tests)
+	once     sync.Once
 }
 
 // tracked is a task container the collector saw being created or started.
@@ -78,26 +85,39 @@ type file struct {
 func NewCollector(rt containers.Runtime, dir string, clk clock.Clock) *Collector {
 	return &Collector{
 		rt: rt, dir: dir, clock: clk,
-		files: map[string]*file{},
-		ctrs:  map[string]*tracked{},
-		done:  make(chan struct{}),
-		ready: make(chan struct{}),
+		files:    map[string]*file{},
+		ctrs:     map[string]*tracked{},
+		done:     make(chan struct{}),
+		stopping: make(chan struct{}),
+		ready:    make(chan struct{}),
 	}
 }
 
 // Dir is the directory the collector keeps logs in.
 func (c *Collector) Dir() string { return c.dir }
 
-// Run collects until ctx ends, then waits for its goroutines and returns nil. A failed
-// event stream is logged and subscribed to again after a second of the collector's
-// clock (events in between are missed). Run may be called once.
+// Run collects until ctx ends, lets copiers finish for up to Drain, waits for its
+// goroutines and returns nil. A failed event stream is logged and subscribed to again
+// after a second of the collector's clock (events in between are missed). Run may be
+// called once.
 func (c *Collector) Run(ctx context.Context) error {
 	if err := os.MkdirAll(c.dir, 0o700); err != nil {
+		close(c.stopping)
 		close(c.done)
 		return fmt.Errorf("logs: %w", err)
 	}
+	// Copiers run on their own context, which outlives ctx by Drain.
+	copyCtx, stopCopying := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopCopying()
 	var wg sync.WaitGroup
 	defer func() {
+		close(c.stopping)
+		if c.Drain > 0 {
+			t := c.clock.AfterFunc(c.Drain, stopCopying)
+			defer t.Stop()
+		} else {
+			stopCopying()
+		}
 		wg.Wait()
 		close(c.done)
 	}()
@@ -105,7 +125,7 @@ func (c *Collector) Run(ctx context.Context) error {
 		events, errc := c.rt.Events(ctx)
 		c.once.Do(func() { close(c.ready) })
 		for e := range events {
-			c.handle(ctx, e, &wg)
+			c.handle(copyCtx, e, &wg)
 		}
 		err := <-errc
 		if ctx.Err() != nil {

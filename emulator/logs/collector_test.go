@@ -29,6 +29,9 @@ type env struct {
 	rt  *sim.Runtime
 	c   *Collector
 	dir string
+	// stop ends Run's context; ran receives what Run returned.
+	stop context.CancelFunc
+	ran  chan error
 }
 
 // newEnv runs a collector on a simulated runtime and a fake clock until the test ends.
@@ -42,20 +45,25 @@ func newEnv(t *testing.T, setup func(*Collector)) *env {
 		setup(c)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
+	done, ran := make(chan error, 1), make(chan error, 1)
 	go func() { done <- c.Run(ctx) }()
+	go func() {
+		err := <-done
+		ran <- err
+		close(ran)
+	}()
 	t.Cleanup(func() {
 		cancel()
-		if err := <-done; err != nil {
+		if err := <-ran; err != nil {
 			t.Errorf("Run: %v", err)
 		}
 	})
 	select {
 	case <-c.ready:
-	case err := <-done:
+	case err := <-ran:
 		t.Fatalf("Run ended early: %v", err)
 	}
-	return &env{t: t, clk: clk, rt: rt, c: c, dir: c.Dir()}
+	return &env{t: t, clk: clk, rt: rt, c: c, dir: c.Dir(), stop: cancel, ran: ran}
 }
 
 // create creates a task container printing output (lines separated by \n).
@@ -344,5 +352,36 @@ func TestParseTaskARN(t *testing.T) {
 		if cl != c.cluster || id != c.id || ok != c.ok {
 			t.Errorf("parseTaskARN(%q) = %q, %q, %v", c.arn, cl, id, ok)
 		}
+	}
+}
+
+func TestDrainAfterStop(t *testing.T) {
+	e := newEnv(t, func(c *Collector) { c.Drain = time.Minute })
+	e.run(taskARN, "app", "x", nil) // runs until stopped
+	waitFor(t, "line", func() bool { return len(e.texts("default", taskID, "app")) == 1 })
+	s, err := e.c.Read(context.Background(), taskID, "app", ReadOptions{Follow: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if l, err := s.Next(); err != nil || l.Text != "x" {
+		t.Fatalf("Next = %+v, %v", l, err)
+	}
+	e.stop()
+	// Followers end with the context; the copier keeps going until the drain ends.
+	if _, err := s.Next(); !errors.Is(err, io.EOF) {
+		t.Errorf("follow after stop: %v, want EOF", err)
+	}
+	select {
+	case err := <-e.ran:
+		t.Fatalf("Run returned before the drain: %v", err)
+	case <-time.After(20 * time.Millisecond):
+	}
+	waitFor(t, "the drain timer", func() bool { return e.clk.Pending() > 0 })
+	e.clk.Advance(time.Minute)
+	select {
+	case <-e.ran:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return after the drain")
 	}
 }

@@ -5,8 +5,8 @@
 // A Collector subscribes to the runtime's container events. When a container labelled
 // with a task ARN (com.amazonaws.ecs.task-arn) and a container name
 // (com.amazonaws.ecs.container-name) starts, it follows the container's log stream in one
-// goroutine, which ends when the stream ends (the container exited) or Run's context
-// ends, and appends every line to
+// goroutine, which ends when the stream ends (the container exited) or, Drain after
+// Run's context ends, and appends every line to
 //
 //	<dir>/<cluster>/<task-id>/<container>.log
 //
@@ -40,5 +40,7 @@
 // Handler serves GET /_ecsmini/logs?task=ARN_OR_ID[&container=NAME][&follow=1][&tail=N]
 // [&since=RFC3339|DURATION][&timestamps=1] as text/plain, one line per output line,
 // prefixed with the container name when several containers are shown (as docker compose
-// does), flushed as lines arrive while following.
+// does), flushed as lines arrive while following. tail counts per container (tail=0:
+// only new lines); following ends when every shown container has exited or when Run's
+// context ends (so an HTTP server's graceful shutdown is not held up).
 package logs

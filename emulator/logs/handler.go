@@ -46,6 +46,9 @@ func Handler(c *Collector) http.Handler {
 				http.Error(w, fmt.Sprintf("logs: tail must be a number of lines or \"all\", not %q", v), http.StatusBadRequest)
 				return
 			}
+			if opts.Tail == 0 {
+				opts.Tail = -1 // tail=0: no old lines, as docker logs --tail 0
+			}
 		}
 		if v := q.Get("since"); v != "" {
 			if opts.Since, err = ParseSince(v, c.clock.Now()); err != nil {

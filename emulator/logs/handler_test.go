@@ -46,6 +46,7 @@ func TestHandler(t *testing.T) {
 		{"task=" + taskID, 200, "app | a1\napp | a2\ndb  | b1\n"},
 		{"task=" + url.QueryEscape(taskARN) + "&tail=1", 200, "app | a2\ndb  | b1\n"},
 		{"task=" + taskID + "&container=app", 200, "a1\na2\n"},
+		{"task=" + taskID + "&tail=0", 200, ""},
 		{"task=" + taskID + "&container=app&tail=1&timestamps=1", 200, "2025-01-02T03:04:05Z a2\n"},
 		{"task=" + taskID + "&since=2025-01-02T03:04:06Z", 200, "db  | b1\n"},
 		{"task=" + taskID + "&since=500ms", 200, "db  | b1\n"},

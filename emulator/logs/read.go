@@ -38,7 +38,8 @@ type ReadOptions struct {
 	// Follow keeps returning lines as the container prints them, until it exits and its
 	// output is written, ctx ends or the collector stops.
 	Follow bool
-	// Tail, when > 0, starts with the last Tail lines (0 means all).
+	// Tail > 0 starts with the last Tail lines, Tail < 0 with none (only new lines when
+	// following); 0 means all.
 	Tail int
 	// Since, when not zero, skips lines stamped before it.
 	Since time.Time
@@ -149,7 +150,10 @@ func (c *Collector) open(ctx context.Context, t Task, container string, opts Rea
 		old.Close()
 	}
 	lines = s.readAll(s.br, lines)
-	if opts.Tail > 0 && len(lines) > opts.Tail {
+	switch {
+	case opts.Tail < 0:
+		lines = nil
+	case opts.Tail > 0 && len(lines) > opts.Tail:
 		lines = lines[len(lines)-opts.Tail:]
 	}
 	s.backlog = lines
@@ -191,7 +195,7 @@ func (s *Stream) parse(raw []byte) (Line, bool) {
 
 // Next returns the next line. It returns io.EOF at the end: at once when not following,
 // else once the container has exited and all its output is read, the stream's context
-// ended or the collector stopped.
+// ended or the collector's Run context ended.
 func (s *Stream) Next() (Line, error) {
 	if len(s.backlog) > 0 {
 		l := s.backlog[0]
@@ -228,7 +232,7 @@ func (s *Stream) Next() (Line, error) {
 		case <-s.ctx.Done():
 			s.eof = true
 			return Line{}, io.EOF
-		case <-s.c.done:
+		case <-s.c.stopping:
 			if l, ok := s.readMore(); ok {
 				return l, nil
 			}
