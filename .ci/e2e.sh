@@ -315,7 +315,7 @@ ok "list-task-definitions --family-prefix fargate-web" \
 	'.taskDefinitionArns == ["arn:aws:ecs:us-east-1:000000000000:task-definition/fargate-web:1","arn:aws:ecs:us-east-1:000000000000:task-definition/fargate-web:2"]'
 ok "list-task-definition-families" \
 	'aws ecs list-task-definition-families --endpoint-url $ECSMINI_ENDPOINT' \
-	'.families == ["ec2-bridge","fargate-web","worker-spot"]'
+	'.families == ["ec2-bridge","fargate-web","hello-job","worker-spot"]'
 ok "list-task-definitions paginates (--max-items 2 → NextToken)" \
 	'aws ecs list-task-definitions --max-items 2 --endpoint-url $ECSMINI_ENDPOINT' \
 	'.taskDefinitionArns | length == 2' '.NextToken | type == "string"'
@@ -362,6 +362,39 @@ ok "list-account-settings --effective-settings shows 14" \
 	'.settings | length >= 1' '[.settings[] | select(.name == "fargateTaskRetirementWaitPeriod") | .value] | unique == ["14"]'
 rejects "put-account-setting-default: wait period 3 is not 0, 7 or 14" InvalidParameterException \
 	'aws ecs put-account-setting-default --name fargateTaskRetirementWaitPeriod --value 3 --endpoint-url $ECSMINI_ENDPOINT'
+
+# Tasks: a one-shot job on the simulated runtime, through the AWS CLI's own waiters.
+ok "register-task-definition hello-job" \
+	'aws ecs register-task-definition --cli-input-json file://examples/hello-job.json --endpoint-url $ECSMINI_ENDPOINT' \
+	'.taskDefinition.family == "hello-job"'
+ok "run-task answers PROVISIONING, as ECS does" \
+	'aws ecs run-task --cluster demo --task-definition hello-job --launch-type FARGATE --network-configuration "awsvpcConfiguration={subnets=[subnet-12345678]}" --endpoint-url $ECSMINI_ENDPOINT' \
+	'.tasks | length == 1' '.tasks[0].lastStatus == "PROVISIONING"' '.tasks[0].desiredStatus == "RUNNING"' \
+	'.tasks[0].taskArn | test("^arn:aws:ecs:us-east-1:000000000000:task/demo/[0-9a-f]{32}$")'
+RUN_ARN=$(jq -r '.tasks[0].taskArn' "$OUT" 2>/dev/null)
+run 'TASK=$(aws ecs list-tasks --cluster demo --family hello-job --query "taskArns[0]" --output text --endpoint-url $ECSMINI_ENDPOINT)'
+if [ "$RC" -eq 0 ] && [ -n "${TASK:-}" ] && [ "$TASK" = "$RUN_ARN" ]; then
+	pass "list-tasks finds the task run-task started"
+else
+	fail "list-tasks finds the task run-task started" "exit $RC, TASK=${TASK:-}, run-task said $RUN_ARN"
+fi
+ok "aws ecs wait tasks-running" \
+	'aws ecs wait tasks-running --cluster demo --tasks $TASK --endpoint-url $ECSMINI_ENDPOINT'
+ok "describe-tasks: RUNNING, container running, ENI attached" \
+	'aws ecs describe-tasks --cluster demo --tasks $TASK --endpoint-url $ECSMINI_ENDPOINT' \
+	'.tasks[0].lastStatus == "RUNNING"' '.tasks[0].containers[0].lastStatus == "RUNNING"' \
+	'.tasks[0].attachments[0].status == "ATTACHED"' '.tasks[0].startedAt != null' '.tasks[0].version > 1'
+ok "aws ecs wait tasks-stopped" \
+	'aws ecs wait tasks-stopped --cluster demo --tasks $TASK --endpoint-url $ECSMINI_ENDPOINT'
+ok "describe-tasks: STOPPED, essential container exited 0" \
+	'aws ecs describe-tasks --cluster demo --tasks $TASK --query "tasks[0].[lastStatus,stopCode,containers[0].exitCode]" --endpoint-url $ECSMINI_ENDPOINT' \
+	'. == ["STOPPED", "EssentialContainerExited", 0]'
+ok "list-tasks --desired-status STOPPED shows it" \
+	'aws ecs list-tasks --cluster demo --desired-status STOPPED --endpoint-url $ECSMINI_ENDPOINT' \
+	'.taskArns | length == 1'
+rejects "run-task: awsvpc without a network configuration" InvalidParameterException \
+	'aws ecs run-task --cluster demo --task-definition hello-job --launch-type FARGATE --endpoint-url $ECSMINI_ENDPOINT' \
+	"Network Configuration must be provided"
 
 # An invalid task definition: exit code non-zero, the exception and every problem in one message.
 rejects "register-task-definition: invalid Fargate definition rejected, all problems reported" ClientException \
@@ -439,7 +472,7 @@ ok "after SIGKILL: boto3's cluster is back" \
 	'.clusterArns | index("arn:aws:ecs:us-east-1:000000000000:cluster/from-boto3") != null'
 ok "after SIGKILL: task definitions are back (fargate-web:1 stays deleted)" \
 	'aws ecs list-task-definitions --endpoint-url $ECSMINI_ENDPOINT' \
-	'.taskDefinitionArns | sort == ["arn:aws:ecs:us-east-1:000000000000:task-definition/ec2-bridge:1","arn:aws:ecs:us-east-1:000000000000:task-definition/fargate-web:2","arn:aws:ecs:us-east-1:000000000000:task-definition/worker-spot:1"]'
+	'.taskDefinitionArns | sort == ["arn:aws:ecs:us-east-1:000000000000:task-definition/ec2-bridge:1","arn:aws:ecs:us-east-1:000000000000:task-definition/fargate-web:2","arn:aws:ecs:us-east-1:000000000000:task-definition/hello-job:1","arn:aws:ecs:us-east-1:000000000000:task-definition/hello-job:2","arn:aws:ecs:us-east-1:000000000000:task-definition/worker-spot:1"]'
 ok "after SIGKILL: describe-task-definition fargate-web → revision 2 with its tags" \
 	'aws ecs describe-task-definition --task-definition fargate-web --include TAGS --endpoint-url $ECSMINI_ENDPOINT' \
 	'.taskDefinition.revision == 2' '.tags | index({"key":"example","value":"fargate-web"}) != null'
