@@ -36,7 +36,10 @@ type Config struct {
 	// Endpoints, when set, makes the metadata and credentials endpoints reachable from
 	// task containers (the agent then injects their URIs); nil injects none.
 	Endpoints Endpoints
-	Log       *slog.Logger
+	// Secrets resolves the valueFrom of containers' secrets; nil fails every task that
+	// has secrets, saying how to configure a source (see LoadSecretsFile).
+	Secrets SecretSource
+	Log     *slog.Logger
 }
 
 // Agent runs tasks on a container runtime: one goroutine per task, woken by runtime

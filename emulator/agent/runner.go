@@ -30,6 +30,14 @@ type runner struct {
 	stopping map[string]bool // containers whose Stop is in flight
 	adopted  *adoption       // set when taking over from a previous ecsmini
 	timer    interface{ Stop() bool }
+
+	// Resolved by prepare before the first container starts: the task's volumes, the
+	// task-scoped ones to remove at the end, and each container's env files and secrets.
+	prepared    bool
+	volumes     map[string]TaskVolume
+	taskVolumes []string
+	envFiles    map[string]map[string]string
+	secrets     map[string]map[string]string
 }
 
 func (r *runner) nudge() {
@@ -54,6 +62,8 @@ func (r *runner) run(ctx context.Context) {
 		r.registerAll(task, td)
 	} else if task.DesiredStatus == ecs.StatusRunning && task.LastStatus == ecs.StatusProvisioning {
 		if err := r.provision(ctx, task, td); err != nil {
+			r.failStart(err)
+		} else if err := r.prepare(ctx, task, td); err != nil {
 			r.failStart(err)
 		} else if err := r.pull(ctx, td); err != nil {
 			r.failStart(err)

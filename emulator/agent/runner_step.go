@@ -122,10 +122,13 @@ func (r *runner) execute(ctx context.Context, s Step, task *ecs.Task, td *ecs.Ta
 		}()
 		return nil
 	case StepStart:
+		if err := r.prepare(ctx, task, td); err != nil {
+			return err
+		}
 		cd := containerDef(td, s.Container)
 		in := SpecInput{Task: r.info, Container: cd, Override: containerOverride(task, s.Container),
 			DockerName: DockerName(r.info, s.Container), NetworkMode: r.network, HostIP: r.a.cfg.HostIP,
-			ContainerIDs: r.ids}
+			ContainerIDs: r.ids, Volumes: r.volumes, ExtraEnv: r.envFiles[s.Container], Secrets: r.secrets[s.Container]}
 		if err := r.endpointsFor(&in, task, td, s.Container); err != nil {
 			return fmt.Errorf("ResourceInitializationError: %w", err)
 		}
@@ -279,7 +282,8 @@ func (r *runner) registerAll(task *ecs.Task, td *ecs.TaskDefinition) {
 	}
 }
 
-// deprovision removes the task's containers and pause container and records STOPPED.
+// deprovision removes the task's containers, pause container and task-scoped volumes
+// and records STOPPED.
 func (r *runner) deprovision(ctx context.Context) error {
 	if _, err := r.update(func(t *ecs.Task) error {
 		if t.LastStatus.CanMove(ecs.StatusDeprovisioning) {
@@ -300,6 +304,7 @@ func (r *runner) deprovision(ctx context.Context) error {
 			r.a.cfg.Log.Error("remove pause container", "task", r.arn, "err", err)
 		}
 	}
+	r.removeVolumes(ctx)
 	if r.timer != nil {
 		r.timer.Stop()
 	}

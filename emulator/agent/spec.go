@@ -48,9 +48,13 @@ type SpecInput struct {
 	MetadataURIV4, MetadataURIV3, AgentURI     string
 	CredentialsRelativeURI, CredentialsFullURI string
 
-	// ExtraEnv holds environmentFiles and secrets, already resolved by the caller. It
-	// has the lowest precedence: "environment takes precedence over environmentFiles".
+	// ExtraEnv holds environmentFiles, already resolved by the caller. It has the
+	// lowest precedence: "environment takes precedence over environmentFiles".
 	ExtraEnv map[string]string
+	// Secrets holds the container's secrets, already resolved by the caller. As in the
+	// ECS agent, which merges them into the environment after it, they win over
+	// environment and the override's environment.
+	Secrets map[string]string
 	// Volumes are the task's volumes by name, resolved to runtime mounts.
 	Volumes map[string]TaskVolume
 	// ContainerIDs maps the task's other container names to runtime IDs, for volumesFrom.
@@ -132,8 +136,8 @@ func specError(container string, err error) error {
 }
 
 // setEnvironment layers the environment as ECS does, lowest precedence first: env files
-// and secrets (ExtraEnv), the definition's environment, the override's environment (per
-// name), then what ECS injects. AWS_REGION and AWS_DEFAULT_REGION are only defaults: a
+// (ExtraEnv), the definition's environment, the override's environment (per name),
+// secrets, then what ECS injects. AWS_REGION and AWS_DEFAULT_REGION are only defaults: a
 // task that sets them (to reach another region) keeps its value. The metadata, agent and
 // credentials URIs and AWS_EXECUTION_ENV always win, since they are how the task finds
 // ecsmini and a stale copy would point it at nothing. The result is sorted by name so
@@ -152,6 +156,7 @@ func setEnvironment(in SpecInput, spec *containers.Spec) error {
 			env[ecs.Deref(kv.Name)] = ecs.Deref(kv.Value)
 		}
 	}
+	maps.Copy(env, in.Secrets)
 	if in.Task.Region != "" {
 		for _, k := range []string{EnvRegion, EnvDefaultRegion} {
 			if _, set := env[k]; !set {
