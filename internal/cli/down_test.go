@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -59,22 +61,24 @@ func TestShutdownHandler(t *testing.T) {
 // upWithShutdown runs up in-process with the shutdown endpoint in front of it, as
 // `ecsmini up` serves it: a proxy that answers /_ecsmini/shutdown by stopping up and
 // passes everything else on. It returns the front's URL and the state directory.
-func upWithShutdown(t *testing.T) (endpoint, stateDir string, upOut *syncBuffer, upDone chan error) {
+func upWithShutdown(t *testing.T, runtime string) (endpoint, stateDir string, upOut *syncBuffer, upDone chan error) {
 	t.Helper()
 	stateDir = t.TempDir()
-	addr, out, stop := startUp(t, upOptions{stateDir: stateDir, runtime: "sim"})
+	addr, out, stop := startUp(t, upOptions{stateDir: stateDir, runtime: runtime})
 	target, _ := url.Parse("http://" + addr)
 	upDone = make(chan error, 1)
 	mux := http.NewServeMux()
 	mux.Handle(shutdownPath, shutdownHandler(func() { upDone <- stop() }))
-	mux.Handle("/", httputil.NewSingleHostReverseProxy(target))
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	proxy.ErrorLog = log.New(io.Discard, "", 0) // up refusing connections once stopped is expected
+	mux.Handle("/", proxy)
 	front := httptest.NewServer(mux)
 	t.Cleanup(front.Close)
 	return front.URL, stateDir, out, upDone
 }
 
 func TestDownStopsARunningEcsmini(t *testing.T) {
-	endpoint, stateDir, upOut, upDone := upWithShutdown(t)
+	endpoint, stateDir, upOut, upDone := upWithShutdown(t, "sim")
 	c := newECSClient(endpoint)
 	waitTasks(t, c, "default", runTasks(t, c, "", webTaskDef, 2), ecs.StatusRunning)
 
@@ -124,7 +128,7 @@ func TestDownStopsARunningEcsmini(t *testing.T) {
 }
 
 func TestDownPurgeWhileRunning(t *testing.T) {
-	endpoint, stateDir, _, _ := upWithShutdown(t)
+	endpoint, stateDir, _, _ := upWithShutdown(t, "sim")
 	out, errOut, code := runMain(t, "down", "--endpoint", endpoint, "--purge")
 	if code != 0 || !strings.HasPrefix(out, "stopped ecsmini") || !strings.Contains(out, "deleted "+stateDir+"\n") {
 		t.Fatalf("down --purge: exit %d %q %q", code, out, errOut)
@@ -154,7 +158,7 @@ func TestDownRefuses(t *testing.T) {
 	}
 
 	// --state-dir must agree with the ecsmini that answers.
-	endpoint, _, _, _ := upWithShutdown(t)
+	endpoint, _, _, _ := upWithShutdown(t, "sim")
 	_, errOut, code = runMain(t, "down", "--endpoint", endpoint, "--state-dir", t.TempDir())
 	if code == 0 || !strings.Contains(errOut, "uses state directory") {
 		t.Errorf("down with another --state-dir: exit %d %q", code, errOut)
