@@ -111,8 +111,10 @@ func runPs(ctx context.Context, o psOptions, w io.Writer, now time.Time) error {
 	var rows []psRow
 	for _, cluster := range clusters {
 		tasks, err := listClusterTasks(ctx, c, cluster, o.all)
-		if isCode(err, ecs.CodeClusterNotFound) && !o.clusterExplicit && !o.allClusters {
-			break // the default cluster appears with the first RunTask; none yet means no tasks
+		// The default cluster appears with the first RunTask (none yet means no tasks),
+		// and a cluster may be deleted while its neighbours are listed.
+		if isCode(err, ecs.CodeClusterNotFound) && (!o.clusterExplicit || o.allClusters) {
+			continue
 		}
 		var ecsErr *ecs.Error
 		if errors.As(err, &ecsErr) {
