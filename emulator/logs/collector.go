@@ -93,6 +93,10 @@ func NewCollector(rt containers.Runtime, dir string, clk clock.Clock) *Collector
 	}
 }
 
+// Ready is closed once Run has subscribed to the runtime's events: containers that
+// start from then on are collected.
+func (c *Collector) Ready() <-chan struct{} { return c.ready }
+
 // Dir is the directory the collector keeps logs in.
 func (c *Collector) Dir() string { return c.dir }
 

@@ -54,7 +54,7 @@ Start it with 'ecsmini up', then point any AWS tool at it: eval "$(ecsmini env)"
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newUpCmd(), newEnvCmd(), newVersionCmd(), newWorkloadCmd(), newImageCmd())
+	root.AddCommand(newUpCmd(), newEnvCmd(), newVersionCmd(), newWorkloadCmd(), newImageCmd(), newLogsCmd())
 	root.AddCommand(newPsCmd(), newDownCmd())
 	return root
 }

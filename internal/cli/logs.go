@@ -1,0 +1,97 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+type logsOptions struct {
+	endpoint   string
+	container  string
+	follow     bool
+	tail       int
+	since      string
+	timestamps bool
+}
+
+func newLogsCmd() *cobra.Command {
+	o := logsOptions{}
+	cmd := &cobra.Command{
+		Use:   "logs TASK",
+		Short: "Print a task's container output (stdout and stderr)",
+		Long: `Print the output of a task's containers, kept by the running ecsmini for every task
+container it starts, running or stopped. TASK is a task ID or task ARN. With several
+containers each line is prefixed with its container's name, as docker compose does.
+
+With an awslogs logConfiguration ECS would send the same lines to the stream
+PREFIX/CONTAINER/TASK-ID.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runLogs(cmd.Context(), o, args[0], cmd.OutOrStdout())
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.endpoint, "endpoint", "", "URL of the running ecsmini (default $ECSMINI_ENDPOINT, $AWS_ENDPOINT_URL_ECS, http://"+DefaultListen+")")
+	f.StringVar(&o.container, "container", "", "only this container's output")
+	f.BoolVarP(&o.follow, "follow", "f", false, "keep printing new output until the containers exit")
+	f.IntVar(&o.tail, "tail", -1, "only the last N lines of each container (-1: all)")
+	f.StringVar(&o.since, "since", "", "only lines since an RFC 3339 time or a duration ago (e.g. 10m)")
+	f.BoolVarP(&o.timestamps, "timestamps", "t", false, "prefix each line with the time ecsmini read it")
+	return cmd
+}
+
+func runLogs(ctx context.Context, o logsOptions, task string, stdout io.Writer) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	base := endpointURL(o.endpoint)
+	if _, err := probe(ctx, base, 2*time.Second); err != nil {
+		return err
+	}
+	q := url.Values{"task": {task}}
+	if o.container != "" {
+		q.Set("container", o.container)
+	}
+	if o.follow {
+		q.Set("follow", "1")
+	}
+	if o.tail >= 0 {
+		q.Set("tail", strconv.Itoa(o.tail))
+	}
+	if o.since != "" {
+		q.Set("since", o.since)
+	}
+	if o.timestamps {
+		q.Set("timestamps", "1")
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/_ecsmini/logs?"+q.Encode(), nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("logs from %s: %w", base, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+		msg := strings.TrimSpace(string(b))
+		if !strings.HasPrefix(msg, "logs: ") { // not our handler: an ecsmini without logs
+			return fmt.Errorf("the ecsmini at %s does not serve logs (HTTP %d)", base, resp.StatusCode)
+		}
+		return errors.New(strings.TrimPrefix(msg, "logs: "))
+	}
+	if _, err := io.Copy(stdout, resp.Body); err != nil && ctx.Err() == nil {
+		return fmt.Errorf("logs from %s: %w", base, err)
+	}
+	return nil
+}

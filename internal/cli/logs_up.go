@@ -1,0 +1,50 @@
+package cli
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/ecsmini/ecsmini/emulator/clock"
+	"github.com/ecsmini/ecsmini/emulator/containers"
+	"github.com/ecsmini/ecsmini/emulator/logs"
+)
+
+// logsDrain is how long the collector keeps copying after up's context ends, so the
+// output of tasks stopping during shutdown is kept (runUp gives them 150 s).
+const logsDrain = 150 * time.Second
+
+// startLogs keeps every task container's output under <stateDir>/logs until ctx ends
+// (plus logsDrain for containers still stopping) and serves it at /_ecsmini/logs on api.
+// Containers that start after it returns are collected.
+// Followers of /_ecsmini/logs end with ctx, so pass up's own context: the API server's
+// graceful shutdown then does not wait for them.
+func startLogs(ctx context.Context, rt containers.Runtime, stateDir string, api interface {
+	Handle(string, http.Handler)
+}) (*logs.Collector, error) {
+	dir := filepath.Join(stateDir, "logs")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	c := logs.NewCollector(rt, dir, clock.Real{})
+	c.Drain = logsDrain
+	c.Logger = slog.Default()
+	ran := make(chan error, 1)
+	go func() { ran <- c.Run(ctx) }()
+	// Containers started once this returns are collected.
+	select {
+	case <-c.Ready():
+	case err := <-ran:
+		return nil, err
+	}
+	go func() {
+		if err := <-ran; err != nil {
+			c.Logger.Error("collecting task logs", "err", err)
+		}
+	}()
+	api.Handle(logs.Path, logs.Handler(c))
+	return c, nil
+}
