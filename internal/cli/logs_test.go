@@ -13,6 +13,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/clock"
 	"github.com/ecsmini/ecsmini/emulator/containers"
 	"github.com/ecsmini/ecsmini/emulator/containers/sim"
+	"github.com/ecsmini/ecsmini/emulator/logs"
 )
 
 const logsTaskID = "0123456789abcdef0123456789abcdef"
@@ -43,8 +44,13 @@ func newLogsServer(t *testing.T) *logsServer {
 	s := &logsServer{url: srv.URL, rt: rt, clk: clk}
 	s.run(t, "probe", "p", "")
 	logsWaitUntil(t, "the probe's line", func() bool {
-		task, err := c.Lookup(logsTaskID)
-		return err == nil && len(task.Containers) > 0
+		st, err := c.Read(context.Background(), logsTaskID, "probe", logs.ReadOptions{})
+		if err != nil {
+			return false
+		}
+		defer st.Close()
+		l, err := st.Next()
+		return err == nil && l.Text == "p"
 	})
 	return s
 }
@@ -111,6 +117,10 @@ func TestLogsCommand(t *testing.T) {
 func TestLogsFollow(t *testing.T) {
 	s := newLogsServer(t)
 	s.run(t, "job", "working", "10s")
+	logsWaitUntil(t, "job's line", func() bool {
+		out, _, _ := runMain(t, "logs", logsTaskID, "--container", "job", "--endpoint", s.url)
+		return out == "working\n"
+	})
 	out := &syncBuffer{}
 	done := make(chan int, 1)
 	go func() {
