@@ -3,12 +3,15 @@ package httpapi_test
 import (
 	"context"
 	"errors"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	sdkecs "github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
@@ -56,7 +59,24 @@ func (e *env) client(region string) *sdkecs.Client {
 		BaseEndpoint: aws.String(e.srv.URL),
 		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
 		Retryer:      aws.NopRetryer{},
+		HTTPClient:   &http.Client{Transport: plainBodies{awshttp.NewBuildableClient().GetTransport()}},
 	})
+}
+
+// plainBodies works around a client-side race between smithy-go and net/http: the SDK
+// closes a request body as soon as the response arrives, and the body's WriteTo then
+// returns io.EOF, which net/http's writer takes for a write failure and closes the
+// connection while the response is still being read ("deserialization failed ... use
+// of closed network connection"). An in-process server answers fast enough to lose
+// that race under load; hiding WriteTo makes net/http read the body, where a closed
+// body is a clean EOF.
+type plainBodies struct{ next http.RoundTripper }
+
+func (p plainBodies) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body != nil && r.Body != http.NoBody {
+		r.Body = struct{ io.ReadCloser }{r.Body}
+	}
+	return p.next.RoundTrip(r)
 }
 
 func ctx(t testing.TB) context.Context {
