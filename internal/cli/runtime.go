@@ -37,9 +37,17 @@ func openRuntime(ctx context.Context, name string) (containers.Runtime, string, 
 // recorded as STOPPED otherwise; containers of this state directory that no task claims
 // are removed. Then it runs tasks until ctx ends.
 func startAgent(ctx context.Context, emu *emulator.Emulator, rt containers.Runtime, o upOptions, log *slog.Logger) (*agent.Agent, *endpoints, error) {
+	var secrets agent.SecretSource
+	if o.secretsFile != "" {
+		s, err := agent.LoadSecretsFile(o.secretsFile)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--secrets-file: %w", err)
+		}
+		secrets = s
+	}
 	ep := newEndpoints(rt, rt.Name() == "sim")
 	a := agent.New(agent.Config{Runtime: rt, Clock: clock.Real{}, Store: emu, Region: o.region, Account: o.accountID,
-		PauseImage: o.pauseImage, StateDir: o.stateDir, Endpoints: ep, Log: log})
+		PauseImage: o.pauseImage, StateDir: o.stateDir, Endpoints: ep, Secrets: secrets, Log: log})
 	if err := ep.serve(metadata.NewHandler(a)); err != nil {
 		return nil, nil, err
 	}

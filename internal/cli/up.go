@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"syscall"
 	"time"
@@ -22,13 +23,14 @@ import (
 )
 
 type upOptions struct {
-	listen     string
-	region     string
-	accountID  string
-	stateDir   string
-	runtime    string
-	noTUI      bool
-	pauseImage string
+	listen      string
+	region      string
+	accountID   string
+	stateDir    string
+	runtime     string
+	noTUI       bool
+	pauseImage  string
+	secretsFile string
 }
 
 func newUpCmd() *cobra.Command {
@@ -54,6 +56,7 @@ acknowledged.`,
 	f.StringVar(&o.stateDir, "state-dir", "", "directory for persistent state (default a per-user state directory)")
 	f.StringVar(&o.runtime, "runtime", "docker", "task runtime: docker (local Docker Engine) or sim (in-memory, no Docker)")
 	f.BoolVar(&o.noTUI, "no-tui", false, "print plain log lines instead of the dashboard")
+	f.StringVar(&o.secretsFile, "secrets-file", getenv("ECSMINI_SECRETS_FILE"), "JSON file of secret values by Secrets Manager / SSM name or ARN, for task definitions' secrets (env ECSMINI_SECRETS_FILE)")
 	f.StringVar(&o.pauseImage, "pause-image", "ecsmini-demo:latest", "image whose `ecsmini workload` holds awsvpc tasks' network namespaces (build it with 'ecsmini image build')")
 	return cmd
 }
@@ -61,6 +64,9 @@ acknowledged.`,
 // runUp serves until ctx ends. ready, if non-nil, receives the bound address once the
 // API answers (tests use it).
 func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready chan<- string) error {
+	// `ecsmini down` asks a running ecsmini to stop through /_ecsmini/shutdown.
+	ctx, stopUp := context.WithCancel(ctx)
+	defer stopUp()
 	if o.runtime != "docker" && o.runtime != "sim" {
 		return fmt.Errorf("--runtime must be docker or sim, not %q", o.runtime)
 	}
@@ -74,6 +80,13 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 		}
 		o.stateDir = d
 	}
+	// Absolute, because the state directory labels every container and `ecsmini down`
+	// may run from another working directory.
+	abs, err := filepath.Abs(o.stateDir)
+	if err != nil {
+		return fmt.Errorf("--state-dir: %w", err)
+	}
+	o.stateDir = abs
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	rt, engine, closeRuntime, err := openRuntime(ctx, o.runtime)
 	if err != nil {
@@ -86,6 +99,11 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 		return err
 	}
 	loaded := time.Since(loadStart)
+	api := httpapi.New(emu, log)
+	api.Handle("/_ecsmini/shutdown", shutdownHandler(stopUp))
+	if _, err := startLogs(ctx, rt, o.stateDir, api); err != nil {
+		return fmt.Errorf("task logs: %w", err)
+	}
 	agentCtx, stopAgent := context.WithCancel(context.Background())
 	defer stopAgent()
 	tasks, meta, err := startAgent(agentCtx, emu, rt, o, log)
@@ -102,7 +120,6 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s (is another ecsmini running? use --listen): %w", o.listen, err)
 	}
-	api := httpapi.New(emu, log)
 	endpoint := "http://" + ln.Addr().String()
 	api.Handle("/_ecsmini/health", healthHandler(health{
 		Status: "ok", Version: Version, Region: o.region, AccountID: o.accountID, StateDir: o.stateDir, PID: os.Getpid(),
