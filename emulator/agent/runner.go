@@ -235,10 +235,12 @@ func (r *runner) pull(ctx context.Context, td *ecs.TaskDefinition) error {
 	start := r.a.cfg.Clock.Now()
 	digests := map[string]string{}
 	var pullErr error
+	failed := ""
 	for _, cd := range td.ContainerDefinitions {
 		img, err := r.a.cfg.Runtime.EnsureImage(ctx, ecs.Deref(cd.Image))
 		if err != nil {
 			pullErr = fmt.Errorf("CannotPullContainerError: pull image %s: %w", ecs.Deref(cd.Image), err)
+			failed = ecs.Deref(cd.Name)
 			break
 		}
 		digests[ecs.Deref(cd.Name)] = firstNonEmpty(img.Digest, img.ID)
@@ -248,7 +250,7 @@ func (r *runner) pull(ctx context.Context, td *ecs.TaskDefinition) error {
 		t.PullStartedAt, t.PullStoppedAt = ecs.At(start), ecs.At(stop)
 		for i := range t.Containers {
 			t.Containers[i].ImageDigest = digests[t.Containers[i].Name]
-			if pullErr != nil {
+			if pullErr != nil && t.Containers[i].Name == failed {
 				t.Containers[i].Reason = pullErr.Error()
 			}
 		}

@@ -42,7 +42,7 @@ func (r *runner) step(ctx context.Context) (bool, error) {
 	if len(plan.Steps) > 0 {
 		observed = r.observe(ctx)
 	}
-	if task, err = r.record(task, observed, plan); err != nil {
+	if task, err = r.record(task, td, observed, plan); err != nil {
 		return false, err
 	}
 	if task.DesiredStatus == ecs.StatusStopped && !anyRunning(observed) {
@@ -172,7 +172,7 @@ func containerOverride(t *ecs.Task, name string) *ecs.ContainerOverride {
 
 // record writes what the runtime reports into the task: container statuses, exit codes,
 // reasons, health and bindings, then the task's status, health and timestamps.
-func (r *runner) record(task *ecs.Task, observed map[string]*containers.State, plan Plan) (*ecs.Task, error) {
+func (r *runner) record(task *ecs.Task, td *ecs.TaskDefinition, observed map[string]*containers.State, plan Plan) (*ecs.Task, error) {
 	ports := map[string][]containers.PortBinding{}
 	if r.pauseID != "" {
 		if st, err := r.a.cfg.Runtime.Inspect(context.Background(), r.pauseID); err == nil {
@@ -197,7 +197,7 @@ func (r *runner) record(task *ecs.Task, observed map[string]*containers.State, p
 			switch st.Status {
 			case containers.Running:
 				c.LastStatus = ecs.ContainerRunning
-				c.NetworkBindings = bindings(st.Ports, ports[""], containerDef2(t, c.Name))
+				c.NetworkBindings = bindings(st.Ports, ports[""], containerDef(td, c.Name))
 			case containers.Exited:
 				c.LastStatus = ecs.ContainerStopped
 				c.ExitCode = ecs.Ptr(st.ExitCode)
@@ -214,16 +214,16 @@ func (r *runner) record(task *ecs.Task, observed map[string]*containers.State, p
 	})
 }
 
-// containerDef2 exists so record can map awsvpc bindings per container name; awsvpc
-// containers share the pause container's published ports.
-func containerDef2(t *ecs.Task, name string) string { return name }
-
-// bindings reports a container's published ports; awsvpc containers report the pause
-// container's.
-func bindings(own, shared []containers.PortBinding, _ string) []ecs.NetworkBinding {
+// bindings reports a container's published ports. An awsvpc container publishes none of
+// its own: it reports those of the pause container's ports that its portMappings declare.
+func bindings(own, shared []containers.PortBinding, cd *ecs.ContainerDefinition) []ecs.NetworkBinding {
 	src := own
-	if len(src) == 0 {
-		src = shared
+	if len(src) == 0 && cd != nil {
+		for _, p := range shared {
+			if declares(cd, p) {
+				src = append(src, p)
+			}
+		}
 	}
 	out := make([]ecs.NetworkBinding, 0, len(src))
 	for _, p := range src {
@@ -280,6 +280,24 @@ func (r *runner) registerAll(task *ecs.Task, td *ecs.TaskDefinition) {
 	if role != "" {
 		r.a.registerCredentials(r.a.credentialsIDFor(r.arn, role), r.arn, staticCredentials(r.a.cfg.Clock.Now(), r.arn, role))
 	}
+}
+
+// declares reports whether the container's portMappings include the published port.
+func declares(cd *ecs.ContainerDefinition, p containers.PortBinding) bool {
+	for _, pm := range cd.PortMappings {
+		proto := ecs.Deref(pm.Protocol)
+		if proto == "" {
+			proto = "tcp"
+		}
+		pp := p.Protocol
+		if pp == "" {
+			pp = "tcp"
+		}
+		if pm.ContainerPort != nil && *pm.ContainerPort == p.ContainerPort && proto == pp {
+			return true
+		}
+	}
+	return false
 }
 
 // deprovision removes the task's containers, pause container and task-scoped volumes

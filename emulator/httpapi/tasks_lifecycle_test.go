@@ -326,6 +326,10 @@ func TestMissingImageFailsToStart(t *testing.T) {
 	if r := aws.ToString(container(t, stopped, "app").Reason); !strings.HasPrefix(r, "CannotPullContainerError") {
 		t.Errorf("app reason %q", r)
 	}
+	// The image of sidecar was there: the pull error is app's, not its.
+	if r := aws.ToString(container(t, stopped, "sidecar").Reason); r != "" {
+		t.Errorf("sidecar reason %q, want none", r)
+	}
 	if h := e.history(arn, "start"); len(h) != 0 {
 		t.Errorf("containers started: %v", h)
 	}
@@ -581,7 +585,6 @@ func TestAwsvpcTasksGetENIAndDistinctHostPorts(t *testing.T) {
 // In an awsvpc task each container reports the bindings of its own portMappings; a
 // sidecar without any has none (ECS shows networkBindings per container).
 func TestAwsvpcBindingsOnlyForOwnPorts(t *testing.T) {
-	t.Skip("BUG: agent record() gives every awsvpc container all of the pause container's ports (runner_step.go bindings); see report")
 	e := newTaskEnv(t)
 	web := cdef("web", 0, nil)
 	web.PortMappings = []types.PortMapping{{ContainerPort: aws.Int32(80)}}
