@@ -34,6 +34,13 @@ func (e *Emulator) RunTask(ctx context.Context, in *ecs.RunTaskInput) (*ecs.Task
 	if err := validateTags(in.Tags); err != nil {
 		return nil, err
 	}
+	switch in.PropagateTags {
+	case "", "NONE", "TASK_DEFINITION":
+	case "SERVICE":
+		return nil, ecs.InvalidParameter("propagateTags SERVICE applies only to tasks a service starts.")
+	default:
+		return nil, ecs.InvalidParameter("Invalid propagateTags '%s'. Valid values: TASK_DEFINITION, SERVICE, NONE.", in.PropagateTags)
+	}
 	sc := e.scope(ctx)
 	out := &ecs.TasksOutput{Tasks: []*ecs.Task{}, Failures: []ecs.Failure{}}
 	err := e.store.Update(func(tx *store.Tx) error {
@@ -63,8 +70,10 @@ func (e *Emulator) RunTask(ctx context.Context, in *ecs.RunTaskInput) (*ecs.Task
 		if err := checkLaunch(td, launch, in); err != nil {
 			return err
 		}
+		tags := taskTags(in, rec.Tags, cluster.ClusterName)
 		for i := 0; i < count; i++ {
 			t := e.newTask(sc, cluster, td, in, launch, providers[i])
+			t.Tags = tags
 			id := t.TaskArn[strings.LastIndexByte(t.TaskArn, '/')+1:]
 			e.tasks.Put(tx, taskKey(sc.Region, cluster.ClusterName, id), &taskRecord{Task: t, ClusterName: cluster.ClusterName, ClientToken: in.ClientToken})
 			out.Tasks = append(out.Tasks, t)
@@ -201,7 +210,7 @@ func (e *Emulator) newTask(sc ecs.Scope, c *ecs.Cluster, td *ecs.TaskDefinition,
 		CreatedAt: ecs.At(now), LaunchType: launch, CapacityProviderName: provider,
 		Group: in.Group, StartedBy: in.StartedBy, EnableExecuteCommand: in.EnableExecuteCommand,
 		AvailabilityZone: sc.Region + "a", HealthStatus: ecs.HealthUnknown,
-		Cpu: ecs.Deref(td.Cpu), Memory: ecs.Deref(td.Memory), Tags: mergeTags(nil, in.Tags),
+		Cpu: ecs.Deref(td.Cpu), Memory: ecs.Deref(td.Memory),
 		Attachments: []ecs.Attachment{}, Overrides: overridesEcho(td, in.Overrides),
 	}
 	if t.Group == "" {
@@ -251,6 +260,21 @@ func (e *Emulator) newTask(sc ecs.Scope, c *ecs.Cluster, td *ecs.TaskDefinition,
 		t.Containers = append(t.Containers, ct)
 	}
 	return t
+}
+
+// taskTags are a new task's tags: the task definition's when propagateTags says so, the
+// request's (which win), and with enableECSManagedTags the aws:ecs:clusterName tag ECS
+// manages.
+func taskTags(in *ecs.RunTaskInput, defTags []ecs.Tag, cluster string) []ecs.Tag {
+	var tags []ecs.Tag
+	if in.PropagateTags == "TASK_DEFINITION" {
+		tags = mergeTags(tags, defTags)
+	}
+	tags = mergeTags(tags, in.Tags)
+	if in.EnableECSManagedTags {
+		tags = mergeTags(tags, []ecs.Tag{{Key: ecs.Ptr("aws:ecs:clusterName"), Value: ecs.Ptr(cluster)}})
+	}
+	return tags
 }
 
 // overridesEcho is the overrides block ECS shows on a task: every container named, with

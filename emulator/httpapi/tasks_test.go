@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -391,5 +392,36 @@ func TestStoppedTasksExpireAfterAnHour(t *testing.T) {
 	listed = must[*sdkecs.ListTasksOutput](t)(e.ecs.ListTasks(ctx(t), &sdkecs.ListTasksInput{DesiredStatus: types.DesiredStatusStopped}))
 	if len(listed.TaskArns) != 0 {
 		t.Errorf("expired task still listed: %v", listed.TaskArns)
+	}
+}
+
+// propagateTags TASK_DEFINITION copies the task definition's tags to the task and
+// enableECSManagedTags adds aws:ecs:clusterName, as ECS does; the request's own tags win.
+func TestRunTaskTagPropagation(t *testing.T) {
+	e := newEnv(t)
+	must[*sdkecs.RegisterTaskDefinitionOutput](t)(e.ecs.RegisterTaskDefinition(ctx(t), &sdkecs.RegisterTaskDefinitionInput{
+		Family: aws.String("tagged"), Tags: []types.Tag{tag("owner", "td"), tag("tier", "web")},
+		ContainerDefinitions: []types.ContainerDefinition{{Name: aws.String("app"), Image: aws.String("nginx"), Memory: aws.Int32(64)}},
+	}))
+	for _, tc := range []struct {
+		name string
+		in   sdkecs.RunTaskInput
+		want map[string]string
+	}{
+		{"none", sdkecs.RunTaskInput{Tags: []types.Tag{tag("owner", "me")}}, map[string]string{"owner": "me"}},
+		{"from the task definition", sdkecs.RunTaskInput{PropagateTags: types.PropagateTagsTaskDefinition, Tags: []types.Tag{tag("owner", "me")}},
+			map[string]string{"owner": "me", "tier": "web"}},
+		{"managed", sdkecs.RunTaskInput{EnableECSManagedTags: true}, map[string]string{"aws:ecs:clusterName": "default"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := tc.in
+			in.TaskDefinition = aws.String("tagged")
+			tk := must[*sdkecs.RunTaskOutput](t)(e.ecs.RunTask(ctx(t), &in)).Tasks[0]
+			out := must[*sdkecs.DescribeTasksOutput](t)(e.ecs.DescribeTasks(ctx(t), &sdkecs.DescribeTasksInput{Tasks: []string{aws.ToString(tk.TaskArn)},
+				Include: []types.TaskField{types.TaskFieldTags}}))
+			if got := tagMap(out.Tasks[0].Tags); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("tags %v, want %v", got, tc.want)
+			}
+		})
 	}
 }
