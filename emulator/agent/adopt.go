@@ -101,7 +101,7 @@ func (r *runner) resume(ctx context.Context, ad *adoption) {
 	case r.pauseID != "":
 		// The pause container's proxy still targets the cluster network's gateway: make
 		// sure ecsmini listens there again, and owns the network for Shutdown.
-		netName := clusterNetwork(r.info.ClusterName)
+		netName := clusterNetwork(r.info.StateDir, r.info.ClusterName)
 		r.a.ensuredNetwork(netName)
 		if _, err := r.reach(ctx, netName); err != nil {
 			r.a.cfg.Log.Error("metadata endpoint unreachable from the task network", "task", r.arn, "err", err)

@@ -2,6 +2,8 @@ package agent
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
@@ -131,7 +133,7 @@ func (r *runner) provision(ctx context.Context, task *ecs.Task, td *ecs.TaskDefi
 			r.base, r.loopback = "http://"+reach, true
 		}
 	case ecs.NetworkAwsvpc:
-		netName := clusterNetwork(r.info.ClusterName)
+		netName := clusterNetwork(r.info.StateDir, r.info.ClusterName)
 		labels := map[string]string{LabelClusterARN: r.info.ClusterARN, LabelManaged: ManagedValue}
 		if r.info.StateDir != "" {
 			labels[LabelStateDir] = r.info.StateDir
@@ -155,12 +157,13 @@ func (r *runner) provision(ctx context.Context, task *ecs.Task, td *ecs.TaskDefi
 			NetworkMode: netName, Ports: taskPorts(td, r.a.cfg.HostIP)}
 		id, err := rt.Create(ctx, spec)
 		if err == nil {
+			r.pauseID = id // from here on deprovision removes it, even if it cannot start
 			err = rt.Start(ctx, id)
 		}
 		if err != nil {
 			return fmt.Errorf("ResourceInitializationError: failed to start the task network namespace: %w", err)
 		}
-		r.pauseID, r.network = id, "container:"+id
+		r.network = "container:" + id
 		st, err := rt.Inspect(ctx, id)
 		if err != nil {
 			return fmt.Errorf("ResourceInitializationError: %w", err)
@@ -185,7 +188,10 @@ func (r *runner) provision(ctx context.Context, task *ecs.Task, td *ecs.TaskDefi
 		}
 	default:
 		r.network = ecs.NetworkBridge
-		if reach, err := r.reach(ctx, ecs.NetworkBridge); err == nil && reach != "" {
+		reach, err := r.reach(ctx, ecs.NetworkBridge)
+		if err != nil {
+			r.a.cfg.Log.Error("metadata endpoint unreachable from the bridge network", "task", r.arn, "err", err)
+		} else if reach != "" {
 			r.base = "http://" + reach
 		}
 	}
@@ -200,8 +206,13 @@ func (r *runner) provision(ctx context.Context, task *ecs.Task, td *ecs.TaskDefi
 	return err
 }
 
-// clusterNetwork names the runtime network of a cluster's awsvpc tasks.
-func clusterNetwork(cluster string) string { return "ecsmini-" + cluster }
+// clusterNetwork names the runtime network of a cluster's awsvpc tasks. The name carries
+// a short hash of the state directory, so that two ecsmini instances on one engine (say,
+// parallel CI jobs) never share, or remove, each other's networks.
+func clusterNetwork(stateDir, cluster string) string {
+	sum := sha256.Sum256([]byte(stateDir))
+	return "ecsmini-" + hex.EncodeToString(sum[:3]) + "-" + cluster
+}
 
 // reach asks where the metadata server is seen from network; "" when no Endpoints.
 func (r *runner) reach(ctx context.Context, network string) (string, error) {

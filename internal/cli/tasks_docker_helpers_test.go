@@ -85,8 +85,8 @@ func startDockerUp(t *testing.T, image, stateDir, cluster string) *dockerTasks {
 		if left := leftovers(stateDir); left != "" {
 			t.Errorf("after up stopped, the engine still holds what ecsmini created:\n%s", left)
 		}
-		if out, err := exec.Command("docker", "network", "inspect", "ecsmini-"+cluster).CombinedOutput(); err == nil {
-			t.Errorf("after up stopped, its task network ecsmini-%s remains:\n%s", cluster, out)
+		if out, _ := exec.Command("docker", "network", "ls", "-q", "--filter", "label=ecsmini.state-dir="+stateDir).CombinedOutput(); strings.TrimSpace(string(out)) != "" {
+			t.Errorf("after up stopped, its task networks remain:\n%s", out)
 		}
 	})
 	if _, err := d.ecs.CreateCluster(tctx(t, 10*time.Second), &sdkecs.CreateClusterInput{ClusterName: aws.String(cluster)}); err != nil {

@@ -73,6 +73,12 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 	if o.listen == "" {
 		o.listen = DefaultListen
 	}
+	if o.region == "" {
+		o.region = "us-east-1"
+	}
+	if o.accountID == "" {
+		o.accountID = "000000000000"
+	}
 	if o.stateDir == "" {
 		d, err := defaultStateDir()
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 
 	"github.com/docker/docker/api/types/filters"
 	"github.com/docker/docker/api/types/network"
@@ -65,7 +66,20 @@ func toNetwork(in network.Inspect) containers.Network {
 			break
 		}
 	}
+	if n.Gateway == "" {
+		n.Gateway = firstHost(n.Subnet)
+	}
 	return n
+}
+
+// firstHost is the first host address of a CIDR, where Docker puts a bridge's gateway.
+// Some engines (20.10) report the default bridge's subnet without its gateway.
+func firstHost(cidr string) string {
+	p, err := netip.ParsePrefix(cidr)
+	if err != nil || !p.Addr().Is4() {
+		return ""
+	}
+	return p.Masked().Addr().Next().String()
 }
 
 // RemoveNetwork removes the network; an absent one is not an error. It disconnects
