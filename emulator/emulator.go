@@ -18,6 +18,8 @@ type Config struct {
 	AccountID string
 	Clock     clock.Clock
 	StateDir  string // "" keeps state in memory only
+	// StoppedTaskTTL is how long STOPPED tasks stay visible (default StoppedTaskTTL).
+	StoppedTaskTTL time.Duration
 }
 
 // Emulator is the ECS control plane.
@@ -51,6 +53,9 @@ func New(cfg Config) (*Emulator, error) {
 	}
 	if cfg.Clock == nil {
 		cfg.Clock = clock.Real{}
+	}
+	if cfg.StoppedTaskTTL <= 0 {
+		cfg.StoppedTaskTTL = StoppedTaskTTL
 	}
 	s := store.New()
 	e := &Emulator{
@@ -121,7 +126,7 @@ func (e *Emulator) Run(ctx context.Context, tick time.Duration) error {
 			if err := e.reapTaskDefinitions(e.cfg.Clock.Now(), TaskDefinitionDeleteGrace); err != nil {
 				return fmt.Errorf("purge deleted task definitions: %w", err)
 			}
-			if err := e.reapStoppedTasks(e.cfg.Clock.Now(), StoppedTaskTTL); err != nil {
+			if err := e.reapStoppedTasks(e.cfg.Clock.Now(), e.cfg.StoppedTaskTTL); err != nil {
 				return fmt.Errorf("forget stopped tasks: %w", err)
 			}
 		}

@@ -25,7 +25,8 @@ type taskRecord struct {
 	ClientToken string    `json:"clientToken,omitempty"`
 }
 
-// StoppedTaskTTL is how long STOPPED tasks stay visible (ECS: at least an hour).
+// StoppedTaskTTL is how long STOPPED tasks stay visible by default (ECS: at least an
+// hour); Config.StoppedTaskTTL changes it.
 const StoppedTaskTTL = time.Hour
 
 func taskKey(region, cluster, id string) string { return key(region, cluster, id) }

@@ -31,6 +31,7 @@ type upOptions struct {
 	noTUI       bool
 	pauseImage  string
 	secretsFile string
+	stoppedTTL  time.Duration
 }
 
 func newUpCmd() *cobra.Command {
@@ -57,6 +58,7 @@ acknowledged.`,
 	f.StringVar(&o.runtime, "runtime", "docker", "task runtime: docker (local Docker Engine) or sim (in-memory, no Docker)")
 	f.BoolVar(&o.noTUI, "no-tui", false, "print plain log lines instead of the dashboard")
 	f.StringVar(&o.secretsFile, "secrets-file", getenv("ECSMINI_SECRETS_FILE"), "JSON file of secret values by Secrets Manager / SSM name or ARN, for task definitions' secrets (env ECSMINI_SECRETS_FILE)")
+	f.DurationVar(&o.stoppedTTL, "stopped-task-ttl", emulator.StoppedTaskTTL, "how long STOPPED tasks stay visible (ECS keeps them at least an hour)")
 	f.StringVar(&o.pauseImage, "pause-image", "ecsmini-demo:latest", "image whose `ecsmini workload` holds awsvpc tasks' network namespaces (build it with 'ecsmini image build')")
 	return cmd
 }
@@ -100,7 +102,7 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 	}
 	defer closeRuntime()
 	loadStart := time.Now()
-	emu, err := emulator.New(emulator.Config{Region: o.region, AccountID: o.accountID, StateDir: o.stateDir})
+	emu, err := emulator.New(emulator.Config{Region: o.region, AccountID: o.accountID, StateDir: o.stateDir, StoppedTaskTTL: o.stoppedTTL})
 	if err != nil {
 		return err
 	}
