@@ -97,6 +97,9 @@ func NewCollector(rt containers.Runtime, dir string, clk clock.Clock) *Collector
 // start from then on are collected.
 func (c *Collector) Ready() <-chan struct{} { return c.ready }
 
+// Done is closed once Run has returned: every copier has finished writing.
+func (c *Collector) Done() <-chan struct{} { return c.done }
+
 // Dir is the directory the collector keeps logs in.
 func (c *Collector) Dir() string { return c.dir }
 

@@ -109,7 +109,8 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 	loaded := time.Since(loadStart)
 	api := httpapi.New(emu, log)
 	api.Handle("/_ecsmini/shutdown", shutdownHandler(stopUp))
-	if _, err := startLogs(ctx, rt, o.stateDir, api); err != nil {
+	collector, err := startLogs(ctx, rt, o.stateDir, api)
+	if err != nil {
 		return fmt.Errorf("task logs: %w", err)
 	}
 	agentCtx, stopAgent := context.WithCancel(context.Background())
@@ -176,6 +177,12 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 	}
 	stopAgent()
 	tasks.Wait()
+	// The tasks' containers are gone, so their log copiers end: let them finish writing.
+	select {
+	case <-collector.Done():
+	case <-time.After(10 * time.Second):
+		log.Error("task logs still being written at exit")
+	}
 	fmt.Fprintln(stdout, "ecsmini stopped; state saved")
 	return runErr
 }
