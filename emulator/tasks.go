@@ -23,6 +23,8 @@ type taskRecord struct {
 	Task        *ecs.Task `json:"task"`
 	ClusterName string    `json:"clusterName"`
 	ClientToken string    `json:"clientToken,omitempty"`
+	// HostPorts are the static host ports ("tcp/8080") the task holds until it stops.
+	HostPorts []string `json:"hostPorts,omitempty"`
 }
 
 // StoppedTaskTTL is how long STOPPED tasks stay visible by default (ECS: at least an

@@ -71,11 +71,22 @@ func (e *Emulator) RunTask(ctx context.Context, in *ecs.RunTaskInput) (*ecs.Task
 			return err
 		}
 		tags := taskTags(in, rec.Tags, cluster.ClusterName)
+		ports := staticHostPorts(td)
+		inUse := e.hostPortsInUse()
 		for i := 0; i < count; i++ {
+			if clash(ports, inUse) {
+				// The laptop is the one host tasks run on: a static host port another task
+				// holds cannot be placed, which ECS reports as a RESOURCE:PORTS failure.
+				out.Failures = append(out.Failures, ecs.Failure{Reason: "RESOURCE:PORTS"})
+				continue
+			}
+			for _, p := range ports {
+				inUse[p] = true
+			}
 			t := e.newTask(sc, cluster, td, in, launch, providers[i])
 			t.Tags = tags
 			id := t.TaskArn[strings.LastIndexByte(t.TaskArn, '/')+1:]
-			e.tasks.Put(tx, taskKey(sc.Region, cluster.ClusterName, id), &taskRecord{Task: t, ClusterName: cluster.ClusterName, ClientToken: in.ClientToken})
+			e.tasks.Put(tx, taskKey(sc.Region, cluster.ClusterName, id), &taskRecord{Task: t, ClusterName: cluster.ClusterName, ClientToken: in.ClientToken, HostPorts: ports})
 			out.Tasks = append(out.Tasks, t)
 		}
 		return nil
@@ -260,6 +271,57 @@ func (e *Emulator) newTask(sc ecs.Scope, c *ecs.Cluster, td *ecs.TaskDefinition,
 		t.Containers = append(t.Containers, ct)
 	}
 	return t
+}
+
+// staticHostPorts lists the host ports a task definition's containers bind on the host
+// itself: fixed hostPorts in bridge mode, every containerPort in host mode. awsvpc ports
+// are published on engine-chosen host ports, and bridge hostPort 0 is dynamic.
+func staticHostPorts(td *ecs.TaskDefinition) []string {
+	mode := ecs.Deref(td.NetworkMode)
+	var out []string
+	for _, cd := range td.ContainerDefinitions {
+		for _, pm := range cd.PortMappings {
+			port := 0
+			switch mode {
+			case ecs.NetworkHost:
+				port = ecs.Deref(pm.ContainerPort)
+			case "", ecs.NetworkBridge:
+				port = ecs.Deref(pm.HostPort)
+			}
+			if port > 0 {
+				proto := ecs.Deref(pm.Protocol)
+				if proto == "" {
+					proto = "tcp"
+				}
+				out = append(out, proto+"/"+strconv.Itoa(port))
+			}
+		}
+	}
+	return out
+}
+
+// hostPortsInUse are the static host ports of every task not yet STOPPED, in any
+// cluster or region: they all run on this one machine.
+func (e *Emulator) hostPortsInUse() map[string]bool {
+	used := map[string]bool{}
+	e.tasks.Ascend("", func(_ string, r *taskRecord) bool {
+		if r.Task.LastStatus != ecs.StatusStopped {
+			for _, p := range r.HostPorts {
+				used[p] = true
+			}
+		}
+		return true
+	})
+	return used
+}
+
+func clash(ports []string, used map[string]bool) bool {
+	for _, p := range ports {
+		if used[p] {
+			return true
+		}
+	}
+	return false
 }
 
 // taskTags are a new task's tags: the task definition's when propagateTags says so, the

@@ -425,3 +425,23 @@ func TestRunTaskTagPropagation(t *testing.T) {
 		})
 	}
 }
+
+// A static host port can be held by one task at a time: while the laptop is the only
+// host, a second bridge task that needs it fails placement as ECS reports it, with a
+// RESOURCE:PORTS failure and no task; once the first stops, the port is free again.
+func TestStaticHostPortPlacement(t *testing.T) {
+	e := newTaskEnv(t)
+	cd := cdef("web", 64, nil)
+	cd.PortMappings = []types.PortMapping{{ContainerPort: aws.Int32(80), HostPort: aws.Int32(8080)}}
+	first := e.runOne(t, "", ec2Def("static", cd))
+	out := must[*sdkecs.RunTaskOutput](t)(e.ecs.RunTask(ctx(t), &sdkecs.RunTaskInput{TaskDefinition: aws.String("static"), Count: aws.Int32(2)}))
+	if len(out.Tasks) != 0 || len(out.Failures) != 2 || aws.ToString(out.Failures[0].Reason) != "RESOURCE:PORTS" {
+		t.Fatalf("second placement: %d tasks, failures %+v", len(out.Tasks), out.Failures)
+	}
+	must[*sdkecs.StopTaskOutput](t)(e.ecs.StopTask(ctx(t), &sdkecs.StopTaskInput{Task: first.TaskArn}))
+	e.eventually(t, aws.ToString(first.TaskArn), "STOPPED", func(tk *types.Task) bool { return aws.ToString(tk.LastStatus) == "STOPPED" })
+	out = must[*sdkecs.RunTaskOutput](t)(e.ecs.RunTask(ctx(t), &sdkecs.RunTaskInput{TaskDefinition: aws.String("static"), Count: aws.Int32(2)}))
+	if len(out.Tasks) != 1 || len(out.Failures) != 1 {
+		t.Fatalf("after the first stopped: %d tasks, failures %+v (want one placed, one RESOURCE:PORTS)", len(out.Tasks), out.Failures)
+	}
+}
