@@ -10,6 +10,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/clock"
 	"github.com/ecsmini/ecsmini/emulator/containers"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/metadata"
 )
 
 // Store is what the agent needs of the control plane: read a task with its definition,
@@ -39,7 +40,9 @@ type Config struct {
 	// Secrets resolves the valueFrom of containers' secrets; nil fails every task that
 	// has secrets, saying how to configure a source (see LoadSecretsFile).
 	Secrets SecretSource
-	Log     *slog.Logger
+	// Credentials gives a task role's credentials; nil hands out static test keys.
+	Credentials func(now time.Time, taskARN, role string) metadata.Credentials
+	Log         *slog.Logger
 }
 
 // Agent runs tasks on a container runtime: one goroutine per task, woken by runtime

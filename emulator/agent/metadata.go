@@ -138,9 +138,18 @@ func (a *Agent) containerInfo(info TaskInfo, td *ecs.TaskDefinition, c ecs.Conta
 	return ci
 }
 
-// staticCredentials are the credentials ecsmini hands a task role by default: test
+// credentialsFor gives a task role's credentials from the configured source.
+func (a *Agent) credentialsFor(taskARN, role string) metadata.Credentials {
+	now := a.cfg.Clock.Now()
+	if a.cfg.Credentials != nil {
+		return a.cfg.Credentials(now, taskARN, role)
+	}
+	return StaticCredentials(now, taskARN, role)
+}
+
+// StaticCredentials are the credentials ecsmini hands a task role by default: test
 // keys, distinct per task and role so a test can tell them apart, valid for six hours.
-func staticCredentials(now time.Time, taskARN, role string) metadata.Credentials {
+func StaticCredentials(now time.Time, taskARN, role string) metadata.Credentials {
 	sum := sha256.Sum256([]byte(taskARN + "\x00" + role))
 	h := strings.ToUpper(hex.EncodeToString(sum[:]))
 	return metadata.Credentials{AccessKeyID: "ASIA" + h[:16], SecretAccessKey: "ecsmini" + h[16:49],

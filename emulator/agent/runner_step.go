@@ -255,7 +255,7 @@ func (r *runner) endpointsFor(in *SpecInput, task *ecs.Task, td *ecs.TaskDefinit
 		return nil
 	}
 	id := r.a.credentialsIDFor(r.arn, role)
-	r.a.registerCredentials(id, r.arn, staticCredentials(r.a.cfg.Clock.Now(), r.arn, role))
+	r.a.registerCredentials(id, r.arn, r.a.credentialsFor(r.arn, role))
 	if r.loopback {
 		in.CredentialsFullURI = r.base + metadata.CredentialsPath(id)
 	} else {
@@ -278,7 +278,7 @@ func (r *runner) registerAll(task *ecs.Task, td *ecs.TaskDefinition) {
 		role = *task.Overrides.TaskRoleArn
 	}
 	if role != "" {
-		r.a.registerCredentials(r.a.credentialsIDFor(r.arn, role), r.arn, staticCredentials(r.a.cfg.Clock.Now(), r.arn, role))
+		r.a.registerCredentials(r.a.credentialsIDFor(r.arn, role), r.arn, r.a.credentialsFor(r.arn, role))
 	}
 }
 

@@ -45,9 +45,17 @@ func startAgent(ctx context.Context, emu *emulator.Emulator, rt containers.Runti
 		}
 		secrets = s
 	}
+	var creds func(time.Time, string, string) metadata.Credentials
+	if o.credentialsFile != "" {
+		c, err := loadCredentialsFile(o.credentialsFile, agent.StaticCredentials)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--credentials-file: %w", err)
+		}
+		creds = c
+	}
 	ep := newEndpoints(rt, rt.Name() == "sim")
 	a := agent.New(agent.Config{Runtime: rt, Clock: clock.Real{}, Store: emu, Region: o.region, Account: o.accountID,
-		PauseImage: o.pauseImage, StateDir: o.stateDir, Endpoints: ep, Secrets: secrets, Log: log})
+		PauseImage: o.pauseImage, StateDir: o.stateDir, Endpoints: ep, Secrets: secrets, Credentials: creds, Log: log})
 	if err := ep.serve(metadata.NewHandler(a)); err != nil {
 		return nil, nil, err
 	}

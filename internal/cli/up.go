@@ -23,15 +23,16 @@ import (
 )
 
 type upOptions struct {
-	listen      string
-	region      string
-	accountID   string
-	stateDir    string
-	runtime     string
-	noTUI       bool
-	pauseImage  string
-	secretsFile string
-	stoppedTTL  time.Duration
+	listen          string
+	region          string
+	accountID       string
+	stateDir        string
+	runtime         string
+	noTUI           bool
+	pauseImage      string
+	secretsFile     string
+	credentialsFile string
+	stoppedTTL      time.Duration
 }
 
 func newUpCmd() *cobra.Command {
@@ -58,6 +59,7 @@ acknowledged.`,
 	f.StringVar(&o.runtime, "runtime", "docker", "task runtime: docker (local Docker Engine) or sim (in-memory, no Docker)")
 	f.BoolVar(&o.noTUI, "no-tui", false, "print plain log lines instead of the dashboard")
 	f.StringVar(&o.secretsFile, "secrets-file", getenv("ECSMINI_SECRETS_FILE"), "JSON file of secret values by Secrets Manager / SSM name or ARN, for task definitions' secrets (env ECSMINI_SECRETS_FILE)")
+	f.StringVar(&o.credentialsFile, "credentials-file", getenv("ECSMINI_CREDENTIALS_FILE"), "JSON file of role ARN (or \"*\") → {AccessKeyId, SecretAccessKey, Token} that task roles hand to containers (default: static test keys; env ECSMINI_CREDENTIALS_FILE)")
 	f.DurationVar(&o.stoppedTTL, "stopped-task-ttl", emulator.StoppedTaskTTL, "how long STOPPED tasks stay visible (ECS keeps them at least an hour)")
 	f.StringVar(&o.pauseImage, "pause-image", "ecsmini-demo:latest", "image whose `ecsmini workload` holds awsvpc tasks' network namespaces (build it with 'ecsmini image build')")
 	return cmd
