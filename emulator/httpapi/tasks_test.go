@@ -173,6 +173,13 @@ func TestDefaultClusterAndTaskCounts(t *testing.T) {
 	_, err := e.ecs.DeleteCluster(ctx(t), &sdkecs.DeleteClusterInput{Cluster: aws.String("default")})
 	assertAPIError(t, err, "ClusterContainsTasksException", "The Cluster cannot be deleted while Tasks are active.")
 
+	// The task is PENDING before the runtime is asked to start its container; only then
+	// is the start delay on the clock. Advance once it is, or the delay would start after.
+	for deadline := time.Now().Add(5 * time.Second); e.clock.Pending() == 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the start delay never reached the clock")
+		}
+	}
 	e.clock.Advance(10 * time.Second)
 	e.status(t, arn, "RUNNING")
 	running, pending, stats = counts()
