@@ -61,9 +61,11 @@ func (r *runner) rearm(d time.Duration) {
 	r.timer = r.a.after(r, d)
 }
 
+// anyRunning reports whether a container still runs. One that was created but never
+// started (its start failed) stays "created" for good: it does not hold the task up.
 func anyRunning(observed map[string]*containers.State) bool {
 	for _, s := range observed {
-		if s != nil && s.Status != containers.Exited {
+		if s != nil && s.Status == containers.Running {
 			return true
 		}
 	}
