@@ -30,6 +30,7 @@ var allowedImports = map[string][]string{
 	"emulator/containers":             {},
 	"emulator/metadata":               {"emulator/ecs", "emulator/containers"},
 	"emulator/agent":                  {"emulator/ecs", "emulator/store", "emulator/containers", "emulator/clock", "fargate", "emulator/metadata"},
+	"emulator/scheduler":              {"emulator/ecs", "fargate", "ec2sim"},
 	"emulator/containers/sim":         {"emulator/containers", "emulator/clock"},
 	"emulator/containers/runtimetest": {"emulator/containers"},
 	"emulator/logs":                   {"emulator/containers", "emulator/clock", "emulator/ecs", "emulator/agent"},

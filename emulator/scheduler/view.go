@@ -1,0 +1,133 @@
+package scheduler
+
+import (
+	"math"
+	"time"
+
+	"github.com/ecsmini/ecsmini/emulator/ecs"
+)
+
+// ServiceView is what PlanService knows of one REPLICA service (ECS controller).
+type ServiceView struct {
+	Name         string
+	DesiredCount int
+	// MinimumHealthyPercent and MaximumPercent are as given by the user; nil means
+	// ECS's REPLICA default, 100 and 200 (spec §5.4).
+	MinimumHealthyPercent *int
+	MaximumPercent        *int
+	CircuitBreaker        ecs.DeploymentCircuitBreaker
+	// HealthCheckGracePeriod is healthCheckGracePeriodSeconds (spec §5.6).
+	HealthCheckGracePeriod time.Duration
+	// Deployments holds every deployment the store still keeps, including finished
+	// ones, because a rollback needs the last COMPLETED one (spec §5.7). Exactly one
+	// has status PRIMARY.
+	Deployments []DeploymentView
+	// Tasks are the service's tasks. A STOPPED task appears in one plan only: the plan
+	// accounts for it (breaker, back-off) and lists it in Forget.
+	Tasks    []TaskView
+	Throttle Throttle
+	// Steady is the previous plan's Steady, so the steady-state event is written once
+	// per arrival rather than on every tick.
+	Steady bool
+	Now    time.Time
+}
+
+// DeploymentView is one deployment of the service.
+type DeploymentView struct {
+	ID             string
+	TaskDefinition string
+	Status         string // ecs.DeploymentPrimary, ...
+	RolloutState   string // ecs.RolloutInProgress, ...
+	CreatedAt      time.Time
+	// FailedTasks is the circuit breaker's counter (spec §5.7), shown as failedTasks.
+	FailedTasks int
+	// ReachedRunning is set once a task of this deployment reached RUNNING: the
+	// breaker then counts health-check replacements instead of launch failures.
+	ReachedRunning bool
+	// Rollback marks a deployment the breaker brought back; a failing rollback does
+	// not roll back again.
+	Rollback bool
+	// Counts as last written, so the plan reports only changes.
+	DesiredCount, PendingCount, RunningCount int
+}
+
+// TaskView is one task of the service.
+type TaskView struct {
+	ARN          string
+	DeploymentID string // the task's startedBy
+	LastStatus   ecs.TaskStatus
+	// DesiredStatus STOPPED with a LastStatus short of STOPPED is a task being stopped;
+	// it still counts against maximumPercent (spec §5.4).
+	DesiredStatus ecs.TaskStatus
+	Health        string // HEALTHY, UNHEALTHY or UNKNOWN (ecs.TaskHealth)
+	// HasHealthCheck says an essential container has a health check, which decides how
+	// the task counts as healthy (spec §5.4).
+	HasHealthCheck bool
+	StartedAt      time.Time // when it reached RUNNING; zero if it has not
+	ProtectedUntil time.Time // scale-in protection expiry; zero if unprotected (§5.11)
+	// FailedToStart marks a STOPPED task that never reached RUNNING (spec §5.7 stage 1,
+	// §5.8); FailedHealthCheck one the scheduler replaced for failing health checks
+	// (§5.7 stage 2).
+	FailedToStart     bool
+	FailedHealthCheck bool
+}
+
+// healthyAfterRunning is how long a task without essential-container health checks
+// must be RUNNING before it counts as healthy (spec §5.4, L60240-60262).
+const healthyAfterRunning = 40 * time.Second
+
+func (t TaskView) live() bool {
+	return t.DesiredStatus == ecs.StatusRunning && t.LastStatus < ecs.StatusStopped
+}
+
+func (t TaskView) stopping() bool {
+	return t.DesiredStatus != ecs.StatusRunning && t.LastStatus < ecs.StatusStopped
+}
+
+func (t TaskView) running() bool { return t.live() && t.LastStatus == ecs.StatusRunning }
+
+// healthy says the task counts towards minimumHealthyPercent (spec §5.4).
+func (t TaskView) healthy(now time.Time) bool {
+	if !t.running() {
+		return false
+	}
+	if t.HasHealthCheck {
+		return t.Health == "HEALTHY"
+	}
+	return !now.Before(t.StartedAt.Add(healthyAfterRunning))
+}
+
+// unhealthy says the scheduler must replace the task: it reports UNHEALTHY and is past
+// the service's health check grace period (spec §5.5, §5.6).
+func (t TaskView) unhealthy(now time.Time, grace time.Duration) bool {
+	return t.running() && t.Health == "UNHEALTHY" && !now.Before(t.StartedAt.Add(grace))
+}
+
+func (t TaskView) protected(now time.Time) bool { return now.Before(t.ProtectedUntil) }
+
+// Bounds are a deployment's task bounds for the current desired count (spec §5.4).
+type Bounds struct {
+	MinHealthy int // ceil(desired × min%), rounded up
+	MaxTasks   int // floor(desired × max%), rounded down
+}
+
+// BoundsOf applies ECS's REPLICA defaults and rounding.
+func BoundsOf(desired int, minPct, maxPct *int) Bounds {
+	lo, hi := 100, 200
+	if minPct != nil {
+		lo = *minPct
+	}
+	if maxPct != nil {
+		hi = *maxPct
+	}
+	return Bounds{
+		MinHealthy: int(math.Ceil(float64(desired*lo) / 100)),
+		MaxTasks:   desired * hi / 100,
+	}
+}
+
+// BreakerThreshold is the circuit breaker's failure threshold: half the desired count,
+// rounded up, clamped to 3..200 (spec §5.7).
+func BreakerThreshold(desired int) int {
+	return min(max((desired+1)/2, 3), 200)
+}
