@@ -88,25 +88,69 @@ func (a *Agent) Start(ctx context.Context) error {
 	go func() {
 		defer a.wg.Done()
 		for {
-			select {
-			case ev, ok := <-events:
-				if !ok {
-					return
-				}
-				if arn := ev.Labels[LabelTaskARN]; arn != "" {
-					a.Nudge(arn)
-				}
-			case err, ok := <-errs:
-				if ok && err != nil {
-					a.cfg.Log.Error("runtime event stream ended", "err", err)
-				}
-				return
-			case <-ctx.Done():
+			a.dispatch(ctx, events, errs)
+			// The stream ended (the engine restarted, say) but the agent goes on: without
+			// events no runner would see its containers exit. Subscribe again after a
+			// pause, then have every runner look, for what happened in between.
+			if !a.sleep(ctx, resubscribeDelay) {
 				return
 			}
+			events, errs = a.cfg.Runtime.Events(ctx)
+			a.nudgeAll()
 		}
 	}()
 	return nil
+}
+
+// resubscribeDelay is how long the agent waits before subscribing to runtime events
+// again after the stream ended.
+const resubscribeDelay = time.Second
+
+// dispatch nudges the runner of each event's task until the stream or ctx ends.
+func (a *Agent) dispatch(ctx context.Context, events <-chan containers.Event, errs <-chan error) {
+	for {
+		select {
+		case ev, ok := <-events:
+			if !ok {
+				return
+			}
+			if arn := ev.Labels[LabelTaskARN]; arn != "" {
+				a.Nudge(arn)
+			}
+		case err, ok := <-errs:
+			if ok && err != nil && ctx.Err() == nil {
+				a.cfg.Log.Error("runtime event stream ended; subscribing again", "err", err)
+			}
+			return
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// sleep waits d on the agent's clock; false when ctx ended first.
+func (a *Agent) sleep(ctx context.Context, d time.Duration) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	done := make(chan struct{})
+	t := a.cfg.Clock.AfterFunc(d, func() { close(done) })
+	defer t.Stop()
+	select {
+	case <-done:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// nudgeAll wakes every runner.
+func (a *Agent) nudgeAll() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, r := range a.runners {
+		r.nudge()
+	}
 }
 
 // Launch starts running a task the control plane has recorded.

@@ -1,10 +1,16 @@
 package agent
 
 import (
+	"context"
+	"errors"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
+	"github.com/ecsmini/ecsmini/emulator/clock"
 	"github.com/ecsmini/ecsmini/emulator/containers"
+	"github.com/ecsmini/ecsmini/emulator/containers/sim"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 )
 
@@ -30,5 +36,133 @@ func TestStartFailureEndsStopped(t *testing.T) {
 	}
 	if left, _ := e.rt.List(t.Context(), map[string]string{LabelTaskARN: arn}); len(left) != 0 {
 		t.Errorf("containers left: %+v", left)
+	}
+}
+
+// faultRuntime is the recording sim with faults a test switches on: the event stream
+// ending, Stop failing.
+type faultRuntime struct {
+	*recordingRuntime
+	mu         sync.Mutex
+	breakFeed  chan struct{} // closed: the current event stream fails
+	subscribed int
+	stopFails  int // Stops still to fail
+}
+
+func (f *faultRuntime) Events(ctx context.Context) (<-chan containers.Event, <-chan error) {
+	f.mu.Lock()
+	f.subscribed++
+	brk := f.breakFeed
+	f.mu.Unlock()
+	sctx, cancel := context.WithCancel(ctx)
+	in, inErr := f.recordingRuntime.Events(sctx)
+	out, errc := make(chan containers.Event), make(chan error, 1)
+	go func() {
+		defer close(out)
+		defer close(errc)
+		defer cancel()
+		for {
+			select {
+			case ev, ok := <-in:
+				if !ok {
+					return
+				}
+				select {
+				case out <- ev:
+				case <-ctx.Done():
+					return
+				}
+			case err, ok := <-inErr:
+				if ok && err != nil {
+					errc <- err
+				}
+				return
+			case <-brk:
+				errc <- errors.New("event stream broke")
+				return
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out, errc
+}
+
+func (f *faultRuntime) subscriptions() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.subscribed
+}
+
+func (f *faultRuntime) Stop(ctx context.Context, id string, timeout time.Duration) error {
+	f.mu.Lock()
+	fail := f.stopFails > 0
+	if fail {
+		f.stopFails--
+	}
+	f.mu.Unlock()
+	if fail {
+		return errors.New("injected stop failure")
+	}
+	return f.recordingRuntime.Stop(ctx, id, timeout)
+}
+
+type faultEnv struct {
+	*prepEnv
+	clk   *clock.Fake
+	fault *faultRuntime
+}
+
+func newFaultEnv(t *testing.T) *faultEnv {
+	t.Helper()
+	clk := clock.NewFake(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	rec := &recordingRuntime{Runtime: sim.New(clk, sim.Options{}), specs: map[string]containers.Spec{}}
+	f := &faultRuntime{recordingRuntime: rec, breakFeed: make(chan struct{})}
+	store := &memStore{tasks: map[string]*ecs.Task{}, defs: map[string]*ecs.TaskDefinition{}}
+	a := New(Config{Runtime: f, Clock: clk, Store: store, Region: "us-east-1", Account: "000000000000", PauseImage: "pause"})
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := a.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cancel(); a.Wait() })
+	return &faultEnv{prepEnv: &prepEnv{store: store, rt: rec, agent: a}, clk: clk, fault: f}
+}
+
+// advanceUntil moves the fake clock a second at a time until cond holds.
+func (e *faultEnv) advanceUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("never: %s", what)
+		}
+		e.clk.Advance(time.Second)
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// When the runtime's event stream ends (Docker restarted, a subscriber fell behind),
+// the agent subscribes again and looks at every task, so an essential container that
+// exits afterwards still stops its task.
+func TestEventStreamEndDoesNotStrandTasks(t *testing.T) {
+	e := newFaultEnv(t)
+	app := container("app")
+	app.DockerLabels = map[string]string{sim.LabelExitAfter: "5s", sim.LabelExitCode: "3"}
+	arn := e.run(taskDef(app), nil)
+	e.waitStatus(t, arn, ecs.StatusRunning)
+	e.fault.mu.Lock()
+	close(e.fault.breakFeed) // this stream fails; the next ones work
+	e.fault.breakFeed = nil
+	e.fault.mu.Unlock()
+	e.advanceUntil(t, "the task stops after its essential container exits", func() bool {
+		task, _, _ := e.store.Task(arn)
+		return task.LastStatus == ecs.StatusStopped
+	})
+	task, _, _ := e.store.Task(arn)
+	if task.StopCode != ecs.StopEssentialContainerExited || ecs.Deref(task.Containers[0].ExitCode) != 3 {
+		t.Errorf("stopped with %s, exit code %v", task.StopCode, task.Containers[0].ExitCode)
+	}
+	if n := e.fault.subscriptions(); n != 2 {
+		t.Errorf("%d event subscriptions, want one more after the stream ended", n)
 	}
 }
