@@ -149,7 +149,7 @@ func (pl *planner) update(i, pending, running, stopping int) {
 	u := DeploymentUpdate{ID: d.ID, Status: d.Status, RolloutState: d.RolloutState, FailedTasks: d.FailedTasks,
 		ReachedRunning: d.ReachedRunning, Desired: desired, Pending: pending, Running: running}
 	switch {
-	case d.RolloutState == was.RolloutState:
+	case d.RolloutState == was.RolloutState && d.Rollback == was.Rollback:
 	case d.Rollback && d.RolloutState == ecs.RolloutInProgress:
 		u.Reason = rollbackReason(d.ID)
 	case d.RolloutState == ecs.RolloutInProgress:

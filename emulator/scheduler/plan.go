@@ -120,7 +120,9 @@ func taskList(ids []string) string {
 // Deployment and service messages (spec §5.7-5.9). The guide gives the steady-state and
 // throttle text; the deployment ones follow the "(service X) (deployment ID)" form of
 // the console [ext].
-func steadyMessage(s string) string { return fmt.Sprintf("(service %s) has reached a steady state.", s) }
+func steadyMessage(s string) string {
+	return fmt.Sprintf("(service %s) has reached a steady state.", s)
+}
 
 func completedMessage(s, id string) string {
 	return fmt.Sprintf("(service %s) (deployment %s) deployment completed.", s, id)

@@ -165,7 +165,8 @@ func (pl *planner) stopOld(old []TaskView, budget, minHealthy int) {
 		}
 	}
 	for _, t := range old {
-		if t.protected(now) || !t.healthy(now) || budget <= 0 {
+		// A FAILED deployment without rollback keeps the old tasks serving (spec silent).
+		if t.protected(now) || !t.healthy(now) || budget <= 0 || pl.prim().RolloutState == ecs.RolloutFailed {
 			continue
 		}
 		budget--

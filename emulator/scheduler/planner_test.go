@@ -27,11 +27,14 @@ func steady(desired int, tasks ...[]TaskView) ServiceView {
 		Tasks:       cat(tasks...)}
 }
 
-var planTests = []struct {
+// planCase is one planner rule: a view and the plan it must print.
+type planCase struct {
 	name string
 	in   ServiceView
 	want string
-}{
+}
+
+var planTests = []planCase{
 	{"new service starts desiredCount (§5.3)", ServiceView{Name: "web", DesiredCount: 3, Now: t0,
 		Deployments: []DeploymentView{{ID: d1, TaskDefinition: "web:1", Status: ecs.DeploymentPrimary, RolloutState: ecs.RolloutInProgress}}},
 		"deployment ecs-svc/1 PRIMARY IN_PROGRESS desired 3 pending 3 running 0 failed 0\nstart 3 × ecs-svc/1 (web:1): desired 3, 0 healthy or starting\n"},
