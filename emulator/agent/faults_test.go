@@ -166,3 +166,25 @@ func TestEventStreamEndDoesNotStrandTasks(t *testing.T) {
 		t.Errorf("%d event subscriptions, want one more after the stream ended", n)
 	}
 }
+
+// A Stop the runtime fails is tried again: the task does not stay STOPPING with its
+// container running.
+func TestFailedStopIsRetried(t *testing.T) {
+	e := newFaultEnv(t)
+	arn := e.run(taskDef(container("app")), nil)
+	e.waitStatus(t, arn, ecs.StatusRunning)
+	e.fault.mu.Lock()
+	e.fault.stopFails = 1
+	e.fault.mu.Unlock()
+	if _, err := e.store.UpdateTask(arn, func(t *ecs.Task) error {
+		t.DesiredStatus, t.StopCode, t.StoppedReason = ecs.StatusStopped, ecs.StopUserInitiated, "test"
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	e.agent.Nudge(arn)
+	e.advanceUntil(t, "the task stops after a failed Stop", func() bool {
+		task, _, _ := e.store.Task(arn)
+		return task.LastStatus == ecs.StatusStopped
+	})
+}

@@ -8,13 +8,14 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ecsmini/ecsmini/emulator/containers"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 )
 
-// runner drives one task. Only its goroutine touches its fields.
+// runner drives one task. Only its goroutine touches its fields (but stopping).
 type runner struct {
 	a    *Agent
 	arn  string
@@ -29,6 +30,7 @@ type runner struct {
 	// ("" when unreachable); loopback says the credentials full-URI form works.
 	base     string
 	loopback bool
+	stopMu   sync.Mutex      // guards stopping, which a failed Stop's goroutine clears
 	stopping map[string]bool // containers whose Stop is in flight
 	adopted  *adoption       // set when taking over from a previous ecsmini
 	timer    interface{ Stop() bool }
@@ -40,6 +42,24 @@ type runner struct {
 	taskVolumes []string
 	envFiles    map[string]map[string]string
 	secrets     map[string]map[string]string
+}
+
+// stopBegins marks a container's Stop in flight; false when it already is.
+func (r *runner) stopBegins(container string) bool {
+	r.stopMu.Lock()
+	defer r.stopMu.Unlock()
+	if r.stopping[container] {
+		return false
+	}
+	r.stopping[container] = true
+	return true
+}
+
+// stopFailed lets a container's Stop be tried again.
+func (r *runner) stopFailed(container string) {
+	r.stopMu.Lock()
+	delete(r.stopping, container)
+	r.stopMu.Unlock()
 }
 
 func (r *runner) nudge() {

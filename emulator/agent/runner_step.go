@@ -112,13 +112,17 @@ func (r *runner) execute(ctx context.Context, s Step, task *ecs.Task, td *ecs.Ta
 	switch s.Kind {
 	case StepStop:
 		id := r.ids[s.Container]
-		if id == "" || r.stopping[s.Container] {
+		if id == "" || !r.stopBegins(s.Container) {
 			return nil
 		}
-		r.stopping[s.Container] = true
 		go func() {
-			if err := rt.Stop(ctx, id, s.Timeout); err != nil && !isGone(err) {
+			if err := rt.Stop(ctx, id, s.Timeout); err != nil && !isGone(err) && ctx.Err() == nil {
+				// Try again a second later, rather than leave the container running and
+				// the task STOPPING for good.
 				r.a.cfg.Log.Error("stop", "task", r.arn, "container", s.Container, "err", err)
+				r.stopFailed(s.Container)
+				r.a.after(r, time.Second)
+				return
 			}
 			r.nudge()
 		}()
