@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"context"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -69,8 +70,8 @@ func (e *Emulator) resolveTask(ctx context.Context, clusterRef, ref string) (str
 func lastRegion(clusterKey string) string { return clusterKey[:strings.IndexByte(clusterKey, 0)] }
 
 // UpdateTask applies change to a copy of the stored task and commits it with its version
-// incremented, as ECS increments a task's version on every change. The agent reports
-// through it.
+// incremented, as ECS increments a task's version on every change; a change that
+// changes nothing commits nothing. The agent reports through it.
 func (e *Emulator) UpdateTask(taskARN string, change func(t *ecs.Task) error) (*ecs.Task, error) {
 	a, ok := ecs.ParseARN(taskARN)
 	cluster, id, ok2 := strings.Cut(a.Path(), "/")
@@ -88,11 +89,14 @@ func (e *Emulator) UpdateTask(taskARN string, change func(t *ecs.Task) error) (*
 		if err := change(t); err != nil {
 			return err
 		}
+		out = t
+		if reflect.DeepEqual(t, r.Task) {
+			return nil // nothing changed: no new version, nothing to journal
+		}
 		t.Version++
 		next := *r
 		next.Task = t
 		e.tasks.Put(tx, k, &next)
-		out = t
 		return nil
 	})
 	return out, err
