@@ -188,3 +188,59 @@ func TestFailedStopIsRetried(t *testing.T) {
 		return task.LastStatus == ecs.StatusStopped
 	})
 }
+
+// blockingInspect makes Inspect of one container wait, as a stuck engine does, until
+// the caller's context ends.
+type blockingInspect struct {
+	*faultRuntime
+	id      string
+	blocked chan struct{}
+}
+
+func (b *blockingInspect) Inspect(ctx context.Context, id string) (containers.State, error) {
+	if id == b.id {
+		select {
+		case b.blocked <- struct{}{}:
+		default:
+		}
+		<-ctx.Done()
+		return containers.State{}, ctx.Err()
+	}
+	return b.faultRuntime.Inspect(ctx, id)
+}
+
+// Every runtime call of a runner honours the agent's context: when it ends, a runner
+// stuck on the engine returns, so Wait (and `ecsmini up`'s exit) does not hang.
+func TestStuckInspectEndsWithTheAgent(t *testing.T) {
+	e := newFaultEnv(t)
+	td := taskDef(container("app"))
+	td.NetworkMode = ecs.Ptr(ecs.NetworkAwsvpc)
+	arn := e.run(td, nil)
+	e.waitStatus(t, arn, ecs.StatusRunning)
+
+	// A second agent over the same runtime, whose Inspect of the pause container hangs.
+	pause, err := e.rt.List(t.Context(), map[string]string{LabelTaskARN: arn, LabelContainerName: pauseContainerName})
+	if err != nil || len(pause) != 1 {
+		t.Fatalf("pause container: %v %v", pause, err)
+	}
+	b := &blockingInspect{faultRuntime: e.fault, id: pause[0].ID, blocked: make(chan struct{}, 1)}
+	a := New(Config{Runtime: b, Clock: e.clk, Store: e.store, Region: "us-east-1", Account: "000000000000", PauseImage: "pause"})
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := a.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	a.Adopt(arn, pause)
+	select {
+	case <-b.blocked:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the pause container was never inspected")
+	}
+	cancel()
+	waited := make(chan struct{})
+	go func() { a.Wait(); close(waited) }()
+	select {
+	case <-waited:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Wait still blocked on a runtime call after the agent's context ended")
+	}
+}

@@ -42,7 +42,7 @@ func (r *runner) step(ctx context.Context) (bool, error) {
 	if len(plan.Steps) > 0 {
 		observed = r.observe(ctx)
 	}
-	if task, err = r.record(task, td, observed, plan); err != nil {
+	if task, err = r.record(ctx, task, td, observed, plan); err != nil {
 		return false, err
 	}
 	if task.DesiredStatus == ecs.StatusStopped && !anyRunning(observed) {
@@ -178,10 +178,10 @@ func containerOverride(t *ecs.Task, name string) *ecs.ContainerOverride {
 
 // record writes what the runtime reports into the task: container statuses, exit codes,
 // reasons, health and bindings, then the task's status, health and timestamps.
-func (r *runner) record(task *ecs.Task, td *ecs.TaskDefinition, observed map[string]*containers.State, plan Plan) (*ecs.Task, error) {
+func (r *runner) record(ctx context.Context, task *ecs.Task, td *ecs.TaskDefinition, observed map[string]*containers.State, plan Plan) (*ecs.Task, error) {
 	ports := map[string][]containers.PortBinding{}
 	if r.pauseID != "" {
-		if st, err := r.a.cfg.Runtime.Inspect(context.Background(), r.pauseID); err == nil {
+		if st, err := r.a.cfg.Runtime.Inspect(ctx, r.pauseID); err == nil {
 			ports[""] = st.Ports
 		}
 	}
