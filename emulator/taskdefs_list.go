@@ -111,13 +111,20 @@ func (e *Emulator) familyState(familyKey string) (active, any bool) {
 }
 
 // reapTaskDefinitions permanently removes DELETE_IN_PROGRESS revisions whose deletion
-// was requested at least grace ago. Nothing can reference a revision yet (tasks and
-// services arrive with later issues, which add their reference checks here).
+// was requested at least grace ago and that no task still uses (ECS waits for them to
+// stop; services add their references when they arrive).
 func (e *Emulator) reapTaskDefinitions(now time.Time, grace time.Duration) error {
 	return e.store.Update(func(tx *store.Tx) error {
+		inUse := map[string]bool{}
+		e.tasks.Ascend("", func(_ string, r *taskRecord) bool {
+			if r.Task.LastStatus != ecs.StatusStopped {
+				inUse[r.Task.TaskDefinitionArn] = true
+			}
+			return true
+		})
 		var doomed []string
 		e.taskDefs.Ascend("", func(k string, r *taskDefRecord) bool {
-			if r.Status == ecs.TaskDefDeleteInProgress && r.DeleteRequestedAt != nil && now.Sub(r.DeleteRequestedAt.Time) >= grace {
+			if r.Status == ecs.TaskDefDeleteInProgress && !inUse[r.ARN] && r.DeleteRequestedAt != nil && now.Sub(r.DeleteRequestedAt.Time) >= grace {
 				doomed = append(doomed, k)
 			}
 			return true

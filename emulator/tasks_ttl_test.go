@@ -47,3 +47,44 @@ func TestStoppedTaskTTLIsConfigurable(t *testing.T) {
 		}
 	}
 }
+
+// A deleted revision is purged only once no task that is not STOPPED uses it, as ECS
+// does: a running task must still find its task definition.
+func TestDeletedRevisionOutlivesItsTasks(t *testing.T) {
+	fake := clock.NewFake(time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC))
+	e, err := New(Config{Clock: fake})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := e.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{Family: "f",
+		ContainerDefinitions: []ecs.ContainerDefinition{{Name: ecs.Ptr("c"), Image: ecs.Ptr("i"), Memory: ecs.Ptr(64)}}}); err != nil {
+		t.Fatal(err)
+	}
+	run, err := e.RunTask(ctx, &ecs.RunTaskInput{TaskDefinition: "f"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.DeregisterTaskDefinition(ctx, &ecs.TaskDefinitionRef{TaskDefinition: "f:1"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.DeleteTaskDefinitions(ctx, &ecs.DeleteTaskDefinitionsInput{TaskDefinitions: []string{"f:1"}}); err != nil {
+		t.Fatal(err)
+	}
+	later := fake.Now().Add(TaskDefinitionDeleteGrace)
+	if err := e.reapTaskDefinitions(later, TaskDefinitionDeleteGrace); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := e.Task(run.Tasks[0].TaskArn); err != nil {
+		t.Fatalf("the running task lost its task definition: %v", err)
+	}
+	if _, err := e.StopOrphanedTasks("test", nil); err != nil { // the task stops
+		t.Fatal(err)
+	}
+	if err := e.reapTaskDefinitions(later, TaskDefinitionDeleteGrace); err != nil {
+		t.Fatal(err)
+	}
+	if e.taskDefs.Len() != 0 {
+		t.Fatalf("revision still stored after its last task stopped")
+	}
+}
