@@ -163,7 +163,7 @@ func (r *runner) provision(ctx context.Context, task *ecs.Task, td *ecs.TaskDefi
 		}
 		r.a.ensuredNetwork(netName)
 		if _, err := rt.EnsureImage(ctx, r.a.cfg.PauseImage); err != nil {
-			return fmt.Errorf("ResourceInitializationError: pause image %s unavailable: %w", r.a.cfg.PauseImage, err)
+			return fmt.Errorf("ResourceInitializationError: pause image %s unavailable (build it with 'ecsmini image build', or pass --pause-image): %w", r.a.cfg.PauseImage, err)
 		}
 		cmd := []string{"workload"}
 		if reach, err := r.reach(ctx, netName); err == nil && reach != "" {
