@@ -103,6 +103,9 @@ func (a *Agent) Lookup(token string) (metadata.TaskInfo, metadata.ContainerInfo,
 	var mine metadata.ContainerInfo
 	for _, c := range t.Containers {
 		ci := a.containerInfo(info, td, c)
+		if t.DesiredStatus == ecs.StatusStopped {
+			ci.DesiredStatus = ecs.ContainerStopped
+		}
 		ti.Containers = append(ti.Containers, ci)
 		if c.Name == e.container {
 			mine = ci
