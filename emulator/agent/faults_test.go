@@ -244,3 +244,20 @@ func TestStuckInspectEndsWithTheAgent(t *testing.T) {
 		t.Fatal("Wait still blocked on a runtime call after the agent's context ended")
 	}
 }
+
+// A container removed behind ecsmini's back stops its task as if killed, and its
+// reason says what happened.
+func TestContainerRemovedOutsideEcsmini(t *testing.T) {
+	e := newPrepEnv(t, nil)
+	arn := e.run(taskDef(container("web")), nil)
+	running := e.waitStatus(t, arn, ecs.StatusRunning)
+	if err := e.rt.Remove(context.Background(), running.Containers[0].RuntimeID); err != nil {
+		t.Fatal(err)
+	}
+	e.agent.Nudge(arn)
+	stopped := e.waitStatus(t, arn, ecs.StatusStopped)
+	c := stopped.Containers[0]
+	if stopped.StopCode != ecs.StopEssentialContainerExited || ecs.Deref(c.ExitCode) != 137 || c.Reason != "container removed outside ecsmini" {
+		t.Fatalf("stopCode %q, exit %v, reason %q", stopped.StopCode, ecs.Deref(c.ExitCode), c.Reason)
+	}
+}

@@ -196,6 +196,9 @@ func (r *runner) record(ctx context.Context, task *ecs.Task, td *ecs.TaskDefinit
 			if st == nil {
 				continue
 			}
+			if st.Error != "" && c.Reason == "" {
+				c.Reason = st.Error
+			}
 			c.RuntimeID = st.ID
 			if c.HealthStatus != "" {
 				c.HealthStatus = ContainerHealth(st)
