@@ -196,6 +196,14 @@ func checkLaunch(td *ecs.TaskDefinition, launch string, in *ecs.RunTaskInput) er
 	case launch != ecs.LaunchFargate && in.PlatformVersion != "":
 		return ecs.InvalidParameter("The platform version must be null when specifying an EC2 launch type.")
 	}
+	if o := in.Overrides; o != nil && o.EphemeralStorage != nil {
+		if launch != ecs.LaunchFargate {
+			return ecs.InvalidParameter("The ephemeralStorage override is only supported for tasks on Fargate.")
+		}
+		if n := o.EphemeralStorage.SizeInGiB; n < 21 || n > 200 {
+			return ecs.InvalidParameter("The ephemeralStorage sizeInGiB override must be between 21 and 200 GiB.")
+		}
+	}
 	if launch == ecs.LaunchFargate && in.PlatformVersion != "" && in.PlatformVersion != "LATEST" && !knownPlatformVersion(in.PlatformVersion) {
 		return ecs.Errorf("PlatformUnknownException", "The specified platform version does not exist.")
 	}
@@ -243,6 +251,9 @@ func (e *Emulator) newTask(sc ecs.Scope, c *ecs.Cluster, td *ecs.TaskDefinition,
 		size := 20
 		if td.EphemeralStorage != nil {
 			size = td.EphemeralStorage.SizeInGiB
+		}
+		if o := in.Overrides; o != nil && o.EphemeralStorage != nil {
+			size = o.EphemeralStorage.SizeInGiB
 		}
 		t.EphemeralStorage = &ecs.EphemeralStorage{SizeInGiB: size}
 	}

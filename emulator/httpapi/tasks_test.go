@@ -452,3 +452,24 @@ func TestStaticHostPortPlacement(t *testing.T) {
 		t.Fatalf("after the first stopped: %d tasks, failures %+v (want one placed, one RESOURCE:PORTS)", len(out.Tasks), out.Failures)
 	}
 }
+
+// Fargate tasks report their ephemeral storage: 20 GiB by default, the task definition's,
+// or a RunTask override (21-200 GiB).
+func TestRunTaskEphemeralStorage(t *testing.T) {
+	e := newEnv(t)
+	must[*sdkecs.RegisterTaskDefinitionOutput](t)(e.ecs.RegisterTaskDefinition(ctx(t), fargateDef("disk", cdef("app", 64, nil))))
+	run := func(o *types.TaskOverride) (*sdkecs.RunTaskOutput, error) {
+		return e.ecs.RunTask(ctx(t), &sdkecs.RunTaskInput{TaskDefinition: aws.String("disk"), LaunchType: types.LaunchTypeFargate,
+			NetworkConfiguration: awsvpcConfig("subnet-1"), Overrides: o})
+	}
+	out := must[*sdkecs.RunTaskOutput](t)(run(nil))
+	if got := out.Tasks[0].EphemeralStorage; got == nil || got.SizeInGiB != 20 {
+		t.Errorf("default ephemeral storage %+v, want 20 GiB", got)
+	}
+	out = must[*sdkecs.RunTaskOutput](t)(run(&types.TaskOverride{EphemeralStorage: &types.EphemeralStorage{SizeInGiB: 50}}))
+	if got := out.Tasks[0].EphemeralStorage; got == nil || got.SizeInGiB != 50 {
+		t.Errorf("overridden ephemeral storage %+v, want 50 GiB", got)
+	}
+	_, err := run(&types.TaskOverride{EphemeralStorage: &types.EphemeralStorage{SizeInGiB: 500}})
+	assertAPIError(t, err, "InvalidParameterException", "ephemeralStorage")
+}
