@@ -5,7 +5,9 @@
 #   build → ecsmini up (sim runtime, temp state dir, free loopback port) → wait for
 #   /_ecsmini/health → the README's AWS CLI walkthrough, checking every answer → error cases →
 #   SIGKILL + restart on the same state dir (nothing acknowledged is lost) → SIGTERM (exit 0)
-#   → restart + SIGINT (exit 0, graceful state kept).
+#   → restart + SIGINT (exit 0, graceful state kept) → restart + `ecsmini down --purge` (up exits
+#   0, the state directory is gone). ecsmini ps and ecsmini logs are checked on the task run in
+#   the walkthrough.
 #
 # Every check prints PASS or FAIL; the last line is "e2e: N passed, M failed"; the exit code is
 # non-zero if anything failed. The ecsmini it started is always killed and temp dirs removed.
@@ -392,6 +394,20 @@ ok "describe-tasks: STOPPED, essential container exited 0" \
 ok "list-tasks --desired-status STOPPED shows it" \
 	'aws ecs list-tasks --cluster demo --desired-status STOPPED --endpoint-url $ECSMINI_ENDPOINT' \
 	'.taskArns | length == 1'
+# The task as ecsmini's own commands show it.
+SHORT=$(printf '%.12s' "${TASK##*/}") # ps shows task ids shortened to 12 characters
+if out=$("$BIN" ps --all --cluster demo --endpoint "$URL" 2>&1) &&
+	grep -q "$SHORT .*hello-job:.*STOPPED" <<<"$out"; then
+	pass "ecsmini ps --all shows the stopped hello-job task"
+else
+	fail "ecsmini ps --all shows the stopped hello-job task" "$out"
+fi
+if out=$("$BIN" logs "$TASK" --endpoint "$URL" 2>&1) && grep -qF "hello from an ecsmini task" <<<"$out"; then
+	pass "ecsmini logs TASK prints the container's output"
+else
+	fail "ecsmini logs TASK prints the container's output" "$out"
+fi
+
 rejects "run-task: awsvpc without a network configuration" InvalidParameterException \
 	'aws ecs run-task --cluster demo --task-definition hello-job --launch-type FARGATE --endpoint-url $ECSMINI_ENDPOINT' \
 	"Network Configuration must be provided"
@@ -498,6 +514,32 @@ ok "after SIGTERM: from-boto3 stays deleted" \
 	'aws ecs list-clusters --endpoint-url $ECSMINI_ENDPOINT' \
 	".clusterArns == [\"$CLUSTER_ARN\"]"
 stop_with INT
+
+# ---------------------------------------------------------------- run 4: ecsmini down --purge
+
+start
+if out=$("$BIN" down --purge --endpoint "$URL" 2>&1) && grep -q "stopped ecsmini" <<<"$out"; then
+	pass "ecsmini down --purge: stops the running ecsmini"
+else
+	fail "ecsmini down --purge: stops the running ecsmini" "$out"
+fi
+for ((i = 0; i < 300; i++)); do
+	kill -0 "$PID" 2>/dev/null || break
+	sleep 0.05
+done
+if kill -0 "$PID" 2>/dev/null; then
+	fail "ecsmini down: the process is still running"
+else
+	wait "$PID"
+	rc=$?
+	PID=""
+	if [ "$rc" -eq 0 ]; then pass "ecsmini down: up exits 0"; else fail "ecsmini down: up exits $rc"; fi
+fi
+if [ ! -e "$STATE" ]; then
+	pass "ecsmini down --purge: the state directory is gone"
+else
+	fail "ecsmini down --purge: the state directory is still there" "$(ls -la "$STATE")"
+fi
 
 # ---------------------------------------------------------------- README walkthrough == this script
 
