@@ -55,6 +55,14 @@ ecsmini.state-dir labels. With nothing answering, it cleans up after the ecsmini
 
 func runDown(ctx context.Context, o downOptions, stdout, stderr io.Writer) error {
 	u := endpointURL(o.endpoint)
+	if o.stateDir != "" {
+		// Absolute, as up records it (and labels its Docker objects with it).
+		abs, err := filepath.Abs(o.stateDir)
+		if err != nil {
+			return fmt.Errorf("--state-dir: %w", err)
+		}
+		o.stateDir = abs
+	}
 	stateDir, runtime, did := o.stateDir, "", false
 	h, _ := probe(ctx, u, time.Second)
 	if h != nil {

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -39,6 +40,16 @@ func TestDownRemovesLeftoversFromDocker(t *testing.T) {
 	out, errOut, code := runMain(t, "down", "--endpoint", "http://127.0.0.1:1", "--state-dir", dir)
 	if code != 0 || out != "removed 1 container, 1 network, 1 volume\n" {
 		t.Fatalf("down after a crash: exit %d %q %q", code, out, errOut)
+	}
+	assertNoObjects(t, ctx, dir)
+
+	// The same with --state-dir relative to the working directory.
+	dir = t.TempDir()
+	leaveObjects(t, ctx, image, "crashed-rel-"+suffix, dir)
+	t.Chdir(filepath.Dir(dir))
+	out, errOut, code = runMain(t, "down", "--endpoint", "http://127.0.0.1:1", "--state-dir", filepath.Base(dir))
+	if code != 0 || out != "removed 1 container, 1 network, 1 volume\n" {
+		t.Fatalf("down --state-dir %s after a crash: exit %d %q %q", filepath.Base(dir), code, out, errOut)
 	}
 	assertNoObjects(t, ctx, dir)
 

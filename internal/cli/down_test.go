@@ -245,3 +245,20 @@ func mustWrite(t *testing.T, path string) {
 		t.Fatal(err)
 	}
 }
+
+// --state-dir is a path like any other: relative to the working directory, as up takes
+// it, and with or without a trailing slash.
+func TestDownRelativeStateDir(t *testing.T) {
+	endpoint, stateDir, _, upDone := upWithShutdown(t, "sim")
+	t.Chdir(filepath.Dir(stateDir))
+	rel := filepath.Base(stateDir) + "/"
+	out, errOut, code := runMain(t, "down", "--endpoint", endpoint, "--state-dir", rel, "--timeout", "30s")
+	if code != 0 || !strings.HasPrefix(out, "stopped ecsmini") {
+		t.Fatalf("down --state-dir %s: exit %d %q %q", rel, code, out, errOut)
+	}
+	select {
+	case <-upDone:
+	case <-time.After(5 * time.Second):
+		t.Fatal("up still running after down returned")
+	}
+}
