@@ -385,3 +385,37 @@ func TestDrainAfterStop(t *testing.T) {
 		t.Fatal("Run did not return after the drain")
 	}
 }
+
+// `ecsmini ps` shows task IDs shortened to 12 characters, as docker ps does: a unique
+// prefix of a task ID names the task, as docker logs takes one.
+func TestLookupByIDPrefix(t *testing.T) {
+	e := newEnv(t, nil)
+	for _, p := range []string{
+		filepath.Join("default", taskID, "app.log"),
+		filepath.Join("web", "0123456789ab0000ffffffffffffffff", "app.log"),
+		filepath.Join("web", "fedcba9876543210fedcba9876543210", "app.log"),
+	} {
+		if err := os.MkdirAll(filepath.Join(e.dir, filepath.Dir(p)), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(e.dir, p), nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for prefix, want := range map[string]string{
+		"0123456789abc": "default/" + taskID,
+		"fedcba987654":  "web/fedcba9876543210fedcba9876543210",
+		taskID:          "default/" + taskID,
+	} {
+		task, err := e.c.Lookup(prefix)
+		if err != nil || task.Cluster+"/"+task.ID != want || !slices.Equal(task.Containers, []string{"app"}) {
+			t.Errorf("Lookup(%s) = %+v, %v; want %s", prefix, task, err, want)
+		}
+	}
+	if _, err := e.c.Lookup("0123456789ab"); !errors.Is(err, ErrAmbiguous) {
+		t.Errorf("a prefix of two tasks: %v, want ErrAmbiguous", err)
+	}
+	if _, err := e.c.Lookup("0123456789abd"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("a prefix of no task: %v, want ErrNotFound", err)
+	}
+}

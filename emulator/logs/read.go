@@ -45,8 +45,8 @@ type ReadOptions struct {
 	Since time.Time
 }
 
-// Lookup finds the task named by a task ARN or a bare task ID (matched among the task
-// directories of every cluster) and lists its containers with logs. A task without logs
+// Lookup finds the task named by a task ARN or a bare task ID, or a unique prefix of one
+// (matched among the task directories of every cluster) and lists its containers with logs. A task without logs
 // is ErrNotFound; an ID found in several clusters is an error asking for the ARN.
 func (c *Collector) Lookup(task string) (Task, error) {
 	task = strings.TrimSpace(task)
@@ -68,11 +68,33 @@ func (c *Collector) Lookup(task string) (Task, error) {
 	}
 	switch len(found) {
 	case 0:
-		return Task{}, fmt.Errorf("%w for task %q: ecsmini keeps the output of task containers it saw start", ErrNotFound, task)
+		return c.taskByPrefix(clusters, task)
 	case 1:
 		return c.taskAt(found[0], task, task)
 	}
 	return Task{}, fmt.Errorf("%w: %q is in several clusters (%s); give the task ARN", ErrAmbiguous, task, strings.Join(found, ", "))
+}
+
+// taskByPrefix finds the one task whose ID starts with prefix (ecsmini ps shows IDs
+// shortened, as docker ps does).
+func (c *Collector) taskByPrefix(clusters []os.DirEntry, prefix string) (Task, error) {
+	var found []string // cluster/id
+	for _, d := range clusters {
+		tasks, _ := os.ReadDir(filepath.Join(c.dir, d.Name()))
+		for _, t := range tasks {
+			if t.IsDir() && strings.HasPrefix(t.Name(), prefix) {
+				found = append(found, d.Name()+"/"+t.Name())
+			}
+		}
+	}
+	switch len(found) {
+	case 0:
+		return Task{}, fmt.Errorf("%w for task %q: ecsmini keeps the output of task containers it saw start", ErrNotFound, prefix)
+	case 1:
+		cluster, id, _ := strings.Cut(found[0], "/")
+		return c.taskAt(cluster, id, prefix)
+	}
+	return Task{}, fmt.Errorf("%w: %q starts several task IDs (%s); give more of it", ErrAmbiguous, prefix, strings.Join(found, ", "))
 }
 
 func (c *Collector) taskAt(cluster, id, asked string) (Task, error) {

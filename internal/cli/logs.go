@@ -29,7 +29,8 @@ func newLogsCmd() *cobra.Command {
 		Use:   "logs TASK",
 		Short: "Print a task's container output (stdout and stderr)",
 		Long: `Print the output of a task's containers, kept by the running ecsmini for every task
-container it starts, running or stopped. TASK is a task ID or task ARN. With several
+container it starts, running or stopped. TASK is a task ARN, a task ID or the start of
+one (such as the short ID ecsmini ps shows). With several
 containers each line is prefixed with its container's name, as docker compose does.
 
 With an awslogs logConfiguration ECS would send the same lines to the stream
