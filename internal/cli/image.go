@@ -32,7 +32,8 @@ func newImageCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "image",
 		Short: "Manage the ecsmini workload image",
-		Args:  cobra.NoArgs,
+		Args:  cobra.NoArgs, // an unknown subcommand is an error, not the help
+		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(newImageBuildCmd())
 	return cmd

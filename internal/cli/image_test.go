@@ -141,6 +141,7 @@ func TestImageBuildRefusesBeforeDocker(t *testing.T) {
 		{"bad output", []string{"image", "build", "-o", "yaml"}, []string{"--output must be text or json"}},
 		{"arguments", []string{"image", "build", "extra"}, []string{"unknown command"}},
 		{"unknown flag", []string{"image", "build", "--push"}, []string{"unknown flag: --push"}},
+		{"unknown subcommand", []string{"image", "biuld"}, []string{`unknown command "biuld" for "ecsmini image"`}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
