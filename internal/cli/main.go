@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -33,7 +34,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintln(stderr, "ecsmini:", err)
+	fmt.Fprintln(stderr, "ecsmini:", oneLine(err.Error()))
 	var ee *exitError
 	if errors.As(err, &ee) {
 		return ee.code
@@ -67,4 +68,24 @@ func getenv(names ...string) string {
 		}
 	}
 	return ""
+}
+
+// oneLine joins the lines of an error message (cobra's "Did you mean this?", joined
+// errors, a hint on its own line) into one, as the CLI conventions want: a line that
+// ends without punctuation is followed by ";".
+func oneLine(msg string) string {
+	var b strings.Builder
+	for _, l := range strings.Split(msg, "\n") {
+		if l = strings.TrimSpace(l); l == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			if s := b.String(); !strings.ContainsAny(s[len(s)-1:], ".?!:;,") {
+				b.WriteByte(';')
+			}
+			b.WriteByte(' ')
+		}
+		b.WriteString(l)
+	}
+	return b.String()
 }
