@@ -37,7 +37,7 @@ func toCreateConfig(spec containers.Spec) (createConfig, error) {
 	if err != nil {
 		return createConfig{}, err
 	}
-	mounts, err := toMounts(spec.Mounts)
+	binds, mounts, err := toMounts(spec.Mounts)
 	if err != nil {
 		return createConfig{}, err
 	}
@@ -69,6 +69,7 @@ func toCreateConfig(spec containers.Spec) (createConfig, error) {
 		CapDrop:        strslice.StrSlice(spec.CapDrop),
 		Tmpfs:          spec.Tmpfs,
 		ShmSize:        spec.ShmSize,
+		Binds:          binds,
 		Mounts:         mounts,
 		VolumesFrom:    spec.VolumesFrom,
 		Resources: container.Resources{
@@ -162,12 +163,24 @@ func toPorts(ports []containers.PortBinding) (nat.PortSet, nat.PortMap, error) {
 	return exposed, bindings, nil
 }
 
-func toMounts(ms []containers.Mount) ([]mount.Mount, error) {
-	var out []mount.Mount
+// toMounts maps mounts to Docker's. A bind mount becomes a Binds entry
+// ("source:target[:ro]", docker run -v), as the ECS agent passes host volumes: the
+// engine then creates an absent source directory, as ECS documents for host.sourcePath,
+// where a bind in Mounts fails with "bind source path does not exist". A source or
+// target containing ':' cannot be written in that form and stays in Mounts.
+func toMounts(ms []containers.Mount) (binds []string, out []mount.Mount, err error) {
 	for _, m := range ms {
 		dm := mount.Mount{Source: m.Source, Target: m.Target, ReadOnly: m.ReadOnly}
 		switch m.Type {
 		case "bind":
+			if m.Source != "" && !strings.Contains(m.Source+m.Target, ":") {
+				bind := m.Source + ":" + m.Target
+				if m.ReadOnly {
+					bind += ":ro"
+				}
+				binds = append(binds, bind)
+				continue
+			}
 			dm.Type = mount.TypeBind
 		case "volume":
 			dm.Type = mount.TypeVolume
@@ -179,11 +192,11 @@ func toMounts(ms []containers.Mount) ([]mount.Mount, error) {
 		case "tmpfs":
 			dm.Type = mount.TypeTmpfs
 		default:
-			return nil, fmt.Errorf("mount %s: type %q is not bind, volume or tmpfs", m.Target, m.Type)
+			return nil, nil, fmt.Errorf("mount %s: type %q is not bind, volume or tmpfs", m.Target, m.Type)
 		}
 		out = append(out, dm)
 	}
-	return out, nil
+	return binds, out, nil
 }
 
 func copyMap(m map[string]string) map[string]string {

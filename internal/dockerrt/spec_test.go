@@ -106,8 +106,8 @@ func TestToCreateConfig(t *testing.T) {
 			{Type: "volume", Target: "/anon"},
 			{Type: "tmpfs", Target: "/tmp"},
 		}}, func(t *testing.T, cc createConfig) {
+			eq(t, "binds", cc.host.Binds, []string{"/host:/data:ro"})
 			eq(t, "mounts", cc.host.Mounts, []mount.Mount{
-				{Type: mount.TypeBind, Source: "/host", Target: "/data", ReadOnly: true},
 				{Type: mount.TypeVolume, Source: "vol", Target: "/v", VolumeOptions: &mount.VolumeOptions{Labels: map[string]string{"ecsmini.test": "1"}}},
 				{Type: mount.TypeVolume, Target: "/anon"},
 				{Type: mount.TypeTmpfs, Target: "/tmp"},

@@ -2,6 +2,7 @@ package runtimetest
 
 import (
 	"context"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -12,6 +13,7 @@ func init() {
 	cases = append(cases,
 		testCase{"Volumes", testVolumes},
 		testCase{"VolumeMountCreates", testVolumeMountCreates},
+		testCase{"BindMountAbsentSource", testBindMountAbsentSource},
 	)
 }
 
@@ -110,5 +112,19 @@ func testVolumeMountCreates(t *testing.T, h Harness) {
 	}
 	if _, err := rt.InspectVolume(ctx, name); err != nil {
 		t.Errorf("volume gone with its container: %v", err)
+	}
+}
+
+// A bind Mount of a host path that does not exist yet creates it, as `docker run -v`
+// does: ECS documents that for host.sourcePath ("If the sourcePath value doesn't exist
+// on the host container instance, the Docker daemon creates it"), so such a task runs.
+func testBindMountAbsentSource(t *testing.T, h Harness) {
+	rt := h.New(t)
+	src := filepath.Join(t.TempDir(), "absent", "data")
+	c := newSpec(t, h, "bind", Behaviour{})
+	c.Mounts = []containers.Mount{{Type: "bind", Source: src, Target: "/data"}}
+	id := run(t, rt, c)
+	if st := inspect(t, rt, id); st.Status != containers.Running {
+		t.Errorf("status %v, want running", st.Status)
 	}
 }
