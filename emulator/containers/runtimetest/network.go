@@ -14,6 +14,7 @@ func init() {
 		testCase{"Network", testNetwork},
 		testCase{"DynamicHostPorts", testDynamicHostPorts},
 		testCase{"FixedHostPortInUse", testFixedHostPortInUse},
+		testCase{"JoinNetworkNamespace", testJoinNetworkNamespace},
 	)
 }
 
@@ -96,4 +97,38 @@ func testFixedHostPortInUse(t *testing.T, h Harness) {
 	if got := inspect(t, rt, id); got.Status == containers.Running {
 		t.Errorf("container with a conflicting port is running")
 	}
+}
+
+// A container in network mode container:<id> (awsvpc: a task container joining its
+// pause container) is checked when it starts, not when it is created, as Docker does:
+// Create succeeds whatever the other container's state; Start fails with ErrConflict
+// while that container is not running and with ErrNotFound once it is removed.
+func testJoinNetworkNamespace(t *testing.T, h Harness) {
+	rt := h.New(t)
+	ctx := t.Context()
+	pause := create(t, rt, newSpec(t, h, "pause", Behaviour{}))
+	joinSpec := func(suffix string) containers.Spec {
+		s := newSpec(t, h, suffix, Behaviour{})
+		s.NetworkMode = "container:" + pause
+		return s
+	}
+	early := create(t, rt, joinSpec("early"))
+	wantErr(t, "Start joining a created (not running) container", rt.Start(ctx, early), containers.ErrConflict)
+	if err := rt.Start(ctx, pause); err != nil {
+		t.Fatalf("Start(pause): %v", err)
+	}
+	if err := rt.Start(ctx, early); err != nil {
+		t.Errorf("Start joining a running container: %v", err)
+	}
+	late := create(t, rt, joinSpec("late"))
+	if err := rt.Remove(ctx, pause); err != nil {
+		t.Fatalf("Remove(pause): %v", err)
+	}
+	wantErr(t, "Start joining a removed container", rt.Start(ctx, late), containers.ErrNotFound)
+	orphan, err := rt.Create(ctx, joinSpec("orphan"))
+	if err != nil {
+		t.Fatalf("Create joining a removed container: %v, want the error at Start", err)
+	}
+	t.Cleanup(func() { removeQuietly(t, rt, orphan) })
+	wantErr(t, "Start of a container created to join a removed one", rt.Start(ctx, orphan), containers.ErrNotFound)
 }

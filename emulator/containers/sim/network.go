@@ -155,15 +155,17 @@ func networkOf(mode string) (name, shared string) {
 	return mode, ""
 }
 
-// checkNetworkMode refuses at Create what Docker refuses there. Callers hold r.mu.
+// checkNetworkMode refuses at Create what Docker refuses there. The container whose
+// namespace a container:<id> mode shares is not looked up: Docker resolves it at
+// Start (see attach), so a container created to join a removed one fails to start,
+// not to be created. Callers hold r.mu.
 func (r *Runtime) checkNetworkMode(spec containers.Spec) error {
 	name, shared := networkOf(spec.NetworkMode)
 	if shared != "" {
 		if len(spec.Ports) > 0 {
 			return fmt.Errorf("port publishing with network mode %s: %w", spec.NetworkMode, containers.ErrConflict)
 		}
-		_, err := r.lookup(shared)
-		return err
+		return nil
 	}
 	if _, ok := r.networks[name]; name != "" && !ok {
 		return fmt.Errorf("network %s: %w", name, containers.ErrNotFound)
