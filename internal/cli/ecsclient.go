@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/httpapi"
@@ -22,6 +23,10 @@ type ecsClient struct {
 	http     *http.Client
 }
 
+// ecsCallTimeout bounds one call, so that an ecsmini that accepts connections but does
+// not answer (suspended with Ctrl-Z, say) is an error rather than a hang.
+var ecsCallTimeout = 10 * time.Second
+
 func newECSClient(endpoint string) *ecsClient {
 	return &ecsClient{endpoint: endpoint, http: http.DefaultClient}
 }
@@ -34,6 +39,12 @@ func (c *ecsClient) call(ctx context.Context, op string, in, out any) error {
 	if err != nil {
 		return fmt.Errorf("%s: encoding the request: %w", op, err)
 	}
+	parent := ctx
+	ctx, cancel := context.WithTimeout(ctx, ecsCallTimeout)
+	defer cancel()
+	timedOut := func() error {
+		return fmt.Errorf("the ecsmini at %s did not answer %s within %s (is it suspended or overloaded?)", c.endpoint, op, ecsCallTimeout)
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.endpoint+"/", bytes.NewReader(body))
 	if err != nil {
 		return fmt.Errorf("endpoint %s: %w", c.endpoint, err)
@@ -42,14 +53,20 @@ func (c *ecsClient) call(ctx context.Context, op string, in, out any) error {
 	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
 	resp, err := c.http.Do(req)
 	if err != nil {
+		if parent.Err() != nil {
+			return parent.Err()
+		}
 		if ctx.Err() != nil {
-			return ctx.Err()
+			return timedOut()
 		}
 		return fmt.Errorf("no ecsmini answers at %s (start one with 'ecsmini up', or pass --endpoint): %w", c.endpoint, err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 	if err != nil {
+		if parent.Err() == nil && ctx.Err() != nil {
+			return timedOut()
+		}
 		return fmt.Errorf("%s: reading the answer: %w", op, err)
 	}
 	if resp.StatusCode != http.StatusOK {

@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"slices"
 	"strings"
@@ -271,4 +273,31 @@ func runMain(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	var out, errOut bytes.Buffer
 	code = Main(args, &out, &errOut)
 	return out.String(), errOut.String(), code
+}
+
+// An ecsmini that accepts connections but does not answer (suspended with Ctrl-Z, say)
+// makes ps fail after a while rather than hang.
+func TestPsWithAnEcsminiThatDoesNotAnswer(t *testing.T) {
+	release := make(chan struct{})
+	stuck := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-release }))
+	defer stuck.Close()
+	defer close(release)
+	old := ecsCallTimeout
+	ecsCallTimeout = 200 * time.Millisecond
+	defer func() { ecsCallTimeout = old }()
+	done := make(chan struct{})
+	var errOut string
+	var code int
+	go func() {
+		defer close(done)
+		_, errOut, code = runMain(t, "ps", "--endpoint", stuck.URL)
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("ps still waiting for an ecsmini that does not answer")
+	}
+	if want := "the ecsmini at " + stuck.URL + " did not answer ListTasks within 200ms"; code == 0 || !strings.Contains(errOut, want) {
+		t.Errorf("exit %d, stderr %q; want an error with %q", code, errOut, want)
+	}
 }
