@@ -56,7 +56,7 @@ Start it with 'ecsmini up', then point any AWS tool at it: eval "$(ecsmini env)"
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(newUpCmd(), newEnvCmd(), newVersionCmd(), newWorkloadCmd(), newImageCmd(), newLogsCmd())
-	root.AddCommand(newPsCmd(), newDownCmd())
+	root.AddCommand(newPsCmd(), newDownCmd(), newClockCmd())
 	return root
 }
 

@@ -18,9 +18,9 @@ import (
 // openRuntime connects the task runtime `up` was asked for. For Docker it checks the
 // engine at once, so a missing engine is reported at start-up rather than when the
 // first task runs.
-func openRuntime(ctx context.Context, name string) (containers.Runtime, string, func(), error) {
+func openRuntime(ctx context.Context, name string, clk clock.Clock) (containers.Runtime, string, func(), error) {
 	if name == "sim" {
-		return sim.New(clock.Real{}, sim.Options{}), "", func() {}, nil
+		return sim.New(clk, sim.Options{}), "", func() {}, nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
@@ -36,7 +36,7 @@ func openRuntime(ctx context.Context, name string) (containers.Runtime, string, 
 // behind are adopted when their containers still run (found by their labels) and
 // recorded as STOPPED otherwise; containers of this state directory that no task claims
 // are removed. Then it runs tasks until ctx ends.
-func startAgent(ctx context.Context, emu *emulator.Emulator, rt containers.Runtime, o upOptions, log *slog.Logger) (*agent.Agent, *endpoints, error) {
+func startAgent(ctx context.Context, emu *emulator.Emulator, rt containers.Runtime, clk clock.Clock, o upOptions, log *slog.Logger) (*agent.Agent, *endpoints, error) {
 	var secrets agent.SecretSource
 	if o.secretsFile != "" {
 		s, err := agent.LoadSecretsFile(o.secretsFile)
@@ -54,7 +54,7 @@ func startAgent(ctx context.Context, emu *emulator.Emulator, rt containers.Runti
 		creds = c
 	}
 	ep := newEndpoints(rt, rt.Name() == "sim")
-	a := agent.New(agent.Config{Runtime: rt, Clock: clock.Real{}, Store: emu, Region: o.region, Account: o.accountID,
+	a := agent.New(agent.Config{Runtime: rt, Clock: clk, Store: emu, Region: o.region, Account: o.accountID,
 		PauseImage: o.pauseImage, StateDir: o.stateDir, Endpoints: ep, Secrets: secrets, Credentials: creds, Log: log})
 	if err := ep.serve(metadata.NewHandler(a)); err != nil {
 		return nil, nil, err

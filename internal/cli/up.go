@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ecsmini/ecsmini/emulator"
+	"github.com/ecsmini/ecsmini/emulator/clock"
 	"github.com/ecsmini/ecsmini/emulator/httpapi"
 )
 
@@ -33,6 +34,7 @@ type upOptions struct {
 	secretsFile     string
 	credentialsFile string
 	stoppedTTL      time.Duration
+	timeScale       float64
 }
 
 func newUpCmd() *cobra.Command {
@@ -60,6 +62,7 @@ acknowledged.`,
 	f.BoolVar(&o.noTUI, "no-tui", false, "print plain log lines instead of the dashboard")
 	f.StringVar(&o.secretsFile, "secrets-file", getenv("ECSMINI_SECRETS_FILE"), "JSON file of secret values by Secrets Manager / SSM name or ARN, for task definitions' secrets (env ECSMINI_SECRETS_FILE)")
 	f.StringVar(&o.credentialsFile, "credentials-file", getenv("ECSMINI_CREDENTIALS_FILE"), "JSON file of role ARN (or \"*\") → {AccessKeyId, SecretAccessKey, Token} that task roles hand to containers (default: static test keys; env ECSMINI_CREDENTIALS_FILE)")
+	f.Float64Var(&o.timeScale, "time-scale", 1, "run the emulator's clock this many times as fast (move it with 'ecsmini clock')")
 	f.DurationVar(&o.stoppedTTL, "stopped-task-ttl", emulator.StoppedTaskTTL, "how long STOPPED tasks stay visible (ECS keeps them at least an hour)")
 	f.StringVar(&o.pauseImage, "pause-image", "ecsmini-demo:latest", "image whose `ecsmini workload` holds awsvpc tasks' network namespaces (build it with 'ecsmini image build')")
 	return cmd
@@ -98,26 +101,34 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 	}
 	o.stateDir = abs
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	rt, engine, closeRuntime, err := openRuntime(ctx, o.runtime)
+	if o.timeScale == 0 {
+		o.timeScale = 1
+	}
+	clk, err := clock.NewVirtual(clock.Real{}, o.timeScale)
+	if err != nil {
+		return fmt.Errorf("--time-scale: %w", err)
+	}
+	rt, engine, closeRuntime, err := openRuntime(ctx, o.runtime, clk)
 	if err != nil {
 		return err
 	}
 	defer closeRuntime()
 	loadStart := time.Now()
-	emu, err := emulator.New(emulator.Config{Region: o.region, AccountID: o.accountID, StateDir: o.stateDir, StoppedTaskTTL: o.stoppedTTL})
+	emu, err := emulator.New(emulator.Config{Region: o.region, AccountID: o.accountID, StateDir: o.stateDir, StoppedTaskTTL: o.stoppedTTL, Clock: clk})
 	if err != nil {
 		return err
 	}
 	loaded := time.Since(loadStart)
 	api := httpapi.New(emu, log)
 	api.Handle("/_ecsmini/shutdown", shutdownHandler(stopUp))
+	api.Handle(clockPath, clockHandler(clk))
 	collector, err := startLogs(ctx, rt, o.stateDir, api)
 	if err != nil {
 		return fmt.Errorf("task logs: %w", err)
 	}
 	agentCtx, stopAgent := context.WithCancel(context.Background())
 	defer stopAgent()
-	tasks, meta, err := startAgent(agentCtx, emu, rt, o, log)
+	tasks, meta, err := startAgent(agentCtx, emu, rt, clk, o, log)
 	if err != nil {
 		return err
 	}

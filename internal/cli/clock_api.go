@@ -1,0 +1,88 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ecsmini/ecsmini/emulator/clock"
+)
+
+// clockPath is where a running ecsmini shows and moves its clock.
+const clockPath = "/_ecsmini/clock"
+
+// clockState is what GET /_ecsmini/clock answers.
+type clockState struct {
+	Now   time.Time `json:"now"`
+	Scale float64   `json:"scale"`
+}
+
+// clockRequest is the body of POST /_ecsmini/clock: advance the clock, change its scale,
+// or both.
+type clockRequest struct {
+	Advance string   `json:"advance,omitempty"` // e.g. "7d", "90m", "1d12h"
+	Scale   *float64 `json:"scale,omitempty"`
+}
+
+// clockHandler serves the emulator's clock: GET shows it, POST moves it.
+func clockHandler(c *clock.Virtual) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet:
+		case http.MethodPost:
+			var req clockRequest
+			if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4096)).Decode(&req); err != nil {
+				http.Error(w, "body: want {\"advance\": \"7d\"} and/or {\"scale\": 60}: "+err.Error(), http.StatusBadRequest)
+				return
+			}
+			if req.Scale != nil {
+				if err := c.SetScale(*req.Scale); err != nil {
+					http.Error(w, err.Error(), http.StatusBadRequest)
+					return
+				}
+			}
+			if req.Advance != "" {
+				d, err := parseSpan(req.Advance)
+				if err == nil {
+					err = c.Advance(d)
+				}
+				if err != nil {
+					http.Error(w, err.Error(), http.StatusBadRequest)
+					return
+				}
+			}
+		default:
+			w.Header().Set("Allow", "GET, POST")
+			http.Error(w, "GET shows the clock, POST moves it", http.StatusMethodNotAllowed)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(clockState{Now: c.Now().UTC(), Scale: c.Scale()}) // a gone client is no error to report
+	})
+}
+
+// parseSpan reads a Go duration that may also count days ("7d", "1d12h", "90m").
+func parseSpan(s string) (time.Duration, error) {
+	if s == "" {
+		return 0, fmt.Errorf("span: empty; want e.g. 7d, 1d12h or 90m")
+	}
+	var days time.Duration
+	if i := strings.IndexByte(s, 'd'); i >= 0 {
+		n, err := strconv.Atoi(s[:i])
+		if err != nil || n < 0 {
+			return 0, fmt.Errorf("span %q: want e.g. 7d, 1d12h or 90m", s)
+		}
+		days, s = time.Duration(n)*24*time.Hour, s[i+1:]
+	}
+	if s == "" {
+		return days, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("span %q: want e.g. 7d, 1d12h or 90m", s)
+	}
+	return days + d, nil
+}
