@@ -26,7 +26,7 @@ func openRuntime(ctx context.Context, name string, clk clock.Clock) (containers.
 	defer cancel()
 	e, err := dockerrt.Connect(ctx)
 	if err != nil {
-		return nil, "", nil, fmt.Errorf("%w\n(start Docker, point DOCKER_HOST at it, or run without Docker: ecsmini up --runtime sim)", err)
+		return nil, "", nil, fmt.Errorf("%w (start Docker, point DOCKER_HOST at it, or run without Docker: ecsmini up --runtime sim)", err)
 	}
 	info := e.Info()
 	return e.Runtime(), info.Version + " at " + info.Host, func() { _ = e.Close() }, nil

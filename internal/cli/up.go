@@ -64,7 +64,7 @@ acknowledged.`,
 	f.StringVar(&o.credentialsFile, "credentials-file", getenv("ECSMINI_CREDENTIALS_FILE"), "JSON file of role ARN (or \"*\") → {AccessKeyId, SecretAccessKey, Token} that task roles hand to containers (default: static test keys; env ECSMINI_CREDENTIALS_FILE)")
 	f.Float64Var(&o.timeScale, "time-scale", 1, "run the emulator's clock this many times as fast (move it with 'ecsmini clock')")
 	f.DurationVar(&o.stoppedTTL, "stopped-task-ttl", emulator.StoppedTaskTTL, "how long STOPPED tasks stay visible (ECS keeps them at least an hour)")
-	f.StringVar(&o.pauseImage, "pause-image", "ecsmini-demo:latest", "image whose `ecsmini workload` holds awsvpc tasks' network namespaces (build it with 'ecsmini image build')")
+	f.StringVar(&o.pauseImage, "pause-image", "ecsmini-demo:latest", "image whose 'ecsmini workload' holds awsvpc tasks' network namespaces (build it with 'ecsmini image build')")
 	return cmd
 }
 
