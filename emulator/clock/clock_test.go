@@ -170,7 +170,13 @@ func TestFakeConcurrentUse(t *testing.T) {
 	fired := 0
 	for i := range 50 {
 		wg.Go(func() {
-			timer := f.AfterFunc(time.Duration(i)*time.Millisecond, func() { mu.Lock(); fired++; mu.Unlock() })
+			// Timers to be stopped are due an hour out, beyond every Advance here, so
+			// another goroutine's Advance cannot fire one before this one stops it.
+			d := time.Duration(i) * time.Millisecond
+			if i%2 == 1 {
+				d += time.Hour
+			}
+			timer := f.AfterFunc(d, func() { mu.Lock(); fired++; mu.Unlock() })
 			if i%2 == 1 {
 				timer.Stop()
 			}

@@ -495,6 +495,9 @@ func testShutdown(t *testing.T, image string) {
 	d := startDockerUp(t, image, dir, "shutdown-"+randomHex(t))
 	tk := d.waitRunning(t, 30*time.Second, d.run(t, fargate("shutdown", d.web("app")), 1)[0])[0]
 	arn := aws.ToString(tk.TaskArn)
+	// RUNNING means the process started, as on ECS; the workload handles SIGTERM once it
+	// says so (a signal earlier than that ends any Go program with code 2).
+	waitForLog(t, tctx(t, 10*time.Second), aws.ToString(containerOf(t, &tk, "app").RuntimeId), "workload: started")
 	start := time.Now()
 	if err := d.stop(); err != nil {
 		t.Fatalf("up returned %v", err)

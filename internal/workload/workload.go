@@ -67,6 +67,9 @@ func Run(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 		return fmt.Errorf("exit code: %d is outside 0..255", cfg.ExitCode)
 	}
 	signals := cfg.Signals
+	if signals == nil && earlySignals != nil {
+		signals = earlySignals
+	}
 	if signals == nil {
 		ch := make(chan os.Signal, 4)
 		signal.Notify(ch, syscall.SIGTERM, syscall.SIGINT)
