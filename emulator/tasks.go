@@ -150,11 +150,10 @@ func (e *Emulator) StopTask(ctx context.Context, in *ecs.StopTaskInput) (*ecs.Ta
 	if in.Task == "" {
 		return nil, ecs.InvalidParameter("Task Identifier is invalid")
 	}
-	k, r, err := e.viewTask(ctx, in.Cluster, in.Task)
+	_, r, err := e.viewTask(ctx, in.Cluster, in.Task)
 	if err != nil {
 		return nil, err
 	}
-	_ = k
 	t, err := e.UpdateTask(r.Task.TaskArn, func(t *ecs.Task) error {
 		if t.DesiredStatus == ecs.StatusStopped {
 			return errUnchanged

@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/ecsmini/ecsmini/emulator/containers"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
@@ -174,7 +173,14 @@ func (r *runner) provision(ctx context.Context, task *ecs.Task, td *ecs.TaskDefi
 		}
 		spec := containers.Spec{Name: DockerName(r.info, "internalecspause"), Image: r.a.cfg.PauseImage,
 			Labels: ContainerLabels(r.info, pauseContainerName, nil), Cmd: cmd,
-			NetworkMode: netName, Ports: taskPorts(td, r.a.cfg.HostIP)}
+			NetworkMode: netName}
+		for i := range td.ContainerDefinitions {
+			ports, err := PortBindings(&td.ContainerDefinitions[i], ecs.NetworkAwsvpc, r.a.cfg.HostIP)
+			if err != nil {
+				return fmt.Errorf("ResourceInitializationError: %w", err)
+			}
+			spec.Ports = append(spec.Ports, ports...)
+		}
 		id, err := rt.Create(ctx, spec)
 		if err == nil {
 			r.pauseID = id // from here on deprovision removes it, even if it cannot start
@@ -242,20 +248,6 @@ func (r *runner) reach(ctx context.Context, network string) (string, error) {
 	return r.a.cfg.Endpoints.Reach(ctx, network)
 }
 
-// taskPorts are the ports an awsvpc task publishes through its pause container.
-func taskPorts(td *ecs.TaskDefinition, hostIP string) []containers.PortBinding {
-	var out []containers.PortBinding
-	for _, cd := range td.ContainerDefinitions {
-		for _, pm := range cd.PortMappings {
-			if pm.ContainerPort == nil {
-				continue
-			}
-			out = append(out, containers.PortBinding{ContainerPort: *pm.ContainerPort, Protocol: ecs.Deref(pm.Protocol), HostIP: hostIP})
-		}
-	}
-	return out
-}
-
 func macFor(id string) string {
 	return "0a:" + id[0:2] + ":" + id[2:4] + ":" + id[4:6] + ":" + id[6:8] + ":" + id[8:10]
 }
@@ -304,8 +296,3 @@ func firstNonEmpty(s ...string) string {
 
 // isGone reports a container the runtime no longer knows.
 func isGone(err error) bool { return errors.Is(err, containers.ErrNotFound) }
-
-// stopTimeout is the container's grace period between the stop signal and the kill.
-func stopTimeout(cd *ecs.ContainerDefinition, launch string) time.Duration {
-	return StopTimeout(cd, launch)
-}

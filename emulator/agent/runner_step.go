@@ -96,7 +96,7 @@ func (r *runner) planInput(task *ecs.Task, td *ecs.TaskDefinition, observed map[
 		cd := &td.ContainerDefinitions[i]
 		name := ecs.Deref(cd.Name)
 		c := Container{Name: name, Essential: cd.IsEssential(), DependsOn: cd.DependsOn,
-			HasHealthCheck: cd.HealthCheck != nil, StopTimeout: stopTimeout(cd, task.LaunchType), Observed: observed[name]}
+			HasHealthCheck: cd.HealthCheck != nil, StopTimeout: StopTimeout(cd, task.LaunchType), Observed: observed[name]}
 		if cd.StartTimeout != nil {
 			c.StartTimeout = time.Duration(*cd.StartTimeout) * time.Second
 		}
