@@ -18,7 +18,7 @@ func (pl *planner) account() {
 	before := th.Failures
 	for _, t := range pl.in.Tasks {
 		d := pl.dep(t.DeploymentID)
-		if t.running() && d != nil {
+		if (t.running() || !t.StartedAt.IsZero()) && d != nil {
 			d.ReachedRunning = true // breaker stage 2 from now on (§5.7)
 		}
 		if t.LastStatus != ecs.StatusStopped {
@@ -78,7 +78,7 @@ func (pl *planner) trip() {
 	T.Status, T.RolloutState, T.Rollback, T.FailedTasks = ecs.DeploymentPrimary, ecs.RolloutInProgress, true, 0
 	pl.primary = target
 	pl.p.Throttle = Throttle{DeploymentID: T.ID}
-	pl.p.Events = append(pl.p.Events, rollbackMessage(pl.in.Name, P.ID, T.ID))
+	pl.p.Events = append(pl.p.Events, rollbackMessage(pl.in.Name, T.ID))
 }
 
 // finish writes each deployment's counts and state, completes the primary deployment
@@ -147,7 +147,7 @@ func (pl *planner) update(i, pending, running, stopping int) {
 		d.Status = ecs.DeploymentInactive
 	}
 	u := DeploymentUpdate{ID: d.ID, Status: d.Status, RolloutState: d.RolloutState, FailedTasks: d.FailedTasks,
-		ReachedRunning: d.ReachedRunning, Desired: desired, Pending: pending, Running: running}
+		ReachedRunning: d.ReachedRunning, Rollback: d.Rollback, Desired: desired, Pending: pending, Running: running}
 	switch {
 	case d.RolloutState == was.RolloutState && d.Rollback == was.Rollback:
 	case d.Rollback && d.RolloutState == ecs.RolloutInProgress:

@@ -23,6 +23,11 @@ type Plan struct {
 	Events   []string
 	Throttle Throttle
 	Steady   bool
+	// Wake is the next time at which the passing of time alone can change the plan (a
+	// task turning healthy 40 s after RUNNING, a grace period or protection ending, a
+	// launch back-off expiring); zero when nothing waits on the clock. The control loop
+	// plans the service again then, so it never has to re-plan unchanged services.
+	Wake time.Time
 }
 
 // StartStep starts Count tasks of a deployment (startedBy = the deployment id,
@@ -53,6 +58,7 @@ type DeploymentUpdate struct {
 	Reason         string // rolloutStateReason; empty leaves it as is
 	FailedTasks    int
 	ReachedRunning bool
+	Rollback       bool
 	Desired        int
 	Pending        int
 	Running        int
@@ -86,6 +92,9 @@ func (p Plan) String() string {
 	}
 	if p.Steady {
 		b.WriteString("steady\n")
+	}
+	if !p.Wake.IsZero() {
+		fmt.Fprintf(&b, "wake at %s\n", clock(p.Wake))
 	}
 	return b.String()
 }
@@ -132,8 +141,16 @@ func failedMessage(s, id string) string {
 	return fmt.Sprintf("(service %s) (deployment %s) deployment failed: tasks failed to start.", s, id)
 }
 
-func rollbackMessage(s, from, to string) string {
-	return fmt.Sprintf("(service %s) (deployment %s) rolling back to deployment %s.", s, from, to)
+func rollbackMessage(s, to string) string {
+	return fmt.Sprintf("(service %s) rolling back to deployment %s.", s, to)
+}
+
+// unhealthyMessage is the event for a task replaced for failing health checks.
+func unhealthyMessage(s string, t TaskView) string {
+	if t.Health != "UNHEALTHY" && t.TargetHealth == targetUnhealthy {
+		return fmt.Sprintf("(service %s) (task %s) is unhealthy in (target-group %s) due to (reason Health checks failed).", s, taskID(t.ARN), t.TargetGroup)
+	}
+	return fmt.Sprintf("(service %s) (task %s) failed container health checks.", s, taskID(t.ARN))
 }
 
 func throttledMessage(s string) string {
@@ -152,7 +169,9 @@ func protectedMessage(s string) string {
 func inProgressReason(id string) string { return fmt.Sprintf("ECS deployment %s in progress.", id) }
 func completedReason(id string) string  { return fmt.Sprintf("ECS deployment %s completed.", id) }
 
-const failedReason = "ECS deployment circuit breaker: task failed to start."
+// failedReason is the rolloutStateReason DescribeServices shows (EventBridge says "task
+// failed to start." in the singular).
+const failedReason = "ECS deployment circuit breaker: tasks failed to start."
 
 func rollbackReason(id string) string {
 	return fmt.Sprintf("ECS deployment circuit breaker: rolling back to deploymentId %s.", id)

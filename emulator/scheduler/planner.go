@@ -36,6 +36,7 @@ func PlanService(in ServiceView) Plan {
 	pl.trip()
 	pl.reconcile()
 	pl.finish()
+	pl.wake()
 	return pl.p
 }
 
@@ -52,6 +53,9 @@ func (pl *planner) dep(id string) *DeploymentView {
 
 func (pl *planner) stop(t TaskView, cause, reason string, health bool) {
 	pl.stopped[t.ARN] = true
+	if health {
+		pl.p.Events = append(pl.p.Events, unhealthyMessage(pl.in.Name, t))
+	}
 	pl.p.Stop = append(pl.p.Stop, StopStep{TaskARN: t.ARN, Cause: cause,
 		StopCode: ecs.StopServiceSchedulerInitiated, Reason: reason, HealthCheck: health})
 }
@@ -144,11 +148,11 @@ func (pl *planner) stopUnhealthy(unhealthy []TaskView, noRoom bool) {
 	for _, t := range unhealthy {
 		switch {
 		case t.DeploymentID != P.ID:
-			pl.stop(t, "UNHEALTHY in an old deployment", unhealthyReason, true)
+			pl.stop(t, "UNHEALTHY in an old deployment", t.unhealthyReason(), true)
 		case primaryHealthy >= pl.in.DesiredCount:
-			pl.stop(t, "UNHEALTHY, replacement healthy", unhealthyReason, true)
+			pl.stop(t, "UNHEALTHY, replacement healthy", t.unhealthyReason(), true)
 		case noRoom:
-			pl.stop(t, "UNHEALTHY, maximumPercent leaves no room for a replacement", unhealthyReason, true)
+			pl.stop(t, "UNHEALTHY, maximumPercent leaves no room for a replacement", t.unhealthyReason(), true)
 			noRoom = false
 		}
 	}

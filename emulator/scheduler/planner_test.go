@@ -51,7 +51,7 @@ var planTests = []planCase{
 		v.Steady = false
 		return v
 	}(),
-		"deployment ecs-svc/1 PRIMARY COMPLETED desired 2 pending 0 running 2 failed 0\n"},
+		"deployment ecs-svc/1 PRIMARY COMPLETED desired 2 pending 0 running 2 failed 0\nwake at 12:00:10\n"},
 	{"stopped task replaced (§5.3)", steady(2, healthyTasks("a", d1, 1),
 		with(healthyTasks("b", d1, 1), func(t *TaskView) { t.LastStatus, t.DesiredStatus = ecs.StatusStopped, ecs.StatusStopped })),
 		"deployment ecs-svc/1 PRIMARY COMPLETED desired 2 pending 1 running 1 failed 0\nstart 1 × ecs-svc/1 (web:1): desired 2, 1 healthy or starting\nforget b1\n"},
@@ -60,7 +60,7 @@ var planTests = []planCase{
 	{"scale in stops pending first, then newest", steady(1, healthyTasks("a", d1, 2), pending("p", d1, 1)),
 		"deployment ecs-svc/1 PRIMARY COMPLETED desired 1 pending 0 running 1 failed 0\nstop p1: scale-in: desired 1, 3 running or pending\nstop a1: scale-in: desired 1, 3 running or pending\nevent: (service web) has stopped 2 running tasks: (task p1) (task a1).\n"},
 	{"protection blocks scale-in (§5.11)", steady(1, with(healthyTasks("a", d1, 3), func(t *TaskView) { t.ProtectedUntil = t0.Add(time.Hour) })),
-		"deployment ecs-svc/1 PRIMARY COMPLETED desired 1 pending 0 running 3 failed 0\nwait: 2 protected tasks block scale-in\nevent: service web was unable to scale in. Reason: The number of protected tasks are more than the desired count of tasks.\n"},
+		"deployment ecs-svc/1 PRIMARY COMPLETED desired 1 pending 0 running 3 failed 0\nwait: 2 protected tasks block scale-in\nevent: service web was unable to scale in. Reason: The number of protected tasks are more than the desired count of tasks.\nwake at 13:00:00\n"},
 	{"expired protection does not", steady(1, with(healthyTasks("a", d1, 2), func(t *TaskView) { t.ProtectedUntil = t0.Add(-time.Second) })),
 		"deployment ecs-svc/1 PRIMARY COMPLETED desired 1 pending 0 running 1 failed 0\nstop a1: scale-in: desired 1, 2 running or pending\nevent: (service web) has stopped 1 running tasks: (task a1).\n"},
 	{"unhealthy: replacement first when maximumPercent allows (§5.5)", steady(2, healthyTasks("a", d1, 1),
@@ -68,19 +68,19 @@ var planTests = []planCase{
 		"deployment ecs-svc/1 PRIMARY COMPLETED desired 2 pending 1 running 2 failed 0\nstart 1 × ecs-svc/1 (web:1): desired 2, 1 healthy or starting\n"},
 	{"unhealthy: stopped once the replacement is healthy (§5.5)", steady(2, healthyTasks("a", d1, 2),
 		with(healthyTasks("u", d1, 1), func(t *TaskView) { t.HasHealthCheck, t.Health = true, "UNHEALTHY" })),
-		"deployment ecs-svc/1 PRIMARY COMPLETED desired 2 pending 0 running 2 failed 0\nstop u1: UNHEALTHY, replacement healthy\nevent: (service web) has stopped 1 running tasks: (task u1).\n"},
+		"deployment ecs-svc/1 PRIMARY COMPLETED desired 2 pending 0 running 2 failed 0\nstop u1: UNHEALTHY, replacement healthy\nevent: (service web) (task u1) failed container health checks.\nevent: (service web) has stopped 1 running tasks: (task u1).\n"},
 	{"unhealthy: maximumPercent 100 stops it first (§5.5 3)", func() ServiceView {
 		v := steady(2, healthyTasks("a", d1, 1), with(healthyTasks("u", d1, 1), func(t *TaskView) { t.HasHealthCheck, t.Health = true, "UNHEALTHY" }))
 		v.MaximumPercent, v.MinimumHealthyPercent = pct(100), pct(50)
 		return v
 	}(),
-		"deployment ecs-svc/1 PRIMARY COMPLETED desired 2 pending 0 running 1 failed 0\nstop u1: UNHEALTHY, maximumPercent leaves no room for a replacement\nevent: (service web) has stopped 1 running tasks: (task u1).\n"},
+		"deployment ecs-svc/1 PRIMARY COMPLETED desired 2 pending 0 running 1 failed 0\nstop u1: UNHEALTHY, maximumPercent leaves no room for a replacement\nevent: (service web) (task u1) failed container health checks.\nevent: (service web) has stopped 1 running tasks: (task u1).\n"},
 	{"unhealthy inside the grace period is kept (§5.6)", func() ServiceView {
 		v := steady(1, with(healthyTasks("u", d1, 1), func(t *TaskView) { t.HasHealthCheck, t.Health = true, "UNHEALTHY" }))
 		v.HealthCheckGracePeriod = 2 * time.Minute
 		return v
 	}(),
-		"deployment ecs-svc/1 PRIMARY COMPLETED desired 1 pending 0 running 1 failed 0\n"},
+		"deployment ecs-svc/1 PRIMARY COMPLETED desired 1 pending 0 running 1 failed 0\nwake at 12:01:00\n"},
 	{"rolling 100/200: start all new, stop nothing (§5.4)", rolling(4, nil, nil, healthyTasks("o", d1, 4)),
 		"deployment ecs-svc/2 PRIMARY IN_PROGRESS desired 4 pending 4 running 0 failed 0\ndeployment ecs-svc/1 ACTIVE COMPLETED desired 4 pending 0 running 4 failed 0\nstart 4 × ecs-svc/2 (web:2): desired 4, 0 healthy or starting\n"},
 	{"rolling 100/200: stop old as new become healthy", rolling(4, nil, nil, healthyTasks("o", d1, 4), healthyTasks("n", d2, 2), pending("p", d2, 2)),
@@ -100,7 +100,7 @@ var planTests = []planCase{
 		"deployment ecs-svc/2 PRIMARY IN_PROGRESS desired 3 pending 0 running 0 failed 0\ndeployment ecs-svc/1 ACTIVE COMPLETED desired 3 pending 0 running 3 failed 0\nwait: deployment stalled: minimum healthy 3, maximum 3 tasks\nevent: service web was unable to stop or start tasks during a deployment because of the service deployment configuration. Update the minimumHealthyPercent or maximumPercent value and try again.\n"},
 	{"rolling: protected old task stays (§5.11)", rolling(2, nil, nil, healthyTasks("n", d2, 2),
 		with(healthyTasks("o", d1, 2), func(t *TaskView) { t.ProtectedUntil = t0.Add(time.Minute) })),
-		"deployment ecs-svc/2 PRIMARY IN_PROGRESS desired 2 pending 0 running 2 failed 0\ndeployment ecs-svc/1 ACTIVE COMPLETED desired 2 pending 0 running 2 failed 0\n"},
+		"deployment ecs-svc/2 PRIMARY IN_PROGRESS desired 2 pending 0 running 2 failed 0\ndeployment ecs-svc/1 ACTIVE COMPLETED desired 2 pending 0 running 2 failed 0\nwake at 12:01:00\n"},
 	{"rolling completes when old tasks are gone (§5.7)", rolling(2, nil, nil, healthyTasks("n", d2, 2)),
 		"deployment ecs-svc/2 PRIMARY COMPLETED desired 2 pending 0 running 2 failed 0: ECS deployment ecs-svc/2 completed.\ndeployment ecs-svc/1 INACTIVE COMPLETED desired 0 pending 0 running 0 failed 0\nevent: (service web) (deployment ecs-svc/2) deployment completed.\nevent: (service web) has reached a steady state.\nsteady\n"},
 }

@@ -70,6 +70,11 @@ type TaskView struct {
 	// (§5.7 stage 2).
 	FailedToStart     bool
 	FailedHealthCheck bool
+	// TargetHealth is the task's state in its load balancer's target group ("initial",
+	// "healthy", "unhealthy", "draining"); empty when the service has no load balancer.
+	// TargetGroup names that group for stop reasons.
+	TargetHealth string
+	TargetGroup  string
 }
 
 // healthyAfterRunning is how long a task without essential-container health checks
@@ -86,21 +91,43 @@ func (t TaskView) stopping() bool {
 
 func (t TaskView) running() bool { return t.live() && t.LastStatus == ecs.StatusRunning }
 
-// healthy says the task counts towards minimumHealthyPercent (spec §5.4).
+// healthy says the task counts towards minimumHealthyPercent (spec §5.4): with a load
+// balancer its target must be healthy, and container health checks, where defined,
+// HEALTHY; without either, it counts 40 s after reaching RUNNING.
 func (t TaskView) healthy(now time.Time) bool {
-	if !t.running() {
+	switch {
+	case !t.running():
 		return false
-	}
-	if t.HasHealthCheck {
+	case t.TargetHealth != "" && t.TargetHealth != targetHealthy:
+		return false
+	case t.HasHealthCheck:
 		return t.Health == "HEALTHY"
+	case t.TargetHealth == targetHealthy:
+		return true
 	}
 	return !now.Before(t.StartedAt.Add(healthyAfterRunning))
 }
 
-// unhealthy says the scheduler must replace the task: it reports UNHEALTHY and is past
-// the service's health check grace period (spec §5.5, §5.6).
+// targetHealthy and targetUnhealthy are the target group states the planner acts on.
+const (
+	targetHealthy   = "healthy"
+	targetUnhealthy = "unhealthy"
+)
+
+// unhealthy says the scheduler must replace the task: its containers or its load
+// balancer target report unhealthy and it is past the service's health check grace
+// period (spec §5.5, §5.6).
 func (t TaskView) unhealthy(now time.Time, grace time.Duration) bool {
-	return t.running() && t.Health == "UNHEALTHY" && !now.Before(t.StartedAt.Add(grace))
+	return t.running() && (t.Health == "UNHEALTHY" || t.TargetHealth == targetUnhealthy) &&
+		!now.Before(t.StartedAt.Add(grace))
+}
+
+// unhealthyReason is the stoppedReason ECS gives a task replaced for failed health checks.
+func (t TaskView) unhealthyReason() string {
+	if t.Health != "UNHEALTHY" && t.TargetHealth == targetUnhealthy {
+		return "Task failed ELB health checks in (target-group " + t.TargetGroup + ")"
+	}
+	return unhealthyReason
 }
 
 func (t TaskView) protected(now time.Time) bool { return now.Before(t.ProtectedUntil) }
