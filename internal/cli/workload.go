@@ -22,6 +22,9 @@ type workloadOptions struct {
 	listen        string
 	unhealthy     bool
 	proxies       []string
+	dns           string
+	dnsUpstreams  []string
+	dnsResolvConf string
 }
 
 func newWorkloadCmd() *cobra.Command {
@@ -56,7 +59,7 @@ the task metadata from $ECS_CONTAINER_METADATA_URI_V4/task.`,
 		},
 	}
 	o.bind(cmd.Flags())
-	cmd.AddCommand(newWorkloadProbeCmd())
+	cmd.AddCommand(newWorkloadProbeCmd(), newWorkloadLookupCmd())
 	return cmd
 }
 
@@ -70,6 +73,9 @@ func (o *workloadOptions) bind(f *pflag.FlagSet) {
 	f.StringVar(&o.listen, "listen", "", "serve HTTP on this address, e.g. :8080 (GET /health, GET /)")
 	f.BoolVar(&o.unhealthy, "unhealthy", false, "answer GET /health with 500")
 	f.StringArrayVar(&o.proxies, "proxy", nil, "forward TCP from LISTEN to TARGET, as LISTEN=TARGET (repeatable)")
+	f.StringVar(&o.dns, "dns", "", "serve DNS on LISTEN (UDP and TCP), answering the names of the table at URL, as LISTEN=URL")
+	f.StringArrayVar(&o.dnsUpstreams, "dns-upstream", nil, "with --dns, forward the names not in the table to this server, as HOST:PORT (repeatable; default: those --dns-resolv-conf replaced, else none: NXDOMAIN)")
+	f.StringVar(&o.dnsResolvConf, "dns-resolv-conf", "", "with --dns, make its server the nameserver of this resolv.conf (e.g. /etc/resolv.conf)")
 }
 
 // config turns the parsed flags into a workload.Config; whether --exit-after was given
@@ -89,6 +95,16 @@ func (o *workloadOptions) config(flags *pflag.FlagSet) (workload.Config, error) 
 			return cfg, err
 		}
 		cfg.Proxies = append(cfg.Proxies, px)
+	}
+	if o.dns != "" {
+		d, err := workload.ParseDNS(o.dns)
+		if err != nil {
+			return cfg, err
+		}
+		d.Upstreams, d.ResolvConf = o.dnsUpstreams, o.dnsResolvConf
+		cfg.DNS = &d
+	} else if len(o.dnsUpstreams) > 0 || o.dnsResolvConf != "" {
+		return cfg, errors.New("--dns-upstream and --dns-resolv-conf need --dns")
 	}
 	if flags.Changed("exit-after") {
 		cfg.ExitAfter = new(o.exitAfter)
@@ -115,5 +131,31 @@ FROM scratch, with no shell or curl, so a container health check runs this inste
 		},
 	}
 	cmd.Flags().DurationVar(&timeout, "timeout", 2*time.Second, "how long to wait for the answer")
+	return cmd
+}
+
+func newWorkloadLookupCmd() *cobra.Command {
+	var timeout time.Duration
+	cmd := &cobra.Command{
+		Use:   "lookup NAME",
+		Short: "Resolve NAME to IPv4 addresses with the container's resolver and print them",
+		Long: `Resolve NAME to IPv4 addresses with the resolver /etc/resolv.conf configures, print one
+per line, and exit non-zero when it does not resolve within --timeout. The ecsmini image is
+FROM scratch, with no nslookup, so this is how to see what a task's DNS answers:
+
+  docker exec <container> /ecsmini workload lookup api`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ips, err := workload.Lookup(cmd.Context(), args[0], timeout)
+			if err != nil {
+				return err
+			}
+			for _, ip := range ips {
+				fmt.Fprintln(cmd.OutOrStdout(), ip)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().DurationVar(&timeout, "timeout", 5*time.Second, "how long to wait for the answer")
 	return cmd
 }

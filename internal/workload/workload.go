@@ -32,6 +32,8 @@ type Config struct {
 	Unhealthy bool
 	// Proxies are TCP forwarders to run (see Proxy).
 	Proxies []Proxy
+	// DNS, when set, is the task's DNS server to run (see DNS).
+	DNS *DNS
 
 	// Signals delivers the signals Run acts on; nil subscribes to SIGTERM and SIGINT of
 	// this process. Tests inject a channel.
@@ -90,6 +92,17 @@ func Run(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	if len(cfg.Proxies) > 0 {
 		pctx, stop := context.WithCancel(ctx)
 		wait, err := startProxies(pctx, cfg.Proxies, stdout)
+		if err != nil {
+			stop()
+			return err
+		}
+		defer wait()
+		defer stop()
+	}
+
+	if cfg.DNS != nil {
+		dctx, stop := context.WithCancel(ctx)
+		wait, err := startDNS(dctx, *cfg.DNS, stdout)
 		if err != nil {
 			stop()
 			return err
