@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ecsmini/ecsmini/emulator/containers"
+	"github.com/ecsmini/ecsmini/emulator/discovery"
 )
 
 // endpoints serves the task metadata and credentials endpoints where task containers
@@ -22,6 +23,9 @@ type endpoints struct {
 	rt      containers.Runtime
 	sim     bool
 	handler http.Handler
+	// names serves the cluster DNS tables that awsvpc tasks' DNS servers poll; nil
+	// until withDiscovery.
+	names http.Handler
 
 	mu      sync.Mutex
 	port    int               // preferred port, the loopback listener's
@@ -38,8 +42,25 @@ func newEndpoints(rt containers.Runtime, sim bool) *endpoints {
 // their environment (the ECS agent uses 51678 and 51679; this is the next one).
 const preferredMetadataPort = 51680
 
-// serve starts the loopback listener with h.
+// withDiscovery serves, next to the metadata endpoints, the DNS names of each cluster's
+// services (discovery.Path) from src: its Records method when it has one (the
+// emulator's), else no names. Call it before serve.
+func (e *endpoints) withDiscovery(src any) {
+	e.names = discovery.Handler(discovery.Records(src))
+}
+
+// serve starts the loopback listener with h (and the discovery tables, if set).
 func (e *endpoints) serve(h http.Handler) error {
+	if names := e.names; names != nil {
+		metadata := h
+		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == discovery.Path {
+				names.ServeHTTP(w, r)
+				return
+			}
+			metadata.ServeHTTP(w, r)
+		})
+	}
 	e.handler = h
 	addr, err := e.listen("127.0.0.1", preferredMetadataPort)
 	if err != nil {
