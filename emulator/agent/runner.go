@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/ecsmini/ecsmini/emulator/containers"
+	"github.com/ecsmini/ecsmini/emulator/discovery"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 )
 
@@ -167,6 +168,11 @@ func (r *runner) provision(ctx context.Context, task *ecs.Task, td *ecs.TaskDefi
 		cmd := []string{"workload"}
 		if reach, err := r.reach(ctx, netName); err == nil && reach != "" {
 			cmd = append(cmd, "--proxy", taskAgentPort+"="+reach)
+			// The task's DNS server answers the cluster's service names and forwards the
+			// rest to Docker's resolver, whose place it takes in the resolv.conf that
+			// every container joining the namespace shares.
+			cmd = append(cmd, "--dns", taskDNSAddr+"="+discovery.TableURL(reach, r.info.ClusterARN),
+				"--dns-resolv-conf", "/etc/resolv.conf")
 			r.base, r.loopback = "http://"+taskAgentPort, true
 		} else if err != nil {
 			r.a.cfg.Log.Error("metadata endpoint unreachable from the task network", "task", r.arn, "err", err)
@@ -231,6 +237,10 @@ func (r *runner) provision(ctx context.Context, task *ecs.Task, td *ecs.TaskDefi
 	})
 	return err
 }
+
+// taskDNSAddr is where an awsvpc task's DNS server listens in the task's network
+// namespace: loopback port 53, the only address resolv.conf can name there.
+const taskDNSAddr = "127.0.0.1:53"
 
 // clusterNetwork names the runtime network of a cluster's awsvpc tasks. The name carries
 // a short hash of the state directory, so that two ecsmini instances on one engine (say,
