@@ -8,8 +8,10 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -56,6 +58,7 @@ const (
 type dnsServer struct {
 	table     *dnsTable
 	upstreams []string
+	turn      atomic.Uint32 // rotates the order of answers, spreading clients over tasks
 }
 
 // startDNS listens on cfg.Listen (UDP and TCP), takes over cfg.ResolvConf, and serves
@@ -150,6 +153,12 @@ func (s *dnsServer) handle(ctx context.Context, msg []byte, tcp bool) []byte {
 		if ips, ok := s.table.lookup(q.Name); ok {
 			if q.Type != dnsTypeA && q.Type != dnsTypeANY {
 				ips = nil // the name exists, with no record of that type (NODATA)
+			}
+			if n := len(ips); n > 1 {
+				// Most clients connect to the first address: rotate, as Docker's DNS
+				// does, so that a service's tasks share the traffic.
+				k := int(s.turn.Add(1) % uint32(n))
+				ips = append(slices.Clone(ips[k:]), ips[:k]...)
 			}
 			return dnsAnswer(q, dnsRcodeOK, ips, dnsTTL, limit)
 		}

@@ -169,9 +169,28 @@ func TestDNSServerAnswersFromTheTable(t *testing.T) {
 		{"db", dnsTypeA, true, dnsRcodeNXDomain, nil},
 	} {
 		rcode, ips := ask(t, addr, tc.name, tc.qtype, tc.tcp)
+		slices.SortFunc(ips, netip.Addr.Compare) // the order rotates; see below
 		if rcode != tc.rcode || !slices.Equal(ips, tc.ips) {
 			t.Errorf("%s type %d (tcp %v) = rcode %d %v; want rcode %d %v", tc.name, tc.qtype, tc.tcp, rcode, ips, tc.rcode, tc.ips)
 		}
+	}
+}
+
+// Answers rotate, so clients that take the first address spread over a service's tasks.
+func TestDNSServerRotatesAnswers(t *testing.T) {
+	table := newTableServer(t, `{"records": {"api": ["10.0.0.1", "10.0.0.2", "10.0.0.3"]}}`)
+	addr := runDNS(t, DNS{Table: table.URL})
+	eventually(t, "the table", func() bool { r, _ := ask(t, addr, "api", dnsTypeA, false); return r == dnsRcodeOK })
+	first := map[netip.Addr]int{}
+	for range 6 {
+		_, ips := ask(t, addr, "api", dnsTypeA, false)
+		if len(ips) != 3 {
+			t.Fatalf("answers %v", ips)
+		}
+		first[ips[0]]++
+	}
+	if len(first) != 3 {
+		t.Fatalf("every address must come first in turn, got %v", first)
 	}
 }
 
@@ -271,7 +290,8 @@ func TestDNSServerTruncatesLongUDPAnswers(t *testing.T) {
 	if _, got := ask(t, addr, "big", dnsTypeA, false); len(got) == 0 || len(got) >= 40 {
 		t.Fatalf("UDP: %d answers, want a truncated part", len(got))
 	}
-	if _, got := ask(t, addr, "big", dnsTypeA, true); !slices.Equal(got, ips) {
+	_, got := ask(t, addr, "big", dnsTypeA, true)
+	if slices.SortFunc(got, netip.Addr.Compare); !slices.Equal(got, ips) {
 		t.Fatalf("TCP: %d answers, want all 40", len(got))
 	}
 }
