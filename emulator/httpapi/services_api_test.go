@@ -473,6 +473,9 @@ func TestServiceDescribeAndList(t *testing.T) {
 		}
 		_, err := e.ecs.DescribeServices(ctx(t), &sdkecs.DescribeServicesInput{Cluster: aws.String("nowhere"), Services: []string{"a"}})
 		sxAPIError(t, err, "ClusterNotFoundException", "Cluster not found.", true)
+		_, err = e.ecs.DescribeServices(ctx(t), &sdkecs.DescribeServicesInput{Cluster: aws.String("c1"),
+			Services: []string{"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11"}})
+		sxAPIError(t, err, "InvalidParameterException", "", false)
 	})
 
 	t.Run("list", func(t *testing.T) {

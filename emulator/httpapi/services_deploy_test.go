@@ -36,6 +36,7 @@ func TestServiceRollingUpdateBounds(t *testing.T) {
 		{4, 0, 100},
 	} {
 		t.Run(fmt.Sprintf("desired %d min %d max %d", tc.desired, tc.min, tc.max), func(t *testing.T) {
+			t.Parallel()
 			e := newServiceEnv(t)
 			e.createCluster(t, "c1")
 			v1 := e.sxRegister(t, sxSimple("roll"))
@@ -129,8 +130,8 @@ func TestServiceDeploymentStalls(t *testing.T) {
 	e.sxUpdate(t, &sdkecs.UpdateServiceInput{Cluster: aws.String("c1"), Service: aws.String("stuck"), TaskDefinition: aws.String(v2)})
 	const stalled = "service stuck was unable to stop or start tasks during a deployment because of the service deployment configuration. Update the minimumHealthyPercent or maximumPercent value and try again."
 	e.eventuallyService(t, "c1", "stuck", "reports the stall", func(s types.Service) bool { return sxHasEvent(s, stalled) })
-	for i := 0; i < 4; i++ {
-		e.clock.Advance(30 * time.Second)
+	for i := 0; i < 2; i++ {
+		e.clock.Advance(time.Minute)
 		e.sxQuiet(t, "c1", "stuck", "stalled", func(s types.Service) bool {
 			return len(s.Deployments) == 2 && s.RunningCount == 3 && s.PendingCount == 0
 		})
@@ -158,6 +159,7 @@ func TestServiceCircuitBreaker(t *testing.T) {
 		{"essential container exits, no rollback", false, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			e := newServiceEnv(t, sxMissingImage)
 			e.createCluster(t, "c1")
 			v1 := e.sxRegister(t, sxSimple("app"))

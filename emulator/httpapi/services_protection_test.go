@@ -207,7 +207,7 @@ func TestServiceProtectionDelaysDeployment(t *testing.T) {
 	if stable(s) {
 		t.Errorf("services-stable condition holds while an old task runs")
 	}
-	e.sxAdvanceUntil(t, "c1", "keep", "completes after the protection ends", time.Minute, 40*time.Minute, nil, func(s types.Service) bool {
+	e.sxAdvanceUntil(t, "c1", "keep", "completes after the protection ends", 5*time.Minute, 40*time.Minute, nil, func(s types.Service) bool {
 		return stable(s) && s.Deployments[0].RolloutState == types.DeploymentRolloutStateCompleted && aws.ToString(s.Deployments[0].Id) == newID
 	})
 	if tk := e.describe(t, protected); aws.ToString(tk.LastStatus) != "STOPPED" ||

@@ -118,7 +118,9 @@ func TestServiceEventsAndCountsToSteadyState(t *testing.T) {
 			t.Errorf("event ids %q %q", aws.ToString(s.Events[i-1].Id), aws.ToString(s.Events[i].Id))
 		}
 	}
-	if !s.Events[0].CreatedAt.Equal(testStart.Add(41*time.Second)) || !s.Events[2].CreatedAt.Equal(testStart) {
+	// The tasks started at testStart: they count as healthy 40 s later, which the
+	// scheduler sees between +40 s and the clock's +41 s.
+	if at := s.Events[0].CreatedAt; at.Before(testStart.Add(40*time.Second)) || at.After(testStart.Add(41*time.Second)) || !s.Events[2].CreatedAt.Equal(testStart) {
 		t.Errorf("event times %v / %v", s.Events[0].CreatedAt, s.Events[2].CreatedAt)
 	}
 	// Steady state is reported once, not on every pass.
@@ -392,5 +394,74 @@ func TestServiceHealthCheckGracePeriod(t *testing.T) {
 	}
 	if at := e.clock.Now(); at.After(startedAt.Add(90 * time.Second)) {
 		t.Errorf("replacement only %v after the task started; the grace period is 60 s", at.Sub(startedAt))
+	}
+}
+
+// TestServiceFargateAndCapacityProviders: service tasks launched on Fargate and through
+// a capacity provider strategy carry the launch details of their deployment.
+func TestServiceFargateAndCapacityProviders(t *testing.T) {
+	e := newServiceEnv(t)
+	must[*sdkecs.CreateClusterOutput](t)(e.ecs.CreateCluster(ctx(t), &sdkecs.CreateClusterInput{ClusterName: aws.String("fg"),
+		CapacityProviders: []string{"FARGATE", "FARGATE_SPOT"}}))
+	td := e.sxRegister(t, sxVpcDef("vpc"))
+	e.sxCreate(t, &sdkecs.CreateServiceInput{Cluster: aws.String("fg"), ServiceName: aws.String("ondemand"),
+		TaskDefinition: aws.String(td), DesiredCount: aws.Int32(1), LaunchType: types.LaunchTypeFargate,
+		NetworkConfiguration: awsvpcConfig("subnet-1")})
+	strategy := []types.CapacityProviderStrategyItem{{CapacityProvider: aws.String("FARGATE_SPOT"), Weight: 1}}
+	spot := e.sxCreate(t, &sdkecs.CreateServiceInput{Cluster: aws.String("fg"), ServiceName: aws.String("spot"),
+		TaskDefinition: aws.String(td), DesiredCount: aws.Int32(2), CapacityProviderStrategy: strategy,
+		NetworkConfiguration: awsvpcConfig("subnet-1")})
+	if !reflect.DeepEqual(spot.CapacityProviderStrategy, strategy) || spot.LaunchType != "" {
+		t.Errorf("spot service strategy %+v launchType %q", spot.CapacityProviderStrategy, spot.LaunchType)
+	}
+	if d := spot.Deployments[0]; !reflect.DeepEqual(d.CapacityProviderStrategy, strategy) || d.LaunchType != "" {
+		t.Errorf("spot deployment strategy %+v launchType %q", d.CapacityProviderStrategy, d.LaunchType)
+	}
+	for _, tc := range []struct {
+		service  string
+		n        int
+		provider string
+	}{{"ondemand", 1, ""}, {"spot", 2, "FARGATE_SPOT"}} {
+		ts := e.sxEventuallyTasks(t, "fg", tc.service, fmt.Sprintf("%d RUNNING", tc.n), func(ts []types.Task) bool { return len(sxRunning(ts)) == tc.n })
+		for _, tk := range ts {
+			switch {
+			case tk.LaunchType != types.LaunchTypeFargate:
+				t.Errorf("%s task launchType %q", tc.service, tk.LaunchType)
+			case aws.ToString(tk.PlatformVersion) != "1.4.0":
+				t.Errorf("%s task platformVersion %q", tc.service, aws.ToString(tk.PlatformVersion))
+			case aws.ToString(tk.CapacityProviderName) != tc.provider:
+				t.Errorf("%s task capacityProviderName %q, want %q", tc.service, aws.ToString(tk.CapacityProviderName), tc.provider)
+			case aws.ToString(tk.Group) != "service:"+tc.service:
+				t.Errorf("%s task group %q", tc.service, aws.ToString(tk.Group))
+			}
+		}
+	}
+}
+
+// TestServiceBreakerIgnoresCompletedDeployment: the circuit breaker watches deployments
+// in progress; tasks of a COMPLETED deployment that crash later are replaced without
+// failing it (spec §5.3, §5.7).
+func TestServiceBreakerIgnoresCompletedDeployment(t *testing.T) {
+	e := newServiceEnv(t)
+	e.createCluster(t, "c1")
+	td := e.sxRegister(t, ec2Def("late", cdef("app", 64, map[string]string{"exit-after": "5m", "exit-code": "2"})))
+	e.sxCreate(t, &sdkecs.CreateServiceInput{Cluster: aws.String("c1"), ServiceName: aws.String("late"),
+		TaskDefinition: aws.String(td), DesiredCount: aws.Int32(1),
+		DeploymentConfiguration: &types.DeploymentConfiguration{DeploymentCircuitBreaker: &types.DeploymentCircuitBreaker{Enable: true}}})
+	id := aws.ToString(e.sxSteady(t, "c1", "late").Deployments[0].Id)
+	s, _ := e.sxAdvanceUntil(t, "c1", "late", "replaces 4 crashed tasks", 5*time.Minute, 60*time.Minute, func(s types.Service) {
+		if d := s.Deployments[0]; d.RolloutState == types.DeploymentRolloutStateFailed {
+			t.Fatalf("the breaker failed the COMPLETED deployment %s: %v %q", id, deploymentsOf(s), eventsOf(s))
+		}
+	}, func(s types.Service) bool {
+		return len(e.sxTasks(t, "c1", "late")) >= 5 && s.RunningCount == 1
+	})
+	if len(s.Deployments) != 1 || aws.ToString(s.Deployments[0].Id) != id {
+		t.Errorf("deployments %v", deploymentsOf(s))
+	}
+	for _, tk := range e.sxTasks(t, "c1", "late") {
+		if aws.ToString(tk.StartedBy) != id {
+			t.Errorf("task startedBy %q", aws.ToString(tk.StartedBy))
+		}
 	}
 }
