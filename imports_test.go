@@ -35,6 +35,7 @@ var allowedImports = map[string][]string{
 	"emulator/containers/sim":         {"emulator/containers", "emulator/clock"},
 	"emulator/containers/runtimetest": {"emulator/containers"},
 	"emulator/logs":                   {"emulator/containers", "emulator/clock", "emulator/ecs", "emulator/agent"},
+	"emulator/lb":                     {"emulator/clock"},
 	"internal/cli":                    {"emulator/", "emulator", "fargate", "ec2sim", "tui", "internal/"},
 }
 
