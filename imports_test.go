@@ -24,7 +24,7 @@ var allowedImports = map[string][]string{
 	"tui":                             {"emulator/ecs"},
 	"emulator/taskdef":                {"emulator/ecs", "fargate"},
 	"emulator/httpapi":                {"emulator/ecs"},
-	"emulator":                        {"emulator/ecs", "emulator/clock", "emulator/store", "emulator/taskdef", "fargate", "ec2sim"},
+	"emulator":                        {"emulator/ecs", "emulator/clock", "emulator/store", "emulator/taskdef", "emulator/scheduler", "emulator/lb", "fargate", "ec2sim"},
 	"internal/dockerrt":               {"emulator/containers"},
 	"internal/workload":               {},
 	"emulator/containers":             {},

@@ -46,6 +46,10 @@ type Config struct {
 
 	Log *slog.Logger // nil discards
 
+	// Dial connects to targets, for health checks and client connections; nil dials
+	// TCP. The simulated container runtime, whose tasks listen nowhere, replaces it.
+	Dial func(ctx context.Context, addr string) (net.Conn, error)
+
 	// OnChange is called after any target's state changed (healthy, unhealthy,
 	// draining, drain finished, …). Calls come from one goroutine of the balancer,
 	// outside its locks, and are coalesced: a burst of changes may yield one call, so

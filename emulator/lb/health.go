@@ -1,6 +1,7 @@
 package lb
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -86,8 +87,16 @@ func (b *Balancer) recordLocked(t *target, gen uint64, err error) {
 // bounds a real network operation, and on a fast-forwarded clock a clock-based timeout
 // would fail healthy local targets. Close cancels b.ctx to end dials early.
 func (b *Balancer) dial(addr string, timeout time.Duration) (net.Conn, error) {
-	d := net.Dialer{Timeout: timeout}
-	conn, err := d.DialContext(b.ctx, "tcp", addr)
+	var conn net.Conn
+	var err error
+	if b.cfg.Dial != nil {
+		ctx, cancel := context.WithTimeout(b.ctx, timeout)
+		conn, err = b.cfg.Dial(ctx, addr)
+		cancel()
+	} else {
+		d := net.Dialer{Timeout: timeout}
+		conn, err = d.DialContext(b.ctx, "tcp", addr)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("connect to target %s: %w", addr, err)
 	}
