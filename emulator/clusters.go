@@ -181,6 +181,7 @@ func (e *Emulator) DescribeClusters(ctx context.Context, in *ecs.DescribeCluster
 			shown := e.present(c, in.Include)
 			n := e.clusterCounts(k)
 			shown.RunningTasksCount, shown.PendingTasksCount = n.running, n.pending
+			shown.ActiveServicesCount = n.activeServices
 			if slices.Contains(in.Include, "STATISTICS") {
 				shown.Statistics = clusterStatistics(n, e.launchCounts(k))
 			}

@@ -113,9 +113,23 @@ func (e *Emulator) PutClusterCapacityProviders(ctx context.Context, in *ecs.PutC
 	return &ecs.ClusterOutput{Cluster: e.present(c, []string{"SETTINGS"})}, nil
 }
 
-// providerInUse reports whether services or tasks of the cluster use the provider.
-// Nothing uses providers until services and tasks exist; those issues extend this.
-func (e *Emulator) providerInUse(clusterKey, provider string) bool { return false }
+// providerInUse reports whether an ACTIVE service of the cluster has the provider in
+// its capacity provider strategy.
+func (e *Emulator) providerInUse(clusterKey, provider string) bool {
+	prefix, used := clusterKey+"\x00", false
+	e.services.Ascend(prefix, func(k string, r *serviceRecord) bool {
+		if !strings.HasPrefix(k, prefix) {
+			return false
+		}
+		for _, d := range r.Deployments {
+			for _, it := range d.CapacityProviderStrategy {
+				used = used || (it.CapacityProvider == provider && r.Service.Status != ecs.ServiceInactive)
+			}
+		}
+		return !used
+	})
+	return used
+}
 
 // DeleteCluster marks a cluster INACTIVE. ECS refuses while services, tasks or container
 // instances remain; deleting an INACTIVE cluster returns it again.
@@ -167,13 +181,25 @@ func (e *Emulator) clusterDeletable(clusterKey string) error {
 	return nil
 }
 
-type clusterCounts struct{ services, tasks, running, pending, instances int }
+type clusterCounts struct{ services, activeServices, tasks, running, pending, instances int }
 
 // clusterCounts counts what lives in a cluster (its store key). Services and container
 // instances arrive with later issues, which add their counts here.
 func (e *Emulator) clusterCounts(clusterKey string) clusterCounts {
 	var n clusterCounts
 	prefix := clusterKey + "\x00"
+	e.services.Ascend(prefix, func(k string, r *serviceRecord) bool {
+		if !strings.HasPrefix(k, prefix) {
+			return false
+		}
+		if r.Service.Status == ecs.ServiceActive || r.Service.Status == ecs.ServiceDraining {
+			n.services++ // a DRAINING service still holds the cluster
+		}
+		if r.Service.Status == ecs.ServiceActive {
+			n.activeServices++
+		}
+		return true
+	})
 	e.tasks.Ascend(prefix, func(k string, r *taskRecord) bool {
 		if !strings.HasPrefix(k, prefix) {
 			return false

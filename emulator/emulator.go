@@ -3,6 +3,7 @@ package emulator
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -20,6 +21,8 @@ type Config struct {
 	StateDir  string // "" keeps state in memory only
 	// StoppedTaskTTL is how long STOPPED tasks stay visible (default StoppedTaskTTL).
 	StoppedTaskTTL time.Duration
+	// Log receives what the control loop cannot report to a caller (default: discard).
+	Log *slog.Logger
 }
 
 // Emulator is the ECS control plane.
@@ -33,8 +36,10 @@ type Emulator struct {
 	providers *store.Table[ecs.CapacityProvider]
 	settings  *store.Table[ecs.Setting]
 	tasks     *store.Table[taskRecord]
+	services  *store.Table[serviceRecord]
 
 	runner TaskRunner // nil until SetRunner: tasks are recorded but not run
+	ctl    *controller
 }
 
 // familyRecord remembers the last revision number of a family, so numbering continues
@@ -57,6 +62,9 @@ func New(cfg Config) (*Emulator, error) {
 	if cfg.StoppedTaskTTL <= 0 {
 		cfg.StoppedTaskTTL = StoppedTaskTTL
 	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
 	s := store.New()
 	e := &Emulator{
 		cfg:       cfg,
@@ -67,7 +75,10 @@ func New(cfg Config) (*Emulator, error) {
 		providers: store.NewTable[ecs.CapacityProvider](s, "capacityProviders"),
 		settings:  store.NewTable[ecs.Setting](s, "accountSettings"),
 		tasks:     store.NewTable[taskRecord](s, "tasks"),
+		services:  store.NewTable[serviceRecord](s, "services"),
 	}
+	e.ctl = newController()
+	e.ctl.lbs.e = e
 	if cfg.StateDir != "" {
 		if err := s.Open(cfg.StateDir); err != nil {
 			return nil, fmt.Errorf("load state: %w", err)
@@ -78,6 +89,9 @@ func New(cfg Config) (*Emulator, error) {
 
 // SetRunner connects the agent that runs recorded tasks. Call it before serving.
 func (e *Emulator) SetRunner(r TaskRunner) { e.runner = r }
+
+// logError reports a control-loop problem nobody waits for.
+func (e *Emulator) logError(what string, err error) { e.cfg.Log.Error(what, "err", err) }
 
 // Close writes a final snapshot and releases the state directory.
 func (e *Emulator) Close() error { return e.store.Close() }
@@ -112,22 +126,34 @@ func atoiPositive(s string) (int, bool) {
 	return n, err == nil && n > 0
 }
 
-// Run drives the emulator's time-based work until ctx ends: deleted task definition
-// revisions are purged once their grace period has passed. Decisions read the
-// emulator's clock; tick only sets how often they are taken.
+// Run drives the emulator's background work until ctx ends: the service control loop
+// (runServices) and, every tick, the purge of deleted task definition revisions,
+// expired STOPPED tasks and INACTIVE services. Decisions read the emulator's clock;
+// tick only sets how often the purges are looked at.
 func (e *Emulator) Run(ctx context.Context, tick time.Duration) error {
 	t := time.NewTicker(tick)
 	defer t.Stop()
+	services := make(chan error, 1)
+	go func() { services <- e.runServices(ctx) }() // ends with ctx
+	defer e.ctl.lbs.closeAll()
 	for {
 		select {
 		case <-ctx.Done():
-			return nil
+			return <-services
+		case err := <-services:
+			if err == nil { // ctx ended
+				return nil
+			}
+			return fmt.Errorf("service scheduler: %w", err)
 		case <-t.C:
 			if err := e.reapTaskDefinitions(e.cfg.Clock.Now(), TaskDefinitionDeleteGrace); err != nil {
 				return fmt.Errorf("purge deleted task definitions: %w", err)
 			}
 			if err := e.reapStoppedTasks(e.cfg.Clock.Now(), e.cfg.StoppedTaskTTL); err != nil {
 				return fmt.Errorf("forget stopped tasks: %w", err)
+			}
+			if err := e.reapInactiveServices(e.cfg.Clock.Now(), e.cfg.StoppedTaskTTL); err != nil {
+				return fmt.Errorf("forget inactive services: %w", err)
 			}
 		}
 	}

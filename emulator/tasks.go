@@ -26,6 +26,18 @@ type taskRecord struct {
 	ClientToken string    `json:"clientToken,omitempty"`
 	// HostPorts are the static host ports ("tcp/8080") the task holds until it stops.
 	HostPorts []string `json:"hostPorts,omitempty"`
+	// Service is the store key of the service that started the task; Accounted is set
+	// once the scheduler has counted the task's end (scheduler.Plan.Forget).
+	Service   string `json:"service,omitempty"`
+	Accounted bool   `json:"accounted,omitempty"`
+	// HealthStop marks a task the scheduler stopped for failing health checks, which
+	// the circuit breaker counts (spec §5.7 stage 2).
+	HealthStop bool `json:"healthStop,omitempty"`
+	// Draining holds a service task in DEACTIVATING while its load balancer target
+	// drains: the agent sees it as still wanted until the drain ends (spec §5.4).
+	Draining bool `json:"draining,omitempty"`
+	// ProtectedUntil is the end of the task's scale-in protection (spec §5.11).
+	ProtectedUntil *time.Time `json:"protectedUntil,omitempty"`
 }
 
 // StoppedTaskTTL is how long STOPPED tasks stay visible by default (ECS: at least an
@@ -79,6 +91,7 @@ func (e *Emulator) UpdateTask(taskARN string, change func(t *ecs.Task) error) (*
 		return nil, ecs.InvalidParameter("Task Identifier is invalid")
 	}
 	var out *ecs.Task
+	var service string
 	err := e.store.Update(func(tx *store.Tx) error {
 		k := taskKey(a.Region, cluster, id)
 		r, ok := e.tasks.Get(k)
@@ -97,8 +110,12 @@ func (e *Emulator) UpdateTask(taskARN string, change func(t *ecs.Task) error) (*
 		next := *r
 		next.Task = t
 		e.tasks.Put(tx, k, &next)
+		service = r.Service
 		return nil
 	})
+	if service != "" && err == nil {
+		e.ctl.markDirty(service)
+	}
 	return out, err
 }
 
@@ -124,7 +141,13 @@ func (e *Emulator) Task(taskARN string) (*ecs.Task, *ecs.TaskDefinition, error) 
 	if err != nil {
 		return nil, nil, err
 	}
-	return cloneTask(r.Task), def, nil
+	t := cloneTask(r.Task)
+	if r.Draining && t.LastStatus < ecs.StatusStopping {
+		// The control loop stops the task once its load balancer target has drained;
+		// until then the agent must keep it running.
+		t.DesiredStatus = ecs.StatusRunning
+	}
+	return t, def, nil
 }
 
 // cloneTask copies a task deeply enough that changing the copy's fields, containers and

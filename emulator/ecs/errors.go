@@ -19,6 +19,8 @@ const (
 	CodeResourceNotFound                  = "ResourceNotFoundException"
 	CodeSerialization                     = "SerializationException"
 	CodeServer                            = "ServerException"
+	CodeServiceNotActive                  = "ServiceNotActiveException"
+	CodeServiceNotFound                   = "ServiceNotFoundException"
 	CodeUnknownOperation                  = "UnknownOperationException"
 	CodeUpdateInProgress                  = "UpdateInProgressException"
 )

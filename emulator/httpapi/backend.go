@@ -14,6 +14,19 @@ type Backend interface {
 	TagBackend
 	AccountSettingBackend
 	TaskBackend
+	ServiceBackend
+}
+
+// ServiceBackend serves the service and task protection operations.
+type ServiceBackend interface {
+	CreateService(context.Context, *ecs.CreateServiceInput) (*ecs.ServiceOutput, error)
+	UpdateService(context.Context, *ecs.UpdateServiceInput) (*ecs.ServiceOutput, error)
+	DeleteService(context.Context, *ecs.DeleteServiceInput) (*ecs.ServiceOutput, error)
+	DescribeServices(context.Context, *ecs.DescribeServicesInput) (*ecs.DescribeServicesOutput, error)
+	ListServices(context.Context, *ecs.ListServicesInput) (*ecs.ListServicesOutput, error)
+	ListServicesByNamespace(context.Context, *ecs.ListServicesByNamespaceInput) (*ecs.ListServicesOutput, error)
+	UpdateTaskProtection(context.Context, *ecs.UpdateTaskProtectionInput) (*ecs.TaskProtectionOutput, error)
+	GetTaskProtection(context.Context, *ecs.GetTaskProtectionInput) (*ecs.TaskProtectionOutput, error)
 }
 
 // TaskBackend serves the task operations.

@@ -45,6 +45,7 @@ func New(b Backend, log *slog.Logger) *Handler {
 	h.registerTaskDefinitions(b)
 	h.registerTagsAndSettings(b)
 	h.registerTasks(b)
+	h.registerServices(b)
 	return h
 }
 

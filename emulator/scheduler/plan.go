@@ -36,7 +36,10 @@ type StartStep struct {
 	DeploymentID   string
 	TaskDefinition string
 	Count          int
-	Cause          string
+	// Replaced is how many of the new tasks replace unhealthy ones, which ECS says in
+	// the started event.
+	Replaced int
+	Cause    string
 }
 
 // StopStep stops one task with ECS's stop code and reason.
@@ -109,9 +112,14 @@ func scalingReason(deploymentID string) string {
 
 const unhealthyReason = "Task failed container health checks"
 
-// StartedMessage is the event for tasks the executor started (guide L47164).
-func StartedMessage(service string, taskIDs []string) string {
-	return fmt.Sprintf("(service %s) has started %d tasks: %s.", service, len(taskIDs), taskList(taskIDs))
+// StartedMessage is the event for tasks the executor started (guide L47164), saying how
+// many replace unhealthy tasks.
+func StartedMessage(service string, taskIDs []string, replaced int) string {
+	msg := fmt.Sprintf("(service %s) has started %d tasks: %s.", service, len(taskIDs), taskList(taskIDs))
+	if replaced = min(replaced, len(taskIDs)); replaced > 0 {
+		msg += fmt.Sprintf(" Amazon ECS replaced %d tasks due to an unhealthy status.", replaced)
+	}
+	return msg
 }
 
 func stoppedMessage(service string, taskIDs []string) string {
@@ -161,8 +169,9 @@ func stalledMessage(s string) string {
 	return fmt.Sprintf("service %s was unable to stop or start tasks during a deployment because of the service deployment configuration. Update the minimumHealthyPercent or maximumPercent value and try again.", s)
 }
 
-func protectedMessage(s string) string {
-	return fmt.Sprintf("service %s was unable to scale in. Reason: The number of protected tasks are more than the desired count of tasks.", s)
+// protectedMessage names the deployment as ECS names the task set it scales.
+func protectedMessage(s, deployment string) string {
+	return fmt.Sprintf("service %s was unable to reach steady state because task set %s was unable to scale in. Reason: The number of protected tasks are more than the desired count of tasks.", s, deployment)
 }
 
 // Rollout reasons (EventBridge reason text, spec §5.7).

@@ -111,7 +111,14 @@ func (pl *planner) reconcile() {
 			if n < need {
 				cause += fmt.Sprintf("; maximumPercent allows %d tasks, %d exist", ceiling, total)
 			}
-			pl.p.Start = append(pl.p.Start, StartStep{DeploymentID: P.ID, TaskDefinition: P.TaskDefinition, Count: n, Cause: cause})
+			replaced := 0
+			for _, t := range unhealthy {
+				if t.DeploymentID == P.ID {
+					replaced++
+				}
+			}
+			pl.p.Start = append(pl.p.Start, StartStep{DeploymentID: P.ID, TaskDefinition: P.TaskDefinition, Count: n,
+				Replaced: min(replaced, n), Cause: cause})
 			pl.started = n
 			total += n
 		}

@@ -60,7 +60,7 @@ var planTests = []planCase{
 	{"scale in stops pending first, then newest", steady(1, healthyTasks("a", d1, 2), pending("p", d1, 1)),
 		"deployment ecs-svc/1 PRIMARY COMPLETED desired 1 pending 0 running 1 failed 0\nstop p1: scale-in: desired 1, 3 running or pending\nstop a1: scale-in: desired 1, 3 running or pending\nevent: (service web) has stopped 2 running tasks: (task p1) (task a1).\n"},
 	{"protection blocks scale-in (§5.11)", steady(1, with(healthyTasks("a", d1, 3), func(t *TaskView) { t.ProtectedUntil = t0.Add(time.Hour) })),
-		"deployment ecs-svc/1 PRIMARY COMPLETED desired 1 pending 0 running 3 failed 0\nwait: 2 protected tasks block scale-in\nevent: service web was unable to scale in. Reason: The number of protected tasks are more than the desired count of tasks.\nwake at 13:00:00\n"},
+		"deployment ecs-svc/1 PRIMARY COMPLETED desired 1 pending 0 running 3 failed 0\nwait: 2 protected tasks block scale-in\nevent: service web was unable to reach steady state because task set ecs-svc/1 was unable to scale in. Reason: The number of protected tasks are more than the desired count of tasks.\nwake at 13:00:00\n"},
 	{"expired protection does not", steady(1, with(healthyTasks("a", d1, 2), func(t *TaskView) { t.ProtectedUntil = t0.Add(-time.Second) })),
 		"deployment ecs-svc/1 PRIMARY COMPLETED desired 1 pending 0 running 1 failed 0\nstop a1: scale-in: desired 1, 2 running or pending\nevent: (service web) has stopped 1 running tasks: (task a1).\n"},
 	{"unhealthy: replacement first when maximumPercent allows (§5.5)", steady(2, healthyTasks("a", d1, 1),

@@ -1,0 +1,308 @@
+package emulator
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/scheduler"
+	"github.com/ecsmini/ecsmini/emulator/store"
+	"github.com/ecsmini/ecsmini/fargate"
+)
+
+// execution carries out one plan inside one store transaction.
+type execution struct {
+	e     *Emulator
+	tx    *store.Tx
+	k     string // service key
+	r     *serviceRecord
+	now   time.Time
+	tasks map[string]*taskRecord // the service's tasks by store key
+
+	launched, nudged []string
+	drainWake        time.Time
+	conditions       map[string]bool // condition events this pass raised
+}
+
+func (x *execution) deployments(us []scheduler.DeploymentUpdate) {
+	for _, u := range us {
+		for i := range x.r.Deployments {
+			d := &x.r.Deployments[i]
+			if d.ID != u.ID {
+				continue
+			}
+			d.Status, d.RolloutState, d.FailedTasks = u.Status, u.RolloutState, u.FailedTasks
+			d.ReachedRunning, d.Rollback = u.ReachedRunning, u.Rollback
+			d.DesiredCount, d.PendingCount, d.RunningCount = u.Desired, u.Pending, u.Running
+			if u.Reason != "" {
+				d.RolloutStateReason = u.Reason
+			}
+			d.UpdatedAt = ecs.At(x.now)
+		}
+	}
+}
+
+// forget marks STOPPED tasks the plan accounted for.
+func (x *execution) forget(arns []string) {
+	for _, arn := range arns {
+		tk, tr := x.find(arn)
+		if tr == nil {
+			continue
+		}
+		next := *tr
+		next.Accounted = true
+		x.e.tasks.Put(x.tx, tk, &next)
+		x.e.ctl.removeMember(x.k, tk)
+		delete(x.tasks, tk)
+	}
+}
+
+func (x *execution) find(arn string) (string, *taskRecord) {
+	for tk, tr := range x.tasks {
+		if tr.Task.TaskArn == arn {
+			return tk, tr
+		}
+	}
+	return "", nil
+}
+
+// stop asks tasks to stop with the scheduler's stop code and reason. A task behind a
+// load balancer first goes DEACTIVATING while its target drains (spec §5.4); the agent
+// stops it once drain() lets it go.
+func (x *execution) stop(steps []scheduler.StopStep) {
+	draining := 0
+	for _, s := range steps {
+		tk, tr := x.find(s.TaskARN)
+		if tr == nil || tr.Task.DesiredStatus == ecs.StatusStopped {
+			continue
+		}
+		t := cloneTask(tr.Task)
+		t.DesiredStatus, t.StopCode, t.StoppedReason = ecs.StatusStopped, s.StopCode, s.Reason
+		t.StoppingAt = ecs.At(x.now)
+		t.Version++
+		next := *tr
+		next.Task, next.HealthStop = t, s.HealthCheck
+		if len(x.r.Service.LoadBalancers) > 0 && t.LastStatus == ecs.StatusRunning {
+			t.LastStatus = ecs.StatusDeactivating
+			next.Draining = true
+			x.e.ctl.lbs.deregister(x.r, t)
+			draining++
+		} else {
+			x.nudged = append(x.nudged, t.TaskArn)
+		}
+		x.e.tasks.Put(x.tx, tk, &next)
+		x.tasks[tk] = &next
+	}
+	if draining > 0 {
+		name := x.r.Service.ServiceName
+		x.events(fmt.Sprintf("(service %s) has begun draining connections on %d tasks.", name, draining))
+		for _, spec := range x.r.Service.LoadBalancers {
+			x.events(fmt.Sprintf("(service %s) deregistered %d targets in (target-group %s)", name, draining, spec.TargetGroupArn))
+		}
+	}
+}
+
+// drain registers RUNNING tasks with the service's load balancers and lets DEACTIVATING
+// tasks stop once their targets have drained.
+func (x *execution) drain() {
+	if len(x.r.Service.LoadBalancers) == 0 && !x.anyDraining() {
+		return
+	}
+	var drainers, registered int
+	for tk, tr := range x.tasks {
+		t := tr.Task
+		switch {
+		case tr.Draining && (x.e.ctl.lbs.drained(x.r, t) || t.LastStatus >= ecs.StatusStopping):
+			next := *tr
+			next.Draining = false
+			x.e.tasks.Put(x.tx, tk, &next)
+			x.tasks[tk] = &next
+			x.nudged = append(x.nudged, t.TaskArn)
+		case tr.Draining:
+			drainers++
+		case t.LastStatus == ecs.StatusRunning && t.DesiredStatus == ecs.StatusRunning:
+			if x.e.ctl.lbs.register(x.r, t) {
+				registered++
+			}
+		}
+	}
+	if drainers > 0 {
+		x.drainWake = x.now.Add(time.Second) // look again while targets drain
+	}
+	if registered > 0 {
+		for _, spec := range x.r.Service.LoadBalancers {
+			x.events(fmt.Sprintf("(service %s) registered %d targets in (target-group %s)", x.r.Service.ServiceName, registered, spec.TargetGroupArn))
+		}
+	}
+}
+
+func (x *execution) anyDraining() bool {
+	for _, tr := range x.tasks {
+		if tr.Draining {
+			return true
+		}
+	}
+	return false
+}
+
+// events records the plan's events. A problem event ("... unable to ...") is written
+// once while its cause lasts, and again after conditionRepeat (spec §5.9).
+func (x *execution) events(msgs ...string) {
+	for _, m := range msgs {
+		if strings.Contains(m, " unable to ") {
+			if x.conditions == nil {
+				x.conditions = map[string]bool{}
+			}
+			x.conditions[m] = true
+			if last, ok := x.r.Conditions[m]; ok && x.now.Sub(last) < conditionRepeat {
+				continue
+			}
+			if x.r.Conditions == nil {
+				x.r.Conditions = map[string]time.Time{}
+			}
+			x.r.Conditions[m] = x.now
+		}
+		x.r.addEvents(x.now, m)
+	}
+}
+
+// conditionRepeat is how long ECS suppresses a repeated problem event.
+const conditionRepeat = 6 * time.Hour
+
+// settle forgets the conditions this pass did not raise again: their causes are gone.
+func (x *execution) settle() {
+	for m := range x.r.Conditions {
+		if !x.conditions[m] {
+			delete(x.r.Conditions, m)
+		}
+	}
+}
+
+// start creates the tasks the plan starts, each in PROVISIONING with group
+// service:NAME and startedBy the deployment id, as ECS sets them.
+func (x *execution) start(steps []scheduler.StartStep) {
+	for _, s := range steps {
+		d := x.deployment(s.DeploymentID)
+		if d == nil {
+			continue
+		}
+		ids, err := x.startTasks(d, s.Count)
+		if len(ids) > 0 {
+			x.events(scheduler.StartedMessage(x.r.Service.ServiceName, ids, s.Replaced))
+		}
+		if err != "" {
+			x.events(err)
+		}
+	}
+}
+
+func (x *execution) deployment(id string) *deploymentRecord {
+	for i := range x.r.Deployments {
+		if x.r.Deployments[i].ID == id {
+			return &x.r.Deployments[i]
+		}
+	}
+	return nil
+}
+
+// startTasks creates up to n tasks of a deployment. It returns their IDs and, when a
+// task cannot be placed, the service event ECS writes for it.
+func (x *execution) startTasks(d *deploymentRecord, n int) ([]string, string) {
+	e, s := x.e, x.r.Service
+	region := lastRegion(x.k)
+	cluster, ok := e.clusters.Get(key(region, x.r.ClusterName))
+	if !ok {
+		return nil, ""
+	}
+	td := e.defByARN(d.TaskDefinition)
+	if td == nil {
+		return nil, "(service " + s.ServiceName + ") was unable to place a task. Reason: TaskDefinition not found."
+	}
+	sc := ecs.Scope{Region: region, Account: e.cfg.AccountID}
+	in := &ecs.RunTaskInput{Cluster: x.r.ClusterName, TaskDefinition: d.TaskDefinition, LaunchType: d.LaunchType,
+		CapacityProviderStrategy: d.CapacityProviderStrategy, NetworkConfiguration: d.NetworkConfiguration,
+		PlatformVersion: d.PlatformVersion, Group: serviceGroup(s.ServiceName), StartedBy: d.ID,
+		EnableExecuteCommand: s.EnableExecuteCommand, EnableECSManagedTags: s.EnableECSManagedTags}
+	providers := make([]string, n)
+	if len(d.CapacityProviderStrategy) > 0 {
+		if split, err := fargate.Split(d.CapacityProviderStrategy, x.providerCounts(), n); err == nil {
+			providers = split
+		}
+	}
+	launch := d.LaunchType
+	if launch == "" {
+		launch = launchOfStrategy(s)
+	}
+	var tags []ecs.Tag
+	switch s.PropagateTags {
+	case "SERVICE":
+		tags = mergeTags(tags, userTags(s.Tags))
+	case "TASK_DEFINITION":
+		if rec, ok := e.taskDefs.Get(taskDefKeyOf(d.TaskDefinition)); ok {
+			tags = mergeTags(tags, rec.Tags)
+		}
+	}
+	if s.EnableECSManagedTags {
+		tags = mergeTags(tags, []ecs.Tag{{Key: ecs.Ptr("aws:ecs:clusterName"), Value: ecs.Ptr(x.r.ClusterName)},
+			{Key: ecs.Ptr("aws:ecs:serviceName"), Value: ecs.Ptr(s.ServiceName)}})
+	}
+	ports := staticHostPorts(td)
+	inUse := e.hostPortsInUse()
+	var ids []string
+	for i := 0; i < n; i++ {
+		if clash(ports, inUse) {
+			// Every task runs on this one machine: a static host port another task holds
+			// leaves nowhere to place this one.
+			return ids, "(service " + s.ServiceName + ") was unable to place a task because no container instance met all of its requirements. The closest matching container-instance is already using a port required by your task."
+		}
+		for _, p := range ports {
+			inUse[p] = true
+		}
+		t := e.newTask(sc, cluster, td, in, launch, providers[i])
+		t.Tags = tags
+		if t.Tags == nil {
+			t.Tags = []ecs.Tag{}
+		}
+		id := t.TaskArn[strings.LastIndexByte(t.TaskArn, '/')+1:]
+		tk := taskKey(region, x.r.ClusterName, id)
+		tr := &taskRecord{Task: t, ClusterName: x.r.ClusterName, HostPorts: ports, Service: x.k}
+		e.tasks.Put(x.tx, tk, tr)
+		e.ctl.addMember(x.k, tk)
+		x.tasks[tk] = tr
+		x.launched = append(x.launched, t.TaskArn)
+		ids = append(ids, id)
+	}
+	return ids, ""
+}
+
+// providerCounts counts the service's live tasks per capacity provider, so a strategy's
+// base and weights apply to the service as a whole (spec §2.3).
+func (x *execution) providerCounts() map[string]int {
+	out := map[string]int{}
+	for _, tr := range x.tasks {
+		if tr.Task.LastStatus != ecs.StatusStopped && tr.Task.CapacityProviderName != "" {
+			out[tr.Task.CapacityProviderName]++
+		}
+	}
+	return out
+}
+
+// userTags drops the aws: tags ECS manages itself.
+func userTags(tags []ecs.Tag) []ecs.Tag {
+	var out []ecs.Tag
+	for _, t := range tags {
+		if !isReservedTag(ecs.Deref(t.Key)) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// taskDefKeyOf is the store key of a task definition revision ARN.
+func taskDefKeyOf(arn string) string {
+	a, _ := ecs.ParseARN(arn)
+	family, rev, _ := strings.Cut(a.Path(), ":")
+	n, _ := atoiPositive(rev)
+	return key(a.Region, family, revKey(n))
+}

@@ -1,0 +1,284 @@
+package emulator
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"net"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/lb"
+)
+
+// LoadBalancerConfig configures the local load balancers ecsmini runs for the target
+// groups of services' loadBalancers.
+type LoadBalancerConfig struct {
+	// Ports fixes the host port of target groups, by target group name or ARN; others
+	// get a stable port derived from the ARN (30000-39999) or, if that is taken, any.
+	Ports map[string]int
+	// DeregistrationDelay is how long a deregistered target may keep its connections
+	// (default 5 s; ELB's is 300 s, too long for a laptop).
+	DeregistrationDelay time.Duration
+	// Simulated makes targets healthy without connecting to them, for the simulated
+	// runtime, whose tasks listen nowhere.
+	Simulated bool
+	Log       *slog.Logger
+}
+
+// loadBalancers owns one lb.Balancer per target group in use.
+type loadBalancers struct {
+	mu    sync.Mutex
+	cfg   LoadBalancerConfig
+	e     *Emulator
+	byTG  map[string]*lb.Balancer
+	users map[string]map[string]bool // target group → service keys
+}
+
+// LoadBalancer describes a running local load balancer (for `ecsmini ps`).
+type LoadBalancer struct {
+	TargetGroupArn string            `json:"targetGroupArn"`
+	Address        string            `json:"address"`
+	Services       []string          `json:"services"`
+	Targets        []lb.TargetHealth `json:"targets"`
+}
+
+// SetLoadBalancers configures the local load balancers. Call it before serving.
+func (e *Emulator) SetLoadBalancers(cfg LoadBalancerConfig) {
+	e.ctl.lbs.mu.Lock()
+	defer e.ctl.lbs.mu.Unlock()
+	e.ctl.lbs.cfg = cfg
+}
+
+// LoadBalancers lists the running local load balancers.
+func (e *Emulator) LoadBalancers() []LoadBalancer {
+	l := &e.ctl.lbs
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := make([]LoadBalancer, 0, len(l.byTG))
+	for tg, b := range l.byTG {
+		var svcs []string
+		for k := range l.users[tg] {
+			svcs = append(svcs, lastPart(k))
+		}
+		sort.Strings(svcs)
+		out = append(out, LoadBalancer{TargetGroupArn: tg, Address: b.Addr(), Services: svcs, Targets: b.Targets()})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].TargetGroupArn < out[j].TargetGroupArn })
+	return out
+}
+
+// balancer returns the target group's balancer, starting it on first use.
+func (l *loadBalancers) balancer(tg, serviceKey string) (*lb.Balancer, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.byTG == nil {
+		l.byTG, l.users = map[string]*lb.Balancer{}, map[string]map[string]bool{}
+	}
+	if l.users[tg] == nil {
+		l.users[tg] = map[string]bool{}
+	}
+	l.users[tg][serviceKey] = true
+	if b := l.byTG[tg]; b != nil {
+		return b, nil
+	}
+	delay := l.cfg.DeregistrationDelay
+	if delay <= 0 {
+		delay = 5 * time.Second
+	}
+	log := l.cfg.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	cfg := lb.Config{Name: tg, Clock: l.e.cfg.Clock, DeregistrationDelay: delay, Log: log,
+		OnChange: func() { l.changed(tg) }}
+	if l.cfg.Simulated {
+		cfg.Dial = simulatedDial
+	}
+	var b *lb.Balancer
+	var err error
+	for _, addr := range l.addresses(tg) {
+		cfg.Listen = addr
+		if b, err = lb.New(cfg); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load balancer for %s: %w", tg, err)
+	}
+	l.byTG[tg] = b
+	return b, nil
+}
+
+// addresses are where a target group's balancer may listen, best first.
+func (l *loadBalancers) addresses(tg string) []string {
+	if p, ok := l.cfg.Ports[tg]; ok {
+		return []string{net.JoinHostPort("127.0.0.1", strconv.Itoa(p))}
+	}
+	if p, ok := l.cfg.Ports[targetGroupName(tg)]; ok {
+		return []string{net.JoinHostPort("127.0.0.1", strconv.Itoa(p))}
+	}
+	h := fnv.New32a()
+	h.Write([]byte(tg))
+	base := 30000 + int(h.Sum32()%10000)
+	return []string{net.JoinHostPort("127.0.0.1", strconv.Itoa(base)),
+		net.JoinHostPort("127.0.0.1", strconv.Itoa(30000+(base+1)%10000)), "127.0.0.1:0"}
+}
+
+// targetGroupName is the name in an ELB target group ARN (…:targetgroup/NAME/ID).
+func targetGroupName(arn string) string {
+	_, rest, ok := strings.Cut(arn, "targetgroup/")
+	if !ok {
+		return arn
+	}
+	name, _, _ := strings.Cut(rest, "/")
+	return name
+}
+
+// changed re-plans the services of a target group whose targets changed state.
+func (l *loadBalancers) changed(tg string) {
+	l.mu.Lock()
+	keys := make([]string, 0, len(l.users[tg]))
+	for k := range l.users[tg] {
+		keys = append(keys, k)
+	}
+	l.mu.Unlock()
+	for _, k := range keys {
+		l.e.ctl.markDirty(k)
+	}
+}
+
+// targetAddr is where the balancer reaches a task's container port: the host port the
+// runtime published it on, on loopback.
+func targetAddr(t *ecs.Task, container string, port int) string {
+	for _, c := range t.Containers {
+		if c.Name != container {
+			continue
+		}
+		for _, nb := range c.NetworkBindings {
+			if ecs.Deref(nb.ContainerPort) == port && ecs.Deref(nb.HostPort) > 0 {
+				return net.JoinHostPort("127.0.0.1", strconv.Itoa(ecs.Deref(nb.HostPort)))
+			}
+		}
+	}
+	return ""
+}
+
+// register adds a RUNNING task to its service's target groups; it reports whether any
+// target was new.
+func (l *loadBalancers) register(r *serviceRecord, t *ecs.Task) bool {
+	added := false
+	for _, spec := range r.Service.LoadBalancers {
+		addr := targetAddr(t, spec.ContainerName, ecs.Deref(spec.ContainerPort))
+		if addr == "" {
+			continue
+		}
+		b, err := l.balancer(spec.TargetGroupArn, serviceKeyOf(r))
+		if err != nil {
+			l.e.logError("load balancer", err)
+			continue
+		}
+		if b.Health(t.TaskArn) == lb.StateUnused {
+			b.Register(t.TaskArn, addr)
+			added = true
+		}
+	}
+	return added
+}
+
+// deregister starts draining a task's targets.
+func (l *loadBalancers) deregister(r *serviceRecord, t *ecs.Task) {
+	for _, spec := range r.Service.LoadBalancers {
+		if b := l.get(spec.TargetGroupArn); b != nil {
+			b.Deregister(t.TaskArn)
+		}
+	}
+}
+
+func (l *loadBalancers) get(tg string) *lb.Balancer {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.byTG[tg]
+}
+
+// drained says every target of the task has finished draining.
+func (l *loadBalancers) drained(r *serviceRecord, t *ecs.Task) bool {
+	for _, spec := range r.Service.LoadBalancers {
+		if b := l.get(spec.TargetGroupArn); b != nil && !b.Drained(t.TaskArn) {
+			return false
+		}
+	}
+	return true
+}
+
+// health is the task's target health for the planner: unhealthy if any target group
+// says so, healthy if all do, initial otherwise.
+func (l *loadBalancers) health(r *serviceRecord, t *ecs.Task) string {
+	worst := "healthy"
+	for _, spec := range r.Service.LoadBalancers {
+		st := lb.StateUnused
+		if b := l.get(spec.TargetGroupArn); b != nil {
+			st = b.Health(t.TaskArn)
+		}
+		switch st {
+		case lb.StateHealthy:
+		case lb.StateUnhealthy:
+			return "unhealthy"
+		default:
+			worst = "initial"
+		}
+	}
+	return worst
+}
+
+// release stops using the target groups of a service that is gone, and closes
+// balancers nobody uses.
+func (l *loadBalancers) release(serviceKey string) {
+	l.mu.Lock()
+	var closing []*lb.Balancer
+	for tg, users := range l.users {
+		delete(users, serviceKey)
+		if len(users) == 0 && l.byTG[tg] != nil {
+			closing = append(closing, l.byTG[tg])
+			delete(l.byTG, tg)
+			delete(l.users, tg)
+		}
+	}
+	l.mu.Unlock()
+	for _, b := range closing {
+		if err := b.Close(); err != nil {
+			l.e.logError("close load balancer", err)
+		}
+	}
+}
+
+// closeAll stops every balancer (at shutdown).
+func (l *loadBalancers) closeAll() {
+	l.mu.Lock()
+	bs := l.byTG
+	l.byTG, l.users = nil, nil
+	l.mu.Unlock()
+	for _, b := range bs {
+		if err := b.Close(); err != nil {
+			l.e.logError("close load balancer", err)
+		}
+	}
+}
+
+// simulatedDial stands in for the network under the simulated runtime: every target
+// answers, with a connection that goes nowhere.
+func simulatedDial(context.Context, string) (net.Conn, error) {
+	a, b := net.Pipe()
+	go func() { _ = b.Close() }() // the peer hangs up at once, like a health probe's target
+	return a, nil
+}
+
+func serviceKeyOf(r *serviceRecord) string {
+	a, _ := ecs.ParseARN(r.Service.ServiceArn)
+	return serviceKey(a.Region, r.ClusterName, r.Service.ServiceName)
+}

@@ -1,0 +1,191 @@
+package emulator
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+
+	"github.com/ecsmini/ecsmini/emulator/ecs"
+)
+
+// DescribeServices describes up to 10 services of a cluster; names it does not know
+// come back as failures with reason MISSING, as ECS reports them.
+func (e *Emulator) DescribeServices(ctx context.Context, in *ecs.DescribeServicesInput) (*ecs.DescribeServicesOutput, error) {
+	switch {
+	case len(in.Services) == 0:
+		return nil, ecs.InvalidParameter("Services cannot be empty.")
+	case len(in.Services) > 10:
+		return nil, ecs.InvalidParameter("services can have at most 10 items.")
+	}
+	for _, inc := range in.Include {
+		if inc != "TAGS" {
+			return nil, ecs.InvalidParameter("Invalid include '%s'. Valid values: TAGS.", inc)
+		}
+	}
+	withTags := slices.Contains(in.Include, "TAGS")
+	out := &ecs.DescribeServicesOutput{Services: []*ecs.Service{}, Failures: []ecs.Failure{}}
+	var err error
+	e.store.View(func() {
+		var ck string
+		var c *ecs.Cluster
+		if ck, c, err = e.activeCluster(ctx, in.Cluster); err != nil {
+			return
+		}
+		sc := ecs.Scope{Region: lastRegion(ck), Account: e.cfg.AccountID}
+		for _, ref := range in.Services {
+			cl, name, rerr := serviceRef(ref)
+			arn := ref
+			if _, isARN := ecs.ParseARN(ref); !isARN {
+				// ECS names a missing service by its short-format ARN.
+				arn = "arn:aws:ecs:" + sc.Region + ":" + sc.Account + ":service/" + ref
+			}
+			if rerr != nil || (cl != "" && cl != c.ClusterName) {
+				out.Failures = append(out.Failures, ecs.Failure{Arn: arn, Reason: "MISSING"})
+				continue
+			}
+			r, ok := e.services.Get(serviceKey(sc.Region, c.ClusterName, name))
+			if !ok {
+				out.Failures = append(out.Failures, ecs.Failure{Arn: arn, Reason: "MISSING"})
+				continue
+			}
+			out.Services = append(out.Services, r.present(withTags))
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListServices lists the ARNs of a cluster's ACTIVE services (DRAINING and INACTIVE ones
+// are no longer listed, spec §5.14), in name order.
+func (e *Emulator) ListServices(ctx context.Context, in *ecs.ListServicesInput) (*ecs.ListServicesOutput, error) {
+	switch in.LaunchType {
+	case "", ecs.LaunchEC2, ecs.LaunchFargate, ecs.LaunchExternal:
+	default:
+		return nil, ecs.InvalidParameter("Invalid launch type '%s'. Valid values: EC2, FARGATE, EXTERNAL.", in.LaunchType)
+	}
+	switch in.SchedulingStrategy {
+	case "", ecs.SchedulingReplica, ecs.SchedulingDaemon:
+	default:
+		return nil, ecs.InvalidParameter("Invalid schedulingStrategy '%s'. Valid values: REPLICA, DAEMON.", in.SchedulingStrategy)
+	}
+	out := &ecs.ListServicesOutput{ServiceArns: []string{}}
+	var err error
+	e.store.View(func() {
+		var ck string
+		var c *ecs.Cluster
+		if ck, c, err = e.activeCluster(ctx, in.Cluster); err != nil {
+			return
+		}
+		prefix := serviceKey(lastRegion(ck), c.ClusterName, "")
+		var p page
+		if p, err = newPage(in.ListInput, prefix, 10, 100); err != nil {
+			return
+		}
+		vals, next := listPage(e.services, p, prefix, false, func(_ string, r *serviceRecord) bool {
+			s := r.Service
+			return s.Status == ecs.ServiceActive &&
+				(in.LaunchType == "" || s.LaunchType == in.LaunchType || (s.LaunchType == "" && launchOfStrategy(s) == in.LaunchType)) &&
+				(in.SchedulingStrategy == "" || s.SchedulingStrategy == in.SchedulingStrategy)
+		})
+		for _, r := range vals {
+			out.ServiceArns = append(out.ServiceArns, r.Service.ServiceArn)
+		}
+		out.NextToken = next
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// launchOfStrategy is the launch type a capacity provider strategy implies.
+func launchOfStrategy(s *ecs.Service) string {
+	for _, it := range s.CapacityProviderStrategy {
+		if it.CapacityProvider == ecs.Fargate || it.CapacityProvider == ecs.FargateSpot {
+			return ecs.LaunchFargate
+		}
+	}
+	return ecs.LaunchEC2
+}
+
+// ListServicesByNamespace lists the ACTIVE services of the region that use a Service
+// Connect namespace, given by name or ARN.
+func (e *Emulator) ListServicesByNamespace(ctx context.Context, in *ecs.ListServicesByNamespaceInput) (*ecs.ListServicesOutput, error) {
+	if in.Namespace == "" {
+		return nil, ecs.InvalidParameter("Namespace can not be blank.")
+	}
+	want := namespaceName(in.Namespace)
+	region := e.scope(ctx).Region
+	prefix := key(region, "")
+	out := &ecs.ListServicesOutput{ServiceArns: []string{}}
+	var err error
+	e.store.View(func() {
+		var p page
+		if p, err = newPage(in.ListInput, prefix, 10, 100); err != nil {
+			return
+		}
+		vals, next := listPage(e.services, p, prefix, false, func(_ string, r *serviceRecord) bool {
+			if r.Service.Status != ecs.ServiceActive {
+				return false
+			}
+			ns := serviceNamespace(r)
+			if ns == "" {
+				if c, ok := e.clusters.Get(key(region, r.ClusterName)); ok && c.ServiceConnectDefaults != nil && serviceConnectEnabled(r) {
+					ns = ecs.Deref(c.ServiceConnectDefaults.Namespace)
+				}
+			}
+			return ns != "" && namespaceName(ns) == want
+		})
+		for _, r := range vals {
+			out.ServiceArns = append(out.ServiceArns, r.Service.ServiceArn)
+		}
+		out.NextToken = next
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// serviceConnect is the part of serviceConnectConfiguration ecsmini reads.
+type serviceConnect struct {
+	Enabled   bool   `json:"enabled"`
+	Namespace string `json:"namespace"`
+	Services  []struct {
+		PortName      string `json:"portName"`
+		DiscoveryName string `json:"discoveryName"`
+		ClientAliases []struct {
+			Port    int    `json:"port"`
+			DNSName string `json:"dnsName"`
+		} `json:"clientAliases"`
+	} `json:"services"`
+}
+
+func (r *serviceRecord) serviceConnect() serviceConnect {
+	var sc serviceConnect
+	if p := r.primary(); p != nil && len(p.ServiceConnectConfiguration) > 0 {
+		_ = json.Unmarshal(p.ServiceConnectConfiguration, &sc) // stored as the client sent it; bad JSON reads as disabled
+	}
+	return sc
+}
+
+func serviceConnectEnabled(r *serviceRecord) bool { return r.serviceConnect().Enabled }
+
+func serviceNamespace(r *serviceRecord) string {
+	if sc := r.serviceConnect(); sc.Enabled {
+		return sc.Namespace
+	}
+	return ""
+}
+
+// namespaceName reduces a Cloud Map namespace ARN to its id, so a name and an ARN
+// compare equal only when they are written the same way (ecsmini has no Cloud Map).
+func namespaceName(ns string) string {
+	if i := strings.LastIndexByte(ns, '/'); i >= 0 && strings.HasPrefix(ns, "arn:") {
+		return ns[i+1:]
+	}
+	return ns
+}

@@ -1,0 +1,228 @@
+package emulator
+
+import (
+	"context"
+	"encoding/json"
+	"reflect"
+
+	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/store"
+)
+
+// UpdateService changes a service. A change to what its tasks run — task definition,
+// network, load balancers, Service Connect, platform version, capacity providers — or
+// forceNewDeployment starts a new PRIMARY deployment; the old one turns ACTIVE and the
+// control loop rolls tasks over (spec §5.2, §5.4). Other changes take effect in place.
+func (e *Emulator) UpdateService(ctx context.Context, in *ecs.UpdateServiceInput) (*ecs.ServiceOutput, error) {
+	if in.Service == "" {
+		return nil, ecs.InvalidParameter("Service can not be blank.")
+	}
+	if err := checkController(in.DeploymentController); err != nil {
+		return nil, err
+	}
+	if in.DesiredCount != nil && (*in.DesiredCount < 0 || *in.DesiredCount > maxServiceTasks) {
+		return nil, ecs.InvalidParameter("desiredCount must be between 0 and %d.", maxServiceTasks)
+	}
+	if err := checkServiceCommon(in.DeploymentConfiguration, in.HealthCheckGracePeriodSeconds, ecs.Deref(in.PropagateTags),
+		in.LoadBalancers, in.PlacementConstraints, in.PlacementStrategy); err != nil {
+		return nil, err
+	}
+	sc := e.scope(ctx)
+	var out *ecs.Service
+	var k string
+	err := e.store.Update(func(tx *store.Tx) error {
+		var old *serviceRecord
+		var err error
+		if k, old, err = e.activeService(ctx, in.Cluster, in.Service); err != nil {
+			return err
+		}
+		r := old.clone()
+		s := r.Service
+		cluster, _ := e.clusters.Get(key(lastRegion(k), r.ClusterName))
+		if in.DesiredCount != nil && s.SchedulingStrategy == ecs.SchedulingReplica {
+			s.DesiredCount = *in.DesiredCount
+		}
+		if dc := in.DeploymentConfiguration; dc != nil {
+			merged := *s.DeploymentConfiguration
+			if dc.MaximumPercent != nil {
+				merged.MaximumPercent = dc.MaximumPercent
+			}
+			if dc.MinimumHealthyPercent != nil {
+				merged.MinimumHealthyPercent = dc.MinimumHealthyPercent
+			}
+			if dc.DeploymentCircuitBreaker != nil {
+				merged.DeploymentCircuitBreaker = dc.DeploymentCircuitBreaker
+			}
+			if dc.Alarms != nil {
+				merged.Alarms = dc.Alarms
+			}
+			if *merged.MaximumPercent <= *merged.MinimumHealthyPercent {
+				return ecs.InvalidParameter("maximumPercent must be greater than minimumHealthyPercent.")
+			}
+			s.DeploymentConfiguration = &merged
+		}
+		if in.HealthCheckGracePeriodSeconds != nil {
+			s.HealthCheckGracePeriodSeconds = in.HealthCheckGracePeriodSeconds
+		}
+		if in.EnableExecuteCommand != nil {
+			s.EnableExecuteCommand = *in.EnableExecuteCommand
+		}
+		if in.EnableECSManagedTags != nil {
+			s.EnableECSManagedTags = *in.EnableECSManagedTags
+		}
+		if in.PropagateTags != nil {
+			s.PropagateTags = *in.PropagateTags
+		}
+		if in.AvailabilityZoneRebalancing != nil {
+			s.AvailabilityZoneRebalancing = *in.AvailabilityZoneRebalancing
+		}
+		if in.PlacementConstraints != nil {
+			s.PlacementConstraints = in.PlacementConstraints
+		}
+		if in.PlacementStrategy != nil {
+			s.PlacementStrategy = in.PlacementStrategy
+		}
+		if in.ServiceRegistries != nil {
+			s.ServiceRegistries = in.ServiceRegistries
+		}
+		if err := e.redeploy(ctx, sc, cluster, r, in); err != nil {
+			return err
+		}
+		if p := r.primary(); p != nil {
+			p.DesiredCount = s.DesiredCount
+		}
+		e.services.Put(tx, k, r)
+		out = r.present(false)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	e.ctl.markDirty(k)
+	return &ecs.ServiceOutput{Service: out}, nil
+}
+
+// redeploy starts a new deployment when the update changes what tasks run.
+func (e *Emulator) redeploy(ctx context.Context, sc ecs.Scope, cluster *ecs.Cluster, r *serviceRecord, in *ecs.UpdateServiceInput) error {
+	s, cur := r.Service, r.primary()
+	l := serviceLaunch{taskDefinition: s.TaskDefinition, launchType: s.LaunchType, strategy: s.CapacityProviderStrategy,
+		platformVersion: s.PlatformVersion, network: s.NetworkConfiguration, loadBalancers: s.LoadBalancers,
+		scheduling: s.SchedulingStrategy}
+	sconn := cur.ServiceConnectConfiguration
+	changed := in.ForceNewDeployment
+	if in.TaskDefinition != nil && *in.TaskDefinition != "" {
+		l.taskDefinition = *in.TaskDefinition
+		changed = true // compared after resolution below
+	}
+	if in.NetworkConfiguration != nil && !reflect.DeepEqual(in.NetworkConfiguration, s.NetworkConfiguration) {
+		l.network, changed = in.NetworkConfiguration, true
+	}
+	if in.LoadBalancers != nil && !reflect.DeepEqual(in.LoadBalancers, s.LoadBalancers) {
+		l.loadBalancers, changed = in.LoadBalancers, true
+	}
+	if in.PlatformVersion != nil && *in.PlatformVersion != s.PlatformVersion {
+		l.platformVersion, changed = *in.PlatformVersion, true
+	}
+	if in.CapacityProviderStrategy != nil && !reflect.DeepEqual(in.CapacityProviderStrategy, s.CapacityProviderStrategy) {
+		l.strategy, l.launchType, changed = in.CapacityProviderStrategy, "", true
+	}
+	if len(in.ServiceConnectConfiguration) > 0 && !jsonEqual(in.ServiceConnectConfiguration, sconn) {
+		sconn, changed = in.ServiceConnectConfiguration, true
+	}
+	if !changed {
+		return nil
+	}
+	dep, err := e.newDeployment(ctx, sc, cluster, l)
+	if err != nil {
+		return err
+	}
+	if !in.ForceNewDeployment && dep.TaskDefinition == cur.TaskDefinition && l.platformVersion == s.PlatformVersion &&
+		reflect.DeepEqual(l.network, s.NetworkConfiguration) && reflect.DeepEqual(l.loadBalancers, s.LoadBalancers) &&
+		reflect.DeepEqual(l.strategy, s.CapacityProviderStrategy) && jsonEqual(sconn, cur.ServiceConnectConfiguration) {
+		return nil // the same task definition again: nothing to roll out
+	}
+	now := e.cfg.Clock.Now()
+	dep.CreatedAt, dep.UpdatedAt = ecs.At(now), ecs.At(now)
+	dep.ServiceConnectConfiguration = sconn
+	for i := range r.Deployments {
+		if r.Deployments[i].Status == ecs.DeploymentPrimary {
+			r.Deployments[i].Status = ecs.DeploymentActive
+			r.Deployments[i].UpdatedAt = ecs.At(now)
+		}
+	}
+	r.Deployments = append([]deploymentRecord{{Deployment: *dep}}, r.Deployments...)
+	r.Deployments = trimDeployments(r.Deployments)
+	s.TaskDefinition, s.NetworkConfiguration, s.LoadBalancers = dep.TaskDefinition, l.network, nonNil(l.loadBalancers)
+	s.CapacityProviderStrategy, s.LaunchType = l.strategy, dep.LaunchType
+	if dep.PlatformVersion != "" {
+		s.PlatformVersion = l.platformVersion
+		if s.PlatformVersion == "" {
+			s.PlatformVersion = "LATEST"
+		}
+	}
+	r.Steady = false
+	return nil
+}
+
+// trimDeployments keeps every PRIMARY and ACTIVE deployment and the newest few
+// INACTIVE ones, enough for a rollback to find the last COMPLETED deployment.
+func trimDeployments(ds []deploymentRecord) []deploymentRecord {
+	const keepInactive = 5
+	out := ds[:0]
+	inactive := 0
+	for _, d := range ds {
+		if d.Status == ecs.DeploymentInactive {
+			if inactive++; inactive > keepInactive {
+				continue
+			}
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+func jsonEqual(a, b json.RawMessage) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return len(a) == len(b)
+	}
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return string(a) == string(b)
+	}
+	return reflect.DeepEqual(x, y)
+}
+
+// DeleteService deletes a service: it turns DRAINING with desiredCount 0 while the
+// control loop stops its tasks, then INACTIVE (spec §5.14). ECS refuses a service still
+// scaled above 0 unless force is set.
+func (e *Emulator) DeleteService(ctx context.Context, in *ecs.DeleteServiceInput) (*ecs.ServiceOutput, error) {
+	var out *ecs.Service
+	var k string
+	err := e.store.Update(func(tx *store.Tx) error {
+		var old *serviceRecord
+		var err error
+		if k, old, err = e.findService(ctx, in.Cluster, in.Service); err != nil {
+			return err
+		}
+		if old.Service.Status != ecs.ServiceActive {
+			out = old.present(false) // deleting again answers with the service as it is
+			return nil
+		}
+		if old.Service.DesiredCount > 0 && old.Service.SchedulingStrategy == ecs.SchedulingReplica && !ecs.Deref(in.Force) {
+			return ecs.InvalidParameter("The service cannot be stopped while it is scaled above 0.")
+		}
+		r := old.clone()
+		r.Service.Status, r.Service.DesiredCount = ecs.ServiceDraining, 0
+		if p := r.primary(); p != nil {
+			p.DesiredCount = 0
+		}
+		e.services.Put(tx, k, r)
+		out = r.present(false)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	e.ctl.markDirty(k)
+	return &ecs.ServiceOutput{Service: out}, nil
+}
