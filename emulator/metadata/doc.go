@@ -14,8 +14,8 @@
 //	GET /v3/{token}[...]            the same five paths, v3 shapes (ECS_CONTAINER_METADATA_URI)
 //	GET /v2/credentials/{id}        task role credentials   (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI)
 //
-// Reserved, not served here: /api/{token}/task-protection/v1/state, the ECS agent
-// endpoint behind ECS_AGENT_URI (task scale-in protection), which belongs with services.
+//	GET|PUT /api/{token}/task-protection/v1/state   task scale-in protection (ECS_AGENT_URI),
+//	                                                 when the handler has WithProtection
 //
 // # Who may read what
 //

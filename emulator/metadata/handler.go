@@ -75,18 +75,27 @@ func parseRoute(path string) (route, bool) {
 
 // handler serves the metadata and credentials endpoints over a Source.
 type handler struct {
-	src     Source
-	samples *samples
+	src        Source
+	samples    *samples
+	protection Protection // nil: the agent endpoint answers 404
 }
 
 // NewHandler returns the handler for the paths listed in the package documentation.
 // Mount it at the root of whatever listener containers reach (169.254.170.2:80 on a
 // task network, or a host port behind it).
-func NewHandler(src Source) http.Handler {
-	return &handler{src: src, samples: newSamples()}
+func NewHandler(src Source, opts ...Option) http.Handler {
+	h := &handler{src: src, samples: newSamples()}
+	for _, o := range opts {
+		o(h)
+	}
+	return h
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if token, ok := agentRoute(r.URL.Path); ok {
+		h.serveProtection(w, r, token)
+		return
+	}
 	rt, ok := parseRoute(r.URL.Path)
 	if !ok {
 		writeError(w, http.StatusNotFound, "NotFound", "no such metadata endpoint")

@@ -57,7 +57,7 @@ func startAgent(ctx context.Context, emu *emulator.Emulator, rt containers.Runti
 	ep.withDiscovery(emu)
 	a := agent.New(agent.Config{Runtime: rt, Clock: clk, Store: emu, Region: o.region, Account: o.accountID,
 		PauseImage: o.pauseImage, StateDir: o.stateDir, Endpoints: ep, Secrets: secrets, Credentials: creds, Log: log})
-	if err := ep.serve(metadata.NewHandler(a)); err != nil {
+	if err := ep.serve(metadata.NewHandler(a, metadata.WithProtection(emu))); err != nil {
 		return nil, nil, err
 	}
 	adopt := map[string][]containers.State{}
