@@ -141,7 +141,14 @@ func runPs(ctx context.Context, o psOptions, w io.Writer, now time.Time) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(rows)
 	}
-	return printPs(w, rows, o)
+	if err := printPs(w, rows, o); err != nil {
+		return err
+	}
+	svcs, err := clusterServices(ctx, c, clusters)
+	if err != nil {
+		return err
+	}
+	return printServices(w, svcs)
 }
 
 // listClusterTasks describes the tasks of a cluster whose desired status is RUNNING and,

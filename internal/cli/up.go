@@ -35,6 +35,8 @@ type upOptions struct {
 	credentialsFile string
 	stoppedTTL      time.Duration
 	timeScale       float64
+	lbPorts         []string
+	drainDelay      time.Duration
 }
 
 func newUpCmd() *cobra.Command {
@@ -64,6 +66,8 @@ acknowledged.`,
 	f.StringVar(&o.credentialsFile, "credentials-file", getenv("ECSMINI_CREDENTIALS_FILE"), "JSON file of role ARN (or \"*\") → {AccessKeyId, SecretAccessKey, Token} that task roles hand to containers (default: static test keys; env ECSMINI_CREDENTIALS_FILE)")
 	f.Float64Var(&o.timeScale, "time-scale", 1, "run the emulator's clock this many times as fast (move it with 'ecsmini clock')")
 	f.DurationVar(&o.stoppedTTL, "stopped-task-ttl", emulator.StoppedTaskTTL, "how long STOPPED tasks stay visible (ECS keeps them at least an hour)")
+	f.StringArrayVar(&o.lbPorts, "lb-port", nil, "host port of a service target group's local load balancer, as NAME=PORT (target group name or ARN; repeatable; default a stable port from 30000-39999)")
+	f.DurationVar(&o.drainDelay, "deregistration-delay", 5*time.Second, "how long a load balancer target drains its connections before its task stops (ELB's default is 300s)")
 	f.StringVar(&o.pauseImage, "pause-image", "ecsmini-demo:latest", "image whose 'ecsmini workload' holds awsvpc tasks' network namespaces (build it with 'ecsmini image build')")
 	return cmd
 }
@@ -119,7 +123,14 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 		return err
 	}
 	loaded := time.Since(loadStart)
+	ports, err := parseLBPorts(o.lbPorts)
+	if err != nil {
+		return err
+	}
+	emu.SetLoadBalancers(emulator.LoadBalancerConfig{Ports: ports, DeregistrationDelay: o.drainDelay,
+		Simulated: o.runtime == "sim", Log: log})
 	api := httpapi.New(emu, log)
+	api.Handle(loadBalancersPath, loadBalancersHandler(emu))
 	api.Handle("/_ecsmini/shutdown", shutdownHandler(stopUp))
 	api.Handle(clockPath, clockHandler(clk))
 	collector, err := startLogs(ctx, rt, o.stateDir, api)
@@ -169,12 +180,21 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 	go debug.FreeOSMemory()
 
 	var runErr error
+	loopDone := false
 	select {
 	case <-ctx.Done():
 	case err := <-serveErr:
 		runErr = fmt.Errorf("serving the API: %w", err)
 	case err := <-loopErr:
-		runErr = err
+		runErr, loopDone = err, true
+	}
+	// The service scheduler must be gone before tasks are stopped, or it would replace
+	// them as they stop.
+	stopLoop()
+	if !loopDone {
+		if err := <-loopErr; err != nil && runErr == nil {
+			runErr = err
+		}
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

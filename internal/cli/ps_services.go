@@ -1,0 +1,133 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/ecsmini/ecsmini/emulator"
+	"github.com/ecsmini/ecsmini/emulator/ecs"
+)
+
+// psService is one service as ps shows it under its tasks.
+type psService struct {
+	Cluster, Name, Status, Rollout string
+	Desired, Running, Pending      int
+	Deployments                    int
+	Endpoints                      []string // local load balancer URLs
+}
+
+// listServices describes the ACTIVE services of a cluster.
+func (c *ecsClient) listServices(ctx context.Context, cluster string) ([]*ecs.Service, error) {
+	var arns []string
+	in := ecs.ListServicesInput{Cluster: cluster}
+	for {
+		var out ecs.ListServicesOutput
+		if err := c.call(ctx, "ListServices", &in, &out); err != nil {
+			return nil, err
+		}
+		arns = append(arns, out.ServiceArns...)
+		if out.NextToken == nil || *out.NextToken == "" {
+			break
+		}
+		in.NextToken = out.NextToken
+	}
+	var svcs []*ecs.Service
+	for len(arns) > 0 {
+		n := min(len(arns), 10)
+		var out ecs.DescribeServicesOutput
+		if err := c.call(ctx, "DescribeServices", &ecs.DescribeServicesInput{Cluster: cluster, Services: arns[:n]}, &out); err != nil {
+			return nil, err
+		}
+		svcs = append(svcs, out.Services...)
+		arns = arns[n:]
+	}
+	return svcs, nil
+}
+
+// loadBalancers asks the running ecsmini where its local load balancers listen.
+func (c *ecsClient) loadBalancers(ctx context.Context) (map[string]string, error) {
+	ctx, cancel := context.WithTimeout(ctx, ecsCallTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(c.endpoint, "/")+loadBalancersPath, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("load balancers: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("load balancers: %s", resp.Status)
+	}
+	var lbs []emulator.LoadBalancer
+	if err := json.NewDecoder(resp.Body).Decode(&lbs); err != nil {
+		return nil, fmt.Errorf("load balancers: %w", err)
+	}
+	out := map[string]string{}
+	for _, lb := range lbs {
+		out[lb.TargetGroupArn] = lb.Address
+	}
+	return out, nil
+}
+
+// clusterServices lists the services of the clusters ps shows, with their local load
+// balancer URLs.
+func clusterServices(ctx context.Context, c *ecsClient, clusters []string) ([]psService, error) {
+	var out []psService
+	var addrs map[string]string
+	for _, cluster := range clusters {
+		svcs, err := c.listServices(ctx, cluster)
+		if isCode(err, ecs.CodeClusterNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range svcs {
+			row := psService{Cluster: lastSegment(s.ClusterArn), Name: s.ServiceName, Status: s.Status,
+				Desired: s.DesiredCount, Running: s.RunningCount, Pending: s.PendingCount, Deployments: len(s.Deployments)}
+			for _, d := range s.Deployments {
+				if d.Status == ecs.DeploymentPrimary {
+					row.Rollout = d.RolloutState
+				}
+			}
+			if len(s.LoadBalancers) > 0 && addrs == nil {
+				if addrs, err = c.loadBalancers(ctx); err != nil {
+					return nil, err
+				}
+			}
+			for _, lb := range s.LoadBalancers {
+				if a, ok := addrs[lb.TargetGroupArn]; ok {
+					row.Endpoints = append(row.Endpoints, fmt.Sprintf("http://%s → %s:%d", a, lb.ContainerName, ecs.Deref(lb.ContainerPort)))
+				}
+			}
+			out = append(out, row)
+		}
+	}
+	return out, nil
+}
+
+// printServices prints the services block below the tasks.
+func printServices(w io.Writer, svcs []psService) error {
+	if len(svcs) == 0 {
+		return nil
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SERVICE\tCLUSTER\tSTATUS\tDESIRED\tRUNNING\tPENDING\tROLLOUT\tLOAD BALANCER")
+	for _, s := range svcs {
+		rollout := dash(s.Rollout)
+		if s.Deployments > 1 {
+			rollout += fmt.Sprintf(" (%d deployments)", s.Deployments)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\n", s.Name, s.Cluster, s.Status, s.Desired, s.Running, s.Pending,
+			rollout, dash(strings.Join(s.Endpoints, ", ")))
+	}
+	return tw.Flush()
+}
