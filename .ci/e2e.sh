@@ -408,6 +408,58 @@ else
 	fail "ecsmini logs TASK prints the container's output" "$out"
 fi
 
+# Services: create, roll out a new revision, wait as the AWS CLI does, delete.
+TG=arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web/0123456789abcdef
+ok "create-service answers ACTIVE with one PRIMARY deployment IN_PROGRESS" \
+	'aws ecs create-service --cluster demo --service-name web --task-definition fargate-web --desired-count 2 --launch-type FARGATE --network-configuration "awsvpcConfiguration={subnets=[subnet-12345678]}" --load-balancers targetGroupArn=arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web/0123456789abcdef,containerName=web,containerPort=8080 --deployment-configuration "deploymentCircuitBreaker={enable=true,rollback=true}" --endpoint-url $ECSMINI_ENDPOINT' \
+	'.service.status == "ACTIVE"' '.service.desiredCount == 2' '.service.deployments | length == 1' \
+	'.service.deployments[0].status == "PRIMARY"' '.service.deployments[0].rolloutState == "IN_PROGRESS"' \
+	'.service.deployments[0].id | test("^ecs-svc/[0-9]{19}$")' '.service.taskDefinition | endswith("task-definition/fargate-web:2")' \
+	'.service.deploymentConfiguration.deploymentCircuitBreaker.rollback == true' '.service.loadBalancers[0].containerPort == 8080'
+ok "aws ecs wait services-stable (create)" \
+	'aws ecs wait services-stable --cluster demo --services web --endpoint-url $ECSMINI_ENDPOINT'
+ok "list-tasks --service-name lists the service's 2 tasks" \
+	'aws ecs list-tasks --cluster demo --service-name web --endpoint-url $ECSMINI_ENDPOINT' \
+	'.taskArns | length == 2'
+ok "the service's tasks carry group service:web and startedBy the deployment" \
+	'aws ecs describe-tasks --cluster demo --tasks $(aws ecs list-tasks --cluster demo --service-name web --query "taskArns" --output text --endpoint-url $ECSMINI_ENDPOINT) --endpoint-url $ECSMINI_ENDPOINT' \
+	'[.tasks[].group] | unique == ["service:web"]' '[.tasks[].startedBy | test("^ecs-svc/")] | unique == [true]'
+if out=$("$BIN" ps --cluster demo --endpoint "$URL" 2>&1) && grep -q "^web .*ACTIVE .*http://127.0.0.1:[0-9]* → web:8080" <<<"$out"; then
+	pass "ecsmini ps shows the service and its local load balancer"
+else
+	fail "ecsmini ps shows the service and its local load balancer" "$out"
+fi
+ok "register-task-definition fargate-web again: revision 3" \
+	'aws ecs register-task-definition --cli-input-json file://examples/fargate-web.json --endpoint-url $ECSMINI_ENDPOINT' \
+	'.taskDefinition.revision == 3'
+ok "update-service starts a new PRIMARY deployment" \
+	'aws ecs update-service --cluster demo --service web --task-definition fargate-web:3 --endpoint-url $ECSMINI_ENDPOINT' \
+	'.service.deployments | length == 2' '.service.deployments[0].status == "PRIMARY"' \
+	'.service.deployments[0].taskDefinition | endswith("fargate-web:3")' '.service.deployments[1].status == "ACTIVE"'
+ok "aws ecs wait services-stable (rolling update)" \
+	'aws ecs wait services-stable --cluster demo --services web --endpoint-url $ECSMINI_ENDPOINT'
+ok "describe-services: revision 3 rolled out, 2 running, COMPLETED" \
+	'aws ecs describe-services --cluster demo --services web --query "services[0].[taskDefinition,runningCount,deployments[0].rolloutState]" --endpoint-url $ECSMINI_ENDPOINT' \
+	'.[0] | endswith("fargate-web:3")' '.[1] == 2' '.[2] == "COMPLETED"'
+ok "describe-services: events in ECS's words, newest first" \
+	'aws ecs describe-services --cluster demo --services web --query "services[0].events[].message" --endpoint-url $ECSMINI_ENDPOINT' \
+	'.[0] == "(service web) has reached a steady state."' \
+	'any(.[]; test("^\\(service web\\) \\(deployment ecs-svc/[0-9]+\\) deployment completed\\.$"))' \
+	'any(.[]; test("^\\(service web\\) has started 2 tasks: \\(task [0-9a-f]{32}\\) \\(task [0-9a-f]{32}\\)\\.$"))' \
+	'any(.[]; test("^\\(service web\\) has stopped [12] running tasks: "))' \
+	'any(.[]; startswith("(service web) registered "))' 'any(.[]; startswith("(service web) has begun draining connections on "))'
+rejects "delete-service without --force while scaled above 0" InvalidParameterException \
+	'aws ecs delete-service --cluster demo --service web --endpoint-url $ECSMINI_ENDPOINT' \
+	"The service cannot be stopped while it is scaled above 0."
+ok "delete-service --force: DRAINING" \
+	'aws ecs delete-service --cluster demo --service web --force --endpoint-url $ECSMINI_ENDPOINT' \
+	'.service.status == "DRAINING"' '.service.desiredCount == 0'
+ok "aws ecs wait services-inactive" \
+	'aws ecs wait services-inactive --cluster demo --services web --endpoint-url $ECSMINI_ENDPOINT'
+ok "list-tasks --service-name: no tasks left" \
+	'aws ecs list-tasks --cluster demo --service-name web --endpoint-url $ECSMINI_ENDPOINT' \
+	'.taskArns | length == 0'
+
 rejects "run-task: awsvpc without a network configuration" InvalidParameterException \
 	'aws ecs run-task --cluster demo --task-definition hello-job --launch-type FARGATE --endpoint-url $ECSMINI_ENDPOINT' \
 	"Network Configuration must be provided"
@@ -488,16 +540,16 @@ ok "after SIGKILL: boto3's cluster is back" \
 	'.clusterArns | index("arn:aws:ecs:us-east-1:000000000000:cluster/from-boto3") != null'
 ok "after SIGKILL: task definitions are back (fargate-web:1 stays deleted)" \
 	'aws ecs list-task-definitions --endpoint-url $ECSMINI_ENDPOINT' \
-	'.taskDefinitionArns | sort == ["arn:aws:ecs:us-east-1:000000000000:task-definition/ec2-bridge:1","arn:aws:ecs:us-east-1:000000000000:task-definition/fargate-web:2","arn:aws:ecs:us-east-1:000000000000:task-definition/hello-job:1","arn:aws:ecs:us-east-1:000000000000:task-definition/hello-job:2","arn:aws:ecs:us-east-1:000000000000:task-definition/worker-spot:1"]'
-ok "after SIGKILL: describe-task-definition fargate-web → revision 2 with its tags" \
+	'.taskDefinitionArns | sort == ["arn:aws:ecs:us-east-1:000000000000:task-definition/ec2-bridge:1","arn:aws:ecs:us-east-1:000000000000:task-definition/fargate-web:2","arn:aws:ecs:us-east-1:000000000000:task-definition/fargate-web:3","arn:aws:ecs:us-east-1:000000000000:task-definition/hello-job:1","arn:aws:ecs:us-east-1:000000000000:task-definition/hello-job:2","arn:aws:ecs:us-east-1:000000000000:task-definition/worker-spot:1"]'
+ok "after SIGKILL: describe-task-definition fargate-web → revision 3 with its tags" \
 	'aws ecs describe-task-definition --task-definition fargate-web --include TAGS --endpoint-url $ECSMINI_ENDPOINT' \
-	'.taskDefinition.revision == 2' '.tags | index({"key":"example","value":"fargate-web"}) != null'
+	'.taskDefinition.revision == 3' '.tags | index({"key":"example","value":"fargate-web"}) != null'
 ok "after SIGKILL: account setting default still 14" \
 	'aws ecs list-account-settings --effective-settings --name fargateTaskRetirementWaitPeriod --endpoint-url $ECSMINI_ENDPOINT' \
 	'[.settings[] | select(.name == "fargateTaskRetirementWaitPeriod") | .value] | unique == ["14"]'
-ok "after SIGKILL: revisions continue after deletes (fargate-web:3)" \
+ok "after SIGKILL: revisions continue after deletes (fargate-web:4)" \
 	'aws ecs register-task-definition --cli-input-json file://examples/fargate-web.json --endpoint-url $ECSMINI_ENDPOINT' \
-	'.taskDefinition.revision == 3'
+	'.taskDefinition.revision == 4'
 ok "delete-cluster from-boto3 → INACTIVE" \
 	'aws ecs delete-cluster --cluster from-boto3 --endpoint-url $ECSMINI_ENDPOINT' \
 	'.cluster.status == "INACTIVE"'
@@ -507,9 +559,9 @@ stop_with TERM
 # ---------------------------------------------------------------- run 3: graceful state, SIGINT
 
 start
-ok "after SIGTERM: fargate-web:3 and the cluster survived" \
+ok "after SIGTERM: fargate-web:4 and the cluster survived" \
 	'aws ecs describe-task-definition --task-definition fargate-web --endpoint-url $ECSMINI_ENDPOINT' \
-	'.taskDefinition.revision == 3'
+	'.taskDefinition.revision == 4'
 ok "after SIGTERM: from-boto3 stays deleted" \
 	'aws ecs list-clusters --endpoint-url $ECSMINI_ENDPOINT' \
 	".clusterArns == [\"$CLUSTER_ARN\"]"
