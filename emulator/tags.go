@@ -103,6 +103,37 @@ func (e *Emulator) resolveTaggable(ctx context.Context, resourceArn string) (*ta
 			c.Tags = tags
 			e.providers.Put(tx, k, &c)
 		}}, nil
+	case "service":
+		cluster, name, ok := strings.Cut(a.Path(), "/")
+		if !ok {
+			return nil, ecs.InvalidParameter("The ARN provided is invalid.")
+		}
+		k := serviceKey(a.Region, cluster, name)
+		r, ok := e.services.Get(k)
+		if !ok || r.Service.Status == ecs.ServiceInactive {
+			return nil, ecs.Errorf(ecs.CodeServiceNotFound, "Service not found.")
+		}
+		return &taggable{tags: r.Service.Tags, put: func(tx *store.Tx, tags []ecs.Tag) {
+			c := r.clone()
+			c.Service.Tags = tags
+			e.services.Put(tx, k, c)
+		}}, nil
+	case "task":
+		cluster, id, ok := strings.Cut(a.Path(), "/")
+		if !ok {
+			return nil, ecs.InvalidParameter("The ARN provided is invalid.")
+		}
+		k := taskKey(a.Region, cluster, id)
+		r, ok := e.tasks.Get(k)
+		if !ok {
+			return nil, ecs.InvalidParameter("The referenced task was not found.")
+		}
+		return &taggable{tags: r.Task.Tags, put: func(tx *store.Tx, tags []ecs.Tag) {
+			next := *r
+			next.Task = cloneTask(r.Task)
+			next.Task.Tags = tags
+			e.tasks.Put(tx, k, &next)
+		}}, nil
 	case "task-definition":
 		family, rev, _ := strings.Cut(a.Path(), ":")
 		n, ok := atoiPositive(rev)
