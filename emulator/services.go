@@ -94,15 +94,6 @@ func (e *Emulator) findService(ctx context.Context, clusterRef, ref string) (str
 	return k, r, nil
 }
 
-// activeService is findService for operations that need an ACTIVE service.
-func (e *Emulator) activeService(ctx context.Context, clusterRef, ref string) (string, *serviceRecord, error) {
-	k, r, err := e.findService(ctx, clusterRef, ref)
-	if err == nil && r.Service.Status != ecs.ServiceActive {
-		err = ecs.Errorf(ecs.CodeServiceNotActive, "Service was not ACTIVE.")
-	}
-	return k, r, err
-}
-
 // clone copies a record deeply enough that the copy's slices can be changed freely.
 func (r *serviceRecord) clone() *serviceRecord {
 	c := *r

@@ -71,7 +71,7 @@ func (e *Emulator) ListServices(ctx context.Context, in *ecs.ListServicesInput) 
 	default:
 		return nil, ecs.InvalidParameter("Invalid schedulingStrategy '%s'. Valid values: REPLICA, DAEMON.", in.SchedulingStrategy)
 	}
-	out := &ecs.ListServicesOutput{ServiceArns: []string{}}
+	var out *ecs.ListServicesOutput
 	var err error
 	e.store.View(func() {
 		var ck string
@@ -79,24 +79,31 @@ func (e *Emulator) ListServices(ctx context.Context, in *ecs.ListServicesInput) 
 		if ck, c, err = e.activeCluster(ctx, in.Cluster); err != nil {
 			return
 		}
-		prefix := serviceKey(lastRegion(ck), c.ClusterName, "")
-		var p page
-		if p, err = newPage(in.ListInput, prefix, 10, 100); err != nil {
-			return
-		}
-		vals, next := listPage(e.services, p, prefix, false, func(_ string, r *serviceRecord) bool {
+		out, err = e.listServiceARNs(in.ListInput, serviceKey(lastRegion(ck), c.ClusterName, ""), func(r *serviceRecord) bool {
 			s := r.Service
-			return s.Status == ecs.ServiceActive &&
-				(in.LaunchType == "" || s.LaunchType == in.LaunchType || (s.LaunchType == "" && launchOfStrategy(s) == in.LaunchType)) &&
+			return (in.LaunchType == "" || s.LaunchType == in.LaunchType || (s.LaunchType == "" && launchOfStrategy(s) == in.LaunchType)) &&
 				(in.SchedulingStrategy == "" || s.SchedulingStrategy == in.SchedulingStrategy)
 		})
-		for _, r := range vals {
-			out.ServiceArns = append(out.ServiceArns, r.Service.ServiceArn)
-		}
-		out.NextToken = next
 	})
 	if err != nil {
 		return nil, err
+	}
+	return out, nil
+}
+
+// listServiceARNs pages through the ACTIVE services under prefix that keep accepts. It
+// must run inside a store View.
+func (e *Emulator) listServiceARNs(in ecs.ListInput, prefix string, keep func(*serviceRecord) bool) (*ecs.ListServicesOutput, error) {
+	p, err := newPage(in, prefix, 10, 100)
+	if err != nil {
+		return nil, err
+	}
+	vals, next := listPage(e.services, p, prefix, false, func(_ string, r *serviceRecord) bool {
+		return r.Service.Status == ecs.ServiceActive && keep(r)
+	})
+	out := &ecs.ListServicesOutput{ServiceArns: []string{}, NextToken: next}
+	for _, r := range vals {
+		out.ServiceArns = append(out.ServiceArns, r.Service.ServiceArn)
 	}
 	return out, nil
 }
@@ -120,17 +127,10 @@ func (e *Emulator) ListServicesByNamespace(ctx context.Context, in *ecs.ListServ
 	want := namespaceName(in.Namespace)
 	region := e.scope(ctx).Region
 	prefix := key(region, "")
-	out := &ecs.ListServicesOutput{ServiceArns: []string{}}
+	var out *ecs.ListServicesOutput
 	var err error
 	e.store.View(func() {
-		var p page
-		if p, err = newPage(in.ListInput, prefix, 10, 100); err != nil {
-			return
-		}
-		vals, next := listPage(e.services, p, prefix, false, func(_ string, r *serviceRecord) bool {
-			if r.Service.Status != ecs.ServiceActive {
-				return false
-			}
+		out, err = e.listServiceARNs(in.ListInput, prefix, func(r *serviceRecord) bool {
 			ns := serviceNamespace(r)
 			if ns == "" {
 				if c, ok := e.clusters.Get(key(region, r.ClusterName)); ok && c.ServiceConnectDefaults != nil && serviceConnectEnabled(r) {
@@ -139,10 +139,6 @@ func (e *Emulator) ListServicesByNamespace(ctx context.Context, in *ecs.ListServ
 			}
 			return ns != "" && namespaceName(ns) == want
 		})
-		for _, r := range vals {
-			out.ServiceArns = append(out.ServiceArns, r.Service.ServiceArn)
-		}
-		out.NextToken = next
 	})
 	if err != nil {
 		return nil, err

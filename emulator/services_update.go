@@ -28,15 +28,10 @@ func (e *Emulator) UpdateService(ctx context.Context, in *ecs.UpdateServiceInput
 		return nil, err
 	}
 	sc := e.scope(ctx)
-	var out *ecs.Service
-	var k string
-	err := e.store.Update(func(tx *store.Tx) error {
-		var old *serviceRecord
-		var err error
-		if k, old, err = e.activeService(ctx, in.Cluster, in.Service); err != nil {
-			return err
+	return e.changeService(ctx, in.Cluster, in.Service, func(k string, r *serviceRecord) error {
+		if r.Service.Status != ecs.ServiceActive {
+			return ecs.Errorf(ecs.CodeServiceNotActive, "Service was not ACTIVE.")
 		}
-		r := old.clone()
 		s := r.Service
 		cluster, _ := e.clusters.Get(key(lastRegion(k), r.ClusterName))
 		if in.DesiredCount != nil && s.SchedulingStrategy == ecs.SchedulingReplica {
@@ -90,6 +85,30 @@ func (e *Emulator) UpdateService(ctx context.Context, in *ecs.UpdateServiceInput
 		}
 		if p := r.primary(); p != nil {
 			p.DesiredCount = s.DesiredCount
+		}
+		return nil
+	})
+}
+
+// changeService applies change to a copy of a service, commits it, answers with the
+// service as changed and has the control loop plan it again. errUnchanged from change
+// answers with the service as it was and commits nothing.
+func (e *Emulator) changeService(ctx context.Context, clusterRef, ref string, change func(k string, r *serviceRecord) error) (*ecs.ServiceOutput, error) {
+	var out *ecs.Service
+	var k string
+	err := e.store.Update(func(tx *store.Tx) error {
+		var old *serviceRecord
+		var err error
+		if k, old, err = e.findService(ctx, clusterRef, ref); err != nil {
+			return err
+		}
+		r := old.clone()
+		switch err := change(k, r); {
+		case err == errUnchanged:
+			out = old.present(false)
+			return nil
+		case err != nil:
+			return err
 		}
 		e.services.Put(tx, k, r)
 		out = r.present(false)
@@ -196,33 +215,18 @@ func jsonEqual(a, b json.RawMessage) bool {
 // control loop stops its tasks, then INACTIVE (spec §5.14). ECS refuses a service still
 // scaled above 0 unless force is set.
 func (e *Emulator) DeleteService(ctx context.Context, in *ecs.DeleteServiceInput) (*ecs.ServiceOutput, error) {
-	var out *ecs.Service
-	var k string
-	err := e.store.Update(func(tx *store.Tx) error {
-		var old *serviceRecord
-		var err error
-		if k, old, err = e.findService(ctx, in.Cluster, in.Service); err != nil {
-			return err
+	return e.changeService(ctx, in.Cluster, in.Service, func(_ string, r *serviceRecord) error {
+		s := r.Service
+		if s.Status != ecs.ServiceActive {
+			return errUnchanged // deleting again answers with the service as it is
 		}
-		if old.Service.Status != ecs.ServiceActive {
-			out = old.present(false) // deleting again answers with the service as it is
-			return nil
-		}
-		if old.Service.DesiredCount > 0 && old.Service.SchedulingStrategy == ecs.SchedulingReplica && !ecs.Deref(in.Force) {
+		if s.DesiredCount > 0 && s.SchedulingStrategy == ecs.SchedulingReplica && !ecs.Deref(in.Force) {
 			return ecs.InvalidParameter("The service cannot be stopped while it is scaled above 0.")
 		}
-		r := old.clone()
-		r.Service.Status, r.Service.DesiredCount = ecs.ServiceDraining, 0
+		s.Status, s.DesiredCount = ecs.ServiceDraining, 0
 		if p := r.primary(); p != nil {
 			p.DesiredCount = 0
 		}
-		e.services.Put(tx, k, r)
-		out = r.present(false)
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	e.ctl.markDirty(k)
-	return &ecs.ServiceOutput{Service: out}, nil
 }
