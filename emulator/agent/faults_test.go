@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ecsmini/ecsmini/emulator/agent/agenttest"
 	"github.com/ecsmini/ecsmini/emulator/clock"
 	"github.com/ecsmini/ecsmini/emulator/containers"
 	"github.com/ecsmini/ecsmini/emulator/containers/sim"
@@ -118,7 +119,7 @@ func newFaultEnv(t *testing.T) *faultEnv {
 	clk := clock.NewFake(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
 	rec := &recordingRuntime{Runtime: sim.New(clk, sim.Options{}), specs: map[string]containers.Spec{}}
 	f := &faultRuntime{recordingRuntime: rec, breakFeed: make(chan struct{})}
-	store := &memStore{tasks: map[string]*ecs.Task{}, defs: map[string]*ecs.TaskDefinition{}}
+	store := agenttest.NewStore()
 	a := New(Config{Runtime: f, Clock: clk, Store: store, Region: "us-east-1", Account: "000000000000", PauseImage: "pause"})
 	ctx, cancel := context.WithCancel(context.Background())
 	if err := a.Start(ctx); err != nil {

@@ -2,8 +2,6 @@ package agent
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,57 +11,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ecsmini/ecsmini/emulator/agent/agenttest"
 	"github.com/ecsmini/ecsmini/emulator/clock"
 	"github.com/ecsmini/ecsmini/emulator/containers"
 	"github.com/ecsmini/ecsmini/emulator/containers/sim"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 )
-
-// memStore is the agent's Store over one map, handing out copies as the control plane
-// does.
-type memStore struct {
-	mu    sync.Mutex
-	tasks map[string]*ecs.Task
-	defs  map[string]*ecs.TaskDefinition
-}
-
-func clone[T any](v *T) *T {
-	data, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	out := new(T)
-	if err := json.Unmarshal(data, out); err != nil {
-		panic(err)
-	}
-	return out
-}
-
-func (s *memStore) Task(arn string) (*ecs.Task, *ecs.TaskDefinition, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	t, ok := s.tasks[arn]
-	if !ok {
-		return nil, nil, errors.New("no such task")
-	}
-	return clone(t), clone(s.defs[arn]), nil
-}
-
-func (s *memStore) UpdateTask(arn string, change func(t *ecs.Task) error) (*ecs.Task, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	t, ok := s.tasks[arn]
-	if !ok {
-		return nil, errors.New("no such task")
-	}
-	c := clone(t)
-	if err := change(c); err != nil {
-		return nil, err
-	}
-	c.Version++
-	s.tasks[arn] = c
-	return clone(c), nil
-}
 
 // recordingRuntime is the sim with the specs of the containers it created, since the
 // port reports no environment back.
@@ -88,7 +41,7 @@ func (r *recordingRuntime) spec(container string) (containers.Spec, bool) {
 }
 
 type prepEnv struct {
-	store *memStore
+	store *agenttest.Store
 	rt    *recordingRuntime
 	agent *Agent
 	seq   int
@@ -98,7 +51,7 @@ func newPrepEnv(t *testing.T, secrets SecretSource) *prepEnv {
 	t.Helper()
 	clk := clock.NewFake(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
 	rt := &recordingRuntime{Runtime: sim.New(clk, sim.Options{}), specs: map[string]containers.Spec{}}
-	store := &memStore{tasks: map[string]*ecs.Task{}, defs: map[string]*ecs.TaskDefinition{}}
+	store := agenttest.NewStore()
 	a := New(Config{Runtime: rt, Clock: clk, Store: store, Region: "us-east-1", Account: "000000000000",
 		PauseImage: "pause", Secrets: secrets})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -119,9 +72,7 @@ func (e *prepEnv) run(td *ecs.TaskDefinition, overrides *ecs.TaskOverride) strin
 	for _, cd := range td.ContainerDefinitions {
 		task.Containers = append(task.Containers, ecs.Container{Name: ecs.Deref(cd.Name), TaskArn: arn, Image: ecs.Deref(cd.Image)})
 	}
-	e.store.mu.Lock()
-	e.store.tasks[arn], e.store.defs[arn] = task, td
-	e.store.mu.Unlock()
+	e.store.Put(task, td)
 	e.agent.Launch(arn)
 	return arn
 }

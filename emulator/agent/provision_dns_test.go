@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ecsmini/ecsmini/emulator/agent/agenttest"
 	"github.com/ecsmini/ecsmini/emulator/clock"
 	"github.com/ecsmini/ecsmini/emulator/containers"
 	"github.com/ecsmini/ecsmini/emulator/containers/sim"
@@ -24,7 +25,7 @@ func (f fixedEndpoints) Reach(context.Context, string) (string, error) { return 
 func TestPauseContainerRunsTheTasksDNS(t *testing.T) {
 	clk := clock.NewFake(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
 	rt := &recordingRuntime{Runtime: sim.New(clk, sim.Options{}), specs: map[string]containers.Spec{}}
-	store := &memStore{tasks: map[string]*ecs.Task{}, defs: map[string]*ecs.TaskDefinition{}}
+	store := agenttest.NewStore()
 	a := New(Config{Runtime: rt, Clock: clk, Store: store, Region: "us-east-1", Account: "000000000000",
 		PauseImage: "pause", Endpoints: fixedEndpoints("172.18.0.1:51680")})
 	ctx, cancel := context.WithCancel(context.Background())
