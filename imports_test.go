@@ -29,6 +29,7 @@ var allowedImports = map[string][]string{
 	"internal/workload":               {},
 	"emulator/containers":             {},
 	"emulator/metadata":               {"emulator/ecs", "emulator/containers"},
+	"emulator/agent/agenttest":        {"emulator/ecs"},
 	"emulator/agent":                  {"emulator/ecs", "emulator/store", "emulator/containers", "emulator/clock", "fargate", "emulator/metadata", "emulator/discovery"},
 	"emulator/discovery":              {"emulator/ecs"},
 	"emulator/scheduler":              {"emulator/ecs", "fargate", "ec2sim"},

@@ -4,8 +4,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"net/http"
 	"os/exec"
 	"strings"
@@ -14,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ecsmini/ecsmini/emulator/agent"
+	"github.com/ecsmini/ecsmini/emulator/agent/agenttest"
 	"github.com/ecsmini/ecsmini/emulator/clock"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/internal/dockerrt"
@@ -43,7 +42,7 @@ func TestServiceNamesResolveBetweenAwsvpcTasks(t *testing.T) {
 	if err := ep.serve(http.NotFoundHandler()); err != nil {
 		t.Fatal(err)
 	}
-	store := &taskStore{tasks: map[string]*ecs.Task{}, defs: map[string]*ecs.TaskDefinition{}}
+	store := &tasks{Store: agenttest.NewStore()}
 	a := agent.New(agent.Config{Runtime: rt, Clock: clock.Real{}, Store: store, Region: "us-east-1",
 		Account: "000000000000", PauseImage: image, StateDir: stateDir, Endpoints: ep})
 	actx, stopAgent := context.WithCancel(context.Background())
@@ -148,69 +147,28 @@ func (f *fakeNames) Records(string) map[string][]string {
 	return f.records
 }
 
-// taskStore is the agent's view of a control plane: tasks the test records, changed
-// only through UpdateTask.
-type taskStore struct {
-	mu    sync.Mutex
-	seq   int
-	tasks map[string]*ecs.Task
-	defs  map[string]*ecs.TaskDefinition
-}
-
-func cloneJSON[T any](v *T) *T {
-	data, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	out := new(T)
-	if err := json.Unmarshal(data, out); err != nil {
-		panic(err)
-	}
-	return out
-}
-
-func (s *taskStore) Task(arn string) (*ecs.Task, *ecs.TaskDefinition, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	tk, ok := s.tasks[arn]
-	if !ok {
-		return nil, nil, errors.New("no such task")
-	}
-	return cloneJSON(tk), cloneJSON(s.defs[arn]), nil
-}
-
-func (s *taskStore) UpdateTask(arn string, change func(t *ecs.Task) error) (*ecs.Task, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	tk, ok := s.tasks[arn]
-	if !ok {
-		return nil, errors.New("no such task")
-	}
-	c := cloneJSON(tk)
-	if err := change(c); err != nil {
-		return nil, err
-	}
-	c.Version++
-	s.tasks[arn] = c
-	return cloneJSON(c), nil
+// tasks records the tasks the test runs in an agenttest.Store.
+type tasks struct {
+	*agenttest.Store
+	mu  sync.Mutex
+	seq int
 }
 
 // run records a Fargate task of one essential container running image with cmd, and
 // launches it.
-func (s *taskStore) run(a *agent.Agent, clusterARN, name, image string, cmd ...string) string {
+func (s *tasks) run(a *agent.Agent, clusterARN, name, image string, cmd ...string) string {
 	s.mu.Lock()
 	s.seq++
 	id := randomID(s.seq)
+	s.mu.Unlock()
 	cluster := clusterARN[strings.LastIndex(clusterARN, "/")+1:]
 	arn := "arn:aws:ecs:us-east-1:000000000000:task/" + cluster + "/" + id
 	td := &ecs.TaskDefinition{Family: name, Revision: 1, NetworkMode: ecs.Ptr(ecs.NetworkAwsvpc), Cpu: ecs.Ptr("256"), Memory: ecs.Ptr("512"),
 		ContainerDefinitions: []ecs.ContainerDefinition{{Name: ecs.Ptr(name), Image: ecs.Ptr(image), Essential: ecs.Ptr(true), Command: cmd}}}
-	s.tasks[arn] = &ecs.Task{TaskArn: arn, ClusterArn: clusterARN, Cpu: "256", Memory: "512",
+	s.Put(&ecs.Task{TaskArn: arn, ClusterArn: clusterARN, Cpu: "256", Memory: "512",
 		DesiredStatus: ecs.StatusRunning, LastStatus: ecs.StatusProvisioning, LaunchType: ecs.LaunchFargate,
 		Attachments: []ecs.Attachment{{ID: "att-" + id[:8], Type: "ElasticNetworkInterface", Status: "PRECREATED"}},
-		Containers:  []ecs.Container{{Name: name, TaskArn: arn, Image: image}}}
-	s.defs[arn] = td
-	s.mu.Unlock()
+		Containers:  []ecs.Container{{Name: name, TaskArn: arn, Image: image}}}, td)
 	a.Launch(arn)
 	return arn
 }
@@ -225,7 +183,7 @@ func randomID(seq int) string {
 	return string(b)
 }
 
-func (s *taskStore) waitRunning(t *testing.T, arn string) *ecs.Task {
+func (s *tasks) waitRunning(t *testing.T, arn string) *ecs.Task {
 	t.Helper()
 	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(100 * time.Millisecond) {
 		tk, _, err := s.Task(arn)
