@@ -89,7 +89,7 @@ func (e *Emulator) serviceView(k string, r *serviceRecord, now time.Time) (sched
 	for _, d := range r.Deployments {
 		v.Deployments = append(v.Deployments, scheduler.DeploymentView{
 			ID: d.ID, TaskDefinition: d.TaskDefinition, Status: d.Status, RolloutState: d.RolloutState,
-			CreatedAt: tsTime(d.CreatedAt), FailedTasks: d.FailedTasks, ReachedRunning: d.ReachedRunning, Rollback: d.Rollback,
+			CreatedAt: tsTime(d.CreatedAt), UpdatedAt: tsTime(d.UpdatedAt), FailedTasks: d.FailedTasks, ReachedRunning: d.ReachedRunning, Rollback: d.Rollback,
 			DesiredCount: d.DesiredCount, PendingCount: d.PendingCount, RunningCount: d.RunningCount,
 		})
 	}

@@ -183,6 +183,13 @@ func TestServiceCircuitBreaker(t *testing.T) {
 			if tc.rollback {
 				rolling := "(service app) rolling back to deployment " + d1 + "."
 				completed := "(service app) (deployment " + d1 + ") deployment completed."
+				// The FAILED deployment stays listed, with its reason, while the rollback
+				// runs; it goes 30 s later (spec §5.7; ecsmini's linger).
+				if f := sxDeployment(s, d2); f == nil || f.RolloutState != types.DeploymentRolloutStateFailed ||
+					aws.ToString(f.RolloutStateReason) != "ECS deployment circuit breaker: tasks failed to start." {
+					t.Errorf("when the breaker trips, deployments %v: want %s listed FAILED with the breaker's reason", deploymentsOf(s), d2)
+				}
+				e.clock.Advance(31 * time.Second)
 				s = e.eventuallyService(t, "c1", "app", "is back on the first deployment", func(s types.Service) bool {
 					return stable(s) && s.Deployments[0].RolloutState == types.DeploymentRolloutStateCompleted && sxHasEvent(s, completed)
 				})
@@ -377,4 +384,14 @@ func TestServiceCrashLoopIsNotThrottled(t *testing.T) {
 			t.Errorf("crashed task:\n%s", sxSummary([]types.Task{tk}))
 		}
 	}
+}
+
+// sxDeployment finds a deployment of the service by id.
+func sxDeployment(s types.Service, id string) *types.Deployment {
+	for i := range s.Deployments {
+		if aws.ToString(s.Deployments[i].Id) == id {
+			return &s.Deployments[i]
+		}
+	}
+	return nil
 }

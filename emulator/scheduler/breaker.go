@@ -119,7 +119,10 @@ func (pl *planner) finish() {
 		}
 	}
 	pc := counts[P.ID]
-	if P.RolloutState == ecs.RolloutInProgress && !others && pc.healthy >= in.DesiredCount && pl.started == 0 {
+	// A rollback completes in a later plan than the one that started it, so that its
+	// IN_PROGRESS, and the FAILED deployment it replaces, can be seen (spec §5.7).
+	rolledBack := P.ID != in.Deployments[pl.primary].ID || P.Status != in.Deployments[pl.primary].Status
+	if P.RolloutState == ecs.RolloutInProgress && !others && pc.healthy >= in.DesiredCount && pl.started == 0 && !rolledBack {
 		P.RolloutState = ecs.RolloutCompleted
 		pl.p.Events = append(pl.p.Events, completedMessage(in.Name, P.ID))
 	}
@@ -127,7 +130,12 @@ func (pl *planner) finish() {
 		c := counts[pl.deps[i].ID]
 		pl.update(i, c.pending, c.running, c.stopping)
 	}
-	pl.p.Steady = !busy && !others && pl.started == 0 && len(pl.p.Stop) == 0 && pc.healthy == in.DesiredCount
+	lingering := false
+	for i := range pl.deps {
+		lingering = lingering || (i != pl.primary && pl.lingers(i))
+	}
+	pl.p.Steady = !busy && !others && !lingering && P.RolloutState != ecs.RolloutInProgress &&
+		pl.started == 0 && len(pl.p.Stop) == 0 && pc.healthy == in.DesiredCount
 	if pl.p.Steady {
 		pl.p.Throttle = Throttle{DeploymentID: P.ID} // a steady service is no longer impaired (spec silent)
 		if !in.Steady {
@@ -143,7 +151,7 @@ func (pl *planner) update(i, pending, running, stopping int) {
 	desired := pending + running
 	if i == pl.primary {
 		desired = pl.in.DesiredCount
-	} else if desired+stopping == 0 && d.Status == ecs.DeploymentActive {
+	} else if desired+stopping == 0 && d.Status == ecs.DeploymentActive && !pl.lingers(i) {
 		d.Status = ecs.DeploymentInactive
 	}
 	u := DeploymentUpdate{ID: d.ID, Status: d.Status, RolloutState: d.RolloutState, FailedTasks: d.FailedTasks,

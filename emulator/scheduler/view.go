@@ -39,6 +39,9 @@ type DeploymentView struct {
 	Status         string // ecs.DeploymentPrimary, ...
 	RolloutState   string // ecs.RolloutInProgress, ...
 	CreatedAt      time.Time
+	// UpdatedAt is when the deployment last changed; a FAILED deployment stays listed
+	// for failedLinger after it.
+	UpdatedAt time.Time
 	// FailedTasks is the circuit breaker's counter (spec §5.7), shown as failedTasks.
 	FailedTasks int
 	// ReachedRunning is set once a task of this deployment reached RUNNING: the
