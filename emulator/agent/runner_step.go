@@ -148,6 +148,9 @@ func (r *runner) execute(ctx context.Context, s Step, task *ecs.Task, td *ecs.Ta
 		}
 		r.ids[s.Container] = id
 		if err := rt.Start(ctx, id); err != nil {
+			if perr := r.pauseExited(ctx); perr != nil {
+				return perr
+			}
 			return fmt.Errorf("CannotStartContainerError: %w", err)
 		}
 		r.a.logf(r.arn, "started %s: %s", s.Container, s.Cause)
@@ -354,4 +357,19 @@ func (r *runner) deprovision(ctx context.Context) error {
 		return nil
 	})
 	return err
+}
+
+// pauseExited explains a container that cannot join its awsvpc task's namespace because
+// the pause container is gone; nil when there is none or it runs. A pause image built by
+// an older ecsmini exits at once on flags it does not know, which is the likely cause.
+func (r *runner) pauseExited(ctx context.Context) error {
+	if r.pauseID == "" {
+		return nil
+	}
+	st, err := r.a.cfg.Runtime.Inspect(ctx, r.pauseID)
+	if err != nil || st.Status != containers.Exited {
+		return nil
+	}
+	return fmt.Errorf("ResourceInitializationError: the task's network namespace is gone: its pause container (image %s) exited with code %d; an image built by an older ecsmini does not run this version's pause container: rebuild it with 'ecsmini image build'",
+		r.a.cfg.PauseImage, st.ExitCode)
 }
