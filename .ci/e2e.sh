@@ -497,6 +497,13 @@ ok "AWS CLI sees the boto3 cluster" \
 	'aws ecs list-clusters --endpoint-url $ECSMINI_ENDPOINT' \
 	'.clusterArns | index("arn:aws:ecs:us-east-1:000000000000:cluster/from-boto3") != null'
 
+# A service that must outlive a crash of ecsmini.
+ok "create-service keeper (survives the SIGKILL below)" \
+	'aws ecs create-service --cluster demo --service-name keeper --task-definition fargate-web --desired-count 1 --launch-type FARGATE --network-configuration "awsvpcConfiguration={subnets=[subnet-12345678]}" --endpoint-url $ECSMINI_ENDPOINT' \
+	'.service.status == "ACTIVE"'
+ok "aws ecs wait services-stable (keeper)" \
+	'aws ecs wait services-stable --cluster demo --services keeper --endpoint-url $ECSMINI_ENDPOINT'
+
 # A second ecsmini on the same state dir must refuse, not corrupt it.
 "$BIN" up --state-dir "$STATE" --runtime sim --listen 127.0.0.1:0 </dev/null >"$TMP/second.out" 2>"$TMP/second.err" &
 SECOND=$!
@@ -535,6 +542,15 @@ ok "after SIGKILL: cluster demo is back with its capacity providers and strategy
 	'.clusters[0].status == "ACTIVE"' '.clusters[0].capacityProviders == ["FARGATE","FARGATE_SPOT"]' \
 	'.clusters[0].defaultCapacityProviderStrategy | length == 2' \
 	'.clusters[0].tags == [{"key":"team","value":"platform"}]'
+ok "after SIGKILL: service keeper is back and replaced its lost task" \
+	'aws ecs wait services-stable --cluster demo --services keeper --endpoint-url $ECSMINI_ENDPOINT'
+ok "after SIGKILL: keeper runs 1 task, started twice (before and after the crash)" \
+	'aws ecs describe-services --cluster demo --services keeper --endpoint-url $ECSMINI_ENDPOINT' \
+	'.services[0].status == "ACTIVE"' '.services[0].runningCount == 1' \
+	'[.services[0].events[].message | select(startswith("(service keeper) has started 1 tasks"))] | length == 2'
+ok "delete-service keeper --force" \
+	'aws ecs delete-service --cluster demo --service keeper --force --endpoint-url $ECSMINI_ENDPOINT' \
+	'.service.status == "DRAINING"'
 ok "after SIGKILL: boto3's cluster is back" \
 	'aws ecs list-clusters --endpoint-url $ECSMINI_ENDPOINT' \
 	'.clusterArns | index("arn:aws:ecs:us-east-1:000000000000:cluster/from-boto3") != null'
