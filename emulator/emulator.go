@@ -37,9 +37,11 @@ type Emulator struct {
 	settings  *store.Table[ecs.Setting]
 	tasks     *store.Table[taskRecord]
 	services  *store.Table[serviceRecord]
+	spot      *store.Table[spotRecord]
 
 	runner TaskRunner // nil until SetRunner: tasks are recorded but not run
 	ctl    *controller
+	fg     *fargateCtl
 }
 
 // familyRecord remembers the last revision number of a family, so numbering continues
@@ -76,6 +78,8 @@ func New(cfg Config) (*Emulator, error) {
 		settings:  store.NewTable[ecs.Setting](s, "accountSettings"),
 		tasks:     store.NewTable[taskRecord](s, "tasks"),
 		services:  store.NewTable[serviceRecord](s, "services"),
+		spot:      store.NewTable[spotRecord](s, "spotCapacity"),
+		fg:        newFargateCtl(),
 	}
 	e.ctl = newController()
 	e.ctl.lbs.e = e
@@ -133,9 +137,16 @@ func atoiPositive(s string) (int, bool) {
 func (e *Emulator) Run(ctx context.Context, tick time.Duration) error {
 	t := time.NewTicker(tick)
 	defer t.Stop()
+	ctx, cancel := context.WithCancel(ctx)
 	services := make(chan error, 1)
 	go func() { services <- e.runServices(ctx) }() // ends with ctx
-	defer e.ctl.lbs.closeAll()
+	fargateDone := make(chan struct{})
+	go func() { defer close(fargateDone); e.runFargate(ctx) }() // ends with ctx
+	defer func() {
+		cancel()
+		<-fargateDone
+		e.ctl.lbs.closeAll()
+	}()
 	for {
 		select {
 		case <-ctx.Done():

@@ -63,13 +63,9 @@ func (e *Emulator) reconcileService(k string, now time.Time) error {
 	if released {
 		e.ctl.lbs.release(k)
 	}
-	if e.runner != nil {
-		for _, arn := range launched {
-			e.runner.Launch(arn)
-		}
-		for _, arn := range nudged {
-			e.runner.Nudge(arn)
-		}
+	e.launch(launched...)
+	for _, arn := range nudged {
+		e.nudge(arn)
 	}
 	return nil
 }
@@ -118,6 +114,9 @@ func (e *Emulator) taskView(r *serviceRecord, tr *taskRecord) scheduler.TaskView
 	}
 	if tr.ProtectedUntil != nil && r.Service.Status == ecs.ServiceActive {
 		tv.ProtectedUntil = *tr.ProtectedUntil
+	}
+	if tr.RetireAt != nil {
+		tv.RetireAt = *tr.RetireAt
 	}
 	if t.LastStatus == ecs.StatusStopped {
 		ran := t.StartedAt != nil

@@ -38,6 +38,8 @@ type taskRecord struct {
 	Draining bool `json:"draining,omitempty"`
 	// ProtectedUntil is the end of the task's scale-in protection (spec §5.11).
 	ProtectedUntil *time.Time `json:"protectedUntil,omitempty"`
+	// RetireAt is when Fargate retires the task (tasks spec §3.7; Emulator.Retire).
+	RetireAt *time.Time `json:"retireAt,omitempty"`
 }
 
 // StoppedTaskTTL is how long STOPPED tasks stay visible by default (ECS: at least an
@@ -113,6 +115,9 @@ func (e *Emulator) UpdateTask(taskARN string, change func(t *ecs.Task) error) (*
 		service = r.Service
 		return nil
 	})
+	if out != nil && out.CapacityProviderName == ecs.FargateSpot {
+		e.fg.poke() // a Spot task's random interruption runs from when it is RUNNING
+	}
 	if service != "" && err == nil {
 		e.ctl.markDirty(service)
 	}
@@ -195,9 +200,7 @@ func (e *Emulator) StopTask(ctx context.Context, in *ecs.StopTaskInput) (*ecs.Ta
 	if err != nil {
 		return nil, err
 	}
-	if e.runner != nil {
-		e.runner.Nudge(t.TaskArn)
-	}
+	e.nudge(t.TaskArn)
 	return &ecs.TaskOutput{Task: t}, nil
 }
 

@@ -94,10 +94,8 @@ func (e *Emulator) RunTask(ctx context.Context, in *ecs.RunTaskInput) (*ecs.Task
 	if err != nil {
 		return nil, err
 	}
-	if e.runner != nil {
-		for _, t := range out.Tasks {
-			e.runner.Launch(t.TaskArn)
-		}
+	for _, t := range out.Tasks {
+		e.launch(t.TaskArn)
 	}
 	return out, nil
 }

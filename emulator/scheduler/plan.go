@@ -112,6 +112,9 @@ func scalingReason(deploymentID string) string {
 
 const unhealthyReason = "Task failed container health checks"
 
+// retirementReason is the stoppedReason of a task Fargate retired (tasks spec §3.7).
+const retirementReason = "ECS is performing maintenance on the underlying infrastructure hosting the task"
+
 // StartedMessage is the event for tasks the executor started (guide L47164), saying how
 // many replace unhealthy tasks.
 func StartedMessage(service string, taskIDs []string, replaced int) string {

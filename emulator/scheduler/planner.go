@@ -85,7 +85,9 @@ func (pl *planner) reconcile() {
 			if t.healthy(now) {
 				healthy++
 			}
-			if t.DeploymentID == P.ID {
+			// A retiring task goes the way of an old deployment's: replaced first, then
+			// stopped within minimumHealthyPercent (tasks spec §3.7).
+			if t.DeploymentID == P.ID && !t.retiring(now) {
 				good = append(good, t)
 			} else {
 				old = append(old, t)
@@ -172,7 +174,11 @@ func (pl *planner) stopOld(old []TaskView, budget, minHealthy int) {
 	now := pl.in.Now
 	for _, t := range old {
 		if !t.protected(now) && !t.healthy(now) {
-			pl.stop(t, "old deployment "+t.DeploymentID+", not healthy", scalingReason(pl.prim().ID), false)
+			cause := "old deployment " + t.DeploymentID + ", not healthy"
+			if t.retiring(now) {
+				cause = "retired, not healthy"
+			}
+			pl.stop(t, cause, pl.oldReason(t), false)
 		}
 	}
 	for _, t := range old {
@@ -181,6 +187,19 @@ func (pl *planner) stopOld(old []TaskView, budget, minHealthy int) {
 			continue
 		}
 		budget--
-		pl.stop(t, fmt.Sprintf("replaced by %s (minimum healthy %d)", pl.prim().ID, minHealthy), scalingReason(pl.prim().ID), false)
+		cause := fmt.Sprintf("replaced by %s (minimum healthy %d)", pl.prim().ID, minHealthy)
+		if t.retiring(now) {
+			cause = fmt.Sprintf("retired, replaced (minimum healthy %d)", minHealthy)
+		}
+		pl.stop(t, cause, pl.oldReason(t), false)
 	}
+}
+
+// oldReason is the stoppedReason of a task the rollover stops: a retirement's own, or
+// the deployment's scaling activity.
+func (pl *planner) oldReason(t TaskView) string {
+	if t.retiring(pl.in.Now) {
+		return retirementReason
+	}
+	return scalingReason(pl.prim().ID)
 }

@@ -78,6 +78,14 @@ type TaskView struct {
 	// TargetGroup names that group for stop reasons.
 	TargetHealth string
 	TargetGroup  string
+	// RetireAt is when Fargate retires the task (tasks spec §3.7); from then on the
+	// scheduler replaces it make-before-break, as in a deployment. Zero: not scheduled.
+	RetireAt time.Time
+}
+
+// retiring says the task's retirement date has come.
+func (t TaskView) retiring(now time.Time) bool {
+	return !t.RetireAt.IsZero() && !now.Before(t.RetireAt)
 }
 
 // healthyAfterRunning is how long a task without essential-container health checks

@@ -27,6 +27,7 @@ func (pl *planner) wake() {
 			at(t.StartedAt.Add(in.HealthCheckGracePeriod))
 		}
 		at(t.ProtectedUntil)
+		at(t.RetireAt)
 	}
 	if pl.prim().RolloutState != ecs.RolloutFailed { // a FAILED deployment launches nothing
 		at(pl.p.Throttle.NextAttempt)
