@@ -57,6 +57,7 @@ Start it with 'ecsmini up', then point any AWS tool at it: eval "$(ecsmini env)"
 	root.SetErr(stderr)
 	root.AddCommand(newUpCmd(), newEnvCmd(), newVersionCmd(), newWorkloadCmd(), newImageCmd(), newLogsCmd())
 	root.AddCommand(newPsCmd(), newDownCmd(), newClockCmd())
+	root.AddCommand(newSpotCmd(), newRetireCmd())
 	return root
 }
 
