@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -250,6 +251,12 @@ func (x *execution) startTasks(d *deploymentRecord, n int) ([]string, string) {
 	ports := staticHostPorts(td)
 	inUse := e.hostPortsInUse()
 	var ids []string
+	var problem string
+	if spot, ok := e.spot.Get(key(region, x.r.ClusterName)); ok && spot.Unavailable && slices.Contains(providers, ecs.FargateSpot) {
+		// The tasks are recorded and wait in PROVISIONING until capacity returns (spec
+		// §2.6); the service says why.
+		problem = "(service " + s.ServiceName + ") was unable to place a task. Reason: Capacity is unavailable at this time. Please try again later or in a different availability zone."
+	}
 	for i := 0; i < n; i++ {
 		if clash(ports, inUse) {
 			// Every task runs on this one machine: a static host port another task holds
@@ -273,7 +280,7 @@ func (x *execution) startTasks(d *deploymentRecord, n int) ([]string, string) {
 		x.launched = append(x.launched, t.TaskArn)
 		ids = append(ids, id)
 	}
-	return ids, ""
+	return ids, problem
 }
 
 // providerCounts counts the service's live tasks per capacity provider, so a strategy's

@@ -205,6 +205,15 @@ func checkLaunch(td *ecs.TaskDefinition, launch string, in *ecs.RunTaskInput) er
 	if launch == ecs.LaunchFargate && in.PlatformVersion != "" && in.PlatformVersion != "LATEST" && !knownPlatformVersion(in.PlatformVersion) {
 		return ecs.Errorf("PlatformUnknownException", "The specified platform version does not exist.")
 	}
+	if launch == ecs.LaunchFargate && in.PlatformVersion == "1.3.0" {
+		// Features that arrived with 1.4.0 (tasks spec §3.2).
+		if cpu, _ := strconv.Atoi(ecs.Deref(td.Cpu)); cpu >= 8192 {
+			return ecs.Errorf("PlatformTaskDefinitionIncompatibilityException", "The specified platform does not satisfy the task definition’s required capabilities: 8 and 16 vCPU tasks need platform version 1.4.0 or later.")
+		}
+		if td.EphemeralStorage != nil || (in.Overrides != nil && in.Overrides.EphemeralStorage != nil) {
+			return ecs.Errorf("PlatformTaskDefinitionIncompatibilityException", "The specified platform does not satisfy the task definition’s required capabilities: ephemeralStorage needs platform version 1.4.0 or later.")
+		}
+	}
 	return nil
 }
 

@@ -127,6 +127,10 @@ func TestSpotCapacityOffHoldsTasks(t *testing.T) {
 	if got := byProvider(sxRunning(waiting)); got["FARGATE_SPOT"] != 0 {
 		t.Fatalf("Spot tasks run without capacity: %v", got)
 	}
+	const noCapacity = "(service web) was unable to place a task. Reason: Capacity is unavailable at this time. Please try again later or in a different availability zone."
+	if s := e.service(t, "c1", "web"); !sxHasEvent(s, noCapacity) {
+		t.Errorf("no capacity event in %q", eventsOf(s))
+	}
 	// Time passes: they still wait (no fallback).
 	e.clock.Advance(10 * time.Minute)
 	time.Sleep(20 * time.Millisecond)
@@ -231,4 +235,22 @@ func TestRetirement(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestPlatformVersionGates: features that arrived with platform version 1.4.0 are refused
+// on 1.3.0 (tasks spec §3.2).
+func TestPlatformVersionGates(t *testing.T) {
+	e := newTaskEnv(t)
+	big := fargateDef("big", cdef("app", 0, nil))
+	big.Cpu, big.Memory = aws.String("8192"), aws.String("16384")
+	td := e.sxRegister(t, big)
+	in := &sdkecs.RunTaskInput{TaskDefinition: aws.String(td), LaunchType: types.LaunchTypeFargate,
+		NetworkConfiguration: awsvpcConfig("subnet-1"), PlatformVersion: aws.String("1.3.0")}
+	_, err := e.ecs.RunTask(ctx(t), in)
+	sxAPIError(t, err, "PlatformTaskDefinitionIncompatibilityException", "8 and 16 vCPU tasks need platform version 1.4.0", false)
+	in.PlatformVersion = aws.String("1.4.0")
+	e.run(t, in)
+	in.PlatformVersion, in.ClientToken = aws.String("9.9.9"), nil // the SDK filled in a token: a new request needs a new one
+	_, err = e.ecs.RunTask(ctx(t), in)
+	sxAPIError(t, err, "PlatformUnknownException", "The specified platform version does not exist.", true)
 }
