@@ -33,6 +33,7 @@ type Usage struct {
 	// or vCPU ("1 vCPU"), MiB ("512") or GB ("2GB").
 	CPU, Memory  string
 	EphemeralGiB int // the task's ephemeral storage; 0 means the free 20 GiB
+
 	CreatedAt, PullStartedAt, StartedAt time.Time
 	StoppedAt, ExecutionStoppedAt       time.Time
 	// Now ends the billed time of a task that has not stopped.
