@@ -58,6 +58,7 @@ Start it with 'ecsmini up', then point any AWS tool at it: eval "$(ecsmini env)"
 	root.AddCommand(newUpCmd(), newEnvCmd(), newVersionCmd(), newWorkloadCmd(), newImageCmd(), newLogsCmd())
 	root.AddCommand(newPsCmd(), newDownCmd(), newClockCmd())
 	root.AddCommand(newSpotCmd(), newRetireCmd())
+	root.AddCommand(newCostCmd())
 	return root
 }
 

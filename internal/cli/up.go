@@ -38,6 +38,7 @@ type upOptions struct {
 	lbPorts         []string
 	drainDelay      time.Duration
 	spotRate        time.Duration
+	prices          pricesFlag
 }
 
 func newUpCmd() *cobra.Command {
@@ -68,6 +69,7 @@ acknowledged.`,
 	f.Float64Var(&o.timeScale, "time-scale", 1, "run the emulator's clock this many times as fast (move it with 'ecsmini clock')")
 	f.DurationVar(&o.stoppedTTL, "stopped-task-ttl", emulator.StoppedTaskTTL, "how long STOPPED tasks stay visible (ECS keeps them at least an hour)")
 	f.DurationVar(&o.spotRate, "spot-interruption-rate", 0, "reclaim each running Fargate Spot task after a random time with this mean, e.g. 30m (0: only 'ecsmini spot interrupt')")
+	f.Var(&o.prices, "prices-file", "JSON file of Fargate prices by region laid over the built-in ones, for 'ecsmini cost' (see 'ecsmini cost --builtin-prices')")
 	f.StringArrayVar(&o.lbPorts, "lb-port", nil, "host port of a service target group's local load balancer, as NAME=PORT (target group name or ARN; repeatable; default a stable port from 30000-39999)")
 	f.DurationVar(&o.drainDelay, "deregistration-delay", 5*time.Second, "how long a load balancer target drains its connections before its task stops (ELB's default is 300s)")
 	f.StringVar(&o.pauseImage, "pause-image", "ecsmini-demo:latest", "image whose 'ecsmini workload' holds awsvpc tasks' network namespaces (build it with 'ecsmini image build')")
@@ -135,6 +137,7 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 	api.Handle(loadBalancersPath, loadBalancersHandler(emu))
 	spotHandlers(emu, api.Handle)
 	api.Handle(retirePath, retireHandler(emu))
+	api.Handle(costPath, costHandler(emu, o.prices))
 	emu.SetSpotInterruptionRate(o.spotRate)
 	api.Handle("/_ecsmini/shutdown", shutdownHandler(stopUp))
 	api.Handle(clockPath, clockHandler(clk))
