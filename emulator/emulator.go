@@ -10,6 +10,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator/clock"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/events"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
 
@@ -23,6 +24,9 @@ type Config struct {
 	StoppedTaskTTL time.Duration
 	// Log receives what the control loop cannot report to a caller (default: discard).
 	Log *slog.Logger
+	// Events is the bus the emulator publishes its events on (default: a new one; see
+	// Emulator.Events and events_emit.go).
+	Events *events.Bus
 }
 
 // Emulator is the ECS control plane.
@@ -42,6 +46,7 @@ type Emulator struct {
 	runner TaskRunner // nil until SetRunner: tasks are recorded but not run
 	ctl    *controller
 	fg     *fargateCtl
+	ev     *eventState
 }
 
 // familyRecord remembers the last revision number of a family, so numbering continues
@@ -80,6 +85,7 @@ func New(cfg Config) (*Emulator, error) {
 		services:  store.NewTable[serviceRecord](s, "services"),
 		spot:      store.NewTable[spotRecord](s, "spotCapacity"),
 		fg:        newFargateCtl(),
+		ev:        newEventState(cfg.Events, cfg.Clock.Now()),
 	}
 	e.ctl = newController()
 	e.ctl.lbs.e = e

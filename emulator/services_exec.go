@@ -17,6 +17,7 @@ import (
 func (e *Emulator) reconcileService(k string, now time.Time) error {
 	var launched, nudged []string
 	var wake time.Time
+	var watch *serviceWatch // what the pass changed, for the event stream (events_emit.go)
 	released := false
 	err := e.store.Update(func(tx *store.Tx) error {
 		old, ok := e.services.Get(k)
@@ -25,6 +26,7 @@ func (e *Emulator) reconcileService(k string, now time.Time) error {
 		}
 		r := old.clone()
 		view, tasks := e.serviceView(k, r, now)
+		watch = e.watchService(k, now, old, r, tasks)
 		plan := scheduler.PlanService(view)
 		x := &execution{e: e, tx: tx, k: k, r: r, now: now, tasks: tasks}
 		x.deployments(plan.Deployments)
@@ -59,6 +61,7 @@ func (e *Emulator) reconcileService(k string, now time.Time) error {
 	if err != nil {
 		return fmt.Errorf("service %s: %w", lastPart(k), err)
 	}
+	watch.publish() // before the agent can report on the tasks started
 	e.ctl.setWake(k, wake)
 	if released {
 		e.ctl.lbs.release(k)

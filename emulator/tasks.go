@@ -92,7 +92,7 @@ func (e *Emulator) UpdateTask(taskARN string, change func(t *ecs.Task) error) (*
 	if !ok || !ok2 {
 		return nil, ecs.InvalidParameter("Task Identifier is invalid")
 	}
-	var out *ecs.Task
+	var out, changed *ecs.Task
 	var service string
 	err := e.store.Update(func(tx *store.Tx) error {
 		k := taskKey(a.Region, cluster, id)
@@ -112,9 +112,12 @@ func (e *Emulator) UpdateTask(taskARN string, change func(t *ecs.Task) error) (*
 		next := *r
 		next.Task = t
 		e.tasks.Put(tx, k, &next)
-		service = r.Service
+		service, changed = r.Service, t
 		return nil
 	})
+	if err == nil {
+		e.emitTasks(changed) // ECS Task State Change (events_emit.go)
+	}
 	if out != nil && out.CapacityProviderName == ecs.FargateSpot {
 		e.fg.poke() // a Spot task's random interruption runs from when it is RUNNING
 	}
@@ -235,6 +238,7 @@ func (e *Emulator) UnfinishedTasks() []string {
 // without stopping them and whose containers are gone. It returns their ARNs.
 func (e *Emulator) StopOrphanedTasks(reason string, keep func(taskARN string) bool) ([]string, error) {
 	var arns []string
+	var stopped []*ecs.Task
 	err := e.store.Update(func(tx *store.Tx) error {
 		now := e.cfg.Clock.Now()
 		e.tasks.Ascend("", func(k string, r *taskRecord) bool {
@@ -258,10 +262,13 @@ func (e *Emulator) StopOrphanedTasks(reason string, keep func(taskARN string) bo
 			next := *r
 			next.Task = t
 			e.tasks.Put(tx, k, &next)
-			arns = append(arns, t.TaskArn)
+			arns, stopped = append(arns, t.TaskArn), append(stopped, t)
 			return true
 		})
 		return nil
 	})
+	if err == nil {
+		e.emitTasks(stopped...)
+	}
 	return arns, err
 }

@@ -43,6 +43,7 @@ func (e *Emulator) RunTask(ctx context.Context, in *ecs.RunTaskInput) (*ecs.Task
 	}
 	sc := e.scope(ctx)
 	out := &ecs.TasksOutput{Tasks: []*ecs.Task{}, Failures: []ecs.Failure{}}
+	var created []*ecs.Task
 	err := e.store.Update(func(tx *store.Tx) error {
 		ck, cluster, err := e.clusterForUse(ctx, tx, in.Cluster)
 		if err != nil {
@@ -87,13 +88,14 @@ func (e *Emulator) RunTask(ctx context.Context, in *ecs.RunTaskInput) (*ecs.Task
 			t.Tags = tags
 			id := t.TaskArn[strings.LastIndexByte(t.TaskArn, '/')+1:]
 			e.tasks.Put(tx, taskKey(sc.Region, cluster.ClusterName, id), &taskRecord{Task: t, ClusterName: cluster.ClusterName, ClientToken: in.ClientToken, HostPorts: ports})
-			out.Tasks = append(out.Tasks, t)
+			out.Tasks, created = append(out.Tasks, t), append(created, t)
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	e.emitTasks(created...) // before the agent can report on them
 	for _, t := range out.Tasks {
 		e.launch(t.TaskArn)
 	}
