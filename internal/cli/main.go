@@ -59,6 +59,7 @@ Start it with 'ecsmini up', then point any AWS tool at it: eval "$(ecsmini env)"
 	root.AddCommand(newPsCmd(), newDownCmd(), newClockCmd())
 	root.AddCommand(newSpotCmd(), newRetireCmd())
 	root.AddCommand(newCostCmd())
+	root.AddCommand(newEventsCmd())
 	return root
 }
 

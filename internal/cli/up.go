@@ -20,6 +20,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator"
 	"github.com/ecsmini/ecsmini/emulator/clock"
+	"github.com/ecsmini/ecsmini/emulator/events"
 	"github.com/ecsmini/ecsmini/emulator/httpapi"
 )
 
@@ -39,6 +40,7 @@ type upOptions struct {
 	drainDelay      time.Duration
 	spotRate        time.Duration
 	prices          pricesFlag
+	eventWebhooks   []string
 }
 
 func newUpCmd() *cobra.Command {
@@ -71,6 +73,7 @@ acknowledged.`,
 	f.DurationVar(&o.spotRate, "spot-interruption-rate", 0, "reclaim each running Fargate Spot task after a random time with this mean, e.g. 30m (0: only 'ecsmini spot interrupt')")
 	f.Var(&o.prices, "prices-file", "JSON file of Fargate prices by region laid over the built-in ones, for 'ecsmini cost' (see 'ecsmini cost --builtin-prices')")
 	f.StringArrayVar(&o.lbPorts, "lb-port", nil, "host port of a service target group's local load balancer, as NAME=PORT (target group name or ARN; repeatable; default a stable port from 30000-39999)")
+	f.StringArrayVar(&o.eventWebhooks, "event-webhook", nil, "POST every event (as EventBridge sends it; see 'ecsmini events') to this http:// URL, to test a handler (repeatable)")
 	f.DurationVar(&o.drainDelay, "deregistration-delay", 5*time.Second, "how long a load balancer target drains its connections before its task stops (ELB's default is 300s)")
 	f.StringVar(&o.pauseImage, "pause-image", "ecsmini-demo:latest", "image whose 'ecsmini workload' holds awsvpc tasks' network namespaces (build it with 'ecsmini image build')")
 	return cmd
@@ -127,6 +130,11 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 		return err
 	}
 	loaded := time.Since(loadStart)
+	stopHooks, err := startEventWebhooks(emu.Events(), o.eventWebhooks, log) // before anything runs
+	if err != nil {
+		return err
+	}
+	defer stopHooks()
 	ports, err := parseLBPorts(o.lbPorts)
 	if err != nil {
 		return err
@@ -141,6 +149,7 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 	emu.SetSpotInterruptionRate(o.spotRate)
 	api.Handle("/_ecsmini/shutdown", shutdownHandler(stopUp))
 	api.Handle(clockPath, clockHandler(clk))
+	api.Handle(events.Path, events.Handler(ctx, emu.Events())) // followers end with ctx
 	collector, err := startLogs(ctx, rt, o.stateDir, api)
 	if err != nil {
 		return fmt.Errorf("task logs: %w", err)
@@ -218,6 +227,7 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 	}
 	stopAgent()
 	tasks.Wait()
+	stopHooks() // after the tasks' last events, which get 2 s to be delivered
 	// The tasks' containers are gone, so their log copiers end: let them finish writing.
 	select {
 	case <-collector.Done():
