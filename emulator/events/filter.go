@@ -74,23 +74,22 @@ func (f Filter) Match(ev Event) bool {
 	return f.match(&p)
 }
 
-// probe decodes an event's detail at most once, however many filters look into it.
+// probe reads an event's detail for filters: the top level is decoded at most once,
+// however many filters look into it, and deeper levels only along a filter's path.
 type probe struct {
 	ev      *Event
-	detail  any
+	top     map[string]json.RawMessage
 	decoded bool
 }
 
-func (p *probe) decodedDetail() any {
+func (p *probe) detail() map[string]json.RawMessage {
 	if !p.decoded {
 		p.decoded = true
-		d := json.NewDecoder(bytes.NewReader(p.ev.Detail))
-		d.UseNumber()
-		if d.Decode(&p.detail) != nil {
-			p.detail = nil
+		if json.Unmarshal(p.ev.Detail, &p.top) != nil {
+			p.top = nil
 		}
 	}
-	return p.detail
+	return p.top
 }
 
 func (f Filter) match(p *probe) bool {
@@ -116,35 +115,39 @@ func (p *probe) holds(key, want string) bool {
 	case "resource":
 		return slices.ContainsFunc(ev.Resources, func(r string) bool { return strings.Contains(r, want) })
 	}
-	return pathHolds(p.decodedDetail(), strings.Split(strings.TrimPrefix(key, "detail."), "."), want)
+	path := strings.Split(strings.TrimPrefix(key, "detail."), ".")
+	v, ok := p.detail()[path[0]]
+	return ok && pathHolds(v, path[1:], want)
 }
 
-// pathHolds follows path into v; arrays on the way (or at the end) match when any
-// element does.
-func pathHolds(v any, path []string, want string) bool {
-	if arr, ok := v.([]any); ok {
-		return slices.ContainsFunc(arr, func(x any) bool { return pathHolds(x, path, want) })
+// pathHolds follows path into the JSON value raw; arrays on the way (or at the end)
+// match when any element does.
+func pathHolds(raw json.RawMessage, path []string, want string) bool {
+	raw = bytes.TrimLeft(raw, " \t\r\n")
+	if len(raw) == 0 {
+		return false
 	}
-	if len(path) == 0 {
-		switch x := v.(type) {
-		case string:
-			return x == want
-		case json.Number:
-			return x.String() == want
-		case bool:
-			return fmt.Sprint(x) == want
-		case nil:
-			return want == "null"
+	switch raw[0] {
+	case '[':
+		var arr []json.RawMessage
+		if json.Unmarshal(raw, &arr) != nil {
+			return false
 		}
-		return false // an object
+		return slices.ContainsFunc(arr, func(x json.RawMessage) bool { return pathHolds(x, path, want) })
+	case '{':
+		if len(path) == 0 {
+			return false // an object is no value
+		}
+		var m map[string]json.RawMessage
+		if json.Unmarshal(raw, &m) != nil {
+			return false
+		}
+		next, ok := m[path[0]]
+		return ok && pathHolds(next, path[1:], want)
+	case '"':
+		var s string
+		return len(path) == 0 && json.Unmarshal(raw, &s) == nil && s == want
 	}
-	m, ok := v.(map[string]any)
-	if !ok {
-		return false
-	}
-	next, ok := m[path[0]]
-	if !ok {
-		return false
-	}
-	return pathHolds(next, path[1:], want)
+	// A number, true, false or null: compared as its JSON text.
+	return len(path) == 0 && string(bytes.TrimRight(raw, " \t\r\n")) == want
 }
