@@ -71,18 +71,23 @@ func (e *Emulator) regionOf(arn string) string {
 // emitTasks publishes an ECS Task State Change for each task (nil ones are skipped).
 // Call it after the commit that stored the tasks, with the tasks as stored.
 func (e *Emulator) emitTasks(tasks ...*ecs.Task) {
-	now := e.cfg.Clock.Now()
-	evs := make([]events.Event, 0, len(tasks))
+	var evs []events.Event
+	var now time.Time
 	for _, t := range tasks {
 		if t == nil {
 			continue
+		}
+		if now.IsZero() {
+			now = e.cfg.Clock.Now()
 		}
 		if ev, ok := e.newEvent(events.TaskStateChange, events.SourceECS, e.regionOf(t.TaskArn), now,
 			[]string{t.TaskArn}, taskStateDetail(t, now)); ok {
 			evs = append(evs, ev)
 		}
 	}
-	e.ev.bus.Publish(evs...)
+	if len(evs) > 0 { // an update that changed nothing costs nothing here
+		e.ev.bus.Publish(evs...)
+	}
 }
 
 // taskDetail is a task as ECS Task State Change events show it: the DescribeTasks
@@ -179,7 +184,9 @@ func (w *serviceWatch) publish() {
 	if w.r.Steady && !w.old.Steady {
 		evs = append(evs, e.serviceActionEvent(region, s, serviceAction{eventType: "INFO", eventName: "SERVICE_STEADY_STATE"}, w.now)...)
 	}
-	e.ev.bus.Publish(evs...)
+	if len(evs) > 0 {
+		e.ev.bus.Publish(evs...)
+	}
 }
 
 // rollouts are the Deployment State Change events of the pass, for each deployment
