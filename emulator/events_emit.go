@@ -371,30 +371,30 @@ func (e *Emulator) emitHealthEvent(region, typeCode, category string, start time
 	type entity struct {
 		EntityValue string `json:"entityValue"`
 	}
-	type description_ struct {
+	type healthDescription struct {
 		Language          string `json:"language"`
 		LatestDescription string `json:"latestDescription"`
 	}
 	id := ecs.NewID()
 	detail := struct {
-		EventArn          string         `json:"eventArn"`
-		Service           string         `json:"service"`
-		EventScopeCode    string         `json:"eventScopeCode"`
-		CommunicationID   string         `json:"communicationId"`
-		LastUpdatedTime   string         `json:"lastUpdatedTime"`
-		EventRegion       string         `json:"eventRegion"`
-		EventTypeCode     string         `json:"eventTypeCode"`
-		EventTypeCategory string         `json:"eventTypeCategory"`
-		StartTime         string         `json:"startTime"`
-		EndTime           string         `json:"endTime,omitempty"`
-		EventDescription  []description_ `json:"eventDescription"`
-		AffectedEntities  []entity       `json:"affectedEntities"`
+		EventArn          string              `json:"eventArn"`
+		Service           string              `json:"service"`
+		EventScopeCode    string              `json:"eventScopeCode"`
+		CommunicationID   string              `json:"communicationId"`
+		LastUpdatedTime   string              `json:"lastUpdatedTime"`
+		EventRegion       string              `json:"eventRegion"`
+		EventTypeCode     string              `json:"eventTypeCode"`
+		EventTypeCategory string              `json:"eventTypeCategory"`
+		StartTime         string              `json:"startTime"`
+		EndTime           string              `json:"endTime,omitempty"`
+		EventDescription  []healthDescription `json:"eventDescription"`
+		AffectedEntities  []entity            `json:"affectedEntities"`
 	}{
 		EventArn: fmt.Sprintf("arn:aws:health:%s::event/ECS/%s/%s_%s", region, typeCode, typeCode, id),
 		Service:  "ECS", EventScopeCode: "ACCOUNT_SPECIFIC", CommunicationID: id,
 		LastUpdatedTime: events.HealthTime(now), EventRegion: region, EventTypeCode: typeCode,
 		EventTypeCategory: category, StartTime: events.HealthTime(start),
-		EventDescription: []description_{{Language: "en_US", LatestDescription: description}},
+		EventDescription: []healthDescription{{Language: "en_US", LatestDescription: description}},
 		AffectedEntities: []entity{},
 	}
 	for _, v := range entities {
