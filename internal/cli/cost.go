@@ -14,7 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ecsmini/ecsmini/emulator"
-	"github.com/ecsmini/ecsmini/fargate"
+	pricing "github.com/ecsmini/ecsmini/fargate"
 )
 
 type costOptions struct {
@@ -65,7 +65,7 @@ func runCost(ctx context.Context, o costOptions, w io.Writer) error {
 		return fmt.Errorf("--output must be text or json, not %q", o.output)
 	}
 	if o.builtinPrices {
-		return writeJSON(w, fargate.BuiltinPrices())
+		return writeJSON(w, pricing.BuiltinPrices())
 	}
 	cluster := o.cluster
 	if o.allClusters {

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/ecsmini/ecsmini/emulator"
-	"github.com/ecsmini/ecsmini/fargate"
+	pricing "github.com/ecsmini/ecsmini/fargate"
 )
 
 // costPath serves the cost report (GET, optional ?cluster=NAME|ARN).
@@ -36,7 +36,7 @@ func costHandler(emu *emulator.Emulator, prices pricesFlag) http.Handler {
 // parsed, so a bad file stops ecsmini before it starts.
 type pricesFlag struct {
 	file   string
-	merged *fargate.PriceTable
+	merged *pricing.PriceTable
 }
 
 func (p *pricesFlag) String() string { return p.file }
@@ -47,7 +47,7 @@ func (p *pricesFlag) Set(file string) error {
 	if err != nil {
 		return err
 	}
-	t, err := fargate.MergePrices(fargate.BuiltinPrices(), data)
+	t, err := pricing.MergePrices(pricing.BuiltinPrices(), data)
 	if err != nil {
 		return fmt.Errorf("%s: %w", file, err)
 	}
@@ -55,15 +55,15 @@ func (p *pricesFlag) Set(file string) error {
 	return nil
 }
 
-func (p *pricesFlag) table() fargate.PriceTable {
+func (p *pricesFlag) table() pricing.PriceTable {
 	if p.merged == nil {
-		return fargate.BuiltinPrices()
+		return pricing.BuiltinPrices()
 	}
 	return *p.merged
 }
 
 func (p *pricesFlag) source() string {
-	builtin := fmt.Sprintf("us-east-1's published on-demand prices; Spot assumed %.0f%% off", fargate.SpotDiscount*100)
+	builtin := fmt.Sprintf("us-east-1's published on-demand prices; Spot assumed %.0f%% off", pricing.SpotDiscount*100)
 	if p.merged != nil {
 		return p.file + " over the built-in prices (" + builtin + ")"
 	}

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/ecsmini/ecsmini/emulator"
-	"github.com/ecsmini/ecsmini/fargate"
+	pricing "github.com/ecsmini/ecsmini/fargate"
 )
 
 // TestCostCommand runs a service with an on-demand and a Spot task and a standalone
@@ -115,8 +115,8 @@ func TestCostBuiltinPrices(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	table, err := fargate.MergePrices(fargate.PriceTable{}, []byte(out))
-	if err != nil || table.Regions["us-east-1"] != fargate.BuiltinPrices().Regions["us-east-1"] {
+	table, err := pricing.MergePrices(pricing.PriceTable{}, []byte(out))
+	if err != nil || table.Regions["us-east-1"] != pricing.BuiltinPrices().Regions["us-east-1"] {
 		t.Fatalf("--builtin-prices: %v\n%s", err, out)
 	}
 }
