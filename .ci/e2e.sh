@@ -570,6 +570,67 @@ ok "delete-cluster from-boto3 → INACTIVE" \
 	'aws ecs delete-cluster --cluster from-boto3 --endpoint-url $ECSMINI_ENDPOINT' \
 	'.cluster.status == "INACTIVE"'
 
+# Fargate Spot and retirement (last in this run: the clock jumps 14 days, and a restart
+# brings the wall clock back).
+ok "create-service spotty on the cluster's default strategy (FARGATE base 1, 1:3 Spot)" \
+	'aws ecs create-service --cluster demo --service-name spotty --task-definition fargate-web --desired-count 4 --network-configuration "awsvpcConfiguration={subnets=[subnet-12345678]}" --endpoint-url $ECSMINI_ENDPOINT' \
+	'.service.capacityProviderStrategy | length == 2'
+ok "aws ecs wait services-stable (spotty)" \
+	'aws ecs wait services-stable --cluster demo --services spotty --endpoint-url $ECSMINI_ENDPOINT'
+ok "spotty's tasks are split FARGATE base 1, then 1:3 (2 + 2, within a task of the weights)" \
+	'aws ecs describe-tasks --cluster demo --tasks $(aws ecs list-tasks --cluster demo --service-name spotty --query "taskArns" --output text --endpoint-url $ECSMINI_ENDPOINT) --endpoint-url $ECSMINI_ENDPOINT' \
+	'[.tasks[] | select(.capacityProviderName == "FARGATE")] | length == 2' '[.tasks[] | select(.capacityProviderName == "FARGATE_SPOT")] | length == 2' '[.tasks[].launchType] | unique == ["FARGATE"]'
+if out=$("$BIN" spot interrupt --service spotty --count 1 --cluster demo --endpoint "$URL" 2>&1) && grep -q "^interrupted arn:aws:ecs:" <<<"$out"; then
+	pass "ecsmini spot interrupt --service spotty --count 1"
+	VICTIM=$(awk '{print $2}' <<<"$out")
+else
+	fail "ecsmini spot interrupt --service spotty --count 1" "$out"
+	VICTIM=none
+fi
+ok "aws ecs wait tasks-stopped (the interrupted task)" \
+	'aws ecs wait tasks-stopped --cluster demo --tasks $VICTIM --endpoint-url $ECSMINI_ENDPOINT'
+ok "the interrupted task: SpotInterruption, \"Your Spot Task was interrupted.\"" \
+	'aws ecs describe-tasks --cluster demo --tasks $VICTIM --endpoint-url $ECSMINI_ENDPOINT' \
+	'.tasks[0].stopCode == "SpotInterruption"' '.tasks[0].stoppedReason == "Your Spot Task was interrupted."'
+for state in off on; do
+	if out=$("$BIN" spot capacity $state --cluster demo --endpoint "$URL" 2>&1) && grep -q "Fargate Spot capacity" <<<"$out"; then
+		pass "ecsmini spot capacity $state"
+	else
+		fail "ecsmini spot capacity $state" "$out"
+	fi
+done
+if out=$("$BIN" retire --service spotty --cluster demo --endpoint "$URL" 2>&1) && [ "$(grep -c " retires at " <<<"$out")" -eq 4 ]; then
+	pass "ecsmini retire --service spotty: 4 tasks scheduled (14-day wait)"
+else
+	fail "ecsmini retire --service spotty: 4 tasks scheduled (14-day wait)" "$out"
+fi
+if out=$("$BIN" clock advance 14d --endpoint "$URL" 2>&1); then
+	pass "ecsmini clock advance 14d"
+else
+	fail "ecsmini clock advance 14d" "$out"
+fi
+# The retired tasks are replaced make-before-break and stop. (The interrupted task, stopped
+# before the clock jumped 14 days, is past the one-hour STOPPED retention and gone.)
+retired=0
+for ((i = 0; i < 120; i++)); do
+	retired=$(aws ecs list-tasks --cluster demo --service-name spotty --desired-status STOPPED --endpoint-url "$ECSMINI_ENDPOINT" --query "length(taskArns)" --output text 2>/dev/null || echo 0)
+	[ "${retired:-0}" -ge 4 ] && break
+	sleep 0.5
+done
+if [ "${retired:-0}" -ge 4 ]; then
+	pass "the 4 retired tasks of spotty stopped after the 14 days"
+else
+	fail "the 4 retired tasks of spotty stopped after the 14 days" "stopped: $retired"
+fi
+ok "aws ecs wait services-stable (spotty, retired tasks replaced)" \
+	'aws ecs wait services-stable --cluster demo --services spotty --endpoint-url $ECSMINI_ENDPOINT'
+ok "describe-services spotty: the retirement in the events" \
+	'aws ecs describe-services --cluster demo --services spotty --query "services[0].events[0:6].message" --endpoint-url $ECSMINI_ENDPOINT' \
+	'any(.[]; test("^\\(service spotty\\) has (stopped|started) [0-9]+ (running )?tasks"))'
+ok "every retired task stopped with ECS's maintenance reason" \
+	'aws ecs describe-tasks --cluster demo --tasks $(aws ecs list-tasks --cluster demo --service-name spotty --desired-status STOPPED --query "taskArns" --output text --endpoint-url $ECSMINI_ENDPOINT) --endpoint-url $ECSMINI_ENDPOINT' \
+	'[.tasks[] | select(.stoppedReason == "ECS is performing maintenance on the underlying infrastructure hosting the task")] | length == 4'
+
 stop_with TERM
 
 # ---------------------------------------------------------------- run 3: graceful state, SIGINT

@@ -38,7 +38,7 @@ func (e *Emulator) Retire(ctx context.Context, in RetireRequest) ([]Retirement, 
 	sc := e.scope(ctx)
 	wait := fargate.RetirementWait(e.effectiveSetting(sc, sc.RootPrincipal(), "fargateTaskRetirementWaitPeriod").Value)
 	now := e.cfg.Clock.Now()
-	var out []Retirement
+	var out, announced []Retirement
 	services := map[string]bool{}
 	err := e.store.Update(func(tx *store.Tx) error {
 		keys, err := e.retireTargets(ctx, in)
@@ -61,6 +61,9 @@ func (e *Emulator) Retire(ctx context.Context, in RetireRequest) ([]Retirement, 
 				services[r.Service] = true
 			}
 			out = append(out, ret)
+			if r.RetireAt == nil {
+				announced = append(announced, ret)
+			}
 		}
 		return nil
 	})
@@ -69,6 +72,9 @@ func (e *Emulator) Retire(ctx context.Context, in RetireRequest) ([]Retirement, 
 	}
 	for k := range services {
 		e.ctl.markDirty(k)
+	}
+	if len(announced) > 0 {
+		e.emitHealth(announced) // the notice: AWS Health's scheduled change
 	}
 	e.fg.poke()
 	return out, nil

@@ -233,7 +233,7 @@ func (x *execution) startTasks(d *deploymentRecord, n int) ([]string, string) {
 	}
 	launch := d.LaunchType
 	if launch == "" {
-		launch = launchOfStrategy(s)
+		launch = launchOfStrategy(d.CapacityProviderStrategy)
 	}
 	var tags []ecs.Tag
 	switch s.PropagateTags {

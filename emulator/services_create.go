@@ -51,7 +51,7 @@ func (e *Emulator) CreateService(ctx context.Context, in *ecs.CreateServiceInput
 			ServiceArn: sc.ServiceARN(cluster.ClusterName, in.ServiceName), ServiceName: in.ServiceName,
 			ClusterArn: cluster.ClusterArn, LoadBalancers: nonNil(in.LoadBalancers), ServiceRegistries: nonNil(in.ServiceRegistries),
 			Status: ecs.ServiceActive, DesiredCount: ecs.Deref(in.DesiredCount),
-			LaunchType: dep.LaunchType, CapacityProviderStrategy: in.CapacityProviderStrategy,
+			LaunchType: dep.LaunchType, CapacityProviderStrategy: dep.CapacityProviderStrategy,
 			TaskDefinition: dep.TaskDefinition, DeploymentConfiguration: deploymentConfig(in.DeploymentConfiguration),
 			Events: []ecs.ServiceEvent{}, CreatedAt: ecs.At(now), CreatedBy: sc.RootPrincipal(),
 			PlacementConstraints: nonNil(in.PlacementConstraints), PlacementStrategy: nonNil(in.PlacementStrategy),

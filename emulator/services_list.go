@@ -81,7 +81,7 @@ func (e *Emulator) ListServices(ctx context.Context, in *ecs.ListServicesInput) 
 		}
 		out, err = e.listServiceARNs(in.ListInput, serviceKey(lastRegion(ck), c.ClusterName, ""), func(r *serviceRecord) bool {
 			s := r.Service
-			return (in.LaunchType == "" || s.LaunchType == in.LaunchType || (s.LaunchType == "" && launchOfStrategy(s) == in.LaunchType)) &&
+			return (in.LaunchType == "" || s.LaunchType == in.LaunchType || (s.LaunchType == "" && launchOfStrategy(s.CapacityProviderStrategy) == in.LaunchType)) &&
 				(in.SchedulingStrategy == "" || s.SchedulingStrategy == in.SchedulingStrategy)
 		})
 	})
@@ -109,8 +109,8 @@ func (e *Emulator) listServiceARNs(in ecs.ListInput, prefix string, keep func(*s
 }
 
 // launchOfStrategy is the launch type a capacity provider strategy implies.
-func launchOfStrategy(s *ecs.Service) string {
-	for _, it := range s.CapacityProviderStrategy {
+func launchOfStrategy(strategy []ecs.CapacityProviderStrategyItem) string {
+	for _, it := range strategy {
 		if it.CapacityProvider == ecs.Fargate || it.CapacityProvider == ecs.FargateSpot {
 			return ecs.LaunchFargate
 		}

@@ -61,6 +61,14 @@ func TestSpotServiceSplit(t *testing.T) {
 	if want["FARGATE"] < 1 || want["FARGATE_SPOT"] < 2 {
 		t.Fatalf("split %v does not honour base 1 and weights 1:3", want)
 	}
+	for _, tk := range tasks {
+		if tk.LaunchType != types.LaunchTypeFargate {
+			t.Errorf("task on %s has launchType %q", aws.ToString(tk.CapacityProviderName), tk.LaunchType)
+		}
+	}
+	if s := e.service(t, "c1", "web"); len(s.CapacityProviderStrategy) != 2 || s.LaunchType != "" {
+		t.Errorf("service shows launchType %q, strategy %+v", s.LaunchType, s.CapacityProviderStrategy)
+	}
 }
 
 // TestSpotInterruptionReplacesTheTask: an interrupted Spot task is told at once
