@@ -129,7 +129,7 @@ func (x *execution) drain() {
 		}
 	}
 	if drainers > 0 {
-		x.drainWake = x.now.Add(time.Second) // look again while targets drain
+		x.wakeAt(x.now.Add(time.Second)) // look again while targets drain
 	}
 	if registered > 0 {
 		for _, spec := range x.r.Service.LoadBalancers {
@@ -195,6 +195,23 @@ func (x *execution) start(steps []scheduler.StartStep) {
 		if err != "" {
 			x.events(err)
 		}
+		if unplaced := s.Count - len(ids); unplaced > 0 {
+			// The plan counted them as pending; they are not. Try again later, as ECS
+			// keeps trying to place a service's tasks.
+			d.PendingCount = max(d.PendingCount-unplaced, 0)
+			x.wakeAt(x.now.Add(placementRetry))
+		}
+	}
+}
+
+// placementRetry is how long a service waits before placing tasks again after a
+// placement failure (ecsmini's choice; ECS retries on its own schedule).
+const placementRetry = 10 * time.Second
+
+// wakeAt asks for the service to be planned again at t at the latest.
+func (x *execution) wakeAt(t time.Time) {
+	if x.drainWake.IsZero() || t.Before(x.drainWake) {
+		x.drainWake = t
 	}
 }
 
@@ -257,6 +274,7 @@ func (x *execution) startTasks(d *deploymentRecord, n int) ([]string, string) {
 		// §2.6); the service says why.
 		problem = "(service " + s.ServiceName + ") was unable to place a task. Reason: Capacity is unavailable at this time. Please try again later or in a different availability zone."
 	}
+	quota := e.newQuotaCheck(region)
 	for i := 0; i < n; i++ {
 		if clash(ports, inUse) {
 			// Every task runs on this one machine: a static host port another task holds
@@ -267,6 +285,9 @@ func (x *execution) startTasks(d *deploymentRecord, n int) ([]string, string) {
 			inUse[p] = true
 		}
 		t := e.newTask(sc, cluster, td, in, launch, providers[i])
+		if !quota.take(launch, t.CapacityProviderName, t.Cpu) {
+			return ids, "(service " + s.ServiceName + ") was unable to place a task. Reason: " + vcpuLimitMessage + "."
+		}
 		t.Tags = tags
 		if t.Tags == nil {
 			t.Tags = []ecs.Tag{}

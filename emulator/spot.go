@@ -21,10 +21,11 @@ type spotRecord struct {
 // fargateCtl is the bookkeeping of the Fargate simulation: the Spot tasks held back for
 // want of capacity, the random interruption rate, and the wake-up of its loop.
 type fargateCtl struct {
-	mu   sync.Mutex
-	held map[string]bool // task ARNs recorded but not handed to the agent
-	rate time.Duration   // mean time between interruptions per Spot task; 0 = none
-	kick chan struct{}
+	mu     sync.Mutex
+	held   map[string]bool // task ARNs recorded but not handed to the agent
+	rate   time.Duration   // mean time between interruptions per Spot task; 0 = none
+	quotas FargateQuotas
+	kick   chan struct{}
 }
 
 func newFargateCtl() *fargateCtl {

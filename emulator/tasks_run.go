@@ -74,6 +74,7 @@ func (e *Emulator) RunTask(ctx context.Context, in *ecs.RunTaskInput) (*ecs.Task
 		tags := taskTags(in, rec.Tags, cluster.ClusterName)
 		ports := staticHostPorts(td)
 		inUse := e.hostPortsInUse()
+		quota := e.newQuotaCheck(sc.Region)
 		for i := 0; i < count; i++ {
 			if clash(ports, inUse) {
 				// The laptop is the one host tasks run on: a static host port another task
@@ -85,6 +86,11 @@ func (e *Emulator) RunTask(ctx context.Context, in *ecs.RunTaskInput) (*ecs.Task
 				inUse[p] = true
 			}
 			t := e.newTask(sc, cluster, td, in, launch, providers[i])
+			if !quota.take(launch, t.CapacityProviderName, t.Cpu) {
+				// The whole request fails, as nothing of it may run (ecsmini's choice of
+				// exception; the message is ECS's).
+				return ecs.Errorf(ecs.CodeLimitExceeded, "%s.", vcpuLimitMessage)
+			}
 			t.Tags = tags
 			id := t.TaskArn[strings.LastIndexByte(t.TaskArn, '/')+1:]
 			e.tasks.Put(tx, taskKey(sc.Region, cluster.ClusterName, id), &taskRecord{Task: t, ClusterName: cluster.ClusterName, ClientToken: in.ClientToken, HostPorts: ports})

@@ -262,3 +262,47 @@ func TestPlatformVersionGates(t *testing.T) {
 	_, err = e.ecs.RunTask(ctx(t), in)
 	sxAPIError(t, err, "PlatformUnknownException", "The specified platform version does not exist.", true)
 }
+
+// TestFargateVCPUQuotas: with quotas set, RunTask refuses what would exceed them and a
+// service says why it cannot place more tasks; Spot and on-demand count apart.
+func TestFargateVCPUQuotas(t *testing.T) {
+	e := newServiceEnv(t)
+	e.emu.SetFargateQuotas(emulator.FargateQuotas{OnDemandVCPU: 1, SpotVCPU: 0.5})
+	td := e.sxRegister(t, fargateDef("q", cdef("app", 0, nil))) // 256 units: 0.25 vCPU each
+	run := func(n int32, provider string) error {
+		in := &sdkecs.RunTaskInput{TaskDefinition: aws.String(td), Count: aws.Int32(n), NetworkConfiguration: awsvpcConfig("subnet-1")}
+		if provider == "" {
+			in.LaunchType = types.LaunchTypeFargate
+		} else {
+			in.CapacityProviderStrategy = []types.CapacityProviderStrategyItem{{CapacityProvider: aws.String(provider), Weight: 1}}
+		}
+		_, err := e.ecs.RunTask(ctx(t), in)
+		return err
+	}
+	if err := run(4, ""); err != nil {
+		t.Fatalf("4 × 0.25 vCPU within a 1-vCPU quota: %v", err)
+	}
+	sxAPIError(t, run(1, ""), "LimitExceededException", "You've reached the limit on the number of vCPUs you can run concurrently.", true)
+	if _, err := e.ecs.PutClusterCapacityProviders(ctx(t), &sdkecs.PutClusterCapacityProvidersInput{Cluster: aws.String("default"),
+		CapacityProviders: []string{"FARGATE", "FARGATE_SPOT"}, DefaultCapacityProviderStrategy: []types.CapacityProviderStrategyItem{}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(2, "FARGATE_SPOT"); err != nil {
+		t.Fatalf("Spot has its own quota: %v", err)
+	}
+	sxAPIError(t, run(1, "FARGATE_SPOT"), "LimitExceededException", "", false)
+
+	e.sxCreate(t, &sdkecs.CreateServiceInput{ServiceName: aws.String("more"), TaskDefinition: aws.String(td), DesiredCount: aws.Int32(1),
+		LaunchType: types.LaunchTypeFargate, NetworkConfiguration: awsvpcConfig("subnet-1")})
+	want := "(service more) was unable to place a task. Reason: You've reached the limit on the number of vCPUs you can run concurrently."
+	e.eventuallyService(t, "default", "more", "report the quota", func(s types.Service) bool { return sxHasEvent(s, want) && s.PendingCount+s.RunningCount == 0 })
+	// Room again: the service places its task on its next try.
+	for _, arn := range must[*sdkecs.ListTasksOutput](t)(e.ecs.ListTasks(ctx(t), &sdkecs.ListTasksInput{Family: aws.String("q")})).TaskArns {
+		if _, err := e.ecs.StopTask(ctx(t), &sdkecs.StopTaskInput{Task: aws.String(arn)}); err != nil {
+			t.Fatal(err)
+		}
+		e.status(t, arn, "STOPPED")
+	}
+	e.clock.Advance(11 * time.Second)
+	e.eventuallyService(t, "default", "more", "place its task once there is room", func(s types.Service) bool { return s.RunningCount == 1 })
+}

@@ -39,6 +39,8 @@ type upOptions struct {
 	lbPorts         []string
 	drainDelay      time.Duration
 	spotRate        time.Duration
+	vcpuQuota       float64
+	spotVCPUQuota   float64
 	prices          pricesFlag
 	eventWebhooks   []string
 }
@@ -70,6 +72,8 @@ acknowledged.`,
 	f.StringVar(&o.credentialsFile, "credentials-file", getenv("ECSMINI_CREDENTIALS_FILE"), "JSON file of role ARN (or \"*\") → {AccessKeyId, SecretAccessKey, Token} that task roles hand to containers (default: static test keys; env ECSMINI_CREDENTIALS_FILE)")
 	f.Float64Var(&o.timeScale, "time-scale", 1, "run the emulator's clock this many times as fast (move it with 'ecsmini clock')")
 	f.DurationVar(&o.stoppedTTL, "stopped-task-ttl", emulator.StoppedTaskTTL, "how long STOPPED tasks stay visible (ECS keeps them at least an hour)")
+	f.Float64Var(&o.vcpuQuota, "fargate-vcpu-quota", 0, "concurrent Fargate on-demand vCPUs per region, as the AWS quota (AWS's default is 6; 0: unlimited)")
+	f.Float64Var(&o.spotVCPUQuota, "fargate-spot-vcpu-quota", 0, "concurrent Fargate Spot vCPUs per region (0: unlimited)")
 	f.DurationVar(&o.spotRate, "spot-interruption-rate", 0, "reclaim each running Fargate Spot task after a random time with this mean, e.g. 30m (0: only 'ecsmini spot interrupt')")
 	f.Var(&o.prices, "prices-file", "JSON file of Fargate prices by region laid over the built-in ones, for 'ecsmini cost' (see 'ecsmini cost --builtin-prices')")
 	f.StringArrayVar(&o.lbPorts, "lb-port", nil, "host port of a service target group's local load balancer, as NAME=PORT (target group name or ARN; repeatable; default a stable port from 30000-39999)")
@@ -147,6 +151,7 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 	api.Handle(retirePath, retireHandler(emu))
 	api.Handle(costPath, costHandler(emu, o.prices))
 	emu.SetSpotInterruptionRate(o.spotRate)
+	emu.SetFargateQuotas(emulator.FargateQuotas{OnDemandVCPU: o.vcpuQuota, SpotVCPU: o.spotVCPUQuota})
 	api.Handle("/_ecsmini/shutdown", shutdownHandler(stopUp))
 	api.Handle(clockPath, clockHandler(clk))
 	api.Handle(events.Path, events.Handler(ctx, emu.Events())) // followers end with ctx
