@@ -2,6 +2,8 @@ package httpapi_test
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -305,4 +307,32 @@ func TestFargateVCPUQuotas(t *testing.T) {
 	}
 	e.clock.Advance(11 * time.Second)
 	e.eventuallyService(t, "default", "more", "place its task once there is room", func(s types.Service) bool { return s.RunningCount == 1 })
+}
+
+// TestForceNewDeploymentPreemptsRetirement: redeploying a service before its retirement
+// date replaces the tasks due to retire, and nothing is retired on the date.
+func TestForceNewDeploymentPreemptsRetirement(t *testing.T) {
+	e := newServiceEnv(t)
+	spotService(t, e)
+	if _, err := e.emu.Retire(context.Background(), emulator.RetireRequest{Cluster: "c1", Service: "web"}); err != nil {
+		t.Fatal(err)
+	}
+	e.sxUpdate(t, &sdkecs.UpdateServiceInput{Cluster: aws.String("c1"), Service: aws.String("web"), ForceNewDeployment: true})
+	e.eventuallyService(t, "c1", "web", "starts the new deployment's tasks", func(s types.Service) bool { return s.RunningCount == 8 })
+	e.clock.Advance(41 * time.Second)
+	s := e.eventuallyService(t, "c1", "web", "completes the redeployment", func(s types.Service) bool {
+		return stable(s) && s.Deployments[0].RolloutState == types.DeploymentRolloutStateCompleted
+	})
+	fresh := sxRunning(e.sxTasks(t, "c1", "web", types.DesiredStatusRunning))
+	e.clock.Advance(7 * 24 * time.Hour)
+	time.Sleep(20 * time.Millisecond)
+	after := e.sxQuiet(t, "c1", "web", "stays as it is", func(s types.Service) bool { return stable(s) })
+	if got := sxIDs(sxRunning(e.sxTasks(t, "c1", "web", types.DesiredStatusRunning))); !slices.Equal(got, sxIDs(fresh)) {
+		t.Fatalf("tasks after the retirement date %v, want the redeployed %v", got, sxIDs(fresh))
+	}
+	for _, ev := range eventsOf(after)[:len(eventsOf(after))-len(eventsOf(s))] {
+		if strings.Contains(ev, "has stopped") {
+			t.Errorf("a task was stopped on the date: %q", ev)
+		}
+	}
 }
