@@ -168,7 +168,9 @@ func TestServiceProtectionBlocksScaleIn(t *testing.T) {
 	e.sxQuiet(t, "c1", "guard", "protected for 60 minutes", func(s types.Service) bool { return s.RunningCount == 2 })
 	e.clock.Advance(2 * time.Minute)
 	s = e.eventuallyService(t, "c1", "guard", "scales in after expiry", func(s types.Service) bool { return stable(s) && s.RunningCount == 1 })
-	live := sxLive(e.sxTasks(t, "c1", "guard"))
+	// runningCount drops as soon as the scaled-in task is told to stop; it is live until
+	// it has stopped.
+	live := sxLive(e.sxEventuallyTasks(t, "c1", "guard", "stop the scaled-in task", func(ts []types.Task) bool { return len(sxLive(ts)) == 1 }))
 	if len(live) != 1 || (aws.ToString(live[0].TaskArn) != p1 && aws.ToString(live[0].TaskArn) != p2) {
 		t.Errorf("after expiry:\n%s", sxSummary(live))
 	}
