@@ -87,11 +87,9 @@ func simCall(ctx context.Context, endpoint, path string, in, out any) error {
 	case resp.StatusCode == http.StatusNotFound:
 		return fmt.Errorf("the ecsmini at %s does not serve %s; upgrade it", endpoint, path)
 	case resp.StatusCode != http.StatusOK:
-		var e struct{ Type, Message string }
 		var m map[string]string
 		if json.Unmarshal(raw, &m) == nil && m["__type"] != "" {
-			e.Type, e.Message = m["__type"], m["message"]
-			return ecs.Errorf(e.Type, "%s", e.Message)
+			return ecs.Errorf(m["__type"], "%s", m["message"])
 		}
 		return fmt.Errorf("%s: %s", path, strings.TrimSpace(string(raw)))
 	}
