@@ -28,7 +28,8 @@ type clockRequest struct {
 }
 
 // clockHandler serves the emulator's clock: GET shows it, POST moves it.
-func clockHandler(c *clock.Virtual) http.Handler {
+// changed, when set, is told after every move of the clock.
+func clockHandler(c *clock.Virtual, changed func()) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {
 		case http.MethodGet:
@@ -53,6 +54,9 @@ func clockHandler(c *clock.Virtual) http.Handler {
 					http.Error(w, err.Error(), http.StatusBadRequest)
 					return
 				}
+			}
+			if changed != nil {
+				changed()
 			}
 		default:
 			w.Header().Set("Allow", "GET, POST")

@@ -31,7 +31,7 @@ func TestParseSpan(t *testing.T) {
 func TestClockHandler(t *testing.T) {
 	start := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
 	v, _ := clock.NewVirtual(clock.NewFake(start), 1)
-	srv := httptest.NewServer(clockHandler(v))
+	srv := httptest.NewServer(clockHandler(v, nil))
 	defer srv.Close()
 	for _, tc := range []struct {
 		method, body string
@@ -96,5 +96,31 @@ func TestClockCommandMovesTheEmulator(t *testing.T) {
 	out.Reset()
 	if code := Main([]string{"clock", "sideways", "--endpoint", "http://" + addr}, &out, &out); code == 0 || !strings.Contains(out.String(), "usage") {
 		t.Errorf("bad subcommand: exit %d %q", code, out.String())
+	}
+}
+
+// TestClockAdvanceSurvivesRestart: a clock moved ahead stays ahead after ecsmini
+// restarts on the same state directory, so stored times never run backwards.
+func TestClockAdvanceSurvivesRestart(t *testing.T) {
+	dir := t.TempDir()
+	addr, _, stop := startUp(t, upOptions{runtime: "sim", stateDir: dir})
+	var out, errOut bytes.Buffer
+	if code := Main([]string{"clock", "advance", "48h", "--endpoint", "http://" + addr}, &out, &errOut); code != 0 {
+		t.Fatalf("clock advance: %d %s", code, &errOut)
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	addr, _, _ = startUp(t, upOptions{runtime: "sim", stateDir: dir})
+	out.Reset()
+	if code := Main([]string{"clock", "--endpoint", "http://" + addr}, &out, &errOut); code != 0 {
+		t.Fatalf("clock: %d %s", code, &errOut)
+	}
+	now, err := time.Parse(time.RFC3339, strings.Fields(out.String())[0])
+	if err != nil {
+		t.Fatalf("clock output %q: %v", out.String(), err)
+	}
+	if ahead := time.Until(now); ahead < 47*time.Hour || ahead > 49*time.Hour {
+		t.Fatalf("after a restart the clock is %v ahead, want 48h", ahead)
 	}
 }

@@ -123,6 +123,15 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 	if err != nil {
 		return fmt.Errorf("--time-scale: %w", err)
 	}
+	ahead, err := loadClockAhead(o.stateDir)
+	if err != nil {
+		return err
+	}
+	if ahead > 0 {
+		if err := clk.Advance(ahead); err != nil {
+			return err
+		}
+	}
 	rt, engine, closeRuntime, err := openRuntime(ctx, o.runtime, clk)
 	if err != nil {
 		return err
@@ -153,7 +162,13 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 	emu.SetSpotInterruptionRate(o.spotRate)
 	emu.SetFargateQuotas(emulator.FargateQuotas{OnDemandVCPU: o.vcpuQuota, SpotVCPU: o.spotVCPUQuota})
 	api.Handle("/_ecsmini/shutdown", shutdownHandler(stopUp))
-	api.Handle(clockPath, clockHandler(clk))
+	saveClock := func() {
+		if err := saveClockAhead(o.stateDir, clk); err != nil {
+			log.Error("saving the emulator clock", "err", err)
+		}
+	}
+	api.Handle(clockPath, clockHandler(clk, saveClock))
+	defer saveClock()
 	api.Handle(events.Path, events.Handler(ctx, emu.Events())) // followers end with ctx
 	collector, err := startLogs(ctx, rt, o.stateDir, api)
 	if err != nil {
