@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,15 +20,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 )
 
-// startServicesUp is startDockerUp for services: `up --runtime docker` with a short
-// --deregistration-delay, so that rolling updates behind a load balancer drain quickly.
-// It creates no cluster: each scenario takes one of its own with inCluster. When t
-// ends, up is stopped and nothing ecsmini created for stateDir may remain.
+// startServicesUp runs `up --runtime docker` on stateDir with image as the pause image
+// and, when drain is set, that --deregistration-delay, so that rolling updates behind a
+// load balancer drain quickly. It creates no cluster: callers take one with inCluster.
+// When t ends, up is stopped and nothing ecsmini created for stateDir may remain.
 func startServicesUp(t *testing.T, image, stateDir string, drain time.Duration) *dockerTasks {
 	t.Helper()
 	addr, out, stop := startUp(t, upOptions{runtime: "docker", pauseImage: image, stateDir: stateDir,
 		region: "us-east-1", drainDelay: drain})
-	d := &dockerTasks{addr: addr, stateDir: stateDir, image: image, out: out,
+	d := &dockerTasks{addr: addr, stateDir: stateDir, image: image, out: out, down: new(atomic.Bool),
 		ecs: sdkecs.New(sdkecs.Options{
 			Region:       "us-east-1",
 			BaseEndpoint: aws.String("http://" + addr),
@@ -59,7 +60,7 @@ func (d *dockerTasks) inCluster(t *testing.T, cluster string) *dockerTasks {
 	if _, err := d.ecs.CreateCluster(tctx(t, 10*time.Second), &sdkecs.CreateClusterInput{ClusterName: aws.String(cluster)}); err != nil {
 		t.Fatalf("CreateCluster: %v", err)
 	}
-	return &dockerTasks{addr: d.addr, stateDir: d.stateDir, image: d.image, cluster: cluster, ecs: d.ecs, stop: d.stop, out: d.out}
+	return &dockerTasks{addr: d.addr, stateDir: d.stateDir, image: d.image, cluster: cluster, ecs: d.ecs, stop: d.stop, out: d.out, down: d.down}
 }
 
 // register registers a task definition and returns its revision's ARN.

@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	sdkecs "github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
@@ -32,7 +31,7 @@ type dockerTasks struct {
 	cluster  string
 	ecs      *sdkecs.Client
 	stop     func() error // stops up; tasks then need no cleanup of their own
-	down     atomic.Bool
+	down     *atomic.Bool // shared by inCluster copies: set once up is stopped
 	out      *syncBuffer
 }
 
@@ -66,33 +65,7 @@ func buildWorkloadImage(t *testing.T) string {
 // created for stateDir is left in the engine.
 func startDockerUp(t *testing.T, image, stateDir, cluster string) *dockerTasks {
 	t.Helper()
-	addr, out, stop := startUp(t, upOptions{runtime: "docker", pauseImage: image, stateDir: stateDir, region: "us-east-1"})
-	d := &dockerTasks{addr: addr, stateDir: stateDir, image: image, cluster: cluster, out: out,
-		ecs: sdkecs.New(sdkecs.Options{
-			Region:       "us-east-1",
-			BaseEndpoint: aws.String("http://" + addr),
-			Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
-		})}
-	d.stop = func() error {
-		d.down.Store(true)
-		return stop()
-	}
-	// Registered after startUp's own cleanup, so it runs first: stop up, then look.
-	t.Cleanup(func() {
-		if err := stop(); err != nil {
-			t.Errorf("up returned %v\n%s", err, out)
-		}
-		if left := leftovers(stateDir); left != "" {
-			t.Errorf("after up stopped, the engine still holds what ecsmini created:\n%s", left)
-		}
-		if out, _ := exec.Command("docker", "network", "ls", "-q", "--filter", "label=ecsmini.state-dir="+stateDir).CombinedOutput(); strings.TrimSpace(string(out)) != "" {
-			t.Errorf("after up stopped, its task networks remain:\n%s", out)
-		}
-	})
-	if _, err := d.ecs.CreateCluster(tctx(t, 10*time.Second), &sdkecs.CreateClusterInput{ClusterName: aws.String(cluster)}); err != nil {
-		t.Fatalf("CreateCluster: %v", err)
-	}
-	return d
+	return startServicesUp(t, image, stateDir, 0).inCluster(t, cluster)
 }
 
 // leftovers lists the containers, networks and volumes labelled as ecsmini's that belong
