@@ -32,6 +32,13 @@ func newFargateCtl() *fargateCtl {
 	return &fargateCtl{held: map[string]bool{}, kick: make(chan struct{}, 1)}
 }
 
+// randomSpot says whether Spot tasks are interrupted at random.
+func (f *fargateCtl) randomSpot() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.rate > 0
+}
+
 func (f *fargateCtl) poke() {
 	select {
 	case f.kick <- struct{}{}:

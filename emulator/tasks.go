@@ -118,8 +118,10 @@ func (e *Emulator) UpdateTask(taskARN string, change func(t *ecs.Task) error) (*
 	if err == nil {
 		e.emitTasks(changed) // ECS Task State Change (events_emit.go)
 	}
-	if out != nil && out.CapacityProviderName == ecs.FargateSpot {
-		e.fg.poke() // a Spot task's random interruption runs from when it is RUNNING
+	if out != nil && out.CapacityProviderName == ecs.FargateSpot && e.fg.randomSpot() {
+		// A Spot task's random interruption is drawn from when it is RUNNING. Without a
+		// rate nothing is drawn, and the Fargate loop need not scan the tasks again.
+		e.fg.poke()
 	}
 	if service != "" && err == nil {
 		e.ctl.markDirty(service)
