@@ -59,11 +59,13 @@ func (x *execution) forget(arns []string) {
 	}
 }
 
+// find is one of the service's tasks by ARN (its store key follows from the ARN).
 func (x *execution) find(arn string) (string, *taskRecord) {
-	for tk, tr := range x.tasks {
-		if tr.Task.TaskArn == arn {
-			return tk, tr
-		}
+	a, _ := ecs.ParseARN(arn)
+	cluster, id, _ := strings.Cut(a.Path(), "/")
+	tk := taskKey(a.Region, cluster, id)
+	if tr, ok := x.tasks[tk]; ok {
+		return tk, tr
 	}
 	return "", nil
 }
