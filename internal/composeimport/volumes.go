@@ -1,0 +1,120 @@
+package composeimport
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+
+	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/ecsmini/ecsmini/emulator/ecs"
+)
+
+// volumes maps the service's volumes to task volumes and mount points:
+//
+//   - a named volume becomes an EFS volume, because EFS is what Fargate offers that, like
+//     a compose volume, outlives tasks and is shared between services (ecsmini keeps it
+//     as one local Docker volume per file system id). The id is the top-level volume's
+//     x-ecs.fileSystemId, else one derived from the project and volume names.
+//   - an anonymous volume becomes a task volume (empty at start, gone with the task).
+//   - a bind mount is a host.sourcePath volume on EC2; Fargate has no host paths, so
+//     there it becomes a task volume and a warning.
+func (c *serviceConverter) volumes() error {
+	for i, v := range c.s.Volumes {
+		switch v.Type {
+		case types.VolumeTypeVolume:
+			if v.Source == "" {
+				c.taskVolume(fmt.Sprintf("anon-%d", i), v.Target, v.ReadOnly)
+				continue
+			}
+			if err := c.namedVolume(v); err != nil {
+				return err
+			}
+		case types.VolumeTypeBind:
+			name := fmt.Sprintf("bind-%d", i)
+			if c.fargate {
+				c.warn("volumes["+v.Target+"]", "Fargate cannot mount host path %s; %s is an empty task volume instead (use x-ecs launchType EC2 for a bind mount)", v.Source, v.Target)
+				c.taskVolume(name, v.Target, v.ReadOnly)
+				continue
+			}
+			c.addVolume(ecs.Volume{Name: ecs.Ptr(name), Host: &ecs.HostVolumeProperties{SourcePath: ecs.Ptr(v.Source)}}, v.Target, v.ReadOnly)
+		case types.VolumeTypeTmpfs:
+			c.warn("volumes["+v.Target+"]", "a tmpfs volume is a task volume instead")
+			c.taskVolume(fmt.Sprintf("tmpfs-v%d", i), v.Target, v.ReadOnly)
+		default:
+			c.warn("volumes["+v.Target+"]", "volume type %s is not supported; ignored", v.Type)
+		}
+	}
+	return nil
+}
+
+// taskVolume adds a volume of the task itself, mounted at target.
+func (c *serviceConverter) taskVolume(name, target string, readOnly bool) {
+	c.addVolume(ecs.Volume{Name: ecs.Ptr(name)}, target, readOnly)
+}
+
+func (c *serviceConverter) addVolume(v ecs.Volume, target string, readOnly bool) {
+	c.out.TaskDefinition.Volumes = append(c.out.TaskDefinition.Volumes, v)
+	mp := ecs.MountPoint{SourceVolume: v.Name, ContainerPath: ecs.Ptr(target)}
+	if readOnly {
+		mp.ReadOnly = ecs.Ptr(true)
+	}
+	c.cd.MountPoints = append(c.cd.MountPoints, mp)
+}
+
+func (c *serviceConverter) namedVolume(v types.ServiceVolumeConfig) error {
+	top := c.p.Volumes[v.Source]
+	fsID := ""
+	if x, ok := top.Extensions["x-ecs"].(map[string]any); ok {
+		fsID, _ = x["fileSystemId"].(string)
+	}
+	if fsID == "" {
+		sum := sha256.Sum256([]byte(c.p.Name + "/" + v.Source))
+		fsID = "fs-" + hex.EncodeToString(sum[:])[:17]
+	}
+	if top.Driver != "" && top.Driver != "local" {
+		c.warn("volumes["+v.Target+"]", "volume %s's driver %s is not used: it is an EFS volume", v.Source, top.Driver)
+	}
+	efs := &ecs.EFSVolumeConfiguration{FileSystemID: fsID}
+	if v.Volume != nil && v.Volume.Subpath != "" {
+		efs.RootDirectory = ecs.Ptr("/" + v.Volume.Subpath)
+	}
+	for _, vol := range c.out.TaskDefinition.Volumes {
+		if ecs.Deref(vol.Name) == v.Source {
+			mp := ecs.MountPoint{SourceVolume: ecs.Ptr(v.Source), ContainerPath: ecs.Ptr(v.Target)}
+			if v.ReadOnly {
+				mp.ReadOnly = ecs.Ptr(true)
+			}
+			c.cd.MountPoints = append(c.cd.MountPoints, mp)
+			return nil
+		}
+	}
+	c.addVolume(ecs.Volume{Name: ecs.Ptr(v.Source), EfsVolumeConfiguration: efs}, v.Target, v.ReadOnly)
+	return nil
+}
+
+// secrets maps the service's secrets to ECS secrets: Secrets Manager secrets named
+// <project>/<secret>, handed to the container as the environment variable named by
+// the target (default: the secret's name). ECS has no /run/secrets files, so this is
+// said once per secret. Configs have no ECS counterpart.
+func (c *serviceConverter) secrets() {
+	for _, s := range c.s.Secrets {
+		// compose-go writes a short target as /run/secrets/<target>.
+		name := strings.TrimPrefix(s.Target, "/run/secrets/")
+		if name == "" || strings.Contains(name, "/") {
+			name = s.Source
+		}
+		c.cd.Secrets = append(c.cd.Secrets, ecs.Secret{Name: name, ValueFrom: SecretArn(c.o, c.p.Name, s.Source)})
+		c.warn("secrets."+s.Source, "ECS hands secrets over as environment variables: read $%s, not /run/secrets/%s", name, s.Source)
+	}
+	for _, cf := range c.s.Configs {
+		c.warn("configs."+cf.Source, "ECS has no configs; bake the file into the image; ignored")
+	}
+}
+
+// SecretArn is the Secrets Manager ARN a compose secret becomes.
+func SecretArn(o Options, project, secret string) string {
+	o = o.withDefaults()
+	return fmt.Sprintf("arn:aws:secretsmanager:%s:%s:secret:%s/%s", o.Region, o.AccountID, project, secret)
+}
