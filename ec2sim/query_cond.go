@@ -156,6 +156,11 @@ func (p *parser) parseArgument(c *cond, st, ot token) error {
 			}
 		}
 	}
+	if c.op == opMatch || c.op == opNotMatch {
+		if err := p.rawValue(); err != nil {
+			return err
+		}
+	}
 	v := p.next()
 	if v.kind != tokWord && v.kind != tokQuoted {
 		return p.errAt(v, "expected a value after '%s %s', found %s", st.text, ot.text, describe(v))
@@ -223,4 +228,48 @@ func parseQueryTime(s string) (t time.Time, dayOnly, ok bool) {
 		return t, true, true
 	}
 	return time.Time{}, false, false
+}
+
+// rawValue turns an unquoted regular expression into one word token: it may contain
+// parentheses, brackets and operator characters ("t2.(small|medium)"), which the lexer
+// would split. The value runs to white space or an unbalanced ')' outside any group; the
+// rest of the source is lexed again after it.
+func (p *parser) rawValue() error {
+	t := p.peek()
+	if t.kind == tokQuoted || t.kind == tokEOF {
+		return nil
+	}
+	depth, i := 0, t.pos
+scan:
+	for ; i < len(p.src); i++ {
+		switch p.src[i] {
+		case '\\':
+			i++
+		case '(', '[':
+			depth++
+		case ')', ']':
+			if depth == 0 {
+				break scan
+			}
+			depth--
+		case ' ', '\t', '\n', '\r':
+			if depth == 0 {
+				break scan
+			}
+		}
+	}
+	end := min(i, len(p.src))
+	if end == t.pos {
+		return nil
+	}
+	rest, err := lex(p.src[end:])
+	if err != nil {
+		return err
+	}
+	for j := range rest {
+		rest[j].pos += end
+	}
+	p.toks = append(p.toks[:p.i], token{kind: tokWord, text: p.src[t.pos:end], pos: t.pos})
+	p.toks = append(p.toks, rest...)
+	return nil
 }
