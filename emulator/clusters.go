@@ -182,6 +182,7 @@ func (e *Emulator) DescribeClusters(ctx context.Context, in *ecs.DescribeCluster
 			n := e.clusterCounts(k)
 			shown.RunningTasksCount, shown.PendingTasksCount = n.running, n.pending
 			shown.ActiveServicesCount = n.activeServices
+			shown.RegisteredContainerInstancesCount = n.instances
 			if slices.Contains(in.Include, "STATISTICS") {
 				shown.Statistics = clusterStatistics(n, e.launchCounts(k))
 			}

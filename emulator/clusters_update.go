@@ -183,8 +183,8 @@ func (e *Emulator) clusterDeletable(clusterKey string) error {
 
 type clusterCounts struct{ services, activeServices, tasks, running, pending, instances int }
 
-// clusterCounts counts what lives in a cluster (its store key). Services and container
-// instances arrive with later issues, which add their counts here.
+// clusterCounts counts what lives in a cluster (its store key): services, tasks and
+// registered container instances.
 func (e *Emulator) clusterCounts(clusterKey string) clusterCounts {
 	var n clusterCounts
 	prefix := clusterKey + "\x00"
@@ -213,6 +213,15 @@ func (e *Emulator) clusterCounts(clusterKey string) clusterCounts {
 			n.pending++
 		}
 		n.tasks++
+		return true
+	})
+	e.instances.Ascend(prefix, func(k string, r *instanceRecord) bool {
+		if !strings.HasPrefix(k, prefix) {
+			return false
+		}
+		if r.Instance.Status != ecs.InstanceInactive {
+			n.instances++
+		}
 		return true
 	})
 	return n

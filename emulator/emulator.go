@@ -42,10 +42,13 @@ type Emulator struct {
 	tasks     *store.Table[taskRecord]
 	services  *store.Table[serviceRecord]
 	spot      *store.Table[spotRecord]
+	instances *store.Table[instanceRecord]
+	asgs      *store.Table[asgRecord]
 
 	runner TaskRunner // nil until SetRunner: tasks are recorded but not run
 	ctl    *controller
 	fg     *fargateCtl
+	ec2    *ec2Ctl
 	ev     *eventState
 }
 
@@ -84,7 +87,10 @@ func New(cfg Config) (*Emulator, error) {
 		tasks:     store.NewTable[taskRecord](s, "tasks"),
 		services:  store.NewTable[serviceRecord](s, "services"),
 		spot:      store.NewTable[spotRecord](s, "spotCapacity"),
+		instances: store.NewTable[instanceRecord](s, "instances"),
+		asgs:      store.NewTable[asgRecord](s, "autoScalingGroups"),
 		fg:        newFargateCtl(),
+		ec2:       newEC2Ctl(),
 		ev:        newEventState(cfg.Events, cfg.Clock.Now()),
 	}
 	e.ctl = newController()
@@ -148,9 +154,12 @@ func (e *Emulator) Run(ctx context.Context, tick time.Duration) error {
 	go func() { services <- e.runServices(ctx) }() // ends with ctx
 	fargateDone := make(chan struct{})
 	go func() { defer close(fargateDone); e.runFargate(ctx) }() // ends with ctx
+	ec2Done := make(chan struct{})
+	go func() { defer close(ec2Done); e.runEC2(ctx) }() // ends with ctx
 	defer func() {
 		cancel()
 		<-fargateDone
+		<-ec2Done
 		e.ctl.lbs.closeAll()
 	}()
 	for {
@@ -171,6 +180,9 @@ func (e *Emulator) Run(ctx context.Context, tick time.Duration) error {
 			}
 			if err := e.reapInactiveServices(e.cfg.Clock.Now(), e.cfg.StoppedTaskTTL); err != nil {
 				return fmt.Errorf("forget inactive services: %w", err)
+			}
+			if err := e.reapInstances(e.cfg.Clock.Now(), InstanceTTL); err != nil {
+				return fmt.Errorf("forget deregistered container instances: %w", err)
 			}
 		}
 	}

@@ -277,14 +277,19 @@ func (x *execution) startTasks(d *deploymentRecord, n int) ([]string, string) {
 		problem = "(service " + s.ServiceName + ") was unable to place a task. Reason: Capacity is unavailable at this time. Please try again later or in a different availability zone."
 	}
 	quota := e.newQuotaCheck(region)
+	placer := e.newTaskPlacer(key(region, x.r.ClusterName), launch)
+	how := pendingPlacement{Strategies: s.PlacementStrategy, Constraints: placementConstraints(td, s.PlacementConstraints), Service: true}
+	daemon := s.SchedulingStrategy == ecs.SchedulingDaemon
+	if daemon {
+		// One task per instance: an instance that runs one of the service's tasks takes
+		// no other.
+		how.Constraints = append(how.Constraints, ecs.PlacementConstraint{Type: "distinctInstance"})
+	}
 	for i := 0; i < n; i++ {
 		if clash(ports, inUse) {
 			// Every task runs on this one machine: a static host port another task holds
 			// leaves nowhere to place this one.
 			return ids, "(service " + s.ServiceName + ") was unable to place a task because no container instance met all of its requirements. The closest matching container-instance is already using a port required by your task."
-		}
-		for _, p := range ports {
-			inUse[p] = true
 		}
 		t := e.newTask(sc, cluster, td, in, launch, providers[i])
 		if !quota.take(launch, t.CapacityProviderName, t.Cpu) {
@@ -296,7 +301,13 @@ func (x *execution) startTasks(d *deploymentRecord, n int) ([]string, string) {
 		}
 		id := t.TaskArn[strings.LastIndexByte(t.TaskArn, '/')+1:]
 		tk := taskKey(region, x.r.ClusterName, id)
-		tr := &taskRecord{Task: t, ClusterName: x.r.ClusterName, HostPorts: ports, Service: x.k}
+		tr := &taskRecord{Task: t, ClusterName: x.r.ClusterName, HostPorts: ports, Service: x.k, Daemon: daemon}
+		if why, closest := placer.place(td, tr, providers[i], how); why != "" {
+			return ids, placementMessage(s.ServiceName, why, closest)
+		}
+		for _, p := range ports {
+			inUse[p] = true
+		}
 		e.tasks.Put(x.tx, tk, tr)
 		e.ctl.addMember(x.k, tk)
 		x.tasks[tk] = tr

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 
+	"github.com/ecsmini/ecsmini/ec2sim"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
@@ -52,7 +53,7 @@ func (e *Emulator) CreateService(ctx context.Context, in *ecs.CreateServiceInput
 			ClusterArn: cluster.ClusterArn, LoadBalancers: nonNil(in.LoadBalancers), ServiceRegistries: nonNil(in.ServiceRegistries),
 			Status: ecs.ServiceActive, DesiredCount: ecs.Deref(in.DesiredCount),
 			LaunchType: dep.LaunchType, CapacityProviderStrategy: dep.CapacityProviderStrategy,
-			TaskDefinition: dep.TaskDefinition, DeploymentConfiguration: deploymentConfig(in.DeploymentConfiguration),
+			TaskDefinition: dep.TaskDefinition, DeploymentConfiguration: deploymentConfig(in.DeploymentConfiguration, schedulingOf(in.SchedulingStrategy)),
 			Events: []ecs.ServiceEvent{}, CreatedAt: ecs.At(now), CreatedBy: sc.RootPrincipal(),
 			PlacementConstraints: nonNil(in.PlacementConstraints), PlacementStrategy: nonNil(in.PlacementStrategy),
 			NetworkConfiguration: in.NetworkConfiguration, HealthCheckGracePeriodSeconds: in.HealthCheckGracePeriodSeconds,
@@ -61,8 +62,8 @@ func (e *Emulator) CreateService(ctx context.Context, in *ecs.CreateServiceInput
 			EnableExecuteCommand: in.EnableExecuteCommand, AvailabilityZoneRebalancing: in.AvailabilityZoneRebalancing,
 		}
 		if s.SchedulingStrategy == ecs.SchedulingDaemon {
-			// One task per container instance: the laptop has none until simulated EC2
-			// capacity exists, so a daemon service runs nothing, as on an empty cluster.
+			// One task per eligible container instance: the scheduler counts them
+			// (daemonDesired); a cluster without instances runs none.
 			s.DesiredCount = 0
 		}
 		if dep.LaunchType == ecs.LaunchFargate {
@@ -118,6 +119,12 @@ func checkServiceInput(in *ecs.CreateServiceInput) error {
 		if dc := in.DeploymentConfiguration; dc != nil && dc.MaximumPercent != nil && *dc.MaximumPercent > 100 {
 			return ecs.InvalidParameter("The daemon scheduling strategy does not support values above 100 for maximumPercent on a deployment configuration. Change the maximumPercent value to 100, and try again")
 		}
+		if len(in.PlacementStrategy) > 0 {
+			return ecs.InvalidParameter("The daemon scheduling strategy does not support placement strategies.")
+		}
+		if len(in.CapacityProviderStrategy) > 0 {
+			return ecs.InvalidParameter("The daemon scheduling strategy does not support capacity provider strategies.")
+		}
 	default:
 		return ecs.InvalidParameter("Invalid schedulingStrategy '%s'. Valid values: REPLICA, DAEMON.", in.SchedulingStrategy)
 	}
@@ -126,6 +133,9 @@ func checkServiceInput(in *ecs.CreateServiceInput) error {
 	}
 	if in.TaskDefinition == "" {
 		return ecs.InvalidParameter("TaskDefinition can not be blank.")
+	}
+	if err := checkPlacement(in.LaunchType, in.PlacementStrategy, in.PlacementConstraints); err != nil {
+		return err
 	}
 	if err := checkServiceCommon(in.DeploymentConfiguration, in.HealthCheckGracePeriodSeconds, in.PropagateTags,
 		in.LoadBalancers, in.PlacementConstraints, in.PlacementStrategy); err != nil {
@@ -200,7 +210,7 @@ func checkServiceCommon(dc *ecs.DeploymentConfiguration, grace *int, propagate s
 	if len(ps) > 5 {
 		return ecs.InvalidParameter("placementStrategy can have at most 5 items.")
 	}
-	return nil
+	return ec2sim.ValidatePlacement(ps, pc)
 }
 
 func schedulingOf(s string) string {
@@ -212,16 +222,22 @@ func schedulingOf(s string) string {
 
 // deploymentConfig is the configuration DescribeServices shows: ECS's REPLICA defaults
 // filled in and the circuit breaker always present.
-func deploymentConfig(in *ecs.DeploymentConfiguration) *ecs.DeploymentConfiguration {
+func deploymentConfig(in *ecs.DeploymentConfiguration, scheduling string) *ecs.DeploymentConfiguration {
 	out := &ecs.DeploymentConfiguration{}
 	if in != nil {
 		*out = *in
 	}
+	// DAEMON services replace a task in place on its instance: ECS's defaults are 0 %
+	// and 100 % for them (spec §5.3).
+	lo, hi := 100, 200
+	if scheduling == ecs.SchedulingDaemon {
+		lo, hi = 0, 100
+	}
 	if out.MaximumPercent == nil {
-		out.MaximumPercent = ecs.Ptr(200)
+		out.MaximumPercent = ecs.Ptr(hi)
 	}
 	if out.MinimumHealthyPercent == nil {
-		out.MinimumHealthyPercent = ecs.Ptr(100)
+		out.MinimumHealthyPercent = ecs.Ptr(lo)
 	}
 	if out.DeploymentCircuitBreaker == nil {
 		out.DeploymentCircuitBreaker = &ecs.DeploymentCircuitBreaker{}

@@ -92,6 +92,12 @@ func (e *Emulator) serviceView(k string, r *serviceRecord, now time.Time) (sched
 			DesiredCount: d.DesiredCount, PendingCount: d.PendingCount, RunningCount: d.RunningCount,
 		})
 	}
+	daemon := s.SchedulingStrategy == ecs.SchedulingDaemon
+	if daemon {
+		v.DesiredCount = e.daemonDesired(k, r)
+		r.Service.DesiredCount = v.DesiredCount
+	}
+	states := e.instanceStates(k[:strings.LastIndexByte(k, 0)])
 	tasks := map[string]*taskRecord{}
 	for _, tk := range e.ctl.memberKeys(k) {
 		tr, ok := e.tasks.Get(tk)
@@ -99,8 +105,17 @@ func (e *Emulator) serviceView(k string, r *serviceRecord, now time.Time) (sched
 			e.ctl.removeMember(k, tk) // forgotten by the stopped-task reaper
 			continue
 		}
+		tv := e.taskView(r, tr)
+		if st := states[tr.Task.ContainerInstanceArn]; st == ecs.InstanceDraining && tr.Task.LastStatus != ecs.StatusStopped {
+			if tr.Daemon {
+				// A daemon task stays until the rest of its instance has drained; the EC2
+				// loop stops it last (spec §5.3), and the plan sees it once STOPPED.
+				continue
+			}
+			tv.InstanceDraining = true
+		}
 		tasks[tk] = tr
-		v.Tasks = append(v.Tasks, e.taskView(r, tr))
+		v.Tasks = append(v.Tasks, tv)
 	}
 	return v, tasks
 }

@@ -57,7 +57,8 @@ func (e *Emulator) SetSpotInterruptionRate(mean time.Duration) {
 
 // launch hands recorded tasks to the agent, except Fargate Spot tasks of a cluster
 // without Spot capacity: they wait in PROVISIONING, with no fallback to on-demand, until
-// capacity returns (tasks spec §3.5).
+// capacity returns (tasks spec §3.5); and tasks waiting for an Auto Scaling group's
+// capacity, which wait in PROVISIONING until runEC2 places them.
 func (e *Emulator) launch(arns ...string) {
 	if e.runner == nil {
 		return
@@ -76,6 +77,11 @@ func (e *Emulator) holdForSpot(arn string) bool {
 	held := false
 	e.store.View(func() {
 		r, ok := e.tasks.Get(taskKey(a.Region, cluster, id))
+		if ok && r.Placement != nil {
+			// It waits for an Auto Scaling group's instance (runEC2 places it).
+			held = true
+			return
+		}
 		if !ok || r.Task.CapacityProviderName != ecs.FargateSpot {
 			return
 		}

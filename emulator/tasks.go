@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ecsmini/ecsmini/ec2sim"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
@@ -40,6 +41,15 @@ type taskRecord struct {
 	ProtectedUntil *time.Time `json:"protectedUntil,omitempty"`
 	// RetireAt is when Fargate retires the task (tasks spec §3.7; Emulator.Retire).
 	RetireAt *time.Time `json:"retireAt,omitempty"`
+	// Need is what the task reserves on the container instance it is (or will be)
+	// placed on; nil for tasks that run on no simulated instance.
+	Need *ec2sim.Need `json:"need,omitempty"`
+	// Placement is how a task waiting for an Auto Scaling group's capacity is to be
+	// placed once an instance can take it (nil: not waiting).
+	Placement *pendingPlacement `json:"placement,omitempty"`
+	// Daemon marks a task of a DAEMON service: it starts first and stops last on its
+	// instance, and does not keep the instance from being scaled in (spec §5.3, §2.4).
+	Daemon bool `json:"daemon,omitempty"`
 }
 
 // StoppedTaskTTL is how long STOPPED tasks stay visible by default (ECS: at least an

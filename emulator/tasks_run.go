@@ -71,19 +71,21 @@ func (e *Emulator) RunTask(ctx context.Context, in *ecs.RunTaskInput) (*ecs.Task
 		if err := checkLaunch(td, launch, in); err != nil {
 			return err
 		}
+		if err := checkPlacement(launch, in.PlacementStrategy, in.PlacementConstraints); err != nil {
+			return err
+		}
 		tags := taskTags(in, rec.Tags, cluster.ClusterName)
 		ports := staticHostPorts(td)
 		inUse := e.hostPortsInUse()
 		quota := e.newQuotaCheck(sc.Region)
+		placer := e.newTaskPlacer(ck, launch)
+		how := pendingPlacement{Strategies: in.PlacementStrategy, Constraints: placementConstraints(td, in.PlacementConstraints)}
 		for i := 0; i < count; i++ {
 			if clash(ports, inUse) {
 				// The laptop is the one host tasks run on: a static host port another task
 				// holds cannot be placed, which ECS reports as a RESOURCE:PORTS failure.
 				out.Failures = append(out.Failures, ecs.Failure{Reason: "RESOURCE:PORTS"})
 				continue
-			}
-			for _, p := range ports {
-				inUse[p] = true
 			}
 			t := e.newTask(sc, cluster, td, in, launch, providers[i])
 			if !quota.take(launch, t.CapacityProviderName, t.Cpu) {
@@ -92,8 +94,19 @@ func (e *Emulator) RunTask(ctx context.Context, in *ecs.RunTaskInput) (*ecs.Task
 				return ecs.Errorf(ecs.CodeLimitExceeded, "%s.", vcpuLimitMessage)
 			}
 			t.Tags = tags
+			tr := &taskRecord{Task: t, ClusterName: cluster.ClusterName, ClientToken: in.ClientToken, HostPorts: ports}
+			if why, closest := placer.place(td, tr, providers[i], how); why != "" {
+				if why == noInstances {
+					return ecs.InvalidParameter("No Container Instances were found in your cluster.")
+				}
+				out.Failures = append(out.Failures, ecs.Failure{Arn: closest, Reason: why})
+				continue
+			}
+			for _, p := range ports {
+				inUse[p] = true
+			}
 			id := t.TaskArn[strings.LastIndexByte(t.TaskArn, '/')+1:]
-			e.tasks.Put(tx, taskKey(sc.Region, cluster.ClusterName, id), &taskRecord{Task: t, ClusterName: cluster.ClusterName, ClientToken: in.ClientToken, HostPorts: ports})
+			e.tasks.Put(tx, taskKey(sc.Region, cluster.ClusterName, id), tr)
 			out.Tasks, created = append(out.Tasks, t), append(created, t)
 		}
 		return nil

@@ -15,6 +15,7 @@ type Backend interface {
 	AccountSettingBackend
 	TaskBackend
 	ServiceBackend
+	InstanceBackend
 }
 
 // ServiceBackend serves the service and task protection operations.

@@ -46,6 +46,7 @@ func New(b Backend, log *slog.Logger) *Handler {
 	h.registerTagsAndSettings(b)
 	h.registerTasks(b)
 	h.registerServices(b)
+	h.registerInstances(b)
 	return h
 }
 

@@ -115,6 +115,10 @@ const unhealthyReason = "Task failed container health checks"
 // retirementReason is the stoppedReason of a task Fargate retired (tasks spec §3.7).
 const retirementReason = "ECS is performing maintenance on the underlying infrastructure hosting the task"
 
+// drainingReason is the stoppedReason of a task moved off a DRAINING container
+// instance (ecsmini's wording: the guide gives none).
+const drainingReason = "Container instance is draining"
+
 // StartedMessage is the event for tasks the executor started (guide L47164), saying how
 // many replace unhealthy tasks.
 func StartedMessage(service string, taskIDs []string, replaced int) string {

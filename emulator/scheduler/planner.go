@@ -198,6 +198,9 @@ func (pl *planner) stopOld(old []TaskView, budget, minHealthy int) {
 // oldReason is the stoppedReason of a task the rollover stops: a retirement's own, or
 // the deployment's scaling activity.
 func (pl *planner) oldReason(t TaskView) string {
+	if t.InstanceDraining {
+		return drainingReason
+	}
 	if t.retiring(pl.in.Now) {
 		return retirementReason
 	}

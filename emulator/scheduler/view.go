@@ -81,11 +81,14 @@ type TaskView struct {
 	// RetireAt is when Fargate retires the task (tasks spec §3.7); from then on the
 	// scheduler replaces it make-before-break, as in a deployment. Zero: not scheduled.
 	RetireAt time.Time
+	// InstanceDraining says the task's container instance is DRAINING: the scheduler
+	// moves it elsewhere as it would retire it (spec §3.5).
+	InstanceDraining bool
 }
 
-// retiring says the task's retirement date has come.
+// retiring says the task's retirement date has come, or its instance drains.
 func (t TaskView) retiring(now time.Time) bool {
-	return !t.RetireAt.IsZero() && !now.Before(t.RetireAt)
+	return t.InstanceDraining || (!t.RetireAt.IsZero() && !now.Before(t.RetireAt))
 }
 
 // healthyAfterRunning is how long a task without essential-container health checks

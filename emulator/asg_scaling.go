@@ -1,0 +1,263 @@
+package emulator
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/ecsmini/ecsmini/ec2sim"
+	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/store"
+)
+
+// ScalingInterval is how often managed scaling evaluates a capacity provider (spec §2.4).
+const ScalingInterval = time.Minute
+
+// scaleGroups runs the due managed-scaling evaluations, then brings every group's
+// instance count to its desired capacity: launching instances (they register after
+// InstanceBoot) or scaling in.
+func (e *Emulator) scaleGroups(now time.Time, at func(time.Time)) {
+	var changed []string
+	var stopped []*ecs.Task
+	err := e.store.Update(func(tx *store.Tx) error {
+		for _, k := range e.asgKeys() {
+			old, _ := e.asgs.Get(k)
+			r := *old
+			r.Booting = slices.Clone(old.Booting)
+			region := lastRegion(k)
+			ck := key(region, r.Cluster)
+			c := e.capacityOf(ck)
+			cp := e.providerOfASG(region, &r)
+			if cp != nil && managedScaling(cp) {
+				if !now.Before(r.NextEval) {
+					e.evaluate(&r, cp, c, ck, now)
+				}
+				at(r.NextEval)
+			}
+			ours, live := groupInstances(&r, c)
+			switch {
+			case live+len(r.Booting) < r.Desired:
+				counts := map[string]int{}
+				for _, i := range ours {
+					counts[c.recs[i].AZ]++
+				}
+				for _, b := range r.Booting {
+					counts[b.AZ]++
+				}
+				for n := live + len(r.Booting); n < r.Desired; n++ {
+					r.Booting = append(r.Booting, bootingInstance{AZ: r.nextAZ(counts), At: now.Add(InstanceBoot)})
+				}
+			case live+len(r.Booting) > r.Desired:
+				extra := live + len(r.Booting) - r.Desired
+				cut := min(extra, len(r.Booting))
+				r.Booting = r.Booting[:len(r.Booting)-cut]
+				arns, gone := e.scaleIn(tx, &r, cp, c, extra-cut, now)
+				changed = append(changed, arns...)
+				stopped = append(stopped, gone...)
+			}
+			for _, b := range r.Booting {
+				at(b.At)
+			}
+			if !equalASG(old, &r) {
+				e.asgs.Put(tx, k, &r)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		e.logError("scale Auto Scaling groups", err)
+		return
+	}
+	e.afterStops(stopped)
+	e.instancesChanged(changed...)
+}
+
+// groupInstances lists a group's instances in c, and how many of them count toward
+// its capacity (those not already on their way out).
+func groupInstances(r *asgRecord, c *capacity) (ours []int, live int) {
+	for i, ir := range c.recs {
+		if ir.ASG != r.Name {
+			continue
+		}
+		ours = append(ours, i)
+		if ir.TerminateAt == nil {
+			live++
+		}
+	}
+	return ours, live
+}
+
+// evaluate is one managed-scaling evaluation of the group (ec2sim.Decide).
+func (e *Emulator) evaluate(r *asgRecord, cp *ecs.CapacityProvider, c *capacity, ck string, now time.Time) {
+	it, _ := ec2sim.LookupInstanceType(r.InstanceType)
+	ms := cp.AutoScalingGroupProvider.ManagedScaling
+	in := ec2sim.ScalingInput{Now: now, Desired: r.Desired, State: r.Scaling, Params: ec2sim.ScalingParams{
+		TargetCapacity: ecs.Deref(ms.TargetCapacity), MinStep: ecs.Deref(ms.MinimumScalingStepSize),
+		MaxStep: ecs.Deref(ms.MaximumScalingStepSize), Warmup: time.Duration(ecs.Deref(ms.InstanceWarmupPeriod)) * time.Second,
+		MinSize: r.Min, MaxSize: r.Max, Type: it,
+	}}
+	ours, _ := groupInstances(r, c)
+	for _, i := range ours {
+		ir := c.recs[i]
+		if ir.TerminateAt != nil {
+			continue
+		}
+		nonDaemon := 0
+		for _, tr := range c.tasks[i] {
+			if !tr.Daemon {
+				nonDaemon++
+			}
+		}
+		in.Instances = append(in.Instances, ec2sim.ScalingInstance{ID: ir.Instance.ContainerInstanceArn, LaunchedAt: ir.LaunchedAt,
+			Candidate: c.cands[i], NonDaemonTasks: nonDaemon})
+	}
+	// Instances still booting count as launched: they are within their warm-up.
+	for _, b := range r.Booting {
+		in.Instances = append(in.Instances, ec2sim.ScalingInstance{ID: "booting", LaunchedAt: b.At.Add(-InstanceBoot),
+			Candidate: emptyCandidate(it)})
+	}
+	for _, tk := range e.waitingTasks(ck, cp.Name) {
+		if tr, ok := e.tasks.Get(tk); ok && tr.Need != nil {
+			in.Provisioning = append(in.Provisioning, *tr.Need)
+		}
+	}
+	d := ec2sim.Decide(in)
+	r.Desired, r.Scaling, r.Reservation, r.LastReason = d.Desired, d.State, d.Reservation, d.Reason
+	r.NextEval = now.Add(ScalingInterval)
+}
+
+// emptyCandidate is an instance of type it with nothing on it.
+func emptyCandidate(it ec2sim.InstanceType) ec2sim.Candidate {
+	c := ec2sim.Candidate{RemainingCPU: it.CPUUnits(), RemainingMemory: it.RegisteredMemory(), FreeENIs: it.TaskENIs(),
+		AgentConnected: true, UsedPorts: map[string]bool{}, Groups: map[string]int{}, Attributes: map[string]string{}}
+	for _, p := range ec2sim.ReservedPorts {
+		c.UsedPorts["tcp/"+p] = true
+	}
+	return c
+}
+
+// scaleIn takes n instances out of the group: empty ones first, then (without managed
+// termination protection) the busiest zone's oldest. With managed draining they drain
+// before they terminate (spec §2.5); without it they terminate at once.
+func (e *Emulator) scaleIn(tx *store.Tx, r *asgRecord, cp *ecs.CapacityProvider, c *capacity, n int, now time.Time) ([]string, []*ecs.Task) {
+	if n <= 0 {
+		return nil, nil
+	}
+	protect, drain := false, true
+	if cp != nil && cp.AutoScalingGroupProvider != nil {
+		protect = cp.AutoScalingGroupProvider.ManagedTerminationProtection == "ENABLED"
+		drain = cp.AutoScalingGroupProvider.ManagedDraining != "DISABLED"
+	}
+	ours, _ := groupInstances(r, c)
+	busy := func(i int) int {
+		k := 0
+		for _, tr := range c.tasks[i] {
+			if !tr.Daemon {
+				k++
+			}
+		}
+		return k
+	}
+	var picks []int
+	for _, i := range ours {
+		if c.recs[i].TerminateAt == nil && (!protect || busy(i) == 0) {
+			picks = append(picks, i)
+		}
+	}
+	slices.SortStableFunc(picks, func(a, b int) int {
+		if d := busy(a) - busy(b); d != 0 {
+			return d
+		}
+		return c.recs[a].LaunchedAt.Compare(c.recs[b].LaunchedAt)
+	})
+	var arns []string
+	var stopped []*ecs.Task
+	for _, i := range picks[:min(n, len(picks))] {
+		ir := c.recs[i]
+		ik := instanceKeyOf(ir.Instance.ContainerInstanceArn)
+		arns = append(arns, ir.Instance.ContainerInstanceArn)
+		if drain && len(c.tasks[i]) > 0 {
+			next := *ir
+			ci := *ir.Instance
+			ci.Status, ci.Version = ecs.InstanceDraining, ci.Version+1
+			until := now.Add(ManagedDrainingLimit)
+			next.Instance, next.ScaleIn, next.TerminateAt = &ci, true, &until
+			e.instances.Put(tx, ik, &next)
+			continue
+		}
+		stopped = append(stopped, e.stopPlaced(tx, c.tasks[i], ecs.StopTerminationNotice, terminatedReason(ir))...)
+		e.retire(tx, ik, ir, "Instance terminated")
+	}
+	return arns, stopped
+}
+
+// bootInstances registers the instances whose boot has finished.
+func (e *Emulator) bootInstances(now time.Time, at func(time.Time)) {
+	type launch struct {
+		k   string
+		r   asgRecord
+		azs []string
+	}
+	var due []launch
+	e.store.View(func() {
+		for _, k := range e.asgKeys() {
+			r, _ := e.asgs.Get(k)
+			l := launch{k: k, r: *r}
+			for _, b := range r.Booting {
+				if b.At.After(now) {
+					at(b.At)
+				} else {
+					l.azs = append(l.azs, b.AZ)
+				}
+			}
+			if len(l.azs) > 0 {
+				due = append(due, l)
+			}
+		}
+	})
+	for _, l := range due {
+		region := lastRegion(l.k)
+		ctx := ecs.WithRegion(context.Background(), region)
+		provider := ""
+		e.store.View(func() {
+			if cp := e.providerOfASG(region, &l.r); cp != nil {
+				provider = cp.Name
+			}
+		})
+		booted := 0
+		for _, az := range l.azs {
+			if _, err := e.AddInstance(ctx, AddInstanceRequest{Cluster: l.r.Cluster, Type: l.r.InstanceType, AZ: az,
+				Spot: l.r.Spot, CapacityProvider: provider, ASG: l.r.Name}); err != nil {
+				e.logError("launch an instance of Auto Scaling group "+l.r.Name, err)
+				break
+			}
+			booted++
+		}
+		err := e.store.Update(func(tx *store.Tx) error {
+			r, ok := e.asgs.Get(l.k)
+			if !ok {
+				return nil
+			}
+			next := *r
+			next.Booting = nil
+			dropped := 0
+			for _, b := range r.Booting {
+				if !b.At.After(now) && dropped < booted {
+					dropped++
+					continue
+				}
+				next.Booting = append(next.Booting, b)
+			}
+			e.asgs.Put(tx, l.k, &next)
+			return nil
+		})
+		if err != nil {
+			e.logError("launch instances", err)
+		}
+	}
+}
+
+func equalASG(a, b *asgRecord) bool {
+	return a.Desired == b.Desired && slices.Equal(a.Booting, b.Booting) && a.Scaling == b.Scaling &&
+		a.NextEval.Equal(b.NextEval) && a.Reservation == b.Reservation && a.LastReason == b.LastReason
+}

@@ -1,0 +1,200 @@
+package emulator
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/events"
+	"github.com/ecsmini/ecsmini/emulator/store"
+)
+
+// DeregisterContainerInstance removes an instance from its cluster. With tasks still on
+// it the caller must force it; ECS then orphans them, and ecsmini, whose tasks are real
+// containers, stops them instead so nothing runs unaccounted. Services replace theirs.
+func (e *Emulator) DeregisterContainerInstance(ctx context.Context, in *ecs.DeregisterContainerInstanceInput) (*ecs.ContainerInstanceOutput, error) {
+	if in.ContainerInstance == "" {
+		return nil, ecs.InvalidParameter("containerInstance can not be blank.")
+	}
+	force := in.Force != nil && *in.Force
+	var arn string
+	var stopped []*ecs.Task
+	err := e.store.Update(func(tx *store.Tx) error {
+		ck, _, err := e.activeCluster(ctx, in.Cluster)
+		if err != nil {
+			return err
+		}
+		ik, r, err := e.resolveInstance(ck, in.ContainerInstance)
+		if err != nil {
+			return err
+		}
+		arn = r.Instance.ContainerInstanceArn
+		if r.Instance.Status == ecs.InstanceInactive {
+			return nil
+		}
+		c := e.capacityOf(ck)
+		placed := c.tasks[c.index[arn]]
+		if len(placed) > 0 && !force {
+			return ecs.InvalidParameter("Found running tasks on the instance.")
+		}
+		stopped = e.stopPlaced(tx, placed, ecs.StopTerminationNotice, "Container instance deregistered")
+		e.retire(tx, ik, r, "")
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	e.afterStops(stopped)
+	e.instancesChanged(arn)
+	return &ecs.ContainerInstanceOutput{ContainerInstance: e.describeOne(arn, nil)}, nil
+}
+
+// retire marks an instance INACTIVE: deregistered, describable for InstanceTTL.
+func (e *Emulator) retire(tx *store.Tx, ik string, r *instanceRecord, reason string) {
+	now := e.cfg.Clock.Now()
+	next := *r
+	ci := *r.Instance
+	ci.Status, ci.AgentConnected, ci.Version, ci.StatusReason = ecs.InstanceInactive, false, ci.Version+1, reason
+	next.Instance, next.InactiveAt, next.TerminateAt = &ci, &now, nil
+	e.instances.Put(tx, ik, &next)
+}
+
+// stopPlaced records tasks placed on an instance that goes away as stopping; the agent
+// stops their containers once nudged (afterStops).
+func (e *Emulator) stopPlaced(tx *store.Tx, placed []*taskRecord, code, reason string) []*ecs.Task {
+	now := e.cfg.Clock.Now()
+	var out []*ecs.Task
+	for _, tr := range placed {
+		if tr.Task.DesiredStatus == ecs.StatusStopped {
+			continue
+		}
+		t := cloneTask(tr.Task)
+		t.DesiredStatus, t.StopCode, t.StoppedReason, t.StoppingAt = ecs.StatusStopped, code, reason, ecs.At(now)
+		t.Version++
+		next := *tr
+		next.Task, next.Draining = t, false
+		id := t.TaskArn[strings.LastIndexByte(t.TaskArn, '/')+1:]
+		e.tasks.Put(tx, taskKey(e.regionOf(t.TaskArn), tr.ClusterName, id), &next)
+		out = append(out, t)
+	}
+	return out
+}
+
+// afterStops publishes and carries out stops recorded by stopPlaced.
+func (e *Emulator) afterStops(tasks []*ecs.Task) {
+	e.emitTasks(tasks...)
+	for _, t := range tasks {
+		e.nudge(t.TaskArn)
+	}
+}
+
+// UpdateContainerInstancesState drains instances or makes them ACTIVE again (spec
+// §3.5). Draining moves service tasks elsewhere within their deployment limits, which
+// the service scheduler does; standalone tasks stay.
+func (e *Emulator) UpdateContainerInstancesState(ctx context.Context, in *ecs.UpdateContainerInstancesStateInput) (*ecs.ContainerInstancesOutput, error) {
+	if in.Status != ecs.InstanceActive && in.Status != ecs.InstanceDraining {
+		return nil, ecs.InvalidParameter("Container instances status should be one of [ACTIVE, DRAINING].")
+	}
+	if len(in.ContainerInstances) == 0 {
+		return nil, ecs.InvalidParameter("ContainerInstances cannot be empty.")
+	}
+	if len(in.ContainerInstances) > 10 {
+		return nil, ecs.InvalidParameter("ContainerInstances can have at most 10 items.")
+	}
+	sc := e.scope(ctx)
+	out := &ecs.ContainerInstancesOutput{ContainerInstances: []*ecs.ContainerInstance{}, Failures: []ecs.Failure{}}
+	var changed, shown []string
+	err := e.store.Update(func(tx *store.Tx) error {
+		ck, cluster, err := e.activeCluster(ctx, in.Cluster)
+		if err != nil {
+			return err
+		}
+		for _, ref := range in.ContainerInstances {
+			ik, r, err := e.resolveInstance(ck, ref)
+			if err != nil || r.Instance.Status == ecs.InstanceInactive {
+				arn := ref
+				if _, isARN := ecs.ParseARN(ref); !isARN {
+					arn = sc.ContainerInstanceARN(cluster.ClusterName, ref)
+				}
+				out.Failures = append(out.Failures, ecs.Failure{Arn: arn, Reason: "MISSING"})
+				continue
+			}
+			shown = append(shown, r.Instance.ContainerInstanceArn)
+			if r.Instance.Status == in.Status {
+				continue
+			}
+			if e.setInstanceStatus(tx, ik, r, in.Status) {
+				changed = append(changed, r.Instance.ContainerInstanceArn)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	e.instancesChanged(changed...)
+	for _, arn := range shown {
+		if ci := e.describeOne(arn, nil); ci != nil {
+			out.ContainerInstances = append(out.ContainerInstances, ci)
+		}
+	}
+	return out, nil
+}
+
+// setInstanceStatus moves an instance between ACTIVE and DRAINING.
+func (e *Emulator) setInstanceStatus(tx *store.Tx, ik string, r *instanceRecord, status string) bool {
+	if r.Instance.Status == status || r.Instance.Status == ecs.InstanceInactive {
+		return false
+	}
+	next := *r
+	ci := *r.Instance
+	ci.Status, ci.Version = status, ci.Version+1
+	next.Instance = &ci
+	e.instances.Put(tx, ik, &next)
+	return true
+}
+
+// reapInstances forgets INACTIVE instances after ttl.
+func (e *Emulator) reapInstances(now time.Time, ttl time.Duration) error {
+	var due []string
+	e.store.View(func() {
+		e.instances.Ascend("", func(k string, r *instanceRecord) bool {
+			if r.InactiveAt != nil && now.Sub(*r.InactiveAt) >= ttl {
+				due = append(due, k)
+			}
+			return true
+		})
+	})
+	if len(due) == 0 {
+		return nil
+	}
+	return e.store.Update(func(tx *store.Tx) error {
+		for _, k := range due {
+			e.instances.Delete(tx, k)
+		}
+		return nil
+	})
+}
+
+// instanceDetail is a container instance as ECS Container Instance State Change events
+// show it: the DescribeContainerInstances object with its cluster and an ISO 8601
+// updatedAt.
+type instanceDetail struct {
+	*ecs.ContainerInstance
+	ClusterArn   string `json:"clusterArn"`
+	RegisteredAt string `json:"registeredAt,omitempty"`
+	UpdatedAt    string `json:"updatedAt"`
+}
+
+// emitInstance publishes an instance's state.
+func (e *Emulator) emitInstance(ci *ecs.ContainerInstance) {
+	a, _ := ecs.ParseARN(ci.ContainerInstanceArn)
+	cluster, _, _ := strings.Cut(a.Path(), "/")
+	d := instanceDetail{ContainerInstance: ci, ClusterArn: ecs.Scope{Region: a.Region, Account: a.Account}.ClusterARN(cluster),
+		UpdatedAt: events.Stamp(e.cfg.Clock.Now())}
+	if ci.RegisteredAt != nil {
+		d.RegisteredAt = events.Stamp(ci.RegisteredAt.Time)
+	}
+	e.emitContainerInstance(ci.ContainerInstanceArn, d)
+}

@@ -1,0 +1,277 @@
+package emulator
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ecsmini/ecsmini/ec2sim"
+	"github.com/ecsmini/ecsmini/emulator/ecs"
+)
+
+// capacity is a cluster's container instances as placement sees them: each one's
+// remaining resources after the tasks placed on it that have not stopped.
+type capacity struct {
+	recs    []*instanceRecord
+	cands   []ec2sim.Candidate
+	index   map[string]int // by container instance ARN
+	running []int          // runningTasksCount
+	pending []int          // pendingTasksCount
+	// tasks are the placed, unstopped tasks per instance, for scale-in choices.
+	tasks [][]*taskRecord
+}
+
+// capacityOf reads a cluster's instances (not INACTIVE) and what runs on them. It must
+// run inside a store View or Update.
+func (e *Emulator) capacityOf(clusterKey string) *capacity {
+	c := &capacity{index: map[string]int{}}
+	for _, r := range e.instancesOf(clusterKey) {
+		if r.Instance.Status == ecs.InstanceInactive {
+			continue
+		}
+		c.index[r.Instance.ContainerInstanceArn] = len(c.recs)
+		c.recs = append(c.recs, r)
+		c.cands = append(c.cands, candidateOf(r))
+	}
+	c.running, c.pending, c.tasks = make([]int, len(c.recs)), make([]int, len(c.recs)), make([][]*taskRecord, len(c.recs))
+	if len(c.recs) == 0 {
+		return c
+	}
+	prefix := clusterKey + "\x00"
+	e.tasks.Ascend(prefix, func(k string, tr *taskRecord) bool {
+		if !strings.HasPrefix(k, prefix) {
+			return false
+		}
+		t := tr.Task
+		i, ok := c.index[t.ContainerInstanceArn]
+		if !ok || t.LastStatus == ecs.StatusStopped {
+			return true
+		}
+		c.add(i, tr)
+		return true
+	})
+	return c
+}
+
+// add counts a task as placed on instance i.
+func (c *capacity) add(i int, tr *taskRecord) {
+	if tr.Need != nil {
+		c.cands[i].Reserve(*tr.Need)
+	}
+	c.tasks[i] = append(c.tasks[i], tr)
+	switch tr.Task.LastStatus {
+	case ecs.StatusRunning:
+		c.running[i]++
+	case ecs.StatusProvisioning, ecs.StatusPending, ecs.StatusActivating:
+		c.pending[i]++
+	}
+	c.cands[i].RunningTasks = c.running[i]
+}
+
+// candidateOf is an instance with nothing placed on it yet.
+func candidateOf(r *instanceRecord) ec2sim.Candidate {
+	ci := r.Instance
+	attrs := make(map[string]string, len(ci.Attributes))
+	for _, a := range ci.Attributes {
+		attrs[a.Name] = ecs.Deref(a.Value)
+	}
+	c := ec2sim.Candidate{
+		ARN: ci.ContainerInstanceArn, EC2InstanceID: ci.Ec2InstanceId, Attributes: attrs,
+		AgentConnected: ci.AgentConnected, Draining: ci.Status != ecs.InstanceActive,
+		UsedPorts: map[string]bool{}, Groups: map[string]int{},
+	}
+	if ci.VersionInfo != nil {
+		c.AgentVersion = ci.VersionInfo.AgentVersion
+	}
+	if ci.RegisteredAt != nil {
+		c.RegisteredAt = ci.RegisteredAt.Time
+	}
+	for _, res := range ci.RegisteredResources {
+		switch res.Name {
+		case "CPU":
+			c.RemainingCPU = res.IntegerValue
+		case "MEMORY":
+			c.RemainingMemory = res.IntegerValue
+		case "PORTS":
+			for _, p := range res.StringSetValue {
+				c.UsedPorts["tcp/"+p] = true
+			}
+		case "PORTS_UDP":
+			for _, p := range res.StringSetValue {
+				c.UsedPorts["udp/"+p] = true
+			}
+		}
+	}
+	if it, ok := ec2sim.LookupInstanceType(r.Type); ok {
+		c.FreeENIs = it.TaskENIs()
+	}
+	return c
+}
+
+// shown is instance i as DescribeContainerInstances shows it.
+func (c *capacity) shown(i int, include []string) *ecs.ContainerInstance {
+	ci := *c.recs[i].Instance
+	cand := c.cands[i]
+	ci.RunningTasksCount, ci.PendingTasksCount = c.running[i], c.pending[i]
+	var tcp, udp []string
+	for p := range cand.UsedPorts {
+		proto, port, _ := strings.Cut(p, "/")
+		if proto == "udp" {
+			udp = append(udp, port)
+		} else {
+			tcp = append(tcp, port)
+		}
+	}
+	slices.SortFunc(tcp, comparePorts)
+	slices.SortFunc(udp, comparePorts)
+	ci.RemainingResources = []ecs.Resource{
+		{Name: "CPU", Type: "INTEGER", IntegerValue: cand.RemainingCPU},
+		{Name: "MEMORY", Type: "INTEGER", IntegerValue: cand.RemainingMemory},
+		{Name: "PORTS", Type: "STRINGSET", StringSetValue: nonNil(tcp)},
+		{Name: "PORTS_UDP", Type: "STRINGSET", StringSetValue: nonNil(udp)},
+	}
+	if !slices.Contains(include, "TAGS") {
+		ci.Tags = nil
+	} else if ci.Tags == nil {
+		ci.Tags = []ecs.Tag{}
+	}
+	if slices.Contains(include, "CONTAINER_INSTANCE_HEALTH") {
+		status := "OK"
+		if !ci.AgentConnected {
+			status = "IMPAIRED"
+		}
+		ci.HealthStatus = &ecs.InstanceHealthStatus{OverallStatus: status, Details: []ecs.InstanceHealthDetail{
+			{Type: "CONTAINER_RUNTIME", Status: status, LastUpdated: ci.RegisteredAt, LastStatusChange: ci.RegisteredAt}}}
+	}
+	return &ci
+}
+
+func comparePorts(a, b string) int { return atoiOr(a, 0) - atoiOr(b, 0) }
+
+// describeOne is an instance by ARN as DescribeContainerInstances shows it (nil if
+// unknown), INACTIVE ones included.
+func (e *Emulator) describeOne(arn string, include []string) *ecs.ContainerInstance {
+	var out *ecs.ContainerInstance
+	e.store.View(func() {
+		k := instanceKeyOf(arn)
+		r, ok := e.instances.Get(k)
+		if !ok {
+			return
+		}
+		if r.Instance.Status == ecs.InstanceInactive {
+			ci := *r.Instance
+			ci.RemainingResources = ci.RegisteredResources
+			out = &ci
+			return
+		}
+		c := e.capacityOf(k[:strings.LastIndexByte(k, 0)])
+		out = c.shown(c.index[arn], include)
+	})
+	return out
+}
+
+// DescribeContainerInstances shows instances with their remaining resources and task
+// counts; unknown ones come back as MISSING failures.
+func (e *Emulator) DescribeContainerInstances(ctx context.Context, in *ecs.DescribeContainerInstancesInput) (*ecs.ContainerInstancesOutput, error) {
+	if len(in.ContainerInstances) == 0 {
+		return nil, ecs.InvalidParameter("ContainerInstances cannot be empty.")
+	}
+	if len(in.ContainerInstances) > 100 {
+		return nil, ecs.InvalidParameter("ContainerInstances can have at most 100 items.")
+	}
+	for _, inc := range in.Include {
+		if inc != "TAGS" && inc != "CONTAINER_INSTANCE_HEALTH" {
+			return nil, ecs.InvalidParameter("Invalid include '%s'. Valid values: TAGS, CONTAINER_INSTANCE_HEALTH.", inc)
+		}
+	}
+	sc := e.scope(ctx)
+	out := &ecs.ContainerInstancesOutput{ContainerInstances: []*ecs.ContainerInstance{}, Failures: []ecs.Failure{}}
+	var err error
+	e.store.View(func() {
+		var ck string
+		var cluster *ecs.Cluster
+		if ck, cluster, err = e.activeCluster(ctx, in.Cluster); err != nil {
+			return
+		}
+		c := e.capacityOf(ck)
+		for _, ref := range in.ContainerInstances {
+			_, r, rerr := e.resolveInstance(ck, ref)
+			if rerr != nil {
+				arn := ref
+				if _, isARN := ecs.ParseARN(ref); !isARN {
+					arn = sc.ContainerInstanceARN(cluster.ClusterName, ref)
+				}
+				out.Failures = append(out.Failures, ecs.Failure{Arn: arn, Reason: "MISSING"})
+				continue
+			}
+			if i, ok := c.index[r.Instance.ContainerInstanceArn]; ok {
+				out.ContainerInstances = append(out.ContainerInstances, c.shown(i, in.Include))
+				continue
+			}
+			ci := *r.Instance // INACTIVE: describable for an hour
+			ci.RemainingResources = ci.RegisteredResources
+			if !slices.Contains(in.Include, "TAGS") {
+				ci.Tags = nil
+			}
+			out.ContainerInstances = append(out.ContainerInstances, &ci)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListContainerInstances lists a cluster's instances, optionally those of one status
+// or matching a cluster query language filter (spec §4.7). INACTIVE instances are
+// never listed.
+func (e *Emulator) ListContainerInstances(ctx context.Context, in *ecs.ListContainerInstancesInput) (*ecs.ListContainerInstancesOutput, error) {
+	switch in.Status {
+	case "", ecs.InstanceActive, ecs.InstanceDraining, ecs.InstanceRegistering, ecs.InstanceDeregistering, "REGISTRATION_FAILED":
+	default:
+		return nil, ecs.InvalidParameter("Invalid status '%s'. Valid values: ACTIVE, DRAINING, REGISTERING, DEREGISTERING, REGISTRATION_FAILED.", in.Status)
+	}
+	var filter *ec2sim.Expr
+	if in.Filter != "" {
+		var err error
+		if filter, err = ec2sim.ParseExpression(in.Filter); err != nil {
+			return nil, err
+		}
+	}
+	out := &ecs.ListContainerInstancesOutput{ContainerInstanceArns: []string{}}
+	var err error
+	e.store.View(func() {
+		var ck string
+		if ck, _, err = e.activeCluster(ctx, in.Cluster); err != nil {
+			return
+		}
+		var p page
+		if p, err = newPage(in.ListInput, ck+"\x00", 100, 100); err != nil {
+			return
+		}
+		c := e.capacityOf(ck)
+		recs, next := listPage(e.instances, p, ck+"\x00", false, func(_ string, r *instanceRecord) bool {
+			st := r.Instance.Status
+			if st == ecs.InstanceInactive || (in.Status != "" && st != in.Status) {
+				return false
+			}
+			if filter == nil {
+				return true
+			}
+			i := c.index[r.Instance.ContainerInstanceArn]
+			return filter.Match(&c.cands[i])
+		})
+		for _, r := range recs {
+			out.ContainerInstanceArns = append(out.ContainerInstanceArns, r.Instance.ContainerInstanceArn)
+		}
+		out.NextToken = next
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// InstanceTTL is how long an INACTIVE (deregistered) instance stays describable.
+const InstanceTTL = time.Hour

@@ -1,0 +1,108 @@
+package emulator
+
+import (
+	"strings"
+
+	"github.com/ecsmini/ecsmini/ec2sim"
+	"github.com/ecsmini/ecsmini/emulator/ecs"
+)
+
+// taskPlacer places the new tasks of one request (a RunTask call or a service's
+// start step) on a cluster's container instances, seeing each placement it made.
+type taskPlacer struct {
+	e  *Emulator
+	ck string
+	c  *capacity // read on first use
+	// onInstances: the cluster places EC2 tasks on its instances (placesOnInstances).
+	onInstances bool
+}
+
+// newTaskPlacer is nil for launches that use no simulated instance: Fargate, and EC2
+// tasks of a cluster that never had instances. It must run inside a store transaction.
+func (e *Emulator) newTaskPlacer(ck, launch string) *taskPlacer {
+	if launch != ecs.LaunchEC2 {
+		return nil
+	}
+	return &taskPlacer{e: e, ck: ck, onInstances: e.placesOnInstances(ck)}
+}
+
+// noInstances is the failure of an EC2 placement in a cluster with no instance to
+// place on.
+const noInstances = "NO ACTIVE INSTANCES"
+
+// place places a new task. A task of an Auto Scaling group's capacity provider that
+// finds no room waits in PROVISIONING for the group to scale (its record carries the
+// placement); any other task that finds no room is not started, and the failure
+// reason says why.
+func (p *taskPlacer) place(td *ecs.TaskDefinition, tr *taskRecord, provider string, pp pendingPlacement) (failure, closest string) {
+	if p == nil {
+		return "", ""
+	}
+	asg := provider != "" && provider != ecs.Fargate && provider != ecs.FargateSpot
+	if !asg && !p.onInstances {
+		return "", "" // the laptop is the host, with no limits
+	}
+	if p.c == nil {
+		p.c = p.e.capacityOf(p.ck)
+	}
+	need := taskNeed(td, tr.Task)
+	tr.Need = &need
+	scope := ""
+	if asg {
+		scope = provider
+	}
+	idx := p.c.within(scope)
+	i, why := -1, noInstances
+	if len(idx) > 0 {
+		i, why = p.e.placeOn(p.c, idx, pp.request(need))
+	}
+	if i >= 0 {
+		onInstance(tr.Task, p.c.recs[i])
+		p.c.add(i, tr)
+		return "", ""
+	}
+	if asg {
+		tr.Placement = &pp
+		return "", ""
+	}
+	if len(idx) > 0 {
+		closest = p.c.recs[idx[0]].Instance.ContainerInstanceArn
+	}
+	return why, closest
+}
+
+// placementMessage is the service event for a task that could not be placed (spec
+// §5.9).
+func placementMessage(service, why, closest string) string {
+	head := "(service " + service + ") was unable to place a task because no container instance met all of its requirements."
+	id := closest[strings.LastIndexByte(closest, '/')+1:]
+	switch why {
+	case noInstances:
+		return head + " Reason: No Container Instances were found in your cluster."
+	case "RESOURCE:CPU":
+		return head + " The closest matching (container-instance " + id + ") has insufficient CPU units available."
+	case "RESOURCE:MEMORY":
+		return head + " The closest matching (container-instance " + id + ") has insufficient memory available."
+	case "RESOURCE:PORTS", "RESOURCE:PORTS_UDP":
+		return head + " The closest matching container-instance is already using a port required by your task."
+	case "AGENT":
+		return head + " The closest matching (container-instance " + id + ") encountered error \"AGENT\"."
+	case "ATTRIBUTE":
+		return head + " The closest matching (container-instance " + id + ") is missing an attribute required by your task."
+	case "RESOURCE:ENI":
+		return head + " The closest matching (container-instance " + id + ") has insufficient free network interfaces available."
+	}
+	return head + " Reason: " + why + "."
+}
+
+// checkPlacement validates a request's strategies and constraints against its launch
+// type (spec §4.1: Fargate takes neither).
+func checkPlacement(launch string, strategies []ecs.PlacementStrategy, constraints []ecs.PlacementConstraint) error {
+	if len(strategies) == 0 && len(constraints) == 0 {
+		return nil
+	}
+	if launch == ecs.LaunchFargate {
+		return ecs.InvalidParameter("Task placement strategies and constraints are not supported with the FARGATE launch type.")
+	}
+	return ec2sim.ValidatePlacement(strategies, constraints)
+}

@@ -1,0 +1,99 @@
+package emulator
+
+import (
+	"context"
+	"strings"
+
+	"github.com/ecsmini/ecsmini/ec2sim"
+	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/store"
+)
+
+// StartTask starts one task on each named container instance, as a custom scheduler
+// does (spec §4.8): no strategies, the instance either takes the task or answers with
+// a failure.
+func (e *Emulator) StartTask(ctx context.Context, in *ecs.StartTaskInput) (*ecs.TasksOutput, error) {
+	switch {
+	case in.TaskDefinition == "":
+		return nil, ecs.InvalidParameter("TaskDefinition can not be blank.")
+	case len(in.ContainerInstances) == 0:
+		return nil, ecs.InvalidParameter("ContainerInstances can not be empty.")
+	case len(in.ContainerInstances) > 10:
+		return nil, ecs.InvalidParameter("ContainerInstances can have at most 10 items.")
+	}
+	if err := validateTags(in.Tags); err != nil {
+		return nil, err
+	}
+	run := &ecs.RunTaskInput{Cluster: in.Cluster, TaskDefinition: in.TaskDefinition, Overrides: in.Overrides, Group: in.Group,
+		StartedBy: in.StartedBy, NetworkConfiguration: in.NetworkConfiguration, Tags: in.Tags, EnableECSManagedTags: in.EnableECSManagedTags,
+		PropagateTags: in.PropagateTags, EnableExecuteCommand: in.EnableExecuteCommand, LaunchType: ecs.LaunchEC2}
+	sc := e.scope(ctx)
+	out := &ecs.TasksOutput{Tasks: []*ecs.Task{}, Failures: []ecs.Failure{}}
+	err := e.store.Update(func(tx *store.Tx) error {
+		ck, cluster, err := e.activeCluster(ctx, in.Cluster)
+		if err != nil {
+			return err
+		}
+		_, rec, err := e.resolveTaskDef(ctx, in.TaskDefinition)
+		if err != nil {
+			return err
+		}
+		if rec.Status != ecs.TaskDefActive {
+			return ecs.ClientError("TaskDefinition is inactive")
+		}
+		td, err := rec.definition()
+		if err != nil {
+			return err
+		}
+		if err := checkLaunch(td, ecs.LaunchEC2, run); err != nil {
+			return err
+		}
+		c := e.capacityOf(ck)
+		tags := taskTags(run, rec.Tags, cluster.ClusterName)
+		for _, ref := range in.ContainerInstances {
+			_, r, rerr := e.resolveInstance(ck, ref)
+			if rerr != nil {
+				out.Failures = append(out.Failures, ecs.Failure{Arn: instanceARNOf(sc, cluster.ClusterName, ref), Reason: "MISSING"})
+				continue
+			}
+			arn := r.Instance.ContainerInstanceArn
+			i, ok := c.index[arn]
+			if !ok {
+				out.Failures = append(out.Failures, ecs.Failure{Arn: arn, Reason: "INACTIVE"})
+				continue
+			}
+			t := e.newTask(sc, cluster, td, run, ecs.LaunchEC2, "")
+			t.Tags = tags
+			tr := &taskRecord{Task: t, ClusterName: cluster.ClusterName, HostPorts: staticHostPorts(td)}
+			need := taskNeed(td, t)
+			req := ec2sim.Request{Need: need, Constraints: placementConstraints(td, nil)}
+			if j, why := e.ec2.place(c.cands[i:i+1], req); j < 0 {
+				out.Failures = append(out.Failures, ecs.Failure{Arn: arn, Reason: why})
+				continue
+			}
+			tr.Need = &need
+			onInstance(t, r)
+			c.add(i, tr)
+			id := t.TaskArn[strings.LastIndexByte(t.TaskArn, '/')+1:]
+			e.tasks.Put(tx, taskKey(sc.Region, cluster.ClusterName, id), tr)
+			out.Tasks = append(out.Tasks, t)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	e.emitTasks(out.Tasks...)
+	for _, t := range out.Tasks {
+		e.launch(t.TaskArn)
+	}
+	return out, nil
+}
+
+// instanceARNOf is the ARN of a container instance named by ID or ARN.
+func instanceARNOf(sc ecs.Scope, cluster, ref string) string {
+	if _, ok := ecs.ParseARN(ref); ok {
+		return ref
+	}
+	return sc.ContainerInstanceARN(cluster, ref)
+}
