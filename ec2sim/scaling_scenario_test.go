@@ -95,7 +95,7 @@ func TestScalingFromZeroAndBack(t *testing.T) {
 			s.stopAll()
 		}
 	}, map[int]int{
-		0: 2, // from zero: 2 first
+		0: 2,       // from zero: 2 first
 		1: 2, 5: 2, // the 2 new instances are warming up; 6 tasks wait
 		6:  5, // warm-up over: 3 more
 		7:  5, // all 10 tasks placed, CPR 100

@@ -14,7 +14,9 @@ func TestChooseToStop(t *testing.T) {
 	running := []Placed{
 		{"t0", 0, need}, {"t1", 0, need}, {"t2", 1, need}, {"t3", 2, need},
 	}
-	s := func(typ, field string) []ecs.PlacementStrategy { return []ecs.PlacementStrategy{{Type: typ, Field: field}} }
+	s := func(typ, field string) []ecs.PlacementStrategy {
+		return []ecs.PlacementStrategy{{Type: typ, Field: field}}
+	}
 	tests := []struct {
 		name       string
 		strategies []ecs.PlacementStrategy
