@@ -1,0 +1,120 @@
+package tui
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// runCmd runs a command and the commands it batches, feeding each message back to the
+// model, as bubbletea would (one level deep: enough for an action and its result).
+func runCmd(t *testing.T, m Model, cmd tea.Cmd) Model {
+	t.Helper()
+	if cmd == nil {
+		return m
+	}
+	msg := cmd()
+	if batch, ok := msg.(tea.BatchMsg); ok {
+		for _, c := range batch {
+			m = runCmd(t, m, c)
+		}
+		return m
+	}
+	switch msg.(type) {
+	case actionMsg:
+		next, _ := m.Update(msg) // its refresh is not followed
+		return next.(Model)
+	}
+	return m
+}
+
+// press sends keys and runs the commands they return.
+func press(t *testing.T, m Model, script ...string) Model {
+	t.Helper()
+	for _, k := range keyMsgs(script...) {
+		next, cmd := m.Update(k)
+		m = runCmd(t, next.(Model), cmd)
+	}
+	return m
+}
+
+func TestKeysCallTheAPI(t *testing.T) {
+	tests := []struct {
+		name   string
+		keys   []string
+		calls  []string
+		status string
+	}{
+		{"scale up", []string{"j", "+"}, []string{"ScaleService default web 4"}, "service web: desired count 4"},
+		{"scale down twice", []string{"j", "-", "-"}, []string{"ScaleService default web 2", "ScaleService default web 1"}, "desired count 1"},
+		{"scale from the service view", []string{"j", "enter", "+"}, []string{"ScaleService default web 4"}, ""},
+		{"force deployment", []string{"j", "D"}, []string{"ForceNewDeployment default web"}, "new deployment"},
+		{"stop task", []string{"2", "x"}, []string{"StopTask default 2c3d4e5f60718293a4b5c6d7e8f90a1b"}, "stopping"},
+		{"interrupt selected Spot task", []string{"2", "jjj", "i"}, []string{"InterruptSpot default 1b2c3d4e5f60718293a4b5c6d7e8f90a"}, "two-minute warning"},
+		{"interrupt from the task view", []string{"2", "jjj", "enter", "i"}, []string{"InterruptSpot default 1b2c3d4e5f60718293a4b5c6d7e8f90a"}, ""},
+		{"retire task", []string{"2", "jjjj", "R"}, []string{"Retire default service= task=0a1b2c3d4e5f60718293a4b5c6d7e8f9"}, "retires at 2026-11-29 10:00"},
+		{"retire service", []string{"j", "R"}, []string{"Retire default service=web task="}, "service web's tasks retire"},
+		{"drain instance", []string{"3", "d"}, []string{"SetInstanceState default i1 DRAINING"}, "i-0123456789abcdef0: DRAINING"},
+		{"undrain instance", []string{"3", "j", "d"}, []string{"SetInstanceState default i2 ACTIVE"}, ""},
+		{"drain outside capacity", []string{"d"}, nil, "capacity view"},
+		{"spot capacity off", []string{"S"}, []string{"SetSpotCapacity default false"}, "unavailable"},
+		{"clock", []string{">]}"}, []string{"AdvanceClock 1m", "AdvanceClock 1h", "AdvanceClock 1d"}, "clock advanced 1d"},
+		{"stop needs a task", []string{"x"}, nil, "select a task"},
+		{"filter then act on the match", []string{"2", "/hello", "enter", "x"}, []string{"StopTask default 4e5f60718293a4b5c6d7e8f90a1b2c3d"}, ""},
+		{"keys typed into the filter do not act", []string{"2", "/xD+"}, nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src, act := newFake()
+			m := New(src, act, Options{Now: fixedNow, Tick: -1})
+			m = drive(t, m, tea.WindowSizeMsg{Width: 120, Height: 40}, snapshotMsg{snap: src.snap, wall: t0})
+			m = press(t, m, tt.keys...)
+			if got := act.Calls(); !slices.Equal(got, tt.calls) {
+				t.Errorf("calls = %q, want %q", got, tt.calls)
+			}
+			if !strings.Contains(m.status, tt.status) {
+				t.Errorf("status = %q, want it to contain %q", m.status, tt.status)
+			}
+		})
+	}
+}
+
+func TestActionErrorInStatusLine(t *testing.T) {
+	src, act := newFake()
+	act.err = errors.New("InvalidParameterException: Task 1b2c is not a running Fargate Spot task")
+	m := New(src, act, Options{Now: fixedNow, Tick: -1})
+	m = drive(t, m, tea.WindowSizeMsg{Width: 120, Height: 40}, snapshotMsg{snap: src.snap, wall: t0})
+	m = press(t, m, "2", "i")
+	if !m.statusErr || !strings.Contains(m.View(), "✗ InvalidParameterException") {
+		t.Errorf("the error is not in the status line:\n%s", m.View())
+	}
+}
+
+func TestNavigation(t *testing.T) {
+	src, act := newFake()
+	m := New(src, act, Options{Now: fixedNow, Tick: -1})
+	m = drive(t, m, tea.WindowSizeMsg{Width: 120, Height: 40}, snapshotMsg{snap: src.snap, wall: t0})
+	steps := []struct {
+		keys   []string
+		crumbs string
+	}{
+		{nil, "default › services"},
+		{[]string{"j", "enter"}, "default › services › web"},
+		{[]string{"enter"}, "default › services › web › 2c3d4e5f"},
+		{[]string{"esc"}, "default › services › web"},
+		{[]string{"esc"}, "default › services"},
+		{[]string{"esc"}, "clusters"},
+		{[]string{"j", "enter"}, "batch › services"},
+		{[]string{"2"}, "batch › tasks"},
+		{[]string{"esc"}, "batch › services"},
+	}
+	for _, s := range steps {
+		m = press(t, m, s.keys...)
+		if got := strings.TrimSpace(m.crumbs(120)); got != s.crumbs {
+			t.Fatalf("after %q: crumbs %q, want %q", s.keys, got, s.crumbs)
+		}
+	}
+}

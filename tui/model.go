@@ -1,0 +1,199 @@
+package tui
+
+import (
+	"context"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// Options configure a Model.
+type Options struct {
+	// Context bounds the model's calls to its Source and Actions (default Background).
+	Context context.Context
+	// Cluster is the cluster shown first (default: the first one, "default" if present).
+	Cluster string
+	// Now is the wall clock (default time.Now); tests fix it.
+	Now func() time.Time
+	// Colour turns colours on; callers turn it off for NO_COLOR or a dumb terminal.
+	Colour bool
+	// Refresh is how often a snapshot is taken when no event asks for one (default 2 s).
+	Refresh time.Duration
+	// Tick is how often countdowns and ages move (default 500 ms; negative: never,
+	// for tests that drive the model with messages).
+	Tick time.Duration
+}
+
+// Caps on what the model keeps, so that a long session stays small and fast.
+const (
+	maxEvents   = 2000
+	maxLogLines = 5000
+	// eventBurst is how many waiting events one message carries.
+	eventBurst = 512
+	// settle is how soon after an event a new snapshot is taken.
+	settle = 250 * time.Millisecond
+)
+
+// Model is the dashboard: a bubbletea model over a Source and Actions.
+type Model struct {
+	src  Source
+	act  Actions
+	opts Options
+	ctx  context.Context
+	st   styles
+
+	width, height int
+
+	snap     *Snapshot
+	snapWall time.Time // wall time when snap was taken
+	wall     time.Time // the latest tick
+	snapErr  error
+	fetching bool
+	dirty    bool // an event arrived since the last snapshot was asked for
+	asked    time.Time
+
+	events    []Event // the stream's, oldest first
+	eventsCh  <-chan Event
+	svcEvents []Event // the snapshot's service events, newest first
+	merged    []Event // stream plus service events, newest first (rebuilt on change)
+
+	logTask   string
+	logs      []string
+	logsCh    <-chan string
+	logCancel context.CancelFunc
+	logsEnded bool
+
+	cur   view
+	stack []view
+	sel   map[screen]string // the selected row's key per screen
+	idx   map[screen]int    // its index, used when the key vanished
+
+	filters   map[screen]string
+	filtering bool
+
+	status    string
+	statusErr bool
+	help      bool
+}
+
+// New returns a dashboard over src and act.
+func New(src Source, act Actions, opts Options) Model {
+	if opts.Context == nil {
+		opts.Context = context.Background()
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Refresh <= 0 {
+		opts.Refresh = 2 * time.Second
+	}
+	if opts.Tick == 0 {
+		opts.Tick = 500 * time.Millisecond
+	}
+	m := Model{src: src, act: act, opts: opts, ctx: opts.Context, st: newStyles(opts.Colour),
+		width: 80, height: 24, sel: map[screen]string{}, idx: map[screen]int{}, filters: map[screen]string{}}
+	m.cur = view{screen: scrServices, cluster: opts.Cluster}
+	m.wall = opts.Now()
+	return m
+}
+
+// Init asks for the first snapshot and the event stream, and starts the ticks.
+func (m Model) Init() tea.Cmd {
+	return tea.Batch(fetchSnapshot(m.ctx, m.src, m.opts.Now), subscribeEvents(m.ctx, m.src), m.tick())
+}
+
+func (m Model) tick() tea.Cmd {
+	if m.opts.Tick < 0 {
+		return nil
+	}
+	now := m.opts.Now
+	return tea.Tick(m.opts.Tick, func(time.Time) tea.Msg { return tickMsg(now()) })
+}
+
+// Update handles one message.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		return m, nil
+	case tea.KeyMsg:
+		return m.key(msg)
+	case tickMsg:
+		m.wall = time.Time(msg)
+		return m, tea.Batch(m.maybeFetch(), m.tick())
+	case snapshotMsg:
+		m.fetching = false
+		m.snapErr = msg.err
+		if msg.err == nil {
+			m.snap, m.snapWall, m.wall = msg.snap, msg.wall, msg.wall
+			m.settleCluster()
+			m.serviceEvents()
+			m.merge()
+		}
+		return m, nil
+	case eventsMsg:
+		return m.onEvents(msg)
+	case logsMsg:
+		return m.onLogs(msg)
+	case actionMsg:
+		m.status, m.statusErr = msg.text, msg.err != nil
+		if msg.err != nil {
+			m.status = msg.err.Error()
+		}
+		m.dirty = true
+		m.asked = time.Time{}
+		return m, m.maybeFetch()
+	}
+	return m, nil
+}
+
+// maybeFetch asks for a snapshot when one is due: soon after events, else every
+// Refresh; never two at once.
+func (m *Model) maybeFetch() tea.Cmd {
+	if m.fetching {
+		return nil
+	}
+	since := m.wall.Sub(m.asked)
+	if (m.dirty && since >= settle) || since >= m.opts.Refresh || m.asked.IsZero() {
+		m.fetching, m.dirty, m.asked = true, false, m.wall
+		return fetchSnapshot(m.ctx, m.src, m.opts.Now)
+	}
+	return nil
+}
+
+func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
+	if msg.err != nil {
+		m.status, m.statusErr = "event stream: "+msg.err.Error(), true
+		return m, nil
+	}
+	if msg.ch != nil {
+		m.eventsCh = msg.ch
+	}
+	m.events = append(m.events, msg.events...)
+	if n := len(m.events) - maxEvents; n > 0 {
+		m.events = append(m.events[:0:0], m.events[n:]...)
+	}
+	if msg.closed {
+		m.eventsCh = nil
+		m.status, m.statusErr = "the event stream ended (is ecsmini still running?)", true
+		return m, nil
+	}
+	if len(msg.events) > 0 {
+		m.dirty = true
+		m.merge()
+	}
+	return m, tea.Batch(waitEvents(m.eventsCh), m.maybeFetch())
+}
+
+// emuNow is the emulator's clock now: the snapshot's time moved on by the wall time
+// since, at the clock's scale.
+func (m Model) emuNow() time.Time {
+	if m.snap == nil {
+		return m.wall
+	}
+	scale := m.snap.Scale
+	if scale <= 0 {
+		scale = 1
+	}
+	return m.snap.Now.Add(time.Duration(float64(m.wall.Sub(m.snapWall)) * scale))
+}
