@@ -198,3 +198,35 @@ func (e *Emulator) emitInstance(ci *ecs.ContainerInstance) {
 	}
 	e.emitContainerInstance(ci.ContainerInstanceArn, d)
 }
+
+// TerminateInstance simulates terminating a container instance's EC2 instance: its
+// agent deregisters it on the way down, its tasks stop, and its Auto Scaling group (if
+// any) launches a replacement to keep its desired capacity.
+func (e *Emulator) TerminateInstance(ctx context.Context, cluster, ref string) (*ecs.ContainerInstance, error) {
+	var arn string
+	var stopped []*ecs.Task
+	err := e.store.Update(func(tx *store.Tx) error {
+		ck, _, err := e.activeCluster(ctx, cluster)
+		if err != nil {
+			return err
+		}
+		ik, r, err := e.findInstance(ck, ref)
+		if err != nil {
+			return err
+		}
+		arn = r.Instance.ContainerInstanceArn
+		if r.Instance.Status == ecs.InstanceInactive {
+			return nil
+		}
+		c := e.capacityOf(ck)
+		stopped = e.stopPlaced(tx, c.tasks[c.index[arn]], ecs.StopTerminationNotice, terminatedReason(r))
+		e.retire(tx, ik, r, "Instance terminated")
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	e.afterStops(stopped)
+	e.instancesChanged(arn)
+	return e.describeOne(arn, nil), nil
+}

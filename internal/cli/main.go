@@ -60,6 +60,7 @@ Start it with 'ecsmini up', then point any AWS tool at it: eval "$(ecsmini env)"
 	root.AddCommand(newSpotCmd(), newRetireCmd())
 	root.AddCommand(newCostCmd())
 	root.AddCommand(newEventsCmd())
+	root.AddCommand(newInstanceCmd(), newASGCmd())
 	return root
 }
 

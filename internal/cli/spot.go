@@ -64,7 +64,7 @@ func newSpotCmd() *cobra.Command {
 	var endpoint, cluster string
 	cmd := &cobra.Command{
 		Use:   "spot",
-		Short: "Simulate Fargate Spot: take capacity away, give it back, interrupt tasks",
+		Short: "Simulate Spot: take Fargate Spot capacity away, interrupt Spot tasks and EC2 Spot instances",
 		Long: `Simulate what AWS does to Fargate Spot tasks, on a running ecsmini.
 
   ecsmini spot capacity [on|off]         show, restore or remove a cluster's Spot capacity:
@@ -76,7 +76,11 @@ func newSpotCmd() *cobra.Command {
                                          containers, SIGKILL after their stopTimeout; a service
                                          starts replacements
 
-'ecsmini up --spot-interruption-rate 30m' also reclaims Spot tasks at random.`,
+  ecsmini spot interrupt-instance ID...  give EC2 Spot instances their two-minute notice:
+                                         DRAINING, then terminated
+
+'ecsmini up --spot-interruption-rate 30m' also reclaims Spot tasks at random, and
+'--spot-instance-interruption-rate' EC2 Spot instances.`,
 	}
 	cmd.PersistentFlags().StringVar(&endpoint, "endpoint", "", "URL of the running ecsmini (default $ECSMINI_ENDPOINT, $AWS_ENDPOINT_URL_ECS, http://"+DefaultListen+")")
 	cmd.PersistentFlags().StringVar(&cluster, "cluster", "default", "cluster name or ARN")
@@ -132,6 +136,26 @@ func newSpotCmd() *cobra.Command {
 	}
 	interrupt.Flags().StringVar(&service, "service", "", "interrupt the running Spot tasks of this service")
 	interrupt.Flags().IntVar(&count, "count", 0, "with --service, at most this many tasks (0: all)")
-	cmd.AddCommand(capacity, interrupt)
+	interruptInstance := &cobra.Command{
+		Use:   "interrupt-instance INSTANCE...",
+		Short: "Give EC2 Spot instances their two-minute interruption notice",
+		Long: `Give simulated EC2 Spot instances (ecsmini instance add --spot, or a Spot Auto Scaling
+group) EC2's two-minute interruption notice: ECS sets each instance DRAINING (as with
+ECS_ENABLE_SPOT_INSTANCE_DRAINING), services move their tasks elsewhere, and when the
+notice ends the instance terminates and its remaining tasks stop.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var out instancesOut
+			if err := simCall(cmd.Context(), endpointURL(endpoint), spotInterruptInstPath, instanceRefs{Cluster: cluster, Instances: args}, &out); err != nil {
+				return err
+			}
+			for _, ci := range out.ContainerInstances {
+				fmt.Fprintf(cmd.OutOrStdout(), "interrupted %s (container instance %s): DRAINING, terminates in 2 minutes\n",
+					ci.Ec2InstanceId, instanceID(ci.ContainerInstanceArn))
+			}
+			return nil
+		},
+	}
+	cmd.AddCommand(capacity, interrupt, interruptInstance)
 	return cmd
 }

@@ -39,6 +39,7 @@ type upOptions struct {
 	lbPorts         []string
 	drainDelay      time.Duration
 	spotRate        time.Duration
+	spotInstRate    time.Duration
 	vcpuQuota       float64
 	spotVCPUQuota   float64
 	prices          pricesFlag
@@ -74,6 +75,7 @@ acknowledged.`,
 	f.DurationVar(&o.stoppedTTL, "stopped-task-ttl", emulator.StoppedTaskTTL, "how long STOPPED tasks stay visible (ECS keeps them at least an hour)")
 	f.Float64Var(&o.vcpuQuota, "fargate-vcpu-quota", 0, "concurrent Fargate on-demand vCPUs per region, as the AWS quota (AWS's default is 6; 0: unlimited)")
 	f.Float64Var(&o.spotVCPUQuota, "fargate-spot-vcpu-quota", 0, "concurrent Fargate Spot vCPUs per region (0: unlimited)")
+	f.DurationVar(&o.spotInstRate, "spot-instance-interruption-rate", 0, "give each simulated EC2 Spot instance its two-minute notice after a random time with this mean, e.g. 1h (0: only 'ecsmini spot interrupt-instance')")
 	f.DurationVar(&o.spotRate, "spot-interruption-rate", 0, "reclaim each running Fargate Spot task after a random time with this mean, e.g. 30m (0: only 'ecsmini spot interrupt')")
 	f.Var(&o.prices, "prices-file", "JSON file of Fargate prices by region laid over the built-in ones, for 'ecsmini cost' (see 'ecsmini cost --builtin-prices')")
 	f.StringArrayVar(&o.lbPorts, "lb-port", nil, "host port of a service target group's local load balancer, as NAME=PORT (target group name or ARN; repeatable; default a stable port from 30000-39999)")
@@ -157,9 +159,11 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 	api := httpapi.New(emu, log)
 	api.Handle(loadBalancersPath, loadBalancersHandler(emu))
 	spotHandlers(emu, api.Handle)
+	ec2Handlers(emu, api.Handle)
 	api.Handle(retirePath, retireHandler(emu))
 	api.Handle(costPath, costHandler(emu, o.prices))
 	emu.SetSpotInterruptionRate(o.spotRate)
+	emu.SetSpotInstanceInterruptionRate(o.spotInstRate)
 	emu.SetFargateQuotas(emulator.FargateQuotas{OnDemandVCPU: o.vcpuQuota, SpotVCPU: o.spotVCPUQuota})
 	api.Handle("/_ecsmini/shutdown", shutdownHandler(stopUp))
 	saveClock := func() {
