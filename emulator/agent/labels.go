@@ -22,8 +22,11 @@ const (
 	LabelECSMiniContainer = "ecsmini.container-name"
 	LabelManaged          = "ecsmini.managed" // "true" on everything ecsmini created
 	LabelStateDir         = "ecsmini.state-dir"
-	ManagedValue          = "true"
-	ecsminiLabelPrefix    = "ecsmini."
+	// LabelContainerInstance is the simulated container instance an EC2 task is placed
+	// on, so `docker ps` tells which instance runs what.
+	LabelContainerInstance = "ecsmini.container-instance"
+	ManagedValue           = "true"
+	ecsminiLabelPrefix     = "ecsmini."
 	// simDirectivePrefix marks dockerLabels that tell the simulated runtime how a
 	// container behaves; they are user input, not ecsmini's link labels.
 	simDirectivePrefix   = "ecsmini.sim/"
@@ -46,6 +49,8 @@ type TaskInfo struct {
 	// StateDir, when set, is recorded in LabelStateDir so that `ecsmini down` can tell
 	// which ecsmini instance owns a container.
 	StateDir string
+	// ContainerInstanceARN is the simulated instance the task is placed on, if any.
+	ContainerInstanceARN string
 }
 
 // TaskLabels are the labels shared by every container, network and volume of a task
@@ -63,6 +68,9 @@ func TaskLabels(t TaskInfo) map[string]string {
 	}
 	if t.StateDir != "" {
 		l[LabelStateDir] = t.StateDir
+	}
+	if t.ContainerInstanceARN != "" {
+		l[LabelContainerInstance] = t.ContainerInstanceARN
 	}
 	return l
 }

@@ -61,6 +61,14 @@ func TestContainerLabels(t *testing.T) {
 	if _, ok := TaskLabels(specTestTask)[LabelContainerName]; ok {
 		t.Errorf("task labels carry a container name")
 	}
+	if _, ok := TaskLabels(specTestTask)[LabelContainerInstance]; ok {
+		t.Errorf("a task on no instance carries a container-instance label")
+	}
+	placed := specTestTask
+	placed.ContainerInstanceARN = "arn:aws:ecs:us-east-1:000000000000:container-instance/c/abc"
+	if got := TaskLabels(placed)[LabelContainerInstance]; got != placed.ContainerInstanceARN {
+		t.Errorf("container-instance label = %q, want the instance ARN", got)
+	}
 }
 
 func TestDockerName(t *testing.T) {

@@ -114,7 +114,7 @@ func taskInfo(t *ecs.Task, td *ecs.TaskDefinition, region, account string) TaskI
 	mem, _ := strconv.Atoi(t.Memory)
 	return TaskInfo{ARN: t.TaskArn, ID: id, ClusterName: cluster, ClusterARN: t.ClusterArn, Family: td.Family,
 		Revision: td.Revision, LaunchType: t.LaunchType, NetworkMode: ecs.Deref(td.NetworkMode),
-		CPU: cpu, Memory: mem, Region: region, Account: account}
+		CPU: cpu, Memory: mem, Region: region, Account: account, ContainerInstanceARN: t.ContainerInstanceArn}
 }
 
 // update commits a change to the task.
