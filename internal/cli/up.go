@@ -31,6 +31,7 @@ type upOptions struct {
 	stateDir        string
 	runtime         string
 	noTUI           bool
+	output          string // "" or text: plain lines when not on a terminal; json: the event stream
 	pauseImage      string
 	secretsFile     string
 	credentialsFile string
@@ -44,6 +45,8 @@ type upOptions struct {
 	spotVCPUQuota   float64
 	prices          pricesFlag
 	eventWebhooks   []string
+	compose         composeFlags // -f FILE: import a compose project once the API answers
+	watch           bool         // keep the compose project in sync with its files
 }
 
 func newUpCmd() *cobra.Command {
@@ -69,6 +72,7 @@ acknowledged.`,
 	f.StringVar(&o.stateDir, "state-dir", "", "directory for persistent state (default a per-user state directory)")
 	f.StringVar(&o.runtime, "runtime", "docker", "task runtime: docker (local Docker Engine) or sim (in-memory, no Docker)")
 	f.BoolVar(&o.noTUI, "no-tui", false, "print plain log lines instead of the dashboard")
+	f.StringVarP(&o.output, "output", "o", "", "without the dashboard: text (a line per task, service and instance change) or json (the event stream as JSON lines)")
 	f.StringVar(&o.secretsFile, "secrets-file", getenv("ECSMINI_SECRETS_FILE"), "JSON file of secret values by Secrets Manager / SSM name or ARN, for task definitions' secrets (env ECSMINI_SECRETS_FILE)")
 	f.StringVar(&o.credentialsFile, "credentials-file", getenv("ECSMINI_CREDENTIALS_FILE"), "JSON file of role ARN (or \"*\") → {AccessKeyId, SecretAccessKey, Token} that task roles hand to containers (default: static test keys; env ECSMINI_CREDENTIALS_FILE)")
 	f.Float64Var(&o.timeScale, "time-scale", 1, "run the emulator's clock this many times as fast (move it with 'ecsmini clock')")
@@ -81,6 +85,8 @@ acknowledged.`,
 	f.StringArrayVar(&o.lbPorts, "lb-port", nil, "host port of a service target group's local load balancer, as NAME=PORT (target group name or ARN; repeatable; default a stable port from 30000-39999)")
 	f.StringArrayVar(&o.eventWebhooks, "event-webhook", nil, "POST every event (as EventBridge sends it; see 'ecsmini events') to this http:// URL, to test a handler (repeatable)")
 	f.DurationVar(&o.drainDelay, "deregistration-delay", 5*time.Second, "how long a load balancer target drains its connections before its task stops (ELB's default is 300s)")
+	o.compose.add(f, true)
+	f.BoolVar(&o.watch, "watch", false, "with -f: re-import the compose project when its files or build contexts change")
 	f.StringVar(&o.pauseImage, "pause-image", "ecsmini-demo:latest", "image whose 'ecsmini workload' holds awsvpc tasks' network namespaces (build it with 'ecsmini image build')")
 	return cmd
 }
@@ -117,7 +123,12 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 		return fmt.Errorf("--state-dir: %w", err)
 	}
 	o.stateDir = abs
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	compose, err := prepareCompose(ctx, &o, stderr)
+	if err != nil {
+		return err
+	}
+	logOut := newHeldWriter(stderr) // held while the dashboard has the screen
+	log := slog.New(slog.NewTextHandler(logOut, nil))
 	if o.timeScale == 0 {
 		o.timeScale = 1
 	}
@@ -216,6 +227,8 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
+	waitOutput := startUpOutput(ctx, endpoint, o, stdout, stderr, logOut, stopUp)
+	composeDone := compose.start(ctx, endpoint, stdout, stopUp)
 	// Loading a large state leaves its decoding garbage behind: hand it back to the OS
 	// once the API answers, rather than idling on it or delaying start-up.
 	go debug.FreeOSMemory()
@@ -228,6 +241,9 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 		runErr = fmt.Errorf("serving the API: %w", err)
 	case err := <-loopErr:
 		runErr, loopDone = err, true
+	}
+	if err := composeDone(); err != nil && runErr == nil {
+		runErr = err
 	}
 	// The service scheduler must be gone before tasks are stopped, or it would replace
 	// them as they stop.
@@ -258,6 +274,7 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 	case <-time.After(10 * time.Second):
 		log.Error("task logs still being written at exit")
 	}
+	waitOutput()
 	fmt.Fprintln(stdout, "ecsmini stopped; state saved")
 	return runErr
 }
