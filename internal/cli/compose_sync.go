@@ -37,4 +37,3 @@ func (s *composeSync) apply(ctx context.Context, plan *composeimport.Plan) error
 	s.applier.logf("%s: %s", plan.Project, strings.Join(parts, "; "))
 	return nil
 }
-
