@@ -60,23 +60,25 @@ Without --all only tasks whose desired status is RUNNING are listed, as ListTask
 
 // psRow is one task as ps shows it; --output json prints an array of them.
 type psRow struct {
-	TaskID        string        `json:"taskId"`
-	TaskARN       string        `json:"taskArn"`
-	Cluster       string        `json:"cluster"`
-	Definition    string        `json:"definition"` // family:revision
-	LastStatus    string        `json:"lastStatus"`
-	DesiredStatus string        `json:"desiredStatus"`
-	Health        string        `json:"health"`
-	Launch        string        `json:"launch"` // capacity provider, else launch type
-	Containers    []psContainer `json:"containers"`
-	Ports         []psPort      `json:"ports"`
-	CreatedAt     *time.Time    `json:"createdAt,omitempty"`
-	StartedAt     *time.Time    `json:"startedAt,omitempty"`
-	StoppedAt     *time.Time    `json:"stoppedAt,omitempty"`
-	AgeSeconds    int64         `json:"ageSeconds"`
-	UptimeSeconds int64         `json:"uptimeSeconds"`
-	StopCode      string        `json:"stopCode,omitempty"`
-	StoppedReason string        `json:"stoppedReason,omitempty"`
+	TaskID        string `json:"taskId"`
+	TaskARN       string `json:"taskArn"`
+	Cluster       string `json:"cluster"`
+	Definition    string `json:"definition"` // family:revision
+	LastStatus    string `json:"lastStatus"`
+	DesiredStatus string `json:"desiredStatus"`
+	Health        string `json:"health"`
+	Launch        string `json:"launch"` // capacity provider, else launch type
+	// ContainerInstance is the ID of the simulated EC2 instance the task is placed on.
+	ContainerInstance string        `json:"containerInstance,omitempty"`
+	Containers        []psContainer `json:"containers"`
+	Ports             []psPort      `json:"ports"`
+	CreatedAt         *time.Time    `json:"createdAt,omitempty"`
+	StartedAt         *time.Time    `json:"startedAt,omitempty"`
+	StoppedAt         *time.Time    `json:"stoppedAt,omitempty"`
+	AgeSeconds        int64         `json:"ageSeconds"`
+	UptimeSeconds     int64         `json:"uptimeSeconds"`
+	StopCode          string        `json:"stopCode,omitempty"`
+	StoppedReason     string        `json:"stoppedReason,omitempty"`
 }
 
 type psContainer struct {
@@ -184,6 +186,9 @@ func toPsRow(t *ecs.Task, now time.Time) psRow {
 		CreatedAt: timeOf(t.CreatedAt), StartedAt: timeOf(t.StartedAt),
 		StoppedAt: timeOf(cmp.Or(t.ExecutionStoppedAt, t.StoppedAt)),
 	}
+	if t.ContainerInstanceArn != "" {
+		r.ContainerInstance = instanceID(t.ContainerInstanceArn)
+	}
 	if r.Launch == "" {
 		r.Launch = t.LaunchType
 	}
@@ -289,8 +294,12 @@ func printPs(w io.Writer, rows []psRow, o psOptions) error {
 		if r.StartedAt != nil {
 			uptime = humanDuration(time.Duration(r.UptimeSeconds) * time.Second)
 		}
+		launch := r.Launch
+		if r.ContainerInstance != "" {
+			launch += " on " + shortID(r.ContainerInstance) // which simulated instance runs it
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", shortID(r.TaskID), r.Cluster, r.Definition,
-			status, dash(r.Health), dash(r.Launch), dash(strings.Join(names, ",")), dash(strings.Join(ports, ", ")),
+			status, dash(r.Health), dash(launch), dash(strings.Join(names, ",")), dash(strings.Join(ports, ", ")),
 			age, uptime, dash(stopSummary(r)))
 	}
 	return tw.Flush()
