@@ -77,7 +77,25 @@ func ParseEvent(line []byte) (Event, error) {
 	}
 	ev.Cluster = Name(d.ClusterArn)
 	ev.Summary = summarize(env.DetailType, &d, &ev)
+	switch env.DetailType {
+	case taskStateChange:
+		ev.State = d.LastStatus + "→" + d.DesiredStatus
+	case instanceStateChange:
+		ev.State = d.Status
+	default:
+		ev.State = d.EventName
+	}
 	return ev, nil
+}
+
+// Line is the event as one plain line, for logs and CI output:
+// "10:00:05 task       task 5f2b6480  RUNNING service:web on FARGATE".
+func (e Event) Line() string {
+	kind := eventKinds[e.DetailType]
+	if kind == "" {
+		kind = e.DetailType
+	}
+	return fmt.Sprintf("%s %-10s %-24s %s", e.Time.UTC().Format("15:04:05"), kind, briefResource(e.Resource), e.Summary)
 }
 
 // summarize says in one line what an event tells.

@@ -107,6 +107,10 @@ type Event struct {
 	Resource string
 	// Summary is one human line: what changed.
 	Summary string
+	// State is what the event says the resource is now (a task's LAST→DESIRED
+	// status, a deployment's or service's event name, an instance's status), so that
+	// a reader can skip events that change nothing it shows.
+	State string
 	// Cluster is the cluster name the event concerns, when known.
 	Cluster string
 	// RetireAt, Entities: an AWS Health retirement notice's date and its entities

@@ -132,6 +132,9 @@ func (m Model) body(w, h int) []string {
 // renderItems renders a screen's table with its selection scrolled into view,
 // building only the rows on screen (so columns are as wide as what is shown).
 func (m Model) renderItems(cols []column, items []item, s screen, w, h int) []string {
+	if h <= 0 {
+		return nil
+	}
 	sel := m.selected(s, items)
 	offset := 0
 	if body := h - 1; sel >= body {

@@ -142,7 +142,7 @@ func (m Model) serviceView(w, h int) []string {
 	for len(lines) < h-evLines {
 		lines = append(lines, "")
 	}
-	if evLines > 0 {
+	if evLines > 0 && len(lines) >= h-evLines-1 {
 		lines = lines[:h-evLines-1]
 		lines = append(lines, m.st.title.Render(" EVENTS"))
 		for _, e := range s.Events[:evLines] {

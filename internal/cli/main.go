@@ -62,6 +62,7 @@ Start it with 'ecsmini up', then point any AWS tool at it: eval "$(ecsmini env)"
 	root.AddCommand(newEventsCmd())
 	root.AddCommand(newInstanceCmd(), newASGCmd())
 	root.AddCommand(newImportCmd(), newConvertCmd())
+	root.AddCommand(newDashCmd())
 	return root
 }
 

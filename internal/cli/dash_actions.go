@@ -1,0 +1,77 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/ecsmini/ecsmini/emulator"
+	"github.com/ecsmini/ecsmini/emulator/ecs"
+)
+
+// dashActions are the dashboard's keys as the calls a user would make: ECS API
+// operations, and ecsmini's endpoints for what ECS has no API for (Spot, retirement,
+// the clock).
+type dashActions struct {
+	src *dashSource
+}
+
+func (a dashActions) ScaleService(ctx context.Context, cluster, service string, desired int) error {
+	var out ecs.ServiceOutput
+	return a.src.c.call(ctx, "UpdateService", &ecs.UpdateServiceInput{Cluster: cluster, Service: service, DesiredCount: &desired}, &out)
+}
+
+func (a dashActions) ForceNewDeployment(ctx context.Context, cluster, service string) error {
+	var out ecs.ServiceOutput
+	return a.src.c.call(ctx, "UpdateService", &ecs.UpdateServiceInput{Cluster: cluster, Service: service, ForceNewDeployment: true}, &out)
+}
+
+func (a dashActions) StopTask(ctx context.Context, cluster, taskARN, reason string) error {
+	var out ecs.TaskOutput
+	return a.src.c.call(ctx, "StopTask", &ecs.StopTaskInput{Cluster: cluster, Task: taskARN, Reason: reason}, &out)
+}
+
+func (a dashActions) InterruptSpot(ctx context.Context, cluster, taskARN string) error {
+	var out spotInterrupted
+	return simCall(ctx, a.src.endpoint, spotInterruptPath, spotInterrupt{Cluster: cluster, Tasks: []string{taskARN}}, &out)
+}
+
+// Retire schedules the retirement and remembers it for the snapshots (the AWS Health
+// event says so too, but names a service's tasks by service).
+func (a dashActions) Retire(ctx context.Context, cluster, service, taskARN string) (time.Time, error) {
+	in := emulator.RetireRequest{Cluster: cluster, Service: service}
+	if taskARN != "" {
+		in.Tasks = []string{taskARN}
+	}
+	var out retirements
+	if err := simCall(ctx, a.src.endpoint, retirePath, in, &out); err != nil {
+		return time.Time{}, err
+	}
+	if len(out.Retirements) == 0 {
+		return time.Time{}, fmt.Errorf("nothing to retire: no running Fargate task there")
+	}
+	for _, r := range out.Retirements {
+		a.src.noteRetirement(r.TaskArn, r.RetireAt)
+	}
+	return out.Retirements[0].RetireAt, nil
+}
+
+func (a dashActions) SetInstanceState(ctx context.Context, cluster, instanceARN, status string) error {
+	var out ecs.ContainerInstancesOutput
+	err := a.src.c.call(ctx, "UpdateContainerInstancesState", &ecs.UpdateContainerInstancesStateInput{
+		Cluster: cluster, ContainerInstances: []string{instanceARN}, Status: status}, &out)
+	if err == nil && len(out.Failures) > 0 {
+		return fmt.Errorf("%s: %s %s", out.Failures[0].Arn, out.Failures[0].Reason, out.Failures[0].Detail)
+	}
+	return err
+}
+
+func (a dashActions) SetSpotCapacity(ctx context.Context, cluster string, available bool) error {
+	var out spotCapacity
+	return simCall(ctx, a.src.endpoint, spotCapacityPath, spotCapacity{Cluster: cluster, Available: &available}, &out)
+}
+
+func (a dashActions) AdvanceClock(ctx context.Context, span string) error {
+	var out clockState
+	return simCall(ctx, a.src.endpoint, clockPath, clockRequest{Advance: span}, &out)
+}

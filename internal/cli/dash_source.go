@@ -1,0 +1,206 @@
+package cli
+
+import (
+	"context"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/ecsmini/ecsmini/emulator"
+	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/tui"
+)
+
+// dashSource is the dashboard's tui.Source over a running ecsmini's HTTP API: the ECS
+// API for clusters, services, tasks and container instances, and ecsmini's own
+// endpoints for the clock, Spot capacity, cost, load balancers, events and logs. Both
+// `ecsmini up` (pointed at its own listener) and `ecsmini dash` use it, so there is one
+// code path.
+type dashSource struct {
+	endpoint string
+	c        *ecsClient
+
+	mu sync.Mutex
+	// retirements are the announced retirements seen in the event stream (AWS Health
+	// events) or scheduled from the dashboard: by task ARN or "cluster/service".
+	retirements map[string]time.Time
+	// noInstances is set once the ecsmini answers that it does not know the container
+	// instance operations, so they are not asked again.
+	noInstances bool
+}
+
+func newDashSource(endpoint string) *dashSource {
+	return &dashSource{endpoint: endpoint, c: newECSClient(endpoint), retirements: map[string]time.Time{}}
+}
+
+// Snapshot reads every cluster with its services, tasks (running and recently
+// stopped), container instances, Spot capacity and cost, plus the clock.
+func (s *dashSource) Snapshot(ctx context.Context) (*tui.Snapshot, error) {
+	var clk clockState
+	if err := simCall(ctx, s.endpoint, clockPath, nil, &clk); err != nil {
+		return nil, err
+	}
+	arns, err := s.c.listClusters(ctx)
+	if err != nil {
+		return nil, err
+	}
+	snap := &tui.Snapshot{Now: clk.Now, Scale: clk.Scale, Endpoint: s.endpoint, Retirements: s.retired()}
+	if lbs, err := s.c.loadBalancers(ctx); err == nil {
+		snap.LoadBalancers = lbs
+	}
+	var cost emulator.CostReport
+	costOK := simCall(ctx, s.endpoint, costPath, nil, &cost) == nil
+	for len(arns) > 0 {
+		n := min(len(arns), 100)
+		var out ecs.DescribeClustersOutput
+		if err := s.c.call(ctx, "DescribeClusters", &ecs.DescribeClustersInput{Clusters: arns[:n]}, &out); err != nil {
+			return nil, err
+		}
+		arns = arns[n:]
+		for _, cl := range out.Clusters {
+			cs, err := s.cluster(ctx, cl)
+			if isCode(err, ecs.CodeClusterNotFound) {
+				continue // deleted while we looked
+			}
+			if err != nil {
+				return nil, err
+			}
+			if costOK {
+				cs.Cost = clusterCost(cost, cl.ClusterArn)
+			}
+			snap.Clusters = append(snap.Clusters, cs)
+		}
+	}
+	return snap, nil
+}
+
+func (s *dashSource) cluster(ctx context.Context, cl *ecs.Cluster) (tui.ClusterState, error) {
+	cs := tui.ClusterState{Cluster: cl}
+	var err error
+	if cs.Services, err = s.c.listServices(ctx, cl.ClusterArn); err != nil {
+		return cs, err
+	}
+	for _, desired := range []string{"RUNNING", "STOPPED"} {
+		arns, err := s.c.listTasks(ctx, cl.ClusterArn, desired)
+		if err != nil {
+			return cs, err
+		}
+		tasks, err := s.c.describeTasks(ctx, cl.ClusterArn, arns)
+		if err != nil {
+			return cs, err
+		}
+		cs.Tasks = append(cs.Tasks, tasks...)
+	}
+	var spot spotCapacity
+	if simCall(ctx, s.endpoint, spotCapacityPath+"?cluster="+url.QueryEscape(cl.ClusterName), nil, &spot) == nil {
+		cs.SpotAvailable = spot.Available
+	}
+	cs.Instances, err = s.instances(ctx, cl.ClusterArn)
+	return cs, err
+}
+
+// instances describes a cluster's container instances; nil, quietly, when the
+// ecsmini does not simulate them.
+func (s *dashSource) instances(ctx context.Context, cluster string) ([]tui.Instance, error) {
+	s.mu.Lock()
+	skip := s.noInstances
+	s.mu.Unlock()
+	if skip {
+		return nil, nil
+	}
+	var arns []string
+	in := ecs.ListContainerInstancesInput{Cluster: cluster}
+	for {
+		var out ecs.ListContainerInstancesOutput
+		err := s.c.call(ctx, "ListContainerInstances", &in, &out)
+		if isCode(err, ecs.CodeUnknownOperation) {
+			s.mu.Lock()
+			s.noInstances = true
+			s.mu.Unlock()
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		arns = append(arns, out.ContainerInstanceArns...)
+		if out.NextToken == nil || *out.NextToken == "" {
+			break
+		}
+		in.NextToken = out.NextToken
+	}
+	insts := []tui.Instance{} // not nil: the cluster has none, which the view shows
+	for len(arns) > 0 {
+		n := min(len(arns), 100)
+		var out ecs.ContainerInstancesOutput
+		if err := s.c.call(ctx, "DescribeContainerInstances", &ecs.DescribeContainerInstancesInput{Cluster: cluster, ContainerInstances: arns[:n]}, &out); err != nil {
+			return nil, err
+		}
+		arns = arns[n:]
+		for _, ci := range out.ContainerInstances {
+			insts = append(insts, toDashInstance(ci))
+		}
+	}
+	return insts, nil
+}
+
+func toDashInstance(ci *ecs.ContainerInstance) tui.Instance {
+	in := tui.Instance{ARN: ci.ContainerInstanceArn, EC2InstanceID: ci.Ec2InstanceId, Status: ci.Status,
+		AgentConnected: ci.AgentConnected, CapacityProvider: ci.CapacityProviderName,
+		RunningTasks: ci.RunningTasksCount, PendingTasks: ci.PendingTasksCount}
+	for _, a := range ci.Attributes {
+		switch a.Name {
+		case "ecs.instance-type":
+			in.InstanceType = ecs.Deref(a.Value)
+		case "ecs.availability-zone":
+			in.AvailabilityZone = ecs.Deref(a.Value)
+		}
+	}
+	res := func(list []ecs.Resource, name string) int {
+		for _, r := range list {
+			if r.Name == name {
+				return r.IntegerValue
+			}
+		}
+		return 0
+	}
+	in.CPU = tui.Resource{Registered: res(ci.RegisteredResources, "CPU"), Remaining: res(ci.RemainingResources, "CPU")}
+	in.Memory = tui.Resource{Registered: res(ci.RegisteredResources, "MEMORY"), Remaining: res(ci.RemainingResources, "MEMORY")}
+	return in
+}
+
+// clusterCost picks a cluster's part of the cost report.
+func clusterCost(rep emulator.CostReport, clusterARN string) *tui.Cost {
+	line := func(t emulator.CostTotal) tui.CostLine {
+		return tui.CostLine{Running: t.Running, SoFar: t.Cost, PerHour: t.PerHour, SpotSavings: t.SpotSavings, SpotSavingsPerHour: t.SpotSavingsPer}
+	}
+	for _, c := range rep.Clusters {
+		if c.ClusterArn != clusterARN {
+			continue
+		}
+		out := &tui.Cost{Total: line(c.Total), Standalone: line(c.Standalone.Total), Services: map[string]tui.CostLine{}}
+		for _, s := range c.Services {
+			out.Services[s.Service] = line(s.Total)
+		}
+		return out
+	}
+	return &tui.Cost{Services: map[string]tui.CostLine{}} // no tasks yet: nothing spent
+}
+
+func (s *dashSource) retired() map[string]time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]time.Time, len(s.retirements))
+	for k, v := range s.retirements {
+		out[k] = v
+	}
+	return out
+}
+
+// noteRetirement remembers a retirement for the snapshots that follow.
+func (s *dashSource) noteRetirement(key string, at time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.retirements[key]; !ok {
+		s.retirements[key] = at
+	}
+}

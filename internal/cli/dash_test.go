@@ -1,0 +1,172 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ecsmini/ecsmini/tui"
+)
+
+// dashSetup starts ecsmini on the simulated runtime with a cluster "dash" (Spot
+// capacity), a task definition and a service "web" of two tasks.
+func dashSetup(t *testing.T) (addr string, out *syncBuffer) {
+	t.Helper()
+	addr, out, _ = startUp(t, upOptions{runtime: "sim", stateDir: t.TempDir()})
+	for _, c := range []struct{ op, body string }{
+		{"CreateCluster", `{"clusterName":"dash","capacityProviders":["FARGATE","FARGATE_SPOT"]}`},
+		{"RegisterTaskDefinition", `{"family":"job","networkMode":"awsvpc","requiresCompatibilities":["FARGATE"],"cpu":"256","memory":"512",
+			"containerDefinitions":[{"name":"app","image":"ecsmini-demo:latest","command":["workload"]}]}`},
+		{"CreateService", `{"cluster":"dash","serviceName":"web","taskDefinition":"job","desiredCount":2,
+			"capacityProviderStrategy":[{"capacityProvider":"FARGATE_SPOT","weight":1}],
+			"networkConfiguration":{"awsvpcConfiguration":{"subnets":["subnet-1"]}}}`},
+	} {
+		if status, m := call(t, addr, c.op, c.body); status != 200 {
+			t.Fatalf("%s: %d %v", c.op, status, m)
+		}
+	}
+	return addr, out
+}
+
+// waitSnapshot takes snapshots until ok accepts one.
+func waitSnapshot(t *testing.T, src *dashSource, what string, ok func(*tui.Snapshot) bool) *tui.Snapshot {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		s, err := src.Snapshot(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok(s) {
+			return s
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no snapshot with %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func dashCluster(s *tui.Snapshot) *tui.ClusterState {
+	for i := range s.Clusters {
+		if s.Clusters[i].Cluster.ClusterName == "dash" {
+			return &s.Clusters[i]
+		}
+	}
+	return nil
+}
+
+func running(c *tui.ClusterState) int {
+	n := 0
+	for _, t := range c.Tasks {
+		if t.LastStatus.String() == "RUNNING" && t.DesiredStatus.String() == "RUNNING" {
+			n++
+		}
+	}
+	return n
+}
+
+// TestDashSourceAndActions: the dashboard's adapter reads a running ecsmini and its
+// actions reach it through the API a user would call.
+func TestDashSourceAndActions(t *testing.T) {
+	addr, out := dashSetup(t)
+	src := newDashSource("http://" + addr)
+	act := dashActions{src: src}
+	ctx := context.Background()
+	s := waitSnapshot(t, src, "two running tasks", func(s *tui.Snapshot) bool { c := dashCluster(s); return c != nil && running(c) == 2 })
+	c := dashCluster(s)
+	if s.Scale != 1 || s.Now.IsZero() || len(c.Services) != 1 || c.SpotAvailable == nil || !*c.SpotAvailable || c.Cost == nil {
+		t.Fatalf("snapshot: scale %v now %v services %d spot %v cost %v", s.Scale, s.Now, len(c.Services), c.SpotAvailable, c.Cost)
+	}
+
+	events, err := src.Events(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := act.ScaleService(ctx, "dash", "web", 3); err != nil {
+		t.Fatal(err)
+	}
+	waitSnapshot(t, src, "three running tasks", func(s *tui.Snapshot) bool { return running(dashCluster(s)) == 3 })
+
+	victim := c.Tasks[0].TaskArn
+	if err := act.InterruptSpot(ctx, "dash", victim); err != nil {
+		t.Fatal(err)
+	}
+	at, err := act.Retire(ctx, "dash", "web", "")
+	if err != nil || at.Before(s.Now.Add(6*24*time.Hour)) {
+		t.Fatalf("Retire: %v %v", at, err)
+	}
+	if err := act.AdvanceClock(ctx, "1m"); err != nil {
+		t.Fatal(err)
+	}
+	if err := act.SetSpotCapacity(ctx, "dash", false); err != nil {
+		t.Fatal(err)
+	}
+	if err := act.ForceNewDeployment(ctx, "dash", "web"); err != nil {
+		t.Fatal(err)
+	}
+	if err := act.StopTask(ctx, "dash", "no-such-task", "test"); err == nil {
+		t.Error("stopping a task that does not exist succeeded")
+	}
+	s = waitSnapshot(t, src, "Spot capacity off and the retirement", func(s *tui.Snapshot) bool {
+		c := dashCluster(s)
+		return c.SpotAvailable != nil && !*c.SpotAvailable && len(s.Retirements) > 0
+	})
+
+	seen := map[string]bool{}
+	deadline := time.After(10 * time.Second)
+	for !seen["SpotInterruption"] || !seen["health"] {
+		select {
+		case ev := <-events:
+			if strings.Contains(ev.Summary, "SpotInterruption") {
+				seen["SpotInterruption"] = true
+			}
+			if !ev.RetireAt.IsZero() {
+				seen["health"] = true
+			}
+		case <-deadline:
+			t.Fatalf("events seen: %v", seen)
+		}
+	}
+	// up's own output (not a terminal) has a plain line per change.
+	for _, want := range []string{"task ", "RUNNING", "SpotInterruption"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("up's plain lines lack %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestDashCommand(t *testing.T) {
+	var out bytes.Buffer
+	if code := Main([]string{"dash", "--endpoint", "http://127.0.0.1:1"}, &out, &out); code == 0 || !strings.Contains(out.String(), "no ecsmini answers at http://127.0.0.1:1") {
+		t.Errorf("dash with nothing there: exit %d, %q", code, out.String())
+	}
+	addr, _ := dashSetup(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	var got syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		_, err := runDashboardOrLines(ctx, "http://"+addr, &got, &got, dashOptions{Output: "json"})
+		done <- err
+	}()
+	time.Sleep(200 * time.Millisecond) // following
+	if status, m := call(t, addr, "UpdateService", `{"cluster":"dash","service":"web","desiredCount":1}`); status != 200 {
+		t.Fatalf("UpdateService: %v", m)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(got.String(), `"detail-type":"ECS Task State Change"`) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no JSON events: %q", got.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runDashboardOrLines(context.Background(), "http://"+addr, &got, &got, dashOptions{Output: "yaml"}); err == nil {
+		t.Error("--output yaml accepted")
+	}
+}
