@@ -50,6 +50,9 @@ func (a *composeApplier) apply(ctx context.Context, plan *composeimport.Plan) (a
 		Tags: []ecs.Tag{{Key: ecs.Ptr(composeimport.ProjectTag), Value: ecs.Ptr(plan.Project)}}}, &cl); err != nil {
 		return res, fmt.Errorf("cluster %s: %w", plan.Cluster, err)
 	}
+	if err := a.associate(ctx, cl.Cluster, plan.CapacityProviders()); err != nil {
+		return res, fmt.Errorf("cluster %s: %w", plan.Cluster, err)
+	}
 	for i := range plan.Services {
 		s := &plan.Services[i]
 		if err := a.applyService(ctx, plan, s, &res); err != nil {
@@ -59,6 +62,34 @@ func (a *composeApplier) apply(ctx context.Context, plan *composeimport.Plan) (a
 	gone, err := a.removeGone(ctx, plan)
 	res.Deleted = gone
 	return res, err
+}
+
+// associate adds the capacity providers the services' strategies use to the cluster's,
+// keeping its default strategy.
+func (a *composeApplier) associate(ctx context.Context, cl *ecs.Cluster, want []string) error {
+	if cl == nil || len(want) == 0 {
+		return nil
+	}
+	have := slices.Clone(cl.CapacityProviders)
+	missing := false
+	for _, p := range want {
+		if !slices.Contains(have, p) {
+			have, missing = append(have, p), true
+		}
+	}
+	if !missing {
+		return nil
+	}
+	var out ecs.ClusterOutput
+	return a.c.call(ctx, "PutClusterCapacityProviders", &ecs.PutClusterCapacityProvidersInput{Cluster: cl.ClusterName,
+		CapacityProviders: have, DefaultCapacityProviderStrategy: nonNilStrategy(cl.DefaultCapacityProviderStrategy)}, &out)
+}
+
+func nonNilStrategy(s []ecs.CapacityProviderStrategyItem) []ecs.CapacityProviderStrategyItem {
+	if s == nil {
+		return []ecs.CapacityProviderStrategyItem{}
+	}
+	return s
 }
 
 func (a *composeApplier) applyService(ctx context.Context, plan *composeimport.Plan, s *composeimport.Service, res *applyResult) error {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -60,14 +61,15 @@ ids with x-ecs). Subnets default to a placeholder; set x-ecs.subnets.`,
 
 // convertDoc is `convert --format json`'s document.
 type convertDoc struct {
-	Cluster         string `json:"cluster"`
-	TaskDefinitions []any  `json:"taskDefinitions"`
-	Services        []any  `json:"services"`
-	Tasks           []any  `json:"tasks,omitempty"`
+	Cluster           string   `json:"cluster"`
+	CapacityProviders []string `json:"capacityProviders,omitempty"`
+	TaskDefinitions   []any    `json:"taskDefinitions"`
+	Services          []any    `json:"services"`
+	Tasks             []any    `json:"tasks,omitempty"`
 }
 
 func writeConvertJSON(w io.Writer, plan *composeimport.Plan) error {
-	doc := convertDoc{Cluster: plan.Cluster, TaskDefinitions: []any{}, Services: []any{}}
+	doc := convertDoc{Cluster: plan.Cluster, CapacityProviders: plan.CapacityProviders(), TaskDefinitions: []any{}, Services: []any{}}
 	for _, s := range plan.Services {
 		doc.TaskDefinitions = append(doc.TaskDefinitions, s.TaskDefinition)
 		if s.RunTask != nil {
@@ -111,7 +113,11 @@ func writeCLIInputs(w io.Writer, dir string, plan *composeimport.Plan) error {
 		}
 		return path, nil
 	}
-	fmt.Fprintf(w, "aws ecs create-cluster --cluster-name %s\n", plan.Cluster)
+	cps := ""
+	if p := plan.CapacityProviders(); len(p) > 0 {
+		cps = " --capacity-providers " + strings.Join(p, " ")
+	}
+	fmt.Fprintf(w, "aws ecs create-cluster --cluster-name %s%s\n", plan.Cluster, cps)
 	for _, s := range plan.Services {
 		path, err := write(s.Name+".taskdef.json", s.TaskDefinition)
 		if err != nil {

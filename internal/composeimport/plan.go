@@ -2,6 +2,7 @@ package composeimport
 
 import (
 	"fmt"
+	"sort"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 )
@@ -104,5 +105,28 @@ func (p *Plan) LBPorts() map[string]int {
 			out[pp.TargetGroupName] = pp.HostPort
 		}
 	}
+	return out
+}
+
+// CapacityProviders are the capacity providers the services' strategies name, which
+// the cluster must have associated (sorted).
+func (p *Plan) CapacityProviders() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range p.Services {
+		var items []ecs.CapacityProviderStrategyItem
+		if s.Service != nil {
+			items = s.Service.CapacityProviderStrategy
+		} else if s.RunTask != nil {
+			items = s.RunTask.CapacityProviderStrategy
+		}
+		for _, it := range items {
+			if !seen[it.CapacityProvider] {
+				seen[it.CapacityProvider] = true
+				out = append(out, it.CapacityProvider)
+			}
+		}
+	}
+	sort.Strings(out)
 	return out
 }

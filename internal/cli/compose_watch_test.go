@@ -1,0 +1,104 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// copyDir copies a directory tree (the example) for a test to edit.
+func copyDir(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.Walk(src, func(path string, fi os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		if fi.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func editFile(t *testing.T, path, old, new string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), old) {
+		t.Fatalf("%s has no %q", path, old)
+	}
+	if err := os.WriteFile(path, []byte(strings.Replace(string(b), old, new, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Under --watch, an edit rolls exactly the services it changes, a broken edit leaves
+// the stack alone, an edit of a build context rolls the service built from it, and a
+// service removed from the file is deleted.
+func TestComposeWatchSim(t *testing.T) {
+	t.Setenv("WEB_PORT", "0")
+	dir := t.TempDir()
+	copyDir(t, filepath.Join("..", "..", "examples", "compose"), dir)
+	file := filepath.Join(dir, "compose.yaml")
+	addr, out := upCompose(t, file, true)
+	waitOutput(t, out, "compose: watching", "", 90*time.Second)
+
+	mark := len(out.String())
+	editFile(t, file, `"api ${API_VERSION:-v1}"`, `"api ${API_VERSION:-v2}"`)
+	waitFor(t, out, mark, "updated service api")
+	waitFor(t, out, mark, "shop: updated api")
+	revs := serviceRevisions(t, addr, "shop", "web", "api", "worker", "db")
+	want := map[string]string{"api": "shop-api:2", "web": "shop-web:1", "worker": "shop-worker:1", "db": "shop-db:1"}
+	for k, v := range want {
+		if revs[k] != v {
+			t.Errorf("after editing api: %s runs %s, want %s", k, revs[k], v)
+		}
+	}
+
+	mark = len(out.String())
+	editFile(t, file, "services:", "services:\n  broken: [")
+	waitFor(t, out, mark, "the running stack is unchanged")
+	editFile(t, file, "services:\n  broken: [", "services:")
+	waitFor(t, out, mark, "shop: no change")
+
+	mark = len(out.String())
+	if err := os.WriteFile(filepath.Join(dir, "web", "index.html"), []byte("<h1>v2</h1>\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, out, mark, "shop: updated web")
+	if r := serviceRevisions(t, addr, "shop", "web")["web"]; r != "shop-web:2" {
+		t.Errorf("after editing web's build context, web runs %s, want shop-web:2", r)
+	}
+
+	mark = len(out.String())
+	editFile(t, file, "  worker:\n", "  worker:\n    profiles: [jobs]\n")
+	waitFor(t, out, mark, "deleted service worker")
+	if _, ok := serviceRevisions(t, addr, "shop", "worker")["worker"]; ok {
+		t.Error("worker is still ACTIVE after leaving the file")
+	}
+}
+
+// waitFor waits until the output after mark holds s.
+func waitFor(t *testing.T, out *syncBuffer, mark int, s string) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		if strings.Contains(out.String()[mark:], s) {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("no %q after 60s:\n%s", s, out.String()[mark:])
+}
