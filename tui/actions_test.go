@@ -118,3 +118,21 @@ func TestNavigation(t *testing.T) {
 		}
 	}
 }
+
+// TestRunesInOneMessage: keys typed faster than the terminal is read ("ji") act one
+// by one, but typed into the filter they stay text.
+func TestRunesInOneMessage(t *testing.T) {
+	src, act := newFake()
+	m := New(src, act, Options{Now: fixedNow, Tick: -1})
+	m = drive(t, m, tea.WindowSizeMsg{Width: 120, Height: 40}, snapshotMsg{snap: src.snap, wall: t0})
+	next, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("2jjji")})
+	m = runCmd(t, next.(Model), cmd)
+	if got := act.Calls(); !slices.Equal(got, []string{"InterruptSpot default 1b2c3d4e5f60718293a4b5c6d7e8f90a"}) {
+		t.Errorf("calls = %q", got)
+	}
+	m = drive(t, m, keyMsgs("/")...)
+	m = drive(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("job")})
+	if m.filters[scrTasks] != "job" {
+		t.Errorf("filter = %q, want job", m.filters[scrTasks])
+	}
+}

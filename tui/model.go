@@ -117,7 +117,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.width, m.height = msg.Width, msg.Height
 		return m, nil
 	case tea.KeyMsg:
-		return m.key(msg)
+		return m.keys(msg)
 	case tickMsg:
 		m.wall = time.Time(msg)
 		return m, tea.Batch(m.maybeFetch(), m.tick())

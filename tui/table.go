@@ -39,7 +39,7 @@ func renderTable(st styles, cols []column, rows []row, width, height, selected i
 	// the only sign of it.
 	width--
 	widths := naturalWidths(cols, rows)
-	keep := fitColumns(cols, widths, width)
+	keep := fitColumns(cols, widths, width, emptyColumns(cols, rows))
 	var lines []string
 	lines = append(lines, st.title.Render(" "+clip(joinCells(cols, keep, widths, headerRow(cols), false), width)))
 	body := height - 1
@@ -99,11 +99,12 @@ func naturalWidths(cols []column, rows []row) []int {
 
 // fitColumns drops and shrinks columns until they fit width; it returns which to keep
 // and narrows widths in place.
-func fitColumns(cols []column, widths []int, width int) []bool {
+func fitColumns(cols []column, widths []int, width int, empty []bool) []bool {
 	keep := make([]bool, len(cols))
 	for i := range keep {
 		keep[i] = true
 	}
+	natural := append([]int(nil), widths...)
 	total := func() int {
 		n, t := 0, 0
 		for i, k := range keep {
@@ -127,6 +128,11 @@ func fitColumns(cols []column, widths []int, width int) []bool {
 			break
 		}
 		widths[widest]--
+	}
+	for i := range cols {
+		if empty[i] && cols[i].drop > 0 && total() > width {
+			keep[i] = false // nothing to show in it: the first to go
+		}
 	}
 	for total() > width {
 		worst := -1
@@ -152,7 +158,29 @@ func fitColumns(cols []column, widths []int, width int) []bool {
 		}
 		widths[widest] -= min(over, widths[widest]-cols[widest].min)
 	}
+	// Room left after dropping columns goes back to those narrowed, the last first
+	// (where the long text, a note or a reason, usually is).
+	for i := len(cols) - 1; i >= 0; i-- {
+		if spare := width - total(); spare > 0 && keep[i] && widths[i] < natural[i] {
+			widths[i] += min(spare, natural[i]-widths[i])
+		}
+	}
 	return keep
+}
+
+// emptyColumns marks the columns where no row has anything ("" or "-").
+func emptyColumns(cols []column, rows []row) []bool {
+	empty := make([]bool, len(cols))
+	for i := range cols {
+		empty[i] = len(rows) > 0
+		for _, r := range rows {
+			if i < len(r) && r[i].text != "" && r[i].text != "-" {
+				empty[i] = false
+				break
+			}
+		}
+	}
+	return empty
 }
 
 // softFloor is how narrow a long text column gets before columns are dropped.

@@ -131,7 +131,7 @@ func (m Model) serviceView(w, h int) []string {
 			styled(d.RolloutState, m.st.rolloutStyle(d.RolloutState)), plain(d.RolloutStateReason)})
 	}
 	lines = append(lines, renderTable(m.st, dcols, drows, w, min(len(drows)+1, 4), -1)...)
-	evLines := min(len(s.Events), max((h-len(lines)-4)/3, 0), 5)
+	evLines := min(len(s.Events), max((h-len(lines)-4)/3, 0), 10)
 	taskH := h - len(lines) - 1 - evLines
 	if evLines > 0 {
 		taskH--

@@ -14,10 +14,10 @@ import (
 const spotWarning = 2 * time.Minute
 
 func taskColumns() []column {
-	return []column{{title: "TASK", min: 8}, {title: "GROUP", max: 24, drop: 3}, {title: "TASK DEF", max: 24, drop: 6},
-		{title: "STATUS", min: 20, max: 24}, {title: "HEALTH", drop: 5}, {title: "CAPACITY", drop: 2},
+	return []column{{title: "TASK", min: 8}, {title: "GROUP", max: 24, drop: 3}, {title: "TASK DEF", max: 24, drop: 7},
+		{title: "STATUS", min: 7}, {title: "HEALTH", drop: 6}, {title: "CAPACITY", drop: 2},
 		{title: "SIZE", drop: 8}, {title: "AGE", right: true, drop: 4}, {title: "UPTIME", right: true, drop: 7},
-		{title: "STOP", max: 30, drop: 5}, {title: "PORTS", max: 40, drop: 6}, {title: "INSTANCE", drop: 9},
+		{title: "STOP", max: 30, drop: 5}, {title: "PORTS", min: 22, max: 48, drop: 4}, {title: "INSTANCE", drop: 9},
 		{title: "NOTE", min: 24, max: 70, drop: 1}}
 }
 
@@ -140,8 +140,10 @@ func (m Model) instanceName(c *ClusterState, arn string) string {
 // note says what is about to happen to a task, or what happened: a Spot reclaim
 // countdown, a retirement date, why it waits, why it stopped.
 func (m Model) note(c *ClusterState, t *ecs.Task, now time.Time) string {
-	if t.StopCode == ecs.StopSpotInterruption && t.LastStatus != ecs.StatusStopped && t.StoppingAt != nil {
-		return "Spot reclaim in " + countdown(t.StoppingAt.Add(spotWarning).Sub(now))
+	if t.StopCode == ecs.StopSpotInterruption && t.StoppingAt != nil {
+		if left := t.StoppingAt.Add(spotWarning).Sub(now); left > 0 {
+			return "Spot interrupted: capacity reclaimed in " + countdown(left)
+		}
 	}
 	if t.LastStatus == ecs.StatusStopped {
 		return t.StoppedReason
