@@ -18,7 +18,7 @@ func taskColumns() []column {
 		{title: "STATUS", min: 7}, {title: "HEALTH", drop: 6}, {title: "CAPACITY", drop: 2},
 		{title: "SIZE", drop: 8}, {title: "AGE", right: true, drop: 4}, {title: "UPTIME", right: true, drop: 7},
 		{title: "STOP", max: 30, drop: 5}, {title: "PORTS", min: 22, max: 48, drop: 4}, {title: "INSTANCE", drop: 9},
-		{title: "NOTE", min: 24, max: 70, drop: 1}}
+		{title: "NOTE", min: 30, max: 70, drop: 1}}
 }
 
 // taskRows lists the current cluster's tasks (only a service's, when named), running
@@ -77,7 +77,7 @@ func (m Model) taskRow(c *ClusterState, t *ecs.Task, now time.Time) row {
 		styled(status, m.st.statusStyle(t.LastStatus.String(), t.DesiredStatus.String())),
 		styled(dash(t.HealthStatus), m.st.healthStyle(t.HealthStatus)), plain(cmpOr(t.CapacityProviderName, dash(t.LaunchType))),
 		plain(taskSize(t.Cpu, t.Memory)), plain(age(now.Sub(createdAt(t)))), plain(uptime), plain(stopOf(t)),
-		plain(dash(strings.Join(taskPorts(t), " "))), plain(dash(m.instanceName(c, t.ContainerInstanceArn))),
+		plain(firstPort(taskPorts(t))), plain(dash(m.instanceName(c, t.ContainerInstanceArn))),
 		styled(m.note(c, t, now), m.st.warn)}
 }
 
@@ -124,6 +124,18 @@ func taskPorts(t *ecs.Task) []string {
 	return out
 }
 
+// firstPort is the first published port and how many more (the task view lists all),
+// so that the one shown stays whole and can be opened.
+func firstPort(ports []string) string {
+	switch len(ports) {
+	case 0:
+		return "-"
+	case 1:
+		return ports[0]
+	}
+	return fmt.Sprintf("%s +%d", ports[0], len(ports)-1)
+}
+
 // instanceName is an EC2 task's instance: its EC2 ID when known.
 func (m Model) instanceName(c *ClusterState, arn string) string {
 	if arn == "" {
@@ -142,7 +154,7 @@ func (m Model) instanceName(c *ClusterState, arn string) string {
 func (m Model) note(c *ClusterState, t *ecs.Task, now time.Time) string {
 	if t.StopCode == ecs.StopSpotInterruption && t.StoppingAt != nil {
 		if left := t.StoppingAt.Add(spotWarning).Sub(now); left > 0 {
-			return "Spot interrupted: capacity reclaimed in " + countdown(left)
+			return "Spot reclaim in " + countdown(left)
 		}
 	}
 	if t.LastStatus == ecs.StatusStopped {
