@@ -21,6 +21,7 @@ func (e *Emulator) runEC2(ctx context.Context) {
 		}
 	}()
 	for {
+		e.ec2.passes.Add(1)
 		next := e.ReconcileEC2()
 		if timer != nil {
 			timer.Stop()

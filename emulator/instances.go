@@ -267,6 +267,9 @@ func (e *Emulator) placesOnInstances(clusterKey string) bool {
 // instancesChanged tells the control loops that capacity changed: waiting tasks may
 // be placed and DAEMON services follow their instances.
 func (e *Emulator) instancesChanged(arns ...string) {
+	if len(arns) == 0 {
+		return // nothing changed: waking the loops would make them spin
+	}
 	for _, arn := range arns {
 		if ci := e.describeOne(arn, nil); ci != nil {
 			e.emitInstance(ci)

@@ -5,6 +5,7 @@ import (
 	"math/rand"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ecsmini/ecsmini/ec2sim"
@@ -97,6 +98,7 @@ type ec2Ctl struct {
 	rnd      *rand.Rand
 	spotRate time.Duration
 	kick     chan struct{}
+	passes   atomic.Int64 // runEC2's passes, so a test can tell a loop that spins
 }
 
 func newEC2Ctl() *ec2Ctl {
