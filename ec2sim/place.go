@@ -47,75 +47,6 @@ var stageReasons = [...]string{
 	ReasonPorts, ReasonPortsUDP, ReasonENI, ReasonDistinctInstance, ReasonMemberOf,
 }
 
-// Placer is a compiled Request: strategies resolved and memberOf expressions parsed once,
-// with scratch space reused between calls. Placing many tasks of one request (a service's
-// desired count, RunTask's count) through one Placer avoids re-parsing and allocation.
-// A Placer is not safe for concurrent use.
-type Placer struct {
-	need       Need
-	strategies []strategy
-	distinct   bool
-	memberOf   []*Expr
-	idx        []int          // scratch: eligible candidate indices
-	counts     []valueCount   // scratch: spread counts per attribute value
-	countMap   map[string]int // scratch when an attribute has many values
-	manyValues bool           // countValues filled countMap rather than counts
-}
-
-type valueCount struct {
-	value string
-	n     int
-}
-
-// Compile validates and compiles a request for repeated placement; the error is
-// ValidatePlacement's.
-func Compile(req Request) (*Placer, error) {
-	if err := ValidatePlacement(req.Strategies, req.Constraints); err != nil {
-		return nil, err
-	}
-	return compile(req), nil
-}
-
-// compile builds a Placer without validating: an invalid strategy is skipped and an
-// unparsable memberOf expression matches nothing, so the one-shot Place still answers with a
-// failure reason instead of an error.
-func compile(req Request) *Placer {
-	p := &Placer{need: req.Need}
-	for _, s := range req.Strategies {
-		if st, err := compileStrategy(s); err == nil {
-			p.strategies = append(p.strategies, st)
-		}
-	}
-	if len(req.Strategies) == 0 {
-		if req.Service {
-			p.strategies = []strategy{{kind: stratSpreadAttribute, attr: "ecs.availability-zone"}, {kind: stratSpreadInstance}}
-		} else {
-			p.strategies = []strategy{{kind: stratRandom}}
-		}
-	}
-	for _, c := range req.Constraints {
-		switch c.Type {
-		case ConstraintDistinctInstance:
-			p.distinct = true
-		case ConstraintMemberOf:
-			e, err := cachedExpression(c.Expression)
-			if err != nil {
-				e = &Expr{src: c.Expression, root: matchNothing{}}
-			}
-			p.memberOf = append(p.memberOf, e)
-		}
-	}
-	return p
-}
-
-// matchNothing stands in for an expression that did not parse.
-type matchNothing struct{}
-
-func (matchNothing) match(*Candidate) bool { return false }
-
-// Need is the task need the Placer was compiled for.
-func (p *Placer) Need() Need { return p.need }
-
 // Place picks the instance for one task: the index into cands, or -1 and ECS's failure
 // reason. It compiles the request on every call (memberOf expressions are cached); use
 // Compile and Placer.Place to place many tasks of one request.
@@ -127,10 +58,18 @@ func Place(cands []Candidate, req Request, rnd *rand.Rand) (index int, failure s
 // Strategies narrow the eligible set one after another; a tie left after the last one is
 // broken with rnd (or by lowest index when rnd is nil), so a seed gives a fixed outcome.
 func (p *Placer) Place(cands []Candidate, rnd *rand.Rand) (index int, failure string) {
+	p.refresh(cands)
 	p.idx = p.idx[:0]
 	best := stageDraining
 	for i := range cands {
-		s := p.check(&cands[i])
+		c := &cands[i]
+		if p.needGroups {
+			p.group[i] = -1
+			if !c.Draining {
+				p.group[i] = int32(c.groupCount(p.need.Group))
+			}
+		}
+		s := p.check(c, i)
 		if s == stagePass {
 			p.idx = append(p.idx, i)
 		} else if s > best {
@@ -152,8 +91,8 @@ func (p *Placer) Place(cands []Candidate, rnd *rand.Rand) (index int, failure st
 	return p.idx[0], ""
 }
 
-// check runs the filters on one candidate and returns the first it fails (stagePass if none).
-func (p *Placer) check(c *Candidate) stage {
+// check runs the filters on candidate i and returns the first it fails (stagePass if none).
+func (p *Placer) check(c *Candidate, i int) stage {
 	n := &p.need
 	switch {
 	case c.Draining:
@@ -183,11 +122,12 @@ func (p *Placer) check(c *Candidate) stage {
 	if n.ENI && c.FreeENIs < 1 {
 		return stageENI
 	}
-	if p.distinct && c.Groups[n.Group] > 0 {
+	if p.distinct && p.group[i] > 0 {
 		return stageDistinct
 	}
-	for _, e := range p.memberOf {
-		if !e.Match(c) {
+	bits := p.bits[i*len(p.memberOf):]
+	for j, e := range p.memberOf {
+		if !e.root.matchBits(c, bits[j]) {
 			return stageMemberOf
 		}
 	}

@@ -218,3 +218,40 @@ func TestPlaceSpreadManyValues(t *testing.T) {
 		t.Errorf("spread over 40 values placed on %d, want 33 (the only value without a task)", i)
 	}
 }
+
+func TestPlacerRemembersCandidatesByARN(t *testing.T) {
+	p, err := Compile(Request{
+		Need:        Need{Group: "g"},
+		Strategies:  []ecs.PlacementStrategy{{Type: "spread", Field: "attribute:rack"}},
+		Constraints: []ecs.PlacementConstraint{{Type: "memberOf", Expression: "attribute:stack == prod"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mk := func(id, stack, rack string) Candidate {
+		c := cand(id, "a", 4096, 8000)
+		c.Attributes["stack"], c.Attributes["rack"] = stack, rack
+		return c
+	}
+	cands := []Candidate{mk("i-0", "dev", "r1"), mk("i-1", "prod", "r1")}
+	if i, _ := p.Place(cands, nil); i != 1 {
+		t.Fatalf("placed on %d, want the prod instance 1", i)
+	}
+	// Same slice, other instances at the positions: the Placer notices by ARN.
+	cands[0], cands[1] = cands[1], cands[0]
+	if i, _ := p.Place(cands, nil); i != 0 {
+		t.Fatalf("after swapping, placed on %d, want 0", i)
+	}
+	// A longer slice with a new rack: the spread sees the new value.
+	cands = append(cands, mk("i-2", "prod", "r2"))
+	cands[0].Reserve(Need{Group: "g"})
+	if i, _ := p.Place(cands, nil); i != 2 {
+		t.Fatalf("placed on %d, want the empty rack on 2", i)
+	}
+	// Attributes changed in place need Forget.
+	cands[2].Attributes["stack"] = "dev"
+	p.Forget()
+	if i, _ := p.Place(cands, nil); i != 0 {
+		t.Fatalf("after Forget placed on %d, want 0", i)
+	}
+}

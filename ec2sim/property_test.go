@@ -371,3 +371,28 @@ func TestPropertyDesiredCountReachedWhenCapacityAllows(t *testing.T) {
 		}
 	})
 }
+
+// A compiled Placer reused over many placements (with its per-candidate memory) decides
+// exactly like a fresh one-shot Place each time.
+func TestPropertyCompiledPlacerMatchesOneShot(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		cands := genCandidates(t, 0, 12)
+		req := genRequest(t, genNeed(t))
+		p, err := Compile(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seed := rapid.Int64().Draw(t, "seed")
+		r1, r2 := rand.New(rand.NewSource(seed)), rand.New(rand.NewSource(seed))
+		for step := range rapid.IntRange(1, 25).Draw(t, "tasks") {
+			i1, why1 := p.Place(cands, r1)
+			i2, why2 := Place(cands, req, r2)
+			if i1 != i2 || why1 != why2 {
+				t.Fatalf("step %d: compiled %d %q, one-shot %d %q", step, i1, why1, i2, why2)
+			}
+			if i1 >= 0 {
+				cands[i1].Reserve(req.Need)
+			}
+		}
+	})
+}

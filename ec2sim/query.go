@@ -9,12 +9,18 @@ import (
 // Expr is a parsed cluster query language expression (spec 4.7). Parse once and match many
 // candidates: Match does not allocate.
 type Expr struct {
-	src  string
-	root node
+	src     string
+	root    node
+	statics []*cond // conditions on static subjects, numbered by their slot
 }
 
 // node is one piece of the expression tree.
-type node interface{ match(c *Candidate) bool }
+type node interface {
+	match(c *Candidate) bool
+	// matchBits is match with the static conditions' results taken from bits (bit i is
+	// the result of the condition in slot i), so cached results need no map lookups.
+	matchBits(c *Candidate, bits uint64) bool
+}
 
 type andNode struct{ l, r node }
 type orNode struct{ l, r node }
@@ -23,6 +29,27 @@ type notNode struct{ x node }
 func (n andNode) match(c *Candidate) bool { return n.l.match(c) && n.r.match(c) }
 func (n orNode) match(c *Candidate) bool  { return n.l.match(c) || n.r.match(c) }
 func (n notNode) match(c *Candidate) bool { return !n.x.match(c) }
+
+func (n andNode) matchBits(c *Candidate, b uint64) bool {
+	return n.l.matchBits(c, b) && n.r.matchBits(c, b)
+}
+func (n orNode) matchBits(c *Candidate, b uint64) bool {
+	return n.l.matchBits(c, b) || n.r.matchBits(c, b)
+}
+func (n notNode) matchBits(c *Candidate, b uint64) bool { return !n.x.matchBits(c, b) }
+
+func (matchNothing) matchBits(*Candidate, uint64) bool { return false }
+
+// staticBits evaluates the expression's static conditions on c: bit i holds slot i's result.
+func (e *Expr) staticBits(c *Candidate) uint64 {
+	var bits uint64
+	for i, sc := range e.statics {
+		if sc.match(c) {
+			bits |= 1 << i
+		}
+	}
+	return bits
+}
 
 // String returns the expression as it was written.
 func (e *Expr) String() string {
@@ -57,7 +84,7 @@ func ParseExpression(s string) (*Expr, error) {
 	if t := p.peek(); t.kind != tokEOF {
 		return nil, p.errAt(t, "unexpected %s after a complete expression", describe(t))
 	}
-	return &Expr{src: s, root: root}, nil
+	return &Expr{src: s, root: root, statics: p.statics}, nil
 }
 
 // Match reports whether the candidate satisfies the expression. A nil Expr matches everything.
@@ -69,9 +96,10 @@ func (e *Expr) Match(c *Candidate) bool {
 }
 
 type parser struct {
-	src  string
-	toks []token
-	i    int
+	src     string
+	toks    []token
+	i       int
+	statics []*cond
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }

@@ -70,6 +70,20 @@ type cond struct {
 	numOK   bool
 	at      time.Time // registeredAt argument
 	dayOnly bool      // registeredAt argument was a bare date: compare whole days
+	slot    int       // bit in Expr.staticBits for a static subject, else -1
+}
+
+// static reports whether the condition depends only on what an instance keeps for its
+// life (attributes, EC2 instance id, registration time), so a Placer may cache its result.
+func (c *cond) static() bool {
+	return c.subj == subjAttribute || c.subj == subjEC2InstanceID || c.subj == subjRegisteredAt
+}
+
+func (c *cond) matchBits(cand *Candidate, bits uint64) bool {
+	if c.slot >= 0 {
+		return bits&(1<<c.slot) != 0
+	}
+	return c.match(cand)
 }
 
 func (p *parser) parseCond() (node, error) {
@@ -115,6 +129,11 @@ func (p *parser) parseCond() (node, error) {
 	c.op = o
 	if err := p.parseArgument(c, st, ot); err != nil {
 		return nil, err
+	}
+	c.slot = -1
+	if c.static() && len(p.statics) < 64 {
+		c.slot = len(p.statics)
+		p.statics = append(p.statics, c)
 	}
 	return c, nil
 }

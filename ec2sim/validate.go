@@ -72,6 +72,7 @@ const (
 type strategy struct {
 	kind stratKind
 	attr string // attribute name for stratSpreadAttribute
+	k    int    // which of the Placer's spread attributes (stratSpreadAttribute)
 }
 
 // compileStrategy resolves a wire strategy. binpack fields and the instanceId/host spread

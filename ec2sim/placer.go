@@ -1,0 +1,136 @@
+package ec2sim
+
+// Placer is a compiled Request: strategies resolved and memberOf expressions parsed once,
+// plus what it learnt about the candidates. Placing many tasks of one request (a service's
+// desired count, RunTask's count, a benchmark) through one Placer avoids re-parsing and
+// allocation. A Placer is not safe for concurrent use.
+//
+// Between calls a Placer remembers, per position in cands, each candidate's results for the
+// memberOf conditions on static subjects (attribute:*, ec2InstanceId, registeredAt) and its
+// values of spread attributes; a position is recomputed when the candidate's ARN there
+// changes. Reserve and Release never change those, so a loop of Place and Reserve over one
+// slice is safe. A caller that changes a candidate's attributes in place (PutAttributes)
+// between calls calls Forget first. The package-level Place compiles afresh every time.
+type Placer struct {
+	need        Need
+	strategies  []strategy
+	spreadAttrs []string // attribute names of the spread strategies, by strategy.k
+	distinct    bool
+	memberOf    []*Expr
+	needGroups  bool // distinctInstance or a spread: group counts are read every call
+
+	// Per candidate position, kept between calls.
+	known []bool
+	arns  []string           // ARN the cached data was computed for
+	bits  []uint64           // [i*len(memberOf)+j]: static condition results of memberOf[j]
+	slots []int32            // [i*len(spreadAttrs)+k]: interned value of spreadAttrs[k]
+	index []map[string]int32 // per spread attribute: value -> slot
+
+	// Scratch, per call.
+	group  []int32 // tasks of need.Group per candidate; -1 when draining
+	idx    []int   // eligible candidate indices
+	counts []int   // tasks of the group per spread value
+}
+
+// Compile validates and compiles a request for repeated placement; the error is
+// ValidatePlacement's.
+func Compile(req Request) (*Placer, error) {
+	if err := ValidatePlacement(req.Strategies, req.Constraints); err != nil {
+		return nil, err
+	}
+	return compile(req), nil
+}
+
+// compile builds a Placer without validating: an invalid strategy is skipped and an
+// unparsable memberOf expression matches nothing, so the one-shot Place still answers with a
+// failure reason instead of an error.
+func compile(req Request) *Placer {
+	p := &Placer{need: req.Need}
+	var strategies []strategy
+	for _, s := range req.Strategies {
+		if st, err := compileStrategy(s); err == nil {
+			strategies = append(strategies, st)
+		}
+	}
+	if len(req.Strategies) == 0 {
+		if req.Service {
+			strategies = []strategy{{kind: stratSpreadAttribute, attr: "ecs.availability-zone"}, {kind: stratSpreadInstance}}
+		} else {
+			strategies = []strategy{{kind: stratRandom}}
+		}
+	}
+	for _, st := range strategies {
+		switch st.kind {
+		case stratSpreadAttribute:
+			st.k = len(p.spreadAttrs)
+			p.spreadAttrs = append(p.spreadAttrs, st.attr)
+			p.index = append(p.index, map[string]int32{})
+			p.needGroups = true
+		case stratSpreadInstance:
+			p.needGroups = true
+		}
+		p.strategies = append(p.strategies, st)
+	}
+	for _, c := range req.Constraints {
+		switch c.Type {
+		case ConstraintDistinctInstance:
+			p.distinct, p.needGroups = true, true
+		case ConstraintMemberOf:
+			e, err := cachedExpression(c.Expression)
+			if err != nil {
+				e = &Expr{src: c.Expression, root: matchNothing{}}
+			}
+			p.memberOf = append(p.memberOf, e)
+		}
+	}
+	return p
+}
+
+// matchNothing stands in for an expression that did not parse.
+type matchNothing struct{}
+
+func (matchNothing) match(*Candidate) bool { return false }
+
+// Need is the task need the Placer was compiled for.
+func (p *Placer) Need() Need { return p.need }
+
+// Forget drops what the Placer remembers about candidates; call it after changing a
+// candidate's attributes, EC2 instance id or registration time in place.
+func (p *Placer) Forget() {
+	p.known, p.arns, p.bits, p.slots = nil, nil, nil, nil
+	for k := range p.index {
+		p.index[k] = map[string]int32{}
+	}
+}
+
+// refresh sizes the per-candidate state for cands and computes the static data of every
+// position that is new or now holds another instance.
+func (p *Placer) refresh(cands []Candidate) {
+	n, nm, ns := len(cands), len(p.memberOf), len(p.spreadAttrs)
+	if len(p.known) != n {
+		p.known = make([]bool, n)
+		p.arns = make([]string, n)
+		p.bits = make([]uint64, n*nm)
+		p.slots = make([]int32, n*ns)
+		p.group = make([]int32, n)
+	}
+	for i := range cands {
+		c := &cands[i]
+		if p.known[i] && p.arns[i] == c.ARN {
+			continue
+		}
+		p.known[i], p.arns[i] = true, c.ARN
+		for j, e := range p.memberOf {
+			p.bits[i*nm+j] = e.staticBits(c)
+		}
+		for k, attr := range p.spreadAttrs {
+			v := c.Attributes[attr]
+			slot, ok := p.index[k][v]
+			if !ok {
+				slot = int32(len(p.index[k]))
+				p.index[k][v] = slot
+			}
+			p.slots[i*ns+k] = slot
+		}
+	}
+}
