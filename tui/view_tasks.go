@@ -17,7 +17,7 @@ func taskColumns() []column {
 	return []column{{title: "TASK", min: 8}, {title: "GROUP", max: 24, drop: 3}, {title: "TASK DEF", max: 24, drop: 7},
 		{title: "STATUS", min: 7}, {title: "HEALTH", drop: 6}, {title: "CAPACITY", drop: 2},
 		{title: "SIZE", drop: 8}, {title: "AGE", right: true, drop: 4}, {title: "UPTIME", right: true, drop: 7},
-		{title: "STOP", max: 30, drop: 5}, {title: "PORTS", min: 22, max: 48, drop: 4}, {title: "INSTANCE", drop: 9},
+		{title: "STOP", max: 30, drop: 5}, {title: "PORTS", min: 25, max: 48, drop: 4}, {title: "INSTANCE", drop: 9},
 		{title: "NOTE", min: 30, max: 70, drop: 1}}
 }
 
