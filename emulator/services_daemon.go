@@ -5,6 +5,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/ec2sim"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/scheduler"
 )
 
 // instanceStates maps a cluster's container instance ARNs to their status, for the
@@ -58,4 +59,54 @@ func (e *Emulator) daemonDesired(serviceKey string, r *serviceRecord) int {
 		}
 	}
 	return n
+}
+
+// rankScaleIn sets ScaleInOrder on the view's tasks that run on simulated instances
+// when the service has more live tasks than it wants: the order in which the service's
+// placement strategy would stop them (ec2sim.ChooseToStop, spec §4.3).
+func (e *Emulator) rankScaleIn(serviceKey string, r *serviceRecord, v *scheduler.ServiceView, tasks map[string]*taskRecord) {
+	live := 0
+	for _, tv := range v.Tasks {
+		if tv.DesiredStatus == ecs.StatusRunning && tv.LastStatus < ecs.StatusStopped {
+			live++
+		}
+	}
+	excess := live - v.DesiredCount
+	if excess <= 0 || r.Service.SchedulingStrategy == ecs.SchedulingDaemon {
+		return
+	}
+	c := e.capacityOf(serviceKey[:strings.LastIndexByte(serviceKey, 0)])
+	if len(c.recs) == 0 {
+		return
+	}
+	byARN := map[string]*taskRecord{}
+	for _, tr := range tasks {
+		byARN[tr.Task.TaskArn] = tr
+	}
+	var running []ec2sim.Placed
+	for _, tv := range v.Tasks {
+		tr := byARN[tv.ARN]
+		if tr == nil || tr.Need == nil || tv.DesiredStatus != ecs.StatusRunning || tv.LastStatus >= ecs.StatusStopped {
+			continue
+		}
+		if i, ok := c.index[tr.Task.ContainerInstanceArn]; ok {
+			running = append(running, ec2sim.Placed{TaskARN: tv.ARN, Instance: i, Need: *tr.Need})
+		}
+	}
+	order := map[string]int{}
+	for n := 1; n <= excess && len(running) > 0; n++ {
+		e.ec2.mu.Lock()
+		k := ec2sim.ChooseToStop(c.cands, running, r.Service.PlacementStrategy, e.ec2.rnd)
+		e.ec2.mu.Unlock()
+		if k < 0 || k >= len(running) {
+			break
+		}
+		p := running[k]
+		order[p.TaskARN] = n
+		c.cands[p.Instance].Release(p.Need)
+		running = append(running[:k], running[k+1:]...)
+	}
+	for i := range v.Tasks {
+		v.Tasks[i].ScaleInOrder = order[v.Tasks[i].ARN]
+	}
 }

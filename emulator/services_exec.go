@@ -117,6 +117,9 @@ func (e *Emulator) serviceView(k string, r *serviceRecord, now time.Time) (sched
 		tasks[tk] = tr
 		v.Tasks = append(v.Tasks, tv)
 	}
+	if states != nil {
+		e.rankScaleIn(k, r, &v, tasks)
+	}
 	return v, tasks
 }
 

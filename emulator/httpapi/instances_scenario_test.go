@@ -212,3 +212,34 @@ func TestSpotInstanceInterruption(t *testing.T) {
 		return len(live) == 2
 	})
 }
+
+// Scale-in follows the service's spread strategy (spec §4.3): the zones stay balanced.
+func TestScaleInKeepsZonesBalanced(t *testing.T) {
+	e := newServiceEnv(t)
+	must[*sdkecs.CreateClusterOutput](t)(e.ecs.CreateCluster(ctx(t), &sdkecs.CreateClusterInput{ClusterName: aws.String("c")}))
+	e.registerInstance(t, "c", "i-00000000000000001", "m5.large", "us-east-1a")
+	e.registerInstance(t, "c", "i-00000000000000002", "m5.large", "us-east-1b")
+	td := e.sxRegister(t, memDef("app", 128, 256))
+	spread := []types.PlacementStrategy{{Type: types.PlacementStrategyTypeSpread, Field: aws.String("attribute:ecs.availability-zone")}}
+	e.sxCreate(t, &sdkecs.CreateServiceInput{Cluster: aws.String("c"), ServiceName: aws.String("web"), TaskDefinition: aws.String(td),
+		DesiredCount: aws.Int32(2), PlacementStrategy: spread})
+	e.sxSteady(t, "c", "web")
+	e.registerInstance(t, "c", "i-00000000000000003", "m5.large", "us-east-1c")
+	zones := func() map[string]int {
+		out := map[string]int{}
+		for _, task := range sxLive(e.sxTasks(t, "c", "web", types.DesiredStatusRunning)) {
+			out[aws.ToString(task.AvailabilityZone)]++
+		}
+		return out
+	}
+	e.sxUpdate(t, &sdkecs.UpdateServiceInput{Cluster: aws.String("c"), Service: aws.String("web"), DesiredCount: aws.Int32(4)})
+	e.sxSteady(t, "c", "web")
+	if z := zones(); len(z) != 3 {
+		t.Fatalf("4 tasks spread over %v", z)
+	}
+	e.sxUpdate(t, &sdkecs.UpdateServiceInput{Cluster: aws.String("c"), Service: aws.String("web"), DesiredCount: aws.Int32(3)})
+	e.eventuallyService(t, "c", "web", "scale in to 3", func(s types.Service) bool { return s.RunningCount == 3 })
+	if z := zones(); len(z) != 3 || z["us-east-1a"] != 1 || z["us-east-1b"] != 1 || z["us-east-1c"] != 1 {
+		t.Errorf("after scale-in the zones hold %v, want one task each", z)
+	}
+}

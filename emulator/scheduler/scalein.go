@@ -7,9 +7,9 @@ import (
 )
 
 // scaleIn stops the primary deployment's tasks beyond desiredCount. Tasks that are not
-// yet RUNNING go first, then ones not yet healthy, then the newest (the laptop is one
-// AZ and one instance, so §4.3's AZ and instance balancing leaves this order free —
-// ecsmini keeps the longest-running tasks). Protected tasks are never picked (§5.11);
+// yet RUNNING go first, then ones not yet healthy, then those the placement strategy
+// picks on simulated instances (ScaleInOrder, §4.3), else the newest (on the laptop
+// alone there is no AZ or instance to balance; ecsmini keeps the longest-running). Protected tasks are never picked (§5.11);
 // when they alone exceed desiredCount the service says it cannot scale in.
 func (pl *planner) scaleIn(good []TaskView) {
 	excess := len(good) - pl.in.DesiredCount
@@ -35,6 +35,10 @@ func (pl *planner) scaleIn(good []TaskView) {
 	slices.SortStableFunc(cands, func(a, b TaskView) int {
 		if c := cmp.Compare(rank(a), rank(b)); c != 0 {
 			return c
+		}
+		if a.ScaleInOrder > 0 && b.ScaleInOrder > 0 {
+			// Tasks on simulated instances go as the placement strategy says.
+			return cmp.Compare(a.ScaleInOrder, b.ScaleInOrder)
 		}
 		return b.StartedAt.Compare(a.StartedAt)
 	})

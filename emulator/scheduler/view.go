@@ -84,6 +84,9 @@ type TaskView struct {
 	// InstanceDraining says the task's container instance is DRAINING: the scheduler
 	// moves it elsewhere as it would retire it (spec §3.5).
 	InstanceDraining bool
+	// ScaleInOrder ranks the task for scale-in as its placement strategy says (spec
+	// §4.3): lower goes first; 0 means unranked (no simulated instance).
+	ScaleInOrder int
 }
 
 // retiring says the task's retirement date has come, or its instance drains.
