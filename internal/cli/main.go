@@ -61,7 +61,7 @@ Start it with 'ecsmini up', then point any AWS tool at it: eval "$(ecsmini env)"
 	root.AddCommand(newCostCmd())
 	root.AddCommand(newEventsCmd())
 	root.AddCommand(newInstanceCmd(), newASGCmd())
-	root.AddCommand(newImportCmd(), newConvertCmd())
+	root.AddCommand(newImportCmd(), newConvertCmd(), newDemoCmd())
 	root.AddCommand(newDashCmd())
 	return root
 }
