@@ -15,10 +15,10 @@ const spotWarning = 2 * time.Minute
 
 func taskColumns() []column {
 	return []column{{title: "TASK", min: 8}, {title: "GROUP", max: 24, drop: 3}, {title: "TASK DEF", max: 24, drop: 7},
-		{title: "STATUS", min: 7}, {title: "HEALTH", drop: 6}, {title: "CAPACITY", drop: 2},
+		{title: "STATUS", min: 7}, {title: "HEALTH", drop: 6}, {title: "CAPACITY", max: 32, drop: 2},
 		{title: "SIZE", drop: 8}, {title: "AGE", right: true, drop: 4}, {title: "UPTIME", right: true, drop: 7},
-		{title: "STOP", max: 30, drop: 5}, {title: "PORTS", min: 25, max: 48, drop: 4}, {title: "INSTANCE", drop: 9},
-		{title: "NOTE", min: 30, max: 70, drop: 1}}
+		{title: "STOP", max: 30, drop: 5}, {title: "PORTS", min: 25, max: 48, drop: 4},
+		{title: "NOTE", min: 28, max: 70, drop: 1}}
 }
 
 // taskRows lists the current cluster's tasks (only a service's, when named), running
@@ -75,9 +75,9 @@ func (m Model) taskRow(c *ClusterState, t *ecs.Task, now time.Time) row {
 	}
 	return row{plain(shortID(t.TaskArn)), plain(dash(group)), plain(family(t.TaskDefinitionArn)),
 		styled(status, m.st.statusStyle(t.LastStatus.String(), t.DesiredStatus.String())),
-		styled(dash(t.HealthStatus), m.st.healthStyle(t.HealthStatus)), plain(cmpOr(t.CapacityProviderName, dash(t.LaunchType))),
+		styled(dash(t.HealthStatus), m.st.healthStyle(t.HealthStatus)), plain(m.placement(c, t)),
 		plain(taskSize(t.Cpu, t.Memory)), plain(age(now.Sub(createdAt(t)))), plain(uptime), plain(stopOf(t)),
-		plain(firstPort(taskPorts(t))), plain(dash(m.instanceName(c, t.ContainerInstanceArn))),
+		plain(firstPort(taskPorts(t))),
 		styled(m.note(c, t, now), m.st.warn)}
 }
 
@@ -134,6 +134,16 @@ func firstPort(ports []string) string {
 		return ports[0]
 	}
 	return fmt.Sprintf("%s +%d", ports[0], len(ports)-1)
+}
+
+// placement is where a task runs: its capacity provider or launch type, and for an
+// EC2 task the instance ("EC2 on i-0abc…", as ecsmini ps shows it).
+func (m Model) placement(c *ClusterState, t *ecs.Task) string {
+	p := cmpOr(t.CapacityProviderName, dash(t.LaunchType))
+	if t.ContainerInstanceArn != "" {
+		p += " on " + m.instanceName(c, t.ContainerInstanceArn)
+	}
+	return p
 }
 
 // instanceName is an EC2 task's instance: its EC2 ID when known.
