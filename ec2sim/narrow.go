@@ -24,13 +24,24 @@ func (p *Placer) narrow(cands []Candidate, s strategy, rnd *rand.Rand) {
 	case stratSpreadInstance:
 		p.keepMin(func(i int) int { return int(p.group[i]) })
 	case stratSpreadAttribute:
-		ns := len(p.spreadAttrs)
-		p.counts = append(p.counts[:0], make([]int, len(p.index[s.k]))...)
+		// Intern the eligible candidates' values first so counts covers every slot keepMin reads.
+		for _, i := range p.idx {
+			p.slot(cands, i, s.k)
+		}
+		p.counts = p.counts[:0]
 		for i, g := range p.group[:len(cands)] {
 			if g > 0 {
-				p.counts[p.slots[i*ns+s.k]] += int(g)
+				sl := int(p.slot(cands, i, s.k))
+				for len(p.counts) <= sl {
+					p.counts = append(p.counts, 0)
+				}
+				p.counts[sl] += int(g)
 			}
 		}
+		for len(p.counts) < len(p.index[s.k]) {
+			p.counts = append(p.counts, 0)
+		}
+		ns := len(p.spreadAttrs)
 		p.keepMin(func(i int) int { return p.counts[p.slots[i*ns+s.k]] })
 	}
 }

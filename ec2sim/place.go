@@ -125,10 +125,12 @@ func (p *Placer) check(c *Candidate, i int) stage {
 	if p.distinct && p.group[i] > 0 {
 		return stageDistinct
 	}
-	bits := p.bits[i*len(p.memberOf):]
-	for j, e := range p.memberOf {
-		if !e.root.matchBits(c, bits[j]) {
-			return stageMemberOf
+	if len(p.memberOf) > 0 {
+		bits := p.memberBits(c, i)
+		for j, e := range p.memberOf {
+			if !e.root.matchBits(c, bits[j]) {
+				return stageMemberOf
+			}
 		}
 	}
 	return stagePass

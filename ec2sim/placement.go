@@ -31,7 +31,7 @@ type Need struct {
 	CPU, Memory        int      // task-level reservation (cpu units, MiB)
 	Ports              []string // static host ports "tcp/80"
 	ENI                bool     // awsvpc task: needs one free ENI
-	Group              string   // "service:web" or "family:x": what spread and distinctInstance count
+	Group              string   // "service:web" or "family:x": what spread and distinctInstance count; "" counts every task
 	RequiredAttributes []string // task definition requiresAttributes names: the candidate must have them
 }
 

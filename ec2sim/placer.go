@@ -20,7 +20,7 @@ type Placer struct {
 	needGroups  bool // distinctInstance or a spread: group counts are read every call
 
 	// Per candidate position, kept between calls.
-	known []bool
+	known []uint8            // knownBits | knownSlots
 	arns  []string           // ARN the cached data was computed for
 	bits  []uint64           // [i*len(memberOf)+j]: static condition results of memberOf[j]
 	slots []int32            // [i*len(spreadAttrs)+k]: interned value of spreadAttrs[k]
@@ -103,34 +103,60 @@ func (p *Placer) Forget() {
 	}
 }
 
-// refresh sizes the per-candidate state for cands and computes the static data of every
-// position that is new or now holds another instance.
+// What a Placer has worked out for a candidate position (Placer.known).
+const (
+	knownBits  uint8 = 1 << iota // bits holds the static memberOf results
+	knownSlots                   // slots holds the spread attribute values
+)
+
+// refresh sizes the per-candidate state for cands and forgets the positions that now hold
+// another instance. The static data itself is computed lazily, for the candidates that reach
+// the memberOf filter or a spread, so a one-shot Place pays only for what it reads.
 func (p *Placer) refresh(cands []Candidate) {
-	n, nm, ns := len(cands), len(p.memberOf), len(p.spreadAttrs)
+	n := len(cands)
 	if len(p.known) != n {
-		p.known = make([]bool, n)
+		p.known = make([]uint8, n)
 		p.arns = make([]string, n)
-		p.bits = make([]uint64, n*nm)
-		p.slots = make([]int32, n*ns)
+		p.bits = make([]uint64, n*len(p.memberOf))
+		p.slots = make([]int32, n*len(p.spreadAttrs))
 		p.group = make([]int32, n)
 	}
 	for i := range cands {
-		c := &cands[i]
-		if p.known[i] && p.arns[i] == c.ARN {
-			continue
-		}
-		p.known[i], p.arns[i] = true, c.ARN
-		for j, e := range p.memberOf {
-			p.bits[i*nm+j] = e.staticBits(c)
-		}
-		for k, attr := range p.spreadAttrs {
-			v := c.Attributes[attr]
-			slot, ok := p.index[k][v]
-			if !ok {
-				slot = int32(len(p.index[k]))
-				p.index[k][v] = slot
-			}
-			p.slots[i*ns+k] = slot
+		if arn := cands[i].ARN; p.arns[i] != arn {
+			p.arns[i], p.known[i] = arn, 0
 		}
 	}
+}
+
+// memberBits returns the static condition results of the memberOf expressions for
+// candidate i, computing them on first use.
+func (p *Placer) memberBits(c *Candidate, i int) []uint64 {
+	nm := len(p.memberOf)
+	bits := p.bits[i*nm : (i+1)*nm]
+	if p.known[i]&knownBits == 0 {
+		for j, e := range p.memberOf {
+			bits[j] = e.staticBits(c)
+		}
+		p.known[i] |= knownBits
+	}
+	return bits
+}
+
+// slot returns the interned value of spread attribute k for candidate i, computing the
+// candidate's slots on first use.
+func (p *Placer) slot(cands []Candidate, i, k int) int32 {
+	ns := len(p.spreadAttrs)
+	if p.known[i]&knownSlots == 0 {
+		for kk, attr := range p.spreadAttrs {
+			v := cands[i].Attributes[attr]
+			s, ok := p.index[kk][v]
+			if !ok {
+				s = int32(len(p.index[kk]))
+				p.index[kk][v] = s
+			}
+			p.slots[i*ns+kk] = s
+		}
+		p.known[i] |= knownSlots
+	}
+	return p.slots[i*ns+k]
 }
