@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ecsmini/ecsmini/internal/composeimport"
 	"github.com/ecsmini/ecsmini/internal/dockerrt"
 )
 
@@ -56,6 +58,7 @@ services:
 
 type demoOptions struct {
 	runtime string
+	noTUI   bool
 	keep    bool
 	pace    time.Duration
 	port    int
@@ -73,8 +76,10 @@ FARGATE_SPOT behind localhost, api ×2 found by name), then shows a rolling depl
 Spot interruption and a task retirement with the clock fast-forwarded seven days. Each
 step prints what ECS does, from the services' own events.
 
-Without Docker (or with --runtime sim) the tasks are simulated. With --keep the stack stays
-up at the end until Ctrl-C, for the AWS CLI or 'ecsmini dash'.`,
+On a terminal it all plays in the dashboard (the narration is printed when you quit it with
+q); with --no-tui, or off a terminal, as narrated lines. Without Docker (or with --runtime
+sim) the tasks are simulated. With --keep the stack stays up at the end until Ctrl-C, for the
+AWS CLI or 'ecsmini dash'.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
@@ -84,6 +89,7 @@ up at the end until Ctrl-C, for the AWS CLI or 'ecsmini dash'.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.runtime, "runtime", "docker", "docker, or sim (simulated tasks; used anyway when Docker is not reachable)")
+	f.BoolVar(&o.noTUI, "no-tui", false, "narrate in plain lines even on a terminal, without the dashboard")
 	f.BoolVar(&o.keep, "keep", false, "leave the stack running at the end until Ctrl-C")
 	f.DurationVar(&o.pace, "pace", 2*time.Second, "pause between the steps, for the audience")
 	f.IntVar(&o.port, "port", 8080, "host port of the web service's load balancer (0: any free port)")
@@ -152,9 +158,11 @@ func runDemo(ctx context.Context, o demoOptions, out io.Writer, runtimeChosen bo
 	d.c = newECSClient(d.endpoint)
 	d.webURL = fmt.Sprintf("http://127.0.0.1:%d/", port)
 	d.sim = o.runtime == "sim"
-	runErr := d.run(ctx, plan, &composeSync{builder: &composeBuilder{dryRun: true},
-		applier: &composeApplier{c: d.c, out: out}})
-	if runErr == nil && o.keep {
+	sync := &composeSync{builder: &composeBuilder{dryRun: true}, applier: &composeApplier{c: d.c, out: out}}
+	var runErr error
+	if !o.noTUI && isTerminal(out) && isTerminal(stdinFile()) {
+		runErr = d.inDashboard(ctx, plan, sync) // the dashboard stays until quit: --keep is moot
+	} else if runErr = d.run(ctx, plan, sync); runErr == nil && o.keep {
 		d.say("The stack stays up: %s (the web service), ECS API at %s. Ctrl-C to stop.", d.webURL, d.endpoint)
 		d.say("Try: aws ecs describe-services --cluster demo --services web api --endpoint-url %s", d.endpoint)
 		<-ctx.Done()
@@ -163,6 +171,30 @@ func runDemo(ctx context.Context, o demoOptions, out io.Writer, runtimeChosen bo
 	stopUp()
 	if err := <-done; err != nil && runErr == nil {
 		runErr = err
+	}
+	return runErr
+}
+
+// inDashboard plays the scenario while the dashboard has the screen; the narration is
+// held and printed when the user quits the dashboard (which also ends a scenario still
+// playing).
+func (d *demo) inDashboard(ctx context.Context, plan *composeimport.Plan, sync *composeSync) error {
+	held := newHeldWriter(d.out)
+	held.hold()
+	defer held.release()
+	d.out, sync.applier.out = held, held
+	scenario, stopScenario := context.WithCancel(ctx)
+	defer stopScenario()
+	done := make(chan error, 1)
+	go func() { done <- d.run(scenario, plan, sync) }()
+	_, err := runDashboardOrLines(ctx, d.endpoint, held.w, held.w, dashOptions{Cluster: demoCluster})
+	stopScenario()
+	runErr := <-done
+	if errors.Is(runErr, context.Canceled) {
+		runErr = nil // quitting before the end is fine
+	}
+	if err != nil {
+		return err
 	}
 	return runErr
 }
