@@ -65,7 +65,7 @@ func (m Model) onLogs(msg logsMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	if msg.err != nil {
-		m.status, m.statusErr = "logs: "+msg.err.Error(), true
+		m.flash("logs: "+msg.err.Error(), true)
 		m.logsEnded = true
 		return m, nil
 	}
@@ -123,7 +123,7 @@ func (m Model) action(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	}
 	a, cluster := m.act, m.cur.cluster
 	fail := func(text string) (tea.Model, tea.Cmd) {
-		m.status, m.statusErr = text, true
+		m.flash(text, true)
 		return m, nil
 	}
 	switch {
@@ -204,18 +204,18 @@ func (m Model) retire(cluster string) (tea.Model, tea.Cmd) {
 			return "service " + name + "'s tasks retire at " + at.UTC().Format("2006-01-02 15:04"), err
 		})
 	}
-	m.status, m.statusErr = "select a task or service to retire", true
+	m.flash("select a task or service to retire", true)
 	return m, nil
 }
 
 func (m Model) drain(cluster string) (tea.Model, tea.Cmd) {
 	if m.cur.screen != scrCapacity {
-		m.status, m.statusErr = "drain works on the capacity view (3): select an instance", true
+		m.flash("drain works on the capacity view (3): select an instance", true)
 		return m, nil
 	}
 	inst := m.instance(m.selectedKey())
 	if inst == nil {
-		m.status, m.statusErr = "select a container instance to drain", true
+		m.flash("select a container instance to drain", true)
 		return m, nil
 	}
 	to := "DRAINING"

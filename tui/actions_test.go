@@ -136,3 +136,18 @@ func TestRunesInOneMessage(t *testing.T) {
 		t.Errorf("filter = %q, want job", m.filters[scrTasks])
 	}
 }
+
+// TestStatusFades: a status message leaves the status line after statusTTL.
+func TestStatusFades(t *testing.T) {
+	src, act := newFake()
+	m := New(src, act, Options{Now: fixedNow, Tick: -1})
+	m = drive(t, m, tea.WindowSizeMsg{Width: 120, Height: 40}, snapshotMsg{snap: src.snap, wall: t0})
+	m = press(t, m, "j", "+")
+	if !strings.Contains(m.footer(120), "desired count 4") {
+		t.Fatalf("footer %q", m.footer(120))
+	}
+	m = drive(t, m, tickMsg(t0.Add(statusTTL)))
+	if strings.Contains(m.footer(120), "desired count") {
+		t.Errorf("status still shown after %v: %q", statusTTL, m.footer(120))
+	}
+}

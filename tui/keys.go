@@ -148,7 +148,7 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		if t := m.selectedTask(); t != "" {
 			return m.openLogs(t)
 		}
-		m.status, m.statusErr = "select a task to see its logs", true
+		m.flash("select a task to see its logs", true)
 	case key.Matches(msg, keys.Refresh):
 		m.asked = time.Time{}
 		return m, m.maybeFetch()

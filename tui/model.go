@@ -73,6 +73,7 @@ type Model struct {
 
 	status    string
 	statusErr bool
+	statusAt  time.Time // the wall time it was set: it fades after statusTTL
 	help      bool
 }
 
@@ -136,9 +137,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case logsMsg:
 		return m.onLogs(msg)
 	case actionMsg:
-		m.status, m.statusErr = msg.text, msg.err != nil
 		if msg.err != nil {
-			m.status = msg.err.Error()
+			m.flash(msg.err.Error(), true)
+		} else {
+			m.flash(msg.text, false)
 		}
 		m.dirty = true
 		m.asked = time.Time{}
@@ -163,7 +165,7 @@ func (m *Model) maybeFetch() tea.Cmd {
 
 func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 	if msg.err != nil {
-		m.status, m.statusErr = "event stream: "+msg.err.Error(), true
+		m.flash("event stream: "+msg.err.Error(), true)
 		return m, nil
 	}
 	if msg.ch != nil {
@@ -175,7 +177,7 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 	}
 	if msg.closed {
 		m.eventsCh = nil
-		m.status, m.statusErr = "the event stream ended (is ecsmini still running?)", true
+		m.flash("the event stream ended (is ecsmini still running?)", true)
 		return m, nil
 	}
 	if len(msg.events) > 0 {
@@ -183,6 +185,14 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 		m.merge()
 	}
 	return m, tea.Batch(waitEvents(m.eventsCh), m.maybeFetch())
+}
+
+// statusTTL is how long a status line message stays.
+const statusTTL = 8 * time.Second
+
+// flash shows text on the status line for a while; isErr marks it as an error.
+func (m *Model) flash(text string, isErr bool) {
+	m.status, m.statusErr, m.statusAt = text, isErr, m.wall
 }
 
 // emuNow is the emulator's clock now: the snapshot's time moved on by the wall time

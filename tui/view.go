@@ -104,7 +104,7 @@ func (m Model) footer(w int) string {
 	if m.filtering {
 		return m.st.dim.Render(clip(" type to filter · enter keep · esc clear", w))
 	}
-	if m.status != "" {
+	if m.status != "" && m.wall.Sub(m.statusAt) < statusTTL {
 		if m.statusErr {
 			return m.st.errStatus.Render(clip(" ✗ "+m.status, w))
 		}
