@@ -13,7 +13,7 @@ type keyMap struct {
 	Up, Down, PageUp, PageDown, Top, Bottom, Enter, Back                  key.Binding
 	Clusters, Services, Tasks, Capacity, Events, Cost, Logs, Filter, Help key.Binding
 	ScaleUp, ScaleDown, Deploy, Stop, Interrupt, Retire, Drain, Spot      key.Binding
-	Minute, Hour, Day, Refresh, Quit                                      key.Binding
+	Minute, Hour, Day, Refresh, Quit, Stopped                             key.Binding
 }
 
 func bind(help string, keys ...string) key.Binding {
@@ -38,6 +38,7 @@ var keys = keyMap{
 	Cost:      bind("cost, Spot savings", "5"),
 	Logs:      bind("follow task logs", "l"),
 	Filter:    bind("filter", "/"),
+	Stopped:   bind("hide/show stopped tasks", "a"),
 	Help:      bind("this help", "?"),
 	ScaleUp:   bind("scale service up", "+", "="),
 	ScaleDown: bind("scale service down", "-"),
@@ -64,7 +65,7 @@ func helpGroups() []struct {
 		title    string
 		bindings []key.Binding
 	}{
-		{"Navigate", []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Enter, k.Back, k.Filter}},
+		{"Navigate", []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Enter, k.Back, k.Filter, k.Stopped}},
 		{"Views", []key.Binding{k.Clusters, k.Services, k.Tasks, k.Capacity, k.Events, k.Cost, k.Logs, k.Help}},
 		{"Act (through the ECS API)", []key.Binding{k.ScaleUp, k.ScaleDown, k.Deploy, k.Stop, k.Interrupt, k.Retire, k.Drain, k.Spot}},
 		{"Clock and app", []key.Binding{k.Minute, k.Hour, k.Day, k.Refresh, k.Quit}},
@@ -149,6 +150,8 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return m.openLogs(t)
 		}
 		m.flash("select a task to see its logs", true)
+	case key.Matches(msg, keys.Stopped):
+		m.hideStopped = !m.hideStopped
 	case key.Matches(msg, keys.Refresh):
 		m.asked = time.Time{}
 		return m, m.maybeFetch()

@@ -68,8 +68,9 @@ type Model struct {
 	sel   map[screen]string // the selected row's key per screen
 	idx   map[screen]int    // its index, used when the key vanished
 
-	filters   map[screen]string
-	filtering bool
+	filters     map[screen]string
+	filtering   bool
+	hideStopped bool // task lists show only tasks not yet STOPPED
 
 	status    string
 	statusErr bool

@@ -91,6 +91,9 @@ func (m Model) crumbs(w int) string {
 		parts = append(parts, screenNames[v.screen])
 	}
 	s := " " + strings.Join(parts, " › ")
+	if m.hideStopped && (v.screen == scrTasks || v.screen == scrService) {
+		s += "  (stopped hidden)"
+	}
 	if f := m.filters[v.screen]; f != "" || m.filtering {
 		s += "  /" + f
 		if m.filtering {

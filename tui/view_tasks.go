@@ -44,6 +44,9 @@ func (m Model) taskRows(service string) ([]column, []item) {
 	now := m.emuNow()
 	items := make([]item, 0, len(tasks))
 	for _, t := range tasks {
+		if m.hideStopped && t.LastStatus == ecs.StatusStopped {
+			continue
+		}
 		items = append(items, item{key: t.TaskArn, mk: func() row { return m.taskRow(c, t, now) }})
 	}
 	return taskColumns(), items
