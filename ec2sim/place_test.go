@@ -178,7 +178,7 @@ func TestValidatePlacement(t *testing.T) {
 		{"bad spread field", []ecs.PlacementStrategy{s("spread", "zone")}, nil, `Invalid field "zone" for the spread placement strategy. Valid fields are instanceId, host and attribute:<name>.`},
 		{"empty spread attribute", []ecs.PlacementStrategy{s("spread", "attribute:")}, nil, `Invalid field "attribute:" for the spread placement strategy.`},
 		{"too many strategies", []ecs.PlacementStrategy{s("random", ""), s("random", ""), s("random", ""), s("random", ""), s("random", ""), s("random", "")}, nil, "The number of placement strategies (6) exceeds the limit of 5."},
-		{"distinct with expression", nil, []ecs.PlacementConstraint{c("distinctInstance", "runningTasksCount == 0")}, `The distinctInstance placement constraint does not take an expression; remove "runningTasksCount == 0".`},
+		{"distinct with expression", nil, []ecs.PlacementConstraint{c("distinctInstance", "runningTasksCount == 0")}, "distinctInstance expression should not be specified."},
 		{"memberOf without expression", nil, []ecs.PlacementConstraint{c("memberOf", " ")}, "The memberOf placement constraint requires an expression."},
 		{"memberOf unparsable", nil, []ecs.PlacementConstraint{c("memberOf", "attribute:x === y")}, `Invalid cluster query expression "attribute:x === y"`},
 		{"bad constraint type", nil, []ecs.PlacementConstraint{c("sameZone", "")}, `Invalid placement constraint type "sameZone". Valid types are distinctInstance and memberOf.`},

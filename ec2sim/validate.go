@@ -41,8 +41,9 @@ func ValidatePlacement(strategies []ecs.PlacementStrategy, constraints []ecs.Pla
 	for _, c := range constraints {
 		switch c.Type {
 		case ConstraintDistinctInstance:
-			if strings.TrimSpace(c.Expression) != "" {
-				return ecs.InvalidParameter("The distinctInstance placement constraint does not take an expression; remove %q.", c.Expression)
+			if c.Expression != "" {
+				// ECS's own wording (seen in client bug reports).
+				return ecs.InvalidParameter("distinctInstance expression should not be specified.")
 			}
 		case ConstraintMemberOf:
 			if strings.TrimSpace(c.Expression) == "" {
