@@ -51,7 +51,9 @@ var stageReasons = [...]string{
 // reason. It compiles the request on every call (memberOf expressions are cached); use
 // Compile and Placer.Place to place many tasks of one request.
 func Place(cands []Candidate, req Request, rnd *rand.Rand) (index int, failure string) {
-	return compile(req).Place(cands, rnd)
+	p := compile(req)
+	p.oneShot = true
+	return p.Place(cands, rnd)
 }
 
 // Place picks the instance for one task of the compiled request; see the package-level Place.

@@ -18,6 +18,7 @@ type Placer struct {
 	distinct    bool
 	memberOf    []*Expr
 	needGroups  bool // distinctInstance or a spread: group counts are read every call
+	oneShot     bool // built by the package-level Place for a single call: remember nothing
 
 	// Per candidate position, kept between calls.
 	known []uint8            // knownBits | knownSlots
@@ -116,10 +117,16 @@ func (p *Placer) refresh(cands []Candidate) {
 	n := len(cands)
 	if len(p.known) != n {
 		p.known = make([]uint8, n)
-		p.arns = make([]string, n)
 		p.bits = make([]uint64, n*len(p.memberOf))
 		p.slots = make([]int32, n*len(p.spreadAttrs))
 		p.group = make([]int32, n)
+		if p.oneShot {
+			return // used once: nothing to tell apart from a later call
+		}
+		p.arns = make([]string, n)
+	}
+	if p.oneShot {
+		return
 	}
 	for i := range cands {
 		if arn := cands[i].ARN; p.arns[i] != arn {
