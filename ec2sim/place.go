@@ -42,6 +42,10 @@ const (
 	stagePass
 )
 
+// MaxReservedPorts is how many host ports an instance can have reserved, the agent's
+// defaults included (spec 3.2); dynamic ports do not count.
+const MaxReservedPorts = 100
+
 var stageReasons = [...]string{
 	ReasonNoActiveInstances, ReasonAgent, ReasonAttribute, ReasonCPU, ReasonMemory,
 	ReasonPorts, ReasonPortsUDP, ReasonENI, ReasonDistinctInstance, ReasonMemberOf,
@@ -112,6 +116,9 @@ func (p *Placer) check(c *Candidate, i int) stage {
 	}
 	if n.Memory > c.RemainingMemory {
 		return stageMemory
+	}
+	if len(n.Ports) > 0 && len(c.UsedPorts)+len(n.Ports) > MaxReservedPorts {
+		return stagePorts
 	}
 	for _, port := range n.Ports {
 		if c.UsedPorts[port] {

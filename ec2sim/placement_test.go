@@ -58,3 +58,23 @@ func TestPlaceToleratesNilMaps(t *testing.T) {
 	var empty Candidate
 	empty.Release(req.Need)
 }
+
+func TestPlaceReservedPortLimit(t *testing.T) {
+	it, _ := LookupInstanceType("m5.4xlarge")
+	c := NewCandidate("arn:ci/1", "i-1", it, nil)
+	for port := 1000; len(c.UsedPorts) < MaxReservedPorts-1; port++ {
+		c.UsedPorts[PortKey("tcp", port)] = true
+	}
+	cands := []Candidate{c}
+	one := Request{Need: Need{Ports: []string{"tcp/80"}}}
+	two := Request{Need: Need{Ports: []string{"tcp/80", "udp/80"}}}
+	if i, why := Place(cands, two, nil); i != -1 || why != ReasonPorts {
+		t.Errorf("101st and 102nd ports: %d %q, want %s", i, why, ReasonPorts)
+	}
+	if i, why := Place(cands, one, nil); i != 0 {
+		t.Errorf("100th port: %d %q", i, why)
+	}
+	if i, why := Place(cands, Request{}, nil); i != 0 {
+		t.Errorf("a task without static ports is not limited: %d %q", i, why)
+	}
+}
