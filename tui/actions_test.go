@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 )
@@ -150,5 +151,26 @@ func TestStatusFades(t *testing.T) {
 	m = drive(t, m, tickMsg(t0.Add(statusTTL)))
 	if strings.Contains(m.footer(120), "desired count") {
 		t.Errorf("status still shown after %v: %q", statusTTL, m.footer(120))
+	}
+}
+
+// TestRefreshPacing: events ask for a snapshot soon, but not sooner than twice the
+// time the last one took (counted from when it was asked for).
+func TestRefreshPacing(t *testing.T) {
+	src, act := newFake()
+	m := New(src, act, Options{Now: fixedNow, Tick: -1})
+	at := func(d time.Duration) time.Time { return t0.Add(d) }
+	m = drive(t, m, tea.WindowSizeMsg{Width: 80, Height: 24}, tickMsg(at(0)))
+	if !m.fetching {
+		t.Fatal("no first snapshot asked for")
+	}
+	m = drive(t, m, snapshotMsg{snap: src.snap, wall: at(time.Second)}) // took 1 s
+	m = drive(t, m, eventsMsg{events: fakeEvents()[:1]}, tickMsg(at(1500*time.Millisecond)))
+	if m.fetching {
+		t.Error("asked again 1.5 s after asking for a snapshot that took 1 s")
+	}
+	m = drive(t, m, tickMsg(at(2*time.Second)))
+	if !m.fetching {
+		t.Error("not asked 2 s after asking for a snapshot that took 1 s, with an event waiting")
 	}
 }

@@ -30,7 +30,9 @@ const (
 	maxLogLines = 5000
 	// eventBurst is how many waiting events one message carries.
 	eventBurst = 512
-	// settle is how soon after an event a new snapshot is taken.
+	// settle is how soon after an event a new snapshot is taken, at least: twice
+	// as long as the last snapshot took, so that a large emulator under a stream of
+	// events spends at most a third of its time on the dashboard.
 	settle = 250 * time.Millisecond
 )
 
@@ -51,6 +53,7 @@ type Model struct {
 	fetching bool
 	dirty    bool // an event arrived since the last snapshot was asked for
 	asked    time.Time
+	took     time.Duration // how long the last snapshot took
 
 	events    []Event // the stream's, oldest first
 	eventsCh  <-chan Event
@@ -126,6 +129,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case snapshotMsg:
 		m.fetching = false
 		m.snapErr = msg.err
+		if !m.asked.IsZero() { // the first snapshot (from Init) has no start time
+			m.took = min(max(msg.wall.Sub(m.asked), 0), 5*time.Second)
+		}
 		if msg.err == nil {
 			m.snap, m.snapWall, m.wall = msg.snap, msg.wall, msg.wall
 			m.settleCluster()
@@ -157,7 +163,8 @@ func (m *Model) maybeFetch() tea.Cmd {
 		return nil
 	}
 	since := m.wall.Sub(m.asked)
-	if (m.dirty && since >= settle) || since >= m.opts.Refresh || m.asked.IsZero() {
+	wait := max(settle, 2*m.took)
+	if (m.dirty && since >= wait) || since >= max(m.opts.Refresh, wait) || m.asked.IsZero() {
 		m.fetching, m.dirty, m.asked = true, false, m.wall
 		return fetchSnapshot(m.ctx, m.src, m.opts.Now)
 	}
