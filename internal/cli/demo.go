@@ -139,7 +139,7 @@ func runDemo(ctx context.Context, o demoOptions, out io.Writer, runtimeChosen bo
 	for tg, p := range plan.LBPorts() {
 		pins = append(pins, tg+"="+strconv.Itoa(p))
 	}
-	uo := upOptions{runtime: o.runtime, stateDir: filepath.Join(dir, "state"), listen: "127.0.0.1:0", noTUI: true,
+	uo := upOptions{runtime: o.runtime, stateDir: filepath.Join(dir, "state"), listen: "127.0.0.1:0", noTUI: true, pauseImage: DefaultImageTag,
 		lbPorts: pins, region: "us-east-1", accountID: "000000000000"}
 	log, err := os.Create(filepath.Join(dir, "up.log"))
 	if err != nil {
