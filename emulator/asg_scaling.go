@@ -33,6 +33,9 @@ func (e *Emulator) scaleGroups(now time.Time, at func(time.Time)) {
 					e.evaluate(&r, cp, c, ck, now)
 				}
 				at(r.NextEval)
+			} else {
+				// Look again in a minute: a capacity provider may start to manage it.
+				at(now.Add(ScalingInterval))
 			}
 			ours, live := groupInstances(&r, c)
 			switch {

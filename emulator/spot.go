@@ -78,8 +78,10 @@ func (e *Emulator) holdForSpot(arn string) bool {
 	e.store.View(func() {
 		r, ok := e.tasks.Get(taskKey(a.Region, cluster, id))
 		if ok && r.Placement != nil {
-			// It waits for an Auto Scaling group's instance (runEC2 places it).
+			// It waits for an Auto Scaling group's instance (runEC2 places it, and
+			// managed scaling counts it).
 			held = true
+			e.ec2.poke()
 			return
 		}
 		if !ok || r.Task.CapacityProviderName != ecs.FargateSpot {
