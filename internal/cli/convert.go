@@ -29,14 +29,16 @@ real AWS unchanged.
                        deploy them in order:
                        aws ecs register-task-definition --cli-input-json file://DIR/web.taskdef.json
                        aws ecs create-service --cli-input-json file://DIR/web.service.json
+  --format cloudformation  a CloudFormation template: the cluster, and a task definition
+                       and a service per compose service (DependsOn follows depends_on)
 
 Published ports name target groups (arn:aws:elasticloadbalancing:…:targetgroup/…), named
 volumes EFS file systems and secrets Secrets Manager ARNs: on AWS these must exist (set their
 ids with x-ecs). Subnets default to a placeholder; set x-ecs.subnets.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if format != "json" && format != "cli-input" {
-				return fmt.Errorf("--format must be json or cli-input, not %q", format)
+			if format != "json" && format != "cli-input" && format != "cloudformation" {
+				return fmt.Errorf("--format must be json, cli-input or cloudformation, not %q", format)
 			}
 			if format == "cli-input" && outDir == "" {
 				return fmt.Errorf("--format cli-input needs --output-dir")
@@ -45,14 +47,17 @@ ids with x-ecs). Subnets default to a placeholder; set x-ecs.subnets.`,
 			if err != nil {
 				return err
 			}
-			if format == "json" {
+			switch format {
+			case "json":
 				return writeConvertJSON(cmd.OutOrStdout(), plan)
+			case "cloudformation":
+				return writeCloudFormation(cmd.OutOrStdout(), plan)
 			}
 			return writeCLIInputs(cmd.OutOrStdout(), outDir, plan)
 		},
 	}
 	f.add(cmd.Flags(), true)
-	cmd.Flags().StringVar(&format, "format", "json", "json or cli-input")
+	cmd.Flags().StringVar(&format, "format", "json", "json, cli-input or cloudformation")
 	cmd.Flags().StringVar(&outDir, "output-dir", "", "directory for --format cli-input files")
 	cmd.Flags().StringVar(&region, "region", "us-east-1", "region of the ARNs in the output")
 	cmd.Flags().StringVar(&account, "account-id", "000000000000", "account of the ARNs in the output")
