@@ -138,10 +138,12 @@ func fakeSnapshot() *Snapshot {
 			Services:      []*ecs.Service{api, web},
 			Tasks:         []*ecs.Task{web1, web2, web3, old, job, ec2},
 			SpotAvailable: &on,
+			ASGs: []ASG{{Name: "web-asg", InstanceType: "t3.medium", CapacityProvider: "asg-cp", Min: 0, Max: 4, Desired: 2,
+				Instances: 2, ManagedScaling: true, Reservation: 100, LastDecision: "steady at 2"}},
 			Instances: []Instance{
 				{ARN: arnPrefix + "container-instance/default/i1", EC2InstanceID: "i-0123456789abcdef0", Status: "ACTIVE", AgentConnected: true,
 					InstanceType: "t3.medium", AvailabilityZone: "us-east-1a", CapacityProvider: "asg-cp",
-					CPU: Resource{2048, 1536}, Memory: Resource{3936, 2912}, RunningTasks: 1},
+					CPU: Resource{2048, 1536}, Memory: Resource{3936, 2912}, RunningTasks: 1, ASG: "web-asg"},
 				{ARN: arnPrefix + "container-instance/default/i2", EC2InstanceID: "i-0fedcba9876543210", Status: "DRAINING", AgentConnected: true,
 					InstanceType: "t3.medium", AvailabilityZone: "us-east-1b", CapacityProvider: "asg-cp",
 					CPU: Resource{2048, 2048}, Memory: Resource{3936, 3936}},

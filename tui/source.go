@@ -61,6 +61,8 @@ type ClusterState struct {
 	// Instances are the cluster's (simulated) EC2 container instances; nil when the
 	// ecsmini does not simulate them.
 	Instances []Instance
+	// ASGs are the cluster's simulated Auto Scaling groups.
+	ASGs []ASG
 	// SpotAvailable is whether Fargate Spot has capacity; nil when unknown.
 	SpotAvailable *bool
 	// Cost is the cluster's estimated Fargate cost; nil when unknown.
@@ -76,9 +78,23 @@ type Instance struct {
 	InstanceType     string
 	AvailabilityZone string
 	CapacityProvider string
+	ASG              string // the Auto Scaling group that launched it, if any
 	CPU, Memory      Resource
 	RunningTasks     int
 	PendingTasks     int
+}
+
+// ASG is a simulated Auto Scaling group and its managed scaling.
+type ASG struct {
+	Name, InstanceType, CapacityProvider string
+	Min, Max, Desired                    int
+	Instances, Booting                   int
+	Spot                                 bool
+	// Reservation is CapacityProviderReservation (percent) with managed scaling.
+	Reservation       float64
+	ManagedScaling    bool
+	ProvisioningTasks int
+	LastDecision      string
 }
 
 // Resource is a registered amount and what of it is not reserved by tasks.

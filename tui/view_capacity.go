@@ -10,7 +10,7 @@ import (
 // capacityRows are the cluster's container instances with CPU and memory bars.
 func (m Model) capacityRows() ([]column, []item) {
 	cols := []column{{title: "INSTANCE", min: 10}, {title: "TYPE", drop: 4}, {title: "AZ", drop: 6},
-		{title: "CAPACITY PROVIDER", max: 24, drop: 5}, {title: "STATUS"}, {title: "AGENT", drop: 7},
+		{title: "ASG", max: 20, drop: 5}, {title: "CAPACITY PROVIDER", max: 24, drop: 5}, {title: "STATUS"}, {title: "AGENT", drop: 7},
 		{title: "CPU", min: 8, drop: 2}, {title: "MEMORY", min: 8, drop: 3}, {title: "TASKS", right: true, drop: 1}}
 	c := m.cluster()
 	if c == nil {
@@ -24,7 +24,7 @@ func (m Model) capacityRows() ([]column, []item) {
 			status = m.st.warn
 		}
 		items = append(items, item{key: in.ARN, r: row{plain(cmpOr(in.EC2InstanceID, shortID(in.ARN))), plain(dash(in.InstanceType)),
-			plain(dash(in.AvailabilityZone)), plain(dash(in.CapacityProvider)), styled(in.Status, status), plain(agent),
+			plain(dash(in.AvailabilityZone)), plain(dash(in.ASG)), plain(dash(in.CapacityProvider)), styled(in.Status, status), plain(agent),
 			plain(resourceBar(in.CPU, "")), plain(resourceBar(in.Memory, "M")),
 			plain(fmt.Sprintf("%d run/%d pend", in.RunningTasks, in.PendingTasks))}})
 	}
@@ -52,10 +52,13 @@ func (m Model) capacityView(w, h int) []string {
 			continue
 		}
 		switch {
+		case t.LaunchType == "EC2" || t.ContainerInstanceArn != "":
+			ec2++
+			if t.CapacityProviderName != "" {
+				counts[t.CapacityProviderName]++
+			}
 		case t.CapacityProviderName != "":
 			counts[t.CapacityProviderName]++
-		case t.LaunchType == "EC2":
-			ec2++
 		default:
 			counts[cmpOr(t.LaunchType, "FARGATE")]++
 		}
@@ -92,6 +95,9 @@ func (m Model) capacityView(w, h int) []string {
 		}
 		lines = append(lines, clip(l, w))
 	}
+	for _, g := range c.ASGs {
+		lines = append(lines, clip(asgLine(g), w))
+	}
 	lines = append(lines, "")
 	pendH := 0
 	if len(pending) > 0 {
@@ -111,4 +117,29 @@ func (m Model) capacityView(w, h int) []string {
 		}
 	}
 	return lines
+}
+
+// asgLine is one Auto Scaling group: its size against its bounds and, with managed
+// scaling, the reservation that drives it and its last decision.
+func asgLine(g ASG) string {
+	l := fmt.Sprintf(" ASG       %s: %d/%d instances (min %d, max %d) %s", g.Name, g.Instances, g.Desired, g.Min, g.Max, g.InstanceType)
+	if g.Spot {
+		l += " Spot"
+	}
+	if g.Booting > 0 {
+		l += fmt.Sprintf(", %d booting", g.Booting)
+	}
+	if g.CapacityProvider != "" {
+		l += " · provider " + g.CapacityProvider
+	}
+	if g.ManagedScaling {
+		l += fmt.Sprintf(" · reservation %.0f%%", g.Reservation)
+	}
+	if g.ProvisioningTasks > 0 {
+		l += fmt.Sprintf(" · %d tasks waiting", g.ProvisioningTasks)
+	}
+	if g.LastDecision != "" {
+		l += " · " + g.LastDecision
+	}
+	return l
 }

@@ -50,6 +50,8 @@ func (s *dashSource) Snapshot(ctx context.Context) (*tui.Snapshot, error) {
 	}
 	var cost emulator.CostReport
 	costOK := simCall(ctx, s.endpoint, costPath, nil, &cost) == nil
+	var asgs asgList
+	_ = simCall(ctx, s.endpoint, asgsPath, nil, &asgs) // an ecsmini without them has none
 	for len(arns) > 0 {
 		n := min(len(arns), 100)
 		var out ecs.DescribeClustersOutput
@@ -68,6 +70,7 @@ func (s *dashSource) Snapshot(ctx context.Context) (*tui.Snapshot, error) {
 			if costOK {
 				cs.Cost = clusterCost(cost, cl.ClusterArn)
 			}
+			addASGs(&cs, asgs.AutoScalingGroups)
 			snap.Clusters = append(snap.Clusters, cs)
 		}
 	}
@@ -166,6 +169,26 @@ func toDashInstance(ci *ecs.ContainerInstance) tui.Instance {
 	in.CPU = tui.Resource{Registered: res(ci.RegisteredResources, "CPU"), Remaining: res(ci.RemainingResources, "CPU")}
 	in.Memory = tui.Resource{Registered: res(ci.RegisteredResources, "MEMORY"), Remaining: res(ci.RemainingResources, "MEMORY")}
 	return in
+}
+
+// addASGs gives the cluster its Auto Scaling groups and names each instance's group.
+func addASGs(cs *tui.ClusterState, groups []*emulator.ASG) {
+	byID := map[string]string{}
+	for _, g := range groups {
+		if g.Cluster != cs.Cluster.ClusterName && g.Cluster != cs.Cluster.ClusterArn {
+			continue
+		}
+		cs.ASGs = append(cs.ASGs, tui.ASG{Name: g.Name, InstanceType: g.InstanceType, CapacityProvider: g.CapacityProvider,
+			Min: g.MinSize, Max: g.MaxSize, Desired: g.DesiredCapacity, Instances: g.Instances, Booting: g.Booting, Spot: g.Spot,
+			Reservation: g.Reservation, ManagedScaling: g.ManagedScaling, ProvisioningTasks: g.ProvisioningTasks,
+			LastDecision: g.LastScalingDecision})
+		for _, id := range g.ContainerInstanceIDs {
+			byID[id] = g.Name
+		}
+	}
+	for i := range cs.Instances {
+		cs.Instances[i].ASG = byID[tui.Name(cs.Instances[i].ARN)]
+	}
 }
 
 // clusterCost picks a cluster's part of the cost report.

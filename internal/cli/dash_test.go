@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ecsmini/ecsmini/emulator"
 	"github.com/ecsmini/ecsmini/tui"
 )
 
@@ -113,6 +114,34 @@ func TestDashSourceAndActions(t *testing.T) {
 	s = waitSnapshot(t, src, "Spot capacity off and the retirement", func(s *tui.Snapshot) bool {
 		c := dashCluster(s)
 		return c.SpotAvailable != nil && !*c.SpotAvailable && len(s.Retirements) > 0
+	})
+
+	// A simulated Auto Scaling group: its instances boot (30 s on the emulator's clock)
+	// and show with their group.
+	two := 2
+	var g struct{}
+	if err := simCall(ctx, src.endpoint, asgsPath, emulator.ASGRequest{Name: "dash-asg", Cluster: "dash", InstanceType: "m5.large",
+		MinSize: &two, DesiredCapacity: &two}, &g); err != nil {
+		t.Fatal(err)
+	}
+	if err := act.AdvanceClock(ctx, "1m"); err != nil {
+		t.Fatal(err)
+	}
+	s = waitSnapshot(t, src, "the group's two instances", func(s *tui.Snapshot) bool {
+		c := dashCluster(s)
+		return len(c.ASGs) == 1 && len(c.Instances) == 2 && c.Instances[0].ASG == "dash-asg" && c.Instances[0].CPU.Registered > 0
+	})
+	in := dashCluster(s).Instances[0]
+	if err := act.SetInstanceState(ctx, "dash", in.ARN, "DRAINING"); err != nil {
+		t.Fatal(err)
+	}
+	waitSnapshot(t, src, "a draining instance", func(s *tui.Snapshot) bool {
+		for _, i := range dashCluster(s).Instances {
+			if i.ARN == in.ARN {
+				return i.Status == "DRAINING"
+			}
+		}
+		return false
 	})
 
 	seen := map[string]bool{}
