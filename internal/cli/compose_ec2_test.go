@@ -3,7 +3,9 @@ package cli
 import (
 	"bytes"
 	"context"
+	"net"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -53,4 +55,41 @@ func TestComposeEC2Sim(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+}
+
+// import into a running ecsmini puts a published port's load balancer on the compose
+// host port, as up -f does.
+func TestComposeImportPinsPorts(t *testing.T) {
+	port := freeLoopbackPortT(t)
+	t.Setenv("FRONTEND_PORT", strconv.Itoa(port))
+	addr, _, _ := startUp(t, upOptions{runtime: "sim", stateDir: t.TempDir()})
+	var out, errb bytes.Buffer
+	if code := Main([]string{"import", filepath.Join("..", "..", "examples", "compose-spot", "compose.yaml"), "--endpoint", "http://" + addr}, &out, &errb); code != 0 {
+		t.Fatalf("import: %s%s", out.String(), errb.String())
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		code, body := call(t, addr, "DescribeServices", `{"cluster":"batch","services":["frontend"]}`)
+		if code != 200 {
+			t.Fatalf("DescribeServices: %d %v", code, body)
+		}
+		conn, err := net.DialTimeout("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), time.Second)
+		if err == nil {
+			conn.Close()
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("nothing listens on the compose port %d: %v\n%s", port, err, out.String())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+func freeLoopbackPortT(t *testing.T) int {
+	t.Helper()
+	p, err := freeLoopbackPort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

@@ -50,6 +50,9 @@ not carry over is reported as a warning.`,
 			if err := b.prepare(ctx, plan, a.logf); err != nil {
 				return err
 			}
+			if err := pinComposePorts(ctx, ep, plan, a.logf); err != nil {
+				return err
+			}
 			res, err := a.apply(ctx, plan)
 			if err != nil {
 				return err

@@ -169,6 +169,7 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 		Simulated: o.runtime == "sim", Log: log})
 	api := httpapi.New(emu, log)
 	api.Handle(loadBalancersPath, loadBalancersHandler(emu))
+	api.Handle(lbPortsPath, lbPortsHandler(emu)) // ecsmini import pins compose ports
 	spotHandlers(emu, api.Handle)
 	ec2Handlers(emu, api.Handle)
 	api.Handle(retirePath, retireHandler(emu))
