@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strings"
 
 	"github.com/ecsmini/ecsmini/emulator"
 	"github.com/ecsmini/ecsmini/internal/composeimport"
@@ -18,8 +19,8 @@ type lbPorts struct {
 	Ports map[string]int `json:"ports"`
 }
 
-// lbPortsResult says which pins took effect and which target groups kept their port
-// (pinned at start-up, or their balancer already running).
+// lbPortsResult says which target groups are (or will be) on the port asked for, and
+// which keep another one (pinned at start-up, or their balancer already running).
 type lbPortsResult struct {
 	Pinned []string `json:"pinned"`
 	Kept   []string `json:"kept"`
@@ -65,7 +66,17 @@ func pinComposePorts(ctx context.Context, endpoint string, plan *composeimport.P
 		return fmt.Errorf("pinning the published ports: %w", err)
 	}
 	for _, arn := range out.Kept {
-		logf("note: the load balancer of %s keeps its port (pinned at start-up or already running), not %d; 'ecsmini ps' shows it", arnTail(arn), hostPort[arn])
+		logf("note: the load balancer of %s keeps its port (pinned at start-up or already running), not %d; 'ecsmini ps' shows it", targetGroupLabel(arn), hostPort[arn])
 	}
 	return nil
+}
+
+// targetGroupLabel is the name in a target group ARN (…:targetgroup/NAME/ID).
+func targetGroupLabel(arn string) string {
+	_, rest, ok := strings.Cut(arn, "targetgroup/")
+	if !ok {
+		return arn
+	}
+	name, _, _ := strings.Cut(rest, "/")
+	return name
 }

@@ -13,12 +13,21 @@ type composeSync struct {
 	applier *composeApplier
 }
 
-// apply builds the plan's images and converges the cluster on it, saying what changed.
-func (s *composeSync) apply(ctx context.Context, plan *composeimport.Plan) error {
+// applyResult builds the plan's images, pins its published ports and converges the
+// cluster on it.
+func (s *composeSync) applyResult(ctx context.Context, plan *composeimport.Plan) (applyResult, error) {
 	if err := s.builder.prepare(ctx, plan, s.applier.logf); err != nil {
-		return err
+		return applyResult{}, err
 	}
-	res, err := s.applier.apply(ctx, plan)
+	if err := pinComposePorts(ctx, s.applier.c.endpoint, plan, s.applier.logf); err != nil {
+		return applyResult{}, err
+	}
+	return s.applier.apply(ctx, plan)
+}
+
+// apply is applyResult, saying what changed.
+func (s *composeSync) apply(ctx context.Context, plan *composeimport.Plan) error {
+	res, err := s.applyResult(ctx, plan)
 	if err != nil {
 		return err
 	}

@@ -47,13 +47,8 @@ not carry over is reported as a warning.`,
 			}
 			b := &composeBuilder{dryRun: h.Runtime == "sim"}
 			a := &composeApplier{c: newECSClient(ep), out: cmd.OutOrStdout(), depTimeout: depTimeout}
-			if err := b.prepare(ctx, plan, a.logf); err != nil {
-				return err
-			}
-			if err := pinComposePorts(ctx, ep, plan, a.logf); err != nil {
-				return err
-			}
-			res, err := a.apply(ctx, plan)
+			sync := &composeSync{builder: b, applier: a}
+			res, err := sync.applyResult(ctx, plan)
 			if err != nil {
 				return err
 			}
