@@ -66,7 +66,7 @@ func TestKeysCallTheAPI(t *testing.T) {
 		{"stop needs a task", []string{"x"}, nil, "select a task"},
 		{"filter then act on the match", []string{"2", "/hello", "enter", "x"}, []string{"StopTask default 4e5f60718293a4b5c6d7e8f90a1b2c3d"}, ""},
 		{"keys typed into the filter do not act", []string{"2", "/xD+"}, nil, ""},
-		{"stopped tasks hidden", []string{"2", "a", "G", "x"}, []string{"StopTask default 0a1b2c3d4e5f60718293a4b5c6d7e8f9"}, ""},
+		{"stopped tasks hidden", []string{"2", "a", "G", "x"}, []string{"StopTask default 6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

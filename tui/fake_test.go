@@ -108,6 +108,8 @@ func fakeSnapshot() *Snapshot {
 	old := fakeTask("3d4e5f60718293a4b5c6d7e8f90a1b2c", "service:web", "FARGATE", stopped, stopped, 3*time.Hour)
 	old.StopCode, old.StoppedReason, old.StoppedAt = ecs.StopEssentialContainerExited, "Essential container in task exited", ago(time.Hour)
 	old.Containers[0].ExitCode = ecs.Ptr(137)
+	scaling := fakeTask("6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d", "family:batch", "asg-cp", prov, running, 4*time.Hour)
+	scaling.LaunchType, scaling.TaskDefinitionArn = "EC2", arnPrefix+"task-definition/batch:2"
 	job := fakeTask("4e5f60718293a4b5c6d7e8f90a1b2c3d", "family:hello-job", "", running, running, 5*time.Minute)
 	job.TaskDefinitionArn = arnPrefix + "task-definition/hello-job:1"
 	ec2 := fakeTask("5f60718293a4b5c6d7e8f90a1b2c3d4e", "service:api", "asg-cp", running, running, 10*time.Minute)
@@ -136,7 +138,7 @@ func fakeSnapshot() *Snapshot {
 			Cluster: &ecs.Cluster{ClusterArn: arnPrefix + "cluster/default", ClusterName: "default", Status: "ACTIVE",
 				RunningTasksCount: 4, PendingTasksCount: 1, ActiveServicesCount: 2, RegisteredContainerInstancesCount: 2},
 			Services:      []*ecs.Service{api, web},
-			Tasks:         []*ecs.Task{web1, web2, web3, old, job, ec2},
+			Tasks:         []*ecs.Task{web1, web2, web3, old, job, ec2, scaling},
 			SpotAvailable: &on,
 			ASGs: []ASG{{Name: "web-asg", InstanceType: "t3.medium", CapacityProvider: "asg-cp", Min: 0, Max: 4, Desired: 2,
 				Instances: 2, ManagedScaling: true, Reservation: 100, LastDecision: "steady at 2"}},

@@ -197,11 +197,17 @@ func (m Model) retirement(c *ClusterState, t *ecs.Task) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// pendingReason says why a task has not started: no Spot capacity, or the last
-// placement failure its service reported.
+// pendingReason says why a task has not started: no Spot capacity, an Auto Scaling
+// group still to scale out, or the last placement failure its service reported.
 func pendingReason(c *ClusterState, t *ecs.Task) string {
 	if t.CapacityProviderName == ecs.FargateSpot && c.SpotAvailable != nil && !*c.SpotAvailable {
 		return "waiting for Fargate Spot capacity"
+	}
+	for _, g := range c.ASGs {
+		if g.CapacityProvider != "" && g.CapacityProvider == t.CapacityProviderName {
+			return fmt.Sprintf("waiting for an instance of ASG %s (%d/%d, max %d; reservation %.0f%%)",
+				g.Name, g.Instances, g.Desired, g.Max, g.Reservation)
+		}
 	}
 	if name, ok := strings.CutPrefix(t.Group, "service:"); ok {
 		for _, s := range c.Services {
