@@ -174,3 +174,27 @@ func TestRefreshPacing(t *testing.T) {
 		t.Error("not asked 2 s after asking for a snapshot that took 1 s, with an event waiting")
 	}
 }
+
+// TestStreamBreaks: when ecsmini goes away the header says how stale the view is, and
+// a new subscription's replayed history replaces the events kept.
+func TestStreamBreaks(t *testing.T) {
+	src, act := newFake()
+	m := New(src, act, Options{Now: fixedNow, Tick: -1})
+	ch1, ch2 := make(chan Event), make(chan Event)
+	m = drive(t, m, tea.WindowSizeMsg{Width: 100, Height: 30}, snapshotMsg{snap: src.snap, wall: t0},
+		eventsMsg{ch: ch1, events: fakeEvents()}, eventsMsg{closed: true})
+	if !strings.Contains(m.footer(100), "event stream ended") {
+		t.Errorf("footer %q", m.footer(100))
+	}
+	m = drive(t, m, eventsMsg{ch: ch2, events: fakeEvents()[:1]})
+	if len(m.events) != 1 {
+		t.Errorf("%d events after resubscribing, want the 1 replayed", len(m.events))
+	}
+	m = drive(t, m, tickMsg(t0.Add(90*time.Second)), snapshotMsg{err: errors.New("connection refused"), wall: t0.Add(90 * time.Second)})
+	if h := m.header(100); !strings.Contains(h, "stale 1m30s") {
+		t.Errorf("header %q", h)
+	}
+	if !strings.Contains(m.footer(100), "cannot read ecsmini: connection refused") {
+		t.Errorf("footer %q", m.footer(100))
+	}
+}

@@ -55,10 +55,12 @@ type Model struct {
 	asked    time.Time
 	took     time.Duration // how long the last snapshot took
 
-	events    []Event // the stream's, oldest first
-	eventsCh  <-chan Event
-	svcEvents []Event // the snapshot's service events, newest first
-	merged    []Event // stream plus service events, newest first (rebuilt on change)
+	events   []Event // the stream's, oldest first
+	eventsCh <-chan Event
+	// subscribed: a subscription was made before, so the next one replays history.
+	subscribed bool
+	svcEvents  []Event // the snapshot's service events, newest first
+	merged     []Event // stream plus service events, newest first (rebuilt on change)
 
 	logTask   string
 	logs      []string
@@ -128,6 +130,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(m.maybeFetch(), m.tick())
 	case snapshotMsg:
 		m.fetching = false
+		if msg.err != nil && m.snapErr == nil && m.snap != nil {
+			m.flash("cannot read ecsmini: "+msg.err.Error(), true)
+		}
 		m.snapErr = msg.err
 		if !m.asked.IsZero() { // the first snapshot (from Init) has no start time
 			m.took = min(max(msg.wall.Sub(m.asked), 0), 5*time.Second)
@@ -141,6 +146,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case eventsMsg:
 		return m.onEvents(msg)
+	case resubscribeMsg:
+		return m, subscribeEvents(m.ctx, m.src)
 	case logsMsg:
 		return m.onLogs(msg)
 	case actionMsg:
@@ -174,10 +181,13 @@ func (m *Model) maybeFetch() tea.Cmd {
 func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 	if msg.err != nil {
 		m.flash("event stream: "+msg.err.Error(), true)
-		return m, nil
+		return m, m.resubscribe()
 	}
 	if msg.ch != nil {
-		m.eventsCh = msg.ch
+		if m.subscribed {
+			m.events = nil // a new subscription replays the retained events
+		}
+		m.eventsCh, m.subscribed = msg.ch, true
 	}
 	m.events = append(m.events, msg.events...)
 	if n := len(m.events) - maxEvents; n > 0 {
@@ -185,14 +195,27 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 	}
 	if msg.closed {
 		m.eventsCh = nil
-		m.flash("the event stream ended (is ecsmini still running?)", true)
-		return m, nil
+		m.flash("the event stream ended (is ecsmini still running?); trying again", true)
+		return m, m.resubscribe()
 	}
 	if len(msg.events) > 0 {
 		m.dirty = true
 		m.merge()
 	}
 	return m, tea.Batch(waitEvents(m.eventsCh), m.maybeFetch())
+}
+
+// resubscribeAfter is how long the dashboard waits before following the event stream
+// again after it broke (ecsmini restarting, say).
+const resubscribeAfter = 3 * time.Second
+
+type resubscribeMsg struct{}
+
+func (m Model) resubscribe() tea.Cmd {
+	if m.opts.Tick < 0 {
+		return nil // tests drive the stream themselves
+	}
+	return tea.Tick(resubscribeAfter, func(time.Time) tea.Msg { return resubscribeMsg{} })
 }
 
 // statusTTL is how long a status line message stays.

@@ -60,7 +60,7 @@ func (m Model) header(w int) string {
 	}
 	right := "? help "
 	if m.snapErr != nil && m.snap != nil {
-		right = "stale: " + m.snapErr.Error() + " "
+		right = "stale " + age(m.wall.Sub(m.snapWall)) + " "
 	}
 	gap := w - ansi.StringWidth(left) - ansi.StringWidth(right)
 	if gap < 1 {
