@@ -37,12 +37,8 @@ func (m Model) enter() (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-// leave goes back, ending a logs subscription.
+// leave goes back (ending a logs subscription).
 func (m Model) leave() (tea.Model, tea.Cmd) {
-	if m.cur.screen == scrLogs && m.logCancel != nil {
-		m.logCancel()
-		m.logCancel, m.logsCh = nil, nil
-	}
 	m.back()
 	return m, nil
 }

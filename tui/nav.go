@@ -46,6 +46,7 @@ func (m *Model) jump(s screen) {
 	if m.cur.screen == s {
 		return
 	}
+	m.stopLogs()
 	m.stack = []view{{screen: scrServices, cluster: m.cur.cluster}}
 	if s == scrServices || s == scrClusters {
 		m.stack = nil
@@ -54,6 +55,7 @@ func (m *Model) jump(s screen) {
 }
 
 func (m *Model) back() {
+	m.stopLogs()
 	if len(m.stack) == 0 {
 		if m.cur.screen != scrClusters {
 			m.cur = view{screen: scrClusters, cluster: m.cur.cluster}
@@ -133,4 +135,12 @@ func (m Model) selectedKey() string {
 		return items[i].key
 	}
 	return ""
+}
+
+// stopLogs ends the logs subscription when the user leaves the logs screen.
+func (m *Model) stopLogs() {
+	if m.cur.screen == scrLogs && m.logCancel != nil {
+		m.logCancel()
+		m.logCancel, m.logsCh = nil, nil
+	}
 }
