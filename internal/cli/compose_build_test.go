@@ -4,6 +4,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/internal/composeimport"
 )
 
 func TestImageRepo(t *testing.T) {
@@ -73,6 +76,29 @@ func TestWatcherRelevant(t *testing.T) {
 	} {
 		if got := w.relevant(path); got != want {
 			t.Errorf("relevant(%q) = %v, want %v", path, got, want)
+		}
+	}
+}
+
+func TestFailingToStart(t *testing.T) {
+	svc := &composeimport.Service{Name: "api", Service: &ecs.CreateServiceInput{ServiceName: "api"}}
+	failed := func() *ecs.Task {
+		return &ecs.Task{LastStatus: ecs.StatusStopped, StopCode: ecs.StopTaskFailedToStart, StoppedReason: "CannotPullContainerError: no image"}
+	}
+	running := &ecs.Task{LastStatus: ecs.StatusRunning}
+	tests := []struct {
+		name    string
+		tasks   []*ecs.Task
+		wantErr bool
+	}{
+		{"none", nil, false},
+		{"two failures", []*ecs.Task{failed(), failed()}, false},
+		{"three failures", []*ecs.Task{failed(), failed(), failed()}, true},
+		{"three failures and one running", []*ecs.Task{failed(), failed(), failed(), running}, false},
+	}
+	for _, tt := range tests {
+		if err := failingToStart(svc, tt.tasks); (err != nil) != tt.wantErr {
+			t.Errorf("%s: %v, want error %v", tt.name, err, tt.wantErr)
 		}
 	}
 }

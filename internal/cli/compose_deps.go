@@ -101,6 +101,9 @@ func (a *composeApplier) conditionMet(ctx context.Context, cluster string, dep *
 	if err != nil {
 		return false, err
 	}
+	if err := failingToStart(dep, tasks); err != nil {
+		return false, err
+	}
 	for _, t := range tasks {
 		switch cond {
 		case composeimport.ConditionCompleted:
@@ -131,4 +134,28 @@ func exitText(code *int, reason string) string {
 		return "no exit code (" + reason + ")"
 	}
 	return fmt.Sprintf("exit code %d", *code)
+}
+
+// failStarts is how many of a dependency's tasks may fail to start, with none running,
+// before waiting for it is pointless (a missing image, say).
+const failStarts = 3
+
+// failingToStart reports a service dependency whose tasks keep failing to start.
+func failingToStart(dep *composeimport.Service, tasks []*ecs.Task) error {
+	if dep.RunTask != nil {
+		return nil
+	}
+	failed, reason := 0, ""
+	for _, t := range tasks {
+		if t.LastStatus == ecs.StatusRunning {
+			return nil
+		}
+		if t.StopCode == ecs.StopTaskFailedToStart {
+			failed, reason = failed+1, t.StoppedReason
+		}
+	}
+	if failed >= failStarts {
+		return fmt.Errorf("%d of its tasks failed to start: %s", failed, reason)
+	}
+	return nil
 }

@@ -229,7 +229,7 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 		ready <- ln.Addr().String()
 	}
 	waitOutput := startUpOutput(ctx, endpoint, o, stdout, stderr, logOut, stopUp)
-	composeDone := compose.start(ctx, endpoint, stdout, stopUp)
+	composeDone := compose.start(ctx, endpoint, logOut, stopUp) // held, like the log, while the dashboard has the screen
 	// Loading a large state leaves its decoding garbage behind: hand it back to the OS
 	// once the API answers, rather than idling on it or delaying start-up.
 	go debug.FreeOSMemory()
