@@ -497,6 +497,61 @@ ok "AWS CLI sees the boto3 cluster" \
 	'aws ecs list-clusters --endpoint-url $ECSMINI_ENDPOINT' \
 	'.clusterArns | index("arn:aws:ecs:us-east-1:000000000000:cluster/from-boto3") != null'
 
+# Simulated EC2 capacity: instances, placement strategies and constraints, remaining
+# resources, draining, and an Auto Scaling group that managed scaling grows from zero.
+ok "create-cluster ec2demo" \
+	'aws ecs create-cluster --cluster-name ec2demo --endpoint-url $ECSMINI_ENDPOINT' \
+	'.cluster.status == "ACTIVE"'
+for az in us-east-1a us-east-1b; do
+	ok "ecsmini instance add --type m5.large --az $az" \
+		"\"\$BIN\" instance add --cluster ec2demo --type m5.large --az $az --endpoint \$ECSMINI_ENDPOINT"
+done
+ok "list-container-instances --filter (cluster query language)" \
+	'aws ecs list-container-instances --cluster ec2demo --filter "attribute:ecs.availability-zone == us-east-1b and attribute:ecs.instance-type =~ m5.*" --endpoint-url $ECSMINI_ENDPOINT' \
+	'.containerInstanceArns | length == 1'
+ok "run-task --placement-strategy binpack: three tasks on one instance" \
+	'aws ecs run-task --cluster ec2demo --task-definition ec2-bridge --count 3 --placement-strategy type=binpack,field=memory --endpoint-url $ECSMINI_ENDPOINT' \
+	'.tasks | length == 3' '[.tasks[].containerInstanceArn] | unique | length == 1'
+ok "describe-container-instances: remaining CPU follows the tasks" \
+	'aws ecs describe-container-instances --cluster ec2demo --container-instances $(aws ecs list-container-instances --cluster ec2demo --query containerInstanceArns --output text --endpoint-url $ECSMINI_ENDPOINT) --endpoint-url $ECSMINI_ENDPOINT' \
+	'[.containerInstances[].registeredResources[] | select(.name == "CPU") | .integerValue] | add == 4096' \
+	'[.containerInstances[].remainingResources[] | select(.name == "CPU") | .integerValue] | add == 4096 - 3 * 256'
+ok "run-task memberOf a type the cluster lacks: MemberOf failure" \
+	'aws ecs run-task --cluster ec2demo --task-definition ec2-bridge --placement-constraints "type=memberOf,expression=attribute:ecs.instance-type == t3.micro" --endpoint-url $ECSMINI_ENDPOINT' \
+	'.tasks | length == 0' '.failures[0].reason == "MemberOf placement constraint unsatisfied"'
+ok "update-container-instances-state DRAINING" \
+	'aws ecs update-container-instances-state --cluster ec2demo --status DRAINING --container-instances $(aws ecs list-container-instances --cluster ec2demo --filter "attribute:ecs.availability-zone == us-east-1a" --query containerInstanceArns --output text --endpoint-url $ECSMINI_ENDPOINT) --endpoint-url $ECSMINI_ENDPOINT' \
+	'.containerInstances[0].status == "DRAINING"'
+ok "ecsmini asg create web-asg" \
+	"\"\$BIN\" asg create web-asg --cluster ec2demo --type c5.xlarge --max 5 --endpoint \$ECSMINI_ENDPOINT"
+ok "create-capacity-provider on the simulated group, managed scaling" \
+	"aws ecs create-capacity-provider --name web-cp --auto-scaling-group-provider 'autoScalingGroupArn=web-asg,managedScaling={status=ENABLED,targetCapacity=100}' --endpoint-url \$ECSMINI_ENDPOINT" \
+	'.capacityProvider.status == "ACTIVE"'
+ok "put-cluster-capacity-providers ec2demo web-cp" \
+	'aws ecs put-cluster-capacity-providers --cluster ec2demo --capacity-providers web-cp --default-capacity-provider-strategy capacityProvider=web-cp,weight=1 --endpoint-url $ECSMINI_ENDPOINT' \
+	'.cluster.capacityProviders == ["web-cp"]'
+ok "run-task on web-cp: PROVISIONING while the group has no instance" \
+	'aws ecs run-task --cluster ec2demo --task-definition ec2-bridge --count 4 --capacity-provider-strategy capacityProvider=web-cp,weight=1 --endpoint-url $ECSMINI_ENDPOINT' \
+	'.tasks | length == 4' 'all(.tasks[]; .lastStatus == "PROVISIONING" and .containerInstanceArn == null)'
+ok "ecsmini clock advance 2m (managed scaling evaluates, instances boot)" \
+	"\"\$BIN\" clock advance 2m --endpoint \$ECSMINI_ENDPOINT"
+placed=0
+for ((i = 0; i < 60; i++)); do
+	placed=$(aws ecs list-tasks --cluster ec2demo --endpoint-url "$ECSMINI_ENDPOINT" --query "taskArns" --output text 2>/dev/null |
+		xargs aws ecs describe-tasks --cluster ec2demo --endpoint-url "$ECSMINI_ENDPOINT" --query "length(tasks[?capacityProviderName=='web-cp' && lastStatus=='RUNNING' && containerInstanceArn!=null])" --output text --tasks 2>/dev/null || echo 0)
+	[ "${placed:-0}" -ge 4 ] && break
+	"$BIN" clock advance 30s --endpoint "$URL" >/dev/null 2>&1
+	sleep 0.2
+done
+if [ "${placed:-0}" -ge 4 ]; then
+	pass "managed scaling launched instances and the 4 waiting tasks run on them"
+else
+	fail "managed scaling launched instances and the 4 waiting tasks run on them" "running on web-cp: $placed; $("$BIN" asg ls --endpoint "$URL" 2>&1)"
+fi
+ok "list-container-instances: the group's instances joined ec2demo" \
+	'aws ecs list-container-instances --cluster ec2demo --filter "attribute:ecs.instance-type == c5.xlarge" --endpoint-url $ECSMINI_ENDPOINT' \
+	'.containerInstanceArns | length >= 1'
+
 # A service that must outlive a crash of ecsmini.
 ok "create-service keeper (survives the SIGKILL below)" \
 	'aws ecs create-service --cluster demo --service-name keeper --task-definition fargate-web --desired-count 1 --launch-type FARGATE --network-configuration "awsvpcConfiguration={subnets=[subnet-12345678]}" --endpoint-url $ECSMINI_ENDPOINT' \
