@@ -56,3 +56,18 @@ func TestLogicalID(t *testing.T) {
 		}
 	}
 }
+
+// import --dry-run prints what each service becomes without calling any ecsmini.
+func TestImportDryRun(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := Main([]string{"import", filepath.Join("..", "..", "examples", "compose", "compose.yaml"), "--dry-run", "--endpoint", "http://127.0.0.1:1"}, &out, &errb)
+	if code != 0 {
+		t.Fatalf("import --dry-run: exit %d: %s", code, errb.String())
+	}
+	for _, want := range []string{"cluster shop (project shop)", "service web, desired 1: task definition shop-web (cpu 256, memory 512), localhost:8080 → 8080",
+		"after api is healthy", "after migrate is completed successfully", "one-off task migrate", "service api, desired 2: task definition shop-api (cpu 512, memory 1024)"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the dry run lacks %q:\n%s", want, out.String())
+		}
+	}
+}
