@@ -40,7 +40,7 @@ instance change instead (with -o json, the event stream as JSON lines).`,
 	f.StringVar(&endpoint, "endpoint", "", "URL of the running ecsmini (default $ECSMINI_ENDPOINT, $AWS_ENDPOINT_URL_ECS, http://"+DefaultListen+")")
 	f.StringVar(&o.Cluster, "cluster", "", "cluster to show first (default: default, else the first)")
 	f.BoolVar(&o.NoTUI, "no-tui", false, "print plain lines even on a terminal")
-	f.StringVarP(&o.Output, "output", "o", "", "without the dashboard: text (plain lines) or json (the event stream)")
+	f.VarP((*outputFlag)(&o.Output), "output", "o", "without the dashboard: text (plain lines) or json (the event stream)")
 	return cmd
 }
 

@@ -172,6 +172,12 @@ func TestDashCommand(t *testing.T) {
 	if code := Main([]string{"dash", "--endpoint", "http://127.0.0.1:1"}, &out, &out); code == 0 || !strings.Contains(out.String(), "no ecsmini answers at http://127.0.0.1:1") {
 		t.Errorf("dash with nothing there: exit %d, %q", code, out.String())
 	}
+	for _, args := range [][]string{{"up", "-o", "yaml"}, {"dash", "--output", "yaml"}} {
+		out.Reset()
+		if code := Main(args, &out, &out); code == 0 || !strings.Contains(out.String(), `want text or json, not "yaml"`) {
+			t.Errorf("%q: exit %d, %q", args, code, out.String())
+		}
+	}
 	addr, _ := dashSetup(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	var got syncBuffer

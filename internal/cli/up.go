@@ -31,7 +31,7 @@ type upOptions struct {
 	stateDir        string
 	runtime         string
 	noTUI           bool
-	output          string // "" or text: plain lines when not on a terminal; json: the event stream
+	output          outputFlag // "" or text: plain lines when not on a terminal; json: the event stream
 	pauseImage      string
 	secretsFile     string
 	credentialsFile string
@@ -72,7 +72,7 @@ acknowledged.`,
 	f.StringVar(&o.stateDir, "state-dir", "", "directory for persistent state (default a per-user state directory)")
 	f.StringVar(&o.runtime, "runtime", "docker", "task runtime: docker (local Docker Engine) or sim (in-memory, no Docker)")
 	f.BoolVar(&o.noTUI, "no-tui", false, "print plain log lines instead of the dashboard")
-	f.StringVarP(&o.output, "output", "o", "", "without the dashboard: text (a line per task, service and instance change) or json (the event stream as JSON lines)")
+	f.VarP(&o.output, "output", "o", "without the dashboard: text (a line per task, service and instance change) or json (the event stream as JSON lines)")
 	f.StringVar(&o.secretsFile, "secrets-file", getenv("ECSMINI_SECRETS_FILE"), "JSON file of secret values by Secrets Manager / SSM name or ARN, for task definitions' secrets (env ECSMINI_SECRETS_FILE)")
 	f.StringVar(&o.credentialsFile, "credentials-file", getenv("ECSMINI_CREDENTIALS_FILE"), "JSON file of role ARN (or \"*\") → {AccessKeyId, SecretAccessKey, Token} that task roles hand to containers (default: static test keys; env ECSMINI_CREDENTIALS_FILE)")
 	f.Float64Var(&o.timeScale, "time-scale", 1, "run the emulator's clock this many times as fast (move it with 'ecsmini clock')")

@@ -58,7 +58,7 @@ func printProgress(ctx context.Context, endpoint string, stdout io.Writer, asJSO
 // returns once the output has ended, after ctx ended.
 func startUpOutput(ctx context.Context, endpoint string, o upOptions, stdout, stderr io.Writer, logs *heldWriter, stop func()) (wait func()) {
 	done := make(chan struct{})
-	opts := dashOptions{NoTUI: o.noTUI, Output: o.output}
+	opts := dashOptions{NoTUI: o.noTUI, Output: string(o.output)}
 	tuiMode := !o.noTUI && o.output != "json" && isTerminal(stdout) && isTerminal(stdinFile())
 	if tuiMode {
 		logs.hold()
@@ -132,6 +132,21 @@ func (h *heldWriter) release() {
 		_, _ = h.w.Write(b) // stderr: nowhere better to report
 	}
 	h.buf, h.missed = nil, 0
+}
+
+// outputFlag is --output of up and dash, checked when the flag is read: text (plain
+// lines, the default) or json (the event stream).
+type outputFlag string
+
+func (f *outputFlag) String() string { return string(*f) }
+func (f *outputFlag) Type() string   { return "text|json" }
+
+func (f *outputFlag) Set(v string) error {
+	if v != "text" && v != "json" {
+		return fmt.Errorf("want text or json, not %q", v)
+	}
+	*f = outputFlag(v)
+	return nil
 }
 
 // stdinFile is the dashboard's keyboard.
