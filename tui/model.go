@@ -101,6 +101,7 @@ func New(src Source, act Actions, opts Options) Model {
 		width: 80, height: 24, sel: map[screen]string{}, idx: map[screen]int{}, filters: map[screen]string{}}
 	m.cur = view{screen: scrServices, cluster: opts.Cluster}
 	m.wall = opts.Now()
+	m.fetching, m.asked = true, m.wall // Init asks for the first snapshot
 	return m
 }
 
@@ -134,9 +135,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.flash("cannot read ecsmini: "+msg.err.Error(), true)
 		}
 		m.snapErr = msg.err
-		if !m.asked.IsZero() { // the first snapshot (from Init) has no start time
-			m.took = min(max(msg.wall.Sub(m.asked), 0), 5*time.Second)
-		}
+		m.took = min(max(msg.wall.Sub(m.asked), 0), 5*time.Second)
 		if msg.err == nil {
 			m.snap, m.snapWall, m.wall = msg.snap, msg.wall, msg.wall
 			m.settleCluster()
