@@ -123,12 +123,14 @@ func (m Model) serviceView(w, h int) []string {
 	lines := []string{clip(sum, w)}
 	dcols := []column{{title: "DEPLOYMENT", max: 28, drop: 4}, {title: "STATUS"}, {title: "TASK DEF", max: 28, drop: 1},
 		{title: "DESIRED", right: true}, {title: "RUNNING", right: true}, {title: "PENDING", right: true, drop: 3},
-		{title: "FAILED", right: true, drop: 5}, {title: "ROLLOUT", min: 9}, {title: "REASON", min: 10, max: 60, drop: 2}}
+		{title: "FAILED", right: true, drop: 5}, {title: "ROLLOUT", min: 9}, {title: "PROGRESS", drop: 3},
+		{title: "REASON", min: 10, max: 60, drop: 2}}
 	var drows []row
 	for _, d := range s.Deployments {
 		drows = append(drows, row{plain(d.ID), plain(d.Status), plain(family(d.TaskDefinition)), plain(fmt.Sprint(d.DesiredCount)),
 			plain(fmt.Sprint(d.RunningCount)), plain(fmt.Sprint(d.PendingCount)), plain(fmt.Sprint(d.FailedTasks)),
-			styled(d.RolloutState, m.st.rolloutStyle(d.RolloutState)), plain(d.RolloutStateReason)})
+			styled(d.RolloutState, m.st.rolloutStyle(d.RolloutState)), plain(bar(d.RunningCount, d.DesiredCount, 8)),
+			plain(d.RolloutStateReason)})
 	}
 	lines = append(lines, renderTable(m.st, dcols, drows, w, min(len(drows)+1, 4), -1)...)
 	evLines := min(len(s.Events), max((h-len(lines)-4)/3, 0), 10)
