@@ -72,7 +72,7 @@ func (m Model) helpView(w, h int) []string {
 	for _, g := range helpGroups() {
 		lines = append(lines, m.st.title.Render(" "+g.title))
 		for _, b := range g.bindings {
-			lines = append(lines, clip(fmt.Sprintf("   %-14s %s", b.Help().Key, b.Help().Desc), w))
+			lines = append(lines, clip(fmt.Sprintf("  %-13s %s", b.Help().Key, b.Help().Desc), w))
 		}
 	}
 	if len(lines) > h {
