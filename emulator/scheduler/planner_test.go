@@ -1,6 +1,7 @@
 package scheduler
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -59,6 +60,13 @@ var planTests = []planCase{
 		"deployment ecs-svc/1 PRIMARY COMPLETED desired 4 pending 2 running 2 failed 0\nstart 2 × ecs-svc/1 (web:1): desired 4, 2 healthy or starting\n"},
 	{"scale in stops pending first, then newest", steady(1, healthyTasks("a", d1, 2), pending("p", d1, 1)),
 		"deployment ecs-svc/1 PRIMARY COMPLETED desired 1 pending 0 running 1 failed 0\nstop p1: scale-in: desired 1, 3 running or pending\nstop a1: scale-in: desired 1, 3 running or pending\nevent: (service web) has stopped 2 running tasks: (task p1) (task a1).\n"},
+	{"scale in follows the placement strategy's ranking before age (§4.3)", steady(2,
+		with(healthyTasks("a", d1, 3), func(t *TaskView) {
+			if strings.HasSuffix(t.ARN, "/a1") {
+				t.ScaleInOrder, t.StartedAt = 1, t0.Add(-time.Hour) // the oldest, yet the strategy's pick
+			}
+		})),
+		"deployment ecs-svc/1 PRIMARY COMPLETED desired 2 pending 0 running 2 failed 0\nstop a1: scale-in: desired 2, 3 running or pending\nevent: (service web) has stopped 1 running tasks: (task a1).\n"},
 	{"protection blocks scale-in (§5.11)", steady(1, with(healthyTasks("a", d1, 3), func(t *TaskView) { t.ProtectedUntil = t0.Add(time.Hour) })),
 		"deployment ecs-svc/1 PRIMARY COMPLETED desired 1 pending 0 running 3 failed 0\nwait: 2 protected tasks block scale-in\nevent: service web was unable to reach steady state because task set ecs-svc/1 was unable to scale in. Reason: The number of protected tasks are more than the desired count of tasks.\nwake at 13:00:00\n"},
 	{"expired protection does not", steady(1, with(healthyTasks("a", d1, 2), func(t *TaskView) { t.ProtectedUntil = t0.Add(-time.Second) })),

@@ -3,6 +3,7 @@ package scheduler
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 )
 
@@ -36,9 +37,10 @@ func (pl *planner) scaleIn(good []TaskView) {
 		if c := cmp.Compare(rank(a), rank(b)); c != 0 {
 			return c
 		}
-		if a.ScaleInOrder > 0 && b.ScaleInOrder > 0 {
-			// Tasks on simulated instances go as the placement strategy says.
-			return cmp.Compare(a.ScaleInOrder, b.ScaleInOrder)
+		// Tasks the placement strategy ranked go first, in its order (unranked ones
+		// after them: a comparison must order every pair the same way).
+		if c := cmp.Compare(scaleInKey(a), scaleInKey(b)); c != 0 {
+			return c
 		}
 		return b.StartedAt.Compare(a.StartedAt)
 	})
@@ -50,6 +52,14 @@ func (pl *planner) scaleIn(good []TaskView) {
 		pl.p.Waits = append(pl.p.Waits, fmt.Sprintf("%d protected tasks block scale-in", excess-len(cands)))
 		pl.p.Events = append(pl.p.Events, protectedMessage(pl.in.Name, pl.prim().ID))
 	}
+}
+
+// scaleInKey is a task's ScaleInOrder, with unranked tasks last.
+func scaleInKey(t TaskView) int {
+	if t.ScaleInOrder > 0 {
+		return t.ScaleInOrder
+	}
+	return math.MaxInt
 }
 
 // unprotected says some task of ts could be stopped by a deployment.
