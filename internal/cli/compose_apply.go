@@ -2,8 +2,6 @@ package cli
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -129,6 +127,10 @@ func (a *composeApplier) applyService(ctx context.Context, plan *composeimport.P
 	if dc := s.Service.DeploymentConfiguration; dc != nil && !sameJSON(dc, current.DeploymentConfiguration) {
 		up.DeploymentConfiguration, changed = dc, true
 	}
+	if want := s.Service.LoadBalancers; !sameTargets(want, current.LoadBalancers) {
+		// A published port added or removed: new target groups for the new deployment.
+		up.LoadBalancers, changed = append([]ecs.LoadBalancer{}, want...), true
+	}
 	if !changed {
 		res.Unchanged = append(res.Unchanged, s.Name)
 		return nil
@@ -180,31 +182,6 @@ func (a *composeApplier) register(ctx context.Context, s *composeimport.Service)
 	}
 	a.logf("registered %s", arnTail(td.TaskDefinitionArn))
 	return td.TaskDefinitionArn, true, nil
-}
-
-// inputHash identifies a RegisterTaskDefinition input.
-func inputHash(v any) (string, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return "", fmt.Errorf("encoding: %w", err)
-	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:16]), nil
-}
-
-func tagValue(tags []ecs.Tag, key string) string {
-	for _, t := range tags {
-		if ecs.Deref(t.Key) == key {
-			return ecs.Deref(t.Value)
-		}
-	}
-	return ""
-}
-
-func sameJSON(a, b any) bool {
-	x, err1 := json.Marshal(a)
-	y, err2 := json.Marshal(b)
-	return err1 == nil && err2 == nil && string(x) == string(y)
 }
 
 // describeService returns the ACTIVE (or DRAINING) service, or nil if there is none.
@@ -269,14 +246,4 @@ func (c *ecsClient) listTasksBy(ctx context.Context, in ecs.ListTasksInput) ([]s
 		}
 		in.NextToken = out.NextToken
 	}
-}
-
-// arnTail is what follows an ARN's last "/" (family:revision, a service name).
-func arnTail(arn string) string {
-	for i := len(arn) - 1; i >= 0; i-- {
-		if arn[i] == '/' {
-			return arn[i+1:]
-		}
-	}
-	return arn
 }

@@ -83,6 +83,14 @@ func TestComposeWatchSim(t *testing.T) {
 	}
 
 	mark = len(out.String())
+	editFile(t, file, `    expose: ["9000"]`, `    ports: ["0:9000"]`)
+	waitFor(t, out, mark, "shop: updated api")
+	if code, body := call(t, addr, "DescribeServices", `{"cluster":"shop","services":["api"]}`); code != 200 ||
+		len(body["services"].([]any)[0].(map[string]any)["loadBalancers"].([]any)) != 1 {
+		t.Errorf("a port published under --watch did not reach api's loadBalancers: %v", body)
+	}
+
+	mark = len(out.String())
 	editFile(t, file, "  worker:\n", "  worker:\n    profiles: [jobs]\n")
 	waitFor(t, out, mark, "deleted service worker")
 	if _, ok := serviceRevisions(t, addr, "shop", "worker")["worker"]; ok {
