@@ -105,6 +105,7 @@ func fakeSnapshot() *Snapshot {
 	web2.StopCode, web2.StoppedReason, web2.StoppingAt = ecs.StopSpotInterruption, "Your Spot Task was interrupted.", ago(35*time.Second)
 	web3 := fakeTask("2c3d4e5f60718293a4b5c6d7e8f90a1b", "service:web", "FARGATE_SPOT", prov, running, 20*time.Second)
 	web3.TaskDefinitionArn = arnPrefix + "task-definition/web:4"
+	web1.StartedBy, web2.StartedBy, web3.StartedBy = "ecs-svc/1111111111111111111", "ecs-svc/1111111111111111111", "ecs-svc/2222222222222222222"
 	old := fakeTask("3d4e5f60718293a4b5c6d7e8f90a1b2c", "service:web", "FARGATE", stopped, stopped, 3*time.Hour)
 	old.StopCode, old.StoppedReason, old.StoppedAt = ecs.StopEssentialContainerExited, "Essential container in task exited", ago(time.Hour)
 	old.Containers[0].ExitCode = ecs.Ptr(137)

@@ -47,9 +47,32 @@ func (m Model) taskRows(service string) ([]column, []item) {
 		if m.hideStopped && t.LastStatus == ecs.StatusStopped {
 			continue
 		}
-		items = append(items, item{key: t.TaskArn, mk: func() row { return m.taskRow(c, t, now) }})
+		items = append(items, item{key: t.TaskArn, mk: func() row {
+			r := m.taskRow(c, t, now)
+			if service != "" {
+				r[1] = plain(deploymentOf(t)) // the group is the service's: show the deployment
+			}
+			return r
+		}})
 	}
-	return taskColumns(), items
+	cols := taskColumns()
+	if service != "" {
+		cols[1].title = "DEPLOYMENT"
+	}
+	return cols, items
+}
+
+// deploymentOf is the deployment that started a service task (its startedBy), by the
+// end of its ID, which is what tells deployments apart in the list above.
+func deploymentOf(t *ecs.Task) string {
+	id, ok := strings.CutPrefix(t.StartedBy, "ecs-svc/")
+	if !ok {
+		return dash(t.StartedBy)
+	}
+	if len(id) > 7 {
+		id = "…" + id[len(id)-7:]
+	}
+	return id
 }
 
 func createdAt(t *ecs.Task) time.Time {
