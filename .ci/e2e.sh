@@ -702,6 +702,21 @@ stop_with INT
 # ---------------------------------------------------------------- run 4: ecsmini down --purge
 
 start
+# Compose: the example stack imported through the ECS API (ecsmini import), then seen by
+# the AWS CLI like any other service (the README's Compose section).
+if "$BIN" import examples/compose/compose.yaml --endpoint "$URL" >"$TMP/import.out" 2>"$TMP/import.err" </dev/null; then
+	pass "ecsmini import examples/compose/compose.yaml: $(tail -n 1 "$TMP/import.out")"
+else
+	fail "ecsmini import examples/compose/compose.yaml" "$(tail -n 5 "$TMP/import.out" "$TMP/import.err")"
+fi
+ok "compose: list-services shows the imported stack" \
+	'aws ecs list-services --cluster shop --endpoint-url $ECSMINI_ENDPOINT' \
+	'[.serviceArns[] | split("/") | last] | sort == ["api","db","web","worker"]'
+ok "compose: describe-services" \
+	'aws ecs describe-services --cluster shop --services web api --endpoint-url $ECSMINI_ENDPOINT' \
+	'[.services[].status] == ["ACTIVE","ACTIVE"]' '.services[1].desiredCount == 2' \
+	'.services[0].loadBalancers[0].containerPort == 8080'
+
 if out=$("$BIN" down --purge --endpoint "$URL" 2>&1) && grep -q "stopped ecsmini" <<<"$out"; then
 	pass "ecsmini down --purge: stops the running ecsmini"
 else
