@@ -139,11 +139,11 @@ func (cu *composeUp) start(ctx context.Context, endpoint string, stdout io.Write
 }
 
 func (cu *composeUp) run(ctx context.Context, endpoint string) error {
-	sync := &composeSync{
+	syncer := &composeSync{
 		builder: &composeBuilder{dryRun: cu.sim},
 		applier: &composeApplier{c: newECSClient(endpoint), out: cu.out},
 	}
-	err := sync.apply(ctx, cu.plan)
+	err := syncer.apply(ctx, cu.plan)
 	if !cu.watch {
 		if err == nil {
 			fmt.Fprintf(cu.out, "compose: project %s is up in cluster %s\n", cu.plan.Project, cu.plan.Cluster)
@@ -153,6 +153,6 @@ func (cu *composeUp) run(ctx context.Context, endpoint string) error {
 	if err != nil && ctx.Err() == nil {
 		fmt.Fprintf(cu.out, "compose: %v (watching for a fix)\n", err)
 	}
-	w := &composeWatcher{flags: cu.flags, region: cu.region, account: cu.account, out: cu.out, sync: sync}
+	w := &composeWatcher{flags: cu.flags, region: cu.region, account: cu.account, out: cu.out, sync: syncer}
 	return w.run(ctx, cu.project)
 }
