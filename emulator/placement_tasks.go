@@ -15,6 +15,9 @@ type taskPlacer struct {
 	c  *capacity // read on first use
 	// onInstances: the cluster places EC2 tasks on its instances (placesOnInstances).
 	onInstances bool
+	// placers are the request compiled once per set of instances it places on (all, or
+	// one capacity provider's): a request's tasks share one need and one placement.
+	placers map[string]*ec2sim.Placer
 }
 
 // newTaskPlacer is nil for launches that use no simulated instance: Fargate, and EC2
@@ -54,7 +57,7 @@ func (p *taskPlacer) place(td *ecs.TaskDefinition, tr *taskRecord, provider stri
 	idx := p.c.within(scope)
 	i, why := -1, noInstances
 	if len(idx) > 0 {
-		i, why = p.e.placeOn(p.c, idx, pp.request(need))
+		i, why = p.placeOn(idx, scope, pp.request(need))
 	}
 	if i >= 0 {
 		onInstance(tr.Task, p.c.recs[i])
@@ -69,6 +72,36 @@ func (p *taskPlacer) place(td *ecs.TaskDefinition, tr *taskRecord, provider stri
 		closest = p.c.recs[idx[0]].Instance.ContainerInstanceArn
 	}
 	return why, closest
+}
+
+// placeOn places with the request compiled for scope (one-shot if it does not compile:
+// requests are validated before they get here).
+func (p *taskPlacer) placeOn(idx []int, scope string, req ec2sim.Request) (int, string) {
+	pl, ok := p.placers[scope]
+	if !ok {
+		var err error
+		if pl, err = ec2sim.Compile(req); err != nil {
+			return p.e.placeOn(p.c, idx, req)
+		}
+		if p.placers == nil {
+			p.placers = map[string]*ec2sim.Placer{}
+		}
+		p.placers[scope] = pl
+	}
+	cands := p.c.cands
+	if len(idx) != len(cands) {
+		cands = make([]ec2sim.Candidate, len(idx))
+		for j, i := range idx {
+			cands[j] = p.c.cands[i]
+		}
+	}
+	p.e.ec2.mu.Lock()
+	j, why := pl.Place(cands, p.e.ec2.rnd)
+	p.e.ec2.mu.Unlock()
+	if j < 0 {
+		return -1, why
+	}
+	return idx[j], ""
 }
 
 // placementMessage is the service event for a task that could not be placed (spec
