@@ -24,7 +24,7 @@ func BenchmarkServiceOnInstances(b *testing.B) {
 				ctx := context.Background()
 				if _, err := e.CreateService(ctx, &ecs.CreateServiceInput{ServiceName: "web", TaskDefinition: "web", Cluster: "c",
 					DesiredCount: ecs.Ptr(size.tasks), LaunchType: ecs.LaunchEC2,
-					PlacementStrategy: []ecs.PlacementStrategy{{Type: "spread", Field: "attribute:ecs.availability-zone"}, {Type: "binpack", Field: "memory"}},
+					PlacementStrategy:    []ecs.PlacementStrategy{{Type: "spread", Field: "attribute:ecs.availability-zone"}, {Type: "binpack", Field: "memory"}},
 					PlacementConstraints: []ecs.PlacementConstraint{{Type: "memberOf", Expression: "attribute:ecs.instance-type =~ m5.*"}}}); err != nil {
 					b.Fatal(err)
 				}
