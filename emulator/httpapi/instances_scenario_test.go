@@ -184,6 +184,19 @@ func TestDaemonServiceFollowsInstances(t *testing.T) {
 	must[*sdkecs.UpdateContainerInstancesStateOutput](t)(e.ecs.UpdateContainerInstancesState(ctx(t), &sdkecs.UpdateContainerInstancesStateInput{
 		Cluster: aws.String("c"), ContainerInstances: []string{aws.ToString(b.ContainerInstanceArn)}, Status: types.ContainerInstanceStatusDraining}))
 	e.sxAdvanceUntil(t, "c", "agent", "leave the draining instance", 5*time.Second, 5*time.Minute, nil, perInstance(2))
+
+	// A new revision replaces each daemon task in place (0 % / 100 %, spec §5.3).
+	td2 := e.sxRegister(t, memDef("agent", 64, 256))
+	e.sxUpdate(t, &sdkecs.UpdateServiceInput{Cluster: aws.String("c"), Service: aws.String("agent"), TaskDefinition: aws.String(td2)})
+	e.sxAdvanceUntil(t, "c", "agent", "roll to the new revision", 5*time.Second, 10*time.Minute, nil, func(s types.Service) bool {
+		live := sxRunning(e.sxTasks(t, "c", "agent", types.DesiredStatusRunning))
+		for _, task := range live {
+			if aws.ToString(task.TaskDefinitionArn) != td2 {
+				return false
+			}
+		}
+		return perInstance(2)(s) && len(s.Deployments) == 1
+	})
 }
 
 func TestSpotInstanceInterruption(t *testing.T) {
