@@ -58,6 +58,9 @@ func loadCompose(ctx context.Context, f *composeFlags, region, account string, w
 	for _, w := range plan.Warnings {
 		fmt.Fprintf(warn, "warning: %s\n", w)
 	}
+	for _, n := range plan.Notes {
+		fmt.Fprintf(warn, "note: %s\n", n)
+	}
 	return p, plan, nil
 }
 

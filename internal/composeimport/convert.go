@@ -24,6 +24,7 @@ func Convert(p *types.Project, o Options) (*Plan, error) {
 		}
 		plan.Services = append(plan.Services, *s)
 		plan.Warnings = append(plan.Warnings, sc.warnings...)
+		plan.Notes = append(plan.Notes, sc.notes...)
 	}
 	ordered, err := startOrder(plan.Services)
 	if err != nil {

@@ -17,6 +17,8 @@ type Plan struct {
 	// Warnings name every compose key that was not carried over, or carried over with
 	// a difference worth knowing.
 	Warnings []Warning `json:"warnings,omitempty"`
+	// Notes explain choices the conversion made (the Fargate size picked).
+	Notes []Warning `json:"notes,omitempty"`
 }
 
 // Service is one compose service as one task definition family and one ECS service.

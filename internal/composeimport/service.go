@@ -30,6 +30,7 @@ type serviceConverter struct {
 	x        xECS
 	fargate  bool // the service runs on Fargate (the default), so EC2-only fields go
 	warnings []Warning
+	notes    []Warning
 	out      Service
 	cd       ecs.ContainerDefinition
 }

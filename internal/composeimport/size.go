@@ -1,6 +1,7 @@
 package composeimport
 
 import (
+	"fmt"
 	"strconv"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
@@ -63,6 +64,10 @@ func (c *serviceConverter) taskSize() error {
 		return err
 	}
 	td.Cpu, td.Memory = ecs.Ptr(strconv.Itoa(tc)), ecs.Ptr(strconv.Itoa(tm))
+	if units > 0 || mem > 0 {
+		c.notes = append(c.notes, Warning{Service: c.s.Name, Key: "deploy.resources", Message: fmt.Sprintf(
+			"task size %d CPU units / %d MiB: the smallest Fargate size that holds the container's %d units / %d MiB (fewest CPU units first, then the least memory)", tc, tm, units, mem)})
+	}
 	return nil
 }
 
