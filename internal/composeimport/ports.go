@@ -36,6 +36,7 @@ func (c *serviceConverter) ports() {
 		if p.Published != "" {
 			key = fmt.Sprintf("ports[%s:%d]", p.Published, p.Target)
 		}
+		c.portNames(key, p.Name, p.AppProtocol, int(p.Target), proto)
 		if p.HostIP != "" && p.HostIP != "0.0.0.0" && p.HostIP != "127.0.0.1" {
 			c.warn(key+".host_ip", "load balancers listen on 127.0.0.1; %s ignored", p.HostIP)
 		}
@@ -106,4 +107,25 @@ func tgChars(s string) string {
 func (c *serviceConverter) targetGroupArn(name string) string {
 	sum := sha256.Sum256([]byte(c.p.Name + "/" + name))
 	return fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:targetgroup/%s/%s", c.o.Region, c.o.AccountID, name, hex.EncodeToString(sum[:])[:16])
+}
+
+// portNames carries a port's name and app_protocol (http, http2, grpc: ECS's
+// appProtocol values) to its port mapping.
+func (c *serviceConverter) portNames(key, name, appProtocol string, port int, proto string) {
+	for i := range c.cd.PortMappings {
+		pm := &c.cd.PortMappings[i]
+		if ecs.Deref(pm.ContainerPort) != port || ecs.Deref(pm.Protocol) != proto {
+			continue
+		}
+		if name != "" {
+			pm.Name = ecs.Ptr(name)
+		}
+		switch appProtocol {
+		case "":
+		case "http", "http2", "grpc":
+			pm.AppProtocol = ecs.Ptr(appProtocol)
+		default:
+			c.warn(key+".app_protocol", "ECS knows http, http2 and grpc, not %s; ignored", appProtocol)
+		}
+	}
 }

@@ -22,6 +22,7 @@ import (
 //     there it becomes a task volume and a warning.
 func (c *serviceConverter) volumes() error {
 	for i, v := range c.s.Volumes {
+		c.volumeOptionWarnings(v)
 		switch v.Type {
 		case types.VolumeTypeVolume:
 			if v.Source == "" {
@@ -47,6 +48,30 @@ func (c *serviceConverter) volumes() error {
 		}
 	}
 	return nil
+}
+
+// volumeOptionWarnings warns about a mount's options that ECS mount points lack.
+func (c *serviceConverter) volumeOptionWarnings(v types.ServiceVolumeConfig) {
+	key := "volumes[" + v.Target + "]"
+	opts := map[string]bool{"consistency": v.Consistency != ""}
+	if b := v.Bind; b != nil {
+		opts["bind.selinux"] = b.SELinux != ""
+		opts["bind.propagation"] = b.Propagation != "" && b.Propagation != "rprivate"
+		opts["bind.recursive"] = b.Recursive != ""
+	}
+	if vv := v.Volume; vv != nil {
+		opts["volume.nocopy"] = vv.NoCopy
+		opts["volume.labels"] = len(vv.Labels) > 0
+	}
+	if t := v.Tmpfs; t != nil {
+		opts["tmpfs.size"] = t.Size != 0
+		opts["tmpfs.mode"] = t.Mode != 0
+	}
+	for _, k := range sortedKeys(opts) {
+		if opts[k] {
+			c.warn(key+"."+k, "ECS mount points have no such option; ignored")
+		}
+	}
 }
 
 // taskVolume adds a volume of the task itself, mounted at target.
@@ -106,6 +131,9 @@ func (c *serviceConverter) secrets() {
 			name = s.Source
 		}
 		c.cd.Secrets = append(c.cd.Secrets, ecs.Secret{Name: name, ValueFrom: SecretArn(c.o, c.p.Name, s.Source)})
+		if s.UID != "" || s.GID != "" || s.Mode != nil {
+			c.warn("secrets."+s.Source+".uid/gid/mode", "an environment variable has no owner or mode; ignored")
+		}
 		c.warn("secrets."+s.Source, "ECS hands secrets over as environment variables: read $%s, not /run/secrets/%s", name, s.Source)
 	}
 	for _, cf := range c.s.Configs {
