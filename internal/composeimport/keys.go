@@ -35,23 +35,8 @@ var keyAdvice = map[string]string{
 // warnUnsupportedKeys warns once for each key of the service that is set and not
 // handled, reading the service as compose-go encodes it (its YAML keys).
 func (c *serviceConverter) warnUnsupportedKeys() {
-	b, err := json.Marshal(c.s)
-	if err != nil {
-		c.warn("*", "cannot list the service's keys: %v", err)
-		return
-	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(b, &m); err != nil {
-		c.warn("*", "cannot list the service's keys: %v", err)
-		return
-	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		if handledKeys[k] || empty(m[k]) {
+	for _, k := range setKeys(c.s) {
+		if handledKeys[k] {
 			continue
 		}
 		if adv, ok := keyAdvice[k]; ok {
@@ -60,11 +45,31 @@ func (c *serviceConverter) warnUnsupportedKeys() {
 		}
 		c.warn(k, "not supported by ecsmini's compose import; ignored")
 	}
-	for name, n := range c.s.Networks {
-		if n != nil && (len(n.Aliases) > 0 || n.Ipv4Address != "" || n.Ipv6Address != "") {
-			c.warn("networks."+name, "aliases and fixed addresses are not supported; the service answers to its name")
+	for _, name := range sortedKeys(c.s.Networks) {
+		for _, k := range setKeys(c.s.Networks[name]) {
+			c.warn("networks."+name+"."+k, "not supported: the service is on the cluster's one network and answers to its name; ignored")
 		}
 	}
+}
+
+// setKeys are the keys of v, as compose-go encodes it, that hold a value.
+func setKeys(v any) []string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(b, &m) != nil {
+		return nil
+	}
+	var keys []string
+	for k, raw := range m {
+		if !empty(raw) {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func empty(raw json.RawMessage) bool {
