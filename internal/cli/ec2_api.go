@@ -67,7 +67,9 @@ func ec2Handlers(emu *emulator.Emulator, handle func(string, http.Handler)) {
 		return eachInstance(in, func(ref string) (*ecs.ContainerInstance, error) { return emu.TerminateInstance(ctx, in.Cluster, ref) })
 	}))
 	handle(spotInterruptInstPath, jsonHandler(false, func(ctx context.Context, in *instanceRefs, _ *http.Request) (instancesOut, error) {
-		return eachInstance(in, func(ref string) (*ecs.ContainerInstance, error) { return emu.InterruptSpotInstance(ctx, in.Cluster, ref) })
+		return eachInstance(in, func(ref string) (*ecs.ContainerInstance, error) {
+			return emu.InterruptSpotInstance(ctx, in.Cluster, ref)
+		})
 	}))
 	handle(asgsPath, jsonHandler(true, func(ctx context.Context, in *emulator.ASGRequest, r *http.Request) (asgList, error) {
 		if r.Method == http.MethodPost {
