@@ -37,6 +37,9 @@ func (e *Emulator) scaleGroups(now time.Time, at func(time.Time)) {
 				// Look again in a minute: a capacity provider may start to manage it.
 				at(now.Add(ScalingInterval))
 			}
+			if cp != nil {
+				changed = append(changed, e.adoptInstances(tx, &r, cp, c)...)
+			}
 			ours, live := groupInstances(&r, c)
 			switch {
 			case live+len(r.Booting) < r.Desired:
@@ -73,6 +76,26 @@ func (e *Emulator) scaleGroups(now time.Time, at func(time.Time)) {
 	}
 	e.afterStops(stopped)
 	e.instancesChanged(changed...)
+}
+
+// adoptInstances associates the group's instances with the capacity provider that now
+// names the group: instances launched before the provider existed (or under another one)
+// take its tasks from then on, as ECS associates a group's instances with its provider.
+func (e *Emulator) adoptInstances(tx *store.Tx, r *asgRecord, cp *ecs.CapacityProvider, c *capacity) []string {
+	var arns []string
+	for i, ir := range c.recs {
+		if ir.ASG != r.Name || ir.Instance.CapacityProviderName == cp.Name {
+			continue
+		}
+		next := *ir
+		ci := *ir.Instance
+		ci.CapacityProviderName, ci.Version = cp.Name, ci.Version+1
+		next.Instance = &ci
+		e.instances.Put(tx, instanceKeyOf(ci.ContainerInstanceArn), &next)
+		c.recs[i] = &next
+		arns = append(arns, ci.ContainerInstanceArn)
+	}
+	return arns
 }
 
 // groupInstances lists a group's instances in c, and how many of them count toward

@@ -266,3 +266,39 @@ func TestScaleInKeepsZonesBalanced(t *testing.T) {
 		t.Errorf("after scale-in the zones hold %v, want one task each", z)
 	}
 }
+
+// Instances a group launched before any capacity provider named it join the provider
+// once one does, and take its tasks.
+func TestProviderAdoptsEarlierInstances(t *testing.T) {
+	e := newServiceEnv(t)
+	must[*sdkecs.CreateClusterOutput](t)(e.ecs.CreateCluster(ctx(t), &sdkecs.CreateClusterInput{ClusterName: aws.String("c")}))
+	two := 2
+	asg, err := e.emu.CreateASG(context.Background(), emulator.ASGRequest{Name: "asg", Cluster: "c", MinSize: &two, DesiredCapacity: &two})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.clockUntil(t, "boot the group's instances", 10*time.Second, 2*time.Minute, func() bool { return e.asgState(t).Instances == 2 })
+	must[*sdkecs.CreateCapacityProviderOutput](t)(e.ecs.CreateCapacityProvider(ctx(t), &sdkecs.CreateCapacityProviderInput{
+		Name: aws.String("cp"), AutoScalingGroupProvider: &types.AutoScalingGroupProvider{AutoScalingGroupArn: aws.String(asg.ARN),
+			ManagedScaling: &types.ManagedScaling{Status: types.ManagedScalingStatusEnabled}}}))
+	must[*sdkecs.PutClusterCapacityProvidersOutput](t)(e.ecs.PutClusterCapacityProviders(ctx(t), &sdkecs.PutClusterCapacityProvidersInput{
+		Cluster: aws.String("c"), CapacityProviders: []string{"cp"}, DefaultCapacityProviderStrategy: []types.CapacityProviderStrategyItem{}}))
+	td := e.sxRegister(t, memDef("app", 128, 256))
+	run := must[*sdkecs.RunTaskOutput](t)(e.ecs.RunTask(ctx(t), &sdkecs.RunTaskInput{Cluster: aws.String("c"), TaskDefinition: aws.String(td),
+		Count: aws.Int32(4), CapacityProviderStrategy: []types.CapacityProviderStrategyItem{{CapacityProvider: aws.String("cp"), Weight: 1}}}))
+	e.clockUntil(t, "place the tasks on the adopted instances", 10*time.Second, 3*time.Minute, func() bool {
+		dt := must[*sdkecs.DescribeTasksOutput](t)(e.ecs.DescribeTasks(ctx(t), &sdkecs.DescribeTasksInput{Cluster: aws.String("c"),
+			Tasks: []string{aws.ToString(run.Tasks[0].TaskArn), aws.ToString(run.Tasks[1].TaskArn), aws.ToString(run.Tasks[2].TaskArn), aws.ToString(run.Tasks[3].TaskArn)}}))
+		for _, task := range dt.Tasks {
+			if aws.ToString(task.ContainerInstanceArn) == "" {
+				return false
+			}
+		}
+		return true
+	})
+	for _, arn := range e.listInstances(t, "c", "") {
+		if ci := e.describeInstance(t, "c", arn); aws.ToString(ci.CapacityProviderName) != "cp" {
+			t.Errorf("instance %s has capacity provider %q, want cp", arn, aws.ToString(ci.CapacityProviderName))
+		}
+	}
+}
