@@ -146,6 +146,10 @@ func (m Model) action(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, m.run(func(ctx context.Context) (string, error) {
 			return "service " + name + ": new deployment started", a.ForceNewDeployment(ctx, cluster, name)
 		})
+	case key.Matches(msg, keys.Stop, keys.Interrupt, keys.AddInstance) && m.cur.screen == scrCapacity && m.task(m.selectedKey()) == nil:
+		return m.instanceAction(msg, cluster)
+	case key.Matches(msg, keys.AddInstance):
+		return fail("add instances on the capacity view (3)")
 	case key.Matches(msg, keys.Stop):
 		t := m.selectedTask()
 		if t == "" {
@@ -202,6 +206,36 @@ func (m Model) retire(cluster string) (tea.Model, tea.Cmd) {
 	}
 	m.flash("select a task or service to retire", true)
 	return m, nil
+}
+
+// instanceAction adds an instance like the selected one (n), terminates the selected
+// instance (x) or gives it a Spot notice (i), on the capacity view.
+func (m Model) instanceAction(msg tea.KeyMsg, cluster string) (tea.Model, tea.Cmd) {
+	a := m.act
+	inst := m.instance(m.selectedKey())
+	if key.Matches(msg, keys.AddInstance) {
+		typ, az := "", ""
+		if inst != nil {
+			typ, az = inst.InstanceType, inst.AvailabilityZone
+		}
+		what := cmpOr(typ, "an instance")
+		return m, m.run(func(ctx context.Context) (string, error) {
+			return "cluster " + cluster + ": added " + what, a.AddInstance(ctx, cluster, typ, az)
+		})
+	}
+	if inst == nil {
+		m.flash("select a container instance", true)
+		return m, nil
+	}
+	arn, id := inst.ARN, cmpOr(inst.EC2InstanceID, Name(inst.ARN))
+	if key.Matches(msg, keys.Interrupt) {
+		return m, m.run(func(ctx context.Context) (string, error) {
+			return "instance " + id + ": Spot notice, DRAINING, terminates in 2 minutes", a.InterruptSpotInstance(ctx, cluster, arn)
+		})
+	}
+	return m, m.run(func(ctx context.Context) (string, error) {
+		return "instance " + id + ": terminated", a.TerminateInstance(ctx, cluster, arn)
+	})
 }
 
 func (m Model) drain(cluster string) (tea.Model, tea.Cmd) {

@@ -71,6 +71,15 @@ func (f *fakeActions) Retire(_ context.Context, c, s, t string) (time.Time, erro
 func (f *fakeActions) SetInstanceState(_ context.Context, c, arn, st string) error {
 	return f.record("SetInstanceState %s %s %s", c, Name(arn), st)
 }
+func (f *fakeActions) AddInstance(_ context.Context, c, typ, az string) error {
+	return f.record("AddInstance %s %s %s", c, typ, az)
+}
+func (f *fakeActions) TerminateInstance(_ context.Context, c, arn string) error {
+	return f.record("TerminateInstance %s %s", c, Name(arn))
+}
+func (f *fakeActions) InterruptSpotInstance(_ context.Context, c, arn string) error {
+	return f.record("InterruptSpotInstance %s %s", c, Name(arn))
+}
 func (f *fakeActions) SetSpotCapacity(_ context.Context, c string, on bool) error {
 	return f.record("SetSpotCapacity %s %v", c, on)
 }

@@ -13,6 +13,7 @@ type keyMap struct {
 	Up, Down, PageUp, PageDown, Top, Bottom, Enter, Back                  key.Binding
 	Clusters, Services, Tasks, Capacity, Events, Cost, Logs, Filter, Help key.Binding
 	ScaleUp, ScaleDown, Deploy, Stop, Interrupt, Retire, Drain, Spot      key.Binding
+	AddInstance                                                           key.Binding
 	Minute, Hour, Day, Refresh, Quit, Stopped                             key.Binding
 }
 
@@ -22,37 +23,38 @@ func bind(help string, keys ...string) key.Binding {
 }
 
 var keys = keyMap{
-	Up:        bind("move up", "up", "k"),
-	Down:      bind("move down", "down", "j"),
-	PageUp:    bind("page up", "pgup", "ctrl+u"),
-	PageDown:  bind("page down", "pgdown", "ctrl+d"),
-	Top:       bind("first row", "home", "g"),
-	Bottom:    bind("last row", "end", "G"),
-	Enter:     bind("open the selected row", "enter"),
-	Back:      bind("back / clear filter", "esc", "backspace"),
-	Clusters:  bind("clusters", "0"),
-	Services:  bind("services", "1"),
-	Tasks:     bind("tasks (standalone too)", "2"),
-	Capacity:  bind("capacity, instances", "3"),
-	Events:    bind("events", "4"),
-	Cost:      bind("cost, Spot savings", "5"),
-	Logs:      bind("follow task logs", "l"),
-	Filter:    bind("filter", "/"),
-	Stopped:   bind("hide/show stopped tasks", "a"),
-	Help:      bind("this help", "?"),
-	ScaleUp:   bind("scale service up", "+", "="),
-	ScaleDown: bind("scale service down", "-"),
-	Deploy:    bind("force new deployment", "D"),
-	Stop:      bind("stop task", "x", "ctrl+k"),
-	Interrupt: bind("Spot-interrupt task", "i"),
-	Retire:    bind("retire task/service", "R"),
-	Drain:     bind("drain/undrain instance", "d"),
-	Spot:      bind("toggle Spot capacity", "S"),
-	Minute:    bind("clock +1 minute", ">"),
-	Hour:      bind("clock +1 hour", "]"),
-	Day:       bind("clock +1 day", "}"),
-	Refresh:   bind("refresh now", "r"),
-	Quit:      bind("quit", "q", "ctrl+c"),
+	Up:          bind("move up", "up", "k"),
+	Down:        bind("move down", "down", "j"),
+	PageUp:      bind("page up", "pgup", "ctrl+u"),
+	PageDown:    bind("page down", "pgdown", "ctrl+d"),
+	Top:         bind("first row", "home", "g"),
+	Bottom:      bind("last row", "end", "G"),
+	Enter:       bind("open the selected row", "enter"),
+	Back:        bind("back / clear filter", "esc", "backspace"),
+	Clusters:    bind("clusters", "0"),
+	Services:    bind("services", "1"),
+	Tasks:       bind("tasks (standalone too)", "2"),
+	Capacity:    bind("capacity, instances", "3"),
+	Events:      bind("events", "4"),
+	Cost:        bind("cost, Spot savings", "5"),
+	Logs:        bind("follow task logs", "l"),
+	Filter:      bind("filter", "/"),
+	Stopped:     bind("hide/show stopped tasks", "a"),
+	Help:        bind("this help", "?"),
+	ScaleUp:     bind("scale service up", "+", "="),
+	ScaleDown:   bind("scale service down", "-"),
+	Deploy:      bind("force new deployment", "D"),
+	Stop:        bind("stop task/instance", "x", "ctrl+k"),
+	Interrupt:   bind("Spot-interrupt", "i"),
+	Retire:      bind("retire task/service", "R"),
+	Drain:       bind("drain/undrain instance", "d"),
+	AddInstance: bind("add instance", "n"),
+	Spot:        bind("toggle Spot capacity", "S"),
+	Minute:      bind("clock +1 minute", ">"),
+	Hour:        bind("clock +1 hour", "]"),
+	Day:         bind("clock +1 day", "}"),
+	Refresh:     bind("refresh now", "r"),
+	Quit:        bind("quit", "q", "ctrl+c"),
 }
 
 // helpGroups are the help view's sections.
@@ -67,7 +69,7 @@ func helpGroups() []struct {
 	}{
 		{"Navigate", []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Enter, k.Back, k.Filter, k.Stopped}},
 		{"Views", []key.Binding{k.Clusters, k.Services, k.Tasks, k.Capacity, k.Events, k.Cost, k.Logs, k.Help}},
-		{"Act (through the ECS API)", []key.Binding{k.ScaleUp, k.ScaleDown, k.Deploy, k.Stop, k.Interrupt, k.Retire, k.Drain, k.Spot}},
+		{"Act (through the ECS API)", []key.Binding{k.ScaleUp, k.ScaleDown, k.Deploy, k.Stop, k.Interrupt, k.Retire, k.Drain, k.AddInstance, k.Spot}},
 		{"Clock and app", []key.Binding{k.Minute, k.Hour, k.Day, k.Refresh, k.Quit}},
 	}
 }

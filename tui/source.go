@@ -33,6 +33,13 @@ type Actions interface {
 	Retire(ctx context.Context, cluster, service, taskARN string) (time.Time, error)
 	// SetInstanceState sets a container instance ACTIVE or DRAINING.
 	SetInstanceState(ctx context.Context, cluster, instanceARN, status string) error
+	// AddInstance launches a simulated EC2 instance of a type into a zone ("" for the
+	// emulator's defaults); TerminateInstance terminates one (its tasks stop, its Auto
+	// Scaling group replaces it); InterruptSpotInstance gives an EC2 Spot instance its
+	// two-minute notice.
+	AddInstance(ctx context.Context, cluster, instanceType, az string) error
+	TerminateInstance(ctx context.Context, cluster, instanceARN string) error
+	InterruptSpotInstance(ctx context.Context, cluster, instanceARN string) error
 	SetSpotCapacity(ctx context.Context, cluster string, available bool) error
 	// AdvanceClock moves the emulator's clock ahead by span ("1m", "1h", "1d").
 	AdvanceClock(ctx context.Context, span string) error

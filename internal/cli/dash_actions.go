@@ -56,6 +56,18 @@ func (a dashActions) Retire(ctx context.Context, cluster, service, taskARN strin
 	return out.Retirements[0].RetireAt, nil
 }
 
+func (a dashActions) AddInstance(ctx context.Context, cluster, instanceType, az string) error {
+	return simCall(ctx, a.src.endpoint, instancesPath, instanceAdd{Cluster: cluster, Type: instanceType, AZ: az}, &instancesOut{})
+}
+
+func (a dashActions) TerminateInstance(ctx context.Context, cluster, instanceARN string) error {
+	return simCall(ctx, a.src.endpoint, instancesRemovePath, instanceRefs{Cluster: cluster, Instances: []string{instanceARN}}, &instancesOut{})
+}
+
+func (a dashActions) InterruptSpotInstance(ctx context.Context, cluster, instanceARN string) error {
+	return simCall(ctx, a.src.endpoint, spotInterruptInstPath, instanceRefs{Cluster: cluster, Instances: []string{instanceARN}}, &instancesOut{})
+}
+
 func (a dashActions) SetInstanceState(ctx context.Context, cluster, instanceARN, status string) error {
 	var out ecs.ContainerInstancesOutput
 	err := a.src.c.call(ctx, "UpdateContainerInstancesState", &ecs.UpdateContainerInstancesStateInput{

@@ -143,6 +143,38 @@ func TestDashSourceAndActions(t *testing.T) {
 		}
 		return false
 	})
+	// Instances added and terminated from the dashboard; a Spot notice needs a Spot one.
+	if err := act.AddInstance(ctx, "dash", "c5.large", "us-east-1c"); err != nil {
+		t.Fatal(err)
+	}
+	s = waitSnapshot(t, src, "the added instance", func(s *tui.Snapshot) bool {
+		for _, i := range dashCluster(s).Instances {
+			if i.InstanceType == "c5.large" && i.AvailabilityZone == "us-east-1c" {
+				return true
+			}
+		}
+		return false
+	})
+	var added tui.Instance
+	for _, i := range dashCluster(s).Instances {
+		if i.InstanceType == "c5.large" {
+			added = i
+		}
+	}
+	if err := act.InterruptSpotInstance(ctx, "dash", added.ARN); err == nil || !strings.Contains(err.Error(), "not a Spot instance") {
+		t.Errorf("Spot notice to an on-demand instance: %v", err)
+	}
+	if err := act.TerminateInstance(ctx, "dash", added.ARN); err != nil {
+		t.Fatal(err)
+	}
+	waitSnapshot(t, src, "the terminated instance gone", func(s *tui.Snapshot) bool {
+		for _, i := range dashCluster(s).Instances {
+			if i.ARN == added.ARN {
+				return false
+			}
+		}
+		return true
+	})
 
 	seen := map[string]bool{}
 	deadline := time.After(10 * time.Second)
