@@ -696,7 +696,14 @@ ok "after SIGTERM: fargate-web:4 and the cluster survived" \
 	'.taskDefinition.revision == 4'
 ok "after SIGTERM: from-boto3 stays deleted" \
 	'aws ecs list-clusters --endpoint-url $ECSMINI_ENDPOINT' \
-	".clusterArns == [\"$CLUSTER_ARN\"]"
+	".clusterArns | sort == [\"$CLUSTER_ARN\", \"arn:aws:ecs:us-east-1:000000000000:cluster/ec2demo\"]"
+# (Managed scaling may have scaled in one idle c5.xlarge once the clock jumped 14 days.)
+ok "after SIGTERM: ec2demo's container instances survived" \
+	'aws ecs list-container-instances --cluster ec2demo --endpoint-url $ECSMINI_ENDPOINT' \
+	'.containerInstanceArns | length >= 3'
+ok "after SIGTERM: the drained instance is still DRAINING" \
+	'aws ecs list-container-instances --cluster ec2demo --status DRAINING --filter "attribute:ecs.availability-zone == us-east-1a and attribute:ecs.instance-type == m5.large" --endpoint-url $ECSMINI_ENDPOINT' \
+	'.containerInstanceArns | length == 1'
 stop_with INT
 
 # ---------------------------------------------------------------- run 4: ecsmini down --purge
