@@ -76,31 +76,16 @@ const ManagedDrainingLimit = 48 * time.Hour
 // DRAINING (as with ECS_ENABLE_SPOT_INSTANCE_DRAINING) so services move their tasks,
 // and the instance terminates when the notice ends (spec §3.6).
 func (e *Emulator) InterruptSpotInstance(ctx context.Context, cluster, ref string) (*ecs.ContainerInstance, error) {
-	var arn string
-	err := e.store.Update(func(tx *store.Tx) error {
-		ck, _, err := e.activeCluster(ctx, cluster)
-		if err != nil {
-			return err
-		}
-		ik, r, err := e.findInstance(ck, ref)
-		if err != nil {
-			return err
-		}
+	return e.changeInstance(ctx, cluster, ref, e.findInstance, func(tx *store.Tx, _, ik string, r *instanceRecord) ([]*ecs.Task, error) {
 		if !r.Spot {
-			return ecs.InvalidParameter("Container instance %s is not a Spot instance.", ref)
+			return nil, ecs.InvalidParameter("Container instance %s is not a Spot instance.", ref)
 		}
 		if r.Instance.Status == ecs.InstanceInactive {
-			return ecs.InvalidParameter("Container instance %s is INACTIVE.", ref)
+			return nil, ecs.InvalidParameter("Container instance %s is INACTIVE.", ref)
 		}
 		e.noticeSpot(tx, ik, r)
-		arn = r.Instance.ContainerInstanceArn
-		return nil
+		return nil, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	e.instancesChanged(arn)
-	return e.describeOne(arn, nil), nil
 }
 
 // noticeSpot starts a Spot instance's two-minute notice.

@@ -18,36 +18,52 @@ func (e *Emulator) DeregisterContainerInstance(ctx context.Context, in *ecs.Dere
 		return nil, ecs.InvalidParameter("containerInstance can not be blank.")
 	}
 	force := in.Force != nil && *in.Force
+	ci, err := e.changeInstance(ctx, in.Cluster, in.ContainerInstance, e.resolveInstance,
+		func(tx *store.Tx, ck, ik string, r *instanceRecord) ([]*ecs.Task, error) {
+			if r.Instance.Status == ecs.InstanceInactive {
+				return nil, nil
+			}
+			c := e.capacityOf(ck)
+			placed := c.tasks[c.index[r.Instance.ContainerInstanceArn]]
+			if len(placed) > 0 && !force {
+				return nil, ecs.InvalidParameter("Found running tasks on the instance.")
+			}
+			stopped := e.stopPlaced(tx, placed, ecs.StopTerminationNotice, "Container instance deregistered")
+			e.retire(tx, ik, r, "")
+			return stopped, nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	return &ecs.ContainerInstanceOutput{ContainerInstance: ci}, nil
+}
+
+// changeInstance runs change on one instance of a cluster, found by lookup, in one
+// store transaction; then the tasks change stopped are stopped and the instance's new
+// state announced.
+func (e *Emulator) changeInstance(ctx context.Context, cluster, ref string, lookup func(ck, ref string) (string, *instanceRecord, error),
+	change func(tx *store.Tx, ck, ik string, r *instanceRecord) ([]*ecs.Task, error)) (*ecs.ContainerInstance, error) {
 	var arn string
 	var stopped []*ecs.Task
 	err := e.store.Update(func(tx *store.Tx) error {
-		ck, _, err := e.activeCluster(ctx, in.Cluster)
+		ck, _, err := e.activeCluster(ctx, cluster)
 		if err != nil {
 			return err
 		}
-		ik, r, err := e.resolveInstance(ck, in.ContainerInstance)
+		ik, r, err := lookup(ck, ref)
 		if err != nil {
 			return err
 		}
 		arn = r.Instance.ContainerInstanceArn
-		if r.Instance.Status == ecs.InstanceInactive {
-			return nil
-		}
-		c := e.capacityOf(ck)
-		placed := c.tasks[c.index[arn]]
-		if len(placed) > 0 && !force {
-			return ecs.InvalidParameter("Found running tasks on the instance.")
-		}
-		stopped = e.stopPlaced(tx, placed, ecs.StopTerminationNotice, "Container instance deregistered")
-		e.retire(tx, ik, r, "")
-		return nil
+		stopped, err = change(tx, ck, ik, r)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	e.afterStops(stopped)
 	e.instancesChanged(arn)
-	return &ecs.ContainerInstanceOutput{ContainerInstance: e.describeOne(arn, nil)}, nil
+	return e.describeOne(arn, nil), nil
 }
 
 // retire marks an instance INACTIVE: deregistered, describable for InstanceTTL.
@@ -203,30 +219,13 @@ func (e *Emulator) emitInstance(ci *ecs.ContainerInstance) {
 // agent deregisters it on the way down, its tasks stop, and its Auto Scaling group (if
 // any) launches a replacement to keep its desired capacity.
 func (e *Emulator) TerminateInstance(ctx context.Context, cluster, ref string) (*ecs.ContainerInstance, error) {
-	var arn string
-	var stopped []*ecs.Task
-	err := e.store.Update(func(tx *store.Tx) error {
-		ck, _, err := e.activeCluster(ctx, cluster)
-		if err != nil {
-			return err
-		}
-		ik, r, err := e.findInstance(ck, ref)
-		if err != nil {
-			return err
-		}
-		arn = r.Instance.ContainerInstanceArn
+	return e.changeInstance(ctx, cluster, ref, e.findInstance, func(tx *store.Tx, ck, ik string, r *instanceRecord) ([]*ecs.Task, error) {
 		if r.Instance.Status == ecs.InstanceInactive {
-			return nil
+			return nil, nil
 		}
 		c := e.capacityOf(ck)
-		stopped = e.stopPlaced(tx, c.tasks[c.index[arn]], ecs.StopTerminationNotice, terminatedReason(r))
+		stopped := e.stopPlaced(tx, c.tasks[c.index[r.Instance.ContainerInstanceArn]], ecs.StopTerminationNotice, terminatedReason(r))
 		e.retire(tx, ik, r, "Instance terminated")
-		return nil
+		return stopped, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	e.afterStops(stopped)
-	e.instancesChanged(arn)
-	return e.describeOne(arn, nil), nil
 }

@@ -53,14 +53,7 @@ func (e *Emulator) RunTask(ctx context.Context, in *ecs.RunTaskInput) (*ecs.Task
 			out.Tasks = prior
 			return nil
 		}
-		_, rec, err := e.resolveTaskDef(ctx, in.TaskDefinition)
-		if err != nil {
-			return err
-		}
-		if rec.Status != ecs.TaskDefActive {
-			return ecs.ClientError("TaskDefinition is inactive")
-		}
-		td, err := rec.definition()
+		rec, td, err := e.runnableTaskDef(ctx, in.TaskDefinition)
 		if err != nil {
 			return err
 		}
@@ -119,6 +112,23 @@ func (e *Emulator) RunTask(ctx context.Context, in *ecs.RunTaskInput) (*ecs.Task
 		e.launch(t.TaskArn)
 	}
 	return out, nil
+}
+
+// runnableTaskDef resolves the task definition a task is started from: it must be
+// ACTIVE.
+func (e *Emulator) runnableTaskDef(ctx context.Context, ref string) (*taskDefRecord, *ecs.TaskDefinition, error) {
+	_, rec, err := e.resolveTaskDef(ctx, ref)
+	if err != nil {
+		return nil, nil, err
+	}
+	if rec.Status != ecs.TaskDefActive {
+		return nil, nil, ecs.ClientError("TaskDefinition is inactive")
+	}
+	td, err := rec.definition()
+	if err != nil {
+		return nil, nil, err
+	}
+	return rec, td, nil
 }
 
 // clusterForUse resolves the cluster a task goes to, creating the default cluster on

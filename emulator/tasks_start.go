@@ -34,14 +34,7 @@ func (e *Emulator) StartTask(ctx context.Context, in *ecs.StartTaskInput) (*ecs.
 		if err != nil {
 			return err
 		}
-		_, rec, err := e.resolveTaskDef(ctx, in.TaskDefinition)
-		if err != nil {
-			return err
-		}
-		if rec.Status != ecs.TaskDefActive {
-			return ecs.ClientError("TaskDefinition is inactive")
-		}
-		td, err := rec.definition()
+		rec, td, err := e.runnableTaskDef(ctx, in.TaskDefinition)
 		if err != nil {
 			return err
 		}
