@@ -29,6 +29,24 @@ func (e *Emulator) newTaskPlacer(ck, launch string) *taskPlacer {
 	return &taskPlacer{e: e, ck: ck, onInstances: e.placesOnInstances(ck)}
 }
 
+// onInstance says whether a task of provider goes on a simulated instance (placed now
+// or waiting for one).
+func (p *taskPlacer) onInstance(provider string) bool {
+	return p != nil && (p.onInstances || (provider != "" && provider != ecs.Fargate && provider != ecs.FargateSpot))
+}
+
+// laptopPorts are the static host ports a new task holds on the laptop itself. A
+// bridge-mode task on a simulated instance publishes its ports on the instance's own
+// loopback address (the agent's InstanceHostIP), so only its instance's ports, which
+// placement checks, can clash; host mode binds every address of the one machine, and a
+// task on no instance publishes on 127.0.0.1.
+func laptopPorts(td *ecs.TaskDefinition, onInstance bool) []string {
+	if mode := ecs.Deref(td.NetworkMode); onInstance && (mode == "" || mode == ecs.NetworkBridge) {
+		return nil
+	}
+	return staticHostPorts(td)
+}
+
 // noInstances is the failure of an EC2 placement in a cluster with no instance to
 // place on.
 const noInstances = "NO ACTIVE INSTANCES"

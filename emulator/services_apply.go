@@ -267,7 +267,6 @@ func (x *execution) startTasks(d *deploymentRecord, n int) ([]string, string) {
 		tags = mergeTags(tags, []ecs.Tag{{Key: ecs.Ptr("aws:ecs:clusterName"), Value: ecs.Ptr(x.r.ClusterName)},
 			{Key: ecs.Ptr("aws:ecs:serviceName"), Value: ecs.Ptr(s.ServiceName)}})
 	}
-	ports := staticHostPorts(td)
 	inUse := e.hostPortsInUse()
 	var ids []string
 	var problem string
@@ -286,6 +285,7 @@ func (x *execution) startTasks(d *deploymentRecord, n int) ([]string, string) {
 		how.Constraints = append(how.Constraints, ecs.PlacementConstraint{Type: "distinctInstance"})
 	}
 	for i := 0; i < n; i++ {
+		ports := laptopPorts(td, placer.onInstance(providers[i]))
 		if clash(ports, inUse) {
 			// Every task runs on this one machine: a static host port another task holds
 			// leaves nowhere to place this one.

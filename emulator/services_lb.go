@@ -6,6 +6,7 @@ import (
 	"hash/fnv"
 	"log/slog"
 	"net"
+	"net/netip"
 	"sort"
 	"strconv"
 	"strings"
@@ -154,7 +155,8 @@ func (l *loadBalancers) changed(tg string) {
 }
 
 // targetAddr is where the balancer reaches a task's container port: the host port the
-// runtime published it on, on loopback.
+// runtime published it on, on loopback (a simulated instance's own loopback address for
+// its bridge-mode tasks).
 func targetAddr(t *ecs.Task, container string, port int) string {
 	for _, c := range t.Containers {
 		if c.Name != container {
@@ -162,7 +164,11 @@ func targetAddr(t *ecs.Task, container string, port int) string {
 		}
 		for _, nb := range c.NetworkBindings {
 			if ecs.Deref(nb.ContainerPort) == port && ecs.Deref(nb.HostPort) > 0 {
-				return net.JoinHostPort("127.0.0.1", strconv.Itoa(ecs.Deref(nb.HostPort)))
+				host := "127.0.0.1"
+				if ip, err := netip.ParseAddr(nb.BindIP); err == nil && ip.IsLoopback() {
+					host = nb.BindIP // a simulated instance's own loopback address
+				}
+				return net.JoinHostPort(host, strconv.Itoa(ecs.Deref(nb.HostPort)))
 			}
 		}
 	}

@@ -68,12 +68,12 @@ func (e *Emulator) RunTask(ctx context.Context, in *ecs.RunTaskInput) (*ecs.Task
 			return err
 		}
 		tags := taskTags(in, rec.Tags, cluster.ClusterName)
-		ports := staticHostPorts(td)
 		inUse := e.hostPortsInUse()
 		quota := e.newQuotaCheck(sc.Region)
 		placer := e.newTaskPlacer(ck, launch)
 		how := pendingPlacement{Strategies: in.PlacementStrategy, Constraints: placementConstraints(td, in.PlacementConstraints)}
 		for i := 0; i < count; i++ {
+			ports := laptopPorts(td, placer.onInstance(providers[i]))
 			if clash(ports, inUse) {
 				// The laptop is the one host tasks run on: a static host port another task
 				// holds cannot be placed, which ECS reports as a RESOURCE:PORTS failure.

@@ -57,7 +57,7 @@ func (e *Emulator) StartTask(ctx context.Context, in *ecs.StartTaskInput) (*ecs.
 			}
 			t := e.newTask(sc, cluster, td, run, ecs.LaunchEC2, "")
 			t.Tags = tags
-			tr := &taskRecord{Task: t, ClusterName: cluster.ClusterName, HostPorts: staticHostPorts(td)}
+			tr := &taskRecord{Task: t, ClusterName: cluster.ClusterName, HostPorts: laptopPorts(td, true)}
 			need := taskNeed(td, t)
 			req := ec2sim.Request{Need: need, Constraints: placementConstraints(td, nil)}
 			if j, why := e.ec2.place(c.cands[i:i+1], req); j < 0 {

@@ -133,7 +133,7 @@ func (r *runner) execute(ctx context.Context, s Step, task *ecs.Task, td *ecs.Ta
 		}
 		cd := containerDef(td, s.Container)
 		in := SpecInput{Task: r.info, Container: cd, Override: containerOverride(task, s.Container),
-			DockerName: DockerName(r.info, s.Container), NetworkMode: r.network, HostIP: r.a.cfg.HostIP,
+			DockerName: DockerName(r.info, s.Container), NetworkMode: r.network, HostIP: r.publishIP(),
 			ContainerIDs: r.ids, Volumes: r.volumes, ExtraEnv: r.envFiles[s.Container], Secrets: r.secrets[s.Container]}
 		if err := r.endpointsFor(&in, task, td, s.Container); err != nil {
 			return fmt.Errorf("ResourceInitializationError: %w", err)

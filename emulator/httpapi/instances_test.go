@@ -233,3 +233,36 @@ func TestPlacementValidation(t *testing.T) {
 		PlacementConstraints: []types.PlacementConstraint{{Type: types.PlacementConstraintTypeMemberOf, Expression: aws.String("attribute:x ==")}}})
 	assertAPIError(t, err, "InvalidParameterException", "")
 }
+
+// Two simulated instances can each hold static host port 8080 (each publishes on its
+// own loopback address); a third task finds both instances' port taken.
+func TestStaticHostPortPerInstance(t *testing.T) {
+	e := newEnv(t)
+	must[*sdkecs.CreateClusterOutput](t)(e.ecs.CreateCluster(ctx(t), &sdkecs.CreateClusterInput{ClusterName: aws.String("c")}))
+	e.registerInstance(t, "c", "i-00000000000000001", "m5.large", "us-east-1a")
+	e.registerInstance(t, "c", "i-00000000000000002", "m5.large", "us-east-1b")
+	cd := cdef("web", 128, nil)
+	cd.PortMappings = []types.PortMapping{{ContainerPort: aws.Int32(80), HostPort: aws.Int32(8080)}}
+	td := must[*sdkecs.RegisterTaskDefinitionOutput](t)(e.ecs.RegisterTaskDefinition(ctx(t), ec2Def("web", cd)))
+	run := must[*sdkecs.RunTaskOutput](t)(e.ecs.RunTask(ctx(t), &sdkecs.RunTaskInput{Cluster: aws.String("c"),
+		TaskDefinition: td.TaskDefinition.TaskDefinitionArn, Count: aws.Int32(3)}))
+	hosts := map[string]bool{}
+	for _, task := range run.Tasks {
+		hosts[aws.ToString(task.ContainerInstanceArn)] = true
+	}
+	if len(run.Tasks) != 2 || len(hosts) != 2 || len(run.Failures) != 1 || aws.ToString(run.Failures[0].Reason) != "RESOURCE:PORTS" {
+		t.Fatalf("3 tasks with host port 8080 on 2 instances: %d placed on %d instances, failures %+v", len(run.Tasks), len(hosts), run.Failures)
+	}
+	for arn := range hosts {
+		ci := e.describeInstance(t, "c", arn)
+		var ports []string
+		for _, r := range ci.RemainingResources {
+			if aws.ToString(r.Name) == "PORTS" {
+				ports = r.StringSetValue
+			}
+		}
+		if !slices.Contains(ports, "8080") {
+			t.Errorf("instance %s remaining PORTS %v lacks the task's 8080", arn, ports)
+		}
+	}
+}

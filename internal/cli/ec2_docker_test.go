@@ -45,9 +45,14 @@ func TestEC2InstancesOnDocker(t *testing.T) {
 		if got := dockerCLI(t, "inspect", "--format", `{{index .Config.Labels "ecsmini.container-instance"}}`, id); strings.TrimSpace(got) != ci {
 			t.Errorf("container %s label ecsmini.container-instance = %q, want %s", id, got, ci)
 		}
-		port := hostPort(t, &tk, "app")
-		if body := get(t, fmt.Sprintf("http://127.0.0.1:%d/health", port)); body == "" {
-			t.Errorf("task on %s does not answer on port %d", ci, port)
+		// Its ports are published on its instance's own loopback address.
+		b := containerOf(t, &tk, "app").NetworkBindings[0]
+		addr := fmt.Sprintf("%s:%d", aws.ToString(b.BindIP), aws.ToInt32(b.HostPort))
+		if !strings.HasPrefix(addr, "127.") || strings.HasPrefix(addr, "127.0.0.1:") {
+			t.Errorf("task on %s publishes on %s, want its instance's own loopback address", ci, addr)
+		}
+		if body := get(t, "http://"+addr+"/health"); body == "" {
+			t.Errorf("task on %s does not answer on %s", ci, addr)
 		}
 	}
 
@@ -75,5 +80,24 @@ func TestEC2InstancesOnDocker(t *testing.T) {
 	})
 	if out := cli(t, d.addr, false, "instance", "ls", "--cluster", d.cluster); !strings.Contains(out, "DRAINING") {
 		t.Errorf("instance ls does not show the drained instance:\n%s", out)
+	}
+
+	// Two instances both hold static host port 18081, each on its own loopback address.
+	cd := d.web("static")
+	cd.PortMappings[0].HostPort = aws.Int32(18081)
+	tasks := d.waitRunning(t, 60*time.Second, d.run(t, ec2("ec2-static", types.NetworkModeBridge, cd), 2, func(in *sdkecs.RunTaskInput) {
+		in.PlacementConstraints = []types.PlacementConstraint{{Type: types.PlacementConstraintTypeDistinctInstance}}
+	})...)
+	addrs := map[string]bool{}
+	for _, tk := range tasks {
+		b := containerOf(t, &tk, "static").NetworkBindings[0]
+		addr := fmt.Sprintf("%s:%d", aws.ToString(b.BindIP), aws.ToInt32(b.HostPort))
+		if aws.ToInt32(b.HostPort) != 18081 || addrs[addr] || !strings.HasPrefix(aws.ToString(b.BindIP), "127.") {
+			t.Fatalf("task %s publishes on %s (seen %v)", aws.ToString(tk.TaskArn), addr, addrs)
+		}
+		addrs[addr] = true
+		if body := get(t, "http://"+addr+"/health"); body == "" {
+			t.Errorf("nothing answers on %s", addr)
+		}
 	}
 }
