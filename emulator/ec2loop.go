@@ -170,8 +170,8 @@ func (e *Emulator) endInstances(now time.Time, at func(time.Time)) {
 			c := e.capacityOf(ck)
 			for i, r := range c.recs {
 				if r.Instance.Status == ecs.InstanceDraining && len(c.tasks[i]) > 0 {
+					// Looked at again whenever one of its tasks stops (UpdateTask pokes).
 					e.stopDaemonsLast(tx, c.tasks[i], &stopped)
-					at(now.Add(5 * time.Second)) // look again as its tasks move away
 				}
 				if r.TerminateAt == nil {
 					continue

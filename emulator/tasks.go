@@ -133,6 +133,11 @@ func (e *Emulator) UpdateTask(taskARN string, change func(t *ecs.Task) error) (*
 		// rate nothing is drawn, and the Fargate loop need not scan the tasks again.
 		e.fg.poke()
 	}
+	if changed != nil && changed.LastStatus == ecs.StatusStopped && changed.ContainerInstanceArn != "" {
+		// Its instance has room again: waiting tasks may fit, and a draining or
+		// scaled-in instance may now be empty (runEC2).
+		e.ec2.poke()
+	}
 	if service != "" && err == nil {
 		e.ctl.markDirty(service)
 	}

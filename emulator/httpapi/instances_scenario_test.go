@@ -302,3 +302,38 @@ func TestProviderAdoptsEarlierInstances(t *testing.T) {
 		}
 	}
 }
+
+// A task waiting for a group's capacity is placed as soon as a task on the group's
+// instance stops and leaves room, without waiting for the next scaling evaluation.
+func TestWaitingTaskTakesFreedRoom(t *testing.T) {
+	e := newServiceEnv(t)
+	must[*sdkecs.CreateClusterOutput](t)(e.ecs.CreateCluster(ctx(t), &sdkecs.CreateClusterInput{ClusterName: aws.String("c")}))
+	one := 1
+	asg, err := e.emu.CreateASG(context.Background(), emulator.ASGRequest{Name: "asg", Cluster: "c", MinSize: &one, MaxSize: &one, DesiredCapacity: &one})
+	if err != nil {
+		t.Fatal(err)
+	}
+	must[*sdkecs.CreateCapacityProviderOutput](t)(e.ecs.CreateCapacityProvider(ctx(t), &sdkecs.CreateCapacityProviderInput{
+		Name: aws.String("cp"), AutoScalingGroupProvider: &types.AutoScalingGroupProvider{AutoScalingGroupArn: aws.String(asg.ARN)}}))
+	must[*sdkecs.PutClusterCapacityProvidersOutput](t)(e.ecs.PutClusterCapacityProviders(ctx(t), &sdkecs.PutClusterCapacityProvidersInput{
+		Cluster: aws.String("c"), CapacityProviders: []string{"cp"}, DefaultCapacityProviderStrategy: []types.CapacityProviderStrategyItem{}}))
+	e.clockUntil(t, "boot the group's instance", 10*time.Second, 2*time.Minute, func() bool { return e.asgState(t).Instances == 1 })
+	td := e.sxRegister(t, memDef("big", 256, 5000)) // one fits on an m5.large
+	run := must[*sdkecs.RunTaskOutput](t)(e.ecs.RunTask(ctx(t), &sdkecs.RunTaskInput{Cluster: aws.String("c"), TaskDefinition: aws.String(td),
+		Count: aws.Int32(2), CapacityProviderStrategy: []types.CapacityProviderStrategyItem{{CapacityProvider: aws.String("cp"), Weight: 1}}}))
+	var placed, waiting string
+	for _, task := range run.Tasks {
+		if aws.ToString(task.ContainerInstanceArn) != "" {
+			placed = aws.ToString(task.TaskArn)
+		} else {
+			waiting = aws.ToString(task.TaskArn)
+		}
+	}
+	if placed == "" || waiting == "" {
+		t.Fatalf("want one task placed and one waiting: %+v", run.Tasks)
+	}
+	must[*sdkecs.StopTaskOutput](t)(e.ecs.StopTask(ctx(t), &sdkecs.StopTaskInput{Cluster: aws.String("c"), Task: aws.String(placed)}))
+	e.eventually(t, waiting, "be placed in the room the stopped task left", func(tk *types.Task) bool {
+		return aws.ToString(tk.ContainerInstanceArn) != ""
+	})
+}
