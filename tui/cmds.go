@@ -70,24 +70,30 @@ func waitEvents(ch <-chan Event) tea.Cmd {
 // readEvents waits for one event, then takes those already waiting (up to
 // eventBurst), so a burst costs one update and one render.
 func readEvents(ch <-chan Event) eventsMsg {
-	ev, ok := <-ch
+	evs, closed := readBurst(ch)
+	return eventsMsg{events: evs, closed: closed}
+}
+
+// readBurst waits for one item, then takes those already waiting (up to eventBurst).
+// closed says the channel ended.
+func readBurst[T any](ch <-chan T) (items []T, closed bool) {
+	v, ok := <-ch
 	if !ok {
-		return eventsMsg{closed: true}
+		return nil, true
 	}
-	msg := eventsMsg{events: []Event{ev}}
-	for len(msg.events) < eventBurst {
+	items = []T{v}
+	for len(items) < eventBurst {
 		select {
-		case ev, ok := <-ch:
+		case v, ok := <-ch:
 			if !ok {
-				msg.closed = true
-				return msg
+				return items, true
 			}
-			msg.events = append(msg.events, ev)
+			items = append(items, v)
 		default:
-			return msg
+			return items, false
 		}
 	}
-	return msg
+	return items, false
 }
 
 func followLogs(ctx context.Context, src Source, task string) tea.Cmd {
@@ -110,22 +116,6 @@ func waitLogs(task string, ch <-chan string) tea.Cmd {
 }
 
 func readLogs(task string, ch <-chan string) logsMsg {
-	l, ok := <-ch
-	if !ok {
-		return logsMsg{task: task, closed: true}
-	}
-	msg := logsMsg{task: task, lines: []string{l}}
-	for len(msg.lines) < eventBurst {
-		select {
-		case l, ok := <-ch:
-			if !ok {
-				msg.closed = true
-				return msg
-			}
-			msg.lines = append(msg.lines, l)
-		default:
-			return msg
-		}
-	}
-	return msg
+	lines, closed := readBurst(ch)
+	return logsMsg{task: task, lines: lines, closed: closed}
 }

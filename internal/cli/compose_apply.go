@@ -231,19 +231,3 @@ func (a *composeApplier) runOnce(ctx context.Context, plan *composeimport.Plan, 
 	res.Ran = append(res.Ran, s.Name)
 	return nil
 }
-
-// listTasksBy lists task ARNs for a filter, following pages.
-func (c *ecsClient) listTasksBy(ctx context.Context, in ecs.ListTasksInput) ([]string, error) {
-	var arns []string
-	for {
-		var out ecs.ListTasksOutput
-		if err := c.call(ctx, "ListTasks", &in, &out); err != nil {
-			return nil, err
-		}
-		arns = append(arns, out.TaskArns...)
-		if out.NextToken == nil || *out.NextToken == "" {
-			return arns, nil
-		}
-		in.NextToken = out.NextToken
-	}
-}

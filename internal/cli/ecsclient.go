@@ -125,8 +125,12 @@ func (c *ecsClient) listClusters(ctx context.Context) ([]string, error) {
 // listTasks returns the ARNs of the cluster's tasks with that desired status ("" is
 // ECS's default, RUNNING), following pages.
 func (c *ecsClient) listTasks(ctx context.Context, cluster, desiredStatus string) ([]string, error) {
+	return c.listTasksBy(ctx, ecs.ListTasksInput{Cluster: cluster, DesiredStatus: desiredStatus})
+}
+
+// listTasksBy lists the ARNs of the tasks a ListTasks filter selects, following pages.
+func (c *ecsClient) listTasksBy(ctx context.Context, in ecs.ListTasksInput) ([]string, error) {
 	var arns []string
-	in := ecs.ListTasksInput{Cluster: cluster, DesiredStatus: desiredStatus}
 	for {
 		var out ecs.ListTasksOutput
 		if err := c.call(ctx, "ListTasks", &in, &out); err != nil {
