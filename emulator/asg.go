@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"slices"
 	"strings"
 	"time"
 
@@ -293,13 +292,12 @@ func (r *asgRecord) nextAZ(counts map[string]int) string {
 	return best
 }
 
-// asgNames lists the groups of a region, sorted.
+// asgKeys lists the store keys of every region's groups, in key order.
 func (e *Emulator) asgKeys() []string {
 	var out []string
 	e.asgs.Ascend("", func(k string, _ *asgRecord) bool {
 		out = append(out, k)
 		return true
 	})
-	slices.Sort(out)
 	return out
 }
