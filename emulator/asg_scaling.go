@@ -140,7 +140,7 @@ func (e *Emulator) evaluate(r *asgRecord, cp *ecs.CapacityProvider, c *capacity,
 	// Instances still booting count as launched: they are within their warm-up.
 	for _, b := range r.Booting {
 		in.Instances = append(in.Instances, ec2sim.ScalingInstance{ID: "booting", LaunchedAt: b.At.Add(-InstanceBoot),
-			Candidate: emptyCandidate(it)})
+			Candidate: ec2sim.NewCandidate("", "", it, map[string]string{})})
 	}
 	for _, tk := range e.waitingTasks(ck, cp.Name) {
 		if tr, ok := e.tasks.Get(tk); ok && tr.Need != nil {
@@ -150,16 +150,6 @@ func (e *Emulator) evaluate(r *asgRecord, cp *ecs.CapacityProvider, c *capacity,
 	d := ec2sim.Decide(in)
 	r.Desired, r.Scaling, r.Reservation, r.LastReason = d.Desired, d.State, d.Reservation, d.Reason
 	r.NextEval = now.Add(ScalingInterval)
-}
-
-// emptyCandidate is an instance of type it with nothing on it.
-func emptyCandidate(it ec2sim.InstanceType) ec2sim.Candidate {
-	c := ec2sim.Candidate{RemainingCPU: it.CPUUnits(), RemainingMemory: it.RegisteredMemory(), FreeENIs: it.TaskENIs(),
-		AgentConnected: true, UsedPorts: map[string]bool{}, Groups: map[string]int{}, Attributes: map[string]string{}}
-	for _, p := range ec2sim.ReservedPorts {
-		c.UsedPorts["tcp/"+p] = true
-	}
-	return c
 }
 
 // scaleIn takes n instances out of the group: empty ones first, then (without managed

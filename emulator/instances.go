@@ -175,8 +175,7 @@ func (e *Emulator) register(ctx context.Context, in *ecs.RegisterContainerInstan
 	if err != nil {
 		return nil, err
 	}
-	e.instancesChanged(ci.ContainerInstanceArn)
-	return e.describeOne(ci.ContainerInstanceArn, nil), nil
+	return firstInstance(e.instancesChanged(ci.ContainerInstanceArn)), nil
 }
 
 // registeredResources is what an instance of type it registers: its CPU units and
@@ -265,18 +264,27 @@ func (e *Emulator) placesOnInstances(clusterKey string) bool {
 }
 
 // instancesChanged tells the control loops that capacity changed: waiting tasks may
-// be placed and DAEMON services follow their instances.
-func (e *Emulator) instancesChanged(arns ...string) {
+// be placed and DAEMON services follow their instances. It publishes the instances'
+// new states and returns them.
+func (e *Emulator) instancesChanged(arns ...string) []*ecs.ContainerInstance {
 	if len(arns) == 0 {
-		return // nothing changed: waking the loops would make them spin
+		return nil // nothing changed: waking the loops would make them spin
 	}
-	for _, arn := range arns {
-		if ci := e.describeOne(arn, nil); ci != nil {
-			e.emitInstance(ci)
-		}
+	shown := e.describe(arns)
+	for _, ci := range shown {
+		e.emitInstance(ci)
 	}
 	e.ec2.poke()
 	e.markClusterServicesDirty(arns...)
+	return shown
+}
+
+// firstInstance is the first of cis, or nil (an instance reaped meanwhile).
+func firstInstance(cis []*ecs.ContainerInstance) *ecs.ContainerInstance {
+	if len(cis) == 0 {
+		return nil
+	}
+	return cis[0]
 }
 
 // markClusterServicesDirty has the scheduler look at every service of the clusters of

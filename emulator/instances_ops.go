@@ -62,8 +62,7 @@ func (e *Emulator) changeInstance(ctx context.Context, cluster, ref string, look
 		return nil, err
 	}
 	e.afterStops(stopped)
-	e.instancesChanged(arn)
-	return e.describeOne(arn, nil), nil
+	return firstInstance(e.instancesChanged(arn)), nil
 }
 
 // retire marks an instance INACTIVE: deregistered, describable for InstanceTTL.
@@ -150,11 +149,7 @@ func (e *Emulator) UpdateContainerInstancesState(ctx context.Context, in *ecs.Up
 		return nil, err
 	}
 	e.instancesChanged(changed...)
-	for _, arn := range shown {
-		if ci := e.describeOne(arn, nil); ci != nil {
-			out.ContainerInstances = append(out.ContainerInstances, ci)
-		}
-	}
+	out.ContainerInstances = append(out.ContainerInstances, e.describe(shown)...)
 	return out, nil
 }
 

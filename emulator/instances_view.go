@@ -149,24 +149,32 @@ func (c *capacity) shown(i int, include []string) *ecs.ContainerInstance {
 
 func comparePorts(a, b string) int { return atoiOr(a, 0) - atoiOr(b, 0) }
 
-// describeOne is an instance by ARN as DescribeContainerInstances shows it (nil if
-// unknown), INACTIVE ones included.
-func (e *Emulator) describeOne(arn string, include []string) *ecs.ContainerInstance {
-	var out *ecs.ContainerInstance
+// describe shows instances by ARN as DescribeContainerInstances does, INACTIVE ones
+// included (unknown ones are left out), reading each cluster's capacity once.
+func (e *Emulator) describe(arns []string) []*ecs.ContainerInstance {
+	var out []*ecs.ContainerInstance
 	e.store.View(func() {
-		k := instanceKeyOf(arn)
-		r, ok := e.instances.Get(k)
-		if !ok {
-			return
+		caps := map[string]*capacity{}
+		for _, arn := range arns {
+			k := instanceKeyOf(arn)
+			r, ok := e.instances.Get(k)
+			if !ok {
+				continue
+			}
+			if r.Instance.Status == ecs.InstanceInactive {
+				ci := *r.Instance
+				ci.RemainingResources = ci.RegisteredResources
+				out = append(out, &ci)
+				continue
+			}
+			ck := k[:strings.LastIndexByte(k, 0)]
+			c, ok := caps[ck]
+			if !ok {
+				c = e.capacityOf(ck)
+				caps[ck] = c
+			}
+			out = append(out, c.shown(c.index[arn], nil))
 		}
-		if r.Instance.Status == ecs.InstanceInactive {
-			ci := *r.Instance
-			ci.RemainingResources = ci.RegisteredResources
-			out = &ci
-			return
-		}
-		c := e.capacityOf(k[:strings.LastIndexByte(k, 0)])
-		out = c.shown(c.index[arn], include)
 	})
 	return out
 }
