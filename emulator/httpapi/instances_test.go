@@ -266,3 +266,36 @@ func TestStaticHostPortPerInstance(t *testing.T) {
 		}
 	}
 }
+
+// StartTask places on the instances it names, or says why each could not take the task.
+func TestStartTaskOnNamedInstances(t *testing.T) {
+	e := newEnv(t)
+	must[*sdkecs.CreateClusterOutput](t)(e.ecs.CreateCluster(ctx(t), &sdkecs.CreateClusterInput{ClusterName: aws.String("c")}))
+	small := e.registerInstance(t, "c", "i-00000000000000001", "t3.micro", "us-east-1a")
+	big := e.registerInstance(t, "c", "i-00000000000000002", "m5.large", "us-east-1b")
+	td := must[*sdkecs.RegisterTaskDefinitionOutput](t)(e.ecs.RegisterTaskDefinition(ctx(t), memDef("web", 256, 2048)))
+	out := must[*sdkecs.StartTaskOutput](t)(e.ecs.StartTask(ctx(t), &sdkecs.StartTaskInput{Cluster: aws.String("c"),
+		TaskDefinition:     td.TaskDefinition.TaskDefinitionArn,
+		ContainerInstances: []string{aws.ToString(big.ContainerInstanceArn), aws.ToString(small.ContainerInstanceArn), "0123456789abcdef0123456789abcdef"}}))
+	if len(out.Tasks) != 1 || aws.ToString(out.Tasks[0].ContainerInstanceArn) != aws.ToString(big.ContainerInstanceArn) {
+		t.Fatalf("StartTask tasks: %+v", out.Tasks)
+	}
+	reasons := map[string]string{}
+	for _, f := range out.Failures {
+		reasons[aws.ToString(f.Arn)] = aws.ToString(f.Reason)
+	}
+	want := map[string]string{
+		aws.ToString(small.ContainerInstanceArn):                                                   "RESOURCE:MEMORY",
+		"arn:aws:ecs:us-east-1:000000000000:container-instance/c/0123456789abcdef0123456789abcdef": "MISSING",
+	}
+	if len(reasons) != len(want) {
+		t.Fatalf("failures %v, want %v", reasons, want)
+	}
+	for arn, r := range want {
+		if reasons[arn] != r {
+			t.Errorf("failure for %s = %q, want %q", arn, reasons[arn], r)
+		}
+	}
+	_, err := e.ecs.StartTask(ctx(t), &sdkecs.StartTaskInput{Cluster: aws.String("c"), TaskDefinition: td.TaskDefinition.TaskDefinitionArn, ContainerInstances: []string{}})
+	assertAPIError(t, err, "InvalidParameterException", "")
+}
