@@ -50,21 +50,39 @@ func (s *Store) View(fn func()) {
 // applied as fn makes them (so fn reads its own writes); if fn returns an error, or the
 // journal cannot be written, every change is undone and the error returned: a
 // transaction is committed whole or not at all.
+//
+// Side effects that must not happen unless the transaction commits (listeners, indexes
+// outside the store, launches, published events) are registered with Tx.AfterCommit:
+// they run after the commit, in registration order, without the store lock held, so
+// they may read the store or start another Update.
 func (s *Store) Update(fn func(tx *Tx) error) error {
+	tx, err := s.commit(fn)
+	if err != nil {
+		return err
+	}
+	for _, f := range tx.after {
+		f()
+	}
+	return nil
+}
+
+// commit runs fn under the write lock and journals its changes; on any failure nothing
+// of fn's changes (nor its AfterCommit functions) survives.
+func (s *Store) commit(fn func(tx *Tx) error) (*Tx, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	tx := &Tx{}
 	if err := fn(tx); err != nil {
 		tx.rollback()
-		return err
+		return nil, err
 	}
 	if len(tx.ops) == 0 {
-		return nil
+		return tx, nil
 	}
 	if s.disk != nil {
 		if err := s.disk.append(s.seq+1, tx.ops); err != nil {
 			tx.rollback()
-			return fmt.Errorf("commit: %w", err)
+			return nil, fmt.Errorf("commit: %w", err)
 		}
 	}
 	s.seq++
@@ -75,13 +93,18 @@ func (s *Store) Update(fn func(tx *Tx) error) error {
 			s.OnError(fmt.Errorf("snapshot: %w", err))
 		}
 	}
-	return nil
+	return tx, nil
 }
 
 // Tx collects the changes of one Update.
 type Tx struct {
-	ops []op
+	ops   []op
+	after []func()
 }
+
+// AfterCommit registers f to run once the transaction has committed (and been
+// journalled), outside the store lock. If the transaction fails, f never runs.
+func (tx *Tx) AfterCommit(f func()) { tx.after = append(tx.after, f) }
 
 type op struct {
 	t       table
@@ -112,6 +135,7 @@ func (tx *Tx) rollback() {
 		}
 	}
 	tx.ops = nil
+	tx.after = nil
 }
 
 // Open loads the state in dir (creating dir if needed) and journals every later commit
