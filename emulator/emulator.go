@@ -50,6 +50,7 @@ type Emulator struct {
 	fg     *fargateCtl
 	ec2    *ec2Ctl
 	ev     *eventState
+	exec   *execSessions
 }
 
 // familyRecord remembers the last revision number of a family, so numbering continues
@@ -92,6 +93,7 @@ func New(cfg Config) (*Emulator, error) {
 		fg:        newFargateCtl(),
 		ec2:       newEC2Ctl(),
 		ev:        newEventState(cfg.Events, cfg.Clock.Now()),
+		exec:      newExecSessions(),
 	}
 	e.ctl = newController()
 	e.ctl.lbs.e = e

@@ -1,0 +1,56 @@
+package ecs
+
+// ExecuteCommandInput is the ExecuteCommand request (ECS Exec).
+type ExecuteCommandInput struct {
+	Cluster     string `json:"cluster,omitempty"`
+	Container   string `json:"container,omitempty"`
+	Command     string `json:"command"`
+	Interactive bool   `json:"interactive"`
+	Task        string `json:"task"`
+}
+
+// ExecuteCommandOutput is the ExecuteCommand response.
+type ExecuteCommandOutput struct {
+	ClusterArn    string      `json:"clusterArn"`
+	ContainerArn  string      `json:"containerArn"`
+	ContainerName string      `json:"containerName"`
+	Interactive   bool        `json:"interactive"`
+	Session       ExecSession `json:"session"`
+	TaskArn       string      `json:"taskArn"`
+}
+
+// ExecSession is the Session Manager session ExecuteCommand opens: the client dials
+// StreamURL and sends TokenValue in its first frame.
+type ExecSession struct {
+	SessionID  string `json:"sessionId"`
+	StreamURL  string `json:"streamUrl"`
+	TokenValue string `json:"tokenValue"`
+}
+
+// SessionInput is the request of the SSM operations the session-manager-plugin calls
+// on the endpoint it is given (TerminateSession, ResumeSession).
+type SessionInput struct {
+	SessionID string `json:"SessionId"`
+}
+
+// TerminateSessionOutput is the SSM TerminateSession response.
+type TerminateSessionOutput struct {
+	SessionID string `json:"SessionId"`
+}
+
+// ResumeSessionOutput is the SSM ResumeSession response.
+type ResumeSessionOutput struct {
+	SessionID  string `json:"SessionId"`
+	StreamURL  string `json:"StreamUrl"`
+	TokenValue string `json:"TokenValue"`
+}
+
+// Managed agent of ECS Exec, as DescribeTasks names it.
+const ExecuteCommandAgent = "ExecuteCommandAgent"
+
+// Error codes of the SSM session operations.
+const (
+	CodeDoesNotExist          = "DoesNotExistException"
+	CodeTargetNotConnected    = "TargetNotConnectedException"
+	CodeInvalidParameterValue = "InvalidParameterValueException"
+)
