@@ -186,6 +186,7 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 	api.Handle(clockPath, clockHandler(clk, saveClock))
 	defer saveClock()
 	api.Handle(events.Path, events.Handler(ctx, emu.Events())) // followers end with ctx
+	api.Handle(emulator.ExecDataChannelPath, execChannelHandler(emu, rt, o.stateDir, log))
 	collector, err := startLogs(ctx, rt, o.stateDir, api)
 	if err != nil {
 		return fmt.Errorf("task logs: %w", err)
