@@ -49,7 +49,7 @@ image has no shell: '-- /ecsmini workload sh -i' is a tiny one.`,
 			if len(args) > 1 {
 				command = joinCommand(args[1:])
 			}
-			code, err := runExec(cmd.Context(), o, args[0], command, os.Stdin, cmd.OutOrStdout())
+			code, err := runExec(cmd.Context(), o, args[0], command, cmd.InOrStdin(), cmd.OutOrStdout())
 			if err != nil {
 				return err
 			}
