@@ -37,9 +37,9 @@ type container struct {
 	// waitStart and waitExit count the goroutines parked on started and exited, whose
 	// activity tokens their closing hands back (see park).
 	waitStart, waitExit int
-	gone     chan struct{} // closed by Remove
-	timers   []clock.Timer // pending one-off timers of the current run
-	probe    clock.Timer   // the next health probe, re-armed by each probe
+	gone                chan struct{} // closed by Remove
+	timers              []clock.Timer // pending one-off timers of the current run
+	probe               clock.Timer   // the next health probe, re-armed by each probe
 }
 
 // Create validates the spec and its behaviour and records a Created container.

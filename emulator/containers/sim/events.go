@@ -17,7 +17,7 @@ type subscriber struct {
 	mu      sync.Mutex
 	queue   []containers.Event
 	dropped bool
-	wake    chan struct{} // capacity 1: "the queue has news"
+	wake    chan struct{}   // capacity 1: "the queue has news"
 	tracked *clock.Activity // set for a TrackedEvents stream
 
 	out  chan containers.Event
@@ -39,9 +39,9 @@ func (r *Runtime) TrackedEvents(ctx context.Context) (<-chan containers.Event, <
 func (r *Runtime) subscribe(ctx context.Context, tracked *clock.Activity) (<-chan containers.Event, <-chan error) {
 	s := &subscriber{
 		tracked: tracked,
-		wake: make(chan struct{}, 1),
-		out:  make(chan containers.Event, 64),
-		errc: make(chan error, 1),
+		wake:    make(chan struct{}, 1),
+		out:     make(chan containers.Event, 64),
+		errc:    make(chan error, 1),
 	}
 	r.mu.Lock()
 	r.subs[s] = struct{}{}

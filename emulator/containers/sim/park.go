@@ -44,4 +44,3 @@ func closed(ch chan struct{}) bool {
 		return false
 	}
 }
-
