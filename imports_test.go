@@ -39,12 +39,16 @@ var allowedImports = map[string][]string{
 	"emulator/containers/runtimetest": {"emulator/containers"},
 	"emulator/logs":                   {"emulator/containers", "emulator/clock", "emulator/ecs", "emulator/agent"},
 	"emulator/lb":                     {"emulator/clock"},
+	"emulator/ssmsession":             {},
+	"emulator/execchannel":            {"emulator/ecs", "emulator/clock", "emulator/containers", "emulator/ssmsession"},
 	"internal/cli":                    {"emulator/", "emulator", "fargate", "ec2sim", "tui", "internal/"},
 }
 
 // onlyImporters lists third-party imports that only one package may use.
 var onlyImporters = map[string]string{
 	"github.com/docker/docker": "internal/dockerrt",
+	// The Session Manager data channel is the only WebSocket ecsmini speaks.
+	"github.com/gorilla/websocket": "emulator/execchannel",
 }
 
 func TestImportDirection(t *testing.T) {

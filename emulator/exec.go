@@ -20,19 +20,9 @@ import (
 // command in the container. Sessions live in memory only: they do not survive a restart,
 // as a Session Manager session does not survive its agent.
 
-// ExecDataChannelPath is where the data channel listens; the session id follows it.
-const ExecDataChannelPath = "/_ecsmini/exec/data-channel/"
-
 // ExecSessionTTL is how long a session's token stays valid before the data channel
 // opens it.
 const ExecSessionTTL = 5 * time.Minute
-
-// Exec logging modes (the cluster's executeCommandConfiguration.logging).
-const (
-	ExecLoggingNone     = "NONE"
-	ExecLoggingDefault  = "DEFAULT"
-	ExecLoggingOverride = "OVERRIDE"
-)
 
 // errExecNotEnabled is ECS's answer when the task was not started with
 // enableExecuteCommand, or its container's execute command agent is not running.
@@ -55,7 +45,7 @@ func (e *Emulator) ExecuteCommand(ctx context.Context, in *ecs.ExecuteCommandInp
 	if err != nil || len(argv) == 0 {
 		return nil, ecs.InvalidParameter("Command %q could not be split into words: %v", in.Command, err)
 	}
-	var target ExecTarget
+	var target ecs.ExecTarget
 	var verr error
 	e.store.View(func() {
 		_, r, rerr := e.resolveTask(ctx, in.Cluster, in.Task)
@@ -85,14 +75,14 @@ func (e *Emulator) ExecuteCommand(ctx context.Context, in *ecs.ExecuteCommandInp
 
 // streamURL is the data channel's WebSocket URL on the listener at host.
 func streamURL(host, sessionID string) string {
-	return "ws://" + host + ExecDataChannelPath + sessionID + "?role=publish_subscribe"
+	return "ws://" + host + ecs.ExecDataChannelPath + sessionID + "?role=publish_subscribe"
 }
 
 // execTarget picks the container of t to run the command in and checks ECS's rules:
 // exec enabled at launch, the container (and so its agent) running.
-func execTarget(t *ecs.Task, cl *ecs.Cluster, container string) (ExecTarget, error) {
+func execTarget(t *ecs.Task, cl *ecs.Cluster, container string) (ecs.ExecTarget, error) {
 	if !t.EnableExecuteCommand {
-		return ExecTarget{}, errExecNotEnabled()
+		return ecs.ExecTarget{}, errExecNotEnabled()
 	}
 	var c *ecs.Container
 	switch {
@@ -103,17 +93,17 @@ func execTarget(t *ecs.Task, cl *ecs.Cluster, container string) (ExecTarget, err
 			}
 		}
 		if c == nil {
-			return ExecTarget{}, ecs.InvalidParameter("The container %s does not exist in the task.", container)
+			return ecs.ExecTarget{}, ecs.InvalidParameter("The container %s does not exist in the task.", container)
 		}
 	case len(t.Containers) == 1:
 		c = &t.Containers[0]
 	default:
-		return ExecTarget{}, ecs.InvalidParameter("The task has more than one container. Specify the container to run the command in.")
+		return ecs.ExecTarget{}, ecs.InvalidParameter("The task has more than one container. Specify the container to run the command in.")
 	}
 	if t.LastStatus != ecs.StatusRunning || c.LastStatus != ecs.ContainerRunning || c.RuntimeID == "" {
-		return ExecTarget{}, errExecNotEnabled()
+		return ecs.ExecTarget{}, errExecNotEnabled()
 	}
-	return ExecTarget{ClusterARN: t.ClusterArn, TaskARN: t.TaskArn, ContainerARN: c.ContainerArn,
+	return ecs.ExecTarget{ClusterARN: t.ClusterArn, TaskARN: t.TaskArn, ContainerARN: c.ContainerArn,
 		ContainerName: c.Name, RuntimeID: c.RuntimeID, Logging: execLogging(cl)}, nil
 }
 
@@ -121,7 +111,7 @@ func execTarget(t *ecs.Task, cl *ecs.Cluster, container string) (ExecTarget, err
 func execLogging(cl *ecs.Cluster) string {
 	if cl == nil || cl.Configuration == nil || cl.Configuration.ExecuteCommandConfiguration == nil ||
 		cl.Configuration.ExecuteCommandConfiguration.Logging == nil {
-		return ExecLoggingDefault
+		return ecs.ExecLoggingDefault
 	}
 	return *cl.Configuration.ExecuteCommandConfiguration.Logging
 }
@@ -134,7 +124,7 @@ func newToken(n int) string {
 }
 
 // emitExec publishes an exec session's step as an ECS Exec event on the task.
-func (e *Emulator) emitExec(t ExecTarget, step, message string) {
+func (e *Emulator) emitExec(t ecs.ExecTarget, step, message string) {
 	detail := struct {
 		ClusterArn    string `json:"clusterArn"`
 		TaskArn       string `json:"taskArn"`

@@ -9,26 +9,10 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 )
 
-// ExecTarget is what an ECS Exec session runs and where.
-type ExecTarget struct {
-	SessionID     string
-	ClusterARN    string
-	TaskARN       string
-	ContainerARN  string
-	ContainerName string
-	RuntimeID     string   // the container's runtime (Docker) ID
-	Command       []string // the command, split into words as a shell would (no shell runs it)
-	CommandText   string
-	// Logging is the cluster's executeCommandConfiguration.logging: NONE, DEFAULT or
-	// OVERRIDE. Locally, DEFAULT and OVERRIDE keep the session's output under the
-	// state directory.
-	Logging string
-}
-
 // execSession is a session from ExecuteCommand to its end.
 type execSession struct {
 	id, token string
-	target    ExecTarget
+	target    ecs.ExecTarget
 	expires   time.Time // the token's; zero once opened
 	opened    bool
 	cancel    func() // ends the running data channel (TerminateSession)
@@ -44,7 +28,7 @@ type execSessions struct {
 func newExecSessions() *execSessions { return &execSessions{byID: map[string]*execSession{}} }
 
 // open records a new session for target; expired unopened sessions are dropped.
-func (s *execSessions) open(target ExecTarget, now time.Time) *execSession {
+func (s *execSessions) open(target ecs.ExecTarget, now time.Time) *execSession {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for id, old := range s.byID {
@@ -61,21 +45,21 @@ func (s *execSessions) open(target ExecTarget, now time.Time) *execSession {
 
 // OpenExecSession is the data channel presenting a session's token. The token is
 // single use: the session is then open, and cancel ends it if TerminateSession is called.
-func (e *Emulator) OpenExecSession(sessionID, token string, cancel func()) (ExecTarget, error) {
+func (e *Emulator) OpenExecSession(sessionID, token string, cancel func()) (ecs.ExecTarget, error) {
 	s := e.exec
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	sess, ok := s.byID[sessionID]
 	switch {
 	case !ok:
-		return ExecTarget{}, fmt.Errorf("session %s does not exist or has ended", sessionID)
+		return ecs.ExecTarget{}, fmt.Errorf("session %s does not exist or has ended", sessionID)
 	case sess.opened:
-		return ExecTarget{}, fmt.Errorf("session %s is already open; its token is single use", sessionID)
+		return ecs.ExecTarget{}, fmt.Errorf("session %s is already open; its token is single use", sessionID)
 	case e.cfg.Clock.Now().After(sess.expires):
 		delete(s.byID, sessionID)
-		return ExecTarget{}, fmt.Errorf("the token of session %s has expired (valid %s)", sessionID, ExecSessionTTL)
+		return ecs.ExecTarget{}, fmt.Errorf("the token of session %s has expired (valid %s)", sessionID, ExecSessionTTL)
 	case token != sess.token:
-		return ExecTarget{}, fmt.Errorf("wrong token for session %s", sessionID)
+		return ecs.ExecTarget{}, fmt.Errorf("wrong token for session %s", sessionID)
 	}
 	sess.opened, sess.cancel = true, cancel
 	return sess.target, nil

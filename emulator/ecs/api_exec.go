@@ -54,3 +54,29 @@ const (
 	CodeTargetNotConnected    = "TargetNotConnectedException"
 	CodeInvalidParameterValue = "InvalidParameterValueException"
 )
+
+// ExecDataChannelPath is where the data channel listens; the session id follows it.
+const ExecDataChannelPath = "/_ecsmini/exec/data-channel/"
+
+// Exec logging modes (the cluster's executeCommandConfiguration.logging).
+const (
+	ExecLoggingNone     = "NONE"
+	ExecLoggingDefault  = "DEFAULT"
+	ExecLoggingOverride = "OVERRIDE"
+)
+
+// ExecTarget is what an ECS Exec session runs and where.
+type ExecTarget struct {
+	SessionID     string
+	ClusterARN    string
+	TaskARN       string
+	ContainerARN  string
+	ContainerName string
+	RuntimeID     string   // the container's runtime (Docker) ID
+	Command       []string // the command, split into words as a shell would (no shell runs it)
+	CommandText   string
+	// Logging is the cluster's executeCommandConfiguration.logging: NONE, DEFAULT or
+	// OVERRIDE. Locally, DEFAULT and OVERRIDE keep the session's output under the
+	// state directory.
+	Logging string
+}

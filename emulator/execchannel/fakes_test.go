@@ -8,8 +8,8 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/ecsmini/ecsmini/emulator"
 	"github.com/ecsmini/ecsmini/emulator/containers"
+	"github.com/ecsmini/ecsmini/emulator/ecs"
 )
 
 // fakeRuntime starts fakeProcs; a container ID of "sim" fails as the simulated runtime does.
@@ -96,7 +96,7 @@ func (p *fakeProc) Wait(context.Context) (int, error) {
 
 // fakeSessions is one session, "s1" with token "tok".
 type fakeSessions struct {
-	target emulator.ExecTarget
+	target ecs.ExecTarget
 	mu     sync.Mutex
 	opened int
 	closed chan closeReport
@@ -108,11 +108,11 @@ type closeReport struct {
 	err  error
 }
 
-func (f *fakeSessions) OpenExecSession(id, token string, cancel func()) (emulator.ExecTarget, error) {
+func (f *fakeSessions) OpenExecSession(id, token string, cancel func()) (ecs.ExecTarget, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if id != "s1" || token != "tok" || f.opened > 0 {
-		return emulator.ExecTarget{}, fmt.Errorf("session %s: bad or used token", id)
+		return ecs.ExecTarget{}, fmt.Errorf("session %s: bad or used token", id)
 	}
 	f.opened++
 	f.cancel = cancel

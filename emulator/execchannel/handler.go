@@ -11,9 +11,9 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"github.com/ecsmini/ecsmini/emulator"
 	"github.com/ecsmini/ecsmini/emulator/clock"
 	"github.com/ecsmini/ecsmini/emulator/containers"
+	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/ssmsession"
 )
 
@@ -26,7 +26,7 @@ const openTimeout = 30 * time.Second
 
 // Sessions is the control plane's side of a session (emulator.Emulator).
 type Sessions interface {
-	OpenExecSession(sessionID, token string, cancel func()) (emulator.ExecTarget, error)
+	OpenExecSession(sessionID, token string, cancel func()) (ecs.ExecTarget, error)
 	CloseExecSession(sessionID string, exitCode int, err error)
 }
 
@@ -44,7 +44,7 @@ type Config struct {
 	Log    *slog.Logger
 }
 
-// Handler serves the data channel at emulator.ExecDataChannelPath + "{id}".
+// Handler serves the data channel at ecs.ExecDataChannelPath + "{id}".
 type Handler struct {
 	cfg      Config
 	upgrader websocket.Upgrader
@@ -63,7 +63,7 @@ func NewHandler(cfg Config) *Handler {
 }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	id := strings.TrimPrefix(r.URL.Path, emulator.ExecDataChannelPath)
+	id := strings.TrimPrefix(r.URL.Path, ecs.ExecDataChannelPath)
 	if id == "" || strings.Contains(id, "/") {
 		http.Error(w, "no such ECS Exec session", http.StatusNotFound)
 		return

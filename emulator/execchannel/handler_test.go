@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ecsmini/ecsmini/emulator"
+	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/execchannel"
 	"github.com/ecsmini/ecsmini/emulator/ssmsession"
 )
@@ -28,12 +28,12 @@ type env struct {
 func newEnv(t *testing.T, runtimeID, logging, logDir string) *env {
 	t.Helper()
 	e := &env{rt: &fakeRuntime{}, sessions: &fakeSessions{closed: make(chan closeReport, 1),
-		target: emulator.ExecTarget{RuntimeID: runtimeID, ContainerName: "app", Command: []string{"sh", "-i"}, CommandText: "sh -i", Logging: logging, TaskARN: "arn:task"}}}
+		target: ecs.ExecTarget{RuntimeID: runtimeID, ContainerName: "app", Command: []string{"sh", "-i"}, CommandText: "sh -i", Logging: logging, TaskARN: "arn:task"}}}
 	mux := http.NewServeMux()
-	mux.Handle(emulator.ExecDataChannelPath, execchannel.NewHandler(execchannel.Config{Sessions: e.sessions, Runtime: e.rt, LogDir: logDir}))
+	mux.Handle(ecs.ExecDataChannelPath, execchannel.NewHandler(execchannel.Config{Sessions: e.sessions, Runtime: e.rt, LogDir: logDir}))
 	e.srv = httptest.NewServer(mux)
 	t.Cleanup(e.srv.Close)
-	e.url = "ws" + strings.TrimPrefix(e.srv.URL, "http") + emulator.ExecDataChannelPath + "s1?role=publish_subscribe"
+	e.url = "ws" + strings.TrimPrefix(e.srv.URL, "http") + ecs.ExecDataChannelPath + "s1?role=publish_subscribe"
 	return e
 }
 
@@ -63,7 +63,7 @@ func testCtx(t *testing.T) context.Context {
 
 func TestClientSessionReturnsExitCode(t *testing.T) {
 	logDir := t.TempDir()
-	e := newEnv(t, "c1", emulator.ExecLoggingDefault, logDir)
+	e := newEnv(t, "c1", ecs.ExecLoggingDefault, logDir)
 	var out syncBuffer
 	sizes := make(chan ssmsession.SizeContent, 2)
 	sizes <- ssmsession.SizeContent{Cols: 120, Rows: 40}
@@ -95,7 +95,7 @@ func TestClientSessionReturnsExitCode(t *testing.T) {
 
 func TestNoLogWhenClusterLoggingIsNone(t *testing.T) {
 	logDir := t.TempDir()
-	e := newEnv(t, "c1", emulator.ExecLoggingNone, logDir)
+	e := newEnv(t, "c1", ecs.ExecLoggingNone, logDir)
 	if _, err := execchannel.Attach(testCtx(t), e.url, "tok", execchannel.ClientOptions{Stdin: strings.NewReader("exit 0\n"), Stdout: io.Discard}); err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func TestSessionRefusals(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			e := newEnv(t, tc.runtimeID, emulator.ExecLoggingNone, "")
+			e := newEnv(t, tc.runtimeID, ecs.ExecLoggingNone, "")
 			_, err := execchannel.Attach(testCtx(t), e.url, tc.token, execchannel.ClientOptions{Stdout: io.Discard})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("Attach: %v, want an error containing %q", err, tc.want)

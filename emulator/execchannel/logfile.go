@@ -6,14 +6,14 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/ecsmini/ecsmini/emulator"
+	"github.com/ecsmini/ecsmini/emulator/ecs"
 )
 
 // openLog opens the session's output log when the cluster's ECS Exec logging asks for
 // one (DEFAULT or OVERRIDE: on AWS they send the output to CloudWatch Logs or S3; locally
 // it is kept as dir/<sessionId>.log). It returns nil when no log is kept.
-func openLog(dir string, t emulator.ExecTarget, now time.Time) (*os.File, error) {
-	if dir == "" || t.Logging == emulator.ExecLoggingNone {
+func openLog(dir string, t ecs.ExecTarget, now time.Time) (*os.File, error) {
+	if dir == "" || t.Logging == ecs.ExecLoggingNone {
 		return nil, nil
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {

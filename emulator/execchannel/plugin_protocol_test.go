@@ -10,8 +10,8 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"github.com/ecsmini/ecsmini/emulator"
 	"github.com/ecsmini/ecsmini/emulator/clock"
+	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/execchannel"
 	"github.com/ecsmini/ecsmini/emulator/ssmsession"
 )
@@ -90,12 +90,12 @@ func TestPluginHalfOfTheProtocol(t *testing.T) {
 	fake := clock.NewFake(time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC))
 	rt := &fakeRuntime{}
 	sessions := &fakeSessions{closed: make(chan closeReport, 1),
-		target: emulator.ExecTarget{RuntimeID: "c1", Command: []string{"sh"}, CommandText: "sh", Logging: emulator.ExecLoggingNone}}
+		target: ecs.ExecTarget{RuntimeID: "c1", Command: []string{"sh"}, CommandText: "sh", Logging: ecs.ExecLoggingNone}}
 	mux := http.NewServeMux()
-	mux.Handle(emulator.ExecDataChannelPath, execchannel.NewHandler(execchannel.Config{Sessions: sessions, Runtime: rt, Clock: fake}))
+	mux.Handle(ecs.ExecDataChannelPath, execchannel.NewHandler(execchannel.Config{Sessions: sessions, Runtime: rt, Clock: fake}))
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
-	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(srv.URL, "http")+emulator.ExecDataChannelPath+"s1?role=publish_subscribe", nil)
+	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(srv.URL, "http")+ecs.ExecDataChannelPath+"s1?role=publish_subscribe", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

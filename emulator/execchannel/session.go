@@ -12,8 +12,8 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"github.com/ecsmini/ecsmini/emulator"
 	"github.com/ecsmini/ecsmini/emulator/containers"
+	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/ssmsession"
 )
 
@@ -45,7 +45,7 @@ type session struct {
 	id       string
 	wantExit bool
 	cancel   func()
-	target   emulator.ExecTarget
+	target   ecs.ExecTarget
 
 	wmu sync.Mutex // serialises writes to ws and guards out
 	out ssmsession.Sender

@@ -10,7 +10,6 @@ import (
 	sdkecs "github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
-	"github.com/ecsmini/ecsmini/emulator"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 )
 
@@ -51,7 +50,7 @@ func TestExecuteCommandOpensASession(t *testing.T) {
 	switch {
 	case !strings.HasPrefix(aws.ToString(s.SessionId), "ecs-execute-command-"):
 		t.Errorf("sessionId %q", aws.ToString(s.SessionId))
-	case u.Scheme != "ws" || u.Host != srv.Host || u.Path != emulator.ExecDataChannelPath+aws.ToString(s.SessionId):
+	case u.Scheme != "ws" || u.Host != srv.Host || u.Path != ecs.ExecDataChannelPath+aws.ToString(s.SessionId):
 		t.Errorf("streamUrl %q is not a ws:// URL of this listener's data channel", aws.ToString(s.StreamUrl))
 	case len(aws.ToString(s.TokenValue)) < 32:
 		t.Errorf("tokenValue %q", aws.ToString(s.TokenValue))
@@ -64,7 +63,7 @@ func TestExecuteCommandOpensASession(t *testing.T) {
 		t.Fatal(err)
 	}
 	if want := []string{"/bin/sh", "-c", "echo hi"}; strings.Join(target.Command, "|") != strings.Join(want, "|") ||
-		target.RuntimeID != aws.ToString(c.RuntimeId) || target.Logging != emulator.ExecLoggingDefault {
+		target.RuntimeID != aws.ToString(c.RuntimeId) || target.Logging != ecs.ExecLoggingDefault {
 		t.Errorf("session target %+v", target)
 	}
 	if _, err := e.emu.OpenExecSession(aws.ToString(s.SessionId), aws.ToString(s.TokenValue), func() {}); err == nil {

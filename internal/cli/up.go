@@ -20,6 +20,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator"
 	"github.com/ecsmini/ecsmini/emulator/clock"
+	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/events"
 	"github.com/ecsmini/ecsmini/emulator/httpapi"
 )
@@ -186,7 +187,7 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 	api.Handle(clockPath, clockHandler(clk, saveClock))
 	defer saveClock()
 	api.Handle(events.Path, events.Handler(ctx, emu.Events())) // followers end with ctx
-	api.Handle(emulator.ExecDataChannelPath, execChannelHandler(emu, rt, o.stateDir, log))
+	api.Handle(ecs.ExecDataChannelPath, execChannelHandler(emu, rt, o.stateDir, log))
 	collector, err := startLogs(ctx, rt, o.stateDir, api)
 	if err != nil {
 		return fmt.Errorf("task logs: %w", err)
