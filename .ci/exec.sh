@@ -20,7 +20,8 @@
 # Needs: go, docker, aws, python3, script (util-linux).
 # Env: ECSMINI_BIN=path            use an already built static ecsmini
 #      SESSION_MANAGER_PLUGIN=path use an already built plugin
-#      SMP_BUILD=path              the plugin's build.sh (default ../shared/tools/session-manager-plugin/build.sh)
+#      SMP_BUILD=path              the plugin's build.sh (default ../shared/tools/session-manager-plugin/build.sh,
+#                                  or ../../shared/... from a worktree)
 #      SMP_CACHE=dir               where a built plugin is kept between runs (default $HOME/.cache/ecsmini)
 set -uo pipefail
 
@@ -76,8 +77,16 @@ fi
 
 PLUGIN=${SESSION_MANAGER_PLUGIN:-}
 if [ -z "$PLUGIN" ]; then
-	build=${SMP_BUILD:-$ROOT/../shared/tools/session-manager-plugin/build.sh}
-	[ -f "$build" ] || die "no plugin build script at $build (set SMP_BUILD or SESSION_MANAGER_PLUGIN)"
+	build=${SMP_BUILD:-}
+	if [ -z "$build" ]; then # the shared tools beside the checkout (or beside a worktree's parent)
+		for dir in "$ROOT/../shared" "$ROOT/../../shared"; do
+			if [ -f "$dir/tools/session-manager-plugin/build.sh" ]; then
+				build="$dir/tools/session-manager-plugin/build.sh"
+				break
+			fi
+		done
+	fi
+	[ -f "$build" ] || die "no session-manager-plugin build script found in ../shared/tools (set SMP_BUILD or SESSION_MANAGER_PLUGIN)"
 	pins=$(cat "$(dirname "$build")"/go.*.pinned 2>/dev/null | sha256sum | cut -c1-12)
 	cache=${SMP_CACHE:-$HOME/.cache/ecsmini}
 	PLUGIN="$cache/session-manager-plugin-$pins"
