@@ -148,10 +148,11 @@ fi
 # An interactive session on a pseudo-terminal: the driver answers the terminal queries a real
 # terminal answers, waits for the prompt, types a line, reads its output, types exit.
 cat >"$TMP/drive.py" <<'PY'
-import os, pty, select, sys, time
+import fcntl, os, pty, select, struct, sys, termios, time
 argv = sys.argv[1:]
 pid, fd = pty.fork()
-if pid == 0:
+if pid == 0:  # a 120x40 terminal, as a terminal window would have
+    fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     os.execvp(argv[0], argv)
 buf = b""
 def until(want, count=1, timeout=60):
@@ -179,13 +180,24 @@ until(b"$ ")
 os.write(fd, b"echo typed-line-42\r")
 until(b"typed-line-42", 2)  # the terminal's echo, then the shell's output
 until(b"$ ", 2)
-os.write(fd, b"exit\r")
-until(b"Exiting session with sessionId")
+os.write(fd, os.environ.get("DRIVE_EXIT", "exit").encode() + b"\r")
+end = os.environ.get("DRIVE_END", "")
+if end:
+    until(end.encode())
+else:  # read to the end of the session
+    try:
+        while True:
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                break
+            buf += chunk
+    except OSError:
+        pass
 _, status = os.waitpid(pid, 0)
 sys.stdout.write(buf.decode(errors="replace"))
 sys.exit(os.waitstatus_to_exitcode(status))
 PY
-out=$(timeout 90 python3 "$TMP/drive.py" aws ecs execute-command --cluster "$CL" --task "$TASK" --container app --interactive --command "/ecsmini workload sh -i" 2>&1)
+out=$(DRIVE_END="Exiting session with sessionId" timeout 90 python3 "$TMP/drive.py" aws ecs execute-command --cluster "$CL" --task "$TASK" --container app --interactive --command "/ecsmini workload sh -i" 2>&1)
 rc=$?
 if [ $rc -eq 0 ]; then
 	pass "interactive aws ecs execute-command: prompt, a typed line and its output, exit"
@@ -215,6 +227,16 @@ if [ $rc -eq 7 ]; then
 	pass "ecsmini exec returns the command's exit code (7)"
 else
 	fail "ecsmini exec returns the command's exit code" "exit $rc, want 7"
+fi
+
+# ecsmini exec on a pseudo-terminal: raw mode, the terminal's size, typed lines, and the
+# status of the shell's exit.
+out=$(DRIVE_EXIT="exit 3" timeout 90 python3 "$TMP/drive.py" "$BIN" exec --cluster "$CL" "${TASK##*/}" -- /ecsmini workload sh -i 2>&1)
+rc=$?
+if [ $rc -eq 3 ]; then
+	pass "interactive ecsmini exec on a pseudo-terminal exits with the shell's status (3)"
+else
+	fail "interactive ecsmini exec on a pseudo-terminal" "exit $rc, want 3" "$out"
 fi
 
 if ls "$TMP/state/exec-sessions/"ecs-execute-command-*.log >/dev/null 2>&1 && grep -q hello-from-exec "$TMP/state/exec-sessions/"*.log; then
