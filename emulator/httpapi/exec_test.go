@@ -78,6 +78,9 @@ func TestExecuteCommandRefusals(t *testing.T) {
 	stopping := e.runExecTask(t, ec2Def("stopping", cdef("app", 128, map[string]string{"exit-after": "1s"})), true)
 	e.clock.Advance(2 * time.Second)
 	stopped := e.status(t, aws.ToString(stopping.TaskArn), "STOPPED")
+	if a := disabled.Containers[0].ManagedAgents; len(a) != 0 {
+		t.Errorf("a task without enableExecuteCommand reports managedAgents %+v", a)
+	}
 	if a := stopped.Containers[0].ManagedAgents; len(a) != 1 || aws.ToString(a[0].LastStatus) != "STOPPED" {
 		t.Errorf("stopped task's managedAgents = %+v, want STOPPED", a)
 	}
@@ -136,5 +139,25 @@ func TestSSMSessionOperations(t *testing.T) {
 	}
 	if r := raw(t, e.srv.URL, "AmazonSSM.StartSession", `{}`); r.status != 400 || r.body["__type"] != ecs.CodeUnknownOperation {
 		t.Errorf("StartSession: %d %v", r.status, r.body)
+	}
+}
+
+// A service with enableExecuteCommand starts its tasks with it: they report the agent
+// and accept ExecuteCommand.
+func TestServiceTasksAcceptExecuteCommand(t *testing.T) {
+	e := newServiceEnv(t)
+	td := e.register(t, "web")
+	if _, err := e.ecs.CreateService(ctx(t), &sdkecs.CreateServiceInput{ServiceName: aws.String("web"),
+		TaskDefinition: td.TaskDefinitionArn, DesiredCount: aws.Int32(1), EnableExecuteCommand: true}); err != nil {
+		t.Fatalf("CreateService: %v", err)
+	}
+	e.eventuallyService(t, "default", "web", "runs a task", func(s types.Service) bool { return s.RunningCount == 1 })
+	arns := must[*sdkecs.ListTasksOutput](t)(e.ecs.ListTasks(ctx(t), &sdkecs.ListTasksInput{ServiceName: aws.String("web")})).TaskArns
+	tk := e.status(t, arns[0], "RUNNING")
+	if a := tk.Containers[0].ManagedAgents; !tk.EnableExecuteCommand || len(a) != 1 || aws.ToString(a[0].LastStatus) != "RUNNING" {
+		t.Fatalf("service task: enableExecuteCommand %v, managedAgents %+v", tk.EnableExecuteCommand, a)
+	}
+	if _, err := e.ecs.ExecuteCommand(ctx(t), &sdkecs.ExecuteCommandInput{Task: tk.TaskArn, Command: aws.String("sh"), Interactive: true}); err != nil {
+		t.Fatalf("ExecuteCommand into a service task: %v", err)
 	}
 }
