@@ -146,7 +146,8 @@ else
 fi
 
 # An interactive session on a pseudo-terminal: the driver answers the terminal queries a real
-# terminal answers, waits for the prompt, types a line, reads its output, types exit.
+# terminal answers, waits for the prompt, types a line, reads its output, checks the
+# container's terminal has the driver's size (120x40) and follows a resize (132x50), types exit.
 cat >"$TMP/drive.py" <<'PY'
 import fcntl, os, pty, select, struct, sys, termios, time
 argv = sys.argv[1:]
@@ -180,6 +181,14 @@ until(b"$ ")
 os.write(fd, b"echo typed-line-42\r")
 until(b"typed-line-42", 2)  # the terminal's echo, then the shell's output
 until(b"$ ", 2)
+os.write(fd, b"size\r")  # the container's terminal has this terminal's size
+until(b"40 120")
+until(b"$ ", 3)
+fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 132, 0, 0))  # the window is resized
+time.sleep(1.5)  # the plugin looks every 0.5 s; ecsmini exec is told by SIGWINCH
+os.write(fd, b"size\r")
+until(b"50 132")
+until(b"$ ", 4)
 os.write(fd, os.environ.get("DRIVE_EXIT", "exit").encode() + b"\r")
 end = os.environ.get("DRIVE_END", "")
 if end:
@@ -200,7 +209,7 @@ PY
 out=$(DRIVE_END="Exiting session with sessionId" timeout 90 python3 "$TMP/drive.py" aws ecs execute-command --cluster "$CL" --task "$TASK" --container app --interactive --command "/ecsmini workload sh -i" 2>&1)
 rc=$?
 if [ $rc -eq 0 ]; then
-	pass "interactive aws ecs execute-command: prompt, a typed line and its output, exit"
+	pass "interactive aws ecs execute-command: prompt, a typed line and its output, terminal size and resize, exit"
 else
 	fail "interactive aws ecs execute-command" "exit $rc" "$out"
 fi

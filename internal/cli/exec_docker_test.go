@@ -116,7 +116,8 @@ func TestExecOnDocker(t *testing.T) {
 		term.in.Write([]byte("echo line-one\r"))
 		term.waitFor(t, "line-one\r\n", 2) // the terminal's echo, then the shell's
 		term.waitFor(t, "$ ", 2)
-		term.in.Write([]byte("hostname\r"))
+		term.in.Write([]byte("size\r")) // no size from this terminal: the client's default
+		term.waitFor(t, "24 80\r\n", 1)
 		term.waitFor(t, "$ ", 3)
 		term.in.Write([]byte("exit 3\r"))
 		select {

@@ -11,10 +11,10 @@ func newWorkloadShCmd() *cobra.Command {
 	var interactive bool
 	cmd := &cobra.Command{
 		Use:   "sh [-c LINE]",
-		Short: "A tiny line shell (echo, exit, env, hostname, pwd, cat) for ECS Exec into the scratch image",
+		Short: "A tiny line shell (echo, exit, env, hostname, pwd, cat, size) for ECS Exec into the scratch image",
 		Long: `A tiny shell for ECS Exec into the ecsmini image, which is FROM scratch and has no /bin/sh.
 With -c it runs one line; otherwise it reads lines from stdin (prompting with "$ " when -i is
-given) until "exit [N]" or end of input. It knows echo, exit, env, hostname, pwd and cat FILE.`,
+given) until "exit [N]" or end of input. It knows echo, exit, env, hostname, pwd, cat FILE and size (the terminal's rows and columns).`,
 		Example: `  aws ecs execute-command --cluster C --task T --interactive --command "/ecsmini workload sh -i"
   ecsmini exec T -- /ecsmini workload sh -c "echo hello"`,
 		Args: cobra.NoArgs,

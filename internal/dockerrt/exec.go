@@ -39,6 +39,15 @@ func (e *Engine) Exec(ctx context.Context, id string, spec containers.ExecSpec) 
 		return nil, wrapErr(fmt.Sprintf("exec attach %s", created.ID), err, false)
 	}
 	p := &process{e: e, execID: created.ID, conn: att.Conn, out: att.Reader}
+	if size != nil {
+		// Engines before API 1.42 ignore ConsoleSize: size the running exec as the
+		// Docker CLI does, once it has started (a failure leaves the engine's default).
+		for try := 0; try < 3; try++ {
+			if p.Resize(ctx, spec.Cols, spec.Rows) == nil || waitBriefly(ctx) != nil {
+				break
+			}
+		}
+	}
 	if !spec.TTY {
 		// Without a terminal the engine multiplexes stdout and stderr on one stream.
 		pr, pw := io.Pipe()

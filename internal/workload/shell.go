@@ -13,8 +13,9 @@ import (
 // Shell is a tiny line shell for ECS Exec into the scratch image, which has no
 // /bin/sh: with script it runs that one line, otherwise it prompts on out and runs the
 // lines it reads from in until "exit" or end of input. It knows echo, exit [N], env,
-// hostname, pwd and cat FILE; anything else is "not found" (status 127). It returns the
-// status to exit with.
+// hostname, pwd, cat FILE and size (the rows and columns of the terminal on stdin, which
+// is how tests see a terminal resize arrive); anything else is "not found" (status 127).
+// It returns the status to exit with.
 func Shell(script string, interactive bool, in io.Reader, out io.Writer) int {
 	if script != "" {
 		status, _ := shellLine(script, out)
@@ -83,6 +84,13 @@ func shellLine(line string, out io.Writer) (status int, exit bool) {
 			}
 			_, _ = out.Write(b)
 		}
+	case "size":
+		rows, cols, err := terminalSize(os.Stdin)
+		if err != nil {
+			fmt.Fprintf(out, "sh: size: %v\n", err)
+			return 1, false
+		}
+		fmt.Fprintf(out, "%d %d\n", rows, cols)
 	default:
 		fmt.Fprintf(out, "sh: %s: not found\n", words[0])
 		return 127, false
