@@ -86,25 +86,41 @@ func (p *peer) output(seq int64, pt ssmsession.PayloadType) ssmsession.Message {
 	return m
 }
 
-func TestPluginHalfOfTheProtocol(t *testing.T) {
-	fake := clock.NewFake(time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC))
+// dialPeer opens session s1 as the plugin does, on a server timed by fake.
+func dialPeer(t *testing.T, fake *clock.Fake) (*peer, *fakeRuntime, *fakeSessions) {
+	t.Helper()
 	rt := &fakeRuntime{}
 	sessions := &fakeSessions{closed: make(chan closeReport, 1),
 		target: ecs.ExecTarget{RuntimeID: "c1", Command: []string{"sh"}, CommandText: "sh", Logging: ecs.ExecLoggingNone}}
 	mux := http.NewServeMux()
 	mux.Handle(ecs.ExecDataChannelPath, execchannel.NewHandler(execchannel.Config{Sessions: sessions, Runtime: rt, Clock: fake}))
 	srv := httptest.NewServer(mux)
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(srv.URL, "http")+ecs.ExecDataChannelPath+"s1?role=publish_subscribe", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ws.Close()
-	p := &peer{t: t, ws: ws}
+	t.Cleanup(func() { ws.Close() })
 	open, _ := json.Marshal(ssmsession.OpenDataChannel{MessageSchemaVersion: "1.0", RequestID: "r", TokenValue: "tok", ClientID: "plugin-client", ClientVersion: "1.3.0.0"})
 	if err := ws.WriteMessage(websocket.TextMessage, open); err != nil {
 		t.Fatal(err)
 	}
+	return &peer{t: t, ws: ws}, rt, sessions
+}
+
+// handshake plays the handshake: request (output 0), response (input 0), complete (output 1).
+func (p *peer) handshake() {
+	p.t.Helper()
+	hr := p.output(0, ssmsession.HandshakeRequest)
+	p.ack(hr)
+	p.input(ssmsession.HandshakeResponse, `{"ClientVersion":"1.3.0.0","ProcessedClientActions":[{"ActionType":"SessionType","ActionStatus":1}],"Errors":null}`)
+	p.ack(p.output(1, ssmsession.HandshakeComplete))
+}
+
+func TestPluginHalfOfTheProtocol(t *testing.T) {
+	fake := clock.NewFake(time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC))
+	p, rt, sessions := dialPeer(t, fake)
+	ws := p.ws
 
 	hr := p.output(0, ssmsession.HandshakeRequest)
 	var req ssmsession.HandshakeRequestContent
@@ -144,5 +160,31 @@ func TestPluginHalfOfTheProtocol(t *testing.T) {
 	}
 	if got := rt.procs[0].sizes; len(got) != 1 || got[0] != "100x30" {
 		t.Errorf("resizes %v, want [100x30]", got)
+	}
+}
+
+// A client that sends no size in time gets the process at the default size; the size it
+// sends later is applied then.
+func TestSizeAfterTheProcessStarted(t *testing.T) {
+	fake := clock.NewFake(time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC))
+	p, rt, _ := dialPeer(t, fake)
+	p.handshake()
+	deadline := time.Now().Add(5 * time.Second)
+	for fake.Pending() < 2 { // the resend ticker and the wait for a size
+		if time.Now().After(deadline) {
+			t.Fatal("the server never waited for the first size")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	fake.Advance(2 * time.Second)
+	p.ack(p.output(2, ssmsession.Output)) // the greeting: the process runs
+	if spec := rt.specs[0]; spec.Cols != 0 || spec.Rows != 0 {
+		t.Fatalf("process started at %dx%d, want the engine's default", spec.Cols, spec.Rows)
+	}
+	p.input(ssmsession.Size, `{"cols":90,"rows":20}`)
+	p.input(ssmsession.Output, "exit 0\r")
+	p.ack(p.output(3, ssmsession.Output))
+	if got := rt.procs[0].sizes; len(got) != 1 || got[0] != "90x20" {
+		t.Errorf("resizes %v, want [90x20]", got)
 	}
 }

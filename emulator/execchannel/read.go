@@ -94,14 +94,18 @@ func (s *session) input(ctx context.Context, m ssmsession.Message) error {
 		}
 		s.pmu.Lock()
 		proc, first := s.proc, !s.sizeSet
-		s.sizeSet = true
-		s.pmu.Unlock()
-		if first {
-			s.size <- sz // buffered for exactly this one
-			return nil
+		if proc == nil {
+			s.sizeSet, s.lastSize = true, sz
 		}
-		if proc != nil && sz.Cols > 0 && sz.Rows > 0 {
+		s.pmu.Unlock()
+		if proc != nil {
+			if sz.Cols == 0 || sz.Rows == 0 {
+				return nil
+			}
 			return proc.Resize(ctx, uint(sz.Cols), uint(sz.Rows))
+		}
+		if first {
+			s.size <- sz // buffered for exactly this one; the process starts at it
 		}
 	case ssmsession.Output:
 		s.pmu.Lock()

@@ -51,11 +51,12 @@ type session struct {
 	out ssmsession.Sender
 	in  ssmsession.Receiver // the read loop's only
 
-	pmu     sync.Mutex // guards proc, pending, sizeSet
-	proc    containers.Process
-	pending [][]byte // keystrokes that came before the process started
-	size    chan ssmsession.SizeContent
-	sizeSet bool
+	pmu      sync.Mutex // guards proc, pending, sizeSet, lastSize
+	proc     containers.Process
+	pending  [][]byte // keystrokes that came before the process started
+	size     chan ssmsession.SizeContent
+	sizeSet  bool
+	lastSize ssmsession.SizeContent // the latest size the client sent before the process started
 }
 
 func newSession(cfg Config, ws *websocket.Conn, id string, wantExit bool, cancel func()) *session {
@@ -106,7 +107,7 @@ func (s *session) run(ctx context.Context) (int, error) {
 	}
 	pumped := make(chan error, 1)
 	go func() { pumped <- s.pump(proc, logf) }() // ends when the output ends or proc closes
-	if err := s.attach(proc); err != nil {
+	if err := s.attach(ctx, proc, size); err != nil {
 		return 0, err
 	}
 	if err := <-pumped; err != nil && ctx.Err() == nil {
@@ -160,11 +161,18 @@ func (s *session) firstSize(ctx context.Context, readDone <-chan error) (ssmsess
 	}
 }
 
-// attach makes proc the session's process and feeds it the keystrokes that came first.
-func (s *session) attach(proc containers.Process) error {
+// attach makes proc the session's process, sizes it as the client last asked (a size
+// can come after the process started without one, or change before it started) and
+// feeds it the keystrokes that came first.
+func (s *session) attach(ctx context.Context, proc containers.Process, started ssmsession.SizeContent) error {
 	s.pmu.Lock()
 	defer s.pmu.Unlock()
 	s.proc = proc
+	if sz := s.lastSize; s.sizeSet && sz != started && sz.Cols > 0 && sz.Rows > 0 {
+		if err := proc.Resize(ctx, uint(sz.Cols), uint(sz.Rows)); err != nil {
+			s.cfg.Log.Warn("exec data channel: resize", "session", s.id, "err", err)
+		}
+	}
 	for _, b := range s.pending {
 		if _, err := proc.Write(b); err != nil {
 			return fmt.Errorf("write to the process: %w", err)
