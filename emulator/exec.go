@@ -65,7 +65,7 @@ func (e *Emulator) ExecuteCommand(ctx context.Context, in *ecs.ExecuteCommandInp
 		return nil, fmt.Errorf("ExecuteCommand: no endpoint host in the request context")
 	}
 	s := e.exec.open(target, e.cfg.Clock.Now())
-	e.emitExec(target, "started", fmt.Sprintf("ECS Exec session %s started in container %s: %s", s.id, target.ContainerName, in.Command))
+	e.emitExec(s.target, "started", fmt.Sprintf("ECS Exec session %s started in container %s: %s", s.id, target.ContainerName, in.Command), nil)
 	return &ecs.ExecuteCommandOutput{
 		ClusterArn: target.ClusterARN, ContainerArn: target.ContainerARN, ContainerName: target.ContainerName,
 		Interactive: true, TaskArn: target.TaskARN,
@@ -123,15 +123,19 @@ func newToken(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// emitExec publishes an exec session's step as an ECS Exec event on the task.
-func (e *Emulator) emitExec(t ecs.ExecTarget, step, message string) {
+// emitExec publishes an exec session's step (started, ended, failed) as an event whose
+// resource is the task; exitCode is set when the command ended.
+func (e *Emulator) emitExec(t ecs.ExecTarget, step, message string, exitCode *int) {
 	detail := struct {
 		ClusterArn    string `json:"clusterArn"`
 		TaskArn       string `json:"taskArn"`
 		ContainerName string `json:"containerName"`
+		SessionID     string `json:"sessionId"`
+		Command       string `json:"command"`
 		Step          string `json:"step"`
+		ExitCode      *int   `json:"exitCode,omitempty"`
 		Message       string `json:"message"`
-	}{t.ClusterARN, t.TaskARN, t.ContainerName, step, message}
+	}{t.ClusterARN, t.TaskARN, t.ContainerName, t.SessionID, t.CommandText, step, exitCode, message}
 	if ev, ok := e.newEvent(events.ExecSession, events.SourceEcsmini, e.regionOf(t.TaskARN), e.cfg.Clock.Now(), []string{t.TaskARN}, detail); ok {
 		e.ev.bus.Publish(ev)
 	}

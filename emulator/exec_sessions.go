@@ -76,10 +76,10 @@ func (e *Emulator) CloseExecSession(sessionID string, exitCode int, err error) {
 		return
 	}
 	if err != nil {
-		e.emitExec(sess.target, "failed", fmt.Sprintf("ECS Exec session %s in container %s failed: %v", sessionID, sess.target.ContainerName, err))
+		e.emitExec(sess.target, "failed", fmt.Sprintf("ECS Exec session %s in container %s failed: %v", sessionID, sess.target.ContainerName, err), nil)
 		return
 	}
-	e.emitExec(sess.target, "ended", fmt.Sprintf("ECS Exec session %s in container %s ended: %s exited with code %d", sessionID, sess.target.ContainerName, sess.target.CommandText, exitCode))
+	e.emitExec(sess.target, "ended", fmt.Sprintf("ECS Exec session %s in container %s ended: %s exited with code %d", sessionID, sess.target.ContainerName, sess.target.CommandText, exitCode), &exitCode)
 }
 
 // TerminateSession is SSM's TerminateSession, which the session-manager-plugin calls on

@@ -48,12 +48,8 @@ type ResumeSessionOutput struct {
 // Managed agent of ECS Exec, as DescribeTasks names it.
 const ExecuteCommandAgent = "ExecuteCommandAgent"
 
-// Error codes of the SSM session operations.
-const (
-	CodeDoesNotExist          = "DoesNotExistException"
-	CodeTargetNotConnected    = "TargetNotConnectedException"
-	CodeInvalidParameterValue = "InvalidParameterValueException"
-)
+// CodeDoesNotExist is SSM's error for an unknown or ended session.
+const CodeDoesNotExist = "DoesNotExistException"
 
 // ExecDataChannelPath is where the data channel listens; the session id follows it.
 const ExecDataChannelPath = "/_ecsmini/exec/data-channel/"

@@ -61,11 +61,16 @@ func TestExecOnTheSimulatedRuntime(t *testing.T) {
 		var ev struct {
 			Resources []string `json:"resources"`
 			Detail    struct {
-				Step string `json:"step"`
+				Step      string `json:"step"`
+				SessionID string `json:"sessionId"`
+				Command   string `json:"command"`
 			} `json:"detail"`
 		}
 		if err := json.Unmarshal([]byte(line), &ev); err != nil || len(ev.Resources) != 1 || ev.Resources[0] != arn {
 			t.Fatalf("event %q: %v", line, err)
+		}
+		if !strings.HasPrefix(ev.Detail.SessionID, "ecs-execute-command-") || ev.Detail.Command != "sh -c 'echo hi'" {
+			t.Errorf("event detail %+v", ev.Detail)
 		}
 		steps = append(steps, ev.Detail.Step)
 	}
