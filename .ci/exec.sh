@@ -259,7 +259,11 @@ fi
 "$BIN" down >/dev/null 2>&1 || fail "ecsmini down"
 wait "$PID" 2>/dev/null
 PID=""
-left=$(docker ps -a --filter label=ecsmini.managed=true --filter "label=ecsmini.state-dir=$TMP/state" --format '{{.Names}}')
+left=$(
+	docker ps -a --filter label=ecsmini.managed=true --filter "label=ecsmini.state-dir=$TMP/state" --format 'container {{.Names}}'
+	docker network ls --filter label=ecsmini.managed=true --filter "label=ecsmini.state-dir=$TMP/state" --format 'network {{.Name}}'
+	docker volume ls --filter label=ecsmini.managed=true --filter "label=ecsmini.state-dir=$TMP/state" --format 'volume {{.Name}}'
+)
 if [ -z "$left" ]; then
 	pass "nothing left in Docker"
 else
