@@ -147,7 +147,9 @@ func (l *loaded) checkStart() {
 	}
 }
 
-func (l *loaded) note(format string, args ...any) { l.damage = append(l.damage, fmt.Sprintf(format, args...)) }
+func (l *loaded) note(format string, args ...any) {
+	l.damage = append(l.damage, fmt.Sprintf(format, args...))
+}
 
 // contiguousTail returns the longest run of consecutive generations ending at the last.
 func contiguousTail(gens []uint64) []uint64 {

@@ -76,14 +76,16 @@ func readSegment(path, name string, gen uint64) (*segRead, error) {
 	}
 	// A damaged last piece past the header's high-water mark is a record that was being
 	// written when ecsmini stopped: never acknowledged, safe to drop.
-	if badLines == 1 && lastBad != nil && r.hdrOK && r.hdr.Last <= r.lastSeq() {
-		r.torn = true
+	// (When the header says more was written, the cut-short note below covers it.)
+	cut := r.hdrOK && r.hdr.Last > r.lastSeq()
+	if badLines == 1 && lastBad != nil && r.hdrOK {
+		r.torn = !cut
 		badLines = 0
 	}
 	if badLines > 0 {
 		r.damage = append(r.damage, fmt.Sprintf("%s: %d damaged record(s) after transaction %d", name, badLines, beforeDamage))
 	}
-	if r.hdrOK && r.hdr.Last > r.lastSeq() {
+	if cut {
 		r.damage = append(r.damage, fmt.Sprintf("%s: ends at transaction %d but reached %d (cut short): transactions %d-%d are lost",
 			name, r.lastSeq(), r.hdr.Last, r.lastSeq()+1, r.hdr.Last))
 	}

@@ -170,7 +170,9 @@ func (t *Table[T]) finishLoad() {
 	t.loading = false
 }
 
-func (t *Table[T]) freeze() frozen { return frozenTable[T]{name: t.name, n: len(t.rows), chunks: t.idx.freeze()} }
+func (t *Table[T]) freeze() frozen {
+	return frozenTable[T]{name: t.name, n: len(t.rows), chunks: t.idx.freeze()}
+}
 
 type frozenTable[T any] struct {
 	name   string
