@@ -12,6 +12,16 @@ import (
 // crash at any point leaves either the old snapshot with the old and new segments, or
 // the new snapshot (with the new segment): load replays whichever chain it finds.
 
+// crashPoint, when set (by the crash tests only), is called at each step of a
+// compaction, so a test can kill the process exactly there.
+var crashPoint func(step string)
+
+func reached(step string) {
+	if crashPoint != nil {
+		crashPoint(step)
+	}
+}
+
 type compactJob struct {
 	done chan struct{}
 	err  error
@@ -29,6 +39,7 @@ func (s *Store) startCompactLocked(auto bool) (*compactJob, error) {
 		d.compactAt *= 2 // do not retry on every commit
 		return nil, err
 	}
+	reached("segment-created")
 	if err := old.markNext(gen); err != nil {
 		seg.close()
 		return nil, err
@@ -45,6 +56,7 @@ func (s *Store) startCompactLocked(auto bool) (*compactJob, error) {
 	go func() {
 		size, err := writeSnapshot(d.dir, gen, seq, views)
 		if err == nil {
+			reached("snapshot-renamed")
 			err = removeSegmentsBefore(d.dir, gen)
 		}
 		s.mu.Lock()

@@ -186,6 +186,7 @@ func writeFileAtomic(path string, write func(*bufio.Writer) error) (int64, error
 	if err != nil {
 		return 0, fmt.Errorf("snapshot: %w", err)
 	}
+	reached("snapshot-written")
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return 0, fmt.Errorf("snapshot: %w", err)
 	}
