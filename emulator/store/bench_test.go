@@ -102,3 +102,29 @@ func fillBench(b *testing.B, s *Store, tb *Table[benchRow], size int) {
 		}
 	}
 }
+
+// BenchmarkUpdate measures one acknowledged write of a 1 KiB row with the journal synced
+// to disk before the answer (the default) and without (--fsync=false).
+func BenchmarkUpdate(b *testing.B) {
+	for _, o := range []struct {
+		name string
+		opts Options
+	}{{"fsync", Options{}}, {"nosync", Options{NoSync: true}}} {
+		b.Run(o.name, func(b *testing.B) {
+			s := New()
+			tb := NewTable[benchRow](s, "rows")
+			if err := s.OpenWith(b.TempDir(), o.opts); err != nil {
+				b.Fatal(err)
+			}
+			defer s.Abandon()
+			r := &benchRow{Name: "row", Tags: []string{strings.Repeat("x", 1000)}}
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				k := fmt.Sprintf("k%07d", i%1000)
+				if err := s.Update(func(tx *Tx) error { tb.Put(tx, k, r); return nil }); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
