@@ -24,6 +24,7 @@ type Store struct {
 
 	disk      *disk    // nil for a memory-only store
 	recovered []string // what a recovering Open dropped
+	fault     error    // set by FailCommits
 
 	// OnError, when set, hears about background faults that do not fail a commit
 	// (a snapshot that could not be written after the journal grew large).
@@ -80,6 +81,10 @@ func (s *Store) commit(fn func(tx *Tx) error) (*Tx, error) {
 	}
 	if len(tx.ops) == 0 {
 		return tx, nil
+	}
+	if s.fault != nil {
+		tx.rollback()
+		return nil, fmt.Errorf("commit: %w", s.fault)
 	}
 	if s.disk != nil {
 		if err := s.disk.seg.appendTx(s.seq+1, tx.ops); err != nil {
