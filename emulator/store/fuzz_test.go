@@ -43,6 +43,8 @@ func fuzzState(t *testing.T) {
 // A recovering open must then succeed and keep only rows that were there.
 func FuzzOpen(f *testing.F) {
 	f.Add(uint8(0), uint32(0), []byte("X"), false)
+	f.Add(uint8(0), uint32(0), []byte("{"), false)
+	f.Add(uint8(0), uint32(0), []byte(`{"format":2,"seq":1}`+"\n"), false)
 	f.Add(uint8(0), uint32(40), []byte("9"), false)
 	f.Add(uint8(0), uint32(300), []byte{0}, false)
 	f.Add(uint8(0), uint32(1000), []byte("\n"), false)

@@ -25,7 +25,9 @@ type legacySnapshotHeader struct {
 	Seq    uint64 `json:"seq"`
 }
 
-// loadLegacy reads format-2 state into tables and returns the last transaction.
+// loadLegacy reads format-2 state into tables and returns the last transaction. On
+// damage it stops, leaving in tables what it read before, and returns the transaction
+// reached with the error.
 func loadLegacy(dir string, tables map[string]table) (uint64, error) {
 	seq, err := loadLegacySnapshot(filepath.Join(dir, snapshotFile), tables)
 	if err != nil {
@@ -42,7 +44,7 @@ func loadLegacy(dir string, tables map[string]table) (uint64, error) {
 	defer f.Close()
 	last, err := replayLegacy(f, seq, tables)
 	if err != nil {
-		return 0, fmt.Errorf("%s: %w", path, err)
+		return last, fmt.Errorf("%s: %w", legacyJournal, err)
 	}
 	return last, nil
 }
@@ -102,25 +104,25 @@ func replayLegacy(f *os.File, seq uint64, tables map[string]table) (uint64, erro
 			return seq, nil
 		}
 		if err != nil {
-			return 0, err
+			return seq, err
 		}
 		if first {
 			first = false
 			var h struct{ Format int }
 			if err := json.Unmarshal(line, &h); err != nil || h.Format != legacyFormat {
-				return 0, fmt.Errorf("bad header %.80q", line)
+				return seq, fmt.Errorf("bad header %.80q", line)
 			}
 			continue
 		}
 		var e journalEntry
 		if err := json.Unmarshal(bytes.TrimSpace(line), &e); err != nil {
-			return 0, fmt.Errorf("damaged entry: %w", err)
+			return seq, fmt.Errorf("damaged entry: %w", err)
 		}
 		if e.Seq <= seq {
 			continue
 		}
 		if err := applyOps(e.Ops, tables); err != nil {
-			return 0, err
+			return seq, err
 		}
 		seq = e.Seq
 	}

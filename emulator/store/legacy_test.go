@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -43,7 +44,7 @@ func TestMigratesFormat2(t *testing.T) {
 			if _, err := os.Stat(filepath.Join(dir, legacyJournal)); !os.IsNotExist(err) {
 				t.Errorf("journal.jsonl still there after migration (err %v)", err)
 			}
-			if !isFramed(readFile(t, filepath.Join(dir, snapshotFile))) {
+			if b := readFile(t, filepath.Join(dir, snapshotFile)); b[0] == '{' {
 				t.Errorf("snapshot.jsonl was not rewritten in format %d", Format)
 			}
 			seq := s.Seq()
@@ -60,5 +61,26 @@ func TestMigratesFormat2(t *testing.T) {
 				t.Fatalf("seq = %d, want %d", s2.Seq(), seq+1)
 			}
 		})
+	}
+}
+
+// TestRecoversDamagedFormat2 checks damaged format-2 state is refused as damage, and that
+// a recovering open keeps what precedes the damage and says what it dropped.
+func TestRecoversDamagedFormat2(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, legacyJournal), []byte("{\"format\":2}\n"+
+		"{\"seq\":1,\"ops\":[{\"t\":\"rows\",\"k\":\"a\",\"v\":{}}]}\nnot json\n{\"seq\":3,\"ops\":[]}\n"))
+	s := New()
+	NewTable[row](s, "rows")
+	if err := s.Open(dir); !errors.Is(err, ErrDamaged) {
+		t.Fatalf("open: err = %v, want ErrDamaged", err)
+	}
+	s2, rows, _ := open2(t, dir, Options{Recover: true})
+	defer s2.Close()
+	if got := keys(s2, rows); got != "a" {
+		t.Fatalf("keys = %q, want a", got)
+	}
+	if lost := s2.Recovered(); len(lost) != 1 || !strings.Contains(lost[0], "damaged entry") {
+		t.Fatalf("recovered = %q", lost)
 	}
 }

@@ -1,8 +1,10 @@
 package store
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -43,8 +45,7 @@ func (d *disk) load(tables map[string]table, recover bool) (uint64, []string, er
 		return 0, nil, err
 	}
 	if legacy {
-		seq, err := d.migrate(tables)
-		return seq, nil, err
+		return d.migrate(tables, recover)
 	}
 	for _, t := range tables {
 		t.startLoad()
@@ -213,14 +214,15 @@ func (d *disk) rewrite(gen, seq uint64, tables map[string]table) error {
 	return removeLegacyJournal(d.dir)
 }
 
-// isLegacy reports whether dir holds format-2 state.
+// isLegacy reports whether dir holds format-2 state: a snapshot whose first line is the
+// unframed format-2 header, or no snapshot but a format-2 journal.
 func isLegacy(dir string) (bool, error) {
 	f, err := os.Open(filepath.Join(dir, snapshotFile))
 	if err == nil {
-		var b [1]byte
-		n, _ := f.Read(b[:])
-		f.Close()
-		return n == 1 && !isFramed(b[:]), nil
+		defer f.Close()
+		line, _, _ := cutLine(readPrefix(f, 4096))
+		var h legacySnapshotHeader
+		return json.Unmarshal(line, &h) == nil && h.Format == legacyFormat, nil
 	}
 	if !errors.Is(err, os.ErrNotExist) {
 		return false, fmt.Errorf("snapshot: %w", err)
@@ -229,8 +231,17 @@ func isLegacy(dir string) (bool, error) {
 	return err == nil, nil
 }
 
-// migrate reads format-2 state and writes it again in the current format.
-func (d *disk) migrate(tables map[string]table) (uint64, error) {
+// readPrefix returns up to n bytes from the start of f.
+func readPrefix(f *os.File, n int) []byte {
+	b := make([]byte, n)
+	k, _ := io.ReadFull(f, b)
+	return b[:k]
+}
+
+// migrate reads format-2 state and writes it again in the current format. Format 2 has
+// no checksums: its loader stops at the first damage, and a recovering open keeps what
+// was read before it.
+func (d *disk) migrate(tables map[string]table, recover bool) (uint64, []string, error) {
 	for _, t := range tables {
 		t.startLoad()
 	}
@@ -238,10 +249,16 @@ func (d *disk) migrate(tables map[string]table) (uint64, error) {
 	for _, t := range tables {
 		t.finishLoad()
 	}
-	if err != nil {
-		return 0, err
+	var lost []string
+	switch {
+	case errors.Is(err, ErrNewerFormat):
+		return 0, nil, err
+	case err != nil && !recover:
+		return 0, nil, &DamageError{Dir: d.dir, Damage: []string{"state in format 2: " + err.Error()}}
+	case err != nil:
+		lost = []string{"state in format 2: " + err.Error() + "; what followed it is dropped"}
 	}
-	return seq, d.rewrite(1, seq, tables)
+	return seq, lost, d.rewrite(1, seq, tables)
 }
 
 func removeLegacyJournal(dir string) error {

@@ -2,7 +2,6 @@ package store
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -192,7 +191,3 @@ func writeFileAtomic(path string, write func(*bufio.Writer) error) (int64, error
 	}
 	return size, syncDir(filepath.Dir(path))
 }
-
-// isFramed reports whether b starts like a format-3 file (a framed line), as opposed to
-// the unframed JSON of format 2.
-func isFramed(b []byte) bool { return len(b) > 0 && !bytes.HasPrefix(b, []byte("{")) }
