@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"os"
 	"slices"
 )
 
@@ -36,19 +37,20 @@ func (s *Store) startCompactLocked(auto bool) (*compactJob, error) {
 	gen := old.hdr.Gen + 1
 	seg, err := createSegment(d.dir, gen, s.seq, d.sync)
 	if err != nil {
-		d.compactAt *= 2 // do not retry on every commit
+		d.compactAt = max(d.minCompact, 2*d.compactAt) // do not retry on every commit
 		return nil, err
 	}
 	reached("segment-created")
 	if err := old.markNext(gen); err != nil {
 		seg.close()
+		_ = os.Remove(seg.f.Name()) // best effort: an empty segment after old loads fine
+		d.compactAt = max(d.minCompact, 2*d.compactAt)
 		return nil, err
 	}
-	if err := old.close(); err != nil {
-		seg.close()
-		return nil, fmt.Errorf("journal: %w", err)
-	}
 	d.seg = seg
+	// The old segment is complete: failing to close it loses nothing, but it
+	// is reported with the compaction.
+	closeErr := old.close()
 	job := &compactJob{done: make(chan struct{})}
 	d.job = job
 	views := freezeAll(s.tables)
@@ -58,6 +60,9 @@ func (s *Store) startCompactLocked(auto bool) (*compactJob, error) {
 		if err == nil {
 			reached("snapshot-renamed")
 			err = removeSegmentsBefore(d.dir, gen)
+		}
+		if err == nil && closeErr != nil {
+			err = fmt.Errorf("journal: %w", closeErr)
 		}
 		s.mu.Lock()
 		if err == nil {
