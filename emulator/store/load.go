@@ -20,9 +20,9 @@ type DamageError struct {
 }
 
 func (e *DamageError) Error() string {
-	return fmt.Sprintf("the state in %s is damaged:\n  - %s\nNothing was changed. To start with what is intact and drop the rest, "+
+	return fmt.Sprintf("the state in %s is damaged: %s. Nothing was changed. To start with what is intact and drop the rest, "+
 		"run `ecsmini up --recover` (it lists what it drops); to start empty, move %s away",
-		e.Dir, strings.Join(e.Damage, "\n  - "), e.Dir)
+		e.Dir, strings.Join(e.Damage, "; "), e.Dir)
 }
 
 func (e *DamageError) Unwrap() error { return ErrDamaged }
