@@ -14,7 +14,7 @@ import (
 // the snapshot is read and decoded before the API can answer.
 func BenchmarkLoadState(b *testing.B) {
 	dir := b.TempDir()
-	e, err := New(Config{StateDir: dir})
+	e, err := New(Config{StateDir: dir, NoSync: true}) // setup: 10,000 writes need not wait for the disk
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -153,8 +153,10 @@ func takeRows(b []byte, n int) (rows [][]byte, rest []byte) {
 	rest = b
 	for len(rows) < n && len(rest) > 0 {
 		line, next, _ := cutLine(rest)
-		if p, ok := unframe(line); ok && len(p) > 0 && p[0] == '{' {
-			break
+		if len(line) > framePrefix && line[framePrefix] == '{' { // rows start with a key, '"'
+			if _, ok := unframe(line); ok {
+				break
+			}
 		}
 		rows = append(rows, line)
 		rest = next

@@ -66,7 +66,7 @@ func benchStartup(b *testing.B, state map[string][]byte) {
 func stateWithRevisions(b *testing.B, n int) map[string][]byte {
 	b.Helper()
 	dir := b.TempDir()
-	emu, err := emulator.New(emulator.Config{StateDir: dir})
+	emu, err := emulator.New(emulator.Config{StateDir: dir, NoSync: true}) // setup: no need to wait for the disk
 	if err != nil {
 		b.Fatal(err)
 	}
