@@ -141,7 +141,7 @@ func (l *loaded) checkStart() {
 		}
 	case !s.hdrOK:
 	case len(l.chain) == 0:
-		l.note("%s is missing (deleted?): the changes after transaction %d are lost", segName(s.hdr.Gen), s.hdr.Seq)
+		l.note("%s is missing (deleted?): the changes after transaction %d, if any, are lost", segName(s.hdr.Gen), s.hdr.Seq)
 	case l.chain[0].gen != s.hdr.Gen:
 		l.note("%s (generation %d) is older than the journal (generation %d): an older copy was restored, or %s was deleted; changes after transaction %d are lost",
 			snapshotFile, s.hdr.Gen, l.chain[0].gen, segName(s.hdr.Gen), s.hdr.Seq)
