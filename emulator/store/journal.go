@@ -89,8 +89,8 @@ func encodeHeader(h segHeader) []byte {
 	return append(append(line[:len(line)-1], pad...), '\n')
 }
 
-// createSegment starts segment gen, durably (file and directory entry) when sync is set,
-// so that no transaction is acknowledged into a segment a power loss could forget.
+// createSegment starts segment gen, its directory entry synced when sync is set, so that
+// no transaction is acknowledged into a segment a power loss could forget.
 func createSegment(dir string, gen, after uint64, sync bool) (*segment, error) {
 	path := filepath.Join(dir, segName(gen))
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_RDWR, 0o600)
@@ -102,11 +102,9 @@ func createSegment(dir string, gen, after uint64, sync bool) (*segment, error) {
 		f.Close()
 		return nil, fmt.Errorf("journal: %w", err)
 	}
+	// The directory entry must be durable before a transaction is acknowledged into the
+	// segment; the file's own content is synced by each transaction's write.
 	if sync {
-		if err := f.Sync(); err != nil {
-			f.Close()
-			return nil, fmt.Errorf("journal: %w", err)
-		}
 		if err := syncDir(dir); err != nil {
 			f.Close()
 			return nil, err
