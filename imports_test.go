@@ -39,6 +39,7 @@ var allowedImports = map[string][]string{
 	"emulator/containers/runtimetest": {"emulator/containers"},
 	"emulator/logs":                   {"emulator/containers", "emulator/clock", "emulator/ecs", "emulator/agent"},
 	"emulator/lb":                     {"emulator/clock"},
+	"internal/ecsminiapi":             {"emulator", "emulator/ecs", "emulator/clock", "emulator/events", "emulator/logs", "emulator/httpapi", "fargate"},
 	"internal/cli":                    {"emulator/", "emulator", "fargate", "ec2sim", "tui", "internal/"},
 }
 

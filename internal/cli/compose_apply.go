@@ -10,6 +10,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/internal/composeimport"
+	"github.com/ecsmini/ecsmini/internal/ecsminiapi"
 )
 
 // hashTag is the task definition tag that holds the hash of the input a revision was
@@ -22,7 +23,7 @@ const hashTag = "ecsmini:compose-hash"
 // services, UpdateService (a rolling deployment) for changed ones, RunTask for one-off
 // services, and DeleteService for services gone from the file.
 type composeApplier struct {
-	c   *ecsClient
+	c   *ecsminiapi.Client
 	out io.Writer
 	// depTimeout bounds the wait for a depends_on condition.
 	depTimeout time.Duration
@@ -44,7 +45,7 @@ func (a *composeApplier) logf(format string, args ...any) {
 func (a *composeApplier) apply(ctx context.Context, plan *composeimport.Plan) (applyResult, error) {
 	var res applyResult
 	var cl ecs.ClusterOutput
-	if err := a.c.call(ctx, "CreateCluster", &ecs.CreateClusterInput{ClusterName: ecs.Ptr(plan.Cluster),
+	if err := a.c.Call(ctx, "CreateCluster", &ecs.CreateClusterInput{ClusterName: ecs.Ptr(plan.Cluster),
 		Tags: []ecs.Tag{{Key: ecs.Ptr(composeimport.ProjectTag), Value: ecs.Ptr(plan.Project)}}}, &cl); err != nil {
 		return res, fmt.Errorf("cluster %s: %w", plan.Cluster, err)
 	}
@@ -79,7 +80,7 @@ func (a *composeApplier) associate(ctx context.Context, cl *ecs.Cluster, want []
 		return nil
 	}
 	var out ecs.ClusterOutput
-	return a.c.call(ctx, "PutClusterCapacityProviders", &ecs.PutClusterCapacityProvidersInput{Cluster: cl.ClusterName,
+	return a.c.Call(ctx, "PutClusterCapacityProviders", &ecs.PutClusterCapacityProvidersInput{Cluster: cl.ClusterName,
 		CapacityProviders: have, DefaultCapacityProviderStrategy: nonNilStrategy(cl.DefaultCapacityProviderStrategy)}, &out)
 }
 
@@ -109,7 +110,7 @@ func (a *composeApplier) applyService(ctx context.Context, plan *composeimport.P
 		in := *s.Service
 		in.TaskDefinition = tdArn
 		var out ecs.ServiceOutput
-		if err := a.c.call(ctx, "CreateService", &in, &out); err != nil {
+		if err := a.c.Call(ctx, "CreateService", &in, &out); err != nil {
 			return err
 		}
 		a.logf("created service %s (%s, desired %d)", s.Name, arnTail(tdArn), ecs.Deref(in.DesiredCount))
@@ -136,7 +137,7 @@ func (a *composeApplier) applyService(ctx context.Context, plan *composeimport.P
 		return nil
 	}
 	var out ecs.ServiceOutput
-	if err := a.c.call(ctx, "UpdateService", &up, &out); err != nil {
+	if err := a.c.Call(ctx, "UpdateService", &up, &out); err != nil {
 		return err
 	}
 	a.logf("updated service %s (%s, desired %d): rolling deployment", s.Name, arnTail(tdArn), out.Service.DesiredCount)
@@ -153,7 +154,7 @@ func (a *composeApplier) register(ctx context.Context, s *composeimport.Service)
 		return "", false, err
 	}
 	var cur ecs.TaskDefinitionOutput
-	err = a.c.call(ctx, "DescribeTaskDefinition", &ecs.DescribeTaskDefinitionInput{TaskDefinition: in.Family, Include: []string{"TAGS"}}, &cur)
+	err = a.c.Call(ctx, "DescribeTaskDefinition", &ecs.DescribeTaskDefinitionInput{TaskDefinition: in.Family, Include: []string{"TAGS"}}, &cur)
 	switch {
 	case err == nil:
 		if tagValue(cur.Tags, hashTag) == sum {
@@ -171,7 +172,7 @@ func (a *composeApplier) register(ctx context.Context, s *composeimport.Service)
 	}
 	in.Tags = append(slices.Clone(in.Tags), ecs.Tag{Key: ecs.Ptr(hashTag), Value: ecs.Ptr(sum)})
 	var out ecs.TaskDefinitionOutput
-	if err := a.c.call(ctx, "RegisterTaskDefinition", &in, &out); err != nil {
+	if err := a.c.Call(ctx, "RegisterTaskDefinition", &in, &out); err != nil {
 		return "", false, err
 	}
 	var td struct {
@@ -187,7 +188,7 @@ func (a *composeApplier) register(ctx context.Context, s *composeimport.Service)
 // describeService returns the ACTIVE (or DRAINING) service, or nil if there is none.
 func (a *composeApplier) describeService(ctx context.Context, cluster, name string) (*ecs.Service, error) {
 	var out ecs.DescribeServicesOutput
-	if err := a.c.call(ctx, "DescribeServices", &ecs.DescribeServicesInput{Cluster: cluster, Services: []string{name}, Include: []string{"TAGS"}}, &out); err != nil {
+	if err := a.c.Call(ctx, "DescribeServices", &ecs.DescribeServicesInput{Cluster: cluster, Services: []string{name}, Include: []string{"TAGS"}}, &out); err != nil {
 		return nil, err
 	}
 	for _, s := range out.Services {
@@ -202,11 +203,11 @@ func (a *composeApplier) describeService(ctx context.Context, cluster, name stri
 // import, or changed since), after its dependencies.
 func (a *composeApplier) runOnce(ctx context.Context, plan *composeimport.Plan, s *composeimport.Service, tdArn string, fresh bool, res *applyResult) error {
 	if !fresh {
-		arns, err := a.c.listTasksBy(ctx, ecs.ListTasksInput{Cluster: plan.Cluster, StartedBy: s.RunTask.StartedBy})
+		arns, err := a.c.ListTasks(ctx, ecs.ListTasksInput{Cluster: plan.Cluster, StartedBy: s.RunTask.StartedBy})
 		if err != nil {
 			return err
 		}
-		stopped, err := a.c.listTasksBy(ctx, ecs.ListTasksInput{Cluster: plan.Cluster, StartedBy: s.RunTask.StartedBy, DesiredStatus: "STOPPED"})
+		stopped, err := a.c.ListTasks(ctx, ecs.ListTasksInput{Cluster: plan.Cluster, StartedBy: s.RunTask.StartedBy, DesiredStatus: "STOPPED"})
 		if err != nil {
 			return err
 		}
@@ -221,7 +222,7 @@ func (a *composeApplier) runOnce(ctx context.Context, plan *composeimport.Plan, 
 	in := *s.RunTask
 	in.TaskDefinition = tdArn
 	var out ecs.TasksOutput
-	if err := a.c.call(ctx, "RunTask", &in, &out); err != nil {
+	if err := a.c.Call(ctx, "RunTask", &in, &out); err != nil {
 		return err
 	}
 	if len(out.Failures) > 0 {

@@ -88,16 +88,16 @@ func (a *composeApplier) conditionMet(ctx context.Context, cluster string, dep *
 	} else {
 		filter.ServiceName = dep.Service.ServiceName
 	}
-	running, err := a.c.listTasksBy(ctx, filter)
+	running, err := a.c.ListTasks(ctx, filter)
 	if err != nil {
 		return false, err
 	}
 	filter.DesiredStatus = "STOPPED"
-	stopped, err := a.c.listTasksBy(ctx, filter)
+	stopped, err := a.c.ListTasks(ctx, filter)
 	if err != nil {
 		return false, err
 	}
-	tasks, err := a.c.describeTasks(ctx, cluster, append(running, stopped...))
+	tasks, err := a.c.DescribeTasks(ctx, cluster, append(running, stopped...))
 	if err != nil {
 		return false, err
 	}

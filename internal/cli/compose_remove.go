@@ -32,10 +32,10 @@ func (a *composeApplier) removeGone(ctx context.Context, plan *composeimport.Pla
 
 func (a *composeApplier) deleteService(ctx context.Context, cluster, name string) error {
 	var out ecs.ServiceOutput
-	if err := a.c.call(ctx, "UpdateService", &ecs.UpdateServiceInput{Cluster: cluster, Service: name, DesiredCount: ecs.Ptr(0)}, &out); err != nil {
+	if err := a.c.Call(ctx, "UpdateService", &ecs.UpdateServiceInput{Cluster: cluster, Service: name, DesiredCount: ecs.Ptr(0)}, &out); err != nil {
 		return err
 	}
-	return a.c.call(ctx, "DeleteService", &ecs.DeleteServiceInput{Cluster: cluster, Service: name, Force: ecs.Ptr(true)}, &out)
+	return a.c.Call(ctx, "DeleteService", &ecs.DeleteServiceInput{Cluster: cluster, Service: name, Force: ecs.Ptr(true)}, &out)
 }
 
 // projectServices are the cluster's ACTIVE services tagged with the project.
@@ -44,7 +44,7 @@ func (a *composeApplier) projectServices(ctx context.Context, cluster, project s
 	in := ecs.ListServicesInput{Cluster: cluster}
 	for {
 		var out ecs.ListServicesOutput
-		if err := a.c.call(ctx, "ListServices", &in, &out); err != nil {
+		if err := a.c.Call(ctx, "ListServices", &in, &out); err != nil {
 			if isCode(err, "ClusterNotFoundException") {
 				return nil, nil
 			}
@@ -60,7 +60,7 @@ func (a *composeApplier) projectServices(ctx context.Context, cluster, project s
 	for len(arns) > 0 {
 		n := min(len(arns), 10) // DescribeServices takes 10 at a time
 		var out ecs.DescribeServicesOutput
-		if err := a.c.call(ctx, "DescribeServices", &ecs.DescribeServicesInput{Cluster: cluster, Services: arns[:n], Include: []string{"TAGS"}}, &out); err != nil {
+		if err := a.c.Call(ctx, "DescribeServices", &ecs.DescribeServicesInput{Cluster: cluster, Services: arns[:n], Include: []string{"TAGS"}}, &out); err != nil {
 			return nil, err
 		}
 		for _, s := range out.Services {

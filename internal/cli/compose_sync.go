@@ -19,7 +19,7 @@ func (s *composeSync) applyResult(ctx context.Context, plan *composeimport.Plan)
 	if err := s.builder.prepare(ctx, plan, s.applier.logf); err != nil {
 		return applyResult{}, err
 	}
-	if err := pinComposePorts(ctx, s.applier.c.endpoint, plan, s.applier.logf); err != nil {
+	if err := pinComposePorts(ctx, s.applier.c, plan, s.applier.logf); err != nil {
 		return applyResult{}, err
 	}
 	return s.applier.apply(ctx, plan)

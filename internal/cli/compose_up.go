@@ -141,7 +141,7 @@ func (cu *composeUp) start(ctx context.Context, endpoint string, stdout io.Write
 func (cu *composeUp) run(ctx context.Context, endpoint string) error {
 	syncer := &composeSync{
 		builder: &composeBuilder{dryRun: cu.sim},
-		applier: &composeApplier{c: newECSClient(endpoint), out: cu.out},
+		applier: &composeApplier{c: newClient(endpoint), out: cu.out},
 	}
 	err := syncer.apply(ctx, cu.plan)
 	if !cu.watch {

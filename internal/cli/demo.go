@@ -155,7 +155,7 @@ func runDemo(ctx context.Context, o demoOptions, out io.Writer, runtimeChosen bo
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	d.c = newECSClient(d.endpoint)
+	d.c = newClient(d.endpoint)
 	d.webURL = fmt.Sprintf("http://127.0.0.1:%d/", port)
 	d.sim = o.runtime == "sim"
 	sync := &composeSync{builder: &composeBuilder{dryRun: true}, applier: &composeApplier{c: d.c, out: out}}

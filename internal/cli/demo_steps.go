@@ -12,6 +12,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/internal/composeimport"
+	"github.com/ecsmini/ecsmini/internal/ecsminiapi"
 )
 
 // demo narrates the scenario on a running emulator.
@@ -21,7 +22,7 @@ type demo struct {
 	endpoint string
 	webURL   string
 	sim      bool
-	c        *ecsClient
+	c        *ecsminiapi.Client
 	seen     map[string]bool // service events already told
 }
 
@@ -76,8 +77,8 @@ func (d *demo) run(ctx context.Context, plan *composeimport.Plan, sync *composeS
 	}
 
 	d.step(3, "A Fargate Spot interruption: AWS takes the capacity back")
-	var spot spotInterrupted
-	if err := simCall(ctx, d.endpoint, spotInterruptPath, spotInterrupt{Cluster: demoCluster, Service: "web", Count: 1}, &spot); err != nil {
+	spot, err := d.c.InterruptSpot(ctx, ecsminiapi.SpotInterrupt{Cluster: demoCluster, Service: "web", Count: 1})
+	if err != nil {
 		return err
 	}
 	if len(spot.Interrupted) == 0 {
@@ -96,8 +97,8 @@ func (d *demo) run(ctx context.Context, plan *composeimport.Plan, sync *composeS
 	}
 
 	d.step(4, "A task retirement: AWS retires the platform revision api runs on")
-	var ret retirements
-	if err := simCall(ctx, d.endpoint, retirePath, emulator.RetireRequest{Cluster: demoCluster, Service: "api"}, &ret); err != nil {
+	ret, err := d.c.Retire(ctx, emulator.RetireRequest{Cluster: demoCluster, Service: "api"})
+	if err != nil {
 		return err
 	}
 	var retiring []string
@@ -106,8 +107,8 @@ func (d *demo) run(ctx context.Context, plan *composeimport.Plan, sync *composeS
 		d.say("%s retires at %s (the account's 7-day wait period)", arnTail(r.TaskArn), r.RetireAt.UTC().Format(time.RFC3339))
 	}
 	d.say("fast-forwarding the emulator's clock 7 days")
-	var st clockState
-	if err := simCall(ctx, d.endpoint, clockPath, clockRequest{Advance: "7d"}, &st); err != nil {
+	st, err := d.c.MoveClock(ctx, ecsminiapi.ClockRequest{Advance: "7d"})
+	if err != nil {
 		return err
 	}
 	d.say("it is now %s", st.Now.UTC().Format(time.RFC3339))
@@ -130,7 +131,7 @@ func (d *demo) waitStable(ctx context.Context, names ...string) error {
 	defer cancel()
 	for {
 		var out ecs.DescribeServicesOutput
-		if err := d.c.call(ctx, "DescribeServices", &ecs.DescribeServicesInput{Cluster: demoCluster, Services: names}, &out); err != nil {
+		if err := d.c.Call(ctx, "DescribeServices", &ecs.DescribeServicesInput{Cluster: demoCluster, Services: names}, &out); err != nil {
 			return err
 		}
 		stable := len(out.Services) == len(names)
@@ -165,7 +166,7 @@ func (d *demo) waitStopped(ctx context.Context, arns []string) error {
 	ctx, cancel := context.WithTimeout(ctx, 4*time.Minute)
 	defer cancel()
 	for {
-		tasks, err := d.c.describeTasks(ctx, demoCluster, arns)
+		tasks, err := d.c.DescribeTasks(ctx, demoCluster, arns)
 		if err != nil {
 			return err
 		}
@@ -189,11 +190,11 @@ func (d *demo) waitStopped(ctx context.Context, arns []string) error {
 
 // showTasks lists the running tasks with where they run.
 func (d *demo) showTasks(ctx context.Context) error {
-	arns, err := d.c.listTasks(ctx, demoCluster, "")
+	arns, err := d.c.ListTasks(ctx, ecs.ListTasksInput{Cluster: demoCluster, DesiredStatus: ""})
 	if err != nil {
 		return err
 	}
-	tasks, err := d.c.describeTasks(ctx, demoCluster, arns)
+	tasks, err := d.c.DescribeTasks(ctx, demoCluster, arns)
 	if err != nil {
 		return err
 	}

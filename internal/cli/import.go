@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ecsmini/ecsmini/internal/composeimport"
+	"github.com/ecsmini/ecsmini/internal/ecsminiapi"
 )
 
 func newImportCmd() *cobra.Command {
@@ -29,7 +30,7 @@ not carry over is reported as a warning.`,
 			f.files = append(f.files, args...)
 			ctx := cmd.Context()
 			ep := endpointURL(endpoint)
-			h := &health{Region: "us-east-1", AccountID: "000000000000"}
+			h := &ecsminiapi.Health{Region: "us-east-1", AccountID: "000000000000"}
 			if !dryRun {
 				var err error
 				if h, err = probe(ctx, ep, 3*time.Second); err != nil {
@@ -46,7 +47,7 @@ not carry over is reported as a warning.`,
 				return nil
 			}
 			b := &composeBuilder{dryRun: h.Runtime == "sim"}
-			a := &composeApplier{c: newECSClient(ep), out: cmd.OutOrStdout(), depTimeout: depTimeout}
+			a := &composeApplier{c: newClient(ep), out: cmd.OutOrStdout(), depTimeout: depTimeout}
 			sync := &composeSync{builder: b, applier: a}
 			res, err := sync.applyResult(ctx, plan)
 			if err != nil {

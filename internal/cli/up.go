@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -20,8 +19,8 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator"
 	"github.com/ecsmini/ecsmini/emulator/clock"
-	"github.com/ecsmini/ecsmini/emulator/events"
 	"github.com/ecsmini/ecsmini/emulator/httpapi"
+	"github.com/ecsmini/ecsmini/internal/ecsminiapi"
 )
 
 type upOptions struct {
@@ -168,25 +167,16 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 	emu.SetLoadBalancers(emulator.LoadBalancerConfig{Ports: ports, DeregistrationDelay: o.drainDelay,
 		Simulated: o.runtime == "sim", Log: log})
 	api := httpapi.New(emu, log)
-	api.Handle(loadBalancersPath, loadBalancersHandler(emu))
-	api.Handle(lbPortsPath, lbPortsHandler(emu)) // ecsmini import pins compose ports
-	spotHandlers(emu, api.Handle)
-	ec2Handlers(emu, api.Handle)
-	api.Handle(retirePath, retireHandler(emu))
-	api.Handle(costPath, costHandler(emu, o.prices))
 	emu.SetSpotInterruptionRate(o.spotRate)
 	emu.SetSpotInstanceInterruptionRate(o.spotInstRate)
 	emu.SetFargateQuotas(emulator.FargateQuotas{OnDemandVCPU: o.vcpuQuota, SpotVCPU: o.spotVCPUQuota})
-	api.Handle("/_ecsmini/shutdown", shutdownHandler(stopUp))
 	saveClock := func() {
 		if err := saveClockAhead(o.stateDir, clk); err != nil {
 			log.Error("saving the emulator clock", "err", err)
 		}
 	}
-	api.Handle(clockPath, clockHandler(clk, saveClock))
 	defer saveClock()
-	api.Handle(events.Path, events.Handler(ctx, emu.Events())) // followers end with ctx
-	collector, err := startLogs(ctx, rt, o.stateDir, api)
+	collector, err := startLogs(ctx, rt, o.stateDir)
 	if err != nil {
 		return fmt.Errorf("task logs: %w", err)
 	}
@@ -207,10 +197,12 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 		return fmt.Errorf("cannot listen on %s (is another ecsmini running? use --listen): %w", o.listen, err)
 	}
 	endpoint := "http://" + ln.Addr().String()
-	api.Handle("/_ecsmini/health", healthHandler(health{
-		Status: "ok", Version: Version, Region: o.region, AccountID: o.accountID, StateDir: o.stateDir, PID: os.Getpid(),
-		Runtime: o.runtime, DockerEngine: engine,
-	}))
+	ecsminiapi.Mount(ctx, api, ecsminiapi.Config{ // event followers end with ctx
+		Emulator: emu, Clock: clk, ClockMoved: saveClock, Prices: o.prices.table(), PriceSource: o.prices.source(),
+		Shutdown: stopUp, Logs: collector,
+		Health: ecsminiapi.Health{Status: "ok", Version: Version, Region: o.region, AccountID: o.accountID,
+			StateDir: o.stateDir, PID: os.Getpid(), Runtime: o.runtime, DockerEngine: engine},
+	})
 	srv := &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
@@ -278,11 +270,4 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 	waitOutput()
 	fmt.Fprintln(stdout, "ecsmini stopped; state saved")
 	return runErr
-}
-
-func healthHandler(h health) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(h) // a vanished client is not an error worth reporting
-	})
 }
