@@ -2,7 +2,7 @@ package ecsminiapi
 
 import (
 	"context"
-		"io"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
