@@ -110,7 +110,7 @@ func serviceRevisions(t *testing.T, addr, cluster string, names ...string) map[s
 	revs := map[string]string{}
 	for _, s := range out.Services {
 		if s.Status == "ACTIVE" {
-			revs[s.ServiceName] = arnTail(s.TaskDefinition)
+			revs[s.ServiceName] = lastSegment(s.TaskDefinition)
 		}
 	}
 	return revs

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/internal/composeapply"
 	"github.com/ecsmini/ecsmini/internal/composeimport"
 	"github.com/ecsmini/ecsmini/internal/ecsminiapi"
 )
@@ -45,11 +46,11 @@ func (d *demo) pause(ctx context.Context) error {
 	}
 }
 
-func (d *demo) run(ctx context.Context, plan *composeimport.Plan, sync *composeSync) error {
+func (d *demo) run(ctx context.Context, plan *composeimport.Plan, sync *composeapply.Syncer) error {
 	d.seen = map[string]bool{}
 	d.step(1, "A compose file becomes ECS services")
 	d.say("ECS API at %s (eval \"$(ecsmini env)\" with ECSMINI_ENDPOINT=%s to use the AWS CLI)", d.endpoint, d.endpoint)
-	if err := sync.apply(ctx, plan); err != nil {
+	if err := sync.Sync(ctx, plan); err != nil {
 		return err
 	}
 	if err := d.waitStable(ctx, "web", "api"); err != nil {
@@ -66,7 +67,7 @@ func (d *demo) run(ctx context.Context, plan *composeimport.Plan, sync *composeS
 	d.step(2, "A rolling deployment: web v2, new tasks start before old ones stop")
 	web, _ := plan.Service("web")
 	web.TaskDefinition.ContainerDefinitions[0].Command = []string{"workload", "--listen", ":8080", "--log", "demo web v2"}
-	if err := sync.apply(ctx, plan); err != nil {
+	if err := sync.Sync(ctx, plan); err != nil {
 		return err
 	}
 	if err := d.waitStable(ctx, "web"); err != nil {
@@ -84,7 +85,7 @@ func (d *demo) run(ctx context.Context, plan *composeimport.Plan, sync *composeS
 	if len(spot.Interrupted) == 0 {
 		d.say("no web task runs on FARGATE_SPOT right now; skipping")
 	} else {
-		d.say("interrupted %s: the two-minute warning (SIGTERM), then the service replaces it", arnTail(spot.Interrupted[0]))
+		d.say("interrupted %s: the two-minute warning (SIGTERM), then the service replaces it", lastSegment(spot.Interrupted[0]))
 		if err := d.waitStopped(ctx, spot.Interrupted); err != nil {
 			return err
 		}
@@ -104,7 +105,7 @@ func (d *demo) run(ctx context.Context, plan *composeimport.Plan, sync *composeS
 	var retiring []string
 	for _, r := range ret.Retirements {
 		retiring = append(retiring, r.TaskArn)
-		d.say("%s retires at %s (the account's 7-day wait period)", arnTail(r.TaskArn), r.RetireAt.UTC().Format(time.RFC3339))
+		d.say("%s retires at %s (the account's 7-day wait period)", lastSegment(r.TaskArn), r.RetireAt.UTC().Format(time.RFC3339))
 	}
 	d.say("fast-forwarding the emulator's clock 7 days")
 	st, err := d.c.MoveClock(ctx, ecsminiapi.ClockRequest{Advance: "7d"})
@@ -176,7 +177,7 @@ func (d *demo) waitStopped(ctx context.Context, arns []string) error {
 		}
 		if done {
 			for _, t := range tasks {
-				d.say("%s stopped: %s (%s)", arnTail(t.TaskArn), t.StopCode, t.StoppedReason)
+				d.say("%s stopped: %s (%s)", lastSegment(t.TaskArn), t.StopCode, t.StoppedReason)
 			}
 			return nil
 		}
@@ -203,7 +204,7 @@ func (d *demo) showTasks(ctx context.Context) error {
 		if where == "" {
 			where = t.LaunchType
 		}
-		d.say("task %s  %-12s %-13s %s %s", arnTail(t.TaskArn)[:12], arnTail(t.TaskDefinitionArn), where, t.LastStatus, t.HealthStatus)
+		d.say("task %s  %-12s %-13s %s %s", lastSegment(t.TaskArn)[:12], lastSegment(t.TaskDefinitionArn), where, t.LastStatus, t.HealthStatus)
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ecsmini/ecsmini/internal/composeapply"
 	"github.com/ecsmini/ecsmini/internal/composeimport"
 	"github.com/ecsmini/ecsmini/internal/ecsminiapi"
 )
@@ -38,7 +39,7 @@ not carry over is reported as a warning.`,
 				}
 			}
 			region, account := h.Region, h.AccountID
-			_, plan, err := loadCompose(ctx, &f, region, account, cmd.ErrOrStderr())
+			plan, err := composeapply.LoadPlan(ctx, f.source(region, account), cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
@@ -46,10 +47,9 @@ not carry over is reported as a warning.`,
 				printPlan(cmd.OutOrStdout(), plan)
 				return nil
 			}
-			b := &composeBuilder{dryRun: h.Runtime == "sim"}
-			a := &composeApplier{c: newClient(ep), out: cmd.OutOrStdout(), depTimeout: depTimeout}
-			sync := &composeSync{builder: b, applier: a}
-			res, err := sync.applyResult(ctx, plan)
+			syncer := composeapply.NewSyncer(newClient(ep), cmd.OutOrStdout(),
+				composeapply.SyncOptions{SkipBuild: h.Runtime == "sim", DepTimeout: depTimeout})
+			res, err := syncer.Apply(ctx, plan)
 			if err != nil {
 				return err
 			}
@@ -79,7 +79,7 @@ func printPlan(w interface{ Write([]byte) (int, error) }, plan *composeimport.Pl
 			fmt.Fprintf(w, ", localhost:%d → %d", p.HostPort, p.ContainerPort)
 		}
 		for _, d := range s.DependsOn {
-			fmt.Fprintf(w, ", after %s is %s", d.Service, conditionWord(d.Condition))
+			fmt.Fprintf(w, ", after %s is %s", d.Service, composeapply.ConditionWord(d.Condition))
 		}
 		fmt.Fprintln(w)
 	}

@@ -1,4 +1,4 @@
-package cli
+package composeapply
 
 import (
 	"context"
@@ -9,9 +9,9 @@ import (
 	"github.com/ecsmini/ecsmini/internal/ecsminiapi"
 )
 
-// pinComposePorts asks the ecsmini to put the plan's published ports' load balancers
+// pinPorts asks the ecsmini to put the plan's published ports' load balancers
 // on their compose host ports, before the services exist.
-func pinComposePorts(ctx context.Context, c *ecsminiapi.Client, plan *composeimport.Plan, logf func(string, ...any)) error {
+func pinPorts(ctx context.Context, c *ecsminiapi.Client, plan *composeimport.Plan, logf func(string, ...any)) error {
 	in := ecsminiapi.LBPorts{Ports: map[string]int{}}
 	hostPort := map[string]int{}
 	for _, s := range plan.Services {
