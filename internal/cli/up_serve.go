@@ -32,7 +32,7 @@ func (s *upStack) serve(ctx context.Context, stdout, stderr io.Writer, ready cha
 	go func() { r.serveErr <- r.srv.Serve(s.ln) }()
 	loopCtx, stopLoop := context.WithCancel(ctx)
 	r.stopLoop = stopLoop
-	go func() { r.loopErr <- s.emu.Run(loopCtx, 5*time.Second) }()
+	go func() { r.loopErr <- s.emu.Run(loopCtx) }()
 
 	endpoint := "http://" + s.ln.Addr().String()
 	s.announce(stdout, endpoint)
