@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"github.com/ecsmini/ecsmini/emulator"
-	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"net/http"
 	"os"
 	"strconv"
@@ -14,6 +12,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ecsmini/ecsmini/emulator"
+	"github.com/ecsmini/ecsmini/emulator/ecs"
 )
 
 // BenchmarkStartup measures what a user waits for, from exec of `ecsmini up` to the first

@@ -23,8 +23,7 @@ type endpoints struct {
 	rt      containers.Runtime
 	sim     bool
 	handler http.Handler
-	// names serves the cluster DNS tables that awsvpc tasks' DNS servers poll; nil
-	// until withDiscovery.
+	// names serves the cluster DNS tables that awsvpc tasks' DNS servers poll, or is nil.
 	names http.Handler
 
 	mu      sync.Mutex
@@ -33,21 +32,29 @@ type endpoints struct {
 	servers []*http.Server
 }
 
-func newEndpoints(rt containers.Runtime, sim bool) *endpoints {
-	return &endpoints{rt: rt, sim: sim, reach: map[string]string{}}
+// endpointsConfig is what the endpoints serve from.
+type endpointsConfig struct {
+	Runtime containers.Runtime
+	// Simulated serves on loopback only (no Docker networks to reach).
+	Simulated bool
+	// Discovery, if set, is the source of the DNS names of each cluster's services
+	// (discovery.Path), served next to the metadata endpoints: its Records method when
+	// it has one (the emulator's), else no names.
+	Discovery any
+}
+
+func newEndpoints(cfg endpointsConfig) *endpoints {
+	e := &endpoints{rt: cfg.Runtime, sim: cfg.Simulated, reach: map[string]string{}}
+	if cfg.Discovery != nil {
+		e.names = discovery.Handler(discovery.Records(cfg.Discovery))
+	}
+	return e
 }
 
 // preferredMetadataPort is where the endpoints listen when the port is free. A stable
 // port lets containers adopted after a restart keep reaching ecsmini at the address in
 // their environment (the ECS agent uses 51678 and 51679; this is the next one).
 const preferredMetadataPort = 51680
-
-// withDiscovery serves, next to the metadata endpoints, the DNS names of each cluster's
-// services (discovery.Path) from src: its Records method when it has one (the
-// emulator's), else no names. Call it before serve.
-func (e *endpoints) withDiscovery(src any) {
-	e.names = discovery.Handler(discovery.Records(src))
-}
 
 // serve starts the loopback listener with h (and the discovery tables, if set).
 func (e *endpoints) serve(h http.Handler) error {

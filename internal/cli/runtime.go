@@ -53,8 +53,7 @@ func startAgent(ctx context.Context, emu *emulator.Emulator, rt containers.Runti
 		}
 		creds = c
 	}
-	ep := newEndpoints(rt, rt.Name() == "sim")
-	ep.withDiscovery(emu)
+	ep := newEndpoints(endpointsConfig{Runtime: rt, Simulated: rt.Name() == "sim", Discovery: emu})
 	a := agent.New(agent.Config{Runtime: rt, Clock: clk, Store: emu, Region: o.region, Account: o.accountID,
 		PauseImage: o.pauseImage, StateDir: o.stateDir, Endpoints: ep, Secrets: secrets, Credentials: creds, Log: log})
 	if err := ep.serve(metadata.NewHandler(a, metadata.WithProtection(emu))); err != nil {
