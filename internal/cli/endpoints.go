@@ -37,9 +37,9 @@ func newEndpoints(rt containers.Runtime, sim bool) *endpoints {
 	return &endpoints{rt: rt, sim: sim, reach: map[string]string{}}
 }
 
-// preferredMetadataPort is where the endpoints listen when the port is free. A stable
-// port lets containers adopted after a restart keep reaching ecsmini at the address in
-// their environment (the ECS agent uses 51678 and 51679; this is the next one).
+// preferredMetadataPort is where the endpoints listen by default when the port is free
+// (the ECS agent uses 51678 and 51679; this is the next one). Whatever port they get is
+// saved in the state directory and reused after a restart (see endpoints_port.go).
 const preferredMetadataPort = 51680
 
 // withDiscovery serves, next to the metadata endpoints, the DNS names of each cluster's
@@ -49,8 +49,12 @@ func (e *endpoints) withDiscovery(src any) {
 	e.names = discovery.Handler(discovery.Records(src))
 }
 
-// serve starts the loopback listener with h (and the discovery tables, if set).
-func (e *endpoints) serve(h http.Handler) error {
+// serve starts the loopback listener with h (and the discovery tables, if set) on the
+// preferred port, or any free one.
+func (e *endpoints) serve(h http.Handler) error { return e.serveOn(h, portPlan{}) }
+
+// serveOn is serve with the listener's port chosen as plan says (see listenLoopback).
+func (e *endpoints) serveOn(h http.Handler, plan portPlan) error {
 	if names := e.names; names != nil {
 		metadata := h
 		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -62,10 +66,7 @@ func (e *endpoints) serve(h http.Handler) error {
 		})
 	}
 	e.handler = h
-	addr, err := e.listen("127.0.0.1", preferredMetadataPort)
-	if err != nil {
-		addr, err = e.listen("127.0.0.1", 0)
-	}
+	addr, err := e.listenLoopback(plan)
 	if err != nil {
 		return fmt.Errorf("metadata endpoint: %w", err)
 	}

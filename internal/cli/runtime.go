@@ -56,22 +56,17 @@ func startAgent(ctx context.Context, emu *emulator.Emulator, rt containers.Runti
 	ep := newEndpoints(rt, rt.Name() == "sim")
 	ep.withDiscovery(emu)
 	a := agent.New(agent.Config{Runtime: rt, Clock: clk, Store: emu, Region: o.region, Account: o.accountID,
-		PauseImage: o.pauseImage, StateDir: o.stateDir, Endpoints: ep, Secrets: secrets, Credentials: creds, Log: log})
-	if err := ep.serve(metadata.NewHandler(a, metadata.WithProtection(emu))); err != nil {
+		PauseImage: o.pauseImage, StateDir: o.stateDir, Endpoints: ep, Secrets: secrets, Credentials: creds,
+		RuntimeTime: runtimeTime(rt, clk), Log: log})
+	adopt, live, err := findAdoptable(ctx, emu, rt)
+	if err != nil {
 		return nil, nil, err
 	}
-	adopt := map[string][]containers.State{}
-	for _, arn := range emu.UnfinishedTasks() {
-		found, err := rt.List(ctx, map[string]string{agent.LabelTaskARN: arn})
-		if err != nil {
-			return nil, nil, fmt.Errorf("looking for the containers of %s: %w", arn, err)
-		}
-		for _, c := range found {
-			if c.Status == containers.Running {
-				adopt[arn] = found
-				break
-			}
-		}
+	// Before anything of the previous run is changed: when its containers' endpoint
+	// port cannot be had again, ecsmini stops here with everything as it was.
+	plan := portPlan{stateDir: o.stateDir, preferred: o.metadataPort, keepSaved: live}
+	if err := ep.serveOn(metadata.NewHandler(a, metadata.WithProtection(emu)), plan); err != nil {
+		return nil, nil, err
 	}
 	orphans, err := emu.StopOrphanedTasks("ecsmini stopped while the task ran and its containers are gone",
 		func(arn string) bool { return adopt[arn] != nil })
@@ -93,6 +88,38 @@ func startAgent(ctx context.Context, emu *emulator.Emulator, rt containers.Runti
 		a.Adopt(arn, found)
 	}
 	return a, ep, nil
+}
+
+// findAdoptable finds, by their labels, the containers of the tasks a killed ecsmini
+// left unfinished, keeping the tasks agent.Adoptable takes over; live reports whether
+// any of their containers still runs (and so holds the endpoints' URIs).
+func findAdoptable(ctx context.Context, emu *emulator.Emulator, rt containers.Runtime) (map[string][]containers.State, bool, error) {
+	adopt := map[string][]containers.State{}
+	live := false
+	for _, arn := range emu.UnfinishedTasks() {
+		found, err := rt.List(ctx, map[string]string{agent.LabelTaskARN: arn})
+		if err != nil {
+			return nil, false, fmt.Errorf("looking for the containers of %s: %w", arn, err)
+		}
+		if !agent.Adoptable(found) {
+			continue
+		}
+		adopt[arn] = found
+		for _, c := range found {
+			live = live || c.Status == containers.Running
+		}
+	}
+	return adopt, live, nil
+}
+
+// runtimeTime maps the times the Docker engine reports (wall-clock) onto the emulator's
+// clock, which 'ecsmini clock advance' may have moved ahead; the simulator already runs
+// on that clock.
+func runtimeTime(rt containers.Runtime, clk clock.Clock) func(time.Time) time.Time {
+	if rt.Name() == "sim" {
+		return nil
+	}
+	return func(t time.Time) time.Time { return t.Add(clk.Now().Sub(time.Now())) }
 }
 
 // removeUnclaimed removes the containers a previous ecsmini on this state directory
