@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -23,7 +22,8 @@ type execution struct {
 
 	launched, nudged []string
 	drainWake        time.Time
-	conditions       map[string]bool // condition events this pass raised
+	conditions       map[string]bool   // condition events this pass raised, by message
+	written          []scheduler.Event // the events this pass wrote, for the event stream
 }
 
 func (x *execution) deployments(us []scheduler.DeploymentUpdate) {
@@ -54,7 +54,7 @@ func (x *execution) forget(arns []string) {
 		next := *tr
 		next.Accounted = true
 		x.e.tasks.Put(x.tx, tk, &next)
-		x.e.ctl.removeMember(x.k, tk)
+		x.tx.AfterCommit(func() { x.e.ctl.removeMember(x.k, tk) })
 		delete(x.tasks, tk)
 	}
 }
@@ -89,7 +89,8 @@ func (x *execution) stop(steps []scheduler.StopStep) {
 		if len(x.r.Service.LoadBalancers) > 0 && t.LastStatus == ecs.StatusRunning {
 			t.LastStatus = ecs.StatusDeactivating
 			next.Draining = true
-			x.e.ctl.lbs.deregister(x.r, t)
+			r := x.r
+			x.tx.AfterCommit(func() { x.e.ctl.lbs.deregister(r, t) })
 			draining++
 		} else {
 			x.nudged = append(x.nudged, t.TaskArn)
@@ -99,9 +100,9 @@ func (x *execution) stop(steps []scheduler.StopStep) {
 	}
 	if draining > 0 {
 		name := x.r.Service.ServiceName
-		x.events(fmt.Sprintf("(service %s) has begun draining connections on %d tasks.", name, draining))
+		x.events(scheduler.Event{Kind: scheduler.EventDraining, Service: name, Count: draining})
 		for _, spec := range x.r.Service.LoadBalancers {
-			x.events(fmt.Sprintf("(service %s) deregistered %d targets in (target-group %s)", name, draining, spec.TargetGroupArn))
+			x.events(scheduler.Event{Kind: scheduler.EventDeregistered, Service: name, Count: draining, TargetGroup: spec.TargetGroupArn})
 		}
 	}
 }
@@ -125,7 +126,10 @@ func (x *execution) drain() {
 		case tr.Draining:
 			drainers++
 		case t.LastStatus == ecs.StatusRunning && t.DesiredStatus == ecs.StatusRunning:
-			if x.e.ctl.lbs.register(x.r, t) {
+			if x.e.ctl.lbs.unregistered(x.r, t) {
+				// Starting a balancer listens on a port: a side effect for after the commit.
+				r := x.r
+				x.tx.AfterCommit(func() { x.e.ctl.lbs.register(r, t) })
 				registered++
 			}
 		}
@@ -135,7 +139,7 @@ func (x *execution) drain() {
 	}
 	if registered > 0 {
 		for _, spec := range x.r.Service.LoadBalancers {
-			x.events(fmt.Sprintf("(service %s) registered %d targets in (target-group %s)", x.r.Service.ServiceName, registered, spec.TargetGroupArn))
+			x.events(scheduler.Event{Kind: scheduler.EventRegistered, Service: x.r.Service.ServiceName, Count: registered, TargetGroup: spec.TargetGroupArn})
 		}
 	}
 }
@@ -149,11 +153,12 @@ func (x *execution) anyDraining() bool {
 	return false
 }
 
-// events records the plan's events. A problem event ("... unable to ...") is written
-// once while its cause lasts, and again after conditionRepeat (spec §5.9).
-func (x *execution) events(msgs ...string) {
-	for _, m := range msgs {
-		if strings.Contains(m, " unable to ") {
+// events records the plan's events. A condition (a problem that lasts) is written once
+// while its cause lasts, and again after conditionRepeat (spec §5.9).
+func (x *execution) events(evs ...scheduler.Event) {
+	for _, ev := range evs {
+		m := ev.Message()
+		if ev.Condition() {
 			if x.conditions == nil {
 				x.conditions = map[string]bool{}
 			}
@@ -167,6 +172,7 @@ func (x *execution) events(msgs ...string) {
 			x.r.Conditions[m] = x.now
 		}
 		x.r.addEvents(x.now, m)
+		x.written = append(x.written, ev)
 	}
 }
 
@@ -190,12 +196,12 @@ func (x *execution) start(steps []scheduler.StartStep) {
 		if d == nil {
 			continue
 		}
-		ids, err := x.startTasks(d, s.Count)
+		ids, problem := x.startTasks(d, s.Count)
 		if len(ids) > 0 {
-			x.events(scheduler.StartedMessage(x.r.Service.ServiceName, ids, s.Replaced))
+			x.events(scheduler.Event{Kind: scheduler.EventStarted, Service: x.r.Service.ServiceName, Tasks: ids, Replaced: s.Replaced})
 		}
-		if err != "" {
-			x.events(err)
+		if problem != nil {
+			x.events(*problem)
 		}
 		if unplaced := s.Count - len(ids); unplaced > 0 {
 			// The plan counted them as pending; they are not. Try again later, as ECS
@@ -228,16 +234,16 @@ func (x *execution) deployment(id string) *deploymentRecord {
 
 // startTasks creates up to n tasks of a deployment. It returns their IDs and, when a
 // task cannot be placed, the service event ECS writes for it.
-func (x *execution) startTasks(d *deploymentRecord, n int) ([]string, string) {
+func (x *execution) startTasks(d *deploymentRecord, n int) ([]string, *scheduler.Event) {
 	e, s := x.e, x.r.Service
 	region := lastRegion(x.k)
 	cluster, ok := e.clusters.Get(key(region, x.r.ClusterName))
 	if !ok {
-		return nil, ""
+		return nil, nil
 	}
 	td := e.defByARN(d.TaskDefinition)
 	if td == nil {
-		return nil, "(service " + s.ServiceName + ") was unable to place a task. Reason: TaskDefinition not found."
+		return nil, &scheduler.Event{Kind: scheduler.EventUnplaceable, Service: s.ServiceName, Placement: scheduler.PlaceNoTaskDef}
 	}
 	sc := ecs.Scope{Region: region, Account: e.cfg.AccountID}
 	in := &ecs.RunTaskInput{Cluster: x.r.ClusterName, TaskDefinition: d.TaskDefinition, LaunchType: d.LaunchType,
@@ -269,11 +275,14 @@ func (x *execution) startTasks(d *deploymentRecord, n int) ([]string, string) {
 	}
 	inUse := e.hostPortsInUse()
 	var ids []string
-	var problem string
+	var problem *scheduler.Event
+	unplaceable := func(code, closest string) *scheduler.Event {
+		return &scheduler.Event{Kind: scheduler.EventUnplaceable, Service: s.ServiceName, Placement: code, Closest: closest}
+	}
 	if spot, ok := e.spot.Get(key(region, x.r.ClusterName)); ok && spot.Unavailable && slices.Contains(providers, ecs.FargateSpot) {
 		// The tasks are recorded and wait in PROVISIONING until capacity returns (spec
 		// §2.6); the service says why.
-		problem = "(service " + s.ServiceName + ") was unable to place a task. Reason: Capacity is unavailable at this time. Please try again later or in a different availability zone."
+		problem = unplaceable(scheduler.PlaceFargateCapacity, "")
 	}
 	quota := e.newQuotaCheck(region)
 	placer := e.newTaskPlacer(key(region, x.r.ClusterName), launch)
@@ -289,11 +298,11 @@ func (x *execution) startTasks(d *deploymentRecord, n int) ([]string, string) {
 		if clash(ports, inUse) {
 			// Every task runs on this one machine: a static host port another task holds
 			// leaves nowhere to place this one.
-			return ids, "(service " + s.ServiceName + ") was unable to place a task because no container instance met all of its requirements. The closest matching container-instance is already using a port required by your task."
+			return ids, unplaceable("RESOURCE:PORTS", "")
 		}
 		t := e.newTask(sc, cluster, td, in, launch, providers[i])
 		if !quota.take(launch, t.CapacityProviderName, t.Cpu) {
-			return ids, "(service " + s.ServiceName + ") was unable to place a task. Reason: " + vcpuLimitMessage + "."
+			return ids, unplaceable(scheduler.PlaceVCPULimit, "")
 		}
 		t.Tags = tags
 		if t.Tags == nil {
@@ -303,13 +312,13 @@ func (x *execution) startTasks(d *deploymentRecord, n int) ([]string, string) {
 		tk := taskKey(region, x.r.ClusterName, id)
 		tr := &taskRecord{Task: t, ClusterName: x.r.ClusterName, HostPorts: ports, Service: x.k, Daemon: daemon}
 		if why, closest := placer.place(td, tr, providers[i], how); why != "" {
-			return ids, placementMessage(s.ServiceName, why, closest)
+			return ids, unplaceable(why, closest)
 		}
 		for _, p := range ports {
 			inUse[p] = true
 		}
 		e.tasks.Put(x.tx, tk, tr)
-		e.ctl.addMember(x.k, tk)
+		x.tx.AfterCommit(func() { e.ctl.addMember(x.k, tk) })
 		x.tasks[tk] = tr
 		x.launched = append(x.launched, t.TaskArn)
 		ids = append(ids, id)
