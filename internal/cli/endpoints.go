@@ -31,6 +31,9 @@ type endpoints struct {
 	port    int               // preferred port, the loopback listener's
 	reach   map[string]string // network → host:port
 	servers []*http.Server
+	// listeners are closed by close too: a server whose Serve has not begun yet would
+	// only let go of its listener once Serve runs, and a restart must find the port free.
+	listeners []net.Listener
 }
 
 func newEndpoints(rt containers.Runtime, sim bool) *endpoints {
@@ -83,6 +86,7 @@ func (e *endpoints) listen(ip string, port int) (string, error) {
 	}
 	srv := &http.Server{Handler: e.handler, ReadHeaderTimeout: 10 * time.Second}
 	e.servers = append(e.servers, srv)
+	e.listeners = append(e.listeners, ln)
 	go func() { _ = srv.Serve(ln) }() // ends with Close; Serve's error then is ErrServerClosed
 	return ln.Addr().String(), nil
 }
@@ -97,13 +101,9 @@ func (e *endpoints) Reach(ctx context.Context, network string) (string, error) {
 	if addr, ok := e.reach[network]; ok {
 		return addr, nil
 	}
-	nw, err := e.rt.EnsureNetwork(ctx, containers.NetworkSpec{Name: network})
+	gw, err := e.gateway(ctx, network)
 	if err != nil {
-		return "", fmt.Errorf("network %s: %w", network, err)
-	}
-	gw, _, _ := strings.Cut(nw.Gateway, "/")
-	if gw == "" {
-		return "", fmt.Errorf("network %s has no gateway address", network)
+		return "", err
 	}
 	addr, err := e.listen(gw, e.port)
 	if err != nil {
@@ -116,6 +116,43 @@ func (e *endpoints) Reach(ctx context.Context, network string) (string, error) {
 	return addr, nil
 }
 
+// gateway is the address of this host as containers on network see it.
+func (e *endpoints) gateway(ctx context.Context, network string) (string, error) {
+	nw, err := e.rt.EnsureNetwork(ctx, containers.NetworkSpec{Name: network})
+	if err != nil {
+		return "", fmt.Errorf("network %s: %w", network, err)
+	}
+	gw, _, _ := strings.Cut(nw.Gateway, "/")
+	if gw == "" {
+		return "", fmt.Errorf("network %s has no gateway address", network)
+	}
+	return gw, nil
+}
+
+// claim listens on network's gateway on the endpoints' own port, where the containers
+// adopted from the previous run on that network were told to find it. Unlike Reach, it
+// does not settle for another port: those containers could not follow.
+func (e *endpoints) claim(ctx context.Context, network string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.sim || network == "host" {
+		return nil
+	}
+	if _, ok := e.reach[network]; ok {
+		return nil
+	}
+	gw, err := e.gateway(ctx, network)
+	if err != nil {
+		return err
+	}
+	addr, err := e.listen(gw, e.port)
+	if err != nil {
+		return fmt.Errorf("port %d on %s (this host as network %s sees it) is not free, and task containers ecsmini adopts from its previous run reach it there: %w", e.port, gw, network, err)
+	}
+	e.reach[network] = addr
+	return nil
+}
+
 // close stops every listener.
 func (e *endpoints) close() error {
 	e.mu.Lock()
@@ -123,6 +160,11 @@ func (e *endpoints) close() error {
 	var errs []error
 	for _, s := range e.servers {
 		errs = append(errs, s.Close())
+	}
+	for _, ln := range e.listeners {
+		if err := ln.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+			errs = append(errs, err)
+		}
 	}
 	return errors.Join(errs...)
 }

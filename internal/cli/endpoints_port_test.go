@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -10,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/ecsmini/ecsmini/emulator/clock"
+	"github.com/ecsmini/ecsmini/emulator/containers"
 	"github.com/ecsmini/ecsmini/emulator/containers/sim"
 )
 
@@ -64,7 +67,7 @@ func TestMetadataPortKeptAcrossRestarts(t *testing.T) {
 	// Someone else takes the saved port while ecsmini is down.
 	ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(first))
 	if err != nil {
-		t.Skipf("port %d was taken by another program meanwhile: %v", first, err)
+		t.Fatalf("port %d is not free after the endpoints closed: %v", first, err)
 	}
 	defer ln.Close()
 	_, _, err = serveEndpoints(t, portPlan{stateDir: dir, preferred: taken, keepSaved: true})
@@ -91,5 +94,53 @@ func TestMetadataPortFileDamaged(t *testing.T) {
 	_, _, err := serveEndpoints(t, portPlan{stateDir: dir, preferred: occupy(t), keepSaved: true})
 	if err == nil || !strings.Contains(err.Error(), "damaged") {
 		t.Fatalf("damaged port file: %v", err)
+	}
+}
+
+// loopbackGateway is the simulator with every network's gateway on 127.0.0.2, an
+// address a test can listen on, as Docker's bridge gateways are for ecsmini.
+type loopbackGateway struct{ *sim.Runtime }
+
+func (l loopbackGateway) EnsureNetwork(ctx context.Context, spec containers.NetworkSpec) (containers.Network, error) {
+	nw, err := l.Runtime.EnsureNetwork(ctx, spec)
+	nw.Gateway = "127.0.0.2"
+	return nw, err
+}
+
+// Containers adopted on a network reach the endpoints on its gateway at the saved port:
+// claim takes exactly that port there and fails, saying which, when it is taken, where
+// Reach (for new tasks) settles for another port.
+func TestClaimGatewayPort(t *testing.T) {
+	for _, taken := range []bool{false, true} {
+		t.Run(fmt.Sprintf("taken=%v", taken), func(t *testing.T) {
+			ep := newEndpoints(loopbackGateway{sim.New(clock.Real{}, sim.Options{})}, false)
+			t.Cleanup(func() { _ = ep.close() })
+			if err := ep.serveOn(http.NotFoundHandler(), portPlan{preferred: occupy(t)}); err != nil {
+				t.Fatal(err)
+			}
+			if taken {
+				ln, err := net.Listen("tcp", "127.0.0.2:"+strconv.Itoa(ep.port))
+				if err != nil {
+					t.Skipf("cannot listen on 127.0.0.2 here: %v", err)
+				}
+				defer ln.Close()
+			}
+			err := ep.claim(t.Context(), "bridge")
+			want := "127.0.0.2:" + strconv.Itoa(ep.port)
+			switch {
+			case taken && (err == nil || !strings.Contains(err.Error(), "port "+strconv.Itoa(ep.port)+" on 127.0.0.2")):
+				t.Fatalf("claim of a taken gateway port: %v", err)
+			case !taken && err != nil:
+				t.Fatal(err)
+			case !taken:
+				if got, _ := ep.Reach(t.Context(), "bridge"); got != want {
+					t.Errorf("after claim, Reach = %s, want %s", got, want)
+				}
+			case taken:
+				if got, err := ep.Reach(t.Context(), "bridge"); err != nil || got == want {
+					t.Errorf("Reach for a new task with the port taken = %s %v, want another port", got, err)
+				}
+			}
+		})
 	}
 }

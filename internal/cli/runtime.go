@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/ecsmini/ecsmini/emulator"
@@ -68,6 +70,12 @@ func startAgent(ctx context.Context, emu *emulator.Emulator, rt containers.Runti
 	if err := ep.serveOn(metadata.NewHandler(a, metadata.WithProtection(emu)), plan); err != nil {
 		return nil, nil, err
 	}
+	for _, network := range adoptedNetworks(adopt) {
+		if err := ep.claim(ctx, network); err != nil {
+			_ = ep.close() // the error that matters is err
+			return nil, nil, fmt.Errorf("metadata endpoint: %w; free that port and start ecsmini again, or remove those tasks' containers with 'ecsmini down --state-dir %s'", err, o.stateDir)
+		}
+	}
 	orphans, err := emu.StopOrphanedTasks("ecsmini stopped while the task ran and its containers are gone",
 		func(arn string) bool { return adopt[arn] != nil })
 	if err != nil {
@@ -110,6 +118,24 @@ func findAdoptable(ctx context.Context, emu *emulator.Emulator, rt containers.Ru
 		}
 	}
 	return adopt, live, nil
+}
+
+// adoptedNetworks lists the runtime networks the running containers of adopted tasks
+// are on (bridge, a cluster's awsvpc network), sorted: each reaches the endpoints on its
+// gateway address.
+func adoptedNetworks(adopt map[string][]containers.State) []string {
+	seen := map[string]bool{}
+	for _, found := range adopt {
+		for _, c := range found {
+			if c.Status != containers.Running {
+				continue
+			}
+			for network := range c.IPAddresses {
+				seen[network] = true
+			}
+		}
+	}
+	return slices.Sorted(maps.Keys(seen))
 }
 
 // runtimeTime maps the times the Docker engine reports (wall-clock) onto the emulator's
