@@ -273,7 +273,6 @@ func (x *execution) startTasks(d *deploymentRecord, n int) ([]string, *scheduler
 		tags = mergeTags(tags, []ecs.Tag{{Key: ecs.Ptr("aws:ecs:clusterName"), Value: ecs.Ptr(x.r.ClusterName)},
 			{Key: ecs.Ptr("aws:ecs:serviceName"), Value: ecs.Ptr(s.ServiceName)}})
 	}
-	inUse := e.hostPortsInUse()
 	var ids []string
 	var problem *scheduler.Event
 	unplaceable := func(code, closest string) *scheduler.Event {
@@ -284,8 +283,6 @@ func (x *execution) startTasks(d *deploymentRecord, n int) ([]string, *scheduler
 		// §2.6); the service says why.
 		problem = unplaceable(scheduler.PlaceFargateCapacity, "")
 	}
-	quota := e.newQuotaCheck(region)
-	placer := e.newTaskPlacer(key(region, x.r.ClusterName), launch)
 	how := pendingPlacement{Strategies: s.PlacementStrategy, Constraints: placementConstraints(td, s.PlacementConstraints), Service: true}
 	daemon := s.SchedulingStrategy == ecs.SchedulingDaemon
 	if daemon {
@@ -293,29 +290,18 @@ func (x *execution) startTasks(d *deploymentRecord, n int) ([]string, *scheduler
 		// no other.
 		how.Constraints = append(how.Constraints, ecs.PlacementConstraint{Type: "distinctInstance"})
 	}
+	admit := e.newAdmission(region, key(region, x.r.ClusterName), launch, how)
 	for i := 0; i < n; i++ {
-		ports := laptopPorts(td, placer.onInstance(providers[i]))
-		if clash(ports, inUse) {
-			// Every task runs on this one machine: a static host port another task holds
-			// leaves nowhere to place this one.
-			return ids, unplaceable("RESOURCE:PORTS", "")
-		}
 		t := e.newTask(sc, cluster, td, in, launch, providers[i])
-		if !quota.take(launch, t.CapacityProviderName, t.Cpu) {
-			return ids, unplaceable(scheduler.PlaceVCPULimit, "")
-		}
 		t.Tags = tags
 		if t.Tags == nil {
 			t.Tags = []ecs.Tag{}
 		}
 		id := t.TaskArn[strings.LastIndexByte(t.TaskArn, '/')+1:]
 		tk := taskKey(region, x.r.ClusterName, id)
-		tr := &taskRecord{Task: t, ClusterName: x.r.ClusterName, HostPorts: ports, Service: x.k, Daemon: daemon}
-		if why, closest := placer.place(td, tr, providers[i], how); why != "" {
+		tr := &taskRecord{Task: t, ClusterName: x.r.ClusterName, Service: x.k, Daemon: daemon}
+		if why, closest := admit.admit(td, tr, providers[i]); why != "" {
 			return ids, unplaceable(why, closest)
-		}
-		for _, p := range ports {
-			inUse[p] = true
 		}
 		e.tasks.Put(x.tx, tk, tr)
 		x.tx.AfterCommit(func() { e.ctl.addMember(x.k, tk) })

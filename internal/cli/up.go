@@ -29,6 +29,8 @@ type upOptions struct {
 	region          string
 	accountID       string
 	stateDir        string
+	recover         bool // load damaged state, keeping what is intact
+	fsync           bool // sync the journal before acknowledging (the flag's default)
 	runtime         string
 	noTUI           bool
 	output          outputFlag // "" or text: plain lines when not on a terminal; json: the event stream
@@ -71,6 +73,8 @@ acknowledged.`,
 	f.StringVar(&o.region, "region", "us-east-1", "default region for requests that carry none")
 	f.StringVar(&o.accountID, "account-id", "000000000000", "the emulated AWS account ID")
 	f.StringVar(&o.stateDir, "state-dir", "", "directory for persistent state (default a per-user state directory)")
+	f.BoolVar(&o.recover, "recover", false, "start even if the state is damaged: keep what is intact, drop the rest and list what was dropped")
+	f.BoolVar(&o.fsync, "fsync", true, "sync the journal to disk before acknowledging a change, so it survives a power loss (--fsync=false: faster, survives only a crash of ecsmini)")
 	f.StringVar(&o.runtime, "runtime", "docker", "task runtime: docker (local Docker Engine) or sim (in-memory, no Docker)")
 	f.BoolVar(&o.noTUI, "no-tui", false, "print plain log lines instead of the dashboard")
 	f.VarP(&o.output, "output", "o", "without the dashboard: text (a line per task, service and instance change) or json (the event stream as JSON lines)")
@@ -156,10 +160,12 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 	}
 	defer closeRuntime()
 	loadStart := time.Now()
-	emu, err := emulator.New(emulator.Config{Region: o.region, AccountID: o.accountID, StateDir: o.stateDir, StoppedTaskTTL: o.stoppedTTL, Clock: clk})
+	emu, err := emulator.New(emulator.Config{Region: o.region, AccountID: o.accountID, StateDir: o.stateDir, StoppedTaskTTL: o.stoppedTTL, Clock: clk,
+		Recover: o.recover, NoSync: !o.fsync})
 	if err != nil {
 		return err
 	}
+	reportRecovered(stderr, o.stateDir, emu.Recovered())
 	loaded := time.Since(loadStart)
 	stopHooks, err := startEventWebhooks(emu.Events(), o.eventWebhooks, log) // before anything runs
 	if err != nil {
