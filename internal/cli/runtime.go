@@ -139,13 +139,13 @@ func adoptedNetworks(adopt map[string][]containers.State) []string {
 }
 
 // runtimeTime maps the times the Docker engine reports (wall-clock) onto the emulator's
-// clock, which 'ecsmini clock advance' may have moved ahead; the simulator already runs
-// on that clock.
+// clock, which 'ecsmini clock advance' may have moved ahead, by the clock's lead now
+// (exact at --time-scale 1); the simulator already runs on that clock.
 func runtimeTime(rt containers.Runtime, clk clock.Clock) func(time.Time) time.Time {
 	if rt.Name() == "sim" {
 		return nil
 	}
-	return func(t time.Time) time.Time { return t.Add(clk.Now().Sub(time.Now())) }
+	return func(t time.Time) time.Time { return t.Add(time.Until(clk.Now())) }
 }
 
 // removeUnclaimed removes the containers a previous ecsmini on this state directory
