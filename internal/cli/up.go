@@ -27,6 +27,7 @@ type upOptions struct {
 	noTUI           bool
 	output          outputFlag // "" or text: plain lines when not on a terminal; json: the event stream
 	pauseImage      string
+	metadataPort    int // preferred port of the task metadata and credentials endpoints; 0: 51680
 	secretsFile     string
 	credentialsFile string
 	stoppedTTL      time.Duration
@@ -83,6 +84,7 @@ acknowledged.`,
 	f.DurationVar(&o.drainDelay, "deregistration-delay", 5*time.Second, "how long a load balancer target drains its connections before its task stops (ELB's default is 300s)")
 	o.compose.add(f, true)
 	f.BoolVar(&o.watch, "watch", false, "with -f: re-import the compose project when its files or build contexts change")
+	f.IntVar(&o.metadataPort, "metadata-port", preferredMetadataPort, "preferred loopback port of the task metadata and credentials endpoints (any free port when taken; the port chosen is kept in the state directory and reused, as adopted containers need it)")
 	f.StringVar(&o.pauseImage, "pause-image", "ecsmini-demo:latest", "image whose 'ecsmini workload' holds awsvpc tasks' network namespaces (build it with 'ecsmini image build')")
 	return cmd
 }
@@ -113,6 +115,9 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 func (o upOptions) resolve() (upOptions, error) {
 	if o.runtime != "docker" && o.runtime != "sim" {
 		return o, fmt.Errorf("--runtime must be docker or sim, not %q", o.runtime)
+	}
+	if o.metadataPort < 0 || o.metadataPort > 65535 {
+		return o, fmt.Errorf("--metadata-port must be a TCP port (1-65535), not %d", o.metadataPort)
 	}
 	o.listen = cmp.Or(o.listen, DefaultListen)
 	o.region = cmp.Or(o.region, "us-east-1")
