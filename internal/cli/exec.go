@@ -15,6 +15,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/execchannel"
 	"github.com/ecsmini/ecsmini/emulator/ssmsession"
+	"github.com/ecsmini/ecsmini/internal/ecsminiapi"
 )
 
 type execOptions struct {
@@ -71,14 +72,14 @@ func runExec(ctx context.Context, o execOptions, task, command string, stdin io.
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	c := newECSClient(endpointURL(o.endpoint))
+	c := newClient(endpointURL(o.endpoint))
 	cluster, taskRef, err := resolveExecTask(ctx, c, o.cluster, task)
 	if err != nil {
 		return 0, err
 	}
 	var out ecs.ExecuteCommandOutput
 	in := ecs.ExecuteCommandInput{Cluster: cluster, Task: taskRef, Container: o.container, Command: command, Interactive: true}
-	if err := c.call(ctx, "ExecuteCommand", in, &out); err != nil {
+	if err := c.Call(ctx, "ExecuteCommand", in, &out); err != nil {
 		return 0, err
 	}
 	opts := execchannel.ClientOptions{Stdin: stdin, Stdout: stdout}
@@ -130,14 +131,14 @@ func watchSize(f *os.File, sizes chan ssmsession.SizeContent) (stop func()) {
 
 // resolveExecTask finds the cluster and task: an ARN names both; otherwise an ID or the
 // unique start of one among the cluster's tasks.
-func resolveExecTask(ctx context.Context, c *ecsClient, cluster, task string) (string, string, error) {
+func resolveExecTask(ctx context.Context, c *ecsminiapi.Client, cluster, task string) (string, string, error) {
 	if a, ok := ecs.ParseARN(task); ok {
 		if cl, _, found := strings.Cut(a.Path(), "/"); found {
 			cluster = cl
 		}
 		return cluster, task, nil
 	}
-	arns, err := c.listTasks(ctx, cluster, "RUNNING")
+	arns, err := c.ListTasks(ctx, ecs.ListTasksInput{Cluster: cluster, DesiredStatus: "RUNNING"})
 	if err != nil {
 		return "", "", err
 	}
