@@ -31,7 +31,7 @@ func occupy(t *testing.T) int {
 // (or the error) and how to close them (also done when the test ends).
 func serveEndpoints(t *testing.T, plan portPlan) (int, func(), error) {
 	t.Helper()
-	ep := newEndpoints(sim.New(clock.Real{}, sim.Options{}), true)
+	ep := newEndpoints(endpointsConfig{Runtime: sim.New(clock.Real{}, sim.Options{}), Simulated: true})
 	closeEP := func() { _ = ep.close() }
 	t.Cleanup(closeEP)
 	if err := ep.serveOn(http.NotFoundHandler(), plan); err != nil {
@@ -113,7 +113,7 @@ func (l loopbackGateway) EnsureNetwork(ctx context.Context, spec containers.Netw
 func TestClaimGatewayPort(t *testing.T) {
 	for _, taken := range []bool{false, true} {
 		t.Run(fmt.Sprintf("taken=%v", taken), func(t *testing.T) {
-			ep := newEndpoints(loopbackGateway{sim.New(clock.Real{}, sim.Options{})}, false)
+			ep := newEndpoints(endpointsConfig{Runtime: loopbackGateway{sim.New(clock.Real{}, sim.Options{})}})
 			t.Cleanup(func() { _ = ep.close() })
 			if err := ep.serveOn(http.NotFoundHandler(), portPlan{preferred: occupy(t)}); err != nil {
 				t.Fatal(err)
