@@ -67,10 +67,10 @@ func (e *Emulator) CreateCapacityProvider(ctx context.Context, in *ecs.CreateCap
 		return nil, err
 	}
 	p.ManagedScaling = ms
-	if p.ManagedTerminationProtection, err = enabledDisabled("managedTerminationProtection", p.ManagedTerminationProtection, "DISABLED"); err != nil {
+	if p.ManagedTerminationProtection, err = enabledDisabled("managedTerminationProtection", p.ManagedTerminationProtection, "DISABLED", ecs.EnumManagedTermination); err != nil {
 		return nil, err
 	}
-	if p.ManagedDraining, err = enabledDisabled("managedDraining", p.ManagedDraining, "ENABLED"); err != nil {
+	if p.ManagedDraining, err = enabledDisabled("managedDraining", p.ManagedDraining, "ENABLED", ecs.EnumManagedDraining); err != nil {
 		return nil, err
 	}
 	if p.ManagedTerminationProtection == "ENABLED" && ms.Status != "ENABLED" {
@@ -139,7 +139,7 @@ func managedScalingWithDefaults(old, given *ecs.ManagedScaling) (*ecs.ManagedSca
 		}
 	}
 	switch {
-	case ms.Status != "ENABLED" && ms.Status != "DISABLED":
+	case !ecs.EnumManagedScalingStatus.Has(ms.Status):
 		return nil, ecs.InvalidParameter("managedScaling.status must be ENABLED or DISABLED.")
 	case *ms.TargetCapacity < 1 || *ms.TargetCapacity > 100:
 		return nil, ecs.InvalidParameter("The managed scaling target capacity is invalid. Specify a value between 1 and 100 and try again.")
@@ -153,11 +153,12 @@ func managedScalingWithDefaults(old, given *ecs.ManagedScaling) (*ecs.ManagedSca
 	return &ms, nil
 }
 
-func enabledDisabled(field, v, def string) (string, error) {
-	switch v {
-	case "":
+// enabledDisabled defaults an unset ENABLED/DISABLED switch and checks a set one.
+func enabledDisabled(field, v, def string, values ecs.Enum) (string, error) {
+	switch {
+	case v == "":
 		return def, nil
-	case "ENABLED", "DISABLED":
+	case values.Has(v):
 		return v, nil
 	}
 	return "", ecs.InvalidParameter("%s must be ENABLED or DISABLED.", field)

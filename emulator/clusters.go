@@ -134,8 +134,8 @@ func (e *Emulator) clusterSettings(sc ecs.Scope, given []ecs.ClusterSetting) []e
 
 func validateClusterSettings(settings []ecs.ClusterSetting) error {
 	for _, s := range settings {
-		if s.Name != "containerInsights" {
-			return ecs.InvalidParameter("Invalid setting name '%s'. Valid names: containerInsights.", s.Name)
+		if !ecs.EnumClusterSettingName.Has(s.Name) {
+			return ecs.InvalidParameter("Invalid setting name '%s'. Valid names: %s.", s.Name, ecs.EnumClusterSettingName.List())
 		}
 		switch s.Value {
 		case "enabled", "disabled", "enhanced":
@@ -156,7 +156,7 @@ func (e *Emulator) DescribeClusters(ctx context.Context, in *ecs.DescribeCluster
 	if len(refs) > 100 {
 		return nil, ecs.InvalidParameter("clusters can have at most 100 items.")
 	}
-	if err := checkInclude(in.Include, "ATTACHMENTS", "CONFIGURATIONS", "SETTINGS", "STATISTICS", "TAGS"); err != nil {
+	if err := checkInclude(in.Include, ecs.EnumClusterField); err != nil {
 		return nil, err
 	}
 	out := &ecs.DescribeClustersOutput{Clusters: []*ecs.Cluster{}, Failures: []ecs.Failure{}}
@@ -259,9 +259,10 @@ func (e *Emulator) launchCounts(clusterKey string) map[string][2]int {
 	return out
 }
 
-func checkInclude(include []string, allowed ...string) error {
+// checkInclude refuses an include value the operation's field enumeration lacks.
+func checkInclude(include []string, allowed ecs.Enum) error {
 	for _, v := range include {
-		if !slices.Contains(allowed, v) {
+		if !allowed.Has(v) {
 			return ecs.InvalidParameter("Invalid include value '%s'.", v)
 		}
 	}

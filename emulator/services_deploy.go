@@ -23,10 +23,8 @@ func (e *Emulator) newDeployment(ctx context.Context, sc ecs.Scope, cluster *ecs
 	if l.launchType != "" && len(l.strategy) > 0 {
 		return nil, ecs.InvalidParameter("Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.")
 	}
-	switch l.launchType {
-	case "", ecs.LaunchEC2, ecs.LaunchFargate, ecs.LaunchExternal:
-	default:
-		return nil, ecs.InvalidParameter("Invalid launch type '%s'. Valid values: EC2, FARGATE, EXTERNAL.", l.launchType)
+	if err := checkLaunchType(l.launchType); err != nil {
+		return nil, err
 	}
 	_, rec, err := e.resolveTaskDef(ctx, l.taskDefinition)
 	if ee, ok := ecs.AsError(err); ok && ee.Code == ecs.CodeClient {
@@ -108,4 +106,21 @@ func checkLoadBalancers(td *ecs.TaskDefinition, lbs []ecs.LoadBalancer) error {
 		}
 	}
 	return nil
+}
+
+// checkLaunchType refuses a launch type ecsmini does not run; empty means none given.
+func checkLaunchType(lt string) error {
+	if lt == "" || ecs.EnumLaunchType.Has(lt) {
+		return nil
+	}
+	return ecs.InvalidParameter("Invalid launch type '%s'. Valid values: %s.", lt, ecs.EnumLaunchType.List())
+}
+
+// checkAZRebalancing refuses an availabilityZoneRebalancing the model lacks; empty means
+// none given (CreateService then defaults to ENABLED, UpdateService keeps the service's).
+func checkAZRebalancing(v string) error {
+	if v == "" || ecs.EnumAZRebalancing.Has(v) {
+		return nil
+	}
+	return ecs.InvalidParameter("Invalid availabilityZoneRebalancing '%s'. Valid values: %s.", v, ecs.EnumAZRebalancing.List())
 }

@@ -20,6 +20,9 @@ func (e *Emulator) UpdateService(ctx context.Context, in *ecs.UpdateServiceInput
 	if err := checkController(in.DeploymentController); err != nil {
 		return nil, err
 	}
+	if err := checkAZRebalancing(ecs.Deref(in.AvailabilityZoneRebalancing)); err != nil {
+		return nil, err
+	}
 	if in.DesiredCount != nil && (*in.DesiredCount < 0 || *in.DesiredCount > maxServiceTasks) {
 		return nil, ecs.InvalidParameter("desiredCount must be between 0 and %d.", maxServiceTasks)
 	}

@@ -126,7 +126,7 @@ func (e *Emulator) DescribeTaskDefinition(ctx context.Context, in *ecs.DescribeT
 	if in.TaskDefinition == "" {
 		return nil, ecs.ClientError("TaskDefinition can not be blank.")
 	}
-	if err := checkInclude(in.Include, "TAGS"); err != nil {
+	if err := checkInclude(in.Include, ecs.EnumTaskDefinitionField); err != nil {
 		return nil, err
 	}
 	var out *ecs.TaskDefinitionOutput
