@@ -27,7 +27,7 @@ func fargateProvider(sc ecs.Scope, name string) *ecs.CapacityProvider {
 // providerName reduces a capacity provider name or ARN to its name. An ARN of another
 // account is kept whole: no provider has such a name, so it resolves to nothing.
 func providerName(sc ecs.Scope, ref string) string {
-	if a, ok := ecs.ParseARN(ref); ok && a.Kind() == "capacity-provider" && a.Account == sc.Account {
+	if a, ok := ecs.ParseARN(ref); ok && a.Kind() == "capacity-provider" && a.InAccount(sc.Account) {
 		return a.Path()
 	}
 	return ref

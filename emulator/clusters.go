@@ -21,8 +21,11 @@ func (e *Emulator) clusterKey(ctx context.Context, ref string) (k, name string, 
 		name = defaultCluster
 	}
 	if a, ok := ecs.ParseARN(ref); ok {
-		if a.Service != "ecs" || a.Kind() != "cluster" || a.Account != sc.Account {
-			return "", "", ecs.InvalidParameter("Cluster must match ^[a-zA-Z0-9\\-_]{1,255}$, but was %s", ref)
+		switch {
+		case a.Service != "ecs" || a.Kind() != "cluster":
+			return "", "", ecs.InvalidParameter("%s is not a cluster ARN: want arn:aws:ecs:REGION:ACCOUNT:cluster/NAME, or the cluster's name.", ref)
+		case !a.InAccount(sc.Account):
+			return "", "", ecs.InvalidParameter("Cluster ARN %s names account %s; this ecsmini serves account %s (ecsmini up --account-id).", ref, a.Account, sc.Account)
 		}
 		sc.Region, name = a.Region, a.Path()
 	}

@@ -69,7 +69,7 @@ func (e *Emulator) parseTaskDefRef(ctx context.Context, ref string) (region, fam
 	region = e.scope(ctx).Region
 	s := ref
 	if a, ok := ecs.ParseARN(ref); ok {
-		if a.Service != "ecs" || a.Kind() != "task-definition" || a.Account != e.cfg.AccountID {
+		if a.Service != "ecs" || a.Kind() != "task-definition" || !a.InAccount(e.cfg.AccountID) {
 			return "", "", 0, errNoTaskDef()
 		}
 		region, s = a.Region, a.Path()

@@ -111,3 +111,33 @@ func TestAvailabilityZoneRebalancingDefaults(t *testing.T) {
 	_, err := create("bad", "enabled")
 	assertAPIError(t, err, "InvalidParameterException", "Invalid availabilityZoneRebalancing 'enabled'. Valid values: ENABLED, DISABLED.")
 }
+
+// The Terraform provider with skip_requesting_account_id builds ARNs with an empty
+// account; they are the caller's. Another account's ARN is refused saying so.
+func TestEmptyAccountARNsAreTheCallers(t *testing.T) {
+	e := newEnv(t)
+	e.createCluster(t, "c1")
+	td := e.register(t, "web")
+	must[*sdkecs.CreateServiceOutput](t)(e.ecs.CreateService(ctx(t), &sdkecs.CreateServiceInput{Cluster: aws.String("c1"),
+		ServiceName: aws.String("web"), TaskDefinition: td.TaskDefinitionArn, DesiredCount: aws.Int32(0)}))
+	clusterARN := "arn:aws:ecs:us-east-1::cluster/c1"
+	cs := must[*sdkecs.DescribeClustersOutput](t)(e.ecs.DescribeClusters(ctx(t), &sdkecs.DescribeClustersInput{Clusters: []string{clusterARN}}))
+	if len(cs.Clusters) != 1 || aws.ToString(cs.Clusters[0].ClusterArn) != arn("cluster/c1") {
+		t.Fatalf("DescribeClusters(%s): %+v failures %+v", clusterARN, cs.Clusters, cs.Failures)
+	}
+	ss := must[*sdkecs.DescribeServicesOutput](t)(e.ecs.DescribeServices(ctx(t), &sdkecs.DescribeServicesInput{
+		Cluster: aws.String(clusterARN), Services: []string{"arn:aws:ecs:us-east-1::service/c1/web"}}))
+	if len(ss.Services) != 1 {
+		t.Fatalf("DescribeServices by empty-account ARNs: failures %+v", ss.Failures)
+	}
+	must[*sdkecs.ListTagsForResourceOutput](t)(e.ecs.ListTagsForResource(ctx(t), &sdkecs.ListTagsForResourceInput{ResourceArn: aws.String(clusterARN)}))
+	must[*sdkecs.DescribeTaskDefinitionOutput](t)(e.ecs.DescribeTaskDefinition(ctx(t), &sdkecs.DescribeTaskDefinitionInput{
+		TaskDefinition: aws.String("arn:aws:ecs:us-east-1::task-definition/web:1")}))
+
+	_, err := e.ecs.DescribeServices(ctx(t), &sdkecs.DescribeServicesInput{
+		Cluster: aws.String("arn:aws:ecs:us-east-1:111111111111:cluster/c1"), Services: []string{"web"}})
+	assertAPIError(t, err, "InvalidParameterException", "Cluster ARN arn:aws:ecs:us-east-1:111111111111:cluster/c1 names account 111111111111; this ecsmini serves account "+account)
+	_, err = e.ecs.DescribeServices(ctx(t), &sdkecs.DescribeServicesInput{
+		Cluster: aws.String("arn:aws:ecs:us-east-1::service/c1/web"), Services: []string{"web"}})
+	assertAPIError(t, err, "InvalidParameterException", "is not a cluster ARN")
+}

@@ -225,6 +225,7 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 		fmt.Fprintf(stdout, "docker: engine %s\n", engine)
 	}
 	fmt.Fprintf(stdout, "export AWS_ENDPOINT_URL_ECS=%s\n", endpoint)
+	fmt.Fprintf(stdout, "export AWS_ENDPOINT_URL_STS=%s\n", endpoint) // STS GetCallerIdentity, same listener
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
