@@ -102,14 +102,21 @@ func (e *Emulator) CreateCapacityProvider(ctx context.Context, in *ecs.CreateCap
 	return &ecs.CapacityProviderOutput{CapacityProvider: out}, nil
 }
 
+// asgInUse reports whether an ACTIVE provider already names the group asgArn names
+// (by any of its ARNs or its name).
 func (e *Emulator) asgInUse(sc ecs.Scope, asgArn string) bool {
+	same := func(ref string) bool {
+		want := asgNameOf(sc.Account, asgArn)
+		return ref == asgArn || want != "" && asgNameOf(sc.Account, ref) == want
+	}
 	used := false
 	prefix := key(sc.Region, "")
 	e.providers.Ascend(prefix, func(k string, cp *ecs.CapacityProvider) bool {
 		if !strings.HasPrefix(k, prefix) {
 			return false
 		}
-		used = cp.Status == ecs.CapacityProviderActive && cp.AutoScalingGroupProvider != nil && cp.AutoScalingGroupProvider.AutoScalingGroupArn == asgArn
+		used = cp.Status == ecs.CapacityProviderActive && cp.AutoScalingGroupProvider != nil &&
+			same(cp.AutoScalingGroupProvider.AutoScalingGroupArn)
 		return !used
 	})
 	return used
