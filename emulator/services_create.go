@@ -42,7 +42,7 @@ func (e *Emulator) CreateService(ctx context.Context, in *ecs.CreateServiceInput
 		dep, err := e.newDeployment(ctx, sc, cluster, serviceLaunch{
 			taskDefinition: in.TaskDefinition, launchType: in.LaunchType, strategy: in.CapacityProviderStrategy,
 			platformVersion: in.PlatformVersion, network: in.NetworkConfiguration, loadBalancers: in.LoadBalancers,
-			scheduling: in.SchedulingStrategy,
+			scheduling: in.SchedulingStrategy, volumes: noVolumes(in.VolumeConfigurations),
 		})
 		if err != nil {
 			return err

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 )
@@ -15,6 +16,7 @@ type serviceLaunch struct {
 	network         *ecs.NetworkConfiguration
 	loadBalancers   []ecs.LoadBalancer
 	scheduling      string
+	volumes         json.RawMessage // volumeConfigurations, as the client sent them
 }
 
 // newDeployment checks a launch as RunTask would and returns a PRIMARY deployment
@@ -64,9 +66,13 @@ func (e *Emulator) newDeployment(ctx context.Context, sc ecs.Scope, cluster *ecs
 	if err := checkLoadBalancers(td, l.loadBalancers); err != nil {
 		return nil, err
 	}
+	if err := checkVolumeConfigurations(td, l.volumes); err != nil {
+		return nil, err
+	}
 	d := &ecs.Deployment{
 		ID: newDeploymentID(), Status: ecs.DeploymentPrimary, TaskDefinition: td.TaskDefinitionArn,
 		CapacityProviderStrategy: strategy, NetworkConfiguration: l.network, RolloutState: ecs.RolloutInProgress,
+		VolumeConfigurations: l.volumes,
 	}
 	if len(strategy) == 0 {
 		d.LaunchType = launch

@@ -60,6 +60,7 @@ type Deployment struct {
 	RolloutStateReason          string                         `json:"rolloutStateReason,omitempty"`
 	ServiceConnectConfiguration json.RawMessage                `json:"serviceConnectConfiguration,omitempty"`
 	ServiceConnectResources     json.RawMessage                `json:"serviceConnectResources,omitempty"`
+	VolumeConfigurations        json.RawMessage                `json:"volumeConfigurations,omitempty"`
 }
 
 // DeploymentConfiguration bounds a rolling deployment (spec §5.4) and configures its
