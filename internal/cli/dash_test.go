@@ -111,7 +111,7 @@ func TestDashSourceAndActions(t *testing.T) {
 	if err := act.StopTask(ctx, "dash", "no-such-task", "test"); err == nil {
 		t.Error("stopping a task that does not exist succeeded")
 	}
-	s = waitSnapshot(t, src, "Spot capacity off and the retirement", func(s *tui.Snapshot) bool {
+	waitSnapshot(t, src, "Spot capacity off and the retirement", func(s *tui.Snapshot) bool {
 		c := dashCluster(s)
 		return c.SpotAvailable != nil && !*c.SpotAvailable && len(s.Retirements) > 0
 	})
