@@ -72,7 +72,6 @@ abort() {
 
 command -v terraform >/dev/null 2>&1 ||
 	abort "prerequisite: terraform not found on PATH (this tier needs Terraform 1.11.x)"
-terraform version | head -n 1
 
 MIRROR="${TF_MIRROR:-}"
 if [ -z "$MIRROR" ]; then
@@ -102,6 +101,7 @@ EOF
 export TF_CLI_CONFIG_FILE="$TMP/terraformrc"
 export TF_IN_AUTOMATION=1 TF_INPUT=0 CHECKPOINT_DISABLE=1
 unset TF_LOG TF_CLI_ARGS TF_DATA_DIR TF_PLUGIN_CACHE_DIR
+terraform version | head -n 1
 
 for tool in aws python3; do
 	command -v "$tool" >/dev/null 2>&1 || abort "prerequisite: '$tool' not found (bash .ci/run installs what is missing)"
