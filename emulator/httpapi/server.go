@@ -105,7 +105,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	body, err := readBody(w, r)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, &ecs.Error{Code: ecs.CodeSerialization, Message: err.Error()})
+		writeError(w, http.StatusBadRequest, &ecs.Error{Code: ecs.CodeSerialization, Message: fmt.Sprintf("The request body could not be read or exceeds %d bytes.", MaxBodyBytes)})
 		return
 	}
 	ctx := r.Context()
@@ -141,7 +141,7 @@ func (h *Handler) call(ctx context.Context, name string, run operation, body []b
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 	if err != nil {
-		return nil, fmt.Errorf("The request body could not be read or exceeds %d bytes: %w", MaxBodyBytes, err) //nolint:staticcheck // shown to API callers as ECS words it
+		return nil, fmt.Errorf("read request body: %w", err)
 	}
 	return body, nil
 }

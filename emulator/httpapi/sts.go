@@ -38,7 +38,7 @@ type stsIdentityResponse struct {
 	Xmlns   string   `xml:"xmlns,attr"`
 	Result  struct {
 		Arn     string
-		UserId  string //nolint:revive // STS's element name
+		UserId  string //lint:ignore ST1003 STS's element name
 		Account string
 	} `xml:"GetCallerIdentityResult"`
 	RequestID string `xml:"ResponseMetadata>RequestId"`
@@ -60,7 +60,7 @@ func serveSTS(w http.ResponseWriter, r *http.Request, account string) {
 	requestID := w.Header().Get("x-amzn-RequestId")
 	body, err := readBody(w, r)
 	if err != nil {
-		writeSTSError(w, requestID, http.StatusBadRequest, "MalformedInput", err.Error())
+		writeSTSError(w, requestID, http.StatusBadRequest, "MalformedInput", fmt.Sprintf("The request body could not be read or exceeds %d bytes.", MaxBodyBytes))
 		return
 	}
 	form, err := url.ParseQuery(string(body))
