@@ -77,6 +77,9 @@ func (e *Emulator) CreateService(ctx context.Context, in *ecs.CreateServiceInput
 		if len(in.LoadBalancers) > 0 || in.NetworkConfiguration != nil {
 			s.RoleArn = "arn:aws:iam::" + sc.Account + ":role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS"
 		}
+		if in.Role != "" {
+			s.RoleArn = roleARN(sc, in.Role)
+		}
 		if in.HealthCheckGracePeriodSeconds == nil && len(in.LoadBalancers) > 0 {
 			s.HealthCheckGracePeriodSeconds = ecs.Ptr(0)
 		}
@@ -110,6 +113,9 @@ func checkServiceInput(in *ecs.CreateServiceInput) error {
 		return err
 	}
 	if err := checkAZRebalancing(in.AvailabilityZoneRebalancing); err != nil {
+		return err
+	}
+	if err := checkRole(in); err != nil {
 		return err
 	}
 	switch schedulingOf(in.SchedulingStrategy) {
