@@ -141,3 +141,19 @@ func TestEmptyAccountARNsAreTheCallers(t *testing.T) {
 		Cluster: aws.String("arn:aws:ecs:us-east-1::service/c1/web"), Services: []string{"web"}})
 	assertAPIError(t, err, "InvalidParameterException", "is not a cluster ARN")
 }
+
+// moto's drop-in users (and ECS) see an EFS volume's rootDirectory default to "/".
+func TestEFSRootDirectoryDefaults(t *testing.T) {
+	e := newEnv(t)
+	def := minimalTaskDef("efs")
+	def.Volumes = []types.Volume{
+		{Name: aws.String("shared"), EfsVolumeConfiguration: &types.EFSVolumeConfiguration{FileSystemId: aws.String("fs-12345678")}},
+		{Name: aws.String("sub"), EfsVolumeConfiguration: &types.EFSVolumeConfiguration{FileSystemId: aws.String("fs-12345678"), RootDirectory: aws.String("/data")}},
+	}
+	td := must[*sdkecs.RegisterTaskDefinitionOutput](t)(e.ecs.RegisterTaskDefinition(ctx(t), def)).TaskDefinition
+	for i, want := range []string{"/", "/data"} {
+		if got := aws.ToString(td.Volumes[i].EfsVolumeConfiguration.RootDirectory); got != want {
+			t.Errorf("volume %s: rootDirectory %q, want %q", aws.ToString(td.Volumes[i].Name), got, want)
+		}
+	}
+}
