@@ -202,7 +202,8 @@ func (e *Emulator) DescribeClusters(ctx context.Context, in *ecs.DescribeCluster
 // and the counts as of now.
 func (e *Emulator) present(c *ecs.Cluster, include []string) *ecs.Cluster {
 	cp := *c
-	cp.Statistics, cp.Settings, cp.Tags = []ecs.KeyValuePair{}, []ecs.ClusterSetting{}, []ecs.Tag{}
+	// tags appear only when asked for (include TAGS), as [] when there are none.
+	cp.Statistics, cp.Settings, cp.Tags = []ecs.KeyValuePair{}, []ecs.ClusterSetting{}, nil
 	cp.Configuration, cp.Attachments, cp.AttachmentsStatus = nil, nil, ""
 	if cp.CapacityProviders == nil {
 		cp.CapacityProviders = []string{}
@@ -215,7 +216,7 @@ func (e *Emulator) present(c *ecs.Cluster, include []string) *ecs.Cluster {
 		case "SETTINGS":
 			cp.Settings = slices.Clone(c.Settings)
 		case "TAGS":
-			cp.Tags = slices.Clone(c.Tags)
+			cp.Tags = append([]ecs.Tag{}, c.Tags...)
 		case "CONFIGURATIONS":
 			cp.Configuration = c.Configuration
 		case "ATTACHMENTS":

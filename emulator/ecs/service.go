@@ -32,7 +32,7 @@ type Service struct {
 	HealthCheckGracePeriodSeconds *int                           `json:"healthCheckGracePeriodSeconds,omitempty"`
 	SchedulingStrategy            string                         `json:"schedulingStrategy"`
 	DeploymentController          *DeploymentController          `json:"deploymentController,omitempty"`
-	Tags                          []Tag                          `json:"tags,omitempty"`
+	Tags                          []Tag                          `json:"tags,omitzero"`
 	CreatedBy                     string                         `json:"createdBy,omitempty"`
 	EnableECSManagedTags          bool                           `json:"enableECSManagedTags"`
 	PropagateTags                 string                         `json:"propagateTags,omitempty"`
