@@ -146,11 +146,12 @@ work() {
 	fi
 }
 
-# tf NAME DIR ARGS...: runs terraform, PASS when it exits 0.
+# tf NAME DIR COMMAND ARGS...: runs a terraform command (its options before its
+# arguments, as import needs), PASS when it exits 0.
 tf() {
-	local what=$1 dir=$2
-	shift 2
-	if terraform -chdir="$TMP/$dir" "$@" -no-color -var "endpoint=$URL" >"$TMP/last.log" 2>&1; then
+	local what=$1 dir=$2 cmd=$3
+	shift 3
+	if terraform -chdir="$TMP/$dir" "$cmd" -no-color -var "endpoint=$URL" "$@" >"$TMP/last.log" 2>&1; then
 		pass "$dir: $what"
 	else
 		fail "$dir: $what" "$TMP/last.log"
@@ -165,8 +166,8 @@ noChanges() {
 	local rc=$?
 	case $rc in
 	0) pass "$dir: plan -detailed-exitcode${*:+ $*} is 0 (no changes)" ;;
-	2) fail "$dir: plan $* shows changes (drift)" "$TMP/plan.log" ;;
-	*) fail "$dir: plan $* failed (exit $rc)" "$TMP/plan.log" ;;
+	2) fail "$dir: plan${*:+ $*} shows changes (drift)" "$TMP/plan.log" ;;
+	*) fail "$dir: plan${*:+ $*} failed (exit $rc)" "$TMP/plan.log" ;;
 	esac
 }
 
