@@ -38,7 +38,7 @@ type stsIdentityResponse struct {
 	Xmlns   string   `xml:"xmlns,attr"`
 	Result  struct {
 		Arn     string
-		UserId  string //lint:ignore ST1003 STS's element name
+		UserId  string // STS spells the element UserId
 		Account string
 	} `xml:"GetCallerIdentityResult"`
 	RequestID string `xml:"ResponseMetadata>RequestId"`
