@@ -221,6 +221,10 @@ work import
 tf "terraform import aws_ecs_cluster" import import aws_ecs_cluster.imported tf-import
 tf "terraform import aws_ecs_task_definition" import import aws_ecs_task_definition.imported arn:aws:ecs:us-east-1:000000000000:task-definition/tf-import:1
 tf "terraform import aws_ecs_service" import import aws_ecs_service.imported tf-import/tf-import-svc
+# Import leaves the provider's own settings (wait_for_steady_state, ...) unset in the
+# state; one apply records them, as after any import, and must not redeploy.
+tf "apply after import (provider-only settings)" import apply -auto-approve
+check "import: that apply started no deployment" test "$(deployments tf-import tf-import-svc)" = 1
 noChanges import
 tf "destroy" import destroy -auto-approve
 

@@ -41,9 +41,13 @@ resource "aws_ecs_task_definition" "imported" {
   }])
 }
 
+# As the AWS CLI made it: ECS defaults availabilityZoneRebalancing to ENABLED on
+# CreateService (the provider's default is DISABLED), and an imported service's
+# task_definition reads back as family:revision.
 resource "aws_ecs_service" "imported" {
-  name            = "tf-import-svc"
-  cluster         = aws_ecs_cluster.imported.id
-  task_definition = aws_ecs_task_definition.imported.arn
-  desired_count   = 0
+  name                          = "tf-import-svc"
+  cluster                       = aws_ecs_cluster.imported.id
+  task_definition               = "${aws_ecs_task_definition.imported.family}:${aws_ecs_task_definition.imported.revision}"
+  desired_count                 = 0
+  availability_zone_rebalancing = "ENABLED"
 }
