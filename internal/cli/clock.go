@@ -70,7 +70,7 @@ func clockCall(cmd *cobra.Command, url string, req *clockRequest) (*clockState, 
 	if err != nil {
 		return nil, err
 	}
-	resp, err := http.DefaultClient.Do(r)
+	resp, err := localHTTP.Do(r)
 	if err != nil {
 		return nil, fmt.Errorf("clock: %w", err)
 	}

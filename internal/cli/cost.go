@@ -100,7 +100,7 @@ func fetchCost(ctx context.Context, endpoint, cluster string) (*emulator.CostRep
 	if err != nil {
 		return nil, fmt.Errorf("endpoint %s: %w", endpoint, err)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := localHTTP.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("the ecsmini at %s did not answer within %s (is it suspended or overloaded?)", endpoint, ecsCallTimeout)

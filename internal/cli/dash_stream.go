@@ -82,7 +82,7 @@ func (s *dashSource) stream(ctx context.Context, path string, q url.Values, what
 	if err != nil {
 		return nil, err
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := localHTTP.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("no ecsmini answers at %s: %w", s.endpoint, err)
 	}

@@ -124,7 +124,7 @@ func requestShutdown(ctx context.Context, endpoint string, pid int) error {
 	if err != nil {
 		return err
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := localHTTP.Do(req)
 	if err != nil {
 		return fmt.Errorf("asking the ecsmini at %s to stop: %w", endpoint, err)
 	}

@@ -28,7 +28,7 @@ type ecsClient struct {
 var ecsCallTimeout = 10 * time.Second
 
 func newECSClient(endpoint string) *ecsClient {
-	return &ecsClient{endpoint: endpoint, http: http.DefaultClient}
+	return &ecsClient{endpoint: endpoint, http: localHTTP}
 }
 
 // call runs operation op with in as the request and decodes the answer into out. An

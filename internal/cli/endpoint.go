@@ -46,7 +46,7 @@ func probe(ctx context.Context, endpoint string, timeout time.Duration) (*health
 	if err != nil {
 		return nil, fmt.Errorf("endpoint %s: %w", endpoint, err)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := localHTTP.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("no ecsmini answers at %s (start one with 'ecsmini up', or pass --endpoint): %w", endpoint, err)
 	}

@@ -88,7 +88,7 @@ func runEvents(ctx context.Context, o eventsOptions, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := localHTTP.Do(req)
 	if err != nil {
 		return fmt.Errorf("events from %s: %w", base, err)
 	}

@@ -78,7 +78,7 @@ func runLogs(ctx context.Context, o logsOptions, task string, stdout io.Writer) 
 	if err != nil {
 		return err
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := localHTTP.Do(req)
 	if err != nil {
 		return fmt.Errorf("logs from %s: %w", base, err)
 	}

@@ -77,7 +77,7 @@ func simCall(ctx context.Context, endpoint, path string, in, out any) error {
 	if err != nil {
 		return err
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := localHTTP.Do(req)
 	if err != nil {
 		return fmt.Errorf("no ecsmini answers at %s (start one with 'ecsmini up'): %w", endpoint, err)
 	}
