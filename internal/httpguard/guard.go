@@ -26,6 +26,10 @@ type Config struct {
 	Listen string
 	// Hosts are further accepted Host names or addresses (--allow-host).
 	Hosts []string
+	// AnyAddress accepts every IP address as Host and refuses only names not allowed:
+	// for listeners that containers reach by addresses (the metadata endpoints, which
+	// SDKs also reach as 169.254.170.2). Rebinding needs a name, so this keeps it out.
+	AnyAddress bool
 	// Origins are the browser origins accepted, as scheme://host[:port]
 	// (--allow-origin).
 	Origins []string
@@ -57,6 +61,9 @@ func New(c Config, next http.Handler) *Guard {
 		g.listen = normalHost(h)
 		ip := net.ParseIP(g.listen)
 		g.anyIP = g.listen == "" || (ip != nil && ip.IsUnspecified())
+	}
+	if c.AnyAddress {
+		g.anyIP = true
 	}
 	for _, h := range c.Hosts {
 		g.hosts[normalHost(h)] = true

@@ -19,6 +19,7 @@ func TestGuard(t *testing.T) {
 	allowed.Origins = []string{"http://localhost:3000/"}
 	lan := Config{Listen: "192.168.1.5:4599"}
 	every := Config{Listen: "0.0.0.0:4599"}
+	metadata := Config{Listen: "172.18.0.1:51680", AnyAddress: true}
 	type hdr = map[string]string
 	ecsCall := hdr{"X-Amz-Target": "AmazonEC2ContainerServiceV20141113.ListClusters", "Content-Type": "application/x-amz-json-1.1"}
 	tests := []struct {
@@ -47,6 +48,8 @@ func TestGuard(t *testing.T) {
 		{"LAN listener: a name", lan, "POST", "/", "laptop.lan:4599", ecsCall, 403, "laptop.lan"},
 		{"every address: any address", every, "POST", "/", "172.17.0.1:4599", ecsCall, 200, ""},
 		{"every address: still no names", every, "POST", "/", "evil.example:4599", ecsCall, 403, "evil.example"},
+		{"metadata: the link-local address SDKs use", metadata, "GET", "/v2/credentials/x", "169.254.170.2", nil, 200, ""},
+		{"metadata: a name", metadata, "GET", "/v2/credentials/x", "evil.example", nil, 403, "evil.example"},
 		{"evil origin, text/plain shutdown", loopback, "POST", "/_ecsmini/shutdown", "127.0.0.1:4599",
 			hdr{"Origin": "http://evil.example", "Content-Type": "text/plain"}, 403, `origin "http://evil.example"`},
 		{"evil origin names the flag", loopback, "GET", "/_ecsmini/events", "127.0.0.1:4599",
