@@ -77,6 +77,9 @@ func simCall(ctx context.Context, endpoint, path string, in, out any) error {
 	if err != nil {
 		return err
 	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	resp, err := localHTTP.Do(req)
 	if err != nil {
 		return fmt.Errorf("no ecsmini answers at %s (start one with 'ecsmini up'): %w", endpoint, err)
