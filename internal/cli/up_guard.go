@@ -8,6 +8,7 @@ import (
 	"net/http/pprof"
 	"time"
 
+	"github.com/ecsmini/ecsmini/emulator/httpapi"
 	"github.com/ecsmini/ecsmini/internal/httpguard"
 )
 
@@ -28,10 +29,11 @@ var (
 const pprofPath = "/_ecsmini/debug/pprof/"
 
 // newAPIServer returns the server of the API listener bound to listen: handler behind
-// the guard that keeps web pages out, with the listener's timeouts.
+// the guard that keeps web pages out and caps every body (the ECS API's 1 MiB, for
+// ecsmini's own endpoints too), with the listener's timeouts.
 func newAPIServer(handler http.Handler, listen string, allowHosts, allowOrigins []string, log *slog.Logger) *http.Server {
 	g := httpguard.New(httpguard.Config{Listen: listen, Hosts: allowHosts, Origins: allowOrigins,
-		HostFlag: "--allow-host", OriginFlag: "--allow-origin", Log: log}, handler)
+		HostFlag: "--allow-host", OriginFlag: "--allow-origin", MaxBodyBytes: httpapi.MaxBodyBytes, Log: log}, handler)
 	return &http.Server{Handler: g, ReadHeaderTimeout: apiReadHeaderTimeout,
 		ReadTimeout: apiReadTimeout, IdleTimeout: apiIdleTimeout}
 }

@@ -199,3 +199,15 @@ func TestHealthStillAnswersPlainGET(t *testing.T) {
 		t.Fatalf("HTTP %d %s", code, body)
 	}
 }
+
+// Every endpoint's body is capped at the ECS API's 1 MiB, not only the ECS route's.
+func TestUpCapsEveryBody(t *testing.T) {
+	addr, _, _ := startUp(t, upOptions{stateDir: t.TempDir(), runtime: "sim"})
+	big := `{"advance":"` + strings.Repeat("x", 2<<20) + `"}`
+	for _, path := range []string{"/", "/_ecsmini/clock", "/_ecsmini/spot/interrupt"} {
+		code, body := rawRequest(t, addr, "POST", path, addr, big, map[string]string{"Content-Type": "application/json"})
+		if code != http.StatusRequestEntityTooLarge || !strings.Contains(body, "SerializationException") {
+			t.Errorf("POST %s of 2 MiB: HTTP %d %.200s", path, code, body)
+		}
+	}
+}

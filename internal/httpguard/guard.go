@@ -36,6 +36,9 @@ type Config struct {
 	// HostFlag and OriginFlag name the flags that allow a host or an origin, for the
 	// refusal messages; empty: the messages name no flag.
 	HostFlag, OriginFlag string
+	// MaxBodyBytes, if positive, caps every request body: a larger declared length is
+	// refused with 413, and reading past the cap fails.
+	MaxBodyBytes int64
 	// Log, if set, records each refusal (someone may be probing the API).
 	Log *slog.Logger
 }
@@ -50,13 +53,14 @@ type Guard struct {
 	origins  map[string]bool
 	hostFlag string
 	origFlag string
+	maxBody  int64
 	log      *slog.Logger
 }
 
 // New wraps next with the checks c describes.
 func New(c Config, next http.Handler) *Guard {
 	g := &Guard{next: next, hosts: map[string]bool{}, origins: map[string]bool{},
-		hostFlag: c.HostFlag, origFlag: c.OriginFlag, log: c.Log}
+		hostFlag: c.HostFlag, origFlag: c.OriginFlag, maxBody: c.MaxBodyBytes, log: c.Log}
 	if h, _, err := net.SplitHostPort(c.Listen); err == nil {
 		g.listen = normalHost(h)
 		ip := net.ParseIP(g.listen)
@@ -80,8 +84,16 @@ func (g *Guard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			g.log.Warn("refused a request", "method", r.Method, "path", r.URL.Path, "host", r.Host,
 				"origin", r.Header.Get("Origin"), "remote", r.RemoteAddr, "reason", msg)
 		}
-		refuse(w, r, msg)
+		refuse(w, r, http.StatusForbidden, ecs.CodeAccessDenied, msg)
 		return
+	}
+	if g.maxBody > 0 {
+		if r.ContentLength > g.maxBody {
+			refuse(w, r, http.StatusRequestEntityTooLarge, ecs.CodeSerialization,
+				fmt.Sprintf("The request body of %d bytes exceeds ecsmini's limit of %d bytes.", r.ContentLength, g.maxBody))
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, g.maxBody)
 	}
 	g.next.ServeHTTP(w, r)
 }
@@ -170,15 +182,15 @@ func nonSimple(r *http.Request) bool {
 	return err == nil && (mt == "application/json" || strings.HasPrefix(mt, "application/x-amz-json"))
 }
 
-// refuse answers 403 in ECS's error shape, which the AWS CLI and SDKs print as
-// "AccessDeniedException: <message>" and ecsmini's own endpoints use too.
-func refuse(w http.ResponseWriter, r *http.Request, msg string) {
+// refuse answers status in ECS's error shape, which the AWS CLI and SDKs print as
+// "<code>: <message>" and ecsmini's own endpoints use too.
+func refuse(w http.ResponseWriter, r *http.Request, status int, code, msg string) {
 	ct := "application/json"
 	if !strings.HasPrefix(r.URL.Path, extrasPrefix) {
 		ct = "application/x-amz-json-1.1"
 	}
-	b, _ := json.Marshal(map[string]string{"__type": ecs.CodeAccessDenied, "message": msg}) // strings always encode
+	b, _ := json.Marshal(map[string]string{"__type": code, "message": msg}) // strings always encode
 	w.Header().Set("Content-Type", ct)
-	w.WriteHeader(http.StatusForbidden)
+	w.WriteHeader(status)
 	_, _ = w.Write(b) // a vanished client has nothing left to be told
 }

@@ -2,6 +2,7 @@ package httpguard
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -144,5 +145,35 @@ func TestClientTransportMarksRequests(t *testing.T) {
 	}
 	if req.Header.Get(ClientHeader) != "" {
 		t.Error("the caller's request was modified")
+	}
+}
+
+func TestGuardCapsBodies(t *testing.T) {
+	read := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, err := io.ReadAll(r.Body); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+		}
+	})
+	g := New(Config{Listen: "127.0.0.1:1", MaxBodyBytes: 100}, read)
+	for _, tc := range []struct {
+		name    string
+		body    io.Reader
+		length  int64 // -1: unknown (chunked)
+		want    int
+		wantErr string
+	}{
+		{"within the cap", strings.NewReader(strings.Repeat("x", 100)), 100, 200, ""},
+		{"declared too long", strings.NewReader(strings.Repeat("x", 101)), 101, 413, "SerializationException"},
+		{"chunked, too long", strings.NewReader(strings.Repeat("x", 101)), -1, 400, "too large"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest("POST", "http://127.0.0.1:1/", tc.body)
+			r.ContentLength = tc.length
+			w := httptest.NewRecorder()
+			g.ServeHTTP(w, r)
+			if w.Code != tc.want || !strings.Contains(w.Body.String(), tc.wantErr) {
+				t.Fatalf("HTTP %d %s; want %d with %q", w.Code, w.Body, tc.want, tc.wantErr)
+			}
+		})
 	}
 }

@@ -3,6 +3,8 @@ package httpguard
 import (
 	"net"
 	"net/http"
+
+	"github.com/ecsmini/ecsmini/emulator/ecs"
 )
 
 // LoopbackOnly serves h only to clients connected from a loopback address, whatever
@@ -12,7 +14,7 @@ func LoopbackOnly(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		host, _, err := net.SplitHostPort(r.RemoteAddr)
 		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
-			refuse(w, r, "ecsmini serves "+r.URL.Path+" only to clients on this machine (a loopback address), not to "+r.RemoteAddr)
+			refuse(w, r, http.StatusForbidden, ecs.CodeAccessDenied, "ecsmini serves "+r.URL.Path+" only to clients on this machine (a loopback address), not to "+r.RemoteAddr)
 			return
 		}
 		h.ServeHTTP(w, r)
