@@ -216,7 +216,11 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 		Runtime: o.runtime, DockerEngine: engine,
 	}))
 	api.Handle(pprofPath, pprofHandler())
-	srv := newAPIServer(api, ln.Addr().String(), o.allowHosts, o.allowOrigins, log)
+	allowHosts := o.allowHosts
+	if name := listenName(o.listen); name != "" {
+		allowHosts = append(allowHosts, name) // --listen myhost:4599 answers as myhost
+	}
+	srv := newAPIServer(api, ln.Addr().String(), allowHosts, o.allowOrigins, log)
 	if warning := exposureWarning(ln.Addr().String()); warning != "" {
 		fmt.Fprint(stderr, warning)
 	}

@@ -38,6 +38,16 @@ func newAPIServer(handler http.Handler, listen string, allowHosts, allowOrigins 
 		ReadTimeout: apiReadTimeout, IdleTimeout: apiIdleTimeout}
 }
 
+// listenName is the host name in a --listen address (myhost.lan in myhost.lan:4599),
+// which clients then use as Host, or "" when it is an address or empty.
+func listenName(listen string) string {
+	host, _, err := net.SplitHostPort(listen)
+	if err != nil || host == "" || net.ParseIP(host) != nil {
+		return ""
+	}
+	return host
+}
+
 // pprofHandler serves net/http/pprof under pprofPath, to loopback clients only.
 func pprofHandler() http.Handler {
 	mux := http.NewServeMux()

@@ -211,3 +211,18 @@ func TestUpCapsEveryBody(t *testing.T) {
 		}
 	}
 }
+
+// A name given to --listen is a name clients use: the API answers to it.
+func TestUpAnswersToTheListenName(t *testing.T) {
+	for listen, want := range map[string]string{"localhost:4599": "localhost", "myhost.lan:1": "myhost.lan",
+		"127.0.0.1:4599": "", ":4599": "", "[::1]:1": "", "garbage": ""} {
+		if got := listenName(listen); got != want {
+			t.Errorf("listenName(%q) = %q, want %q", listen, got, want)
+		}
+	}
+	addr, _, _ := startUp(t, upOptions{stateDir: t.TempDir(), runtime: "sim", listen: "localhost:0"})
+	_, port, _ := net.SplitHostPort(addr)
+	if code, body := rawRequest(t, addr, "GET", "/_ecsmini/health", "localhost:"+port, "", nil); code != 200 {
+		t.Fatalf("HTTP %d %s", code, body)
+	}
+}
