@@ -87,6 +87,17 @@ func (g *Guard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		refuse(w, r, http.StatusForbidden, ecs.CodeAccessDenied, msg)
 		return
 	}
+	if origin := r.Header.Get("Origin"); origin != "" { // an allowed origin: let its page read the answer
+		w.Header().Set("Access-Control-Allow-Origin", origin)
+		w.Header().Add("Vary", "Origin")
+		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+			w.Header().Set("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, DELETE")
+			w.Header().Set("Access-Control-Allow-Headers", r.Header.Get("Access-Control-Request-Headers"))
+			w.Header().Set("Access-Control-Max-Age", "600")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+	}
 	if g.maxBody > 0 {
 		if r.ContentLength > g.maxBody {
 			refuse(w, r, http.StatusRequestEntityTooLarge, ecs.CodeSerialization,

@@ -177,3 +177,34 @@ func TestGuardCapsBodies(t *testing.T) {
 		})
 	}
 }
+
+// An allowed origin's page can make its CORS preflight and read the answers; no other
+// origin gets CORS headers (it is refused before).
+func TestGuardCORSForAllowedOrigins(t *testing.T) {
+	g := New(Config{Listen: "127.0.0.1:4599", Origins: []string{"http://localhost:3000"}}, ok())
+	pre := httptest.NewRequest("OPTIONS", "http://127.0.0.1:4599/", nil)
+	pre.Header.Set("Origin", "http://localhost:3000")
+	pre.Header.Set("Access-Control-Request-Method", "POST")
+	pre.Header.Set("Access-Control-Request-Headers", "x-amz-target, content-type")
+	w := httptest.NewRecorder()
+	g.ServeHTTP(w, pre)
+	if w.Code != http.StatusNoContent || w.Header().Get("Access-Control-Allow-Origin") != "http://localhost:3000" ||
+		w.Header().Get("Access-Control-Allow-Headers") != "x-amz-target, content-type" {
+		t.Fatalf("preflight: HTTP %d %v", w.Code, w.Header())
+	}
+	call := httptest.NewRequest("POST", "http://127.0.0.1:4599/", nil)
+	call.Header.Set("Origin", "http://localhost:3000")
+	w = httptest.NewRecorder()
+	g.ServeHTTP(w, call)
+	if w.Code != http.StatusOK || w.Header().Get("Access-Control-Allow-Origin") != "http://localhost:3000" {
+		t.Fatalf("call: HTTP %d %v", w.Code, w.Header())
+	}
+	other := httptest.NewRequest("OPTIONS", "http://127.0.0.1:4599/", nil)
+	other.Header.Set("Origin", "http://evil.example")
+	other.Header.Set("Access-Control-Request-Method", "POST")
+	w = httptest.NewRecorder()
+	g.ServeHTTP(w, other)
+	if w.Code != http.StatusForbidden || w.Header().Get("Access-Control-Allow-Origin") != "" {
+		t.Fatalf("other origin's preflight: HTTP %d %v", w.Code, w.Header())
+	}
+}
