@@ -42,6 +42,10 @@ type Config struct {
 	Secrets SecretSource
 	// Credentials gives a task role's credentials; nil hands out static test keys.
 	Credentials func(now time.Time, taskARN, role string) metadata.Credentials
+	// RuntimeTime maps a time the runtime reports (a container's finish) onto Clock,
+	// whose time the emulator may have moved ahead; nil: the runtime runs on Clock (the
+	// simulator does).
+	RuntimeTime func(time.Time) time.Time
 	Log         *slog.Logger
 	// Activity, when set, counts the agent's work so that a Settle can wait until every
 	// task runner has done what it can at the current time (see clock.Activity). Share

@@ -12,7 +12,7 @@ import (
 // The metadata listener answers tasks, which ask for its own address, and refuses a
 // DNS-rebinding web page, which asks for its own name.
 func TestEndpointsRefuseOtherHosts(t *testing.T) {
-	ep := newEndpoints(sim.New(clock.Real{}, sim.Options{}), true)
+	ep := newEndpoints(endpointsConfig{Runtime: sim.New(clock.Real{}, sim.Options{}), Simulated: true})
 	if err := ep.serve(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "metadata") })); err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	sdkecs "github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/smithy-go"
+
+	"github.com/ecsmini/ecsmini/internal/ecsminiapi"
+	"github.com/ecsmini/ecsmini/internal/httpguard"
 )
 
 // rawRequest sends method path to addr with the Host header host and the headers h,
@@ -194,7 +197,7 @@ func TestAPIServerDropsSlowBodies(t *testing.T) {
 func TestHealthStillAnswersPlainGET(t *testing.T) {
 	addr, _, _ := startUp(t, upOptions{stateDir: t.TempDir(), runtime: "sim"})
 	code, body := rawRequest(t, addr, "GET", "/_ecsmini/health", addr, "", nil)
-	var h health
+	var h ecsminiapi.Health
 	if code != 200 || json.Unmarshal([]byte(body), &h) != nil || h.Status != "ok" {
 		t.Fatalf("HTTP %d %s", code, body)
 	}
@@ -224,5 +227,12 @@ func TestUpAnswersToTheListenName(t *testing.T) {
 	_, port, _ := net.SplitHostPort(addr)
 	if code, body := rawRequest(t, addr, "GET", "/_ecsmini/health", "localhost:"+port, "", nil); code != 200 {
 		t.Fatalf("HTTP %d %s", code, body)
+	}
+}
+
+// ecsmini's own client sends the header the guard asks of state-changing requests.
+func TestClientSendsTheGuardsHeader(t *testing.T) {
+	if ecsminiapi.ClientHeader != httpguard.ClientHeader {
+		t.Fatalf("the client sends %s, the guard wants %s", ecsminiapi.ClientHeader, httpguard.ClientHeader)
 	}
 }

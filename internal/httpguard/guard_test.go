@@ -129,25 +129,6 @@ func TestLoopbackOnly(t *testing.T) {
 	}
 }
 
-func TestClientTransportMarksRequests(t *testing.T) {
-	var got string
-	srv := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { got = r.Header.Get(ClientHeader) }))
-	defer srv.Close()
-	c := &http.Client{Transport: ClientTransport(nil)}
-	req, _ := http.NewRequest("POST", srv.URL+"/_ecsmini/shutdown", nil)
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if got == "" {
-		t.Fatalf("the request carried no %s header", ClientHeader)
-	}
-	if req.Header.Get(ClientHeader) != "" {
-		t.Error("the caller's request was modified")
-	}
-}
-
 func TestGuardCapsBodies(t *testing.T) {
 	read := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, err := io.ReadAll(r.Body); err != nil {
