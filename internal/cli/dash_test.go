@@ -123,6 +123,12 @@ func TestDashSourceAndActions(t *testing.T) {
 		MinSize: &two, DesiredCapacity: &two}); err != nil {
 		t.Fatal(err)
 	}
+	// The control loop launches them on its next pass: move the clock only once they
+	// are booting, or they would start their 30 s after the minute has passed.
+	waitSnapshot(t, src, "the group's two instances booting", func(s *tui.Snapshot) bool {
+		c := dashCluster(s)
+		return len(c.ASGs) == 1 && c.ASGs[0].Booting+c.ASGs[0].Instances == 2
+	})
 	if err := act.AdvanceClock(ctx, "1m"); err != nil {
 		t.Fatal(err)
 	}
