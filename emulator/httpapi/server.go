@@ -28,9 +28,10 @@ type operation func(ctx context.Context, body []byte) (any, error)
 
 // Handler is the http.Handler of the ECS API.
 type Handler struct {
-	ops    map[string]operation
-	extras *http.ServeMux
-	log    *slog.Logger
+	ops     map[string]operation
+	extras  *http.ServeMux
+	targets []targetRoute // other AWS services' JSON protocols on the same listener
+	log     *slog.Logger
 }
 
 // New returns a handler serving b. extras, if non-nil, serves ecsmini's own endpoints
@@ -86,6 +87,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	target := r.Header.Get("X-Amz-Target")
+	if other := h.targetHandler(target); other != nil {
+		other.ServeHTTP(w, r)
+		return
+	}
 	name, ok := strings.CutPrefix(target, TargetPrefix)
 	run := h.ops[name]
 	if !ok || run == nil {
