@@ -39,6 +39,8 @@ var allowedImports = map[string][]string{
 	"emulator/containers/runtimetest": {"emulator/containers"},
 	"emulator/logs":                   {"emulator/containers", "emulator/clock", "emulator/ecs", "emulator/agent"},
 	"emulator/lb":                     {"emulator/clock"},
+	"emulator/cwlogs":                 {"emulator/ecs", "emulator/clock"},
+	"emulator/cwlogs/cwlogsapi":       {"emulator/ecs", "emulator/cwlogs"},
 	"internal/cli":                    {"emulator/", "emulator", "fargate", "ec2sim", "tui", "internal/"},
 }
 

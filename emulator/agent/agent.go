@@ -42,7 +42,11 @@ type Config struct {
 	Secrets SecretSource
 	// Credentials gives a task role's credentials; nil hands out static test keys.
 	Credentials func(now time.Time, taskARN, role string) metadata.Credentials
-	Log         *slog.Logger
+	// AWSLogs, when set, readies the CloudWatch Logs group and stream of containers
+	// whose log driver is awslogs before the task starts (their lines get there through
+	// the labels of LabelAWSLogsGroup); nil leaves awslogs containers unrouted.
+	AWSLogs AWSLogs
+	Log     *slog.Logger
 }
 
 // Agent runs tasks on a container runtime: one goroutine per task, woken by runtime

@@ -1,0 +1,76 @@
+package agent
+
+import (
+	"fmt"
+
+	"github.com/ecsmini/ecsmini/emulator/ecs"
+)
+
+// Labels that route a container's output to CloudWatch Logs when its log driver is
+// awslogs (cwlogs.LabelGroup and cwlogs.LabelStream; a test keeps them equal). The logs
+// collector reads them off the container, so routing survives an ecsmini restart.
+const (
+	LabelAWSLogsGroup  = "ecsmini.awslogs-group"
+	LabelAWSLogsStream = "ecsmini.awslogs-stream"
+)
+
+// AWSLogs prepares the CloudWatch Logs destination of an awslogs container before the
+// task's containers start: the group must exist, or is created when createGroup; the
+// stream, when named, is created. The error is the reason the task fails to start,
+// after "ResourceInitializationError: ".
+type AWSLogs interface {
+	PrepareAWSLogs(group, stream string, createGroup bool) error
+}
+
+// AWSLogsStream is the stream ECS's awslogs driver writes a container's output to:
+// prefix/container-name/task-id with an awslogs-stream-prefix, else "" (the driver
+// then names the stream after the container's runtime ID, known once it is created).
+func AWSLogsStream(lc *ecs.LogConfiguration, container, taskID string) string {
+	if lc == nil || lc.LogDriver != "awslogs" || lc.Options["awslogs-stream-prefix"] == "" {
+		return ""
+	}
+	return lc.Options["awslogs-stream-prefix"] + "/" + container + "/" + taskID
+}
+
+// awslogsLabels are the routing labels of a container definition (nil unless its log
+// driver is awslogs with a group).
+func awslogsLabels(cd *ecs.ContainerDefinition, taskID string) map[string]string {
+	lc := cd.LogConfiguration
+	if lc == nil || lc.LogDriver != "awslogs" || lc.Options["awslogs-group"] == "" {
+		return nil
+	}
+	l := map[string]string{LabelAWSLogsGroup: lc.Options["awslogs-group"]}
+	if s := AWSLogsStream(lc, ecs.Deref(cd.Name), taskID); s != "" {
+		l[LabelAWSLogsStream] = s
+	}
+	return l
+}
+
+// prepareAWSLogs readies every awslogs destination of the task, once, before its first
+// container starts. Without an AWSLogs (nothing serves CloudWatch Logs) there is
+// nothing to prepare.
+func (r *runner) prepareAWSLogs(td *ecs.TaskDefinition) error {
+	if r.a.cfg.AWSLogs == nil {
+		return nil
+	}
+	for i := range td.ContainerDefinitions {
+		cd := &td.ContainerDefinitions[i]
+		labels := awslogsLabels(cd, r.info.ID)
+		if labels == nil {
+			continue
+		}
+		create := cd.LogConfiguration.Options["awslogs-create-group"] == "true"
+		if err := r.a.cfg.AWSLogs.PrepareAWSLogs(labels[LabelAWSLogsGroup], labels[LabelAWSLogsStream], create); err != nil {
+			return fmt.Errorf("ResourceInitializationError: %w", err)
+		}
+	}
+	return nil
+}
+
+// withLabels adds extra to labels and returns labels.
+func withLabels(labels, extra map[string]string) map[string]string {
+	for k, v := range extra {
+		labels[k] = v
+	}
+	return labels
+}
