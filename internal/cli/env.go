@@ -27,6 +27,8 @@ the SDKs and Terraform talk to ecsmini:
 			}
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "export AWS_ENDPOINT_URL_ECS=%s\n", u)
+			// CloudWatch Logs is served on the same listener (awslogs output, PutLogEvents).
+			fmt.Fprintf(out, "export AWS_ENDPOINT_URL_LOGS=%s\n", u)
 			fmt.Fprintf(out, "export ECSMINI_ENDPOINT=%s\n", u)
 			fmt.Fprintf(out, "export AWS_REGION=%s\n", region)
 			fmt.Fprintf(out, "export AWS_DEFAULT_REGION=%s\n", region)

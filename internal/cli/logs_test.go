@@ -34,7 +34,7 @@ func newLogsServer(t *testing.T) *logsServer {
 	mux.Handle("/_ecsmini/health", healthHandler(health{Status: "ok", Region: "us-east-1", Runtime: "sim"}))
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	c, err := startLogs(ctx, rt, t.TempDir(), mux)
+	c, err := startLogs(ctx, rt, t.TempDir(), mux, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

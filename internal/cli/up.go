@@ -20,6 +20,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator"
 	"github.com/ecsmini/ecsmini/emulator/clock"
+	"github.com/ecsmini/ecsmini/emulator/cwlogs"
 	"github.com/ecsmini/ecsmini/emulator/events"
 	"github.com/ecsmini/ecsmini/emulator/httpapi"
 )
@@ -186,13 +187,17 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 	api.Handle(clockPath, clockHandler(clk, saveClock))
 	defer saveClock()
 	api.Handle(events.Path, events.Handler(ctx, emu.Events())) // followers end with ctx
-	collector, err := startLogs(ctx, rt, o.stateDir, api)
+	cwl, err := startCloudWatchLogs(o, clk, api, log)
+	if err != nil {
+		return fmt.Errorf("CloudWatch Logs: %w", err)
+	}
+	collector, err := startLogs(ctx, rt, o.stateDir, api, cwlogs.Sink{Service: cwl, Log: log})
 	if err != nil {
 		return fmt.Errorf("task logs: %w", err)
 	}
 	agentCtx, stopAgent := context.WithCancel(context.Background())
 	defer stopAgent()
-	tasks, meta, err := startAgent(agentCtx, emu, rt, clk, o, log)
+	tasks, meta, err := startAgent(agentCtx, emu, rt, clk, o, log, cwl)
 	if err != nil {
 		return err
 	}
@@ -225,6 +230,7 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 		fmt.Fprintf(stdout, "docker: engine %s\n", engine)
 	}
 	fmt.Fprintf(stdout, "export AWS_ENDPOINT_URL_ECS=%s\n", endpoint)
+	fmt.Fprintf(stdout, "export AWS_ENDPOINT_URL_LOGS=%s\n", endpoint)
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
