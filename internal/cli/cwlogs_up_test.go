@@ -24,7 +24,7 @@ func TestUpRoutesAWSLogsToCloudWatchLogs(t *testing.T) {
 	dir := t.TempDir()
 	o := upOptions{stateDir: dir, runtime: "sim", region: "us-east-1"}
 	addr, out, stop := startUp(t, o)
-	if !strings.Contains(out.String(), "export AWS_ENDPOINT_URL_LOGS=http://"+addr) {
+	if !strings.Contains(out.String(), "export AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=http://"+addr) {
 		t.Errorf("up does not print the Logs endpoint:\n%s", out)
 	}
 	if code, body := call(t, addr, "RegisterTaskDefinition", `{"family":"web","requiresCompatibilities":["FARGATE"],"networkMode":"awsvpc",

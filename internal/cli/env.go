@@ -28,6 +28,10 @@ the SDKs and Terraform talk to ecsmini:
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "export AWS_ENDPOINT_URL_ECS=%s\n", u)
 			// CloudWatch Logs is served on the same listener (awslogs output, PutLogEvents).
+			// The SDKs and the AWS CLI read AWS_ENDPOINT_URL_CLOUDWATCH_LOGS (from the
+			// service ID "CloudWatch Logs"); AWS_ENDPOINT_URL_LOGS is for scripts that use
+			// the endpoint prefix, as the issue names it.
+			fmt.Fprintf(out, "export AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=%s\n", u)
 			fmt.Fprintf(out, "export AWS_ENDPOINT_URL_LOGS=%s\n", u)
 			fmt.Fprintf(out, "export ECSMINI_ENDPOINT=%s\n", u)
 			fmt.Fprintf(out, "export AWS_REGION=%s\n", region)

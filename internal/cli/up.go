@@ -230,7 +230,7 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 		fmt.Fprintf(stdout, "docker: engine %s\n", engine)
 	}
 	fmt.Fprintf(stdout, "export AWS_ENDPOINT_URL_ECS=%s\n", endpoint)
-	fmt.Fprintf(stdout, "export AWS_ENDPOINT_URL_LOGS=%s\n", endpoint)
+	fmt.Fprintf(stdout, "export AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=%s\n", endpoint)
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
