@@ -74,3 +74,21 @@ func withLabels(labels, extra map[string]string) map[string]string {
 	}
 	return labels
 }
+
+// awslogsOptions are a container's log options as the task metadata endpoint shows
+// them: for awslogs with the computed "awslogs-stream" added, as ECS adds it.
+func awslogsOptions(cd *ecs.ContainerDefinition, taskID, runtimeID string) map[string]string {
+	lc := cd.LogConfiguration
+	if lc.LogDriver != "awslogs" {
+		return lc.Options
+	}
+	opts := make(map[string]string, len(lc.Options)+1)
+	for k, v := range lc.Options {
+		opts[k] = v
+	}
+	opts["awslogs-stream"] = AWSLogsStream(lc, ecs.Deref(cd.Name), taskID)
+	if opts["awslogs-stream"] == "" {
+		opts["awslogs-stream"] = runtimeID
+	}
+	return opts
+}

@@ -138,3 +138,36 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+func TestMetadataShowsTheAWSLogsStream(t *testing.T) {
+	a := New(Config{})
+	id := "0123456789abcdef0123456789abcdef"
+	info := TaskInfo{ID: id}
+	opts := map[string]string{"awslogs-group": "/ecs/web", "awslogs-region": "us-east-1"}
+	tests := []struct {
+		name, prefix, want string
+	}{
+		{"with a prefix", "ecs", "ecs/app/" + id},
+		{"without: the container ID", "", "c0ffee"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := map[string]string{}
+			for k, v := range opts {
+				o[k] = v
+			}
+			if tt.prefix != "" {
+				o["awslogs-stream-prefix"] = tt.prefix
+			}
+			cd := awslogsContainer("app", "", o)
+			td := taskDef(cd)
+			ci := a.containerInfo(info, td, ecs.Container{Name: "app", RuntimeID: "c0ffee"})
+			if ci.LogOptions["awslogs-stream"] != tt.want || ci.LogOptions["awslogs-group"] != "/ecs/web" {
+				t.Fatalf("LogOptions %v", ci.LogOptions)
+			}
+			if _, ok := cd.LogConfiguration.Options["awslogs-stream"]; ok {
+				t.Fatal("the task definition's options were changed")
+			}
+		})
+	}
+}
