@@ -8,11 +8,13 @@
 #   GetLogEvents tokens, FilterLogEvents patterns and paging, retention, error names and messages
 #   → a task whose container logs with awslogs lands its lines in /ecs/<family>, stream
 #   ecs/<container>/<task id>; one whose group is missing stops with ECS's reason → SIGTERM and
+#   → Terraform applies, plans clean and destroys an aws_cloudwatch_log_group → SIGTERM and
 #   restart on the same state dir: the events are still there.
 #
 # Prints PASS/FAIL lines and "logs: N passed, M failed"; exits non-zero on any failure. The
 # ecsmini it started is always killed and the temp dir removed.
-# Needs: go, python3 with boto3, aws (AWS CLI v1 or v2). Env: ECSMINI_BIN=path to skip the build.
+# Needs: go, python3 with boto3, aws (AWS CLI v1 or v2); terraform with the hashicorp/aws 5.100.0 mirror
+# (TF_PLUGIN_MIRROR, default /opt/tf-plugins) if present. Env: ECSMINI_BIN=path to skip the build.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -197,6 +199,55 @@ if out=$(aws logs filter-log-events --log-group-name /app/api --filter-pattern '
 	pass "aws logs filter-log-events with a JSON pattern"
 else
 	fail "aws logs filter-log-events with a JSON pattern" "$out"
+fi
+
+# Terraform (1.11 with hashicorp/aws 5.100.0 from the local filesystem mirror): a log group with
+# retention and tags applies, plans clean and destroys.
+if command -v terraform >/dev/null 2>&1 && [ -d "${TF_PLUGIN_MIRROR:-/opt/tf-plugins}" ]; then
+	mkdir -p "$TMP/tf"
+	cat >"$TMP/tf/rc" <<TFRC
+provider_installation {
+  filesystem_mirror {
+    path    = "${TF_PLUGIN_MIRROR:-/opt/tf-plugins}"
+    include = ["registry.terraform.io/*/*"]
+  }
+  direct { exclude = ["registry.terraform.io/*/*"] }
+}
+TFRC
+	cat >"$TMP/tf/main.tf" <<TF
+terraform {
+  required_providers {
+    aws = { source = "hashicorp/aws", version = "5.100.0" }
+  }
+}
+provider "aws" {
+  region                      = "us-east-1"
+  access_key                  = "test"
+  secret_key                  = "test"
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  skip_requesting_account_id  = true
+  endpoints {
+    cloudwatchlogs = "http://127.0.0.1:$PORT"
+  }
+}
+resource "aws_cloudwatch_log_group" "web" {
+  name              = "/ecs/terraform"
+  retention_in_days = 14
+  tags              = { app = "web" }
+}
+TF
+	tf() { (cd "$TMP/tf" && TF_CLI_CONFIG_FILE="$TMP/tf/rc" TF_IN_AUTOMATION=1 terraform "$@" -input=false -no-color >>"$TMP/tf/log" 2>&1); }
+	if tf init && tf apply -auto-approve; then pass "terraform apply: aws_cloudwatch_log_group with retention and tags"; else fail "terraform apply" "$(tail -n 20 "$TMP/tf/log")"; fi
+	if tf plan -detailed-exitcode; then pass "terraform plan is clean after apply"; else fail "terraform plan is not clean" "$(tail -n 30 "$TMP/tf/log")"; fi
+	if out=$(aws logs describe-log-groups --log-group-name-prefix /ecs/terraform --query 'logGroups[0].retentionInDays' --output text 2>&1) && [ "$out" = 14 ]; then
+		pass "the Terraform log group has its retention"
+	else
+		fail "the Terraform log group has its retention" "$out"
+	fi
+	if tf destroy -auto-approve; then pass "terraform destroy"; else fail "terraform destroy" "$(tail -n 20 "$TMP/tf/log")"; fi
+else
+	echo "SKIP terraform (no terraform on PATH or no provider mirror at ${TF_PLUGIN_MIRROR:-/opt/tf-plugins})"
 fi
 
 stop

@@ -2,6 +2,7 @@ package cwlogs
 
 import (
 	"encoding/base64"
+	"maps"
 	"slices"
 	"strings"
 
@@ -30,7 +31,11 @@ func (s *Service) CreateLogGroup(in *CreateLogGroupInput) (*Empty, error) {
 	if s.groups[in.LogGroupName] != nil {
 		return nil, ecs.Errorf(CodeResourceAlreadyExists, msgGroupExists)
 	}
-	s.groups[in.LogGroupName] = &group{name: in.LogGroupName, created: s.nowMillis(), class: class, kms: in.KmsKeyID, streams: map[string]*stream{}}
+	g := &group{name: in.LogGroupName, created: s.nowMillis(), class: class, kms: in.KmsKeyID, streams: map[string]*stream{}}
+	if len(in.Tags) > 0 {
+		g.tags = maps.Clone(in.Tags)
+	}
+	s.groups[in.LogGroupName] = g
 	return &Empty{}, s.saveMetaLocked()
 }
 

@@ -22,12 +22,13 @@ type metaState struct {
 }
 
 type metaGroup struct {
-	Name      string       `json:"name"`
-	Created   int64        `json:"created"`
-	Retention int          `json:"retentionInDays,omitempty"`
-	Class     string       `json:"class,omitempty"`
-	KMS       string       `json:"kmsKeyId,omitempty"`
-	Streams   []metaStream `json:"streams"`
+	Name      string            `json:"name"`
+	Created   int64             `json:"created"`
+	Retention int               `json:"retentionInDays,omitempty"`
+	Class     string            `json:"class,omitempty"`
+	KMS       string            `json:"kmsKeyId,omitempty"`
+	Tags      map[string]string `json:"tags,omitempty"`
+	Streams   []metaStream      `json:"streams"`
 }
 
 type metaStream struct {
@@ -62,7 +63,7 @@ func (s *Service) load() error {
 	}
 	s.nextStreamID = max(m.NextStreamID, 1)
 	for _, mg := range m.Groups {
-		g := &group{name: mg.Name, created: mg.Created, retention: mg.Retention, class: mg.Class, kms: mg.KMS, streams: map[string]*stream{}}
+		g := &group{name: mg.Name, created: mg.Created, retention: mg.Retention, class: mg.Class, kms: mg.KMS, tags: mg.Tags, streams: map[string]*stream{}}
 		for _, ms := range mg.Streams {
 			st := &stream{id: ms.ID, name: ms.Name, created: ms.Created, nextSeq: 1}
 			if err := s.readEvents(st); err != nil {
@@ -135,7 +136,7 @@ func (s *Service) saveMetaLocked() error {
 	}
 	m := metaState{NextStreamID: s.nextStreamID}
 	for _, g := range s.groups {
-		mg := metaGroup{Name: g.name, Created: g.created, Retention: g.retention, Class: g.class, KMS: g.kms, Streams: []metaStream{}}
+		mg := metaGroup{Name: g.name, Created: g.created, Retention: g.retention, Class: g.class, KMS: g.kms, Tags: g.tags, Streams: []metaStream{}}
 		for _, st := range g.streams {
 			mg.Streams = append(mg.Streams, metaStream{ID: st.id, Name: st.name, Created: st.created})
 		}

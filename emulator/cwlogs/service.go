@@ -65,6 +65,7 @@ type group struct {
 	retention int   // days; 0: never expire
 	class     string
 	kms       string
+	tags      map[string]string
 	streams   map[string]*stream
 }
 

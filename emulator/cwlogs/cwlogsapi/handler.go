@@ -58,6 +58,12 @@ func New(s *cwlogs.Service, log *slog.Logger) *Handler {
 		"FilterLogEvents":       op(s.FilterLogEvents),
 		"PutRetentionPolicy":    op(s.PutRetentionPolicy),
 		"DeleteRetentionPolicy": op(s.DeleteRetentionPolicy),
+		"TagResource":           op(s.TagResource),
+		"UntagResource":         op(s.UntagResource),
+		"ListTagsForResource":   op(s.ListTagsForResource),
+		"TagLogGroup":           op(s.TagLogGroup),
+		"UntagLogGroup":         op(s.UntagLogGroup),
+		"ListTagsLogGroup":      op(s.ListTagsLogGroup),
 	}}
 }
 
