@@ -5,7 +5,8 @@
 #
 #   build → ecsmini up --runtime sim (temp state dir, free loopback port) → eval "$(ecsmini env)"
 #   (so boto3 and aws find Logs through AWS_ENDPOINT_URL_CLOUDWATCH_LOGS) → groups, streams, PutLogEvents,
-#   GetLogEvents tokens, FilterLogEvents patterns and paging, retention, error names and messages
+#   GetLogEvents tokens, FilterLogEvents patterns and paging, retention, StartLiveTail, error names
+#   and messages
 #   → a task whose container logs with awslogs lands its lines in /ecs/<family>, stream
 #   ecs/<container>/<task id>; one whose group is missing stops with ECS's reason → SIGTERM and
 #   → Terraform applies, plans clean and destroys an aws_cloudwatch_log_group → SIGTERM and
@@ -141,6 +142,25 @@ check("PutRetentionPolicy 2 days is InvalidParameterException", code == "Invalid
 logs.put_retention_policy(logGroupName="/app/api", retentionInDays=7)
 groups = [g for p in logs.get_paginator("describe_log_groups").paginate(logGroupNamePrefix="/app/") for g in p["logGroups"]]
 check("DescribeLogGroups shows the retention", [(g["logGroupName"], g.get("retentionInDays")) for g in groups] == [("/app/api", 7)], groups)
+
+# StartLiveTail: boto3 must be told not to send it to the "stream-" host prefix.
+import threading
+from botocore.config import Config
+tail = boto3.client("logs", config=Config(inject_host_prefix=False))
+resp = tail.start_live_tail(logGroupIdentifiers=["/app/api"], logEventFilterPattern="ERROR")
+def put_later():
+    time.sleep(0.3)
+    logs.put_log_events(logGroupName="/app/api", logStreamName="i-1", logEvents=[
+        {"timestamp": int(time.time() * 1000), "message": "ERROR live one"}, {"timestamp": int(time.time() * 1000), "message": "INFO not this"}])
+threading.Thread(target=put_later).start()
+live, kinds = [], []
+for i, ev in enumerate(resp["responseStream"]):
+    kinds += list(ev)
+    live += [r["message"] for r in ev.get("sessionUpdate", {}).get("sessionResults", [])]
+    if live or i > 10:
+        break
+resp["responseStream"].close()
+check("StartLiveTail streams sessionStart, then the new matching events", kinds[0] == "sessionStart" and live == ["ERROR live one"], (kinds, live))
 
 # A task whose container logs with awslogs (the sim runtime prints ecsmini.sim/output lines).
 def task_def(family, group, create):

@@ -37,4 +37,10 @@
 // in a direction the token passed in comes back, which is how SDK loops end.
 // FilterLogEvents and the Describe operations use opaque tokens and omit nextToken on
 // the last page.
+//
+// # Live tail
+//
+// A Tail (StartLiveTail) remembers, per stream, the last sequence number it sent and
+// every second of the service's clock returns what was ingested since, matched by its
+// pattern: no goroutine or subscription inside the service, and a fake clock drives it.
 package cwlogs

@@ -187,7 +187,7 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 	api.Handle(clockPath, clockHandler(clk, saveClock))
 	defer saveClock()
 	api.Handle(events.Path, events.Handler(ctx, emu.Events())) // followers end with ctx
-	cwl, err := startCloudWatchLogs(o, clk, api, log)
+	cwl, err := startCloudWatchLogs(ctx, o, clk, api, log)
 	if err != nil {
 		return fmt.Errorf("CloudWatch Logs: %w", err)
 	}

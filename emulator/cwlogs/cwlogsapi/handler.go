@@ -1,6 +1,7 @@
 package cwlogsapi
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -37,8 +38,12 @@ func op[In, Out any](f func(*In) (*Out, error)) operation {
 
 // Handler serves the Logs API.
 type Handler struct {
+	svc *cwlogs.Service
 	ops map[string]operation
 	log *slog.Logger
+	// Sessions, when set, also ends live tail sessions when it ends, so a server's
+	// graceful shutdown is not held up by them.
+	Sessions context.Context
 }
 
 // New returns the Logs API over s; log receives internal faults (nil discards them).
@@ -46,7 +51,7 @@ func New(s *cwlogs.Service, log *slog.Logger) *Handler {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Handler{log: log, ops: map[string]operation{
+	return &Handler{svc: s, log: log, ops: map[string]operation{
 		"CreateLogGroup":        op(s.CreateLogGroup),
 		"DeleteLogGroup":        op(s.DeleteLogGroup),
 		"DescribeLogGroups":     op(s.DescribeLogGroups),
@@ -71,13 +76,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("x-amzn-RequestId", ecs.NewUUID())
 	target := r.Header.Get("X-Amz-Target")
 	name, _ := strings.CutPrefix(target, TargetPrefix)
+	if r.Method == http.MethodPost && name == "StartLiveTail" {
+		h.startLiveTail(w, r)
+		return
+	}
 	run := h.ops[name]
 	if r.Method != http.MethodPost || run == nil {
-		msg := fmt.Sprintf("ecsmini does not serve the CloudWatch Logs operation %q.", target)
-		if name == "StartLiveTail" {
-			msg = "ecsmini does not serve StartLiveTail (an event stream on the stream- host prefix); poll FilterLogEvents or GetLogEvents instead."
-		}
-		writeError(w, http.StatusBadRequest, &ecs.Error{Code: ecs.CodeUnknownOperation, Message: msg})
+		writeError(w, http.StatusBadRequest, &ecs.Error{Code: ecs.CodeUnknownOperation,
+			Message: fmt.Sprintf("ecsmini does not serve the CloudWatch Logs operation %q.", target)})
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
@@ -87,16 +93,22 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	out, err := run(body)
 	if err != nil {
-		var e *ecs.Error
-		if errors.As(err, &e) {
-			writeError(w, http.StatusBadRequest, e)
-			return
-		}
-		h.log.Error("logs: internal fault", "operation", name, "err", err)
-		writeError(w, http.StatusInternalServerError, &ecs.Error{Code: "ServiceUnavailableException", Message: "An internal error occurred in ecsmini: " + err.Error()})
+		h.fail(w, name, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// fail answers an operation's error: the Logs API's exception, or a
+// ServiceUnavailableException for an internal fault.
+func (h *Handler) fail(w http.ResponseWriter, name string, err error) {
+	var e *ecs.Error
+	if errors.As(err, &e) {
+		writeError(w, http.StatusBadRequest, e)
+		return
+	}
+	h.log.Error("logs: internal fault", "operation", name, "err", err)
+	writeError(w, http.StatusInternalServerError, &ecs.Error{Code: "ServiceUnavailableException", Message: "An internal error occurred in ecsmini: " + err.Error()})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
