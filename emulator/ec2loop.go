@@ -10,34 +10,6 @@ import (
 	"github.com/ecsmini/ecsmini/fargate"
 )
 
-// runEC2 carries out what the EC2 simulation schedules on the clock: instances that
-// finish booting, Spot interruptions and terminations, managed scaling's one-minute
-// evaluations, and the placement of tasks waiting for capacity. It ends with ctx.
-func (e *Emulator) runEC2(ctx context.Context) {
-	var timer interface{ Stop() bool }
-	defer func() {
-		if timer != nil {
-			timer.Stop()
-		}
-	}()
-	for {
-		e.ec2.passes.Add(1)
-		next := e.ReconcileEC2()
-		if timer != nil {
-			timer.Stop()
-			timer = nil
-		}
-		if !next.IsZero() {
-			timer = e.cfg.Clock.AfterFunc(max(next.Sub(e.cfg.Clock.Now()), 0), e.ec2.poke)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-e.ec2.kick:
-		}
-	}
-}
-
 // ReconcileEC2 runs one pass of the EC2 simulation at the clock's now and returns when
 // the next one falls due (zero: nothing scheduled). Tests call it directly.
 func (e *Emulator) ReconcileEC2() time.Time {

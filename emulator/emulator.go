@@ -27,6 +27,9 @@ type Config struct {
 	// Events is the bus the emulator publishes its events on (default: a new one; see
 	// Emulator.Events and events_emit.go).
 	Events *events.Bus
+	// Activity, when set, is shared with the agent and the simulated runtime so that
+	// Settle can wait for them (tests; see clock.Activity).
+	Activity *clock.Activity
 }
 
 // Emulator is the ECS control plane.
@@ -46,6 +49,7 @@ type Emulator struct {
 	asgs      *store.Table[asgRecord]
 
 	runner TaskRunner // nil until SetRunner: tasks are recorded but not run
+	loop   *loop
 	ctl    *controller
 	fg     *fargateCtl
 	ec2    *ec2Ctl
@@ -89,11 +93,10 @@ func New(cfg Config) (*Emulator, error) {
 		spot:      store.NewTable[spotRecord](s, "spotCapacity"),
 		instances: store.NewTable[instanceRecord](s, "instances"),
 		asgs:      store.NewTable[asgRecord](s, "autoScalingGroups"),
-		fg:        newFargateCtl(),
-		ec2:       newEC2Ctl(),
+		loop:      newLoop(),
 		ev:        newEventState(cfg.Events, cfg.Clock.Now()),
 	}
-	e.ctl = newController()
+	e.fg, e.ec2, e.ctl = newFargateCtl(e.loop), newEC2Ctl(e.loop), newController(e.loop)
 	e.ctl.lbs.e = e
 	if cfg.StateDir != "" {
 		if err := s.Open(cfg.StateDir); err != nil {
@@ -140,52 +143,6 @@ func lastPart(k string) string { return k[strings.LastIndexByte(k, 0)+1:] }
 func atoiPositive(s string) (int, bool) {
 	n, err := strconv.Atoi(s)
 	return n, err == nil && n > 0
-}
-
-// Run drives the emulator's background work until ctx ends: the service control loop
-// (runServices) and, every tick, the purge of deleted task definition revisions,
-// expired STOPPED tasks and INACTIVE services. Decisions read the emulator's clock;
-// tick only sets how often the purges are looked at.
-func (e *Emulator) Run(ctx context.Context, tick time.Duration) error {
-	t := time.NewTicker(tick)
-	defer t.Stop()
-	ctx, cancel := context.WithCancel(ctx)
-	services := make(chan error, 1)
-	go func() { services <- e.runServices(ctx) }() // ends with ctx
-	fargateDone := make(chan struct{})
-	go func() { defer close(fargateDone); e.runFargate(ctx) }() // ends with ctx
-	ec2Done := make(chan struct{})
-	go func() { defer close(ec2Done); e.runEC2(ctx) }() // ends with ctx
-	defer func() {
-		cancel()
-		<-fargateDone
-		<-ec2Done
-		e.ctl.lbs.closeAll()
-	}()
-	for {
-		select {
-		case <-ctx.Done():
-			return <-services
-		case err := <-services:
-			if err == nil { // ctx ended
-				return nil
-			}
-			return fmt.Errorf("service scheduler: %w", err)
-		case <-t.C:
-			if err := e.reapTaskDefinitions(e.cfg.Clock.Now(), TaskDefinitionDeleteGrace); err != nil {
-				return fmt.Errorf("purge deleted task definitions: %w", err)
-			}
-			if err := e.reapStoppedTasks(e.cfg.Clock.Now(), e.cfg.StoppedTaskTTL); err != nil {
-				return fmt.Errorf("forget stopped tasks: %w", err)
-			}
-			if err := e.reapInactiveServices(e.cfg.Clock.Now(), e.cfg.StoppedTaskTTL); err != nil {
-				return fmt.Errorf("forget inactive services: %w", err)
-			}
-			if err := e.reapInstances(e.cfg.Clock.Now(), InstanceTTL); err != nil {
-				return fmt.Errorf("forget deregistered container instances: %w", err)
-			}
-		}
-	}
 }
 
 // TaskDefinitionDeleteGrace is how long a DELETE_IN_PROGRESS revision that nothing

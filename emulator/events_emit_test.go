@@ -34,7 +34,7 @@ func simEmulator(t *testing.T, missing ...string) (*emulator.Emulator, *clock.Fa
 	}
 	emu.SetRunner(a)
 	done := make(chan error, 1)
-	go func() { done <- emu.Run(ctx, time.Hour) }()
+	go func() { done <- emu.Run(ctx) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil { // the control loop first: it launches tasks

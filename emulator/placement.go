@@ -5,7 +5,6 @@ import (
 	"math/rand"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/ecsmini/ecsmini/ec2sim"
@@ -97,20 +96,14 @@ type ec2Ctl struct {
 	mu       sync.Mutex
 	rnd      *rand.Rand
 	spotRate time.Duration
-	kick     chan struct{}
-	passes   atomic.Int64 // runEC2's passes, so a test can tell a loop that spins
+	loop     *loop
 }
 
-func newEC2Ctl() *ec2Ctl {
-	return &ec2Ctl{rnd: rand.New(rand.NewSource(time.Now().UnixNano())), kick: make(chan struct{}, 1)}
+func newEC2Ctl(l *loop) *ec2Ctl {
+	return &ec2Ctl{rnd: rand.New(rand.NewSource(time.Now().UnixNano())), loop: l}
 }
 
-func (c *ec2Ctl) poke() {
-	select {
-	case c.kick <- struct{}{}:
-	default:
-	}
-}
+func (c *ec2Ctl) poke() { c.loop.poke() }
 
 // place picks an instance for one task, holding the random source.
 func (c *ec2Ctl) place(cands []ec2sim.Candidate, req ec2sim.Request) (int, string) {

@@ -142,33 +142,6 @@ func (e *Emulator) retireTargets(ctx context.Context, in RetireRequest) ([]strin
 	return keys, nil
 }
 
-// runFargate carries out what the Fargate simulation schedules on the clock: random
-// Spot interruptions and the retirement of standalone tasks (service tasks retire
-// through the scheduler). It ends with ctx.
-func (e *Emulator) runFargate(ctx context.Context) {
-	var timer interface{ Stop() bool }
-	defer func() {
-		if timer != nil {
-			timer.Stop()
-		}
-	}()
-	for {
-		next := e.fargateDue(e.cfg.Clock.Now())
-		if timer != nil {
-			timer.Stop()
-			timer = nil
-		}
-		if !next.IsZero() {
-			timer = e.cfg.Clock.AfterFunc(max(next.Sub(e.cfg.Clock.Now()), 0), e.fg.poke)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-e.fg.kick:
-		}
-	}
-}
-
 // fargateDue interrupts and retires what is due at now and returns when the next thing
 // falls due (zero for nothing).
 func (e *Emulator) fargateDue(now time.Time) time.Time {

@@ -54,7 +54,7 @@ func (x *execution) forget(arns []string) {
 		next := *tr
 		next.Accounted = true
 		x.e.tasks.Put(x.tx, tk, &next)
-		x.e.ctl.removeMember(x.k, tk)
+		x.tx.AfterCommit(func() { x.e.ctl.removeMember(x.k, tk) })
 		delete(x.tasks, tk)
 	}
 }
@@ -89,7 +89,8 @@ func (x *execution) stop(steps []scheduler.StopStep) {
 		if len(x.r.Service.LoadBalancers) > 0 && t.LastStatus == ecs.StatusRunning {
 			t.LastStatus = ecs.StatusDeactivating
 			next.Draining = true
-			x.e.ctl.lbs.deregister(x.r, t)
+			r := x.r
+			x.tx.AfterCommit(func() { x.e.ctl.lbs.deregister(r, t) })
 			draining++
 		} else {
 			x.nudged = append(x.nudged, t.TaskArn)
@@ -125,7 +126,10 @@ func (x *execution) drain() {
 		case tr.Draining:
 			drainers++
 		case t.LastStatus == ecs.StatusRunning && t.DesiredStatus == ecs.StatusRunning:
-			if x.e.ctl.lbs.register(x.r, t) {
+			if x.e.ctl.lbs.unregistered(x.r, t) {
+				// Starting a balancer listens on a port: a side effect for after the commit.
+				r := x.r
+				x.tx.AfterCommit(func() { x.e.ctl.lbs.register(r, t) })
 				registered++
 			}
 		}
@@ -309,7 +313,7 @@ func (x *execution) startTasks(d *deploymentRecord, n int) ([]string, string) {
 			inUse[p] = true
 		}
 		e.tasks.Put(x.tx, tk, tr)
-		e.ctl.addMember(x.k, tk)
+		x.tx.AfterCommit(func() { e.ctl.addMember(x.k, tk) })
 		x.tasks[tk] = tr
 		x.launched = append(x.launched, t.TaskArn)
 		ids = append(ids, id)

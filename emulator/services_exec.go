@@ -40,7 +40,7 @@ func (e *Emulator) reconcileService(k string, now time.Time) error {
 			r.Service.TaskDefinition = p.TaskDefinition // a rollback makes an older one PRIMARY
 		}
 		x.drain()
-		if r.Service.Status == ecs.ServiceDraining && len(e.ctl.memberKeys(k)) == 0 {
+		if r.Service.Status == ecs.ServiceDraining && len(x.tasks) == 0 {
 			r.Service.Status = ecs.ServiceInactive
 			at := now
 			r.InactiveAt = &at

@@ -175,8 +175,23 @@ func targetAddr(t *ecs.Task, container string, port int) string {
 	return ""
 }
 
-// register adds a RUNNING task to its service's target groups; it reports whether any
-// target was new.
+// unregistered says whether register would add a target of the task: a target group
+// has no balancer yet, or does not know the task.
+func (l *loadBalancers) unregistered(r *serviceRecord, t *ecs.Task) bool {
+	for _, spec := range r.Service.LoadBalancers {
+		if targetAddr(t, spec.ContainerName, ecs.Deref(spec.ContainerPort)) == "" {
+			continue
+		}
+		if b := l.get(spec.TargetGroupArn); b == nil || b.Health(t.TaskArn) == lb.StateUnused {
+			return true
+		}
+	}
+	return false
+}
+
+// register adds a RUNNING task to its service's target groups, starting a group's
+// balancer on first use; it reports whether any target was new. It listens on ports:
+// call it after the commit that decided it, never under the store lock.
 func (l *loadBalancers) register(r *serviceRecord, t *ecs.Task) bool {
 	added := false
 	for _, spec := range r.Service.LoadBalancers {

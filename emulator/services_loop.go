@@ -1,12 +1,10 @@
 package emulator
 
 import (
-	"context"
 	"sort"
 	"sync"
 	"time"
 
-	"github.com/ecsmini/ecsmini/emulator/clock"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
@@ -19,7 +17,7 @@ type controller struct {
 	mu    sync.Mutex
 	dirty map[string]bool
 	wake  map[string]time.Time
-	kick  chan struct{}
+	loop  *loop
 	// members maps a service key to the store keys of its tasks that the scheduler has
 	// not yet accounted for; built from the task table on the first pass.
 	members map[string]map[string]bool
@@ -29,8 +27,8 @@ type controller struct {
 	lbs  loadBalancers
 }
 
-func newController() *controller {
-	return &controller{dirty: map[string]bool{}, wake: map[string]time.Time{}, kick: make(chan struct{}, 1),
+func newController(l *loop) *controller {
+	return &controller{dirty: map[string]bool{}, wake: map[string]time.Time{}, loop: l,
 		members: map[string]map[string]bool{}, defs: map[string]*ecs.TaskDefinition{}}
 }
 
@@ -42,12 +40,7 @@ func (c *controller) markDirty(serviceKey string) {
 	c.poke()
 }
 
-func (c *controller) poke() {
-	select {
-	case c.kick <- struct{}{}:
-	default:
-	}
-}
+func (c *controller) poke() { c.loop.poke() }
 
 // due takes the services to plan now: the dirty ones and those whose wake time passed.
 func (c *controller) due(now time.Time) []string {
@@ -159,35 +152,6 @@ func (e *Emulator) ReconcileServices() (time.Time, error) {
 		}
 	}
 	return e.ctl.nextWake(), nil
-}
-
-// runServices is the service control loop: it reconciles whenever something changed
-// and when the clock reaches a service's wake time, until ctx ends.
-func (e *Emulator) runServices(ctx context.Context) error {
-	var timer clock.Timer
-	defer func() {
-		if timer != nil {
-			timer.Stop()
-		}
-	}()
-	for {
-		next, err := e.ReconcileServices()
-		if err != nil {
-			return err
-		}
-		if timer != nil {
-			timer.Stop()
-			timer = nil
-		}
-		if !next.IsZero() {
-			timer = e.cfg.Clock.AfterFunc(max(next.Sub(e.cfg.Clock.Now()), 0), e.ctl.poke)
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-e.ctl.kick:
-		}
-	}
 }
 
 // reapInactiveServices forgets services that have been INACTIVE for longer than ttl;

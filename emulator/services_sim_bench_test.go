@@ -40,7 +40,7 @@ func servicesSteadyOnSim(tb testing.TB, n, per int) {
 	}
 	emu.SetRunner(a)
 	done := make(chan error, 1)
-	go func() { done <- emu.Run(ctx, time.Hour) }()
+	go func() { done <- emu.Run(ctx) }()
 	defer func() {
 		cancel()
 		a.Wait()

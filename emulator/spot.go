@@ -25,11 +25,11 @@ type fargateCtl struct {
 	held   map[string]bool // task ARNs recorded but not handed to the agent
 	rate   time.Duration   // mean time between interruptions per Spot task; 0 = none
 	quotas FargateQuotas
-	kick   chan struct{}
+	loop   *loop
 }
 
-func newFargateCtl() *fargateCtl {
-	return &fargateCtl{held: map[string]bool{}, kick: make(chan struct{}, 1)}
+func newFargateCtl(l *loop) *fargateCtl {
+	return &fargateCtl{held: map[string]bool{}, loop: l}
 }
 
 // randomSpot says whether Spot tasks are interrupted at random.
@@ -39,12 +39,7 @@ func (f *fargateCtl) randomSpot() bool {
 	return f.rate > 0
 }
 
-func (f *fargateCtl) poke() {
-	select {
-	case f.kick <- struct{}{}:
-	default:
-	}
-}
+func (f *fargateCtl) poke() { f.loop.poke() }
 
 // SetSpotInterruptionRate makes the emulator reclaim each running Fargate Spot task
 // after a random time with this mean (0 turns it off).

@@ -47,6 +47,10 @@ type Config struct {
 	// the labels of LabelAWSLogsGroup); nil leaves awslogs containers unrouted.
 	AWSLogs AWSLogs
 	Log     *slog.Logger
+	// Activity, when set, counts the agent's work so that a Settle can wait until every
+	// task runner has done what it can at the current time (see clock.Activity). Share
+	// it with the simulated runtime (sim.Options.Activity).
+	Activity *clock.Activity
 }
 
 // Agent runs tasks on a container runtime: one goroutine per task, woken by runtime
@@ -87,7 +91,7 @@ func (a *Agent) Start(ctx context.Context) error {
 	a.mu.Lock()
 	a.ctx, a.key = ctx, key
 	a.mu.Unlock()
-	events, errs := a.cfg.Runtime.Events(ctx)
+	events, errs := a.events(ctx)
 	a.wg.Add(1)
 	go func() {
 		defer a.wg.Done()
@@ -99,11 +103,20 @@ func (a *Agent) Start(ctx context.Context) error {
 			if !a.sleep(ctx, resubscribeDelay) {
 				return
 			}
-			events, errs = a.cfg.Runtime.Events(ctx)
+			events, errs = a.events(ctx)
 			a.nudgeAll()
 		}
 	}()
 	return nil
+}
+
+// events subscribes to the runtime's events, counted as work when the agent counts its
+// activity and the runtime can (the simulated one).
+func (a *Agent) events(ctx context.Context) (<-chan containers.Event, <-chan error) {
+	if tr, ok := a.cfg.Runtime.(containers.TrackedEvents); ok && a.cfg.Activity != nil {
+		return tr.TrackedEvents(ctx)
+	}
+	return a.cfg.Runtime.Events(ctx)
 }
 
 // resubscribeDelay is how long the agent waits before subscribing to runtime events
@@ -121,6 +134,7 @@ func (a *Agent) dispatch(ctx context.Context, events <-chan containers.Event, er
 			if arn := ev.Labels[LabelTaskARN]; arn != "" {
 				a.Nudge(arn)
 			}
+			ev.Done()
 		case err, ok := <-errs:
 			if ok && err != nil && ctx.Err() == nil {
 				a.cfg.Log.Error("runtime event stream ended; subscribing again", "err", err)
@@ -169,6 +183,7 @@ func (a *Agent) launch(taskARN string, ad *adoption) {
 	r := &runner{a: a, arn: taskARN, wake: make(chan struct{}, 1), ids: map[string]string{}, done: make(chan struct{}), adopted: ad}
 	a.runners[taskARN] = r
 	a.wg.Add(1)
+	a.cfg.Activity.Add(1) // the runner's token, until it waits for news
 	go func() {
 		defer a.wg.Done()
 		defer close(r.done)
@@ -176,6 +191,8 @@ func (a *Agent) launch(taskARN string, ad *adoption) {
 		a.mu.Lock()
 		delete(a.runners, taskARN)
 		a.mu.Unlock()
+		r.retire()
+		a.cfg.Activity.Done()
 	}()
 }
 

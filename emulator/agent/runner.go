@@ -21,6 +21,13 @@ type runner struct {
 	arn  string
 	wake chan struct{}
 	done chan struct{} // closed when run returns
+	// wakeMu guards idle and retired. The runner holds one activity token while it works
+	// and gives it up when it waits for news (idle); the nudge that ends the wait hands
+	// it a token back. A nudge to a working runner carries none: the runner looks at its
+	// wake channel before it goes idle.
+	wakeMu  sync.Mutex
+	idle    bool
+	retired bool
 
 	info    TaskInfo
 	ids     map[string]string // container name → runtime ID
@@ -62,10 +69,54 @@ func (r *runner) stopFailed(container string) {
 	r.stopMu.Unlock()
 }
 
+// nudge wakes the runner to look again.
 func (r *runner) nudge() {
+	r.wakeMu.Lock()
+	defer r.wakeMu.Unlock()
+	if r.retired {
+		return
+	}
 	select {
 	case r.wake <- struct{}{}:
+		if r.idle {
+			r.idle = false
+			r.a.cfg.Activity.Add(1)
+		}
 	default:
+	}
+}
+
+// retire ends nudging once run has returned.
+func (r *runner) retire() {
+	r.wakeMu.Lock()
+	defer r.wakeMu.Unlock()
+	r.retired = true
+}
+
+// await waits for a nudge, giving up the runner's activity token meanwhile; false when
+// ctx ended first. The runner holds its token again when await returns.
+func (r *runner) await(ctx context.Context) bool {
+	r.wakeMu.Lock()
+	select {
+	case <-r.wake: // news arrived while it worked
+		r.wakeMu.Unlock()
+		return true
+	default:
+	}
+	r.idle = true
+	r.a.cfg.Activity.Done()
+	r.wakeMu.Unlock()
+	select {
+	case <-r.wake: // the nudge handed the token back
+		return true
+	case <-ctx.Done():
+		r.wakeMu.Lock()
+		if r.idle {
+			r.idle = false
+			r.a.cfg.Activity.Add(1)
+		}
+		r.wakeMu.Unlock()
+		return false
 	}
 }
 
@@ -99,10 +150,8 @@ func (r *runner) run(ctx context.Context) {
 		if done {
 			return
 		}
-		select {
-		case <-ctx.Done():
+		if !r.await(ctx) {
 			return
-		case <-r.wake:
 		}
 	}
 }

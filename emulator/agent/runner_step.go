@@ -115,7 +115,9 @@ func (r *runner) execute(ctx context.Context, s Step, task *ecs.Task, td *ecs.Ta
 		if id == "" || !r.stopBegins(s.Container) {
 			return nil
 		}
+		r.a.cfg.Activity.Add(1) // the stop's own token: it may wait out the stop timeout
 		go func() {
+			defer r.a.cfg.Activity.Done()
 			if err := rt.Stop(ctx, id, s.Timeout); err != nil && !isGone(err) && ctx.Err() == nil {
 				// Try again a second later, rather than leave the container running and
 				// the task STOPPING for good.

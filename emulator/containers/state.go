@@ -1,6 +1,9 @@
 package containers
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // Status is where a container is in its lifecycle, in lifecycle order.
 type Status int
@@ -90,6 +93,22 @@ type Event struct {
 	Labels   map[string]string
 	ExitCode int    // for EventDie
 	Health   Health // for EventHealth
+	// Handled, when set, must be called once the consumer has acted on the event (see
+	// clock.Activity); nil for untracked streams.
+	Handled func() `json:"-"`
+}
+
+// Done tells a tracked stream that the event has been acted on; a no-op otherwise.
+func (e Event) Done() {
+	if e.Handled != nil {
+		e.Handled()
+	}
+}
+
+// TrackedEvents is implemented by runtimes that can count their events as simulated
+// work (the simulated runtime); the agent prefers it to Events.
+type TrackedEvents interface {
+	TrackedEvents(ctx context.Context) (<-chan Event, <-chan error)
 }
 
 // Stats is one sample of a container's resource usage, with the counters Docker's

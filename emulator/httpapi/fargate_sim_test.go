@@ -142,8 +142,7 @@ func TestSpotCapacityOffHoldsTasks(t *testing.T) {
 		t.Errorf("no capacity event in %q", eventsOf(s))
 	}
 	// Time passes: they still wait (no fallback).
-	e.clock.Advance(10 * time.Minute)
-	time.Sleep(20 * time.Millisecond)
+	e.advance(t, 10*time.Minute)
 	if n := byProvider(sxRunning(e.sxTasks(t, "c1", "web", types.DesiredStatusRunning)))["FARGATE_SPOT"]; n != 0 {
 		t.Fatalf("%d Spot tasks started without capacity", n)
 	}
@@ -161,10 +160,12 @@ func TestSpotInterruptionRate(t *testing.T) {
 	e := newServiceEnv(t)
 	spotService(t, e)
 	e.emu.SetSpotInterruptionRate(time.Minute)
-	deadline := time.Now().Add(waitFor)
-	for {
-		e.clock.Advance(30 * time.Second)
-		n := 0
+	// At a 1-minute mean, an hour of fake time interrupts the four tasks (and their
+	// replacements) many times over; two is a floor no seed can miss.
+	n := 0
+	for range 120 {
+		e.advance(t, 30*time.Second)
+		n = 0
 		for _, tk := range e.sxTasks(t, "c1", "web", types.DesiredStatusStopped) {
 			if tk.StopCode == types.TaskStopCodeSpotInterruption {
 				n++
@@ -173,10 +174,9 @@ func TestSpotInterruptionRate(t *testing.T) {
 		if n >= 2 {
 			break
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d Spot interruptions after a long while at a 1-minute mean", n)
-		}
-		time.Sleep(5 * time.Millisecond)
+	}
+	if n < 2 {
+		t.Fatalf("%d Spot interruptions after an hour at a 1-minute mean", n)
 	}
 	e.emu.SetSpotInterruptionRate(0)
 }
@@ -207,8 +207,7 @@ func TestRetirement(t *testing.T) {
 				if d := ret[0].RetireAt.Sub(e.clock.Now()); d != 7*24*time.Hour {
 					t.Fatalf("retires in %v, want 7 days", d)
 				}
-				e.clock.Advance(6 * 24 * time.Hour)
-				time.Sleep(20 * time.Millisecond)
+				e.advance(t, 6*24*time.Hour)
 				if n := len(sxRunning(e.sxTasks(t, "c1", "web", types.DesiredStatusRunning))); n != 4 {
 					t.Fatalf("%d service tasks running a day before the date", n)
 				}
@@ -219,11 +218,11 @@ func TestRetirement(t *testing.T) {
 			for _, tk := range tasks {
 				old[aws.ToString(tk.TaskArn)] = true
 			}
-			e.sxEventuallyTasks(t, "c1", "web", "replace every retired task", func(ts []types.Task) bool {
-				running := sxRunning(ts)
+			// Replacements count as healthy 40 s after RUNNING; then the retired tasks stop.
+			e.clockUntil(t, "replace every retired task", 41*time.Second, 10*time.Minute, func() bool {
+				running := sxRunning(e.sxTasks(t, "c1", "web"))
 				for _, tk := range running {
 					if old[aws.ToString(tk.TaskArn)] {
-						e.clock.Advance(41 * time.Second) // replacements count as healthy 40 s after RUNNING
 						return false
 					}
 				}
@@ -324,8 +323,7 @@ func TestForceNewDeploymentPreemptsRetirement(t *testing.T) {
 		return stable(s) && s.Deployments[0].RolloutState == types.DeploymentRolloutStateCompleted
 	})
 	fresh := sxRunning(e.sxTasks(t, "c1", "web", types.DesiredStatusRunning))
-	e.clock.Advance(7 * 24 * time.Hour)
-	time.Sleep(20 * time.Millisecond)
+	e.advance(t, 7*24*time.Hour)
 	after := e.sxQuiet(t, "c1", "web", "stays as it is", func(s types.Service) bool { return stable(s) })
 	if got := sxIDs(sxRunning(e.sxTasks(t, "c1", "web", types.DesiredStatusRunning))); !slices.Equal(got, sxIDs(fresh)) {
 		t.Fatalf("tasks after the retirement date %v, want the redeployed %v", got, sxIDs(fresh))

@@ -31,6 +31,7 @@ var testStart = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 type env struct {
 	emu   *emulator.Emulator
 	clock *clock.Fake
+	act   *clock.Activity // shared by the emulator, the agent and the simulated runtime
 	srv   *httptest.Server
 	ecs   *sdkecs.Client
 }
@@ -38,7 +39,8 @@ type env struct {
 func newEnv(t testing.TB) *env {
 	t.Helper()
 	fake := clock.NewFake(testStart)
-	emu, err := emulator.New(emulator.Config{Clock: fake})
+	act := clock.NewActivity()
+	emu, err := emulator.New(emulator.Config{Clock: fake, Activity: act})
 	if err != nil {
 		t.Fatalf("emulator.New: %v", err)
 	}
@@ -47,9 +49,31 @@ func newEnv(t testing.TB) *env {
 		srv.Close()
 		_ = emu.Close()
 	})
-	e := &env{emu: emu, clock: fake, srv: srv}
+	e := &env{emu: emu, clock: fake, act: act, srv: srv}
 	e.ecs = e.client("us-east-1")
 	return e
+}
+
+// settle runs the control loop, the agent and the simulated runtime until nothing is
+// left to do at the fake clock's current time (emulator.Settle).
+func (e *env) settle(t testing.TB) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), settleLimit)
+	defer cancel()
+	if err := e.emu.Settle(ctx); err != nil {
+		t.Fatalf("%v (work under way: %d)", err, e.act.Busy())
+	}
+}
+
+// settleLimit bounds, in real time, a Settle that never ends: a test fails with it only
+// when an activity token leaked. A passing Settle takes milliseconds.
+const settleLimit = 20 * time.Second
+
+// advance moves the fake clock forward and settles.
+func (e *env) advance(t testing.TB, d time.Duration) {
+	t.Helper()
+	e.clock.Advance(d)
+	e.settle(t)
 }
 
 // client is an SDK client signing for region, without retries so error tests are fast.

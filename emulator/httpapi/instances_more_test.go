@@ -41,7 +41,8 @@ func TestManagedTerminationProtection(t *testing.T) {
 	if _, err := e.emu.UpdateASG(context.Background(), emulator.ASGRequest{Name: "asg", DesiredCapacity: &one}); err != nil {
 		t.Fatal(err)
 	}
-	for deadline := time.Now().Add(200 * time.Millisecond); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+	e.settle(t)
+	{
 		if a := e.asgState(t); a.Instances != 2 || a.DesiredCapacity != 1 {
 			t.Fatalf("a protected group scaled in a busy instance: desired %d, %d instances", a.DesiredCapacity, a.Instances)
 		}

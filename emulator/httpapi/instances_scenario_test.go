@@ -46,18 +46,14 @@ func (e *taskEnv) asgState(t testing.TB) *emulator.ASG {
 	return all[0]
 }
 
-// clockUntil moves the fake clock by step up to limit until cond holds, giving the
-// emulator's loops a moment of real time after each step.
+// clockUntil moves the fake clock by step up to limit, settling after each step, until
+// cond holds.
 func (e *taskEnv) clockUntil(t testing.TB, what string, step, limit time.Duration, cond func() bool) time.Duration {
 	t.Helper()
 	for passed := time.Duration(0); passed <= limit; passed += step {
-		for deadline := time.Now().Add(30 * time.Millisecond); ; time.Sleep(2 * time.Millisecond) {
-			if cond() {
-				return passed
-			}
-			if time.Now().After(deadline) {
-				break
-			}
+		e.settle(t)
+		if cond() {
+			return passed
 		}
 		e.clock.Advance(step)
 	}

@@ -3,7 +3,6 @@ package httpapi_test
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sdkecs "github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -12,23 +11,30 @@ import (
 	"github.com/ecsmini/ecsmini/emulator"
 )
 
-// newServiceEnv is a task environment with the emulator's control loop running, so
-// services act on their own. Load balancers are simulated: targets are healthy once
-// registered and nothing listens.
+// newServiceEnv is a task environment for services: the control loop runs whenever a
+// test settles (eventuallyService, eventually, advance). Load balancers are simulated:
+// targets are healthy once registered and nothing listens.
 func newServiceEnv(t testing.TB, missing ...string) *taskEnv {
 	t.Helper()
 	te := newTaskEnv(t, missing...)
 	te.emu.SetLoadBalancers(emulator.LoadBalancerConfig{Simulated: true})
+	return te
+}
+
+// runLoop runs the emulator's control loop in the background, as `ecsmini up` does, for
+// tests that drive it the way a client with a real-time waiter would (Terraform's
+// wait_for_steady_state); Settle still works beside it.
+func (e *taskEnv) runLoop(t testing.TB) {
+	t.Helper()
 	runCtx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- te.emu.Run(runCtx, time.Hour) }()
+	go func() { done <- e.emu.Run(runCtx) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("emulator.Run: %v", err)
 		}
 	})
-	return te
 }
 
 // service describes one service, failing the test if it is missing.
@@ -47,18 +53,13 @@ func (e *taskEnv) service(t testing.TB, cluster, name string) types.Service {
 // eventuallyService polls the service until cond holds.
 func (e *taskEnv) eventuallyService(t testing.TB, cluster, name, what string, cond func(types.Service) bool) types.Service {
 	t.Helper()
-	deadline := time.Now().Add(waitFor)
-	for {
-		s := e.service(t, cluster, name)
-		if cond(s) {
-			return s
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("service %s never %s; last: status %s desired %d running %d pending %d deployments %+v events %v",
-				name, what, aws.ToString(s.Status), s.DesiredCount, s.RunningCount, s.PendingCount, deploymentsOf(s), eventsOf(s))
-		}
-		time.Sleep(2 * time.Millisecond)
+	e.settle(t)
+	s := e.service(t, cluster, name)
+	if !cond(s) {
+		t.Fatalf("service %s does not %s once settled: status %s desired %d running %d pending %d deployments %+v events %v",
+			name, what, aws.ToString(s.Status), s.DesiredCount, s.RunningCount, s.PendingCount, deploymentsOf(s), eventsOf(s))
 	}
+	return s
 }
 
 func deploymentsOf(s types.Service) []string {

@@ -26,6 +26,7 @@ func sxInactiveWaiter(e *taskEnv) *sdkecs.ServicesInactiveWaiter {
 
 func TestServiceTerraformLifecycle(t *testing.T) {
 	e := newServiceEnv(t)
+	e.runLoop(t) // the waiters below poll in real time, as Terraform does
 	e.createCluster(t, "tf")
 	td := e.sxRegister(t, sxSimple("app"))
 	describe := &sdkecs.DescribeServicesInput{Cluster: aws.String("tf"), Services: []string{"app"}}

@@ -377,12 +377,8 @@ func TestServiceHealthCheckGracePeriod(t *testing.T) {
 	first := e.sxEventuallyTasks(t, "c1", "slow", "RUNNING", func(ts []types.Task) bool { return len(sxRunning(ts)) == 1 })[0]
 	startedAt := *first.StartedAt
 	// Past the first probe (5 s) the task is UNHEALTHY, but inside the grace period.
-	e.eventually(t, aws.ToString(first.TaskArn), "UNHEALTHY", func(tk *types.Task) bool {
-		if tk.HealthStatus != types.HealthStatusUnhealthy {
-			e.clock.Advance(time.Second)
-			return false
-		}
-		return true
+	e.advanceUntil(t, aws.ToString(first.TaskArn), "UNHEALTHY", time.Second, time.Minute, func(tk *types.Task) bool {
+		return tk.HealthStatus == types.HealthStatusUnhealthy
 	})
 	_, passed := e.sxAdvanceUntil(t, "c1", "slow", "starts a replacement", 5*time.Second, 5*time.Minute, func(types.Service) {
 		if aws.ToString(e.describe(t, aws.ToString(first.TaskArn)).DesiredStatus) == "STOPPED" && e.clock.Now().Before(startedAt.Add(60*time.Second)) {

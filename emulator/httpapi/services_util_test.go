@@ -197,8 +197,8 @@ func sxHasEvent(s types.Service, msg string) bool { return slices.Contains(event
 // sxEventIndex is the position of msg among the service's events (newest first), -1 if absent.
 func sxEventIndex(s types.Service, msg string) int { return slices.Index(eventsOf(s), msg) }
 
-// sxAdvanceUntil moves the fake clock by step, up to limit, giving the emulator a
-// moment of real time to act after each step, until cond holds for the service. sample,
+// sxAdvanceUntil moves the fake clock by step, up to limit, settling after each step,
+// until cond holds for the service. sample,
 // if not nil, runs on every observation (to check invariants while time passes). It
 // returns the service and the fake time that passed.
 func (e *taskEnv) sxAdvanceUntil(t testing.TB, cluster, name, what string, step, limit time.Duration,
@@ -206,17 +206,13 @@ func (e *taskEnv) sxAdvanceUntil(t testing.TB, cluster, name, what string, step,
 	t.Helper()
 	var last types.Service
 	for passed := time.Duration(0); passed <= limit; passed += step {
-		for deadline := time.Now().Add(25 * time.Millisecond); ; time.Sleep(2 * time.Millisecond) {
-			last = e.service(t, cluster, name)
-			if sample != nil {
-				sample(last)
-			}
-			if cond(last) {
-				return last, passed
-			}
-			if time.Now().After(deadline) {
-				break
-			}
+		e.settle(t)
+		last = e.service(t, cluster, name)
+		if sample != nil {
+			sample(last)
+		}
+		if cond(last) {
+			return last, passed
 		}
 		e.clock.Advance(step)
 	}
@@ -226,17 +222,15 @@ func (e *taskEnv) sxAdvanceUntil(t testing.TB, cluster, name, what string, step,
 	return last, 0
 }
 
-// sxQuiet checks over a short real-time window that the service keeps satisfying cond
-// (the emulator has had its chance to act on what happened before the call).
+// sxQuiet settles, then checks that the service still satisfies cond: the emulator has
+// acted on everything that happened before the call, so the check is exact.
 func (e *taskEnv) sxQuiet(t testing.TB, cluster, name, what string, cond func(types.Service) bool) types.Service {
 	t.Helper()
-	var last types.Service
-	for deadline := time.Now().Add(100 * time.Millisecond); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		last = e.service(t, cluster, name)
-		if !cond(last) {
-			t.Fatalf("service %s should stay %s; saw desired %d running %d pending %d deployments %v events %v",
-				name, what, last.DesiredCount, last.RunningCount, last.PendingCount, deploymentsOf(last), eventsOf(last))
-		}
+	e.settle(t)
+	last := e.service(t, cluster, name)
+	if !cond(last) {
+		t.Fatalf("service %s should stay %s; saw desired %d running %d pending %d deployments %v events %v",
+			name, what, last.DesiredCount, last.RunningCount, last.PendingCount, deploymentsOf(last), eventsOf(last))
 	}
 	return last
 }
@@ -257,18 +251,13 @@ func (e *taskEnv) sxSteady(t testing.TB, cluster, name string) types.Service {
 	})
 }
 
-// sxEventuallyTasks polls the service's tasks until cond holds.
+// sxEventuallyTasks settles, then checks cond on the service's tasks.
 func (e *taskEnv) sxEventuallyTasks(t testing.TB, cluster, name, what string, cond func([]types.Task) bool) []types.Task {
 	t.Helper()
-	deadline := time.Now().Add(waitFor)
-	for {
-		ts := e.sxTasks(t, cluster, name)
-		if cond(ts) {
-			return ts
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("tasks of %s never %s; last:\n%s", name, what, sxSummary(ts))
-		}
-		time.Sleep(2 * time.Millisecond)
+	e.settle(t)
+	ts := e.sxTasks(t, cluster, name)
+	if !cond(ts) {
+		t.Fatalf("tasks of %s do not %s once settled:\n%s", name, what, sxSummary(ts))
 	}
+	return ts
 }

@@ -56,25 +56,12 @@ func TestRegisterTaskDefinitionRevisions(t *testing.T) {
 		t.Fatalf("after delete: revision %d, want 4", td.Revision)
 	}
 	// Once the deleted revision is purged, numbering still continues.
-	runCtx, stop := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- e.emu.Run(runCtx, time.Millisecond) }()
-	e.clock.Advance(emulator.TaskDefinitionDeleteGrace + time.Second)
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		if _, err := e.describeTD("web:3"); err != nil {
-			assertAPIError(t, err, "ClientException", "Unable to describe task definition.")
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("web:3 was not purged")
-		}
-		time.Sleep(time.Millisecond)
+	e.advance(t, emulator.TaskDefinitionDeleteGrace+time.Second)
+	_, err := e.describeTD("web:3")
+	if err == nil {
+		t.Fatal("web:3 was not purged")
 	}
-	stop()
-	if err := <-done; err != nil {
-		t.Fatalf("Run: %v", err)
-	}
+	assertAPIError(t, err, "ClientException", "Unable to describe task definition.")
 	if td := e.register(t, "web"); td.Revision != 5 {
 		t.Fatalf("after purge: revision %d, want 5", td.Revision)
 	}

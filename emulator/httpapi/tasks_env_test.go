@@ -36,12 +36,12 @@ type taskEnv struct {
 func newTaskEnv(t testing.TB, missing ...string) *taskEnv {
 	t.Helper()
 	e := newEnv(t)
-	rt := sim.New(e.clock, sim.Options{MissingImages: missing})
+	rt := sim.New(e.clock, sim.Options{MissingImages: missing, Activity: e.act})
 	a := agent.New(agent.Config{Runtime: rt, Clock: e.clock, Store: e.emu, Region: "us-east-1",
-		Account: account, PauseImage: "pause"})
+		Account: account, PauseImage: "pause", Activity: e.act})
 	runCtx, cancel := context.WithCancel(context.Background())
 	te := &taskEnv{env: e, rt: rt, agent: a, events: map[string][]string{}}
-	events, _ := rt.Events(runCtx)
+	events, _ := rt.TrackedEvents(runCtx) // each recorded event is Done, so settle waits for the record
 	recorded := make(chan struct{})
 	go func() { // ends when runCtx ends and the runtime closes the stream
 		defer close(recorded)
@@ -50,6 +50,7 @@ func newTaskEnv(t testing.TB, missing ...string) *taskEnv {
 			te.mu.Lock()
 			te.events[arn] = append(te.events[arn], ev.Labels[agent.LabelContainerName]+" "+string(ev.Kind))
 			te.mu.Unlock()
+			ev.Done()
 		}
 	}()
 	if err := a.Start(runCtx); err != nil {
@@ -81,26 +82,16 @@ func (e *taskEnv) history(taskARN string, kinds ...string) []string {
 	return out
 }
 
-// waitFor bounds, in real time, how long eventually waits for the agent. It is generous
-// for the race detector; a passing test waits milliseconds.
-const waitFor = 10 * time.Second
-
-// eventually polls DescribeTasks for taskARN until cond holds, and returns the task then.
-// It fails the test with what it last saw when waitFor passes.
+// eventually settles the simulation at the current fake time, then checks that cond
+// holds for the task and returns it; it fails the test with what it saw otherwise.
 func (e *taskEnv) eventually(t testing.TB, taskARN, what string, cond func(*types.Task) bool) *types.Task {
 	t.Helper()
-	deadline := time.Now().Add(waitFor)
-	var last *types.Task
-	for {
-		last = e.describe(t, taskARN)
-		if cond(last) {
-			return last
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("task never became %s; last seen:\n%s", what, summary(last))
-		}
-		time.Sleep(time.Millisecond)
+	e.settle(t)
+	last := e.describe(t, taskARN)
+	if !cond(last) {
+		t.Fatalf("task is not %s once settled; saw:\n%s", what, summary(last))
 	}
+	return last
 }
 
 // status waits until the task's lastStatus is want.
@@ -109,16 +100,14 @@ func (e *taskEnv) status(t testing.TB, taskARN string, want string) *types.Task 
 	return e.eventually(t, taskARN, want, func(tk *types.Task) bool { return aws.ToString(tk.LastStatus) == want })
 }
 
-// stillAfter checks, over a short real-time window, that the task keeps satisfying cond
-// (the agent has had its chance to act on whatever happened before the call).
+// stillAfter settles the simulation, then checks that the task still satisfies cond:
+// whatever happened before the call has been acted on, so an absence is exact.
 func (e *taskEnv) stillAfter(t testing.TB, taskARN, what string, cond func(*types.Task) bool) *types.Task {
 	t.Helper()
-	var last *types.Task
-	for deadline := time.Now().Add(100 * time.Millisecond); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		last = e.describe(t, taskARN)
-		if !cond(last) {
-			t.Fatalf("task should still be %s; saw:\n%s", what, summary(last))
-		}
+	e.settle(t)
+	last := e.describe(t, taskARN)
+	if !cond(last) {
+		t.Fatalf("task should still be %s; saw:\n%s", what, summary(last))
 	}
 	return last
 }
@@ -148,12 +137,9 @@ func clusterOf(taskARN string) string {
 // probe the agent asks for from its goroutines is only scheduled once the call arrives.
 func (e *taskEnv) waitTimers(t testing.TB, n int) {
 	t.Helper()
-	deadline := time.Now().Add(waitFor)
-	for e.clock.Pending() < n {
-		if time.Now().After(deadline) {
-			t.Fatalf("want %d pending timers, have %d", n, e.clock.Pending())
-		}
-		time.Sleep(time.Millisecond)
+	e.settle(t)
+	if e.clock.Pending() < n {
+		t.Fatalf("want %d pending timers once settled, have %d", n, e.clock.Pending())
 	}
 }
 
@@ -254,38 +240,27 @@ func summary(tk *types.Task) string {
 	return b.String()
 }
 
-// wantHistory waits until the runtime's history of the task (filtered to kinds) is want:
-// events reach the recorder asynchronously.
+// wantHistory settles, then checks the runtime's history of the task (filtered to
+// kinds) is want.
 func (e *taskEnv) wantHistory(t testing.TB, taskARN string, want []string, kinds ...string) {
 	t.Helper()
-	deadline := time.Now().Add(waitFor)
-	for {
-		got := e.history(taskARN, kinds...)
-		if slices.Equal(got, want) {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("runtime history %v:\n got %q\nwant %q", kinds, got, want)
-		}
-		time.Sleep(time.Millisecond)
+	e.settle(t)
+	if got := e.history(taskARN, kinds...); !slices.Equal(got, want) {
+		t.Fatalf("runtime history %v:\n got %q\nwant %q", kinds, got, want)
 	}
 }
 
-// advanceUntil moves the fake clock step by step, up to limit, giving the agent a moment
-// of real time after each step, until cond holds; it returns the task and the fake time
-// that passed. Agent timers set while the clock moves fall due at the next step.
+// advanceUntil moves the fake clock step by step, up to limit, settling after each
+// step, until cond holds; it returns the task and the fake time that passed. Agent
+// timers set while the clock moves fall due at the next step.
 func (e *taskEnv) advanceUntil(t testing.TB, taskARN, what string, step, limit time.Duration, cond func(*types.Task) bool) (*types.Task, time.Duration) {
 	t.Helper()
 	var last *types.Task
 	for passed := time.Duration(0); passed <= limit; passed += step {
-		for deadline := time.Now().Add(30 * time.Millisecond); ; time.Sleep(time.Millisecond) {
-			last = e.describe(t, taskARN)
-			if cond(last) {
-				return last, passed
-			}
-			if time.Now().After(deadline) {
-				break
-			}
+		e.settle(t)
+		last = e.describe(t, taskARN)
+		if cond(last) {
+			return last, passed
 		}
 		e.clock.Advance(step)
 	}

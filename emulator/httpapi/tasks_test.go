@@ -1,7 +1,6 @@
 package httpapi_test
 
 import (
-	"context"
 	"reflect"
 	"slices"
 	"strings"
@@ -175,10 +174,9 @@ func TestDefaultClusterAndTaskCounts(t *testing.T) {
 
 	// The task is PENDING before the runtime is asked to start its container; only then
 	// is the start delay on the clock. Advance once it is, or the delay would start after.
-	for deadline := time.Now().Add(5 * time.Second); e.clock.Pending() == 0; time.Sleep(time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the start delay never reached the clock")
-		}
+	e.settle(t)
+	if e.clock.Pending() == 0 {
+		t.Fatal("the start delay never reached the clock")
 	}
 	e.clock.Advance(10 * time.Second)
 	e.status(t, arn, "RUNNING")
@@ -366,35 +364,18 @@ func TestStoppedTasksExpireAfterAnHour(t *testing.T) {
 	e.clock.Advance(time.Second)
 	e.status(t, arn, "STOPPED")
 
-	runCtx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- e.emu.Run(runCtx, time.Millisecond) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Run: %v", err)
-		}
-	})
-
 	e.clock.Advance(59 * time.Minute)
 	e.stillAfter(t, arn, "listed 59 minutes after it stopped", func(*types.Task) bool { return true })
 	listed := must[*sdkecs.ListTasksOutput](t)(e.ecs.ListTasks(ctx(t), &sdkecs.ListTasksInput{DesiredStatus: types.DesiredStatusStopped}))
 	assertSameList(t, listed.TaskArns, []string{arn})
 
-	e.clock.Advance(time.Minute)
-	deadline := time.Now().Add(waitFor)
-	for {
-		out := must[*sdkecs.DescribeTasksOutput](t)(e.ecs.DescribeTasks(ctx(t), &sdkecs.DescribeTasksInput{Tasks: []string{arn, aws.ToString(live.TaskArn)}}))
-		if len(out.Failures) == 1 && aws.ToString(out.Failures[0].Arn) == arn && aws.ToString(out.Failures[0].Reason) == "MISSING" {
-			if len(out.Tasks) != 1 || aws.ToString(out.Tasks[0].TaskArn) != aws.ToString(live.TaskArn) {
-				t.Errorf("the running task went too: %+v", out.Tasks)
-			}
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("STOPPED task still described an hour later: %+v %+v", out.Tasks, out.Failures)
-		}
-		time.Sleep(time.Millisecond)
+	e.advance(t, time.Minute)
+	out := must[*sdkecs.DescribeTasksOutput](t)(e.ecs.DescribeTasks(ctx(t), &sdkecs.DescribeTasksInput{Tasks: []string{arn, aws.ToString(live.TaskArn)}}))
+	if len(out.Failures) != 1 || aws.ToString(out.Failures[0].Arn) != arn || aws.ToString(out.Failures[0].Reason) != "MISSING" {
+		t.Fatalf("STOPPED task still described an hour later: %+v %+v", out.Tasks, out.Failures)
+	}
+	if len(out.Tasks) != 1 || aws.ToString(out.Tasks[0].TaskArn) != aws.ToString(live.TaskArn) {
+		t.Errorf("the running task went too: %+v", out.Tasks)
 	}
 	listed = must[*sdkecs.ListTasksOutput](t)(e.ecs.ListTasks(ctx(t), &sdkecs.ListTasksInput{DesiredStatus: types.DesiredStatusStopped}))
 	if len(listed.TaskArns) != 0 {

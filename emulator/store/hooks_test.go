@@ -77,3 +77,26 @@ func TestAfterCommitNotRunWhenJournalFails(t *testing.T) {
 }
 
 func join(xs []string) string { return strings.Join(xs, ",") }
+
+// TestFailCommits checks injected faults fail writing transactions whole and run no
+// hooks, and that clearing them lets commits through again.
+func TestFailCommits(t *testing.T) {
+	s := New()
+	tb := NewTable[row](s, "rows")
+	boom := errors.New("disk full")
+	s.FailCommits(boom)
+	ran := false
+	err := s.Update(func(tx *Tx) error {
+		tb.Put(tx, "a", &row{N: 1})
+		tx.AfterCommit(func() { ran = true })
+		return nil
+	})
+	if !errors.Is(err, boom) || ran || keys(s, tb) != "" {
+		t.Fatalf("with a fault: err %v, hook ran %v, keys %q", err, ran, keys(s, tb))
+	}
+	s.FailCommits(nil)
+	put(t, s, tb, "a", 1)
+	if keys(s, tb) != "a" {
+		t.Fatalf("after clearing the fault: keys %q", keys(s, tb))
+	}
+}

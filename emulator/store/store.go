@@ -21,7 +21,8 @@ type Store struct {
 	tables map[string]table
 	seq    uint64
 
-	disk *disk // nil for a memory-only store
+	disk  *disk // nil for a memory-only store
+	fault error // set by FailCommits
 
 	// OnError, when set, hears about background faults that do not fail a commit
 	// (a snapshot that could not be written after the journal grew large).
@@ -78,6 +79,10 @@ func (s *Store) commit(fn func(tx *Tx) error) (*Tx, error) {
 	}
 	if len(tx.ops) == 0 {
 		return tx, nil
+	}
+	if s.fault != nil {
+		tx.rollback()
+		return nil, fmt.Errorf("commit: %w", s.fault)
 	}
 	if s.disk != nil {
 		if err := s.disk.append(s.seq+1, tx.ops); err != nil {

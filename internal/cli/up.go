@@ -222,7 +222,7 @@ func runUp(ctx context.Context, o upOptions, stdout, stderr io.Writer, ready cha
 	loopCtx, stopLoop := context.WithCancel(ctx)
 	defer stopLoop()
 	loopErr := make(chan error, 1)
-	go func() { loopErr <- emu.Run(loopCtx, 5*time.Second) }()
+	go func() { loopErr <- emu.Run(loopCtx) }()
 
 	fmt.Fprintf(stdout, "ecsmini %s: ECS API at %s (region %s, account %s, runtime %s)\n", Version, endpoint, o.region, o.accountID, o.runtime)
 	fmt.Fprintf(stdout, "state: %s (loaded in %d ms)\n", o.stateDir, loaded.Milliseconds())

@@ -34,9 +34,12 @@ type container struct {
 	starting bool          // Start waits out the start delay
 	started  chan struct{} // closed when a delayed start ends (either way)
 	exited   chan struct{} // closed when the current run ends; nil before the first start
-	gone     chan struct{} // closed by Remove
-	timers   []clock.Timer // pending one-off timers of the current run
-	probe    clock.Timer   // the next health probe, re-armed by each probe
+	// waitStart and waitExit count the goroutines parked on started and exited, whose
+	// activity tokens their closing hands back (see park).
+	waitStart, waitExit int
+	gone                chan struct{} // closed by Remove
+	timers              []clock.Timer // pending one-off timers of the current run
+	probe               clock.Timer   // the next health probe, re-armed by each probe
 }
 
 // Create validates the spec and its behaviour and records a Created container.
@@ -115,18 +118,18 @@ func (r *Runtime) Start(ctx context.Context, id string) error {
 		}))
 	}
 	started, gone := c.started, c.gone
+	if err := r.park(ctx, started, &c.waitStart); err != nil {
+		return fmt.Errorf("sim: start %s: %w", id, err)
+	}
+	// Remove closes started and gone under r.mu: look under it too, or a Start woken by
+	// the one could miss the other.
+	r.mu.Lock()
+	removed := closed(gone)
 	r.mu.Unlock()
-	select {
-	case <-started:
-	case <-ctx.Done():
-		return fmt.Errorf("sim: start %s: %w", id, ctx.Err())
-	}
-	select {
-	case <-gone:
+	if removed {
 		return fmt.Errorf("sim: start %s: removed while starting: %w", id, containers.ErrNotFound)
-	default:
-		return nil
 	}
+	return nil
 }
 
 // becomeRunning starts a run: status, log output, health, and the timers of whatever
@@ -135,7 +138,7 @@ func (r *Runtime) becomeRunning(c *container) {
 	now := r.clock.Now()
 	if c.starting {
 		c.starting = false
-		close(c.started)
+		r.wake(c.started, &c.waitStart)
 	}
 	c.timers = nil
 	c.status = containers.Running
@@ -190,7 +193,7 @@ func (r *Runtime) exit(c *container, code int, oom bool) {
 		r.emit(c, containers.EventOOM, nil)
 	}
 	r.emit(c, containers.EventDie, func(e *containers.Event) { e.ExitCode = code })
-	close(c.exited)
+	r.wake(c.exited, &c.waitExit)
 }
 
 func (r *Runtime) stopTimers(c *container) {

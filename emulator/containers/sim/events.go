@@ -6,6 +6,7 @@ import (
 	"maps"
 	"sync"
 
+	"github.com/ecsmini/ecsmini/emulator/clock"
 	"github.com/ecsmini/ecsmini/emulator/containers"
 )
 
@@ -16,7 +17,8 @@ type subscriber struct {
 	mu      sync.Mutex
 	queue   []containers.Event
 	dropped bool
-	wake    chan struct{} // capacity 1: "the queue has news"
+	wake    chan struct{}   // capacity 1: "the queue has news"
+	tracked *clock.Activity // set for a TrackedEvents stream
 
 	out  chan containers.Event
 	errc chan error
@@ -24,10 +26,22 @@ type subscriber struct {
 
 // Events subscribes to every container event from now on.
 func (r *Runtime) Events(ctx context.Context) (<-chan containers.Event, <-chan error) {
+	return r.subscribe(ctx, nil)
+}
+
+// TrackedEvents is Events whose events each hold an activity token (Options.Activity)
+// until the consumer calls their Handled: the agent's stream, so that a Settle waits
+// for the agent to act on what the runtime reported.
+func (r *Runtime) TrackedEvents(ctx context.Context) (<-chan containers.Event, <-chan error) {
+	return r.subscribe(ctx, r.opts.Activity)
+}
+
+func (r *Runtime) subscribe(ctx context.Context, tracked *clock.Activity) (<-chan containers.Event, <-chan error) {
 	s := &subscriber{
-		wake: make(chan struct{}, 1),
-		out:  make(chan containers.Event, 64),
-		errc: make(chan error, 1),
+		tracked: tracked,
+		wake:    make(chan struct{}, 1),
+		out:     make(chan containers.Event, 64),
+		errc:    make(chan error, 1),
 	}
 	r.mu.Lock()
 	r.subs[s] = struct{}{}
@@ -76,6 +90,10 @@ func (s *subscriber) push(e containers.Event, limit int) {
 	case len(s.queue) >= limit:
 		s.dropped = true
 	default:
+		if s.tracked != nil {
+			s.tracked.Add(1)
+			e.Handled = s.tracked.Done
+		}
 		s.queue = append(s.queue, e)
 	}
 	s.mu.Unlock()

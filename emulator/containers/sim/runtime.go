@@ -35,6 +35,11 @@ type Options struct {
 	// EventBuffer is how many events a subscriber may fall behind before its stream
 	// fails (default 65536).
 	EventBuffer int
+	// Activity, when set, counts the runtime's work for a Settle: each event of a
+	// TrackedEvents stream holds a token until its consumer calls Handled, and a caller
+	// parked on the clock (a start delay, a stop's grace period) gives its token up while
+	// it waits. Share it with the agent (agent.Config.Activity).
+	Activity *clock.Activity
 }
 
 // Runtime is the simulated engine. One mutex guards all state: every operation is a few

@@ -21,12 +21,8 @@ func (r *Runtime) Stop(ctx context.Context, id string, timeout time.Duration) er
 		return err
 	}
 	for c.starting {
-		started := c.started
-		r.mu.Unlock()
-		select {
-		case <-started:
-		case <-ctx.Done():
-			return fmt.Errorf("sim: stop %s: %w", id, ctx.Err())
+		if err := r.park(ctx, c.started, &c.waitStart); err != nil {
+			return fmt.Errorf("sim: stop %s: %w", id, err)
 		}
 		r.mu.Lock()
 	}
@@ -45,13 +41,10 @@ func (r *Runtime) Stop(ctx context.Context, id string, timeout time.Duration) er
 	default:
 		c.timers = append(c.timers, r.after(c, c.run, timeout, func() { r.exit(c, 137, false) }))
 	}
-	r.mu.Unlock()
-	select {
-	case <-exited:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("sim: stop %s: %w", id, ctx.Err())
+	if err := r.park(ctx, exited, &c.waitExit); err != nil {
+		return fmt.Errorf("sim: stop %s: %w", id, err)
 	}
+	return nil
 }
 
 func isKill(signal string) bool {
@@ -76,7 +69,7 @@ func (r *Runtime) Remove(ctx context.Context, id string) error {
 		r.stopTimers(c)
 		c.starting = false
 		r.detach(c)
-		close(c.started)
+		r.wake(c.started, &c.waitStart)
 	case c.status == containers.Running:
 		r.exit(c, 137, false)
 	}
