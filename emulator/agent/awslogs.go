@@ -2,6 +2,8 @@ package agent
 
 import (
 	"fmt"
+	"regexp"
+	"strings"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 )
@@ -12,6 +14,10 @@ import (
 const (
 	LabelAWSLogsGroup  = "ecsmini.awslogs-group"
 	LabelAWSLogsStream = "ecsmini.awslogs-stream"
+	// LabelAWSLogsMultiline is the regular expression that starts a multiline event:
+	// awslogs-multiline-pattern, or awslogs-datetime-format turned into one (which wins,
+	// as in Docker's awslogs driver).
+	LabelAWSLogsMultiline = "ecsmini.awslogs-multiline-pattern"
 )
 
 // AWSLogs prepares the CloudWatch Logs destination of an awslogs container before the
@@ -43,7 +49,41 @@ func awslogsLabels(cd *ecs.ContainerDefinition, taskID string) map[string]string
 	if s := AWSLogsStream(lc, ecs.Deref(cd.Name), taskID); s != "" {
 		l[LabelAWSLogsStream] = s
 	}
+	if f := lc.Options["awslogs-datetime-format"]; f != "" {
+		l[LabelAWSLogsMultiline] = datetimeRegexp(f)
+	} else if p := lc.Options["awslogs-multiline-pattern"]; p != "" {
+		l[LabelAWSLogsMultiline] = p
+	}
 	return l
+}
+
+// strftimeRE maps the strftime directives Docker's awslogs driver reads in
+// awslogs-datetime-format to the text they match.
+var strftimeRE = map[byte]string{
+	'a': `(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)`, 'A': `(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)`,
+	'b': `(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)`, 'B': `(?:January|February|March|April|May|June|July|August|September|October|November|December)`,
+	'd': `(?:0[1-9]|[1,2][0-9]|3[0,1])`, 'H': `(?:[0,1][0-9]|2[0-3])`, 'I': `(?:0[0-9]|1[0-2])`,
+	'j': `(?:0[0-9][1-9]|[1,2][0-9][0-9]|3[0-5][0-9]|36[0-6])`, 'L': `\.\d{3}`, 'm': `(?:0[1-9]|1[0-2])`,
+	'M': `[0-5][0-9]`, 'p': `[A,P]M`, 'S': `[0-5][0-9]`, 'f': `\d{6}`, 'y': `\d{2}`, 'Y': `\d{4}`,
+	'z': `[+-]\d{4}`, 'Z': `[A-Z]{1,4}T`, '%': `%`,
+}
+
+// datetimeRegexp turns an awslogs-datetime-format into the regular expression that
+// starts an event: the format at the beginning of a line.
+func datetimeRegexp(format string) string {
+	var b strings.Builder
+	b.WriteString("^")
+	for i := 0; i < len(format); i++ {
+		if format[i] == '%' && i+1 < len(format) {
+			if re, ok := strftimeRE[format[i+1]]; ok {
+				b.WriteString(re)
+				i++
+				continue
+			}
+		}
+		b.WriteString(regexp.QuoteMeta(format[i : i+1]))
+	}
+	return b.String()
 }
 
 // prepareAWSLogs readies every awslogs destination of the task, once, before its first

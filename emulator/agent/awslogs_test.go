@@ -2,7 +2,10 @@ package agent
 
 import (
 	"context"
+	"fmt"
+	"maps"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"testing"
 	"time"
@@ -17,7 +20,7 @@ import (
 )
 
 func TestAWSLogsLabelsMatchCWLogs(t *testing.T) {
-	if LabelAWSLogsGroup != cwlogs.LabelGroup || LabelAWSLogsStream != cwlogs.LabelStream {
+	if LabelAWSLogsGroup != cwlogs.LabelGroup || LabelAWSLogsStream != cwlogs.LabelStream || LabelAWSLogsMultiline != cwlogs.LabelMultiline {
 		t.Fatal("the agent's awslogs labels differ from the ones cwlogs routes by")
 	}
 }
@@ -169,5 +172,48 @@ func TestMetadataShowsTheAWSLogsStream(t *testing.T) {
 				t.Fatal("the task definition's options were changed")
 			}
 		})
+	}
+}
+
+func TestAWSLogsMultilineEvents(t *testing.T) {
+	e, svc := newAWSLogsEnv(t)
+	out := "2026-03-01 12:00:00 ERROR boom\njava.lang.Exception: x\n\tat A.b(A.java:1)\n2026-03-01 12:00:01 INFO fine"
+	tests := []struct {
+		name string
+		opts map[string]string
+	}{
+		{"multiline pattern", map[string]string{"awslogs-multiline-pattern": `^\d{4}-`}},
+		{"datetime format", map[string]string{"awslogs-datetime-format": "%Y-%m-%d %H:%M:%S", "awslogs-multiline-pattern": "ignored"}},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := map[string]string{"awslogs-group": "/ecs/multi", "awslogs-region": "us-east-1", "awslogs-stream-prefix": fmt.Sprint(i), "awslogs-create-group": "true"}
+			maps.Copy(opts, tt.opts)
+			arn := e.run(taskDef(awslogsContainer("app", out, opts)), nil)
+			stream := fmt.Sprintf("%d/app/%s", i, arn[len(arn)-32:])
+			want := []string{"2026-03-01 12:00:00 ERROR boom\njava.lang.Exception: x\n\tat A.b(A.java:1)", "2026-03-01 12:00:01 INFO fine"}
+			waitUntil(t, "two events", func() bool { return len(streamMessages(t, svc, "/ecs/multi", stream)) >= 2 })
+			if got := streamMessages(t, svc, "/ecs/multi", stream); !slices.Equal(got, want) {
+				t.Fatalf("events %q", got)
+			}
+		})
+	}
+}
+
+func TestDatetimeRegexp(t *testing.T) {
+	tests := []struct {
+		format, line string
+		want         bool
+	}{
+		{"%Y-%m-%d %H:%M:%S", "2026-03-01 12:00:00 hello", true},
+		{"%Y-%m-%d %H:%M:%S", "  at 2026-03-01 12:00:00", false},
+		{"[%b %d, %Y %H:%M:%S]", "[May 01, 2017 19:00:01] A message", true},
+		{"%Y-%m-%dT%H:%M:%S%z", "2026-03-01T12:00:00+0100 x", true},
+		{"%Y-%m-%dT%H:%M:%S.%f", "2026-03-01T12:00:00.123 x", false},
+	}
+	for _, tt := range tests {
+		if got := regexp.MustCompile(datetimeRegexp(tt.format)).MatchString(tt.line); got != tt.want {
+			t.Errorf("%s on %q: %v, want %v", tt.format, tt.line, got, tt.want)
+		}
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
+	"sync"
 )
 
 // Labels the agent puts on containers whose log driver is awslogs (the agent's
@@ -14,6 +16,10 @@ import (
 const (
 	LabelGroup  = "ecsmini.awslogs-group"
 	LabelStream = "ecsmini.awslogs-stream"
+	// LabelMultiline is a regular expression that starts an event; lines that do not
+	// match it join the event before them (awslogs-multiline-pattern, or
+	// awslogs-datetime-format as the agent turns it into one).
+	LabelMultiline = "ecsmini.awslogs-multiline-pattern"
 )
 
 // ErrGroupMissing is why a task whose awslogs group does not exist (and may not be
@@ -99,7 +105,48 @@ func (k Sink) Lines(labels map[string]string, containerID string, lines []string
 	if stream == "" {
 		stream = containerID
 	}
+	if p := labels[LabelMultiline]; p != "" {
+		re, err := multilineRE(p)
+		if err != nil {
+			if k.Log != nil {
+				k.Log.Error("awslogs: bad multiline pattern; lines kept one by one", "pattern", p, "err", err)
+			}
+		} else {
+			lines = joinMultiline(re, lines)
+		}
+	}
 	if err := k.Service.Ingest(group, stream, lines); err != nil && k.Log != nil {
 		k.Log.Error("awslogs: lines lost", "group", group, "stream", stream, "err", err)
 	}
+}
+
+// multilinePatterns caches compiled multiline patterns (a few per task definition).
+var multilinePatterns sync.Map // pattern → *regexp.Regexp
+
+func multilineRE(p string) (*regexp.Regexp, error) {
+	if re, ok := multilinePatterns.Load(p); ok {
+		return re.(*regexp.Regexp), nil
+	}
+	re, err := regexp.Compile(p)
+	if err != nil {
+		return nil, err
+	}
+	multilinePatterns.Store(p, re)
+	return re, nil
+}
+
+// joinMultiline groups lines into events: a line matching start begins one, any other
+// line joins the event before it. The collector hands over what a container printed in
+// one burst, so a stack trace printed at once stays one event (Docker's driver also
+// flushes a pending event after a few seconds).
+func joinMultiline(start *regexp.Regexp, lines []string) []string {
+	var out []string
+	for _, l := range lines {
+		if len(out) == 0 || start.MatchString(l) {
+			out = append(out, l)
+			continue
+		}
+		out[len(out)-1] += "\n" + l
+	}
+	return out
 }
