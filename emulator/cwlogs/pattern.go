@@ -16,10 +16,9 @@ import (
 //   - %regex% (Go's RE2 syntax, a superset of what CloudWatch accepts);
 //   - JSON patterns on events that are JSON objects: { $.level = "error" },
 //     { $.latency > 100 }, { $.user.id != 1 && ($.a = "x*" || $.b IS TRUE) },
-//     IS NULL, NOT EXISTS, array indexes ($.items[0].id) and %regex% values.
-//
-// Space-delimited patterns ([ip, user, ...]) are not read; they are an
-// InvalidParameterException that says so.
+//     IS NULL, NOT EXISTS, array indexes ($.items[0].id) and %regex% values;
+//   - space-delimited patterns: [ip, user, ..., status_code = 4*, bytes > 1000]
+//     (see spacePattern).
 type pattern interface{ match(msg string) bool }
 
 type matchAll struct{}
@@ -67,7 +66,7 @@ func compilePattern(src string) (pattern, error) {
 	case strings.HasPrefix(p, "{"):
 		return compileJSONPattern(p)
 	case strings.HasPrefix(p, "["):
-		return nil, invalidPattern("ecsmini does not read space-delimited patterns ([...]); use terms, %regex% or a JSON pattern")
+		return compileSpacePattern(p)
 	case len(p) >= 2 && p[0] == '%' && p[len(p)-1] == '%':
 		re, err := regexp.Compile(p[1 : len(p)-1])
 		if err != nil {

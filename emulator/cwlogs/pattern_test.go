@@ -41,6 +41,14 @@ func TestPatterns(t *testing.T) {
 		{`{ $.here NOT EXISTS }`, `{"here":1}`, false},
 		{`{ $.n IS NULL }`, `{"n":null}`, true},
 		{`{ $.msg = %time.?out% }`, `{"msg":"timeout"}`, true},
+		{`[ip, user, username, timestamp, request, status_code, bytes]`, `127.0.0.1 - frank [10/Oct/2000:13:25:15 -0700] "GET /apache_pb.gif HTTP/1.0" 200 1534`, true},
+		{`[ip, user, username, timestamp, request, status_code, bytes]`, `127.0.0.1 - frank`, false},
+		{`[ip, ..., status_code = 4*, bytes]`, `127.0.0.1 - frank [10/Oct/2000:13:25:15 -0700] "GET /x HTTP/1.0" 404 10`, true},
+		{`[ip, ..., status_code = 4*, bytes]`, `127.0.0.1 - frank [10/Oct/2000:13:25:15 -0700] "GET /x HTTP/1.0" 200 10`, false},
+		{`[..., bytes > 1000]`, `a b 1534`, true},
+		{`[..., bytes > 1000]`, `a b 15`, false},
+		{`[ip, ..., request = "*.gif*", status_code = 2* || status_code = 3*, bytes]`, `1.2.3.4 - - [t] "GET /a.gif HTTP/1.0" 304 0`, true},
+		{`[ip, ..., request = "*.gif*", status_code != 200 && status_code != 304, bytes]`, `1.2.3.4 - - [t] "GET /a.gif HTTP/1.0" 304 0`, false},
 	}
 	for _, tt := range tests {
 		p, err := compilePattern(tt.pattern)
@@ -55,7 +63,7 @@ func TestPatterns(t *testing.T) {
 }
 
 func TestInvalidPatterns(t *testing.T) {
-	for _, p := range []string{`"unterminated`, `{ $.a = }`, `{ $.a = "x"`, `{ level = "x" }`, `{ $.a IS MAYBE }`, `[ip, user]`, `%(%`, `{ $.a > "x" }`} {
+	for _, p := range []string{`"unterminated`, `{ $.a = }`, `{ $.a = "x"`, `{ level = "x" }`, `{ $.a IS MAYBE }`, `[ip, user`, `[ip, , user]`, `[a = ]`, `[a > "x"]`, `%(%`, `{ $.a > "x" }`} {
 		if _, err := compilePattern(p); err == nil {
 			t.Errorf("%s: no error", p)
 		}
