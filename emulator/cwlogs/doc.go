@@ -1,6 +1,7 @@
 // Package cwlogs is ecsmini's CloudWatch Logs: log groups, their streams and events,
 // retention and paging, as the Logs API (Logs_20140328) defines them. Tasks whose
-// containers use the awslogs log driver write here (see AWSLogs), applications and
+// containers use the awslogs log driver write here (PrepareAWSLogs readies a
+// container's destination, Sink routes its lines by the container's labels), apps and
 // sidecars can call PutLogEvents directly, and package cwlogsapi serves it all over
 // the JSON protocol on ecsmini's listener.
 //
