@@ -20,6 +20,7 @@ func TestLogGroupTags(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		//lint:ignore SA1019 ecsmini serves the deprecated *LogGroup tag operations too
 		byName, err := e.logs.ListTagsLogGroup(e.ctx, &cwl.ListTagsLogGroupInput{LogGroupName: aws.String("g")})
 		if err != nil || !maps.Equal(byName.Tags, out.Tags) {
 			t.Fatalf("by name %v %v, by ARN %v", byName, err, out.Tags)
@@ -32,6 +33,7 @@ func TestLogGroupTags(t *testing.T) {
 	if _, err := e.logs.TagResource(e.ctx, &cwl.TagResourceInput{ResourceArn: aws.String(arn + ":*"), Tags: map[string]string{"team": "a"}}); err != nil {
 		t.Fatal(err)
 	}
+	//lint:ignore SA1019 ecsmini serves the deprecated *LogGroup tag operations too
 	if _, err := e.logs.UntagLogGroup(e.ctx, &cwl.UntagLogGroupInput{LogGroupName: aws.String("g"), Tags: []string{"app"}}); err != nil {
 		t.Fatal(err)
 	}
