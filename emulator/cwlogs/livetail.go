@@ -120,9 +120,12 @@ func (t *Tail) Next(ctx context.Context) (*LiveTailSessionUpdate, error) {
 }
 
 func (t *Tail) poll() *LiveTailSessionUpdate {
-	up := &LiveTailSessionUpdate{SessionResults: []LiveTailSessionLogEvent{}}
+	type hit struct {
+		key filterKey // ordered by ingestion time, then stream and sequence
+		ev  LiveTailSessionLogEvent
+	}
+	var hits []hit
 	t.s.mu.Lock()
-	defer t.s.mu.Unlock()
 	for _, name := range t.groups {
 		g := t.s.groups[name]
 		if g == nil {
@@ -139,16 +142,29 @@ func (t *Tail) poll() *LiveTailSessionUpdate {
 			}
 			for _, e := range st.events {
 				if e.seq > last && t.pat.match(e.msg) {
-					up.SessionResults = append(up.SessionResults, LiveTailSessionLogEvent{LogStreamName: st.name,
-						LogGroupIdentifier: t.s.groupARN(g.name), Message: e.msg, Timestamp: e.ts, IngestionTime: e.ingest})
+					hits = append(hits, hit{filterKey{e.ingest, st.id, e.seq}, LiveTailSessionLogEvent{LogStreamName: st.name,
+						LogGroupIdentifier: t.s.groupARN(g.name), Message: e.msg, Timestamp: e.ts, IngestionTime: e.ingest}})
 				}
 			}
 		}
 	}
-	slices.SortStableFunc(up.SessionResults, func(a, b LiveTailSessionLogEvent) int { return compareInt(a.IngestionTime, b.IngestionTime) })
-	if len(up.SessionResults) > tailMaxEvents {
+	t.s.mu.Unlock()
+	slices.SortFunc(hits, func(a, b hit) int {
+		switch {
+		case a.key.less(b.key):
+			return -1
+		case b.key.less(a.key):
+			return 1
+		}
+		return 0
+	})
+	up := &LiveTailSessionUpdate{SessionResults: make([]LiveTailSessionLogEvent, 0, len(hits))}
+	if len(hits) > tailMaxEvents {
 		up.SessionMetadata.Sampled = true
-		up.SessionResults = up.SessionResults[len(up.SessionResults)-tailMaxEvents:]
+		hits = hits[len(hits)-tailMaxEvents:]
+	}
+	for _, h := range hits {
+		up.SessionResults = append(up.SessionResults, h.ev)
 	}
 	return up
 }
