@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -41,12 +42,23 @@ var allowedImports = map[string][]string{
 	"emulator/lb":                     {"emulator/clock"},
 	"emulator/cwlogs":                 {"emulator/ecs", "emulator/clock"},
 	"emulator/cwlogs/cwlogsapi":       {"emulator/ecs", "emulator/cwlogs"},
+	"internal/ecsminiapi":             {"emulator", "emulator/ecs", "emulator/clock", "emulator/events", "emulator/logs", "emulator/httpapi", "fargate"},
+	"internal/composeapply":           {"emulator/ecs", "internal/composeimport", "internal/ecsminiapi", "internal/dockerrt"},
 	"internal/cli":                    {"emulator/", "emulator", "fargate", "ec2sim", "tui", "internal/"},
 }
 
-// onlyImporters lists third-party imports that only one package may use.
-var onlyImporters = map[string]string{
-	"github.com/docker/docker": "internal/dockerrt",
+// onlyImporters lists third-party libraries (a module path, or a package and the
+// packages below it) and the only packages that may import them, tests included.
+var onlyImporters = map[string][]string{
+	"github.com/docker/docker":               {"internal/dockerrt"},
+	"github.com/compose-spec/compose-go":     {"internal/composeimport", "internal/composeapply"},
+	"github.com/fsnotify/fsnotify":           {"internal/composeapply"},
+	"github.com/spf13/cobra":                 {"internal/cli"},
+	"github.com/spf13/pflag":                 {"internal/cli"},
+	"github.com/charmbracelet/bubbletea":     {"tui", "internal/cli"},
+	"github.com/charmbracelet/bubbles":       {"tui"},
+	"github.com/charmbracelet/lipgloss":      {"tui"},
+	"github.com/charmbracelet/x/exp/teatest": {"tui"},
 }
 
 func TestImportDirection(t *testing.T) {
@@ -57,8 +69,9 @@ func TestImportDirection(t *testing.T) {
 	dec := json.NewDecoder(strings.NewReader(string(out)))
 	for {
 		var p struct {
-			ImportPath string
-			Imports    []string
+			ImportPath                string
+			Imports                   []string
+			TestImports, XTestImports []string
 		}
 		if err := dec.Decode(&p); errors.Is(err, io.EOF) {
 			break
@@ -71,12 +84,12 @@ func TestImportDirection(t *testing.T) {
 			t.Errorf("package %q has no import rule in imports_test.go", rel)
 			continue
 		}
-		for _, imp := range p.Imports {
-			for lib, owner := range onlyImporters {
-				if strings.HasPrefix(imp, lib) && rel != owner {
-					t.Errorf("%s imports %s; only %s may", rel, imp, owner)
-				}
+		for _, imp := range append(append(p.Imports, p.TestImports...), p.XTestImports...) {
+			if owners, ok := mayImport(rel, imp); !ok {
+				t.Errorf("%s imports %s; only %s may", rel, imp, strings.Join(owners, ", "))
 			}
+		}
+		for _, imp := range p.Imports {
 			if !strings.HasPrefix(imp, module) {
 				continue
 			}
@@ -84,6 +97,41 @@ func TestImportDirection(t *testing.T) {
 			if !permitted(dep, allowed) {
 				t.Errorf("%s imports %s, which DESIGN.md's import direction forbids", rel, dep)
 			}
+		}
+	}
+}
+
+// mayImport says whether the package rel may import the third-party package imp, and
+// if not, which packages may.
+func mayImport(rel, imp string) (owners []string, ok bool) {
+	for lib, owners := range onlyImporters {
+		if (imp == lib || strings.HasPrefix(imp, lib+"/")) && !slices.Contains(owners, rel) {
+			return owners, false
+		}
+	}
+	return nil, true
+}
+
+func TestMayImport(t *testing.T) {
+	for _, tc := range []struct {
+		pkg, imp string
+		ok       bool
+	}{
+		{"internal/composeapply", "github.com/fsnotify/fsnotify", true},
+		{"internal/cli", "github.com/fsnotify/fsnotify", false},
+		{"internal/composeimport", "github.com/compose-spec/compose-go/v2/types", true},
+		{"internal/cli", "github.com/compose-spec/compose-go/v2/types", false},
+		{"emulator", "github.com/spf13/cobra", false},
+		{"internal/cli", "github.com/spf13/cobra", true},
+		{"tui", "github.com/charmbracelet/bubbletea", true},
+		{"internal/cli", "github.com/charmbracelet/bubbletea", true},
+		{"emulator", "github.com/charmbracelet/bubbletea", false},
+		{"internal/cli", "github.com/charmbracelet/bubbles/key", false},
+		{"internal/ecsminiapi", "github.com/docker/docker/client", false},
+		{"emulator", "github.com/aws/aws-sdk-go-v2/service/ecs", true},
+	} {
+		if _, ok := mayImport(tc.pkg, tc.imp); ok != tc.ok {
+			t.Errorf("mayImport(%q, %q) = %v, want %v", tc.pkg, tc.imp, ok, tc.ok)
 		}
 	}
 }

@@ -1,12 +1,64 @@
 // Package emulator is ecsmini's control plane: the facade every ECS operation goes
-// through, and the single owner of state.
+// through, the single owner of state, and the one control loop. Read this first.
 //
-// Each operation validates its input against a consistent view of the state and commits
-// its change as one store transaction (all or nothing), journalled before the caller is
-// answered. Resources are partitioned by region, as in AWS: the caller's region comes
-// from the request context (its SigV4 credential scope), else the configured region.
+// # The packages
 //
-// Glossary: a "ref" is what a caller passes to name a resource (a name or an ARN); a
-// "key" is the store key of a resource (region, NUL, name ...), ordered so that listings
-// page in ECS's order.
+//	emulator             the facade (one file per resource and verb) and the control loop
+//	emulator/ecs         domain types, status enums, ECS errors and ARNs
+//	emulator/taskdef     task definition validation and normalisation
+//	emulator/store       versioned in-memory tables, journal and snapshots, commit hooks
+//	emulator/clock       the only place that reads wall time: Real, Fake, Virtual; Activity
+//	emulator/scheduler   the pure service planner: (service view, now) → Plan, typed events
+//	emulator/agent       runs tasks on a container runtime: PlanTask (pure) and its executor
+//	emulator/containers  the runtime port; sim the simulated engine, runtimetest its conformance
+//	emulator/lb          the local load balancers (one per target group)
+//	emulator/metadata    task metadata and credentials endpoints
+//	emulator/logs        container output, kept for `ecsmini logs`
+//	emulator/events      the event stream (EventBridge-shaped), its filters and webhooks
+//	emulator/discovery   the per-cluster DNS table tasks resolve service names with
+//	emulator/httpapi     the ECS JSON 1.1 protocol over HTTP, one file per resource group
+//	fargate, ec2sim      pure rules: Fargate sizes, Spot, retirement; instances, placement
+//
+// # The loop
+//
+// API handlers validate, commit one store transaction and kick the loop (loop.go); they
+// never run reconcilers themselves. A pass runs, in this order and at one instant of the
+// emulator clock: the services (services_exec.go: plan with scheduler.PlanService, carry
+// out with an execution), Fargate (Spot interruptions, retirement of standalone tasks),
+// EC2 (instances booting and ending, Spot notices, managed scaling, tasks waiting for
+// capacity) and the purges of expired resources. Each returns when it next falls due;
+// the loop arms one timer at the earliest. Side effects that must follow a commit
+// (launching tasks, load balancer registration, the membership index, published events)
+// are registered with store.Tx.AfterCommit or run after Update returns, never under the
+// store lock.
+//
+// Run drives the loop in `ecsmini up`. Tests drive it with Settle: it runs passes and
+// waits for the agent and the simulated runtime (clock.Activity) until nothing is left
+// to do at the current clock time, so a scenario reads clock.Advance(d); Settle; assert.
+//
+// # Lifecycles
+//
+// A task: RunTask (or a service pass, or StartTask) admits it (admission.go: host ports,
+// Fargate vCPU quota, EC2 placement) and records it PROVISIONING; after the commit the
+// agent is told to launch it and moves it PROVISIONING → PENDING → ACTIVATING → RUNNING →
+// DEACTIVATING → STOPPING → DEPROVISIONING → STOPPED through UpdateTask, each change a
+// new version and an ECS Task State Change event. StopTask, a service pass, Spot,
+// retirement or an instance's end set desiredStatus STOPPED and nudge the agent. STOPPED
+// tasks are forgotten after StoppedTaskTTL.
+//
+// A service: CreateService records it ACTIVE with a PRIMARY deployment; every pass
+// plans it from its deployments and tasks (the membership index, services_loop.go) and
+// writes typed events (scheduler.Event) whose Message is ECS's text. UpdateService
+// starts a new deployment when the task definition or deployment-shaping fields change;
+// the planner rolls tasks within minimumHealthyPercent/maximumPercent, replaces unhealthy
+// tasks, and the circuit breaker fails or rolls back. DeleteService drains to INACTIVE.
+//
+// # Glossary
+//
+// A "ref" is what a caller passes to name a resource (a name or an ARN); a "key" is the
+// store key of a resource (region, NUL, name ...), ordered so that listings page in
+// ECS's order. Resources are partitioned by region, as in AWS: the caller's region comes
+// from the request context (its SigV4 credential scope), else the configured region. A
+// "pass" is one run of every reconciler; "settled" means no kick, no work under way and
+// nothing due at the current clock time.
 package emulator

@@ -20,6 +20,12 @@ type Config struct {
 	AccountID string
 	Clock     clock.Clock
 	StateDir  string // "" keeps state in memory only
+	// Recover loads damaged state instead of refusing it, keeping what is intact (see
+	// Emulator.Recovered for what was dropped).
+	Recover bool
+	// NoSync acknowledges a change once the journal write reaches the operating system,
+	// without waiting for the disk (fsync): faster, but a power loss can lose it.
+	NoSync bool
 	// StoppedTaskTTL is how long STOPPED tasks stay visible (default StoppedTaskTTL).
 	StoppedTaskTTL time.Duration
 	// Log receives what the control loop cannot report to a caller (default: discard).
@@ -99,7 +105,7 @@ func New(cfg Config) (*Emulator, error) {
 	e.fg, e.ec2, e.ctl = newFargateCtl(e.loop), newEC2Ctl(e.loop), newController(e.loop)
 	e.ctl.lbs.e = e
 	if cfg.StateDir != "" {
-		if err := s.Open(cfg.StateDir); err != nil {
+		if err := s.OpenWith(cfg.StateDir, store.Options{Recover: cfg.Recover, NoSync: cfg.NoSync}); err != nil {
 			return nil, fmt.Errorf("load state: %w", err)
 		}
 	}
@@ -111,6 +117,9 @@ func (e *Emulator) SetRunner(r TaskRunner) { e.runner = r }
 
 // logError reports a control-loop problem nobody waits for.
 func (e *Emulator) logError(what string, err error) { e.cfg.Log.Error(what, "err", err) }
+
+// Recovered lists what loading damaged state with Config.Recover dropped (nil if nothing).
+func (e *Emulator) Recovered() []string { return e.store.Recovered() }
 
 // Close writes a final snapshot and releases the state directory.
 func (e *Emulator) Close() error { return e.store.Close() }

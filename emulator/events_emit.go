@@ -9,6 +9,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/events"
+	"github.com/ecsmini/ecsmini/emulator/scheduler"
 )
 
 // The event stream (package events): what the emulator publishes, and when. Every
@@ -129,6 +130,7 @@ type serviceWatch struct {
 	old, r   *serviceRecord         // before the pass, and the record the pass changes
 	tasks    map[string]*taskRecord // the pass's task map, which it changes in place
 	versions map[string]int64       // task versions before the pass
+	written  []scheduler.Event      // the service events the pass wrote, oldest first
 }
 
 // watchService starts watching a service pass: call it inside the pass's transaction
@@ -154,17 +156,8 @@ func (w *serviceWatch) publish() {
 	e, s := w.e, w.r.Service
 	region := e.regionOf(s.ServiceArn)
 	evs, changes := w.rollouts(region)
-	// The service events the pass wrote (newest first, before the old ones).
-	var written []string
-	for _, ev := range s.Events {
-		if len(w.old.Service.Events) > 0 && ev.ID == w.old.Service.Events[0].ID {
-			break
-		}
-		written = append(written, ev.Message)
-	}
-	slices.Reverse(written)
-	for _, msg := range written {
-		if a, ok := serviceActionOf(msg); ok {
+	for _, ev := range w.written {
+		if a, ok := serviceActionOf(ev); ok {
 			evs = append(evs, e.serviceActionEvent(region, s, a, w.now)...)
 		}
 	}
@@ -262,22 +255,20 @@ type serviceAction struct {
 	capacityProviders            []string // names; the event carries their ARNs
 }
 
-// serviceActionOf maps a service event message the scheduler wrote to the ECS Service
-// Action ECS sends with it (spec §5.9), if any.
-func serviceActionOf(msg string) (serviceAction, bool) {
-	switch {
-	case strings.HasSuffix(msg, "is unable to consistently start tasks successfully."):
+// serviceActionOf maps a service event the scheduler wrote to the ECS Service Action
+// ECS sends with it (spec §5.9), if any.
+func serviceActionOf(ev scheduler.Event) (serviceAction, bool) {
+	switch ev.Kind {
+	case scheduler.EventThrottled:
 		return serviceAction{eventType: "WARN", eventName: "SERVICE_TASK_START_IMPAIRED"}, true
-	case strings.Contains(msg, "was unable to place a task"):
+	case scheduler.EventUnplaceable:
 		a := serviceAction{eventType: "ERROR", eventName: "SERVICE_TASK_PLACEMENT_FAILURE"}
-		switch {
-		case strings.Contains(msg, "port required by your task"):
+		switch ev.Placement {
+		case "RESOURCE:PORTS", "RESOURCE:PORTS_UDP":
 			a.reason = "RESOURCE:PORTS"
-		case strings.Contains(msg, "insufficient CPU"):
-			a.reason = "RESOURCE:CPU"
-		case strings.Contains(msg, "insufficient memory"):
-			a.reason = "RESOURCE:MEMORY"
-		case strings.Contains(msg, "Capacity is unavailable"):
+		case "RESOURCE:CPU", "RESOURCE:MEMORY":
+			a.reason = ev.Placement
+		case scheduler.PlaceFargateCapacity:
 			// Only Fargate Spot capacity runs out in ecsmini (spec §2.6).
 			a.reason, a.capacityProviders = "RESOURCE:FARGATE", []string{ecs.FargateSpot}
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/clock"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/events"
+	"github.com/ecsmini/ecsmini/emulator/scheduler"
 )
 
 func eventsEmulator(t *testing.T) *Emulator {
@@ -78,21 +79,32 @@ func TestEmitServiceActionAndContainerInstance(t *testing.T) {
 }
 
 func TestServiceActionOf(t *testing.T) {
-	for msg, want := range map[string]string{
-		"(service web) is unable to consistently start tasks successfully.": "WARN SERVICE_TASK_START_IMPAIRED ",
-		"(service web) was unable to place a task because no container instance met all of its requirements. The closest matching container-instance is already using a port required by your task.": "ERROR SERVICE_TASK_PLACEMENT_FAILURE RESOURCE:PORTS",
-		"(service web) was unable to place a task. Reason: Capacity is unavailable at this time. Please try again later or in a different availability zone.":                                        "ERROR SERVICE_TASK_PLACEMENT_FAILURE RESOURCE:FARGATE",
-		"(service web) was unable to place a task. Reason: TaskDefinition not found.":                                                                                                                "ERROR SERVICE_TASK_PLACEMENT_FAILURE ",
-		"(service web) has reached a steady state.":      "",
-		"(service web) has started 1 tasks: (task abc).": "",
-	} {
-		a, ok := serviceActionOf(msg)
+	unplaceable := func(code string) scheduler.Event {
+		return scheduler.Event{Kind: scheduler.EventUnplaceable, Service: "web", Placement: code, Closest: "arn:aws:ecs:us-east-1:000000000000:container-instance/c/abc"}
+	}
+	tests := []struct {
+		ev   scheduler.Event
+		want string
+	}{
+		{scheduler.Event{Kind: scheduler.EventThrottled, Service: "web"}, "WARN SERVICE_TASK_START_IMPAIRED "},
+		{unplaceable("RESOURCE:PORTS"), "ERROR SERVICE_TASK_PLACEMENT_FAILURE RESOURCE:PORTS"},
+		{unplaceable("RESOURCE:PORTS_UDP"), "ERROR SERVICE_TASK_PLACEMENT_FAILURE RESOURCE:PORTS"},
+		{unplaceable("RESOURCE:CPU"), "ERROR SERVICE_TASK_PLACEMENT_FAILURE RESOURCE:CPU"},
+		{unplaceable("RESOURCE:MEMORY"), "ERROR SERVICE_TASK_PLACEMENT_FAILURE RESOURCE:MEMORY"},
+		{unplaceable(scheduler.PlaceFargateCapacity), "ERROR SERVICE_TASK_PLACEMENT_FAILURE RESOURCE:FARGATE"},
+		{unplaceable(scheduler.PlaceNoTaskDef), "ERROR SERVICE_TASK_PLACEMENT_FAILURE "},
+		{unplaceable(scheduler.PlaceNoInstances), "ERROR SERVICE_TASK_PLACEMENT_FAILURE "},
+		{scheduler.Event{Kind: scheduler.EventSteady, Service: "web"}, ""},
+		{scheduler.Event{Kind: scheduler.EventStarted, Service: "web", Tasks: []string{"abc"}}, ""},
+	}
+	for _, tc := range tests {
+		a, ok := serviceActionOf(tc.ev)
 		got := ""
 		if ok {
 			got = a.eventType + " " + a.eventName + " " + a.reason
 		}
-		if got != want {
-			t.Errorf("%q: %q, want %q", msg, got, want)
+		if got != tc.want {
+			t.Errorf("%q: %q, want %q", tc.ev.Message(), got, tc.want)
 		}
 	}
 }

@@ -1,10 +1,9 @@
 package emulator
 
 import (
-	"strings"
-
 	"github.com/ecsmini/ecsmini/ec2sim"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/scheduler"
 )
 
 // taskPlacer places the new tasks of one request (a RunTask call or a service's
@@ -49,7 +48,7 @@ func laptopPorts(td *ecs.TaskDefinition, onInstance bool) []string {
 
 // noInstances is the failure of an EC2 placement in a cluster with no instance to
 // place on.
-const noInstances = "NO ACTIVE INSTANCES"
+const noInstances = scheduler.PlaceNoInstances
 
 // place places a new task. A task of an Auto Scaling group's capacity provider that
 // finds no room waits in PROVISIONING for the group to scale (its record carries the
@@ -120,30 +119,6 @@ func (p *taskPlacer) placeOn(idx []int, scope string, req ec2sim.Request) (int, 
 		return -1, why
 	}
 	return idx[j], ""
-}
-
-// placementMessage is the service event for a task that could not be placed (spec
-// §5.9).
-func placementMessage(service, why, closest string) string {
-	head := "(service " + service + ") was unable to place a task because no container instance met all of its requirements."
-	id := closest[strings.LastIndexByte(closest, '/')+1:]
-	switch why {
-	case noInstances:
-		return head + " Reason: No Container Instances were found in your cluster."
-	case "RESOURCE:CPU":
-		return head + " The closest matching (container-instance " + id + ") has insufficient CPU units available."
-	case "RESOURCE:MEMORY":
-		return head + " The closest matching (container-instance " + id + ") has insufficient memory available."
-	case "RESOURCE:PORTS", "RESOURCE:PORTS_UDP":
-		return head + " The closest matching container-instance is already using a port required by your task."
-	case "AGENT":
-		return head + " The closest matching (container-instance " + id + ") encountered error \"AGENT\"."
-	case "ATTRIBUTE":
-		return head + " The closest matching (container-instance " + id + ") is missing an attribute required by your task."
-	case "RESOURCE:ENI":
-		return head + " The closest matching (container-instance " + id + ") has insufficient free network interfaces available."
-	}
-	return head + " Reason: " + why + "."
 }
 
 // checkPlacement validates a request's strategies and constraints against its launch

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/scheduler"
 )
 
 // FargateQuotas are the account's concurrent vCPU quotas per region (tasks spec §3.3:
@@ -23,7 +24,7 @@ func (e *Emulator) SetFargateQuotas(q FargateQuotas) {
 }
 
 // vcpuLimitMessage is the reason ECS gives when a Fargate vCPU quota is reached.
-const vcpuLimitMessage = "You've reached the limit on the number of vCPUs you can run concurrently"
+const vcpuLimitMessage = scheduler.VCPULimitMessage
 
 // fargateVCPUInUse sums the vCPUs of the region's Fargate tasks that are not STOPPED, on
 // Spot and on-demand. It must run inside a store transaction.

@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -23,7 +22,8 @@ type execution struct {
 
 	launched, nudged []string
 	drainWake        time.Time
-	conditions       map[string]bool // condition events this pass raised
+	conditions       map[string]bool   // condition events this pass raised, by message
+	written          []scheduler.Event // the events this pass wrote, for the event stream
 }
 
 func (x *execution) deployments(us []scheduler.DeploymentUpdate) {
@@ -100,9 +100,9 @@ func (x *execution) stop(steps []scheduler.StopStep) {
 	}
 	if draining > 0 {
 		name := x.r.Service.ServiceName
-		x.events(fmt.Sprintf("(service %s) has begun draining connections on %d tasks.", name, draining))
+		x.events(scheduler.Event{Kind: scheduler.EventDraining, Service: name, Count: draining})
 		for _, spec := range x.r.Service.LoadBalancers {
-			x.events(fmt.Sprintf("(service %s) deregistered %d targets in (target-group %s)", name, draining, spec.TargetGroupArn))
+			x.events(scheduler.Event{Kind: scheduler.EventDeregistered, Service: name, Count: draining, TargetGroup: spec.TargetGroupArn})
 		}
 	}
 }
@@ -139,7 +139,7 @@ func (x *execution) drain() {
 	}
 	if registered > 0 {
 		for _, spec := range x.r.Service.LoadBalancers {
-			x.events(fmt.Sprintf("(service %s) registered %d targets in (target-group %s)", x.r.Service.ServiceName, registered, spec.TargetGroupArn))
+			x.events(scheduler.Event{Kind: scheduler.EventRegistered, Service: x.r.Service.ServiceName, Count: registered, TargetGroup: spec.TargetGroupArn})
 		}
 	}
 }
@@ -153,11 +153,12 @@ func (x *execution) anyDraining() bool {
 	return false
 }
 
-// events records the plan's events. A problem event ("... unable to ...") is written
-// once while its cause lasts, and again after conditionRepeat (spec §5.9).
-func (x *execution) events(msgs ...string) {
-	for _, m := range msgs {
-		if strings.Contains(m, " unable to ") {
+// events records the plan's events. A condition (a problem that lasts) is written once
+// while its cause lasts, and again after conditionRepeat (spec §5.9).
+func (x *execution) events(evs ...scheduler.Event) {
+	for _, ev := range evs {
+		m := ev.Message()
+		if ev.Condition() {
 			if x.conditions == nil {
 				x.conditions = map[string]bool{}
 			}
@@ -171,6 +172,7 @@ func (x *execution) events(msgs ...string) {
 			x.r.Conditions[m] = x.now
 		}
 		x.r.addEvents(x.now, m)
+		x.written = append(x.written, ev)
 	}
 }
 
@@ -194,12 +196,12 @@ func (x *execution) start(steps []scheduler.StartStep) {
 		if d == nil {
 			continue
 		}
-		ids, err := x.startTasks(d, s.Count)
+		ids, problem := x.startTasks(d, s.Count)
 		if len(ids) > 0 {
-			x.events(scheduler.StartedMessage(x.r.Service.ServiceName, ids, s.Replaced))
+			x.events(scheduler.Event{Kind: scheduler.EventStarted, Service: x.r.Service.ServiceName, Tasks: ids, Replaced: s.Replaced})
 		}
-		if err != "" {
-			x.events(err)
+		if problem != nil {
+			x.events(*problem)
 		}
 		if unplaced := s.Count - len(ids); unplaced > 0 {
 			// The plan counted them as pending; they are not. Try again later, as ECS
@@ -232,16 +234,16 @@ func (x *execution) deployment(id string) *deploymentRecord {
 
 // startTasks creates up to n tasks of a deployment. It returns their IDs and, when a
 // task cannot be placed, the service event ECS writes for it.
-func (x *execution) startTasks(d *deploymentRecord, n int) ([]string, string) {
+func (x *execution) startTasks(d *deploymentRecord, n int) ([]string, *scheduler.Event) {
 	e, s := x.e, x.r.Service
 	region := lastRegion(x.k)
 	cluster, ok := e.clusters.Get(key(region, x.r.ClusterName))
 	if !ok {
-		return nil, ""
+		return nil, nil
 	}
 	td := e.defByARN(d.TaskDefinition)
 	if td == nil {
-		return nil, "(service " + s.ServiceName + ") was unable to place a task. Reason: TaskDefinition not found."
+		return nil, &scheduler.Event{Kind: scheduler.EventUnplaceable, Service: s.ServiceName, Placement: scheduler.PlaceNoTaskDef}
 	}
 	sc := ecs.Scope{Region: region, Account: e.cfg.AccountID}
 	in := &ecs.RunTaskInput{Cluster: x.r.ClusterName, TaskDefinition: d.TaskDefinition, LaunchType: d.LaunchType,
@@ -271,16 +273,16 @@ func (x *execution) startTasks(d *deploymentRecord, n int) ([]string, string) {
 		tags = mergeTags(tags, []ecs.Tag{{Key: ecs.Ptr("aws:ecs:clusterName"), Value: ecs.Ptr(x.r.ClusterName)},
 			{Key: ecs.Ptr("aws:ecs:serviceName"), Value: ecs.Ptr(s.ServiceName)}})
 	}
-	inUse := e.hostPortsInUse()
 	var ids []string
-	var problem string
+	var problem *scheduler.Event
+	unplaceable := func(code, closest string) *scheduler.Event {
+		return &scheduler.Event{Kind: scheduler.EventUnplaceable, Service: s.ServiceName, Placement: code, Closest: closest}
+	}
 	if spot, ok := e.spot.Get(key(region, x.r.ClusterName)); ok && spot.Unavailable && slices.Contains(providers, ecs.FargateSpot) {
 		// The tasks are recorded and wait in PROVISIONING until capacity returns (spec
 		// §2.6); the service says why.
-		problem = "(service " + s.ServiceName + ") was unable to place a task. Reason: Capacity is unavailable at this time. Please try again later or in a different availability zone."
+		problem = unplaceable(scheduler.PlaceFargateCapacity, "")
 	}
-	quota := e.newQuotaCheck(region)
-	placer := e.newTaskPlacer(key(region, x.r.ClusterName), launch)
 	how := pendingPlacement{Strategies: s.PlacementStrategy, Constraints: placementConstraints(td, s.PlacementConstraints), Service: true}
 	daemon := s.SchedulingStrategy == ecs.SchedulingDaemon
 	if daemon {
@@ -288,29 +290,18 @@ func (x *execution) startTasks(d *deploymentRecord, n int) ([]string, string) {
 		// no other.
 		how.Constraints = append(how.Constraints, ecs.PlacementConstraint{Type: "distinctInstance"})
 	}
+	admit := e.newAdmission(region, key(region, x.r.ClusterName), launch, how)
 	for i := 0; i < n; i++ {
-		ports := laptopPorts(td, placer.onInstance(providers[i]))
-		if clash(ports, inUse) {
-			// Every task runs on this one machine: a static host port another task holds
-			// leaves nowhere to place this one.
-			return ids, "(service " + s.ServiceName + ") was unable to place a task because no container instance met all of its requirements. The closest matching container-instance is already using a port required by your task."
-		}
 		t := e.newTask(sc, cluster, td, in, launch, providers[i])
-		if !quota.take(launch, t.CapacityProviderName, t.Cpu) {
-			return ids, "(service " + s.ServiceName + ") was unable to place a task. Reason: " + vcpuLimitMessage + "."
-		}
 		t.Tags = tags
 		if t.Tags == nil {
 			t.Tags = []ecs.Tag{}
 		}
 		id := t.TaskArn[strings.LastIndexByte(t.TaskArn, '/')+1:]
 		tk := taskKey(region, x.r.ClusterName, id)
-		tr := &taskRecord{Task: t, ClusterName: x.r.ClusterName, HostPorts: ports, Service: x.k, Daemon: daemon}
-		if why, closest := placer.place(td, tr, providers[i], how); why != "" {
-			return ids, placementMessage(s.ServiceName, why, closest)
-		}
-		for _, p := range ports {
-			inUse[p] = true
+		tr := &taskRecord{Task: t, ClusterName: x.r.ClusterName, Service: x.k, Daemon: daemon}
+		if why, closest := admit.admit(td, tr, providers[i]); why != "" {
+			return ids, unplaceable(why, closest)
 		}
 		e.tasks.Put(x.tx, tk, tr)
 		x.tx.AfterCommit(func() { e.ctl.addMember(x.k, tk) })

@@ -53,6 +53,7 @@ func (e *Emulator) reconcileService(k string, now time.Time) error {
 			e.services.Put(tx, k, r)
 		}
 		launched, nudged, wake = x.launched, x.nudged, plan.Wake
+		watch.written = x.written
 		if t := x.drainWake; !t.IsZero() && (wake.IsZero() || t.Before(wake)) {
 			wake = t
 		}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/scheduler"
 	"github.com/ecsmini/ecsmini/emulator/store"
 	"github.com/ecsmini/ecsmini/fargate"
 )
@@ -68,35 +69,24 @@ func (e *Emulator) RunTask(ctx context.Context, in *ecs.RunTaskInput) (*ecs.Task
 			return err
 		}
 		tags := taskTags(in, rec.Tags, cluster.ClusterName)
-		inUse := e.hostPortsInUse()
-		quota := e.newQuotaCheck(sc.Region)
-		placer := e.newTaskPlacer(ck, launch)
 		how := pendingPlacement{Strategies: in.PlacementStrategy, Constraints: placementConstraints(td, in.PlacementConstraints)}
+		admit := e.newAdmission(sc.Region, ck, launch, how)
 		for i := 0; i < count; i++ {
-			ports := laptopPorts(td, placer.onInstance(providers[i]))
-			if clash(ports, inUse) {
-				// The laptop is the one host tasks run on: a static host port another task
-				// holds cannot be placed, which ECS reports as a RESOURCE:PORTS failure.
-				out.Failures = append(out.Failures, ecs.Failure{Reason: "RESOURCE:PORTS"})
-				continue
-			}
 			t := e.newTask(sc, cluster, td, in, launch, providers[i])
-			if !quota.take(launch, t.CapacityProviderName, t.Cpu) {
+			t.Tags = tags
+			tr := &taskRecord{Task: t, ClusterName: cluster.ClusterName, ClientToken: in.ClientToken}
+			switch why, closest := admit.admit(td, tr, providers[i]); why {
+			case "":
+			case scheduler.PlaceVCPULimit:
 				// The whole request fails, as nothing of it may run (ecsmini's choice of
 				// exception; the message is ECS's).
 				return ecs.Errorf(ecs.CodeLimitExceeded, "%s.", vcpuLimitMessage)
-			}
-			t.Tags = tags
-			tr := &taskRecord{Task: t, ClusterName: cluster.ClusterName, ClientToken: in.ClientToken, HostPorts: ports}
-			if why, closest := placer.place(td, tr, providers[i], how); why != "" {
-				if why == noInstances {
-					return ecs.InvalidParameter("No Container Instances were found in your cluster.")
-				}
+			case noInstances:
+				return ecs.InvalidParameter("No Container Instances were found in your cluster.")
+			default:
+				// A static host port another task holds on this machine is RESOURCE:PORTS.
 				out.Failures = append(out.Failures, ecs.Failure{Arn: closest, Reason: why})
 				continue
-			}
-			for _, p := range ports {
-				inUse[p] = true
 			}
 			id := t.TaskArn[strings.LastIndexByte(t.TaskArn, '/')+1:]
 			e.tasks.Put(tx, taskKey(sc.Region, cluster.ClusterName, id), tr)

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 
 	"github.com/ecsmini/ecsmini/emulator/containers"
+	"github.com/ecsmini/ecsmini/emulator/ecs"
 )
 
 // keyFile holds the agent's secret in the state directory. Container metadata tokens
@@ -69,7 +70,8 @@ func (a *Agent) credentialsIDFor(taskARN, role string) string {
 
 // Adopt takes over a task whose containers outlived the previous ecsmini (it was
 // killed): the runner starts from the containers the runtime still has, found by their
-// labels, instead of provisioning new ones.
+// labels, instead of provisioning new ones. Containers that exited meanwhile are
+// reported as they exited (code, time, OOM) before they are removed.
 func (a *Agent) Adopt(taskARN string, found []containers.State) {
 	ids := map[string]string{}
 	pause := ""
@@ -85,6 +87,22 @@ func (a *Agent) Adopt(taskARN string, found []containers.State) {
 	a.launch(taskARN, &adoption{ids: ids, pauseID: pause})
 }
 
+// Adoptable reports whether the containers found of an unfinished task are worth taking
+// over: one still runs, or one of the task's own containers (not its pause container)
+// exited while ecsmini was not running, and the task's record must show how before
+// the container goes. Otherwise the task's containers are gone.
+func Adoptable(found []containers.State) bool {
+	for _, c := range found {
+		if c.Status == containers.Running {
+			return true
+		}
+		if name := c.Labels[LabelContainerName]; name != "" && name != pauseContainerName && c.Status == containers.Exited {
+			return true
+		}
+	}
+	return false
+}
+
 // adoption is what a runner starts from when it adopts a task.
 type adoption struct {
 	ids     map[string]string
@@ -94,9 +112,17 @@ type adoption struct {
 // pauseContainerName is the container name ECS gives a task's pause container.
 const pauseContainerName = "~internal~ecs~pause"
 
-// resume rebuilds an adopted task's network view from its containers.
-func (r *runner) resume(ctx context.Context, ad *adoption) {
+// resume rebuilds an adopted task's network view from its containers. A container the
+// task had created that is not found any more was removed while ecsmini was not
+// running: its recorded runtime ID makes observe report it so, rather than the plan
+// start it again. An awsvpc task whose pause container is gone has lost its network.
+func (r *runner) resume(ctx context.Context, ad *adoption, task *ecs.Task) {
 	r.ids, r.pauseID = ad.ids, ad.pauseID
+	for _, c := range task.Containers {
+		if _, ok := r.ids[c.Name]; !ok && c.RuntimeID != "" {
+			r.ids[c.Name] = c.RuntimeID
+		}
+	}
 	switch {
 	case r.pauseID != "":
 		// The pause container's proxy still targets the cluster network's gateway: make
@@ -107,6 +133,9 @@ func (r *runner) resume(ctx context.Context, ad *adoption) {
 			r.a.cfg.Log.Error("metadata endpoint unreachable from the task network", "task", r.arn, "err", err)
 		}
 		r.network, r.base, r.loopback = "container:"+r.pauseID, "http://"+taskAgentPort, true
+	case r.info.NetworkMode == ecs.NetworkAwsvpc:
+		r.network, r.lostNetwork = ecs.NetworkNone, pauseMissingAtAdopt
+		r.a.ensuredNetwork(clusterNetwork(r.info.StateDir, r.info.ClusterName))
 	case r.info.NetworkMode == "host":
 		r.network = "host"
 		if reach, err := r.reach(ctx, ""); err == nil && reach != "" {

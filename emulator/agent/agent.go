@@ -46,7 +46,11 @@ type Config struct {
 	// whose log driver is awslogs before the task starts (their lines get there through
 	// the labels of LabelAWSLogsGroup); nil leaves awslogs containers unrouted.
 	AWSLogs AWSLogs
-	Log     *slog.Logger
+	// RuntimeTime maps a time the runtime reports (a container's finish) onto Clock,
+	// whose time the emulator may have moved ahead; nil: the runtime runs on Clock (the
+	// simulator does).
+	RuntimeTime func(time.Time) time.Time
+	Log         *slog.Logger
 	// Activity, when set, counts the agent's work so that a Settle can wait until every
 	// task runner has done what it can at the current time (see clock.Activity). Share
 	// it with the simulated runtime (sim.Options.Activity).

@@ -29,6 +29,9 @@ type Task struct {
 	Desired    ecs.TaskStatus
 	Containers []Container
 	Now        time.Time
+	// NetworkLost, when set, says how the task's network went away (an awsvpc task's
+	// pause container exited or was removed): the task cannot go on without it.
+	NetworkLost string
 }
 
 // StepKind is what a step does.
@@ -114,6 +117,9 @@ func PlanTask(t Task) Plan {
 	desired := t.Desired
 	if desired == ecs.StatusRunning {
 		p.Stop = essentialExit(t.Containers)
+		if p.Stop == nil && t.NetworkLost != "" {
+			p.Stop = networkLost(t, &p)
+		}
 		if p.Stop == nil {
 			p.Stop = planStarts(t, byName, &p)
 		}
@@ -135,7 +141,7 @@ func PlanTask(t Task) Plan {
 func essentialExit(cs []Container) *StopDecision {
 	for _, c := range cs {
 		if c.Essential && c.Observed != nil && c.Observed.Status == containers.Exited {
-			return &StopDecision{Code: ecs.StopEssentialContainerExited, Reason: "Essential container in task exited"}
+			return &StopDecision{Code: ecs.StopEssentialContainerExited, Reason: EssentialExitReason}
 		}
 	}
 	return nil

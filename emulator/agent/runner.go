@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/ecsmini/ecsmini/emulator/containers"
 	"github.com/ecsmini/ecsmini/emulator/discovery"
@@ -40,7 +41,13 @@ type runner struct {
 	stopMu   sync.Mutex      // guards stopping, which a failed Stop's goroutine clears
 	stopping map[string]bool // containers whose Stop is in flight
 	adopted  *adoption       // set when taking over from a previous ecsmini
-	timer    interface{ Stop() bool }
+	// lostNetwork says why an adopted awsvpc task has no network (its pause container
+	// was gone); looked is set after an adopted task's first step, and settledAt is when
+	// an adopted task's containers had all exited, while ecsmini was not running.
+	lostNetwork string
+	looked      bool
+	settledAt   time.Time
+	timer       interface{ Stop() bool }
 
 	// Resolved by prepare before the first container starts: the task's volumes, the
 	// task-scoped ones to remove at the end, and each container's env files and secrets.
@@ -131,7 +138,7 @@ func (r *runner) run(ctx context.Context) {
 	r.info = taskInfo(task, td, r.a.cfg.Region, r.a.cfg.Account)
 	r.info.StateDir = r.a.cfg.StateDir
 	if r.adopted != nil {
-		r.resume(ctx, r.adopted)
+		r.resume(ctx, r.adopted, task)
 		r.registerAll(task, td)
 	} else if task.DesiredStatus == ecs.StatusRunning && task.LastStatus == ecs.StatusProvisioning {
 		if err := r.provision(ctx, task, td); err != nil {

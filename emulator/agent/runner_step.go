@@ -21,9 +21,14 @@ func (r *runner) step(ctx context.Context) (bool, error) {
 		return true, nil
 	}
 	observed := r.observe(ctx)
-	plan := PlanTask(r.planInput(task, td, observed))
+	in := r.planInput(task, td, observed)
+	if task.DesiredStatus == ecs.StatusRunning {
+		in.NetworkLost = r.networkLost(ctx, task)
+	}
+	plan := PlanTask(in)
+	r.settle(task, in, plan)
 	if plan.Stop != nil && task.DesiredStatus == ecs.StatusRunning {
-		now := r.a.cfg.Clock.Now()
+		now := r.stopTime(task, in, plan)
 		if task, err = r.update(func(t *ecs.Task) error {
 			t.DesiredStatus, t.StopCode, t.StoppedReason = ecs.StatusStopped, plan.Stop.Code, plan.Stop.Reason
 			t.StoppingAt, t.ExecutionStoppedAt = ecs.At(now), ecs.At(now)
@@ -343,6 +348,9 @@ func (r *runner) deprovision(ctx context.Context) error {
 	r.a.forget(r.arn)
 	_, err := r.update(func(t *ecs.Task) error {
 		now := r.a.cfg.Clock.Now()
+		if !r.settledAt.IsZero() {
+			now = r.settledAt // the task stopped while ecsmini was not running
+		}
 		t.LastStatus, t.StoppedAt = ecs.StatusStopped, ecs.At(now)
 		if t.ExecutionStoppedAt == nil {
 			t.ExecutionStoppedAt = ecs.At(now)
@@ -359,19 +367,4 @@ func (r *runner) deprovision(ctx context.Context) error {
 		return nil
 	})
 	return err
-}
-
-// pauseExited explains a container that cannot join its awsvpc task's namespace because
-// the pause container is gone; nil when there is none or it runs. A pause image built by
-// an older ecsmini exits at once on flags it does not know, which is the likely cause.
-func (r *runner) pauseExited(ctx context.Context) error {
-	if r.pauseID == "" {
-		return nil
-	}
-	st, err := r.a.cfg.Runtime.Inspect(ctx, r.pauseID)
-	if err != nil || st.Status != containers.Exited {
-		return nil
-	}
-	return fmt.Errorf("ResourceInitializationError: the task's network namespace is gone: its pause container (image %s) exited with code %d; an image built by an older ecsmini does not run this version's pause container: rebuild it with 'ecsmini image build'",
-		r.a.cfg.PauseImage, st.ExitCode)
 }

@@ -167,7 +167,7 @@ func TestServiceProtectionBlocksScaleIn(t *testing.T) {
 	e.clock.Advance(59 * time.Minute)
 	e.sxQuiet(t, "c1", "guard", "protected for 60 minutes", func(s types.Service) bool { return s.RunningCount == 2 })
 	e.clock.Advance(2 * time.Minute)
-	s = e.eventuallyService(t, "c1", "guard", "scales in after expiry", func(s types.Service) bool { return stable(s) && s.RunningCount == 1 })
+	e.eventuallyService(t, "c1", "guard", "scales in after expiry", func(s types.Service) bool { return stable(s) && s.RunningCount == 1 })
 	// runningCount drops as soon as the scaled-in task is told to stop; it is live until
 	// it has stopped.
 	live := sxLive(e.sxEventuallyTasks(t, "c1", "guard", "stop the scaled-in task", func(ts []types.Task) bool { return len(sxLive(ts)) == 1 }))

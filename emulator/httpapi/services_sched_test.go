@@ -25,10 +25,7 @@ func sxStartedEvent(s types.Service, ids []string) string {
 		if !strings.HasPrefix(m, prefix) || !strings.HasSuffix(m, ".") {
 			continue
 		}
-		var got []string
-		for _, part := range strings.Split(strings.TrimSuffix(strings.TrimPrefix(m, prefix), "."), " ") {
-			got = append(got, part)
-		}
+		got := strings.Split(strings.TrimSuffix(strings.TrimPrefix(m, prefix), "."), " ")
 		// "(task a) (task b)" splits into "(task", "a)", "(task", "b)".
 		var listed []string
 		for i := 0; i+1 < len(got); i += 2 {
@@ -313,7 +310,7 @@ func TestServiceReplacesUnhealthyTask(t *testing.T) {
 	first := e.sxEventuallyTasks(t, "c1", "sick", "RUNNING", func(ts []types.Task) bool { return len(sxRunning(ts)) == 1 })[0]
 	firstARN := aws.ToString(first.TaskArn)
 	sawOverlap := false
-	s, _ := e.sxAdvanceUntil(t, "c1", "sick", "stops the unhealthy task", 5*time.Second, 3*time.Minute, func(types.Service) {
+	e.sxAdvanceUntil(t, "c1", "sick", "stops the unhealthy task", 5*time.Second, 3*time.Minute, func(types.Service) {
 		ts := e.sxTasks(t, "c1", "sick")
 		if len(ts) >= 2 {
 			for _, tk := range ts {
@@ -332,7 +329,7 @@ func TestServiceReplacesUnhealthyTask(t *testing.T) {
 	if got.StopCode != types.TaskStopCodeServiceSchedulerInitiated || aws.ToString(got.StoppedReason) != "Task failed container health checks" {
 		t.Errorf("unhealthy task stopCode %q reason %q", got.StopCode, aws.ToString(got.StoppedReason))
 	}
-	s = e.service(t, "c1", "sick")
+	s := e.service(t, "c1", "sick")
 	want := "(service sick) (task " + sxTaskID(firstARN) + ") failed container health checks."
 	if !sxHasEvent(s, want) {
 		t.Errorf("no event %q in %q", want, eventsOf(s))
@@ -349,10 +346,10 @@ func TestServiceUnhealthyReplacementEventWording(t *testing.T) {
 	e.sxCreate(t, &sdkecs.CreateServiceInput{Cluster: aws.String("c1"), ServiceName: aws.String("sick"),
 		TaskDefinition: aws.String(td), DesiredCount: aws.Int32(1)})
 	e.sxEventuallyTasks(t, "c1", "sick", "RUNNING", func(ts []types.Task) bool { return len(sxRunning(ts)) == 1 })
-	s, _ := e.sxAdvanceUntil(t, "c1", "sick", "starts a replacement", 5*time.Second, 3*time.Minute, nil, func(s types.Service) bool {
+	e.sxAdvanceUntil(t, "c1", "sick", "starts a replacement", 5*time.Second, 3*time.Minute, nil, func(s types.Service) bool {
 		return len(e.sxTasks(t, "c1", "sick")) >= 2
 	})
-	s = e.eventuallyService(t, "c1", "sick", "reports the start", func(s types.Service) bool {
+	s := e.eventuallyService(t, "c1", "sick", "reports the start", func(s types.Service) bool {
 		return strings.Contains(strings.Join(eventsOf(s), "\n"), "has started 1 tasks") && len(e.sxTasks(t, "c1", "sick")) >= 2
 	})
 	var replacement string

@@ -43,7 +43,7 @@ func (pl *planner) account() {
 		if wait := Backoff(th.Failures); wait > 0 {
 			th.NextAttempt = now.Add(wait)
 			if before < freeLaunchFailures {
-				pl.p.Events = append(pl.p.Events, throttledMessage(pl.in.Name))
+				pl.p.Events = append(pl.p.Events, Event{Kind: EventThrottled, Service: pl.in.Name})
 			}
 		}
 	}
@@ -59,7 +59,7 @@ func (pl *planner) trip() {
 		return
 	}
 	P.RolloutState = ecs.RolloutFailed
-	pl.p.Events = append(pl.p.Events, failedMessage(pl.in.Name, P.ID))
+	pl.p.Events = append(pl.p.Events, Event{Kind: EventDeploymentFailed, Service: pl.in.Name, Deployment: P.ID})
 	if !cb.Rollback || P.Rollback {
 		return
 	}
@@ -78,7 +78,7 @@ func (pl *planner) trip() {
 	T.Status, T.RolloutState, T.Rollback, T.FailedTasks = ecs.DeploymentPrimary, ecs.RolloutInProgress, true, 0
 	pl.primary = target
 	pl.p.Throttle = Throttle{DeploymentID: T.ID}
-	pl.p.Events = append(pl.p.Events, rollbackMessage(pl.in.Name, T.ID))
+	pl.p.Events = append(pl.p.Events, Event{Kind: EventRollingBack, Service: pl.in.Name, Deployment: T.ID})
 }
 
 // finish writes each deployment's counts and state, completes the primary deployment
@@ -124,7 +124,7 @@ func (pl *planner) finish() {
 	rolledBack := P.ID != in.Deployments[pl.primary].ID || P.Status != in.Deployments[pl.primary].Status
 	if P.RolloutState == ecs.RolloutInProgress && !others && pc.healthy >= in.DesiredCount && pl.started == 0 && !rolledBack {
 		P.RolloutState = ecs.RolloutCompleted
-		pl.p.Events = append(pl.p.Events, completedMessage(in.Name, P.ID))
+		pl.p.Events = append(pl.p.Events, Event{Kind: EventDeploymentCompleted, Service: in.Name, Deployment: P.ID})
 	}
 	for i := range pl.deps {
 		c := counts[pl.deps[i].ID]
@@ -139,7 +139,7 @@ func (pl *planner) finish() {
 	if pl.p.Steady {
 		pl.p.Throttle = Throttle{DeploymentID: P.ID} // a steady service is no longer impaired (spec silent)
 		if !in.Steady {
-			pl.p.Events = append(pl.p.Events, steadyMessage(in.Name))
+			pl.p.Events = append(pl.p.Events, Event{Kind: EventSteady, Service: in.Name})
 		}
 	}
 }

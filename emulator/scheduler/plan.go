@@ -17,10 +17,10 @@ type Plan struct {
 	Forget []string
 	// Waits say why the plan holds back (throttled launches, a stalled deployment).
 	Waits []string
-	// Events are service event messages in ECS's wording (spec §5.9), oldest first.
-	// Start events need the new task IDs, so the executor writes them with
-	// StartedMessage once it has created the tasks.
-	Events   []string
+	// Events are the service events of the plan (spec §5.9), oldest first. Start events
+	// need the new task IDs, so the executor writes those (EventStarted) once it has
+	// created the tasks.
+	Events   []Event
 	Throttle Throttle
 	Steady   bool
 	// Wake is the next time at which the passing of time alone can change the plan (a
@@ -91,7 +91,7 @@ func (p Plan) String() string {
 		fmt.Fprintf(&b, "wait: %s\n", w)
 	}
 	for _, e := range p.Events {
-		fmt.Fprintf(&b, "event: %s\n", e)
+		fmt.Fprintf(&b, "event: %s\n", e.Message())
 	}
 	if p.Steady {
 		b.WriteString("steady\n")
@@ -119,20 +119,6 @@ const retirementReason = "ECS is performing maintenance on the underlying infras
 // instance (ecsmini's wording: the guide gives none).
 const drainingReason = "Container instance is draining"
 
-// StartedMessage is the event for tasks the executor started (guide L47164), saying how
-// many replace unhealthy tasks.
-func StartedMessage(service string, taskIDs []string, replaced int) string {
-	msg := fmt.Sprintf("(service %s) has started %d tasks: %s.", service, len(taskIDs), taskList(taskIDs))
-	if replaced = min(replaced, len(taskIDs)); replaced > 0 {
-		msg += fmt.Sprintf(" Amazon ECS replaced %d tasks due to an unhealthy status.", replaced)
-	}
-	return msg
-}
-
-func stoppedMessage(service string, taskIDs []string) string {
-	return fmt.Sprintf("(service %s) has stopped %d running tasks: %s.", service, len(taskIDs), taskList(taskIDs))
-}
-
 func taskList(ids []string) string {
 	parts := make([]string, len(ids))
 	for i, id := range ids {
@@ -141,44 +127,11 @@ func taskList(ids []string) string {
 	return strings.Join(parts, " ")
 }
 
-// Deployment and service messages (spec §5.7-5.9). The guide gives the steady-state and
-// throttle text; the deployment ones follow the "(service X) (deployment ID)" form of
-// the console [ext].
-func steadyMessage(s string) string {
-	return fmt.Sprintf("(service %s) has reached a steady state.", s)
-}
-
-func completedMessage(s, id string) string {
-	return fmt.Sprintf("(service %s) (deployment %s) deployment completed.", s, id)
-}
-
-func failedMessage(s, id string) string {
-	return fmt.Sprintf("(service %s) (deployment %s) deployment failed: tasks failed to start.", s, id)
-}
-
-func rollbackMessage(s, to string) string {
-	return fmt.Sprintf("(service %s) rolling back to deployment %s.", s, to)
-}
-
-// unhealthyMessage is the event for a task replaced for failing health checks.
-func unhealthyMessage(s string, t TaskView) string {
-	if t.Health != "UNHEALTHY" && t.TargetHealth == targetUnhealthy {
-		return fmt.Sprintf("(service %s) (task %s) is unhealthy in (target-group %s) due to (reason Health checks failed).", s, taskID(t.ARN), t.TargetGroup)
-	}
-	return fmt.Sprintf("(service %s) (task %s) failed container health checks.", s, taskID(t.ARN))
-}
-
-func throttledMessage(s string) string {
-	return fmt.Sprintf("(service %s) is unable to consistently start tasks successfully.", s)
-}
-
-func stalledMessage(s string) string {
-	return fmt.Sprintf("service %s was unable to stop or start tasks during a deployment because of the service deployment configuration. Update the minimumHealthyPercent or maximumPercent value and try again.", s)
-}
-
-// protectedMessage names the deployment as ECS names the task set it scales.
-func protectedMessage(s, deployment string) string {
-	return fmt.Sprintf("service %s was unable to reach steady state because task set %s was unable to scale in. Reason: The number of protected tasks are more than the desired count of tasks.", s, deployment)
+// unhealthyEvent is the event for a task replaced for failing health checks: its
+// target group's checks when only those failed, else its container health checks.
+func unhealthyEvent(s string, t TaskView) Event {
+	return Event{Kind: EventUnhealthy, Service: s, Tasks: []string{taskID(t.ARN)}, TargetGroup: t.TargetGroup,
+		InTargetGroup: t.Health != "UNHEALTHY" && t.TargetHealth == targetUnhealthy}
 }
 
 // Rollout reasons (EventBridge reason text, spec §5.7).

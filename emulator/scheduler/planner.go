@@ -54,7 +54,7 @@ func (pl *planner) dep(id string) *DeploymentView {
 func (pl *planner) stop(t TaskView, cause, reason string, health bool) {
 	pl.stopped[t.ARN] = true
 	if health {
-		pl.p.Events = append(pl.p.Events, unhealthyMessage(pl.in.Name, t))
+		pl.p.Events = append(pl.p.Events, unhealthyEvent(pl.in.Name, t))
 	}
 	pl.p.Stop = append(pl.p.Stop, StopStep{TaskARN: t.ARN, Cause: cause,
 		StopCode: ecs.StopServiceSchedulerInitiated, Reason: reason, HealthCheck: health})
@@ -134,10 +134,10 @@ func (pl *planner) reconcile() {
 	// minimumHealthyPercent no healthy task to stop (§5.4).
 	if need > 0 && room <= 0 && healthy <= b.MinHealthy && stopping == 0 && len(unhealthy) == 0 && pl.unprotected(old) {
 		pl.p.Waits = append(pl.p.Waits, fmt.Sprintf("deployment stalled: minimum healthy %d, maximum %d tasks", b.MinHealthy, ceiling))
-		pl.p.Events = append(pl.p.Events, stalledMessage(in.Name))
+		pl.p.Events = append(pl.p.Events, Event{Kind: EventStalled, Service: in.Name})
 	}
 	if ids := pl.stoppedIDs(); len(ids) > 0 {
-		pl.p.Events = append(pl.p.Events, stoppedMessage(in.Name, ids))
+		pl.p.Events = append(pl.p.Events, Event{Kind: EventStopped, Service: in.Name, Tasks: ids})
 	}
 }
 
@@ -154,6 +154,10 @@ func (pl *planner) stopUnhealthy(unhealthy []TaskView, noRoom bool) {
 			primaryHealthy++
 		}
 	}
+	// The longest-running go first: with no room, stopping a newer replacement instead
+	// would replace replacements while the first unhealthy task kept running.
+	unhealthy = slices.Clone(unhealthy)
+	slices.SortStableFunc(unhealthy, func(a, b TaskView) int { return a.StartedAt.Compare(b.StartedAt) })
 	for _, t := range unhealthy {
 		switch {
 		case t.DeploymentID != P.ID:

@@ -123,3 +123,18 @@ func TestPlanService(t *testing.T) {
 		})
 	}
 }
+
+// TestNoRoomStopsTheOldestUnhealthyTask: when maximumPercent leaves no room and both the
+// unhealthy task and its replacement turn unhealthy, the one that has been running the
+// longest goes, whatever the task IDs: stopping the newer one each time would replace
+// replacements forever while the first unhealthy task kept running.
+func TestNoRoomStopsTheOldestUnhealthyTask(t *testing.T) {
+	unhealthy := func(t *TaskView) { t.HasHealthCheck, t.Health = true, "UNHEALTHY" }
+	old := with(healthyTasks("z", d1, 1), unhealthy) // sorts after the replacement's ID
+	replacement := with(healthyTasks("a", d1, 1), func(t *TaskView) { unhealthy(t); t.StartedAt = t0.Add(-10 * time.Second) })
+	v := steady(1, replacement, old)
+	want := "stop z1: UNHEALTHY, maximumPercent leaves no room for a replacement\n"
+	if got := PlanService(v).String(); !strings.Contains(got, want) {
+		t.Errorf("plan:\n%s\nwant it to contain:\n%s", got, want)
+	}
+}

@@ -50,7 +50,7 @@ func (pl *planner) scaleIn(good []TaskView) {
 	}
 	if len(cands) < excess {
 		pl.p.Waits = append(pl.p.Waits, fmt.Sprintf("%d protected tasks block scale-in", excess-len(cands)))
-		pl.p.Events = append(pl.p.Events, protectedMessage(pl.in.Name, pl.prim().ID))
+		pl.p.Events = append(pl.p.Events, Event{Kind: EventProtected, Service: pl.in.Name, Deployment: pl.prim().ID})
 	}
 }
 

@@ -62,7 +62,7 @@ func TestReplacementEventSaysUnhealthy(t *testing.T) {
 	if len(p.Start) != 1 || p.Start[0].Replaced != 1 {
 		t.Fatalf("starts %+v", p.Start)
 	}
-	if got, want := StartedMessage("web", []string{"x"}, p.Start[0].Replaced), "(service web) has started 1 tasks: (task x). Amazon ECS replaced 1 tasks due to an unhealthy status."; got != want {
+	if got, want := (Event{Kind: EventStarted, Service: "web", Tasks: []string{"x"}, Replaced: p.Start[0].Replaced}).Message(), "(service web) has started 1 tasks: (task x). Amazon ECS replaced 1 tasks due to an unhealthy status."; got != want {
 		t.Fatalf("event %q, want %q", got, want)
 	}
 }

@@ -56,7 +56,7 @@ func TestAfterCommitNotRunWhenJournalFails(t *testing.T) {
 	s, tb := open(t, dir)
 	defer s.Abandon()
 	// Close the journal under the store so the next append fails.
-	if err := s.disk.journal.Close(); err != nil {
+	if err := s.disk.seg.f.Close(); err != nil {
 		t.Fatal(err)
 	}
 	ran := false

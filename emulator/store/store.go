@@ -7,9 +7,10 @@ import (
 	"sync"
 )
 
-// Format is the on-disk format version this build writes and reads. Format 1 was a
+// Format is the on-disk format version this build writes and reads. Format 2 (unframed
+// JSON lines, no checksums) is still read, and migrated on open. Format 1 was a
 // development format (a single state.json document) that no release wrote.
-const Format = 2
+const Format = 3
 
 // ErrNewerFormat marks state written by a newer (or unknown) ecsmini format.
 var ErrNewerFormat = errors.New("state was written in a format this ecsmini does not know")
@@ -21,8 +22,9 @@ type Store struct {
 	tables map[string]table
 	seq    uint64
 
-	disk  *disk // nil for a memory-only store
-	fault error // set by FailCommits
+	disk      *disk    // nil for a memory-only store
+	recovered []string // what a recovering Open dropped
+	fault     error    // set by FailCommits
 
 	// OnError, when set, hears about background faults that do not fail a commit
 	// (a snapshot that could not be written after the journal grew large).
@@ -85,16 +87,16 @@ func (s *Store) commit(fn func(tx *Tx) error) (*Tx, error) {
 		return nil, fmt.Errorf("commit: %w", s.fault)
 	}
 	if s.disk != nil {
-		if err := s.disk.append(s.seq+1, tx.ops); err != nil {
+		if err := s.disk.seg.appendTx(s.seq+1, tx.ops); err != nil {
 			tx.rollback()
 			return nil, fmt.Errorf("commit: %w", err)
 		}
 	}
 	s.seq++
-	if s.disk != nil && s.disk.journalBytes > s.disk.compactAt {
+	if d := s.disk; d != nil && d.seg.off > d.compactAt && d.job == nil {
 		// The transaction is already durable in the journal; a failed compaction only
 		// means the journal keeps growing until the next attempt.
-		if err := s.compactLocked(); err != nil && s.OnError != nil {
+		if _, err := s.startCompactLocked(true); err != nil && s.OnError != nil {
 			s.OnError(fmt.Errorf("snapshot: %w", err))
 		}
 	}
@@ -143,42 +145,55 @@ func (tx *Tx) rollback() {
 	tx.after = nil
 }
 
+// Options tune how Open treats the state directory.
+type Options struct {
+	// Recover opens damaged state instead of refusing it: what is intact is kept, the
+	// rest dropped (see Recovered), and the state files are rewritten whole.
+	Recover bool
+	// NoSync skips the fsync after each journal write: a commit is acknowledged once the
+	// operating system has it, which survives a killed ecsmini but not a power loss.
+	NoSync bool
+}
+
 // Open loads the state in dir (creating dir if needed) and journals every later commit
-// there. It fails if another process holds dir, or if the state is in a newer format.
-func (s *Store) Open(dir string) error {
+// there, synced to disk. See OpenWith.
+func (s *Store) Open(dir string) error { return s.OpenWith(dir, Options{}) }
+
+// OpenWith loads the state in dir (creating dir if needed) and journals every later
+// commit there. It fails if another process holds dir, if the state is in a newer
+// format (ErrNewerFormat), or if it is damaged (a *DamageError, ErrDamaged) and
+// o.Recover is not set. State in the previous format is migrated.
+func (s *Store) OpenWith(dir string, o Options) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	d, err := openDisk(dir)
+	d, err := openDisk(dir, !o.NoSync)
 	if err != nil {
 		return err
 	}
-	seq, err := d.load(s.tables)
+	seq, lost, err := d.load(s.tables, o.Recover)
 	if err != nil {
 		d.close()
 		return err
 	}
 	s.seq = seq
 	s.disk = d
+	s.recovered = lost
 	return nil
 }
 
-// Compact writes a snapshot of the whole state and empties the journal.
-func (s *Store) Compact() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.disk == nil {
-		return nil
-	}
-	return s.compactLocked()
+// Recovered lists what a recovering Open found damaged and dropped (nil if nothing).
+func (s *Store) Recovered() []string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.recovered
 }
-
-func (s *Store) compactLocked() error { return s.disk.snapshot(s.seq, s.tables) }
 
 // Abandon releases the directory without writing a snapshot, as a crash would; state
 // since the last snapshot stays in the journal. Benchmarks and crash tests use it.
 func (s *Store) Abandon() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.waitCompactionLocked()
 	if s.disk != nil {
 		_ = s.disk.close() // nothing to report: the journal is already written
 		s.disk = nil
@@ -187,12 +202,13 @@ func (s *Store) Abandon() {
 
 // Close compacts the state and releases the directory.
 func (s *Store) Close() error {
+	err := s.Compact()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.waitCompactionLocked()
 	if s.disk == nil {
-		return nil
+		return err
 	}
-	err := s.compactLocked()
 	if cerr := s.disk.close(); err == nil {
 		err = cerr
 	}

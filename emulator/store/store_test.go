@@ -127,39 +127,25 @@ func TestReopenAfterCloseUsesSnapshot(t *testing.T) {
 	}
 }
 
-func TestTornJournalTailIsDropped(t *testing.T) {
-	dir := t.TempDir()
-	s, tb := open(t, dir)
-	put(t, s, tb, "a", 1)
-	s.disk.close()
-	f, _ := os.OpenFile(filepath.Join(dir, journalFile), os.O_APPEND|os.O_WRONLY, 0)
-	f.WriteString(`{"seq":2,"ops":[{"t":"rows","k":"b","v":{"na`)
-	f.Close()
-
-	s2, tb2 := open(t, dir)
-	if got := keys(s2, tb2); got != "a" {
-		t.Fatalf("keys = %q, want a", got)
-	}
-	put(t, s2, tb2, "c", 3) // must land on a clean line, not after the torn bytes
-	s2.disk.close()
-	s3, tb3 := open(t, dir)
-	defer s3.Close()
-	if got := keys(s3, tb3); got != "a,c" {
-		t.Fatalf("keys = %q, want a,c", got)
-	}
-}
-
 func TestRefusesUnusableState(t *testing.T) {
+	framed := func(lines ...string) string {
+		var b []byte
+		for _, l := range lines {
+			b = appendFrame(b, []byte(l))
+		}
+		return string(b)
+	}
 	tests := []struct {
 		name, file, content, want string
+		newer                     bool
 	}{
-		{"newer snapshot", snapshotFile, "{\"format\":99,\"seq\":1}\n", "format 99"},
-		{"unknown table", snapshotFile, "{\"format\":2,\"seq\":1}\n{\"table\":\"widgets\",\"rows\":0}\n", "unknown table"},
-		{"truncated table", snapshotFile, "{\"format\":2,\"seq\":1}\n{\"table\":\"rows\",\"rows\":2}\n\"a\"\t{}\n", "ends after 1 of 2 rows"},
-		{"bad row", snapshotFile, "{\"format\":2,\"seq\":1}\n{\"table\":\"rows\",\"rows\":1}\n\"a\"\t{\"n\":\"x\"}\n", "rows key \"a\""},
-		{"newer journal", journalFile, "{\"format\":3}\n", "format 3"},
-		{"development state", "state.json", "{}", "development build"},
-		{"damaged middle", journalFile, "{\"format\":2}\nnot json\n{\"seq\":2,\"ops\":[]}\n", "damaged entry"},
+		{"newer snapshot", snapshotFile, framed(`{"format":99,"gen":1,"seq":1}`), "format 99", true},
+		{"newer journal", segName(1), string(encodeHeader(segHeader{Format: 4, Gen: 1})), "format 4", true},
+		{"unknown table", snapshotFile, framed(`{"format":3,"gen":1,"seq":0,"tables":1}`, `{"table":"widgets","rows":0}`), "unknown table", true},
+		{"development state", "state.json", "{}", "development build", true},
+		{"damaged snapshot header is not a newer format", snapshotFile, "00000000 {\"format\":99}\n", "header is damaged", false},
+		{"legacy damaged middle", legacyJournal, "{\"format\":2}\nnot json\n{\"seq\":2,\"ops\":[]}\n", "damaged entry", false},
+		{"legacy truncated table", snapshotFile, "{\"format\":2,\"seq\":1}\n{\"table\":\"rows\",\"rows\":2}\n\"a\"\t{}\n", "ends after 1 of 2 rows", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -171,6 +157,9 @@ func TestRefusesUnusableState(t *testing.T) {
 			err := s.Open(dir)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v, want it to mention %q", err, tt.want)
+			}
+			if errors.Is(err, ErrNewerFormat) != tt.newer {
+				t.Fatalf("errors.Is(err, ErrNewerFormat) = %v, want %v (err: %v)", !tt.newer, tt.newer, err)
 			}
 			if b, _ := os.ReadFile(path); string(b) != tt.content {
 				t.Fatalf("refused state file was modified: %q", b)
@@ -196,9 +185,10 @@ func TestCompactionWhenJournalGrows(t *testing.T) {
 	s.disk.minCompact, s.disk.compactAt = 200, 200
 	for i := 0; i < 20; i++ {
 		put(t, s, tb, string(rune('a'+i)), i)
+		waitCompaction(s)
 		// The journal may grow to the size of the last snapshot, never much past it.
-		if limit := max(s.disk.compactAt, 200) + 100; s.disk.journalBytes > limit {
-			t.Fatalf("journal not compacted: %d bytes, limit %d", s.disk.journalBytes, limit)
+		if limit := max(s.disk.compactAt, 200) + 100; s.disk.seg.off > limit {
+			t.Fatalf("journal not compacted: %d bytes, limit %d", s.disk.seg.off, limit)
 		}
 	}
 	s.disk.close()
@@ -238,4 +228,11 @@ func TestLargeStateRoundTrip(t *testing.T) {
 	if i != n {
 		t.Fatalf("%d rows after reopen, want %d", i, n)
 	}
+}
+
+// waitCompaction waits until no background compaction is running.
+func waitCompaction(s *Store) {
+	s.mu.Lock()
+	s.waitCompactionLocked()
+	s.mu.Unlock()
 }

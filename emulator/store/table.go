@@ -4,11 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"runtime"
-	"slices"
-	"sort"
 	"sync"
 )
 
@@ -16,26 +13,33 @@ import (
 type table interface {
 	tableName() string
 	restore(key string, raw json.RawMessage) error
-	len() int
-	loadRows(rows [][]byte) error
+	loadRows(rows [][]byte) (lost int, firstErr error)
 	startLoad()
 	finishLoad()
 	putAny(key string, v any) (old any, existed bool)
 	deleteKey(key string) (old any, existed bool)
+	freeze() frozen
+}
+
+// frozen is a consistent, immutable view of one table that a snapshot writes without
+// holding the store lock.
+type frozen interface {
+	rowCount() int
 	writeRows(w *bufio.Writer) error
 }
 
 // Table is a typed, key-ordered table of *T. Values are shared, never copied: a value
-// must not be modified after Put (copy, change, Put the copy).
+// must not be modified after Put (copy, change, Put the copy). Snapshots rely on it: they
+// encode the values of a frozen view while writers carry on.
 //
 // Reads must happen inside Store.View or Store.Update.
 type Table[T any] struct {
 	name string
-	rows map[string]*T
-	keys []string // sorted, so listings page in a stable order
+	rows map[string]*T // for Get
+	idx  index[T]      // the same rows in key order, for listings and snapshots
 
-	// loading defers keeping keys sorted until finishLoad, so that loading n rows
-	// costs one sort rather than n insertions.
+	// loading defers building idx until finishLoad, so that loading n rows costs one
+	// sort rather than n insertions.
 	loading bool
 }
 
@@ -58,28 +62,12 @@ func (t *Table[T]) Get(key string) (*T, bool) {
 func (t *Table[T]) Len() int { return len(t.rows) }
 
 // Ascend calls fn for each row whose key is >= from, in key order, until fn returns false.
-func (t *Table[T]) Ascend(from string, fn func(key string, v *T) bool) {
-	for i := sort.SearchStrings(t.keys, from); i < len(t.keys); i++ {
-		k := t.keys[i]
-		if !fn(k, t.rows[k]) {
-			return
-		}
-	}
-}
+func (t *Table[T]) Ascend(from string, fn func(key string, v *T) bool) { t.idx.ascend(from, fn) }
 
 // Descend calls fn for each row whose key is < before (all rows when before is ""),
 // in reverse key order, until fn returns false.
 func (t *Table[T]) Descend(before string, fn func(key string, v *T) bool) {
-	i := len(t.keys)
-	if before != "" {
-		i = sort.SearchStrings(t.keys, before)
-	}
-	for i--; i >= 0; i-- {
-		k := t.keys[i]
-		if !fn(k, t.rows[k]) {
-			return
-		}
-	}
+	t.idx.descend(before, fn)
 }
 
 // Put stores v under key as part of tx.
@@ -94,13 +82,10 @@ func (t *Table[T]) Delete(tx *Tx, key string) {
 
 func (t *Table[T]) putAny(key string, v any) (any, bool) {
 	old, existed := t.rows[key]
-	if !existed && !t.loading {
-		i := sort.SearchStrings(t.keys, key)
-		t.keys = append(t.keys, "")
-		copy(t.keys[i+1:], t.keys[i:])
-		t.keys[i] = key
-	}
 	t.rows[key] = v.(*T)
+	if !t.loading {
+		t.idx.set(key, v.(*T))
+	}
 	return old, existed
 }
 
@@ -110,11 +95,9 @@ func (t *Table[T]) deleteKey(key string) (any, bool) {
 		return nil, false
 	}
 	delete(t.rows, key)
-	if t.loading {
-		return old, true
+	if !t.loading {
+		t.idx.remove(key)
 	}
-	i := sort.SearchStrings(t.keys, key)
-	t.keys = append(t.keys[:i], t.keys[i+1:]...)
 	return old, true
 }
 
@@ -127,76 +110,97 @@ func (t *Table[T]) restore(key string, raw json.RawMessage) error {
 	return nil
 }
 
-// loadRows decodes snapshot rows (`"key"<TAB>value`) on every core, then inserts them.
-func (t *Table[T]) loadRows(rows [][]byte) error {
+// loadRows decodes framed snapshot rows (`"key"<TAB>value`) on every core, then inserts
+// them. A row whose checksum or encoding is bad is skipped and counted in lost.
+func (t *Table[T]) loadRows(rows [][]byte) (int, error) {
 	keys := make([]string, len(rows))
 	vals := make([]*T, len(rows))
 	workers := min(runtime.GOMAXPROCS(0), max(1, len(rows)/256))
-	errs := make([]error, workers)
+	errs := make([]error, len(rows))
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
 			for i := w; i < len(rows); i += workers {
-				k, v, ok := bytes.Cut(rows[i], []byte{'\t'})
-				if !ok {
-					errs[w] = fmt.Errorf("table %s: row %d has no key", t.name, i)
-					return
-				}
-				if err := json.Unmarshal(k, &keys[i]); err != nil {
-					errs[w] = fmt.Errorf("table %s row %d key: %w", t.name, i, err)
-					return
-				}
-				vals[i] = new(T)
-				if err := json.Unmarshal(v, vals[i]); err != nil {
-					errs[w] = fmt.Errorf("table %s key %q: %w", t.name, keys[i], err)
-					return
-				}
+				errs[i] = t.decodeRow(rows[i], &keys[i], &vals[i])
 			}
 		}(w)
 	}
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return err
-	}
+	lost := 0
+	var first error
 	for i, k := range keys {
+		if errs[i] != nil {
+			lost++
+			if first == nil {
+				first = fmt.Errorf("table %s row %d: %w", t.name, i+1, errs[i])
+			}
+			continue
+		}
 		t.rows[k] = vals[i]
+	}
+	return lost, first
+}
+
+func (t *Table[T]) decodeRow(line []byte, key *string, val **T) error {
+	payload, ok := unframe(line)
+	if !ok {
+		return errChecksum
+	}
+	k, v, ok := bytes.Cut(payload, []byte{'\t'})
+	if !ok {
+		return fmt.Errorf("no key")
+	}
+	if err := json.Unmarshal(k, key); err != nil {
+		return fmt.Errorf("key: %w", err)
+	}
+	*val = new(T)
+	if err := json.Unmarshal(v, *val); err != nil {
+		return fmt.Errorf("key %q: %w", *key, err)
 	}
 	return nil
 }
 
-func (t *Table[T]) len() int { return len(t.rows) }
-
 func (t *Table[T]) startLoad() { t.loading = true }
 
-// finishLoad rebuilds the sorted key index after a load.
+// finishLoad builds the ordered index after a load.
 func (t *Table[T]) finishLoad() {
-	t.keys = make([]string, 0, len(t.rows))
-	for k := range t.rows {
-		t.keys = append(t.keys, k)
-	}
-	slices.Sort(t.keys)
+	t.idx.build(t.rows)
 	t.loading = false
 }
 
-// writeRows writes one snapshot line per row, in key order: the key as a JSON string,
-// a tab, the value as compact JSON (which never contains a raw tab or newline).
-func (t *Table[T]) writeRows(w *bufio.Writer) error {
-	for _, k := range t.keys {
-		kb, err := json.Marshal(k)
-		if err != nil {
-			return fmt.Errorf("table %s key %q: %w", t.name, k, err)
-		}
-		vb, err := json.Marshal(t.rows[k])
-		if err != nil {
-			return fmt.Errorf("table %s key %q: %w", t.name, k, err)
-		}
-		w.Write(kb)
-		w.WriteByte('\t')
-		w.Write(vb)
-		if err := w.WriteByte('\n'); err != nil {
-			return err
+func (t *Table[T]) freeze() frozen {
+	return frozenTable[T]{name: t.name, n: len(t.rows), chunks: t.idx.freeze()}
+}
+
+type frozenTable[T any] struct {
+	name   string
+	n      int
+	chunks []*chunk[T]
+}
+
+func (f frozenTable[T]) rowCount() int { return f.n }
+
+// writeRows writes one framed line per row, in key order: the key as a JSON string, a
+// tab, the value as compact JSON (which never contains a raw tab or newline).
+func (f frozenTable[T]) writeRows(w *bufio.Writer) error {
+	var buf, line []byte
+	for _, c := range f.chunks {
+		for _, e := range c.ents {
+			kb, err := json.Marshal(e.key)
+			if err != nil {
+				return fmt.Errorf("table %s key %q: %w", f.name, e.key, err)
+			}
+			vb, err := json.Marshal(e.val)
+			if err != nil {
+				return fmt.Errorf("table %s key %q: %w", f.name, e.key, err)
+			}
+			buf = append(append(append(buf[:0], kb...), '\t'), vb...)
+			line = appendFrame(line[:0], buf)
+			if _, err := w.Write(line); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -27,12 +27,6 @@ func (p *problems) add(msg string) {
 	}
 }
 
-func (p *problems) addAll(msgs []string) {
-	for _, m := range msgs {
-		p.add(m)
-	}
-}
-
 // err joins every problem into one ClientException, or returns nil when there is none.
 func (p *problems) err() error {
 	if len(p.msgs) == 0 {

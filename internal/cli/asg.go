@@ -44,8 +44,8 @@ evaluates CapacityProviderReservation); idle instances are scaled in after 15 mi
 			if azs != "" {
 				in.AvailabilityZones = strings.Split(azs, ",")
 			}
-			var out asgList
-			if err := simCall(cmd.Context(), endpointURL(endpoint), asgsPath, in, &out); err != nil {
+			out, err := newClient(endpointURL(endpoint)).CreateASG(cmd.Context(), in)
+			if err != nil {
 				return err
 			}
 			for _, a := range out.AutoScalingGroups {
@@ -82,11 +82,11 @@ evaluates CapacityProviderReservation); idle instances are scaled in after 15 mi
 			if f.Changed("desired") {
 				upd.DesiredCapacity = &uDesired
 			}
-			var out emulator.ASG
-			if err := simCall(cmd.Context(), endpointURL(endpoint), asgsUpdatePath, upd, &out); err != nil {
+			out, err := newClient(endpointURL(endpoint)).UpdateASG(cmd.Context(), upd)
+			if err != nil {
 				return err
 			}
-			return printASGs(cmd.OutOrStdout(), []*emulator.ASG{&out})
+			return printASGs(cmd.OutOrStdout(), []*emulator.ASG{out})
 		},
 	}
 	set.Flags().IntVar(&uMin, "min", 0, "minimum size")
@@ -98,8 +98,8 @@ evaluates CapacityProviderReservation); idle instances are scaled in after 15 mi
 		Short: "List simulated Auto Scaling groups with their scaling state",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			var out asgList
-			if err := simCall(cmd.Context(), endpointURL(endpoint), asgsPath, nil, &out); err != nil {
+			out, err := newClient(endpointURL(endpoint)).ASGs(cmd.Context())
+			if err != nil {
 				return err
 			}
 			return printASGs(cmd.OutOrStdout(), out.AutoScalingGroups)
@@ -110,7 +110,7 @@ evaluates CapacityProviderReservation); idle instances are scaled in after 15 mi
 		Short: "Delete a group, terminating its instances",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := simCall(cmd.Context(), endpointURL(endpoint), asgsDeletePath, asgName{Name: args[0]}, &asgName{}); err != nil {
+			if err := newClient(endpointURL(endpoint)).DeleteASG(cmd.Context(), args[0]); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "deleted %s\n", args[0])

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"github.com/ecsmini/ecsmini/emulator"
-	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"net/http"
 	"os"
 	"strconv"
@@ -14,6 +12,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ecsmini/ecsmini/emulator"
+	"github.com/ecsmini/ecsmini/emulator/ecs"
 )
 
 // BenchmarkStartup measures what a user waits for, from exec of `ecsmini up` to the first
@@ -24,15 +25,15 @@ func BenchmarkStartup(b *testing.B) {
 	b.Run("10k-revisions", func(b *testing.B) { benchStartup(b, stateWithRevisions(b, 10_000)) })
 }
 
-// benchStartup starts ecsmini on a copy of the snapshot (nil: a fresh state directory).
-func benchStartup(b *testing.B, snapshot []byte) {
+// benchStartup starts ecsmini on a copy of the state files (nil: a fresh state directory).
+func benchStartup(b *testing.B, state map[string][]byte) {
 	ecsminiBinary(b)
 	var total time.Duration
 	var rss float64
 	for i := 0; i < b.N; i++ {
 		dir := b.TempDir()
-		if snapshot != nil {
-			if err := os.WriteFile(filepath.Join(dir, "snapshot.jsonl"), snapshot, 0o600); err != nil {
+		for name, content := range state {
+			if err := os.WriteFile(filepath.Join(dir, name), content, 0o600); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -60,12 +61,13 @@ func benchStartup(b *testing.B, snapshot []byte) {
 	b.ReportMetric(rss/float64(b.N), "idle-rss-MiB")
 }
 
-// stateWithRevisions builds a snapshot holding n Fargate task definition revisions
-// (100 families), like a long-lived ecsmini that CI pipelines register into.
-func stateWithRevisions(b *testing.B, n int) []byte {
+// stateWithRevisions builds state files (a snapshot and its journal segment) holding n
+// Fargate task definition revisions (100 families), like a long-lived ecsmini that CI
+// pipelines register into.
+func stateWithRevisions(b *testing.B, n int) map[string][]byte {
 	b.Helper()
 	dir := b.TempDir()
-	emu, err := emulator.New(emulator.Config{StateDir: dir})
+	emu, err := emulator.New(emulator.Config{StateDir: dir, NoSync: true}) // setup: no need to wait for the disk
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -87,11 +89,17 @@ func stateWithRevisions(b *testing.B, n int) []byte {
 	if err := emu.Close(); err != nil {
 		b.Fatal(err)
 	}
-	snap, err := os.ReadFile(filepath.Join(dir, "snapshot.jsonl"))
-	if err != nil {
-		b.Fatal(err)
+	files, err := filepath.Glob(filepath.Join(dir, "*.jsonl"))
+	if err != nil || len(files) < 2 {
+		b.Fatalf("state files %v: %v", files, err)
 	}
-	return snap
+	state := map[string][]byte{}
+	for _, f := range files {
+		if state[filepath.Base(f)], err = os.ReadFile(f); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return state
 }
 
 func rssMiB(b *testing.B, pid int) float64 {

@@ -1,16 +1,13 @@
 package cli
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/ecsmini/ecsmini/internal/ecsminiapi"
 )
 
 func newClockCmd() *cobra.Command {
@@ -27,20 +24,20 @@ time-driven follows it: timestamps, task timers on the simulated runtime, deadli
   ecsmini clock scale 60        run 60 times as fast from now on`,
 		Args: cobra.MaximumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var req *clockRequest
+			var req *ecsminiapi.ClockRequest
 			switch {
 			case len(args) == 0:
 			case len(args) == 2 && args[0] == "advance":
-				if _, err := parseSpan(args[1]); err != nil {
+				if _, err := ecsminiapi.ParseSpan(args[1]); err != nil {
 					return err
 				}
-				req = &clockRequest{Advance: args[1]}
+				req = &ecsminiapi.ClockRequest{Advance: args[1]}
 			case len(args) == 2 && args[0] == "scale":
 				n, err := strconv.ParseFloat(args[1], 64)
 				if err != nil || n <= 0 {
 					return fmt.Errorf("scale %q: want a positive number", args[1])
 				}
-				req = &clockRequest{Scale: &n}
+				req = &ecsminiapi.ClockRequest{Scale: &n}
 			default:
 				return fmt.Errorf("usage: ecsmini clock [advance SPAN | scale N]")
 			}
@@ -48,7 +45,14 @@ time-driven follows it: timestamps, task timers on the simulated runtime, deadli
 			if _, err := probe(cmd.Context(), u, 2*time.Second); err != nil {
 				return err
 			}
-			st, err := clockCall(cmd, u+clockPath, req)
+			c := newClient(u)
+			var st ecsminiapi.ClockState
+			var err error
+			if req == nil {
+				st, err = c.Clock(cmd.Context())
+			} else {
+				st, err = c.MoveClock(cmd.Context(), *req)
+			}
 			if err != nil {
 				return err
 			}
@@ -58,33 +62,4 @@ time-driven follows it: timestamps, task timers on the simulated runtime, deadli
 	}
 	cmd.Flags().StringVar(&endpoint, "endpoint", "", "URL of the running ecsmini (default $ECSMINI_ENDPOINT, $AWS_ENDPOINT_URL_ECS, http://"+DefaultListen+")")
 	return cmd
-}
-
-func clockCall(cmd *cobra.Command, url string, req *clockRequest) (*clockState, error) {
-	method, body := http.MethodGet, io.Reader(nil)
-	if req != nil {
-		b, _ := json.Marshal(req)
-		method, body = http.MethodPost, bytes.NewReader(b)
-	}
-	r, err := http.NewRequestWithContext(cmd.Context(), method, url, body)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := http.DefaultClient.Do(r)
-	if err != nil {
-		return nil, fmt.Errorf("clock: %w", err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
-	if resp.StatusCode == http.StatusNotFound {
-		return nil, fmt.Errorf("this ecsmini has no controllable clock (HTTP 404); upgrade it")
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("clock: %s", strings.TrimSpace(string(raw)))
-	}
-	var st clockState
-	if err := json.Unmarshal(raw, &st); err != nil {
-		return nil, fmt.Errorf("clock: %w", err)
-	}
-	return &st, nil
 }

@@ -40,7 +40,7 @@ func loadClockAhead(stateDir string) (time.Duration, error) {
 // saveClockAhead records how far ahead of the wall clock c is (never behind). A clock
 // that never moved ahead leaves no file.
 func saveClockAhead(stateDir string, c *clock.Virtual) error {
-	ahead := max(c.Now().Sub(time.Now()), 0)
+	ahead := max(time.Until(c.Now()), 0)
 	if _, err := os.Stat(filepath.Join(stateDir, clockFile)); ahead < time.Second && errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}

@@ -29,15 +29,15 @@ func TestComposeEC2Sim(t *testing.T) {
 	}
 	run("instance", "add", "--cluster", "fleet", "--count", "2")
 	run("import", filepath.Join("..", "..", "examples", "compose-ec2", "compose.yaml"))
-	c := newECSClient(ep)
+	c := newClient(ep)
 	ctx := context.Background()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		arns, err := c.listTasks(ctx, "fleet", "")
+		arns, err := c.ListTasks(ctx, ecs.ListTasksInput{Cluster: "fleet", DesiredStatus: ""})
 		if err != nil {
 			t.Fatal(err)
 		}
-		tasks, err := c.describeTasks(ctx, "fleet", arns)
+		tasks, err := c.DescribeTasks(ctx, "fleet", arns)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,15 +1,9 @@
 package cli
 
 import (
-	"context"
-	"fmt"
-	"io"
-	"os"
-
-	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/spf13/pflag"
 
-	"github.com/ecsmini/ecsmini/internal/composeimport"
+	"github.com/ecsmini/ecsmini/internal/composeapply"
 )
 
 // composeFlags are the compose options shared by up -f, import and convert, named as
@@ -34,46 +28,8 @@ func (f *composeFlags) add(fs *pflag.FlagSet, withFile bool) {
 	fs.StringVar(&f.cluster, "cluster", "", "ECS cluster to import into (default: the project's x-aws-cluster, else the project name)")
 }
 
-func (f *composeFlags) loadOptions() composeimport.LoadOptions {
-	return composeimport.LoadOptions{Files: f.files, EnvFiles: f.envFiles, Profiles: f.profiles,
-		ProjectName: f.project, Env: os.Environ()}
-}
-
-// loadCompose loads the project and converts it, printing the warnings to warn.
-func loadCompose(ctx context.Context, f *composeFlags, region, account string, warn io.Writer) (*types.Project, *composeimport.Plan, error) {
-	o := f.loadOptions()
-	if len(o.Profiles) == 0 {
-		if v := os.Getenv("COMPOSE_PROFILES"); v != "" {
-			o.Profiles = splitList(v)
-		}
-	}
-	p, err := composeimport.Load(ctx, o)
-	if err != nil {
-		return nil, nil, err
-	}
-	plan, err := composeimport.Convert(p, composeimport.Options{Region: region, AccountID: account, Cluster: f.cluster})
-	if err != nil {
-		return nil, nil, fmt.Errorf("compose: %w", err)
-	}
-	for _, w := range plan.Warnings {
-		fmt.Fprintf(warn, "warning: %s\n", w)
-	}
-	for _, n := range plan.Notes {
-		fmt.Fprintf(warn, "note: %s\n", n)
-	}
-	return p, plan, nil
-}
-
-func splitList(s string) []string {
-	var out []string
-	start := 0
-	for i := 0; i <= len(s); i++ {
-		if i == len(s) || s[i] == ',' {
-			if i > start {
-				out = append(out, s[start:i])
-			}
-			start = i + 1
-		}
-	}
-	return out
+// source is the project the flags name, for region and account.
+func (f *composeFlags) source(region, account string) composeapply.Source {
+	return composeapply.Source{Files: f.files, EnvFiles: f.envFiles, Profiles: f.profiles, ProjectName: f.project,
+		Cluster: f.cluster, Region: region, AccountID: account}
 }

@@ -102,15 +102,15 @@ func waitOutput(t *testing.T, out *syncBuffer, a, b string, timeout time.Duratio
 // serviceRevisions describes the services and returns their task definitions.
 func serviceRevisions(t *testing.T, addr, cluster string, names ...string) map[string]string {
 	t.Helper()
-	c := newECSClient("http://" + addr)
+	c := newClient("http://" + addr)
 	var out ecs.DescribeServicesOutput
-	if err := c.call(context.Background(), "DescribeServices", &ecs.DescribeServicesInput{Cluster: cluster, Services: names}, &out); err != nil {
+	if err := c.Call(context.Background(), "DescribeServices", &ecs.DescribeServicesInput{Cluster: cluster, Services: names}, &out); err != nil {
 		t.Fatal(err)
 	}
 	revs := map[string]string{}
 	for _, s := range out.Services {
 		if s.Status == "ACTIVE" {
-			revs[s.ServiceName] = arnTail(s.TaskDefinition)
+			revs[s.ServiceName] = lastSegment(s.TaskDefinition)
 		}
 	}
 	return revs

@@ -2,34 +2,19 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"sort"
-	"strconv"
 	"sync"
 
-	"github.com/compose-spec/compose-go/v2/types"
-
-	"github.com/ecsmini/ecsmini/internal/composeimport"
+	"github.com/ecsmini/ecsmini/internal/composeapply"
 )
 
-// composeUp is `ecsmini up -f FILE [--watch]`: the compose project is loaded before
-// the emulator starts (an invalid file stops up at once, and the published ports
-// become --lb-port pins and the secrets a secrets file), then imported through the
-// API once it answers, and with --watch kept in sync with the files.
+// composeUp is `ecsmini up -f FILE [--watch]`: the project, loaded before the emulator
+// starts, and how to keep it once the API answers.
 type composeUp struct {
-	flags   composeFlags
-	watch   bool
-	sim     bool
-	region  string
-	account string
-	project *types.Project
-	plan    *composeimport.Plan
-	out     io.Writer
+	project *composeapply.Project
+	run     composeapply.RunOptions
 }
 
 // prepareCompose loads the project of up's -f files (nil without any) and adjusts o:
@@ -43,70 +28,19 @@ func prepareCompose(ctx context.Context, o *upOptions, stderr io.Writer) (*compo
 		}
 		return nil, nil
 	}
-	p, plan, err := loadCompose(ctx, &o.compose, o.region, o.accountID, stderr)
+	p, err := composeapply.Open(ctx, o.compose.source(o.region, o.accountID), stderr)
 	if err != nil {
 		return nil, err
 	}
-	ports := plan.LBPorts()
-	var pins []string
-	for _, name := range sortedNames(ports) {
-		if ports[name] > 0 {
-			pins = append(pins, name+"="+strconv.Itoa(ports[name]))
-		}
-	}
-	o.lbPorts = append(pins, o.lbPorts...)
-	if o.secretsFile == "" && len(p.Secrets) > 0 {
-		path, err := writeComposeSecrets(o.stateDir, p, o.region, o.accountID)
+	o.lbPorts = append(p.LBPins(), o.lbPorts...)
+	if o.secretsFile == "" && p.HasSecrets() {
+		path, err := p.WriteSecrets(o.stateDir)
 		if err != nil {
 			return nil, err
 		}
 		o.secretsFile = path
 	}
-	return &composeUp{flags: o.compose, watch: o.watch, sim: o.runtime == "sim", region: o.region, account: o.accountID,
-		project: p, plan: plan}, nil
-}
-
-func sortedNames(m map[string]int) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// writeComposeSecrets writes the project's secrets (from file, environment or
-// content) under the Secrets Manager ARNs the task definitions name.
-func writeComposeSecrets(stateDir string, p *types.Project, region, account string) (string, error) {
-	values := map[string]string{}
-	for name, s := range p.Secrets {
-		var v string
-		switch {
-		case s.File != "":
-			b, err := os.ReadFile(s.File)
-			if err != nil {
-				return "", fmt.Errorf("compose secret %s: %w", name, err)
-			}
-			v = string(b)
-		case s.Environment != "":
-			v = p.Environment[s.Environment]
-		default:
-			v = s.Content
-		}
-		values[composeimport.SecretArn(composeimport.Options{Region: region, AccountID: account}, p.Name, name)] = v
-	}
-	b, err := json.MarshalIndent(values, "", "  ")
-	if err != nil {
-		return "", err
-	}
-	if err := os.MkdirAll(stateDir, 0o700); err != nil {
-		return "", fmt.Errorf("state directory: %w", err)
-	}
-	path := filepath.Join(stateDir, "compose-secrets.json")
-	if err := os.WriteFile(path, b, 0o600); err != nil {
-		return "", fmt.Errorf("compose secrets: %w", err)
-	}
-	return path, nil
+	return &composeUp{project: p, run: composeapply.RunOptions{Watch: o.watch, SkipBuild: o.runtime == "sim"}}, nil
 }
 
 // start imports the project into the ecsmini at endpoint in the background. Without
@@ -117,14 +51,13 @@ func (cu *composeUp) start(ctx context.Context, endpoint string, stdout io.Write
 	if cu == nil {
 		return func() error { return nil }
 	}
-	cu.out = stdout
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	var runErr error
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		if runErr = cu.run(ctx, endpoint); runErr != nil && ctx.Err() == nil {
+		if runErr = cu.project.Run(ctx, newClient(endpoint), stdout, cu.run); runErr != nil && ctx.Err() == nil {
 			stop()
 		}
 	}()
@@ -136,23 +69,4 @@ func (cu *composeUp) start(ctx context.Context, endpoint string, stdout io.Write
 		}
 		return runErr
 	}
-}
-
-func (cu *composeUp) run(ctx context.Context, endpoint string) error {
-	syncer := &composeSync{
-		builder: &composeBuilder{dryRun: cu.sim},
-		applier: &composeApplier{c: newECSClient(endpoint), out: cu.out},
-	}
-	err := syncer.apply(ctx, cu.plan)
-	if !cu.watch {
-		if err == nil {
-			fmt.Fprintf(cu.out, "compose: project %s is up in cluster %s\n", cu.plan.Project, cu.plan.Cluster)
-		}
-		return err
-	}
-	if err != nil && ctx.Err() == nil {
-		fmt.Fprintf(cu.out, "compose: %v (watching for a fix)\n", err)
-	}
-	w := &composeWatcher{flags: cu.flags, region: cu.region, account: cu.account, out: cu.out, sync: syncer}
-	return w.run(ctx, cu.project)
 }

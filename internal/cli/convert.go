@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ecsmini/ecsmini/internal/composeapply"
 	"github.com/ecsmini/ecsmini/internal/composeimport"
 )
 
@@ -43,7 +44,7 @@ ids with x-ecs). Subnets default to a placeholder; set x-ecs.subnets.`,
 			if format == "cli-input" && outDir == "" {
 				return fmt.Errorf("--format cli-input needs --output-dir")
 			}
-			_, plan, err := loadCompose(cmd.Context(), &f, region, account, cmd.ErrOrStderr())
+			plan, err := composeapply.LoadPlan(cmd.Context(), f.source(region, account), cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
-	"net/url"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -71,7 +69,7 @@ func runCost(ctx context.Context, o costOptions, w io.Writer) error {
 	if o.allClusters {
 		cluster = ""
 	}
-	rep, err := fetchCost(ctx, endpointURL(o.endpoint), cluster)
+	rep, err := newClient(endpointURL(o.endpoint)).Cost(ctx, cluster)
 	if err != nil {
 		return err
 	}
@@ -85,41 +83,6 @@ func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
-}
-
-// fetchCost asks a running ecsmini for its cost report, of one cluster unless cluster
-// is "".
-func fetchCost(ctx context.Context, endpoint, cluster string) (*emulator.CostReport, error) {
-	ctx, cancel := context.WithTimeout(ctx, ecsCallTimeout)
-	defer cancel()
-	u := endpoint + costPath
-	if cluster != "" {
-		u += "?cluster=" + url.QueryEscape(cluster)
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return nil, fmt.Errorf("endpoint %s: %w", endpoint, err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("the ecsmini at %s did not answer within %s (is it suspended or overloaded?)", endpoint, ecsCallTimeout)
-		}
-		return nil, fmt.Errorf("no ecsmini answers at %s (start one with 'ecsmini up', or pass --endpoint): %w", endpoint, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode == http.StatusNotFound {
-		return nil, fmt.Errorf("%s does not report costs (HTTP 404): is it an older ecsmini, or not ecsmini?", endpoint)
-	}
-	if resp.StatusCode != http.StatusOK {
-		b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<10))
-		return nil, fmt.Errorf("cost: %s: %s", resp.Status, strings.TrimSpace(string(b)))
-	}
-	var rep emulator.CostReport
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 256<<20)).Decode(&rep); err != nil {
-		return nil, fmt.Errorf("cost: %s answered with something other than a cost report: %w", endpoint, err)
-	}
-	return &rep, nil
 }
 
 // printCost prints a table per service and per cluster's standalone tasks, then the

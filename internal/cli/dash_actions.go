@@ -7,6 +7,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/internal/ecsminiapi"
 )
 
 // dashActions are the dashboard's keys as the calls a user would make: ECS API
@@ -18,22 +19,22 @@ type dashActions struct {
 
 func (a dashActions) ScaleService(ctx context.Context, cluster, service string, desired int) error {
 	var out ecs.ServiceOutput
-	return a.src.c.call(ctx, "UpdateService", &ecs.UpdateServiceInput{Cluster: cluster, Service: service, DesiredCount: &desired}, &out)
+	return a.src.c.Call(ctx, "UpdateService", &ecs.UpdateServiceInput{Cluster: cluster, Service: service, DesiredCount: &desired}, &out)
 }
 
 func (a dashActions) ForceNewDeployment(ctx context.Context, cluster, service string) error {
 	var out ecs.ServiceOutput
-	return a.src.c.call(ctx, "UpdateService", &ecs.UpdateServiceInput{Cluster: cluster, Service: service, ForceNewDeployment: true}, &out)
+	return a.src.c.Call(ctx, "UpdateService", &ecs.UpdateServiceInput{Cluster: cluster, Service: service, ForceNewDeployment: true}, &out)
 }
 
 func (a dashActions) StopTask(ctx context.Context, cluster, taskARN, reason string) error {
 	var out ecs.TaskOutput
-	return a.src.c.call(ctx, "StopTask", &ecs.StopTaskInput{Cluster: cluster, Task: taskARN, Reason: reason}, &out)
+	return a.src.c.Call(ctx, "StopTask", &ecs.StopTaskInput{Cluster: cluster, Task: taskARN, Reason: reason}, &out)
 }
 
 func (a dashActions) InterruptSpot(ctx context.Context, cluster, taskARN string) error {
-	var out spotInterrupted
-	return simCall(ctx, a.src.endpoint, spotInterruptPath, spotInterrupt{Cluster: cluster, Tasks: []string{taskARN}}, &out)
+	_, err := a.src.c.InterruptSpot(ctx, ecsminiapi.SpotInterrupt{Cluster: cluster, Tasks: []string{taskARN}})
+	return err
 }
 
 // Retire schedules the retirement and remembers it for the snapshots (the AWS Health
@@ -43,8 +44,8 @@ func (a dashActions) Retire(ctx context.Context, cluster, service, taskARN strin
 	if taskARN != "" {
 		in.Tasks = []string{taskARN}
 	}
-	var out retirements
-	if err := simCall(ctx, a.src.endpoint, retirePath, in, &out); err != nil {
+	out, err := a.src.c.Retire(ctx, in)
+	if err != nil {
 		return time.Time{}, err
 	}
 	if len(out.Retirements) == 0 {
@@ -57,20 +58,23 @@ func (a dashActions) Retire(ctx context.Context, cluster, service, taskARN strin
 }
 
 func (a dashActions) AddInstance(ctx context.Context, cluster, instanceType, az string) error {
-	return simCall(ctx, a.src.endpoint, instancesPath, instanceAdd{Cluster: cluster, Type: instanceType, AZ: az}, &instancesOut{})
+	_, err := a.src.c.AddInstances(ctx, ecsminiapi.InstanceAdd{Cluster: cluster, Type: instanceType, AZ: az})
+	return err
 }
 
 func (a dashActions) TerminateInstance(ctx context.Context, cluster, instanceARN string) error {
-	return simCall(ctx, a.src.endpoint, instancesRemovePath, instanceRefs{Cluster: cluster, Instances: []string{instanceARN}}, &instancesOut{})
+	_, err := a.src.c.RemoveInstances(ctx, ecsminiapi.InstanceRefs{Cluster: cluster, Instances: []string{instanceARN}})
+	return err
 }
 
 func (a dashActions) InterruptSpotInstance(ctx context.Context, cluster, instanceARN string) error {
-	return simCall(ctx, a.src.endpoint, spotInterruptInstPath, instanceRefs{Cluster: cluster, Instances: []string{instanceARN}}, &instancesOut{})
+	_, err := a.src.c.InterruptSpotInstances(ctx, ecsminiapi.InstanceRefs{Cluster: cluster, Instances: []string{instanceARN}})
+	return err
 }
 
 func (a dashActions) SetInstanceState(ctx context.Context, cluster, instanceARN, status string) error {
 	var out ecs.ContainerInstancesOutput
-	err := a.src.c.call(ctx, "UpdateContainerInstancesState", &ecs.UpdateContainerInstancesStateInput{
+	err := a.src.c.Call(ctx, "UpdateContainerInstancesState", &ecs.UpdateContainerInstancesStateInput{
 		Cluster: cluster, ContainerInstances: []string{instanceARN}, Status: status}, &out)
 	if err == nil && len(out.Failures) > 0 {
 		return fmt.Errorf("%s: %s %s", out.Failures[0].Arn, out.Failures[0].Reason, out.Failures[0].Detail)
@@ -79,11 +83,11 @@ func (a dashActions) SetInstanceState(ctx context.Context, cluster, instanceARN,
 }
 
 func (a dashActions) SetSpotCapacity(ctx context.Context, cluster string, available bool) error {
-	var out spotCapacity
-	return simCall(ctx, a.src.endpoint, spotCapacityPath, spotCapacity{Cluster: cluster, Available: &available}, &out)
+	_, err := a.src.c.SetSpotCapacity(ctx, cluster, available)
+	return err
 }
 
 func (a dashActions) AdvanceClock(ctx context.Context, span string) error {
-	var out clockState
-	return simCall(ctx, a.src.endpoint, clockPath, clockRequest{Advance: span}, &out)
+	_, err := a.src.c.MoveClock(ctx, ecsminiapi.ClockRequest{Advance: span})
+	return err
 }

@@ -2,12 +2,12 @@ package cli
 
 import (
 	"context"
-	"net/url"
 	"sync"
 	"time"
 
 	"github.com/ecsmini/ecsmini/emulator"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/internal/ecsminiapi"
 	"github.com/ecsmini/ecsmini/tui"
 )
 
@@ -18,7 +18,7 @@ import (
 // code path.
 type dashSource struct {
 	endpoint string
-	c        *ecsClient
+	c        *ecsminiapi.Client
 
 	mu sync.Mutex
 	// retirements are the announced retirements seen in the event stream (AWS Health
@@ -30,32 +30,30 @@ type dashSource struct {
 }
 
 func newDashSource(endpoint string) *dashSource {
-	return &dashSource{endpoint: endpoint, c: newECSClient(endpoint), retirements: map[string]time.Time{}}
+	return &dashSource{endpoint: endpoint, c: newClient(endpoint), retirements: map[string]time.Time{}}
 }
 
 // Snapshot reads every cluster with its services, tasks (running and recently
 // stopped), container instances, Spot capacity and cost, plus the clock.
 func (s *dashSource) Snapshot(ctx context.Context) (*tui.Snapshot, error) {
-	var clk clockState
-	if err := simCall(ctx, s.endpoint, clockPath, nil, &clk); err != nil {
+	clk, err := s.c.Clock(ctx)
+	if err != nil {
 		return nil, err
 	}
-	arns, err := s.c.listClusters(ctx)
+	arns, err := s.c.ListClusters(ctx)
 	if err != nil {
 		return nil, err
 	}
 	snap := &tui.Snapshot{Now: clk.Now, Scale: clk.Scale, Endpoint: s.endpoint, Retirements: s.retired()}
-	if lbs, err := s.c.loadBalancers(ctx); err == nil {
+	if lbs, err := lbAddresses(ctx, s.c); err == nil {
 		snap.LoadBalancers = lbs
 	}
-	var cost emulator.CostReport
-	costOK := simCall(ctx, s.endpoint, costPath, nil, &cost) == nil
-	var asgs asgList
-	_ = simCall(ctx, s.endpoint, asgsPath, nil, &asgs) // an ecsmini without them has none
+	cost, costErr := s.c.Cost(ctx, "")
+	asgs, _ := s.c.ASGs(ctx) // an ecsmini without them has none
 	for len(arns) > 0 {
 		n := min(len(arns), 100)
 		var out ecs.DescribeClustersOutput
-		if err := s.c.call(ctx, "DescribeClusters", &ecs.DescribeClustersInput{Clusters: arns[:n]}, &out); err != nil {
+		if err := s.c.Call(ctx, "DescribeClusters", &ecs.DescribeClustersInput{Clusters: arns[:n]}, &out); err != nil {
 			return nil, err
 		}
 		arns = arns[n:]
@@ -67,8 +65,8 @@ func (s *dashSource) Snapshot(ctx context.Context) (*tui.Snapshot, error) {
 			if err != nil {
 				return nil, err
 			}
-			if costOK {
-				cs.Cost = clusterCost(cost, cl.ClusterArn)
+			if costErr == nil {
+				cs.Cost = clusterCost(*cost, cl.ClusterArn)
 			}
 			addASGs(&cs, asgs.AutoScalingGroups)
 			snap.Clusters = append(snap.Clusters, cs)
@@ -80,22 +78,21 @@ func (s *dashSource) Snapshot(ctx context.Context) (*tui.Snapshot, error) {
 func (s *dashSource) cluster(ctx context.Context, cl *ecs.Cluster) (tui.ClusterState, error) {
 	cs := tui.ClusterState{Cluster: cl}
 	var err error
-	if cs.Services, err = s.c.listServices(ctx, cl.ClusterArn); err != nil {
+	if cs.Services, err = s.c.Services(ctx, cl.ClusterArn); err != nil {
 		return cs, err
 	}
 	for _, desired := range []string{"RUNNING", "STOPPED"} {
-		arns, err := s.c.listTasks(ctx, cl.ClusterArn, desired)
+		arns, err := s.c.ListTasks(ctx, ecs.ListTasksInput{Cluster: cl.ClusterArn, DesiredStatus: desired})
 		if err != nil {
 			return cs, err
 		}
-		tasks, err := s.c.describeTasks(ctx, cl.ClusterArn, arns)
+		tasks, err := s.c.DescribeTasks(ctx, cl.ClusterArn, arns)
 		if err != nil {
 			return cs, err
 		}
 		cs.Tasks = append(cs.Tasks, tasks...)
 	}
-	var spot spotCapacity
-	if simCall(ctx, s.endpoint, spotCapacityPath+"?cluster="+url.QueryEscape(cl.ClusterName), nil, &spot) == nil {
+	if spot, err := s.c.SpotCapacity(ctx, cl.ClusterName); err == nil {
 		cs.SpotAvailable = spot.Available
 	}
 	cs.Instances, err = s.instances(ctx, cl.ClusterArn)
@@ -115,7 +112,7 @@ func (s *dashSource) instances(ctx context.Context, cluster string) ([]tui.Insta
 	in := ecs.ListContainerInstancesInput{Cluster: cluster}
 	for {
 		var out ecs.ListContainerInstancesOutput
-		err := s.c.call(ctx, "ListContainerInstances", &in, &out)
+		err := s.c.Call(ctx, "ListContainerInstances", &in, &out)
 		if isCode(err, ecs.CodeUnknownOperation) {
 			s.mu.Lock()
 			s.noInstances = true
@@ -135,7 +132,7 @@ func (s *dashSource) instances(ctx context.Context, cluster string) ([]tui.Insta
 	for len(arns) > 0 {
 		n := min(len(arns), 100)
 		var out ecs.ContainerInstancesOutput
-		if err := s.c.call(ctx, "DescribeContainerInstances", &ecs.DescribeContainerInstancesInput{Cluster: cluster, ContainerInstances: arns[:n]}, &out); err != nil {
+		if err := s.c.Call(ctx, "DescribeContainerInstances", &ecs.DescribeContainerInstancesInput{Cluster: cluster, ContainerInstances: arns[:n]}, &out); err != nil {
 			return nil, err
 		}
 		arns = arns[n:]

@@ -3,15 +3,8 @@ package cli
 import (
 	"bufio"
 	"context"
-	"errors"
-	"fmt"
-	"io"
-	"net/http"
-	"net/url"
-	"strings"
 
-	"github.com/ecsmini/ecsmini/emulator/events"
-	"github.com/ecsmini/ecsmini/emulator/logs"
+	"github.com/ecsmini/ecsmini/internal/ecsminiapi"
 	"github.com/ecsmini/ecsmini/tui"
 )
 
@@ -22,7 +15,7 @@ const dashHistory = 2000
 // ones, until ctx ends or the stream breaks. Retirement notices are remembered for the
 // snapshots.
 func (s *dashSource) Events(ctx context.Context) (<-chan tui.Event, error) {
-	body, err := s.stream(ctx, events.Path, url.Values{"follow": {"1"}, "tail": {fmt.Sprint(dashHistory)}}, "events")
+	body, err := s.c.Events(ctx, ecsminiapi.EventsQuery{Follow: true, Tail: dashHistory})
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +47,7 @@ func (s *dashSource) Events(ctx context.Context) (<-chan tui.Event, error) {
 
 // Logs follows a task's container output, the last 500 lines first.
 func (s *dashSource) Logs(ctx context.Context, taskARN string) (<-chan string, error) {
-	body, err := s.stream(ctx, logs.Path, url.Values{"task": {taskARN}, "follow": {"1"}, "tail": {"500"}}, "logs")
+	body, err := s.c.Logs(ctx, ecsminiapi.LogsQuery{Task: taskARN, Follow: true, Tail: 500})
 	if err != nil {
 		return nil, err
 	}
@@ -73,27 +66,4 @@ func (s *dashSource) Logs(ctx context.Context, taskARN string) (<-chan string, e
 		}
 	}()
 	return ch, nil
-}
-
-// stream opens a following GET of one of ecsmini's NDJSON or text streams; its errors
-// are plain text starting with "what: ".
-func (s *dashSource) stream(ctx context.Context, path string, q url.Values, what string) (io.ReadCloser, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.endpoint+path+"?"+q.Encode(), nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("no ecsmini answers at %s: %w", s.endpoint, err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-		msg := strings.TrimSpace(string(b))
-		if !strings.HasPrefix(msg, what+": ") {
-			return nil, fmt.Errorf("the ecsmini at %s does not serve %s (HTTP %d)", s.endpoint, what, resp.StatusCode)
-		}
-		return nil, errors.New(strings.TrimPrefix(msg, what+": "))
-	}
-	return resp.Body, nil
 }

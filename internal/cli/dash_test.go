@@ -111,7 +111,7 @@ func TestDashSourceAndActions(t *testing.T) {
 	if err := act.StopTask(ctx, "dash", "no-such-task", "test"); err == nil {
 		t.Error("stopping a task that does not exist succeeded")
 	}
-	s = waitSnapshot(t, src, "Spot capacity off and the retirement", func(s *tui.Snapshot) bool {
+	waitSnapshot(t, src, "Spot capacity off and the retirement", func(s *tui.Snapshot) bool {
 		c := dashCluster(s)
 		return c.SpotAvailable != nil && !*c.SpotAvailable && len(s.Retirements) > 0
 	})
@@ -119,9 +119,8 @@ func TestDashSourceAndActions(t *testing.T) {
 	// A simulated Auto Scaling group: its instances boot (30 s on the emulator's clock)
 	// and show with their group.
 	two := 2
-	var g struct{}
-	if err := simCall(ctx, src.endpoint, asgsPath, emulator.ASGRequest{Name: "dash-asg", Cluster: "dash", InstanceType: "m5.large",
-		MinSize: &two, DesiredCapacity: &two}, &g); err != nil {
+	if _, err := src.c.CreateASG(ctx, emulator.ASGRequest{Name: "dash-asg", Cluster: "dash", InstanceType: "m5.large",
+		MinSize: &two, DesiredCapacity: &two}); err != nil {
 		t.Fatal(err)
 	}
 	if err := act.AdvanceClock(ctx, "1m"); err != nil {

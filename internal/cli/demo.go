@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ecsmini/ecsmini/internal/composeapply"
 	"github.com/ecsmini/ecsmini/internal/composeimport"
 	"github.com/ecsmini/ecsmini/internal/dockerrt"
 )
@@ -130,8 +131,8 @@ func runDemo(ctx context.Context, o demoOptions, out io.Writer, runtimeChosen bo
 	defer stopUp()
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
-	flags := composeFlags{files: []string{file}}
-	_, plan, err := loadCompose(ctx, &flags, "us-east-1", "000000000000", io.Discard)
+	src := composeapply.Source{Files: []string{file}, Region: "us-east-1", AccountID: "000000000000"}
+	plan, err := composeapply.LoadPlan(ctx, src, io.Discard)
 	if err != nil {
 		return err
 	}
@@ -155,14 +156,13 @@ func runDemo(ctx context.Context, o demoOptions, out io.Writer, runtimeChosen bo
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	d.c = newECSClient(d.endpoint)
+	d.c = newClient(d.endpoint)
 	d.webURL = fmt.Sprintf("http://127.0.0.1:%d/", port)
 	d.sim = o.runtime == "sim"
-	sync := &composeSync{builder: &composeBuilder{dryRun: true}, applier: &composeApplier{c: d.c, out: out}}
 	var runErr error
 	if !o.noTUI && isTerminal(out) && isTerminal(stdinFile()) {
-		runErr = d.inDashboard(ctx, plan, sync) // the dashboard stays until quit: --keep is moot
-	} else if runErr = d.run(ctx, plan, sync); runErr == nil && o.keep {
+		runErr = d.inDashboard(ctx, plan) // the dashboard stays until quit: --keep is moot
+	} else if runErr = d.run(ctx, plan, d.syncer(out)); runErr == nil && o.keep {
 		d.say("The stack stays up: %s (the web service), ECS API at %s. Ctrl-C to stop.", d.webURL, d.endpoint)
 		d.say("Try: aws ecs describe-services --cluster demo --services web api --endpoint-url %s", d.endpoint)
 		<-ctx.Done()
@@ -178,11 +178,12 @@ func runDemo(ctx context.Context, o demoOptions, out io.Writer, runtimeChosen bo
 // inDashboard plays the scenario while the dashboard has the screen; the narration is
 // held and printed when the user quits the dashboard (which also ends a scenario still
 // playing).
-func (d *demo) inDashboard(ctx context.Context, plan *composeimport.Plan, sync *composeSync) error {
+func (d *demo) inDashboard(ctx context.Context, plan *composeimport.Plan) error {
 	held := newHeldWriter(d.out)
 	held.hold()
 	defer held.release()
-	d.out, sync.applier.out = held, held
+	d.out = held
+	sync := d.syncer(held)
 	scenario, stopScenario := context.WithCancel(ctx)
 	defer stopScenario()
 	done := make(chan error, 1)
@@ -229,4 +230,10 @@ func freeLoopbackPort() (int, error) {
 	}
 	defer ln.Close()
 	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+// syncer imports the demo's compose project, saying what it does on out. The demo's
+// images are never built: ecsmini's own image serves every role.
+func (d *demo) syncer(out io.Writer) *composeapply.Syncer {
+	return composeapply.NewSyncer(d.c, out, composeapply.SyncOptions{SkipBuild: true})
 }

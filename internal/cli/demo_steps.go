@@ -11,7 +11,9 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/internal/composeapply"
 	"github.com/ecsmini/ecsmini/internal/composeimport"
+	"github.com/ecsmini/ecsmini/internal/ecsminiapi"
 )
 
 // demo narrates the scenario on a running emulator.
@@ -21,7 +23,7 @@ type demo struct {
 	endpoint string
 	webURL   string
 	sim      bool
-	c        *ecsClient
+	c        *ecsminiapi.Client
 	seen     map[string]bool // service events already told
 }
 
@@ -44,11 +46,11 @@ func (d *demo) pause(ctx context.Context) error {
 	}
 }
 
-func (d *demo) run(ctx context.Context, plan *composeimport.Plan, sync *composeSync) error {
+func (d *demo) run(ctx context.Context, plan *composeimport.Plan, sync *composeapply.Syncer) error {
 	d.seen = map[string]bool{}
 	d.step(1, "A compose file becomes ECS services")
 	d.say("ECS API at %s (eval \"$(ecsmini env)\" with ECSMINI_ENDPOINT=%s to use the AWS CLI)", d.endpoint, d.endpoint)
-	if err := sync.apply(ctx, plan); err != nil {
+	if err := sync.Sync(ctx, plan); err != nil {
 		return err
 	}
 	if err := d.waitStable(ctx, "web", "api"); err != nil {
@@ -65,7 +67,7 @@ func (d *demo) run(ctx context.Context, plan *composeimport.Plan, sync *composeS
 	d.step(2, "A rolling deployment: web v2, new tasks start before old ones stop")
 	web, _ := plan.Service("web")
 	web.TaskDefinition.ContainerDefinitions[0].Command = []string{"workload", "--listen", ":8080", "--log", "demo web v2"}
-	if err := sync.apply(ctx, plan); err != nil {
+	if err := sync.Sync(ctx, plan); err != nil {
 		return err
 	}
 	if err := d.waitStable(ctx, "web"); err != nil {
@@ -76,14 +78,14 @@ func (d *demo) run(ctx context.Context, plan *composeimport.Plan, sync *composeS
 	}
 
 	d.step(3, "A Fargate Spot interruption: AWS takes the capacity back")
-	var spot spotInterrupted
-	if err := simCall(ctx, d.endpoint, spotInterruptPath, spotInterrupt{Cluster: demoCluster, Service: "web", Count: 1}, &spot); err != nil {
+	spot, err := d.c.InterruptSpot(ctx, ecsminiapi.SpotInterrupt{Cluster: demoCluster, Service: "web", Count: 1})
+	if err != nil {
 		return err
 	}
 	if len(spot.Interrupted) == 0 {
 		d.say("no web task runs on FARGATE_SPOT right now; skipping")
 	} else {
-		d.say("interrupted %s: the two-minute warning (SIGTERM), then the service replaces it", arnTail(spot.Interrupted[0]))
+		d.say("interrupted %s: the two-minute warning (SIGTERM), then the service replaces it", lastSegment(spot.Interrupted[0]))
 		if err := d.waitStopped(ctx, spot.Interrupted); err != nil {
 			return err
 		}
@@ -96,18 +98,18 @@ func (d *demo) run(ctx context.Context, plan *composeimport.Plan, sync *composeS
 	}
 
 	d.step(4, "A task retirement: AWS retires the platform revision api runs on")
-	var ret retirements
-	if err := simCall(ctx, d.endpoint, retirePath, emulator.RetireRequest{Cluster: demoCluster, Service: "api"}, &ret); err != nil {
+	ret, err := d.c.Retire(ctx, emulator.RetireRequest{Cluster: demoCluster, Service: "api"})
+	if err != nil {
 		return err
 	}
 	var retiring []string
 	for _, r := range ret.Retirements {
 		retiring = append(retiring, r.TaskArn)
-		d.say("%s retires at %s (the account's 7-day wait period)", arnTail(r.TaskArn), r.RetireAt.UTC().Format(time.RFC3339))
+		d.say("%s retires at %s (the account's 7-day wait period)", lastSegment(r.TaskArn), r.RetireAt.UTC().Format(time.RFC3339))
 	}
 	d.say("fast-forwarding the emulator's clock 7 days")
-	var st clockState
-	if err := simCall(ctx, d.endpoint, clockPath, clockRequest{Advance: "7d"}, &st); err != nil {
+	st, err := d.c.MoveClock(ctx, ecsminiapi.ClockRequest{Advance: "7d"})
+	if err != nil {
 		return err
 	}
 	d.say("it is now %s", st.Now.UTC().Format(time.RFC3339))
@@ -130,7 +132,7 @@ func (d *demo) waitStable(ctx context.Context, names ...string) error {
 	defer cancel()
 	for {
 		var out ecs.DescribeServicesOutput
-		if err := d.c.call(ctx, "DescribeServices", &ecs.DescribeServicesInput{Cluster: demoCluster, Services: names}, &out); err != nil {
+		if err := d.c.Call(ctx, "DescribeServices", &ecs.DescribeServicesInput{Cluster: demoCluster, Services: names}, &out); err != nil {
 			return err
 		}
 		stable := len(out.Services) == len(names)
@@ -165,7 +167,7 @@ func (d *demo) waitStopped(ctx context.Context, arns []string) error {
 	ctx, cancel := context.WithTimeout(ctx, 4*time.Minute)
 	defer cancel()
 	for {
-		tasks, err := d.c.describeTasks(ctx, demoCluster, arns)
+		tasks, err := d.c.DescribeTasks(ctx, demoCluster, arns)
 		if err != nil {
 			return err
 		}
@@ -175,7 +177,7 @@ func (d *demo) waitStopped(ctx context.Context, arns []string) error {
 		}
 		if done {
 			for _, t := range tasks {
-				d.say("%s stopped: %s (%s)", arnTail(t.TaskArn), t.StopCode, t.StoppedReason)
+				d.say("%s stopped: %s (%s)", lastSegment(t.TaskArn), t.StopCode, t.StoppedReason)
 			}
 			return nil
 		}
@@ -189,11 +191,11 @@ func (d *demo) waitStopped(ctx context.Context, arns []string) error {
 
 // showTasks lists the running tasks with where they run.
 func (d *demo) showTasks(ctx context.Context) error {
-	arns, err := d.c.listTasks(ctx, demoCluster, "")
+	arns, err := d.c.ListTasks(ctx, ecs.ListTasksInput{Cluster: demoCluster, DesiredStatus: ""})
 	if err != nil {
 		return err
 	}
-	tasks, err := d.c.describeTasks(ctx, demoCluster, arns)
+	tasks, err := d.c.DescribeTasks(ctx, demoCluster, arns)
 	if err != nil {
 		return err
 	}
@@ -202,7 +204,7 @@ func (d *demo) showTasks(ctx context.Context) error {
 		if where == "" {
 			where = t.LaunchType
 		}
-		d.say("task %s  %-12s %-13s %s %s", arnTail(t.TaskArn)[:12], arnTail(t.TaskDefinitionArn), where, t.LastStatus, t.HealthStatus)
+		d.say("task %s  %-12s %-13s %s %s", lastSegment(t.TaskArn)[:12], lastSegment(t.TaskDefinitionArn), where, t.LastStatus, t.HealthStatus)
 	}
 	return nil
 }

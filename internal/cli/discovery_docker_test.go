@@ -37,8 +37,7 @@ func TestServiceNamesResolveBetweenAwsvpcTasks(t *testing.T) {
 	clusterARN := "arn:aws:ecs:us-east-1:000000000000:cluster/dns-" + randomHex(t)[:8]
 
 	names := &fakeNames{}
-	ep := newEndpoints(rt, false)
-	ep.withDiscovery(names)
+	ep := newEndpoints(endpointsConfig{Runtime: rt, Discovery: names})
 	if err := ep.serve(http.NotFoundHandler()); err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator/agent"
 	"github.com/ecsmini/ecsmini/internal/dockerrt"
+	"github.com/ecsmini/ecsmini/internal/ecsminiapi"
 )
 
 type downOptions struct {
@@ -118,24 +118,16 @@ func runDown(ctx context.Context, o downOptions, stdout, stderr io.Writer) error
 
 // requestShutdown asks the ecsmini at endpoint to stop.
 func requestShutdown(ctx context.Context, endpoint string, pid int) error {
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint+shutdownPath, nil)
-	if err != nil {
-		return err
+	c := newClient(endpoint)
+	c.Timeout = 10 * time.Second
+	err := c.Shutdown(ctx)
+	if ecsminiapi.IsNotServed(err) {
+		return fmt.Errorf("the ecsmini at %s (pid %d) does not accept shutdown requests (an older version?); stop it with Ctrl-C or 'kill %d'", endpoint, pid, pid)
 	}
-	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return fmt.Errorf("asking the ecsmini at %s to stop: %w", endpoint, err)
 	}
-	resp.Body.Close()
-	switch resp.StatusCode {
-	case http.StatusAccepted, http.StatusOK:
-		return nil
-	case http.StatusNotFound:
-		return fmt.Errorf("the ecsmini at %s (pid %d) does not accept shutdown requests (an older version?); stop it with Ctrl-C or 'kill %d'", endpoint, pid, pid)
-	}
-	return fmt.Errorf("asking the ecsmini at %s to stop: HTTP %d", endpoint, resp.StatusCode)
+	return nil
 }
 
 // waitStopped waits until the ecsmini no longer answers and has let go of its state

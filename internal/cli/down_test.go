@@ -15,48 +15,8 @@ import (
 	"time"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/internal/ecsminiapi"
 )
-
-func TestShutdownHandler(t *testing.T) {
-	stopped := make(chan struct{}, 2)
-	srv := httptest.NewServer(shutdownHandler(func() { stopped <- struct{}{} }))
-	defer srv.Close()
-
-	resp, err := http.Get(srv.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != "POST" {
-		t.Fatalf("GET: %d, Allow %q; want 405 and Allow: POST", resp.StatusCode, resp.Header.Get("Allow"))
-	}
-	select {
-	case <-stopped:
-		t.Fatal("GET stopped ecsmini")
-	case <-time.After(50 * time.Millisecond):
-	}
-
-	for range 2 {
-		resp, err := http.Post(srv.URL, "", nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusAccepted {
-			t.Fatalf("POST: %d, want 202", resp.StatusCode)
-		}
-	}
-	select {
-	case <-stopped:
-	case <-time.After(5 * time.Second):
-		t.Fatal("POST did not call stop")
-	}
-	select {
-	case <-stopped:
-		t.Fatal("a second POST called stop again")
-	case <-time.After(50 * time.Millisecond):
-	}
-}
 
 // upWithShutdown runs up in-process with the shutdown endpoint in front of it, as
 // `ecsmini up` serves it: a proxy that answers /_ecsmini/shutdown by stopping up and
@@ -68,7 +28,7 @@ func upWithShutdown(t *testing.T, runtime string) (endpoint, stateDir string, up
 	target, _ := url.Parse("http://" + addr)
 	upDone = make(chan error, 1)
 	mux := http.NewServeMux()
-	mux.Handle(shutdownPath, shutdownHandler(func() { upDone <- stop() }))
+	mux.Handle(ecsminiapi.ShutdownPath, shutdownHandler(func() { upDone <- stop() }))
 	proxy := httputil.NewSingleHostReverseProxy(target)
 	proxy.ErrorLog = log.New(io.Discard, "", 0) // up refusing connections once stopped is expected
 	mux.Handle("/", proxy)
@@ -79,7 +39,7 @@ func upWithShutdown(t *testing.T, runtime string) (endpoint, stateDir string, up
 
 func TestDownStopsARunningEcsmini(t *testing.T) {
 	endpoint, stateDir, upOut, upDone := upWithShutdown(t, "sim")
-	c := newECSClient(endpoint)
+	c := newClient(endpoint)
 	waitTasks(t, c, "default", runTasks(t, c, "", webTaskDef, 2), ecs.StatusRunning)
 
 	out, errOut, code := runMain(t, "down", "--endpoint", endpoint, "--timeout", "30s")
@@ -142,7 +102,7 @@ func TestDownRefuses(t *testing.T) {
 	// An ecsmini without the shutdown endpoint (an older one: only health answers) is
 	// left running.
 	mux := http.NewServeMux()
-	mux.Handle("/_ecsmini/health", healthHandler(health{Status: "ok", StateDir: t.TempDir(), PID: 1, Runtime: "sim"}))
+	mux.Handle("/_ecsmini/health", healthHandler(ecsminiapi.Health{Status: "ok", StateDir: t.TempDir(), PID: 1, Runtime: "sim"}))
 	older := httptest.NewServer(mux)
 	defer older.Close()
 	_, errOut, code := runMain(t, "down", "--endpoint", older.URL)

@@ -23,34 +23,48 @@ type endpoints struct {
 	rt      containers.Runtime
 	sim     bool
 	handler http.Handler
-	// names serves the cluster DNS tables that awsvpc tasks' DNS servers poll; nil
-	// until withDiscovery.
+	// names serves the cluster DNS tables that awsvpc tasks' DNS servers poll, or is nil.
 	names http.Handler
 
 	mu      sync.Mutex
 	port    int               // preferred port, the loopback listener's
 	reach   map[string]string // network → host:port
 	servers []*http.Server
+	// listeners are closed by close too: a server whose Serve has not begun yet would
+	// only let go of its listener once Serve runs, and a restart must find the port free.
+	listeners []net.Listener
 }
 
-func newEndpoints(rt containers.Runtime, sim bool) *endpoints {
-	return &endpoints{rt: rt, sim: sim, reach: map[string]string{}}
+// endpointsConfig is what the endpoints serve from.
+type endpointsConfig struct {
+	Runtime containers.Runtime
+	// Simulated serves on loopback only (no Docker networks to reach).
+	Simulated bool
+	// Discovery, if set, is the source of the DNS names of each cluster's services
+	// (discovery.Path), served next to the metadata endpoints: its Records method when
+	// it has one (the emulator's), else no names.
+	Discovery any
 }
 
-// preferredMetadataPort is where the endpoints listen when the port is free. A stable
-// port lets containers adopted after a restart keep reaching ecsmini at the address in
-// their environment (the ECS agent uses 51678 and 51679; this is the next one).
+func newEndpoints(cfg endpointsConfig) *endpoints {
+	e := &endpoints{rt: cfg.Runtime, sim: cfg.Simulated, reach: map[string]string{}}
+	if cfg.Discovery != nil {
+		e.names = discovery.Handler(discovery.Records(cfg.Discovery))
+	}
+	return e
+}
+
+// preferredMetadataPort is where the endpoints listen by default when the port is free
+// (the ECS agent uses 51678 and 51679; this is the next one). Whatever port they get is
+// saved in the state directory and reused after a restart (see endpoints_port.go).
 const preferredMetadataPort = 51680
 
-// withDiscovery serves, next to the metadata endpoints, the DNS names of each cluster's
-// services (discovery.Path) from src: its Records method when it has one (the
-// emulator's), else no names. Call it before serve.
-func (e *endpoints) withDiscovery(src any) {
-	e.names = discovery.Handler(discovery.Records(src))
-}
+// serve starts the loopback listener with h (and the discovery tables, if set) on the
+// preferred port, or any free one.
+func (e *endpoints) serve(h http.Handler) error { return e.serveOn(h, portPlan{}) }
 
-// serve starts the loopback listener with h (and the discovery tables, if set).
-func (e *endpoints) serve(h http.Handler) error {
+// serveOn is serve with the listener's port chosen as plan says (see listenLoopback).
+func (e *endpoints) serveOn(h http.Handler, plan portPlan) error {
 	if names := e.names; names != nil {
 		metadata := h
 		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -62,10 +76,7 @@ func (e *endpoints) serve(h http.Handler) error {
 		})
 	}
 	e.handler = h
-	addr, err := e.listen("127.0.0.1", preferredMetadataPort)
-	if err != nil {
-		addr, err = e.listen("127.0.0.1", 0)
-	}
+	addr, err := e.listenLoopback(plan)
 	if err != nil {
 		return fmt.Errorf("metadata endpoint: %w", err)
 	}
@@ -82,6 +93,7 @@ func (e *endpoints) listen(ip string, port int) (string, error) {
 	}
 	srv := &http.Server{Handler: e.handler, ReadHeaderTimeout: 10 * time.Second}
 	e.servers = append(e.servers, srv)
+	e.listeners = append(e.listeners, ln)
 	go func() { _ = srv.Serve(ln) }() // ends with Close; Serve's error then is ErrServerClosed
 	return ln.Addr().String(), nil
 }
@@ -96,13 +108,9 @@ func (e *endpoints) Reach(ctx context.Context, network string) (string, error) {
 	if addr, ok := e.reach[network]; ok {
 		return addr, nil
 	}
-	nw, err := e.rt.EnsureNetwork(ctx, containers.NetworkSpec{Name: network})
+	gw, err := e.gateway(ctx, network)
 	if err != nil {
-		return "", fmt.Errorf("network %s: %w", network, err)
-	}
-	gw, _, _ := strings.Cut(nw.Gateway, "/")
-	if gw == "" {
-		return "", fmt.Errorf("network %s has no gateway address", network)
+		return "", err
 	}
 	addr, err := e.listen(gw, e.port)
 	if err != nil {
@@ -115,6 +123,43 @@ func (e *endpoints) Reach(ctx context.Context, network string) (string, error) {
 	return addr, nil
 }
 
+// gateway is the address of this host as containers on network see it.
+func (e *endpoints) gateway(ctx context.Context, network string) (string, error) {
+	nw, err := e.rt.EnsureNetwork(ctx, containers.NetworkSpec{Name: network})
+	if err != nil {
+		return "", fmt.Errorf("network %s: %w", network, err)
+	}
+	gw, _, _ := strings.Cut(nw.Gateway, "/")
+	if gw == "" {
+		return "", fmt.Errorf("network %s has no gateway address", network)
+	}
+	return gw, nil
+}
+
+// claim listens on network's gateway on the endpoints' own port, where the containers
+// adopted from the previous run on that network were told to find it. Unlike Reach, it
+// does not settle for another port: those containers could not follow.
+func (e *endpoints) claim(ctx context.Context, network string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.sim || network == "host" {
+		return nil
+	}
+	if _, ok := e.reach[network]; ok {
+		return nil
+	}
+	gw, err := e.gateway(ctx, network)
+	if err != nil {
+		return err
+	}
+	addr, err := e.listen(gw, e.port)
+	if err != nil {
+		return fmt.Errorf("port %d on %s (this host as network %s sees it) is not free, and task containers ecsmini adopts from its previous run reach it there: %w", e.port, gw, network, err)
+	}
+	e.reach[network] = addr
+	return nil
+}
+
 // close stops every listener.
 func (e *endpoints) close() error {
 	e.mu.Lock()
@@ -122,6 +167,11 @@ func (e *endpoints) close() error {
 	var errs []error
 	for _, s := range e.servers {
 		errs = append(errs, s.Close())
+	}
+	for _, ln := range e.listeners {
+		if err := ln.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+			errs = append(errs, err)
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -17,7 +17,7 @@ type namesOf map[string]map[string][]string
 func (n namesOf) Records(cluster string) map[string][]string { return n[cluster] }
 
 // The endpoints listener serves the clusters' DNS tables next to the metadata paths,
-// from the source withDiscovery was given (the emulator, in `up`), and no names from a
+// from the Discovery source it was built with (the emulator, in `up`), and no names from a
 // source without a Records method.
 func TestEndpointsServeDiscovery(t *testing.T) {
 	for _, tc := range []struct {
@@ -29,8 +29,7 @@ func TestEndpointsServeDiscovery(t *testing.T) {
 		{"no Records method", struct{}{}, map[string][]string{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			ep := newEndpoints(sim.New(clock.Real{}, sim.Options{}), true)
-			ep.withDiscovery(tc.src)
+			ep := newEndpoints(endpointsConfig{Runtime: sim.New(clock.Real{}, sim.Options{}), Simulated: true, Discovery: tc.src})
 			metadata := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "metadata "+r.URL.Path) })
 			if err := ep.serve(metadata); err != nil {
 				t.Fatal(err)

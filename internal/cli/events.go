@@ -5,20 +5,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ecsmini/ecsmini/emulator/events"
+	"github.com/ecsmini/ecsmini/internal/ecsminiapi"
 )
 
 type eventsOptions struct {
@@ -74,34 +71,12 @@ func runEvents(ctx context.Context, o eventsOptions, stdout, stderr io.Writer) e
 	if _, err := probe(ctx, base, 2*time.Second); err != nil {
 		return err
 	}
-	q := url.Values{}
-	for _, f := range o.filters {
-		q.Add("filter", f)
-	}
-	if o.follow {
-		q.Set("follow", "1")
-	}
-	if o.tail >= 0 {
-		q.Set("tail", strconv.Itoa(o.tail))
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+events.Path+"?"+q.Encode(), nil)
+	body, err := newClient(base).Events(ctx, ecsminiapi.EventsQuery{Filters: o.filters, Follow: o.follow, Tail: o.tail})
 	if err != nil {
 		return err
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return fmt.Errorf("events from %s: %w", base, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		b, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-		msg := strings.TrimSpace(string(b))
-		if !strings.HasPrefix(msg, "events: ") { // not our handler: an ecsmini without events
-			return fmt.Errorf("the ecsmini at %s does not serve events (HTTP %d)", base, resp.StatusCode)
-		}
-		return errors.New(strings.TrimPrefix(msg, "events: "))
-	}
-	return copyEvents(ctx, resp.Body, stdout, stderr)
+	defer body.Close()
+	return copyEvents(ctx, body, stdout, stderr)
 }
 
 // copyEvents writes each event line to stdout, flushing per line so that a pipe sees

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ecsmini/ecsmini/emulator/events"
+	"github.com/ecsmini/ecsmini/internal/ecsminiapi"
 )
 
 // eventLines decodes the JSON lines of ecsmini events' output.
@@ -113,7 +114,7 @@ func TestEventsCommandErrors(t *testing.T) {
 	}
 	// An ecsmini that answers health but has no event stream (an older one).
 	mux := http.NewServeMux()
-	mux.Handle("/_ecsmini/health", healthHandler(health{Status: "ok"}))
+	mux.Handle("/_ecsmini/health", healthHandler(ecsminiapi.Health{Status: "ok"}))
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	if out := cli(t, strings.TrimPrefix(srv.URL, "http://"), true, "events"); !strings.Contains(out, "does not serve events (HTTP 404)") {

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ecsmini/ecsmini/internal/ecsminiapi"
 )
 
 // syncBuffer is a bytes.Buffer safe to write from the server goroutine and read in tests.
@@ -78,4 +80,26 @@ func call(t *testing.T, addr, op, body string) (int, map[string]any) {
 		t.Fatalf("%s: bad JSON %q", op, b)
 	}
 	return resp.StatusCode, m
+}
+
+// healthHandler answers GET /_ecsmini/health with h, for fake ecsminis.
+func healthHandler(h ecsminiapi.Health) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(h)
+	})
+}
+
+// shutdownHandler answers POST /_ecsmini/shutdown with 202, as ecsmini does, and then
+// calls stop once.
+func shutdownHandler(stop func()) http.Handler {
+	var once sync.Once
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			w.WriteHeader(http.StatusMethodNotAllowed)
+			return
+		}
+		w.WriteHeader(http.StatusAccepted)
+		go once.Do(stop)
+	})
 }

@@ -6,7 +6,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ecsmini/ecsmini/internal/composeapply"
 	"github.com/ecsmini/ecsmini/internal/composeimport"
+	"github.com/ecsmini/ecsmini/internal/ecsminiapi"
 )
 
 func newImportCmd() *cobra.Command {
@@ -29,7 +31,7 @@ not carry over is reported as a warning.`,
 			f.files = append(f.files, args...)
 			ctx := cmd.Context()
 			ep := endpointURL(endpoint)
-			h := &health{Region: "us-east-1", AccountID: "000000000000"}
+			h := &ecsminiapi.Health{Region: "us-east-1", AccountID: "000000000000"}
 			if !dryRun {
 				var err error
 				if h, err = probe(ctx, ep, 3*time.Second); err != nil {
@@ -37,7 +39,7 @@ not carry over is reported as a warning.`,
 				}
 			}
 			region, account := h.Region, h.AccountID
-			_, plan, err := loadCompose(ctx, &f, region, account, cmd.ErrOrStderr())
+			plan, err := composeapply.LoadPlan(ctx, f.source(region, account), cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
@@ -45,10 +47,9 @@ not carry over is reported as a warning.`,
 				printPlan(cmd.OutOrStdout(), plan)
 				return nil
 			}
-			b := &composeBuilder{dryRun: h.Runtime == "sim"}
-			a := &composeApplier{c: newECSClient(ep), out: cmd.OutOrStdout(), depTimeout: depTimeout}
-			sync := &composeSync{builder: b, applier: a}
-			res, err := sync.applyResult(ctx, plan)
+			syncer := composeapply.NewSyncer(newClient(ep), cmd.OutOrStdout(),
+				composeapply.SyncOptions{SkipBuild: h.Runtime == "sim", DepTimeout: depTimeout})
+			res, err := syncer.Apply(ctx, plan)
 			if err != nil {
 				return err
 			}
@@ -78,7 +79,7 @@ func printPlan(w interface{ Write([]byte) (int, error) }, plan *composeimport.Pl
 			fmt.Fprintf(w, ", localhost:%d → %d", p.HostPort, p.ContainerPort)
 		}
 		for _, d := range s.DependsOn {
-			fmt.Fprintf(w, ", after %s is %s", d.Service, conditionWord(d.Condition))
+			fmt.Fprintf(w, ", after %s is %s", d.Service, composeapply.ConditionWord(d.Condition))
 		}
 		fmt.Fprintln(w)
 	}

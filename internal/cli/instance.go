@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/ec2sim"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/internal/ecsminiapi"
 )
 
 func newInstanceCmd() *cobra.Command {
@@ -29,7 +29,7 @@ Docker Engine; the instance decides where they would run. Drain an instance with
 	cmd.PersistentFlags().StringVar(&endpoint, "endpoint", "", "URL of the running ecsmini (default $ECSMINI_ENDPOINT, $AWS_ENDPOINT_URL_ECS, http://"+DefaultListen+")")
 	cmd.PersistentFlags().StringVar(&cluster, "cluster", "default", "cluster name or ARN")
 
-	var add instanceAdd
+	var add ecsminiapi.InstanceAdd
 	var attrs []string
 	addCmd := &cobra.Command{
 		Use:   "add",
@@ -45,8 +45,8 @@ Docker Engine; the instance decides where they would run. Drain an instance with
 				}
 				add.Attributes[k] = v
 			}
-			var out instancesOut
-			if err := simCall(cmd.Context(), endpointURL(endpoint), instancesPath, add, &out); err != nil {
+			out, err := newClient(endpointURL(endpoint)).AddInstances(cmd.Context(), add)
+			if err != nil {
 				return err
 			}
 			for _, ci := range out.ContainerInstances {
@@ -67,8 +67,8 @@ Docker Engine; the instance decides where they would run. Drain an instance with
 		Short: "Terminate simulated instances (EC2 instance ID, container instance ID or ARN)",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var out instancesOut
-			if err := simCall(cmd.Context(), endpointURL(endpoint), instancesRemovePath, instanceRefs{Cluster: cluster, Instances: args}, &out); err != nil {
+			out, err := newClient(endpointURL(endpoint)).RemoveInstances(cmd.Context(), ecsminiapi.InstanceRefs{Cluster: cluster, Instances: args})
+			if err != nil {
 				return err
 			}
 			for _, ci := range out.ContainerInstances {
@@ -83,7 +83,7 @@ Docker Engine; the instance decides where they would run. Drain an instance with
 		Short: "List a cluster's container instances with their remaining resources",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cis, err := newECSClient(endpointURL(endpoint)).containerInstances(cmd.Context(), cluster)
+			cis, err := newClient(endpointURL(endpoint)).ContainerInstances(cmd.Context(), cluster)
 			if err != nil {
 				return err
 			}
@@ -108,33 +108,6 @@ Docker Engine; the instance decides where they would run. Drain an instance with
 	return cmd
 }
 
-// containerInstances lists and describes a cluster's instances.
-func (c *ecsClient) containerInstances(ctx context.Context, cluster string) ([]*ecs.ContainerInstance, error) {
-	var arns []string
-	in := ecs.ListContainerInstancesInput{Cluster: cluster}
-	for {
-		var out ecs.ListContainerInstancesOutput
-		if err := c.call(ctx, "ListContainerInstances", in, &out); err != nil {
-			return nil, err
-		}
-		arns = append(arns, out.ContainerInstanceArns...)
-		if out.NextToken == nil || *out.NextToken == "" {
-			break
-		}
-		in.NextToken = out.NextToken
-	}
-	var all []*ecs.ContainerInstance
-	for len(arns) > 0 {
-		n := min(len(arns), 100)
-		var out ecs.ContainerInstancesOutput
-		if err := c.call(ctx, "DescribeContainerInstances", ecs.DescribeContainerInstancesInput{Cluster: cluster, ContainerInstances: arns[:n]}, &out); err != nil {
-			return nil, err
-		}
-		all, arns = append(all, out.ContainerInstances...), arns[n:]
-	}
-	return all, nil
-}
-
 func printInstances(w io.Writer, cis []*ecs.ContainerInstance) error {
 	if len(cis) == 0 {
 		fmt.Fprintln(w, "no container instances")
@@ -157,4 +130,27 @@ func dashIfEmpty(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// instanceID is the container instance ID of an ARN.
+func instanceID(arn string) string { return arn[strings.LastIndexByte(arn, '/')+1:] }
+
+// attribute is an instance attribute's value ("" if absent).
+func attribute(ci *ecs.ContainerInstance, name string) string {
+	for _, a := range ci.Attributes {
+		if a.Name == name {
+			return ecs.Deref(a.Value)
+		}
+	}
+	return ""
+}
+
+// resourceValue is an integer resource of a list ("CPU", "MEMORY").
+func resourceValue(rs []ecs.Resource, name string) int {
+	for _, r := range rs {
+		if r.Name == name {
+			return r.IntegerValue
+		}
+	}
+	return 0
 }

@@ -1,24 +1,10 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"strconv"
 	"strings"
-
-	"github.com/ecsmini/ecsmini/emulator"
 )
-
-// loadBalancersPath lists the local load balancers of services' target groups.
-const loadBalancersPath = "/_ecsmini/loadbalancers"
-
-func loadBalancersHandler(emu *emulator.Emulator) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(emu.LoadBalancers()) // a vanished client is not worth reporting
-	})
-}
 
 // parseLBPorts reads --lb-port NAME=PORT values.
 func parseLBPorts(specs []string) (map[string]int, error) {

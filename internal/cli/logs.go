@@ -2,16 +2,13 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"net/http"
-	"net/url"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/ecsmini/ecsmini/internal/ecsminiapi"
 )
 
 type logsOptions struct {
@@ -58,40 +55,13 @@ func runLogs(ctx context.Context, o logsOptions, task string, stdout io.Writer) 
 	if _, err := probe(ctx, base, 2*time.Second); err != nil {
 		return err
 	}
-	q := url.Values{"task": {task}}
-	if o.container != "" {
-		q.Set("container", o.container)
-	}
-	if o.follow {
-		q.Set("follow", "1")
-	}
-	if o.tail >= 0 {
-		q.Set("tail", strconv.Itoa(o.tail))
-	}
-	if o.since != "" {
-		q.Set("since", o.since)
-	}
-	if o.timestamps {
-		q.Set("timestamps", "1")
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/_ecsmini/logs?"+q.Encode(), nil)
+	body, err := newClient(base).Logs(ctx, ecsminiapi.LogsQuery{Task: task, Container: o.container, Follow: o.follow,
+		Tail: o.tail, Since: o.since, Timestamps: o.timestamps})
 	if err != nil {
 		return err
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return fmt.Errorf("logs from %s: %w", base, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		b, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-		msg := strings.TrimSpace(string(b))
-		if !strings.HasPrefix(msg, "logs: ") { // not our handler: an ecsmini without logs
-			return fmt.Errorf("the ecsmini at %s does not serve logs (HTTP %d)", base, resp.StatusCode)
-		}
-		return errors.New(strings.TrimPrefix(msg, "logs: "))
-	}
-	if _, err := io.Copy(stdout, resp.Body); err != nil && ctx.Err() == nil {
+	defer body.Close()
+	if _, err := io.Copy(stdout, body); err != nil && ctx.Err() == nil {
 		return fmt.Errorf("logs from %s: %w", base, err)
 	}
 	return nil

@@ -14,6 +14,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/containers"
 	"github.com/ecsmini/ecsmini/emulator/containers/sim"
 	"github.com/ecsmini/ecsmini/emulator/logs"
+	"github.com/ecsmini/ecsmini/internal/ecsminiapi"
 )
 
 const logsTaskID = "0123456789abcdef0123456789abcdef"
@@ -31,13 +32,14 @@ func newLogsServer(t *testing.T) *logsServer {
 	clk := clock.NewFake(time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC))
 	rt := sim.New(clk, sim.Options{})
 	mux := http.NewServeMux()
-	mux.Handle("/_ecsmini/health", healthHandler(health{Status: "ok", Region: "us-east-1", Runtime: "sim"}))
+	mux.Handle("/_ecsmini/health", healthHandler(ecsminiapi.Health{Status: "ok", Region: "us-east-1", Runtime: "sim"}))
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	c, err := startLogs(ctx, rt, t.TempDir(), mux, nil)
+	c, err := startLogs(ctx, rt, t.TempDir(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	mux.Handle(ecsminiapi.LogsPath, logs.Handler(c))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	// startLogs returns once the collector is subscribed: it sees this container start.
@@ -158,7 +160,7 @@ func TestLogsWithNothingRunning(t *testing.T) {
 
 func TestLogsFromAnEcsminiWithoutLogs(t *testing.T) {
 	mux := http.NewServeMux()
-	mux.Handle("/_ecsmini/health", healthHandler(health{Status: "ok"}))
+	mux.Handle("/_ecsmini/health", healthHandler(ecsminiapi.Health{Status: "ok"}))
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	_, errOut, code := runMain(t, "logs", logsTaskID, "--endpoint", srv.URL)

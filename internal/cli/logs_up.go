@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"log/slog"
-	"net/http"
 	"os"
 	"path/filepath"
 	"time"
@@ -18,14 +17,12 @@ import (
 const logsDrain = 150 * time.Second
 
 // startLogs keeps every task container's output under <stateDir>/logs until ctx ends
-// (plus logsDrain for containers still stopping) and serves it at /_ecsmini/logs on api.
+// (plus logsDrain for containers still stopping), for /_ecsmini/logs to serve.
 // Containers that start after it returns are collected; sink, if not nil, also
 // receives every line.
 // Followers of /_ecsmini/logs end with ctx, so pass up's own context: the API server's
 // graceful shutdown then does not wait for them.
-func startLogs(ctx context.Context, rt containers.Runtime, stateDir string, api interface {
-	Handle(string, http.Handler)
-}, sink logs.Sink) (*logs.Collector, error) {
+func startLogs(ctx context.Context, rt containers.Runtime, stateDir string, sink logs.Sink) (*logs.Collector, error) {
 	dir := filepath.Join(stateDir, "logs")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
@@ -47,6 +44,5 @@ func startLogs(ctx context.Context, rt containers.Runtime, stateDir string, api 
 			c.Logger.Error("collecting task logs", "err", err)
 		}
 	}()
-	api.Handle(logs.Path, logs.Handler(c))
 	return c, nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/internal/ecsminiapi"
 )
 
 type psOptions struct {
@@ -102,11 +103,11 @@ func runPs(ctx context.Context, o psOptions, w io.Writer, now time.Time) error {
 	if o.output != "" && o.output != "text" && o.output != "json" {
 		return fmt.Errorf("--output must be text or json, not %q", o.output)
 	}
-	c := newECSClient(endpointURL(o.endpoint))
+	c := newClient(endpointURL(o.endpoint))
 	clusters := []string{o.cluster}
 	if o.allClusters {
 		var err error
-		if clusters, err = c.listClusters(ctx); err != nil {
+		if clusters, err = c.ListClusters(ctx); err != nil {
 			return err
 		}
 	}
@@ -155,13 +156,13 @@ func runPs(ctx context.Context, o psOptions, w io.Writer, now time.Time) error {
 
 // listClusterTasks describes the tasks of a cluster whose desired status is RUNNING and,
 // with all, those whose desired status is STOPPED.
-func listClusterTasks(ctx context.Context, c *ecsClient, cluster string, all bool) ([]*ecs.Task, error) {
-	arns, err := c.listTasks(ctx, cluster, "")
+func listClusterTasks(ctx context.Context, c *ecsminiapi.Client, cluster string, all bool) ([]*ecs.Task, error) {
+	arns, err := c.ListTasks(ctx, ecs.ListTasksInput{Cluster: cluster, DesiredStatus: ""})
 	if err != nil {
 		return nil, err
 	}
 	if all {
-		stopped, err := c.listTasks(ctx, cluster, "STOPPED")
+		stopped, err := c.ListTasks(ctx, ecs.ListTasksInput{Cluster: cluster, DesiredStatus: "STOPPED"})
 		if err != nil {
 			return nil, err
 		}
@@ -174,7 +175,7 @@ func listClusterTasks(ctx context.Context, c *ecsClient, cluster string, all boo
 	if len(arns) == 0 {
 		return nil, nil
 	}
-	return c.describeTasks(ctx, cluster, arns)
+	return c.DescribeTasks(ctx, cluster, arns)
 }
 
 func toPsRow(t *ecs.Task, now time.Time) psRow {

@@ -2,15 +2,13 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
 	"strings"
 	"text/tabwriter"
 
-	"github.com/ecsmini/ecsmini/emulator"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/internal/ecsminiapi"
 )
 
 // psService is one service as ps shows it under its tasks.
@@ -21,53 +19,12 @@ type psService struct {
 	Endpoints                      []string // local load balancer URLs
 }
 
-// listServices describes the ACTIVE services of a cluster.
-func (c *ecsClient) listServices(ctx context.Context, cluster string) ([]*ecs.Service, error) {
-	var arns []string
-	in := ecs.ListServicesInput{Cluster: cluster}
-	for {
-		var out ecs.ListServicesOutput
-		if err := c.call(ctx, "ListServices", &in, &out); err != nil {
-			return nil, err
-		}
-		arns = append(arns, out.ServiceArns...)
-		if out.NextToken == nil || *out.NextToken == "" {
-			break
-		}
-		in.NextToken = out.NextToken
-	}
-	var svcs []*ecs.Service
-	for len(arns) > 0 {
-		n := min(len(arns), 10)
-		var out ecs.DescribeServicesOutput
-		if err := c.call(ctx, "DescribeServices", &ecs.DescribeServicesInput{Cluster: cluster, Services: arns[:n]}, &out); err != nil {
-			return nil, err
-		}
-		svcs = append(svcs, out.Services...)
-		arns = arns[n:]
-	}
-	return svcs, nil
-}
-
-// loadBalancers asks the running ecsmini where its local load balancers listen.
-func (c *ecsClient) loadBalancers(ctx context.Context) (map[string]string, error) {
-	ctx, cancel := context.WithTimeout(ctx, ecsCallTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(c.endpoint, "/")+loadBalancersPath, nil)
+// lbAddresses asks the running ecsmini where its local load balancers listen, by
+// target group ARN.
+func lbAddresses(ctx context.Context, c *ecsminiapi.Client) (map[string]string, error) {
+	lbs, err := c.LoadBalancers(ctx)
 	if err != nil {
 		return nil, err
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("load balancers: %w", err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("load balancers: %s", resp.Status)
-	}
-	var lbs []emulator.LoadBalancer
-	if err := json.NewDecoder(resp.Body).Decode(&lbs); err != nil {
-		return nil, fmt.Errorf("load balancers: %w", err)
 	}
 	out := map[string]string{}
 	for _, lb := range lbs {
@@ -78,11 +35,11 @@ func (c *ecsClient) loadBalancers(ctx context.Context) (map[string]string, error
 
 // clusterServices lists the services of the clusters ps shows, with their local load
 // balancer URLs.
-func clusterServices(ctx context.Context, c *ecsClient, clusters []string) ([]psService, error) {
+func clusterServices(ctx context.Context, c *ecsminiapi.Client, clusters []string) ([]psService, error) {
 	var out []psService
 	var addrs map[string]string
 	for _, cluster := range clusters {
-		svcs, err := c.listServices(ctx, cluster)
+		svcs, err := c.Services(ctx, cluster)
 		if isCode(err, ecs.CodeClusterNotFound) {
 			continue
 		}
@@ -98,7 +55,7 @@ func clusterServices(ctx context.Context, c *ecsClient, clusters []string) ([]ps
 				}
 			}
 			if len(s.LoadBalancers) > 0 && addrs == nil {
-				if addrs, err = c.loadBalancers(ctx); err != nil {
+				if addrs, err = lbAddresses(ctx, c); err != nil {
 					return nil, err
 				}
 			}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -14,15 +13,16 @@ import (
 	"time"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/internal/ecsminiapi"
 )
 
 // runTasks registers a task definition and runs count tasks of it through the CLI's
 // own ECS client, returning their ARNs.
-func runTasks(t *testing.T, c *ecsClient, cluster, taskDef string, count int) []string {
+func runTasks(t *testing.T, c *ecsminiapi.Client, cluster, taskDef string, count int) []string {
 	t.Helper()
 	ctx := context.Background()
 	var td ecs.TaskDefinitionOutput
-	if err := c.call(ctx, "RegisterTaskDefinition", json.RawMessage(taskDef), &td); err != nil {
+	if err := c.Call(ctx, "RegisterTaskDefinition", json.RawMessage(taskDef), &td); err != nil {
 		t.Fatalf("RegisterTaskDefinition: %v", err)
 	}
 	var def struct {
@@ -33,7 +33,7 @@ func runTasks(t *testing.T, c *ecsClient, cluster, taskDef string, count int) []
 	}
 	var out ecs.TasksOutput
 	in := map[string]any{"cluster": cluster, "taskDefinition": def.Arn, "count": count}
-	if err := c.call(ctx, "RunTask", in, &out); err != nil || len(out.Tasks) != count {
+	if err := c.Call(ctx, "RunTask", in, &out); err != nil || len(out.Tasks) != count {
 		t.Fatalf("RunTask: %v (%d tasks, failures %+v)", err, len(out.Tasks), out.Failures)
 	}
 	arns := make([]string, count)
@@ -44,11 +44,11 @@ func runTasks(t *testing.T, c *ecsClient, cluster, taskDef string, count int) []
 }
 
 // waitTasks waits until every task has reached the last status.
-func waitTasks(t *testing.T, c *ecsClient, cluster string, arns []string, status ecs.TaskStatus) []*ecs.Task {
+func waitTasks(t *testing.T, c *ecsminiapi.Client, cluster string, arns []string, status ecs.TaskStatus) []*ecs.Task {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		tasks, err := c.describeTasks(context.Background(), cluster, arns)
+		tasks, err := c.DescribeTasks(context.Background(), cluster, arns)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -72,7 +72,7 @@ const (
 func TestPsListsTasksOfARunningEcsmini(t *testing.T) {
 	addr, _, _ := startUp(t, upOptions{stateDir: t.TempDir(), runtime: "sim"})
 	endpoint := "http://" + addr
-	c := newECSClient(endpoint)
+	c := newClient(endpoint)
 
 	// Nothing has run yet: the default cluster does not exist, which is no error for ps.
 	out, errOut, code := runMain(t, "ps", "--endpoint", endpoint)
@@ -82,7 +82,7 @@ func TestPsListsTasksOfARunningEcsmini(t *testing.T) {
 
 	web := waitTasks(t, c, "default", runTasks(t, c, "", webTaskDef, 3), ecs.StatusRunning)
 	crash := waitTasks(t, c, "default", runTasks(t, c, "default", crashTaskDef, 1), ecs.StatusStopped)
-	if err := c.call(context.Background(), "CreateCluster", map[string]string{"clusterName": "batch"}, &struct{}{}); err != nil {
+	if err := c.Call(context.Background(), "CreateCluster", map[string]string{"clusterName": "batch"}, &struct{}{}); err != nil {
 		t.Fatal(err)
 	}
 	other := waitTasks(t, c, "batch", runTasks(t, c, "batch", webTaskDef, 1), ecs.StatusRunning)
@@ -246,25 +246,6 @@ func TestHumanDuration(t *testing.T) {
 		if got := humanDuration(d); got != want {
 			t.Errorf("humanDuration(%v) = %q, want %q", d, got, want)
 		}
-	}
-}
-
-func TestDecodeError(t *testing.T) {
-	tests := []struct {
-		body string
-		want string
-	}{
-		{`{"__type":"ClusterNotFoundException","message":"Cluster not found."}`, "ClusterNotFoundException: Cluster not found."},
-		{`{"__type":"com.amazonaws.ecs#InvalidParameterException","Message":"bad"}`, "InvalidParameterException: bad"},
-		{`<html>oops</html>`, "ListTasks: HTTP 502: <html>oops</html>"},
-	}
-	for _, tt := range tests {
-		if err := decodeError("ListTasks", 502, []byte(tt.body)); err.Error() != tt.want {
-			t.Errorf("decodeError(%s) = %q, want %q", tt.body, err, tt.want)
-		}
-	}
-	if !isCode(fmt.Errorf("wrapped: %w", decodeError("X", 400, []byte(`{"__type":"ClusterNotFoundException"}`))), ecs.CodeClusterNotFound) {
-		t.Error("isCode does not see through wrapping")
 	}
 }
 

@@ -1,29 +1,13 @@
 package cli
 
 import (
-	"context"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ecsmini/ecsmini/emulator"
 )
-
-type retirements struct {
-	Retirements []emulator.Retirement `json:"retirements"`
-}
-
-func retireHandler(emu *emulator.Emulator) http.Handler {
-	return jsonHandler(false, func(ctx context.Context, in *emulator.RetireRequest, _ *http.Request) (retirements, error) {
-		out, err := emu.Retire(ctx, *in)
-		if out == nil {
-			out = []emulator.Retirement{}
-		}
-		return retirements{Retirements: out}, err
-	})
-}
 
 func newRetireCmd() *cobra.Command {
 	var endpoint, cluster, service, version string
@@ -52,8 +36,8 @@ minimumHealthyPercent; standalone tasks are stopped and not replaced, with stopp
 				return fmt.Errorf("name the tasks, or --service, or --platform-version (one of them)")
 			}
 			in := emulator.RetireRequest{Cluster: cluster, Tasks: args, Service: service, PlatformVersion: version}
-			var out retirements
-			if err := simCall(cmd.Context(), endpointURL(endpoint), retirePath, in, &out); err != nil {
+			out, err := newClient(endpointURL(endpoint)).Retire(cmd.Context(), in)
+			if err != nil {
 				return err
 			}
 			for _, r := range out.Retirements {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/ecsmini/ecsmini/emulator"
@@ -53,24 +55,24 @@ func startAgent(ctx context.Context, emu *emulator.Emulator, rt containers.Runti
 		}
 		creds = c
 	}
-	ep := newEndpoints(rt, rt.Name() == "sim")
-	ep.withDiscovery(emu)
+	ep := newEndpoints(endpointsConfig{Runtime: rt, Simulated: rt.Name() == "sim", Discovery: emu})
 	a := agent.New(agent.Config{Runtime: rt, Clock: clk, Store: emu, Region: o.region, Account: o.accountID,
-		PauseImage: o.pauseImage, StateDir: o.stateDir, Endpoints: ep, Secrets: secrets, Credentials: creds, AWSLogs: awslogs, Log: log})
-	if err := ep.serve(metadata.NewHandler(a, metadata.WithProtection(emu))); err != nil {
+		PauseImage: o.pauseImage, StateDir: o.stateDir, Endpoints: ep, Secrets: secrets, Credentials: creds,
+		RuntimeTime: runtimeTime(rt, clk), AWSLogs: awslogs, Log: log})
+	adopt, live, err := findAdoptable(ctx, emu, rt)
+	if err != nil {
 		return nil, nil, err
 	}
-	adopt := map[string][]containers.State{}
-	for _, arn := range emu.UnfinishedTasks() {
-		found, err := rt.List(ctx, map[string]string{agent.LabelTaskARN: arn})
-		if err != nil {
-			return nil, nil, fmt.Errorf("looking for the containers of %s: %w", arn, err)
-		}
-		for _, c := range found {
-			if c.Status == containers.Running {
-				adopt[arn] = found
-				break
-			}
+	// Before anything of the previous run is changed: when its containers' endpoint
+	// port cannot be had again, ecsmini stops here with everything as it was.
+	plan := portPlan{stateDir: o.stateDir, preferred: o.metadataPort, keepSaved: live}
+	if err := ep.serveOn(metadata.NewHandler(a, metadata.WithProtection(emu)), plan); err != nil {
+		return nil, nil, err
+	}
+	for _, network := range adoptedNetworks(adopt) {
+		if err := ep.claim(ctx, network); err != nil {
+			_ = ep.close() // the error that matters is err
+			return nil, nil, fmt.Errorf("metadata endpoint: %w; free that port and start ecsmini again, or remove those tasks' containers with 'ecsmini down --state-dir %s'", err, o.stateDir)
 		}
 	}
 	orphans, err := emu.StopOrphanedTasks("ecsmini stopped while the task ran and its containers are gone",
@@ -93,6 +95,56 @@ func startAgent(ctx context.Context, emu *emulator.Emulator, rt containers.Runti
 		a.Adopt(arn, found)
 	}
 	return a, ep, nil
+}
+
+// findAdoptable finds, by their labels, the containers of the tasks a killed ecsmini
+// left unfinished, keeping the tasks agent.Adoptable takes over; live reports whether
+// any of their containers still runs (and so holds the endpoints' URIs).
+func findAdoptable(ctx context.Context, emu *emulator.Emulator, rt containers.Runtime) (map[string][]containers.State, bool, error) {
+	adopt := map[string][]containers.State{}
+	live := false
+	for _, arn := range emu.UnfinishedTasks() {
+		found, err := rt.List(ctx, map[string]string{agent.LabelTaskARN: arn})
+		if err != nil {
+			return nil, false, fmt.Errorf("looking for the containers of %s: %w", arn, err)
+		}
+		if !agent.Adoptable(found) {
+			continue
+		}
+		adopt[arn] = found
+		for _, c := range found {
+			live = live || c.Status == containers.Running
+		}
+	}
+	return adopt, live, nil
+}
+
+// adoptedNetworks lists the runtime networks the running containers of adopted tasks
+// are on (bridge, a cluster's awsvpc network), sorted: each reaches the endpoints on its
+// gateway address.
+func adoptedNetworks(adopt map[string][]containers.State) []string {
+	seen := map[string]bool{}
+	for _, found := range adopt {
+		for _, c := range found {
+			if c.Status != containers.Running {
+				continue
+			}
+			for network := range c.IPAddresses {
+				seen[network] = true
+			}
+		}
+	}
+	return slices.Sorted(maps.Keys(seen))
+}
+
+// runtimeTime maps the times the Docker engine reports (wall-clock) onto the emulator's
+// clock, which 'ecsmini clock advance' may have moved ahead, by the clock's lead now
+// (exact at --time-scale 1); the simulator already runs on that clock.
+func runtimeTime(rt containers.Runtime, clk clock.Clock) func(time.Time) time.Time {
+	if rt.Name() == "sim" {
+		return nil
+	}
+	return func(t time.Time) time.Time { return t.Add(time.Until(clk.Now())) }
 }
 
 // removeUnclaimed removes the containers a previous ecsmini on this state directory

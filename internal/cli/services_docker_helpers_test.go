@@ -18,6 +18,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	sdkecs "github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/ecsmini/ecsmini/internal/ecsminiapi"
 )
 
 // startServicesUp runs `up --runtime docker` on stateDir with image as the pause image
@@ -266,14 +268,14 @@ type localLB struct {
 // loadBalancers lists ecsmini's local load balancers.
 func (d *dockerTasks) loadBalancers(t *testing.T) []localLB {
 	t.Helper()
-	resp, err := http.Get("http://" + d.addr + loadBalancersPath)
+	resp, err := http.Get("http://" + d.addr + ecsminiapi.LoadBalancersPath)
 	if err != nil {
-		t.Fatalf("GET %s: %v", loadBalancersPath, err)
+		t.Fatalf("GET %s: %v", ecsminiapi.LoadBalancersPath, err)
 	}
 	defer resp.Body.Close()
 	var lbs []localLB
 	if err := json.NewDecoder(resp.Body).Decode(&lbs); err != nil || resp.StatusCode != 200 {
-		t.Fatalf("GET %s: %s %v", loadBalancersPath, resp.Status, err)
+		t.Fatalf("GET %s: %s %v", ecsminiapi.LoadBalancersPath, resp.Status, err)
 	}
 	return lbs
 }
@@ -288,7 +290,7 @@ func (d *dockerTasks) loadBalancer(t *testing.T, tg string) localLB {
 			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no load balancer for %s in %s: %+v", tg, loadBalancersPath, d.loadBalancers(t))
+			t.Fatalf("no load balancer for %s in %s: %+v", tg, ecsminiapi.LoadBalancersPath, d.loadBalancers(t))
 		}
 	}
 }

@@ -89,7 +89,7 @@ func testRollingUpdateBehindLB(t *testing.T, d *dockerTasks) {
 	}
 	updated := time.Now()
 	newDep := primaryOf(t, upd.Service)
-	s := d.waitService(t, name, "rolled to revision two", 90*time.Second, func(s *types.Service) bool {
+	d.waitService(t, name, "rolled to revision two", 90*time.Second, func(s *types.Service) bool {
 		return stable(s) && aws.ToString(s.Deployments[0].Id) == newDep && aws.ToString(s.TaskDefinition) == v2
 	})
 	t.Logf("deployment COMPLETED %v after UpdateService", time.Since(updated).Round(100*time.Millisecond))
@@ -148,7 +148,7 @@ func testRollingUpdateBehindLB(t *testing.T, d *dockerTasks) {
 	}
 	checkTargets(t, bal, newARNs)
 
-	s, err = d.describeService(tctx(t, 10*time.Second), name)
+	s, err := d.describeService(tctx(t, 10*time.Second), name)
 	if err != nil {
 		t.Fatal(err)
 	}

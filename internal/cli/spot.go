@@ -1,64 +1,12 @@
 package cli
 
 import (
-	"context"
 	"fmt"
-	"net/http"
 
 	"github.com/spf13/cobra"
 
-	"github.com/ecsmini/ecsmini/emulator"
+	"github.com/ecsmini/ecsmini/internal/ecsminiapi"
 )
-
-type spotCapacity struct {
-	Cluster   string `json:"cluster"`
-	Available *bool  `json:"available,omitempty"`
-}
-
-type spotInterrupt struct {
-	Cluster string   `json:"cluster,omitempty"`
-	Tasks   []string `json:"tasks,omitempty"`
-	Service string   `json:"service,omitempty"`
-	Count   int      `json:"count,omitempty"`
-}
-
-type spotInterrupted struct {
-	Interrupted []string `json:"interrupted"`
-}
-
-// spotHandlers mount the Spot endpoints on the API mux.
-func spotHandlers(emu *emulator.Emulator, handle func(string, http.Handler)) {
-	handle(spotCapacityPath, jsonHandler(true, func(ctx context.Context, in *spotCapacity, r *http.Request) (spotCapacity, error) {
-		if r.Method == http.MethodGet {
-			in.Cluster = r.URL.Query().Get("cluster")
-		}
-		if in.Available != nil {
-			if err := emu.SetSpotCapacity(ctx, in.Cluster, *in.Available); err != nil {
-				return spotCapacity{}, err
-			}
-		}
-		ok, err := emu.SpotCapacity(ctx, in.Cluster)
-		return spotCapacity{Cluster: clusterOrDefault(in.Cluster), Available: &ok}, err
-	}))
-	handle(spotInterruptPath, jsonHandler(false, func(ctx context.Context, in *spotInterrupt, _ *http.Request) (spotInterrupted, error) {
-		arns, err := emu.InterruptSpot(ctx, in.Cluster, in.Tasks, in.Service, in.Count)
-		return spotInterrupted{Interrupted: nonNilStrings(arns)}, err
-	}))
-}
-
-func clusterOrDefault(c string) string {
-	if c == "" {
-		return "default"
-	}
-	return c
-}
-
-func nonNilStrings(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
 
 func newSpotCmd() *cobra.Command {
 	var endpoint, cluster string
@@ -90,20 +38,18 @@ func newSpotCmd() *cobra.Command {
 		Short: "Show, restore (on) or remove (off) a cluster's Fargate Spot capacity",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var in any
-			if len(args) == 1 {
-				on := args[0] == "on"
-				if !on && args[0] != "off" {
-					return fmt.Errorf("spot capacity %q: want on or off", args[0])
-				}
-				in = spotCapacity{Cluster: cluster, Available: &on}
+			c := newClient(endpointURL(endpoint))
+			var out ecsminiapi.SpotCapacity
+			var err error
+			switch {
+			case len(args) == 0:
+				out, err = c.SpotCapacity(cmd.Context(), cluster)
+			case args[0] == "on" || args[0] == "off":
+				out, err = c.SetSpotCapacity(cmd.Context(), cluster, args[0] == "on")
+			default:
+				return fmt.Errorf("spot capacity %q: want on or off", args[0])
 			}
-			var out spotCapacity
-			path := spotCapacityPath
-			if in == nil {
-				path += "?cluster=" + cluster
-			}
-			if err := simCall(cmd.Context(), endpointURL(endpoint), path, in, &out); err != nil {
+			if err != nil {
 				return err
 			}
 			state := "available"
@@ -123,9 +69,9 @@ func newSpotCmd() *cobra.Command {
 			if (len(args) == 0) == (service == "") {
 				return fmt.Errorf("name the tasks to interrupt, or --service, not both")
 			}
-			var out spotInterrupted
-			in := spotInterrupt{Cluster: cluster, Tasks: args, Service: service, Count: count}
-			if err := simCall(cmd.Context(), endpointURL(endpoint), spotInterruptPath, in, &out); err != nil {
+			in := ecsminiapi.SpotInterrupt{Cluster: cluster, Tasks: args, Service: service, Count: count}
+			out, err := newClient(endpointURL(endpoint)).InterruptSpot(cmd.Context(), in)
+			if err != nil {
 				return err
 			}
 			for _, arn := range out.Interrupted {
@@ -145,8 +91,9 @@ ECS_ENABLE_SPOT_INSTANCE_DRAINING), services move their tasks elsewhere, and whe
 notice ends the instance terminates and its remaining tasks stop.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var out instancesOut
-			if err := simCall(cmd.Context(), endpointURL(endpoint), spotInterruptInstPath, instanceRefs{Cluster: cluster, Instances: args}, &out); err != nil {
+			in := ecsminiapi.InstanceRefs{Cluster: cluster, Instances: args}
+			out, err := newClient(endpointURL(endpoint)).InterruptSpotInstances(cmd.Context(), in)
+			if err != nil {
 				return err
 			}
 			for _, ci := range out.ContainerInstances {

@@ -6,12 +6,11 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"sync"
 	"time"
 
-	"github.com/ecsmini/ecsmini/emulator/events"
+	"github.com/ecsmini/ecsmini/internal/ecsminiapi"
 	"github.com/ecsmini/ecsmini/tui"
 )
 
@@ -20,8 +19,7 @@ import (
 // line per change of a task's status, a deployment, a service's state or an instance
 // (events that change none of these are skipped).
 func printProgress(ctx context.Context, endpoint string, stdout io.Writer, asJSON bool) error {
-	src := newDashSource(endpoint)
-	body, err := src.stream(ctx, events.Path, url.Values{"follow": {"1"}, "tail": {"0"}}, "events")
+	body, err := newClient(endpoint).Events(ctx, ecsminiapi.EventsQuery{Follow: true, Tail: 0})
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil

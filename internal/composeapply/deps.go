@@ -1,4 +1,4 @@
-package cli
+package composeapply
 
 import (
 	"context"
@@ -19,7 +19,7 @@ import (
 //
 // A dependency that is not part of the plan (another profile) is skipped unless it
 // is required.
-func (a *composeApplier) waitForDependencies(ctx context.Context, plan *composeimport.Plan, s *composeimport.Service) error {
+func (a *applier) waitForDependencies(ctx context.Context, plan *composeimport.Plan, s *composeimport.Service) error {
 	for _, d := range s.DependsOn {
 		dep, ok := plan.Service(d.Service)
 		if !ok {
@@ -29,13 +29,13 @@ func (a *composeApplier) waitForDependencies(ctx context.Context, plan *composei
 			continue
 		}
 		if err := a.waitFor(ctx, plan.Cluster, dep, d.Condition); err != nil {
-			return fmt.Errorf("waiting for %s to be %s: %w", d.Service, conditionWord(d.Condition), err)
+			return fmt.Errorf("waiting for %s to be %s: %w", d.Service, ConditionWord(d.Condition), err)
 		}
 	}
 	return nil
 }
 
-func conditionWord(cond string) string {
+func ConditionWord(cond string) string {
 	switch cond {
 	case composeimport.ConditionHealthy:
 		return "healthy"
@@ -45,7 +45,7 @@ func conditionWord(cond string) string {
 	return "started"
 }
 
-func (a *composeApplier) waitFor(ctx context.Context, cluster string, dep *composeimport.Service, cond string) error {
+func (a *applier) waitFor(ctx context.Context, cluster string, dep *composeimport.Service, cond string) error {
 	timeout := a.depTimeout
 	if timeout <= 0 {
 		timeout = 5 * time.Minute
@@ -66,7 +66,7 @@ func (a *composeApplier) waitFor(ctx context.Context, cluster string, dep *compo
 			return nil
 		}
 		if !said {
-			a.logf("waiting for %s to be %s", dep.Name, conditionWord(cond))
+			a.logf("waiting for %s to be %s", dep.Name, ConditionWord(cond))
 			said = true
 		}
 		select {
@@ -81,23 +81,23 @@ func (a *composeApplier) waitFor(ctx context.Context, cluster string, dep *compo
 }
 
 // conditionMet looks at the dependency's tasks once.
-func (a *composeApplier) conditionMet(ctx context.Context, cluster string, dep *composeimport.Service, cond string) (bool, error) {
+func (a *applier) conditionMet(ctx context.Context, cluster string, dep *composeimport.Service, cond string) (bool, error) {
 	filter := ecs.ListTasksInput{Cluster: cluster}
 	if dep.RunTask != nil {
 		filter.StartedBy = dep.RunTask.StartedBy
 	} else {
 		filter.ServiceName = dep.Service.ServiceName
 	}
-	running, err := a.c.listTasksBy(ctx, filter)
+	running, err := a.c.ListTasks(ctx, filter)
 	if err != nil {
 		return false, err
 	}
 	filter.DesiredStatus = "STOPPED"
-	stopped, err := a.c.listTasksBy(ctx, filter)
+	stopped, err := a.c.ListTasks(ctx, filter)
 	if err != nil {
 		return false, err
 	}
-	tasks, err := a.c.describeTasks(ctx, cluster, append(running, stopped...))
+	tasks, err := a.c.DescribeTasks(ctx, cluster, append(running, stopped...))
 	if err != nil {
 		return false, err
 	}

@@ -1,4 +1,4 @@
-package cli
+package composeapply
 
 import (
 	"context"
@@ -6,11 +6,12 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/internal/composeimport"
+	"github.com/ecsmini/ecsmini/internal/ecsminiapi"
 )
 
 // removeGone deletes the services an earlier import of this project created (they
 // carry its project tag) that the plan no longer has: scaled to zero, then deleted.
-func (a *composeApplier) removeGone(ctx context.Context, plan *composeimport.Plan) ([]string, error) {
+func (a *applier) removeGone(ctx context.Context, plan *composeimport.Plan) ([]string, error) {
 	services, err := a.projectServices(ctx, plan.Cluster, plan.Project)
 	if err != nil {
 		return nil, err
@@ -30,22 +31,22 @@ func (a *composeApplier) removeGone(ctx context.Context, plan *composeimport.Pla
 	return gone, nil
 }
 
-func (a *composeApplier) deleteService(ctx context.Context, cluster, name string) error {
+func (a *applier) deleteService(ctx context.Context, cluster, name string) error {
 	var out ecs.ServiceOutput
-	if err := a.c.call(ctx, "UpdateService", &ecs.UpdateServiceInput{Cluster: cluster, Service: name, DesiredCount: ecs.Ptr(0)}, &out); err != nil {
+	if err := a.c.Call(ctx, "UpdateService", &ecs.UpdateServiceInput{Cluster: cluster, Service: name, DesiredCount: ecs.Ptr(0)}, &out); err != nil {
 		return err
 	}
-	return a.c.call(ctx, "DeleteService", &ecs.DeleteServiceInput{Cluster: cluster, Service: name, Force: ecs.Ptr(true)}, &out)
+	return a.c.Call(ctx, "DeleteService", &ecs.DeleteServiceInput{Cluster: cluster, Service: name, Force: ecs.Ptr(true)}, &out)
 }
 
 // projectServices are the cluster's ACTIVE services tagged with the project.
-func (a *composeApplier) projectServices(ctx context.Context, cluster, project string) ([]*ecs.Service, error) {
+func (a *applier) projectServices(ctx context.Context, cluster, project string) ([]*ecs.Service, error) {
 	var arns []string
 	in := ecs.ListServicesInput{Cluster: cluster}
 	for {
 		var out ecs.ListServicesOutput
-		if err := a.c.call(ctx, "ListServices", &in, &out); err != nil {
-			if isCode(err, "ClusterNotFoundException") {
+		if err := a.c.Call(ctx, "ListServices", &in, &out); err != nil {
+			if ecsminiapi.IsCode(err, "ClusterNotFoundException") {
 				return nil, nil
 			}
 			return nil, err
@@ -60,7 +61,7 @@ func (a *composeApplier) projectServices(ctx context.Context, cluster, project s
 	for len(arns) > 0 {
 		n := min(len(arns), 10) // DescribeServices takes 10 at a time
 		var out ecs.DescribeServicesOutput
-		if err := a.c.call(ctx, "DescribeServices", &ecs.DescribeServicesInput{Cluster: cluster, Services: arns[:n], Include: []string{"TAGS"}}, &out); err != nil {
+		if err := a.c.Call(ctx, "DescribeServices", &ecs.DescribeServicesInput{Cluster: cluster, Services: arns[:n], Include: []string{"TAGS"}}, &out); err != nil {
 			return nil, err
 		}
 		for _, s := range out.Services {

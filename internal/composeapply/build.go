@@ -1,4 +1,4 @@
-package cli
+package composeapply
 
 import (
 	"context"
@@ -18,11 +18,11 @@ import (
 // maxBuildContext bounds a build context read into memory (BuildImage sends it whole).
 const maxBuildContext = 256 << 20
 
-// composeBuilder builds the images of a plan's services that have build: on the local
+// builder builds the images of a plan's services that have build: on the local
 // Docker Engine, each tagged with a hash of its context (<image>:ctx-<hash>), so that a
 // changed context is a new image name and so a new task definition revision, and an
 // unchanged one is not rebuilt.
-type composeBuilder struct {
+type builder struct {
 	// dryRun computes the tags without building (the simulated runtime needs no image).
 	dryRun bool
 	built  map[string]bool
@@ -30,7 +30,7 @@ type composeBuilder struct {
 }
 
 // prepare builds what is needed and points each built service's container at its tag.
-func (b *composeBuilder) prepare(ctx context.Context, plan *composeimport.Plan, logf func(string, ...any)) error {
+func (b *builder) prepare(ctx context.Context, plan *composeimport.Plan, logf func(string, ...any)) error {
 	if b.built == nil {
 		b.built, b.warned = map[string]bool{}, map[string]bool{}
 	}

@@ -1,12 +1,13 @@
-package cli
+package ecsminiapi
 
 import (
+	"context"
 	"net/http"
 	"sync"
 )
 
-// shutdownPath is where a running ecsmini accepts `ecsmini down`'s request to stop.
-const shutdownPath = "/_ecsmini/shutdown"
+// ShutdownPath is where a running ecsmini accepts `ecsmini down`'s request to stop.
+const ShutdownPath = "/_ecsmini/shutdown"
 
 // shutdownHandler answers POST with 202 Accepted and then calls stop, once however many
 // requests come: up then stops its tasks, saves its state and exits, and `ecsmini down`
@@ -29,4 +30,10 @@ func shutdownHandler(stop func()) http.Handler {
 		// answering and without blocking the handler.
 		go once.Do(stop)
 	})
+}
+
+// Shutdown asks the ecsmini to stop; it answers at once and stops in the background.
+// An ecsmini without the endpoint answers with a NotServedError.
+func (c *Client) Shutdown(ctx context.Context) error {
+	return c.do(ctx, "shutdown", http.MethodPost, ShutdownPath, struct{}{}, nil, http.StatusAccepted)
 }

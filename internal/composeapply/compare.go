@@ -1,4 +1,4 @@
-package cli
+package composeapply
 
 import (
 	"crypto/sha256"

@@ -1,4 +1,4 @@
-package cli
+package composeapply
 
 import (
 	"os"
@@ -69,7 +69,7 @@ func TestReadBuildContextHash(t *testing.T) {
 }
 
 func TestWatcherRelevant(t *testing.T) {
-	w := &composeWatcher{files: map[string]bool{"/p/compose.yaml": true, "/p/.env": true}, contexts: []string{"/p/web"}}
+	w := &watcher{files: map[string]bool{"/p/compose.yaml": true, "/p/.env": true}, contexts: []string{"/p/web"}}
 	for path, want := range map[string]bool{
 		"/p/compose.yaml": true, "/p/.env": true, "/p/other.yaml": false, "/p/web/index.html": true,
 		"/p/web": true, "/p/webby/x": false, "/p/web/.git/index": false,

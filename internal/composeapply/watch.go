@@ -1,4 +1,4 @@
-package cli
+package composeapply
 
 import (
 	"context"
@@ -19,15 +19,13 @@ import (
 // that an editor's save (write, rename, chmod) or a `git checkout` is one change.
 var watchDebounce = 400 * time.Millisecond
 
-// composeWatcher re-imports a compose project when its files change: the compose
+// watcher re-imports a compose project when its files change: the compose
 // files, the env files and the build contexts. An edit that does not load leaves the
 // running stack as it is; the next good one is applied.
-type composeWatcher struct {
-	flags   composeFlags
-	region  string
-	account string
-	out     io.Writer
-	sync    *composeSync
+type watcher struct {
+	src  Source
+	out  io.Writer
+	sync *Syncer
 
 	files    map[string]bool // compose and env files
 	contexts []string        // build context directories
@@ -35,7 +33,7 @@ type composeWatcher struct {
 }
 
 // run watches until ctx ends.
-func (w *composeWatcher) run(ctx context.Context, p *types.Project) error {
+func (w *watcher) run(ctx context.Context, p *types.Project) error {
 	fw, err := fsnotify.NewWatcher()
 	if err != nil {
 		return fmt.Errorf("watch: %w", err)
@@ -81,14 +79,14 @@ func (w *composeWatcher) run(ctx context.Context, p *types.Project) error {
 
 // reload loads and applies the files once; it returns the new project, or nil when
 // the files do not load (the stack is left untouched).
-func (w *composeWatcher) reload(ctx context.Context) *types.Project {
+func (w *watcher) reload(ctx context.Context) *types.Project {
 	fmt.Fprintln(w.out, "compose: files changed, re-importing")
-	p, plan, err := loadCompose(ctx, &w.flags, w.region, w.account, w.out)
+	p, plan, err := load(ctx, w.src, w.out)
 	if err != nil {
 		fmt.Fprintf(w.out, "compose: %v; the running stack is unchanged\n", err)
 		return nil
 	}
-	if err := w.sync.apply(ctx, plan); err != nil && ctx.Err() == nil {
+	if err := w.sync.Sync(ctx, plan); err != nil && ctx.Err() == nil {
 		fmt.Fprintf(w.out, "compose: %v\n", err)
 	}
 	return p
@@ -96,7 +94,7 @@ func (w *composeWatcher) reload(ctx context.Context) *types.Project {
 
 // track watches the project's files and build contexts (their directories, since
 // editors replace files by renaming).
-func (w *composeWatcher) track(fw *fsnotify.Watcher, p *types.Project) {
+func (w *watcher) track(fw *fsnotify.Watcher, p *types.Project) {
 	w.files = map[string]bool{}
 	add := func(path string) {
 		if abs, err := filepath.Abs(path); err == nil {
@@ -108,7 +106,7 @@ func (w *composeWatcher) track(fw *fsnotify.Watcher, p *types.Project) {
 		add(f)
 	}
 	add(filepath.Join(p.WorkingDir, ".env"))
-	for _, f := range w.flags.envFiles {
+	for _, f := range w.src.EnvFiles {
 		add(f)
 	}
 	w.contexts = nil
@@ -125,7 +123,7 @@ func (w *composeWatcher) track(fw *fsnotify.Watcher, p *types.Project) {
 	}
 }
 
-func (w *composeWatcher) watchDir(fw *fsnotify.Watcher, dir string) {
+func (w *watcher) watchDir(fw *fsnotify.Watcher, dir string) {
 	if w.dirs[dir] {
 		return
 	}
@@ -140,7 +138,7 @@ func (w *composeWatcher) watchDir(fw *fsnotify.Watcher, dir string) {
 
 // addTree watches a directory and every directory below it (fsnotify is not
 // recursive), skipping .git.
-func (w *composeWatcher) addTree(fw *fsnotify.Watcher, root string) {
+func (w *watcher) addTree(fw *fsnotify.Watcher, root string) {
 	if fi, err := os.Stat(root); err != nil || !fi.IsDir() {
 		return
 	}
@@ -157,7 +155,7 @@ func (w *composeWatcher) addTree(fw *fsnotify.Watcher, root string) {
 }
 
 // relevant says whether a changed path is a watched file or inside a build context.
-func (w *composeWatcher) relevant(path string) bool {
+func (w *watcher) relevant(path string) bool {
 	if w.files[path] {
 		return true
 	}

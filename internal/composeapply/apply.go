@@ -1,4 +1,4 @@
-package cli
+package composeapply
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/internal/composeimport"
+	"github.com/ecsmini/ecsmini/internal/ecsminiapi"
 )
 
 // hashTag is the task definition tag that holds the hash of the input a revision was
@@ -17,12 +18,12 @@ import (
 // across restarts of ecsmini too, since tags are kept.
 const hashTag = "ecsmini:compose-hash"
 
-// composeApplier brings the ECS state of a running ecsmini to a compose Plan through
+// applier brings the ECS state of a running ecsmini to a compose Plan through
 // its API: a revision for every changed task definition, CreateService for new
 // services, UpdateService (a rolling deployment) for changed ones, RunTask for one-off
 // services, and DeleteService for services gone from the file.
-type composeApplier struct {
-	c   *ecsClient
+type applier struct {
+	c   *ecsminiapi.Client
 	out io.Writer
 	// depTimeout bounds the wait for a depends_on condition.
 	depTimeout time.Duration
@@ -30,21 +31,21 @@ type composeApplier struct {
 	poll time.Duration
 }
 
-// applyResult counts what an apply changed.
-type applyResult struct {
+// Result counts what an apply changed.
+type Result struct {
 	Created, Updated, Deleted, Unchanged, Ran []string
 }
 
-func (a *composeApplier) logf(format string, args ...any) {
+func (a *applier) logf(format string, args ...any) {
 	fmt.Fprintf(a.out, "compose: "+format+"\n", args...)
 }
 
 // apply converges the cluster on plan. It stops at the first error; what it did
 // before stays (a later apply resumes from there).
-func (a *composeApplier) apply(ctx context.Context, plan *composeimport.Plan) (applyResult, error) {
-	var res applyResult
+func (a *applier) apply(ctx context.Context, plan *composeimport.Plan) (Result, error) {
+	var res Result
 	var cl ecs.ClusterOutput
-	if err := a.c.call(ctx, "CreateCluster", &ecs.CreateClusterInput{ClusterName: ecs.Ptr(plan.Cluster),
+	if err := a.c.Call(ctx, "CreateCluster", &ecs.CreateClusterInput{ClusterName: ecs.Ptr(plan.Cluster),
 		Tags: []ecs.Tag{{Key: ecs.Ptr(composeimport.ProjectTag), Value: ecs.Ptr(plan.Project)}}}, &cl); err != nil {
 		return res, fmt.Errorf("cluster %s: %w", plan.Cluster, err)
 	}
@@ -64,7 +65,7 @@ func (a *composeApplier) apply(ctx context.Context, plan *composeimport.Plan) (a
 
 // associate adds the capacity providers the services' strategies use to the cluster's,
 // keeping its default strategy.
-func (a *composeApplier) associate(ctx context.Context, cl *ecs.Cluster, want []string) error {
+func (a *applier) associate(ctx context.Context, cl *ecs.Cluster, want []string) error {
 	if cl == nil || len(want) == 0 {
 		return nil
 	}
@@ -79,7 +80,7 @@ func (a *composeApplier) associate(ctx context.Context, cl *ecs.Cluster, want []
 		return nil
 	}
 	var out ecs.ClusterOutput
-	return a.c.call(ctx, "PutClusterCapacityProviders", &ecs.PutClusterCapacityProvidersInput{Cluster: cl.ClusterName,
+	return a.c.Call(ctx, "PutClusterCapacityProviders", &ecs.PutClusterCapacityProvidersInput{Cluster: cl.ClusterName,
 		CapacityProviders: have, DefaultCapacityProviderStrategy: nonNilStrategy(cl.DefaultCapacityProviderStrategy)}, &out)
 }
 
@@ -90,7 +91,7 @@ func nonNilStrategy(s []ecs.CapacityProviderStrategyItem) []ecs.CapacityProvider
 	return s
 }
 
-func (a *composeApplier) applyService(ctx context.Context, plan *composeimport.Plan, s *composeimport.Service, res *applyResult) error {
+func (a *applier) applyService(ctx context.Context, plan *composeimport.Plan, s *composeimport.Service, res *Result) error {
 	tdArn, fresh, err := a.register(ctx, s)
 	if err != nil {
 		return err
@@ -109,7 +110,7 @@ func (a *composeApplier) applyService(ctx context.Context, plan *composeimport.P
 		in := *s.Service
 		in.TaskDefinition = tdArn
 		var out ecs.ServiceOutput
-		if err := a.c.call(ctx, "CreateService", &in, &out); err != nil {
+		if err := a.c.Call(ctx, "CreateService", &in, &out); err != nil {
 			return err
 		}
 		a.logf("created service %s (%s, desired %d)", s.Name, arnTail(tdArn), ecs.Deref(in.DesiredCount))
@@ -136,7 +137,7 @@ func (a *composeApplier) applyService(ctx context.Context, plan *composeimport.P
 		return nil
 	}
 	var out ecs.ServiceOutput
-	if err := a.c.call(ctx, "UpdateService", &up, &out); err != nil {
+	if err := a.c.Call(ctx, "UpdateService", &up, &out); err != nil {
 		return err
 	}
 	a.logf("updated service %s (%s, desired %d): rolling deployment", s.Name, arnTail(tdArn), out.Service.DesiredCount)
@@ -146,14 +147,14 @@ func (a *composeApplier) applyService(ctx context.Context, plan *composeimport.P
 
 // register returns the ARN of a revision registered from exactly this input: the
 // family's latest ACTIVE revision if its hash tag matches, else a new one.
-func (a *composeApplier) register(ctx context.Context, s *composeimport.Service) (arn string, fresh bool, err error) {
+func (a *applier) register(ctx context.Context, s *composeimport.Service) (arn string, fresh bool, err error) {
 	in := s.TaskDefinition
 	sum, err := inputHash(in)
 	if err != nil {
 		return "", false, err
 	}
 	var cur ecs.TaskDefinitionOutput
-	err = a.c.call(ctx, "DescribeTaskDefinition", &ecs.DescribeTaskDefinitionInput{TaskDefinition: in.Family, Include: []string{"TAGS"}}, &cur)
+	err = a.c.Call(ctx, "DescribeTaskDefinition", &ecs.DescribeTaskDefinitionInput{TaskDefinition: in.Family, Include: []string{"TAGS"}}, &cur)
 	switch {
 	case err == nil:
 		if tagValue(cur.Tags, hashTag) == sum {
@@ -165,13 +166,13 @@ func (a *composeApplier) register(ctx context.Context, s *composeimport.Service)
 			}
 			return td.TaskDefinitionArn, false, nil
 		}
-	case isCode(err, "ClientException"): // no ACTIVE revision yet
+	case ecsminiapi.IsCode(err, "ClientException"): // no ACTIVE revision yet
 	default:
 		return "", false, err
 	}
 	in.Tags = append(slices.Clone(in.Tags), ecs.Tag{Key: ecs.Ptr(hashTag), Value: ecs.Ptr(sum)})
 	var out ecs.TaskDefinitionOutput
-	if err := a.c.call(ctx, "RegisterTaskDefinition", &in, &out); err != nil {
+	if err := a.c.Call(ctx, "RegisterTaskDefinition", &in, &out); err != nil {
 		return "", false, err
 	}
 	var td struct {
@@ -185,9 +186,9 @@ func (a *composeApplier) register(ctx context.Context, s *composeimport.Service)
 }
 
 // describeService returns the ACTIVE (or DRAINING) service, or nil if there is none.
-func (a *composeApplier) describeService(ctx context.Context, cluster, name string) (*ecs.Service, error) {
+func (a *applier) describeService(ctx context.Context, cluster, name string) (*ecs.Service, error) {
 	var out ecs.DescribeServicesOutput
-	if err := a.c.call(ctx, "DescribeServices", &ecs.DescribeServicesInput{Cluster: cluster, Services: []string{name}, Include: []string{"TAGS"}}, &out); err != nil {
+	if err := a.c.Call(ctx, "DescribeServices", &ecs.DescribeServicesInput{Cluster: cluster, Services: []string{name}, Include: []string{"TAGS"}}, &out); err != nil {
 		return nil, err
 	}
 	for _, s := range out.Services {
@@ -200,13 +201,13 @@ func (a *composeApplier) describeService(ctx context.Context, cluster, name stri
 
 // runOnce starts a one-off service's task when its task definition is new (first
 // import, or changed since), after its dependencies.
-func (a *composeApplier) runOnce(ctx context.Context, plan *composeimport.Plan, s *composeimport.Service, tdArn string, fresh bool, res *applyResult) error {
+func (a *applier) runOnce(ctx context.Context, plan *composeimport.Plan, s *composeimport.Service, tdArn string, fresh bool, res *Result) error {
 	if !fresh {
-		arns, err := a.c.listTasksBy(ctx, ecs.ListTasksInput{Cluster: plan.Cluster, StartedBy: s.RunTask.StartedBy})
+		arns, err := a.c.ListTasks(ctx, ecs.ListTasksInput{Cluster: plan.Cluster, StartedBy: s.RunTask.StartedBy})
 		if err != nil {
 			return err
 		}
-		stopped, err := a.c.listTasksBy(ctx, ecs.ListTasksInput{Cluster: plan.Cluster, StartedBy: s.RunTask.StartedBy, DesiredStatus: "STOPPED"})
+		stopped, err := a.c.ListTasks(ctx, ecs.ListTasksInput{Cluster: plan.Cluster, StartedBy: s.RunTask.StartedBy, DesiredStatus: "STOPPED"})
 		if err != nil {
 			return err
 		}
@@ -221,7 +222,7 @@ func (a *composeApplier) runOnce(ctx context.Context, plan *composeimport.Plan, 
 	in := *s.RunTask
 	in.TaskDefinition = tdArn
 	var out ecs.TasksOutput
-	if err := a.c.call(ctx, "RunTask", &in, &out); err != nil {
+	if err := a.c.Call(ctx, "RunTask", &in, &out); err != nil {
 		return err
 	}
 	if len(out.Failures) > 0 {

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# .ci/fuzz.sh — run the fuzz targets for a bounded time each (default 15s; FUZZTIME=30s to
+# change). Plain `go test` already runs their seed corpora; this explores beyond them.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export GOFLAGS="${GOFLAGS:--buildvcs=false}"
+FUZZTIME="${FUZZTIME:-15s}"
+
+# FuzzOpen: damaged state directories must load whole or be refused, never half-load.
+go test -run '^$' -fuzz '^FuzzOpen$' -fuzztime "$FUZZTIME" ./emulator/store/
