@@ -42,6 +42,8 @@ var allowedImports = map[string][]string{
 	"emulator/lb":                     {"emulator/clock"},
 	"emulator/cwlogs":                 {"emulator/ecs", "emulator/clock"},
 	"emulator/cwlogs/cwlogsapi":       {"emulator/ecs", "emulator/cwlogs"},
+	"emulator/ssmsession":             {},
+	"emulator/execchannel":            {"emulator/ecs", "emulator/clock", "emulator/containers", "emulator/ssmsession"},
 	"internal/ecsminiapi":             {"emulator", "emulator/ecs", "emulator/clock", "emulator/events", "emulator/logs", "emulator/httpapi", "fargate"},
 	"internal/composeapply":           {"emulator/ecs", "internal/composeimport", "internal/ecsminiapi", "internal/dockerrt"},
 	"internal/cli":                    {"emulator/", "emulator", "fargate", "ec2sim", "tui", "internal/"},
@@ -50,7 +52,9 @@ var allowedImports = map[string][]string{
 // onlyImporters lists third-party libraries (a module path, or a package and the
 // packages below it) and the only packages that may import them, tests included.
 var onlyImporters = map[string][]string{
-	"github.com/docker/docker":               {"internal/dockerrt"},
+	"github.com/docker/docker": {"internal/dockerrt"},
+	// The Session Manager data channel is the only WebSocket ecsmini speaks.
+	"github.com/gorilla/websocket":           {"emulator/execchannel"},
 	"github.com/compose-spec/compose-go":     {"internal/composeimport", "internal/composeapply"},
 	"github.com/fsnotify/fsnotify":           {"internal/composeapply"},
 	"github.com/spf13/cobra":                 {"internal/cli"},

@@ -60,6 +60,7 @@ type Emulator struct {
 	fg     *fargateCtl
 	ec2    *ec2Ctl
 	ev     *eventState
+	exec   *execSessions
 }
 
 // familyRecord remembers the last revision number of a family, so numbering continues
@@ -101,6 +102,7 @@ func New(cfg Config) (*Emulator, error) {
 		asgs:      store.NewTable[asgRecord](s, "autoScalingGroups"),
 		loop:      newLoop(),
 		ev:        newEventState(cfg.Events, cfg.Clock.Now()),
+		exec:      newExecSessions(),
 	}
 	e.fg, e.ec2, e.ctl = newFargateCtl(e.loop), newEC2Ctl(e.loop), newController(e.loop)
 	e.ctl.lbs.e = e

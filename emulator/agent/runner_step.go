@@ -221,6 +221,7 @@ func (r *runner) record(ctx context.Context, task *ecs.Task, td *ecs.TaskDefinit
 				c.LastStatus = ecs.ContainerStopped
 				c.ExitCode = ecs.Ptr(st.ExitCode)
 			}
+			setExecAgent(t, c, now)
 		}
 		if t.LastStatus.CanMove(plan.Status) && plan.Status != ecs.StatusStopped {
 			if plan.Status == ecs.StatusRunning && t.StartedAt == nil {
@@ -362,6 +363,7 @@ func (r *runner) deprovision(ctx context.Context) error {
 			if t.Containers[i].LastStatus != ecs.ContainerStopped {
 				t.Containers[i].LastStatus = ecs.ContainerStopped
 			}
+			setExecAgent(t, &t.Containers[i], now)
 			t.Containers[i].NetworkBindings = []ecs.NetworkBinding{}
 		}
 		return nil

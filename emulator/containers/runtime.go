@@ -74,6 +74,9 @@ type Runtime interface {
 	Logs(ctx context.Context, id string, follow bool) (io.ReadCloser, error)
 	// Stats samples the container's resource usage once.
 	Stats(ctx context.Context, id string) (Stats, error)
+
+	// Execer runs a command in a running container (ECS Exec).
+	Execer
 }
 
 // Image is a local image.

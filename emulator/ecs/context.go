@@ -16,3 +16,18 @@ func RegionFrom(ctx context.Context) string {
 	r, _ := ctx.Value(regionKey{}).(string)
 	return r
 }
+
+type endpointKey struct{}
+
+// WithEndpoint returns ctx carrying the host (host:port) the caller reached the API at.
+// ExecuteCommand's streamUrl points there, so the data channel is on the same listener
+// whatever address the client used.
+func WithEndpoint(ctx context.Context, host string) context.Context {
+	return context.WithValue(ctx, endpointKey{}, host)
+}
+
+// EndpointFrom returns the host stored by WithEndpoint, or "" if none.
+func EndpointFrom(ctx context.Context) string {
+	h, _ := ctx.Value(endpointKey{}).(string)
+	return h
+}

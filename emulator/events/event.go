@@ -18,6 +18,9 @@ const (
 	// DetailDropped is ecsmini's own notice, in a subscriber's stream only, that the
 	// subscriber fell behind and lost events; its detail is {"dropped": N}.
 	DetailDropped = "ecsmini Events Dropped"
+	// ExecSession is ecsmini's event for an ECS Exec session starting and ending
+	// (resources: the task ARN; detail: step, container, command, exit code).
+	ExecSession = "ecsmini ECS Exec Session"
 )
 
 // Sources (EventBridge "source").

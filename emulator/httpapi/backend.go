@@ -16,6 +16,7 @@ type Backend interface {
 	TaskBackend
 	ServiceBackend
 	InstanceBackend
+	ExecBackend
 }
 
 // ServiceBackend serves the service and task protection operations.

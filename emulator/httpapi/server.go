@@ -29,6 +29,7 @@ type operation func(ctx context.Context, body []byte) (any, error)
 // Handler is the http.Handler of the ECS API.
 type Handler struct {
 	ops     map[string]operation
+	ssm     map[string]operation // SSM session operations, by name (see exec.go)
 	extras  *http.ServeMux
 	targets []targetRoute // other AWS services' JSON protocols on the same listener
 	log     *slog.Logger
@@ -48,6 +49,7 @@ func New(b Backend, log *slog.Logger) *Handler {
 	h.registerTasks(b)
 	h.registerServices(b)
 	h.registerInstances(b)
+	h.registerExec(b)
 	return h
 }
 
@@ -93,6 +95,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	name, ok := strings.CutPrefix(target, TargetPrefix)
 	run := h.ops[name]
+	if ssmName, isSSM := strings.CutPrefix(target, SSMTargetPrefix); isSSM {
+		name, ok, run = ssmName, true, h.ssm[ssmName]
+	}
 	if !ok || run == nil {
 		writeError(w, http.StatusBadRequest, &ecs.Error{Code: ecs.CodeUnknownOperation, Message: fmt.Sprintf("Unknown operation %q.", target)})
 		return
@@ -106,6 +111,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if region := credentialRegion(r.Header.Get("Authorization")); region != "" {
 		ctx = ecs.WithRegion(ctx, region)
 	}
+	ctx = ecs.WithEndpoint(ctx, r.Host)
 	out, err := h.call(ctx, name, run, body)
 	if err != nil {
 		if e, ok := ecs.AsError(err); ok {

@@ -33,7 +33,8 @@ func newEventsCmd() *cobra.Command {
 		Long: `Print the events ECS would send to EventBridge, one JSON envelope a line (version, id,
 detail-type, source, account, time, region, resources, detail): ECS Task State Change,
 ECS Service Action, ECS Deployment State Change, ECS Container Instance State Change and
-AWS Health Event. Without -f it prints the recent events the running ecsmini keeps
+AWS Health Event; and ecsmini's own "ecsmini ECS Exec Session" (an ECS Exec session's start
+and end, with the exit code). Without -f it prints the recent events the running ecsmini keeps
 (the last 10,000); with -f it then keeps printing new ones.
 
 Order a resource's events by detail.version where it has one, as with EventBridge. When

@@ -23,7 +23,14 @@ type exitError struct {
 	err  error
 }
 
-func (e *exitError) Error() string { return e.err.Error() }
+// Error is the message Main prints; a nil err is a silent exit with code (the status
+// of a command ecsmini ran, which has said what it had to say).
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return ""
+	}
+	return e.err.Error()
+}
 func (e *exitError) Unwrap() error { return e.err }
 
 // Main runs ecsmini with args and returns the process exit code.
@@ -34,8 +41,11 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintln(stderr, "ecsmini:", oneLine(err.Error()))
 	var ee *exitError
+	if errors.As(err, &ee) && ee.err == nil {
+		return ee.code
+	}
+	fmt.Fprintln(stderr, "ecsmini:", oneLine(err.Error()))
 	if errors.As(err, &ee) {
 		return ee.code
 	}
@@ -63,6 +73,7 @@ Start it with 'ecsmini up', then point any AWS tool at it: eval "$(ecsmini env)"
 	root.AddCommand(newInstanceCmd(), newASGCmd())
 	root.AddCommand(newImportCmd(), newConvertCmd(), newDemoCmd())
 	root.AddCommand(newDashCmd())
+	root.AddCommand(newExecCmd())
 	return root
 }
 

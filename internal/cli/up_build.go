@@ -14,6 +14,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/clock"
 	"github.com/ecsmini/ecsmini/emulator/containers"
 	"github.com/ecsmini/ecsmini/emulator/cwlogs"
+	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/httpapi"
 	"github.com/ecsmini/ecsmini/emulator/logs"
 	"github.com/ecsmini/ecsmini/internal/ecsminiapi"
@@ -79,6 +80,7 @@ func buildUp(ctx context.Context, o upOptions, stderr io.Writer, stopUp func()) 
 		return nil, fmt.Errorf("cannot listen on %s (is another ecsmini running? use --listen): %w", s.o.listen, err)
 	}
 	s.mountAPI(ctx, stopUp)
+	s.api.Handle(ecs.ExecDataChannelPath, execChannelHandler(s.emu, rt, s.o.stateDir, s.log))
 	return s, nil
 }
 

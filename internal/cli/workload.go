@@ -59,7 +59,7 @@ the task metadata from $ECS_CONTAINER_METADATA_URI_V4/task.`,
 		},
 	}
 	o.bind(cmd.Flags())
-	cmd.AddCommand(newWorkloadProbeCmd(), newWorkloadLookupCmd())
+	cmd.AddCommand(newWorkloadProbeCmd(), newWorkloadLookupCmd(), newWorkloadShCmd())
 	return cmd
 }
 
