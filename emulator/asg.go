@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -97,12 +96,18 @@ func (e *Emulator) CreateASG(ctx context.Context, in ASGRequest) (*ASG, error) {
 		in.AvailabilityZones = []string{sc.Region + "a", sc.Region + "b", sc.Region + "c"}
 	}
 	r := &asgRecord{Name: in.Name, InstanceType: in.InstanceType, AZs: in.AvailabilityZones, Spot: in.Spot, Max: 10,
-		ARN: fmt.Sprintf("arn:aws:autoscaling:%s:%s:autoScalingGroup:%s:autoScalingGroupName/%s", sc.Region, sc.Account, ecs.NewUUID(), in.Name)}
+		ARN: asgARN(sc, in.Name)}
 	if err := r.resize(in); err != nil {
 		return nil, err
 	}
 	err := e.store.Update(func(tx *store.Tx) error {
-		_, c, err := e.clusterForUse(ctx, tx, in.Cluster)
+		ref := in.Cluster
+		if ref == "" {
+			// The cluster a capacity provider naming this group is associated with:
+			// a configuration may declare provider and cluster before the group.
+			ref = e.clusterOfASGName(sc.Region, in.Name)
+		}
+		_, c, err := e.clusterForUse(ctx, tx, ref)
 		if err != nil {
 			return err
 		}
@@ -258,6 +263,11 @@ func (e *Emulator) showASG(ctx context.Context, name string) (*ASG, error) {
 // providerOfASG is the ACTIVE capacity provider whose autoScalingGroupArn names the
 // group (by ARN or, as ecsmini also accepts, by name).
 func (e *Emulator) providerOfASG(region string, r *asgRecord) *ecs.CapacityProvider {
+	return e.providerOfASGName(region, r.Name)
+}
+
+// providerOfASGName is the ACTIVE capacity provider of region naming the group name.
+func (e *Emulator) providerOfASGName(region, name string) *ecs.CapacityProvider {
 	var found *ecs.CapacityProvider
 	prefix := region + "\x00"
 	e.providers.Ascend(prefix, func(k string, cp *ecs.CapacityProvider) bool {
@@ -265,7 +275,7 @@ func (e *Emulator) providerOfASG(region string, r *asgRecord) *ecs.CapacityProvi
 			return false
 		}
 		if p := cp.AutoScalingGroupProvider; cp.Status == ecs.CapacityProviderActive && p != nil &&
-			(p.AutoScalingGroupArn == r.ARN || p.AutoScalingGroupArn == r.Name) {
+			asgNameOf(e.cfg.AccountID, p.AutoScalingGroupArn) == name {
 			found = cp
 			return false
 		}

@@ -27,7 +27,7 @@ func fargateProvider(sc ecs.Scope, name string) *ecs.CapacityProvider {
 // providerName reduces a capacity provider name or ARN to its name. An ARN of another
 // account is kept whole: no provider has such a name, so it resolves to nothing.
 func providerName(sc ecs.Scope, ref string) string {
-	if a, ok := ecs.ParseARN(ref); ok && a.Kind() == "capacity-provider" && a.Account == sc.Account {
+	if a, ok := ecs.ParseARN(ref); ok && a.Kind() == "capacity-provider" && a.InAccount(sc.Account) {
 		return a.Path()
 	}
 	return ref
@@ -67,10 +67,10 @@ func (e *Emulator) CreateCapacityProvider(ctx context.Context, in *ecs.CreateCap
 		return nil, err
 	}
 	p.ManagedScaling = ms
-	if p.ManagedTerminationProtection, err = enabledDisabled("managedTerminationProtection", p.ManagedTerminationProtection, "DISABLED"); err != nil {
+	if p.ManagedTerminationProtection, err = enabledDisabled("managedTerminationProtection", p.ManagedTerminationProtection, "DISABLED", ecs.EnumManagedTermination); err != nil {
 		return nil, err
 	}
-	if p.ManagedDraining, err = enabledDisabled("managedDraining", p.ManagedDraining, "ENABLED"); err != nil {
+	if p.ManagedDraining, err = enabledDisabled("managedDraining", p.ManagedDraining, "ENABLED", ecs.EnumManagedDraining); err != nil {
 		return nil, err
 	}
 	if p.ManagedTerminationProtection == "ENABLED" && ms.Status != "ENABLED" {
@@ -102,14 +102,21 @@ func (e *Emulator) CreateCapacityProvider(ctx context.Context, in *ecs.CreateCap
 	return &ecs.CapacityProviderOutput{CapacityProvider: out}, nil
 }
 
+// asgInUse reports whether an ACTIVE provider already names the group asgArn names
+// (by any of its ARNs or its name).
 func (e *Emulator) asgInUse(sc ecs.Scope, asgArn string) bool {
+	same := func(ref string) bool {
+		want := asgNameOf(sc.Account, asgArn)
+		return ref == asgArn || want != "" && asgNameOf(sc.Account, ref) == want
+	}
 	used := false
 	prefix := key(sc.Region, "")
 	e.providers.Ascend(prefix, func(k string, cp *ecs.CapacityProvider) bool {
 		if !strings.HasPrefix(k, prefix) {
 			return false
 		}
-		used = cp.Status == ecs.CapacityProviderActive && cp.AutoScalingGroupProvider != nil && cp.AutoScalingGroupProvider.AutoScalingGroupArn == asgArn
+		used = cp.Status == ecs.CapacityProviderActive && cp.AutoScalingGroupProvider != nil &&
+			same(cp.AutoScalingGroupProvider.AutoScalingGroupArn)
 		return !used
 	})
 	return used
@@ -139,7 +146,7 @@ func managedScalingWithDefaults(old, given *ecs.ManagedScaling) (*ecs.ManagedSca
 		}
 	}
 	switch {
-	case ms.Status != "ENABLED" && ms.Status != "DISABLED":
+	case !ecs.EnumManagedScalingStatus.Has(ms.Status):
 		return nil, ecs.InvalidParameter("managedScaling.status must be ENABLED or DISABLED.")
 	case *ms.TargetCapacity < 1 || *ms.TargetCapacity > 100:
 		return nil, ecs.InvalidParameter("The managed scaling target capacity is invalid. Specify a value between 1 and 100 and try again.")
@@ -153,11 +160,12 @@ func managedScalingWithDefaults(old, given *ecs.ManagedScaling) (*ecs.ManagedSca
 	return &ms, nil
 }
 
-func enabledDisabled(field, v, def string) (string, error) {
-	switch v {
-	case "":
+// enabledDisabled defaults an unset ENABLED/DISABLED switch and checks a set one.
+func enabledDisabled(field, v, def string, values ecs.Enum) (string, error) {
+	switch {
+	case v == "":
 		return def, nil
-	case "ENABLED", "DISABLED":
+	case values.Has(v):
 		return v, nil
 	}
 	return "", ecs.InvalidParameter("%s must be ENABLED or DISABLED.", field)

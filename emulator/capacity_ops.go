@@ -12,7 +12,7 @@ import (
 // pages through all of the region's providers, built-in ones first.
 func (e *Emulator) DescribeCapacityProviders(ctx context.Context, in *ecs.DescribeCapacityProvidersInput) (*ecs.DescribeCapacityProvidersOutput, error) {
 	sc := e.scope(ctx)
-	if err := checkInclude(in.Include, "TAGS"); err != nil {
+	if err := checkInclude(in.Include, ecs.EnumCapacityProviderField); err != nil {
 		return nil, err
 	}
 	out := &ecs.DescribeCapacityProvidersOutput{CapacityProviders: []*ecs.CapacityProvider{}, Failures: []ecs.Failure{}}
@@ -103,10 +103,10 @@ func (e *Emulator) UpdateCapacityProvider(ctx context.Context, in *ecs.UpdateCap
 		if asg.ManagedScaling, err = managedScalingWithDefaults(asg.ManagedScaling, upd.ManagedScaling); err != nil {
 			return err
 		}
-		if asg.ManagedTerminationProtection, err = enabledDisabled("managedTerminationProtection", upd.ManagedTerminationProtection, asg.ManagedTerminationProtection); err != nil {
+		if asg.ManagedTerminationProtection, err = enabledDisabled("managedTerminationProtection", upd.ManagedTerminationProtection, asg.ManagedTerminationProtection, ecs.EnumManagedTermination); err != nil {
 			return err
 		}
-		if asg.ManagedDraining, err = enabledDisabled("managedDraining", upd.ManagedDraining, asg.ManagedDraining); err != nil {
+		if asg.ManagedDraining, err = enabledDisabled("managedDraining", upd.ManagedDraining, asg.ManagedDraining, ecs.EnumManagedDraining); err != nil {
 			return err
 		}
 		if asg.ManagedTerminationProtection == "ENABLED" && asg.ManagedScaling.Status != "ENABLED" {

@@ -21,8 +21,11 @@ func (e *Emulator) clusterKey(ctx context.Context, ref string) (k, name string, 
 		name = defaultCluster
 	}
 	if a, ok := ecs.ParseARN(ref); ok {
-		if a.Service != "ecs" || a.Kind() != "cluster" || a.Account != sc.Account {
-			return "", "", ecs.InvalidParameter("Cluster must match ^[a-zA-Z0-9\\-_]{1,255}$, but was %s", ref)
+		switch {
+		case a.Service != "ecs" || a.Kind() != "cluster":
+			return "", "", ecs.InvalidParameter("%s is not a cluster ARN: want arn:aws:ecs:REGION:ACCOUNT:cluster/NAME, or the cluster's name.", ref)
+		case !a.InAccount(sc.Account):
+			return "", "", ecs.InvalidParameter("Cluster ARN %s names account %s; this ecsmini serves account %s (ecsmini up --account-id).", ref, a.Account, sc.Account)
 		}
 		sc.Region, name = a.Region, a.Path()
 	}
@@ -134,8 +137,8 @@ func (e *Emulator) clusterSettings(sc ecs.Scope, given []ecs.ClusterSetting) []e
 
 func validateClusterSettings(settings []ecs.ClusterSetting) error {
 	for _, s := range settings {
-		if s.Name != "containerInsights" {
-			return ecs.InvalidParameter("Invalid setting name '%s'. Valid names: containerInsights.", s.Name)
+		if !ecs.EnumClusterSettingName.Has(s.Name) {
+			return ecs.InvalidParameter("Invalid setting name '%s'. Valid names: %s.", s.Name, ecs.EnumClusterSettingName.List())
 		}
 		switch s.Value {
 		case "enabled", "disabled", "enhanced":
@@ -156,7 +159,7 @@ func (e *Emulator) DescribeClusters(ctx context.Context, in *ecs.DescribeCluster
 	if len(refs) > 100 {
 		return nil, ecs.InvalidParameter("clusters can have at most 100 items.")
 	}
-	if err := checkInclude(in.Include, "ATTACHMENTS", "CONFIGURATIONS", "SETTINGS", "STATISTICS", "TAGS"); err != nil {
+	if err := checkInclude(in.Include, ecs.EnumClusterField); err != nil {
 		return nil, err
 	}
 	out := &ecs.DescribeClustersOutput{Clusters: []*ecs.Cluster{}, Failures: []ecs.Failure{}}
@@ -199,7 +202,8 @@ func (e *Emulator) DescribeClusters(ctx context.Context, in *ecs.DescribeCluster
 // and the counts as of now.
 func (e *Emulator) present(c *ecs.Cluster, include []string) *ecs.Cluster {
 	cp := *c
-	cp.Statistics, cp.Settings, cp.Tags = []ecs.KeyValuePair{}, []ecs.ClusterSetting{}, []ecs.Tag{}
+	// tags appear only when asked for (include TAGS), as [] when there are none.
+	cp.Statistics, cp.Settings, cp.Tags = []ecs.KeyValuePair{}, []ecs.ClusterSetting{}, nil
 	cp.Configuration, cp.Attachments, cp.AttachmentsStatus = nil, nil, ""
 	if cp.CapacityProviders == nil {
 		cp.CapacityProviders = []string{}
@@ -212,7 +216,7 @@ func (e *Emulator) present(c *ecs.Cluster, include []string) *ecs.Cluster {
 		case "SETTINGS":
 			cp.Settings = slices.Clone(c.Settings)
 		case "TAGS":
-			cp.Tags = slices.Clone(c.Tags)
+			cp.Tags = append([]ecs.Tag{}, c.Tags...)
 		case "CONFIGURATIONS":
 			cp.Configuration = c.Configuration
 		case "ATTACHMENTS":
@@ -259,9 +263,10 @@ func (e *Emulator) launchCounts(clusterKey string) map[string][2]int {
 	return out
 }
 
-func checkInclude(include []string, allowed ...string) error {
+// checkInclude refuses an include value the operation's field enumeration lacks.
+func checkInclude(include []string, allowed ecs.Enum) error {
 	for _, v := range include {
-		if !slices.Contains(allowed, v) {
+		if !allowed.Has(v) {
 			return ecs.InvalidParameter("Invalid include value '%s'.", v)
 		}
 	}

@@ -53,8 +53,8 @@ func (e *Emulator) attributeTargets(ck string, attrs []ecs.Attribute) ([]string,
 		if builtinAttribute(a.Name) {
 			return nil, ecs.InvalidParameter("Attribute %s is reserved: attributes that begin with ecs. or com.amazonaws.ecs. are managed by the agent.", a.Name)
 		}
-		if a.TargetType != "" && a.TargetType != "container-instance" {
-			return nil, ecs.InvalidParameter("Invalid targetType '%s'. Valid values: container-instance.", a.TargetType)
+		if a.TargetType != "" && !ecs.EnumTargetType.Has(a.TargetType) {
+			return nil, ecs.InvalidParameter("Invalid targetType '%s'. Valid values: %s.", a.TargetType, ecs.EnumTargetType.List())
 		}
 		if a.TargetID == "" {
 			return nil, ecs.InvalidParameter("targetId can not be blank.")
@@ -152,8 +152,8 @@ func dropAttribute(attrs []ecs.Attribute, name string) []ecs.Attribute {
 // ListAttributes lists the attributes of a cluster's container instances, by name and
 // value when asked.
 func (e *Emulator) ListAttributes(ctx context.Context, in *ecs.ListAttributesInput) (*ecs.AttributesOutput, error) {
-	if in.TargetType != "container-instance" {
-		return nil, ecs.InvalidParameter("Invalid targetType '%s'. Valid values: container-instance.", in.TargetType)
+	if !ecs.EnumTargetType.Has(in.TargetType) {
+		return nil, ecs.InvalidParameter("Invalid targetType '%s'. Valid values: %s.", in.TargetType, ecs.EnumTargetType.List())
 	}
 	if in.AttributeValue != "" && in.AttributeName == "" {
 		return nil, ecs.InvalidParameter("attributeName must be specified when attributeValue is.")

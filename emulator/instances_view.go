@@ -189,8 +189,8 @@ func (e *Emulator) DescribeContainerInstances(ctx context.Context, in *ecs.Descr
 		return nil, ecs.InvalidParameter("ContainerInstances can have at most 100 items.")
 	}
 	for _, inc := range in.Include {
-		if inc != "TAGS" && inc != "CONTAINER_INSTANCE_HEALTH" {
-			return nil, ecs.InvalidParameter("Invalid include '%s'. Valid values: TAGS, CONTAINER_INSTANCE_HEALTH.", inc)
+		if !ecs.EnumContainerInstanceField.Has(inc) {
+			return nil, ecs.InvalidParameter("Invalid include '%s'. Valid values: %s.", inc, ecs.EnumContainerInstanceField.List())
 		}
 	}
 	sc := e.scope(ctx)
@@ -235,10 +235,8 @@ func (e *Emulator) DescribeContainerInstances(ctx context.Context, in *ecs.Descr
 // or matching a cluster query language filter (spec §4.7). INACTIVE instances are
 // never listed.
 func (e *Emulator) ListContainerInstances(ctx context.Context, in *ecs.ListContainerInstancesInput) (*ecs.ListContainerInstancesOutput, error) {
-	switch in.Status {
-	case "", ecs.InstanceActive, ecs.InstanceDraining, ecs.InstanceRegistering, ecs.InstanceDeregistering, "REGISTRATION_FAILED":
-	default:
-		return nil, ecs.InvalidParameter("Invalid status '%s'. Valid values: ACTIVE, DRAINING, REGISTERING, DEREGISTERING, REGISTRATION_FAILED.", in.Status)
+	if in.Status != "" && !ecs.EnumContainerInstanceStatus.Has(in.Status) {
+		return nil, ecs.InvalidParameter("Invalid status '%s'. Valid values: %s.", in.Status, ecs.EnumContainerInstanceStatus.List())
 	}
 	var filter *ec2sim.Expr
 	if in.Filter != "" {

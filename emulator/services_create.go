@@ -42,7 +42,7 @@ func (e *Emulator) CreateService(ctx context.Context, in *ecs.CreateServiceInput
 		dep, err := e.newDeployment(ctx, sc, cluster, serviceLaunch{
 			taskDefinition: in.TaskDefinition, launchType: in.LaunchType, strategy: in.CapacityProviderStrategy,
 			platformVersion: in.PlatformVersion, network: in.NetworkConfiguration, loadBalancers: in.LoadBalancers,
-			scheduling: in.SchedulingStrategy,
+			scheduling: in.SchedulingStrategy, volumes: noVolumes(in.VolumeConfigurations),
 		})
 		if err != nil {
 			return err
@@ -59,14 +59,16 @@ func (e *Emulator) CreateService(ctx context.Context, in *ecs.CreateServiceInput
 			NetworkConfiguration: in.NetworkConfiguration, HealthCheckGracePeriodSeconds: in.HealthCheckGracePeriodSeconds,
 			SchedulingStrategy: schedulingOf(in.SchedulingStrategy), DeploymentController: &ecs.DeploymentController{Type: ecs.ControllerECS},
 			Tags: nonNil(in.Tags), EnableECSManagedTags: in.EnableECSManagedTags, PropagateTags: cmp.Or(in.PropagateTags, "NONE"),
-			EnableExecuteCommand: in.EnableExecuteCommand, AvailabilityZoneRebalancing: in.AvailabilityZoneRebalancing,
+			EnableExecuteCommand: in.EnableExecuteCommand, AvailabilityZoneRebalancing: cmp.Or(in.AvailabilityZoneRebalancing, "ENABLED"),
 		}
 		if s.SchedulingStrategy == ecs.SchedulingDaemon {
 			// One task per eligible container instance: the scheduler counts them
 			// (daemonDesired); a cluster without instances runs none.
 			s.DesiredCount = 0
 		}
-		if dep.LaunchType == ecs.LaunchFargate {
+		if dep.PlatformFamily != "" {
+			// Fargate, by launch type or by a FARGATE/FARGATE_SPOT capacity provider
+			// strategy: the service carries the platform either way.
 			s.PlatformVersion, s.PlatformFamily = "LATEST", "Linux"
 			if in.PlatformVersion != "" {
 				s.PlatformVersion = in.PlatformVersion
@@ -74,6 +76,9 @@ func (e *Emulator) CreateService(ctx context.Context, in *ecs.CreateServiceInput
 		}
 		if len(in.LoadBalancers) > 0 || in.NetworkConfiguration != nil {
 			s.RoleArn = "arn:aws:iam::" + sc.Account + ":role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS"
+		}
+		if in.Role != "" {
+			s.RoleArn = roleARN(sc, in.Role)
 		}
 		if in.HealthCheckGracePeriodSeconds == nil && len(in.LoadBalancers) > 0 {
 			s.HealthCheckGracePeriodSeconds = ecs.Ptr(0)
@@ -107,6 +112,12 @@ func checkServiceInput(in *ecs.CreateServiceInput) error {
 	if err := checkController(in.DeploymentController); err != nil {
 		return err
 	}
+	if err := checkAZRebalancing(in.AvailabilityZoneRebalancing); err != nil {
+		return err
+	}
+	if err := checkRole(in); err != nil {
+		return err
+	}
 	switch schedulingOf(in.SchedulingStrategy) {
 	case ecs.SchedulingReplica:
 		if in.DesiredCount == nil {
@@ -126,7 +137,7 @@ func checkServiceInput(in *ecs.CreateServiceInput) error {
 			return ecs.InvalidParameter("The daemon scheduling strategy does not support capacity provider strategies.")
 		}
 	default:
-		return ecs.InvalidParameter("Invalid schedulingStrategy '%s'. Valid values: REPLICA, DAEMON.", in.SchedulingStrategy)
+		return ecs.InvalidParameter("Invalid schedulingStrategy '%s'. Valid values: %s.", in.SchedulingStrategy, ecs.EnumSchedulingStrategy.List())
 	}
 	if in.DesiredCount != nil && (*in.DesiredCount < 0 || *in.DesiredCount > maxServiceTasks) {
 		return ecs.InvalidParameter("desiredCount must be between 0 and %d.", maxServiceTasks)
@@ -160,7 +171,7 @@ func checkController(c *ecs.DeploymentController) error {
 	if c.Type == ecs.ControllerCodeDeploy || c.Type == ecs.ControllerExternal {
 		return ecs.InvalidParameter("ecsmini supports the ECS deployment controller only; %s deployments (task sets) are not emulated.", c.Type)
 	}
-	return ecs.InvalidParameter("Invalid deploymentController type '%s'. Valid values: ECS, CODE_DEPLOY, EXTERNAL.", c.Type)
+	return ecs.InvalidParameter("Invalid deploymentController type '%s'. Valid values: %s.", c.Type, ecs.EnumDeploymentController.List())
 }
 
 // checkServiceCommon checks what CreateService and UpdateService share.
@@ -188,10 +199,8 @@ func checkServiceCommon(dc *ecs.DeploymentConfiguration, grace *int, propagate s
 	if grace != nil && *grace < 0 {
 		return ecs.InvalidParameter("healthCheckGracePeriodSeconds must be at least 0.")
 	}
-	switch propagate {
-	case "", "NONE", "TASK_DEFINITION", "SERVICE":
-	default:
-		return ecs.InvalidParameter("Invalid propagateTags '%s'. Valid values: TASK_DEFINITION, SERVICE, NONE.", propagate)
+	if propagate != "" && !ecs.EnumPropagateTags.Has(propagate) {
+		return ecs.InvalidParameter("Invalid propagateTags '%s'. Valid values: %s.", propagate, ecs.EnumPropagateTags.List())
 	}
 	if len(lbs) > 5 {
 		return ecs.InvalidParameter("loadBalancers can have at most 5 items.")

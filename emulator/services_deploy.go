@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 )
@@ -15,6 +16,7 @@ type serviceLaunch struct {
 	network         *ecs.NetworkConfiguration
 	loadBalancers   []ecs.LoadBalancer
 	scheduling      string
+	volumes         json.RawMessage // volumeConfigurations, as the client sent them
 }
 
 // newDeployment checks a launch as RunTask would and returns a PRIMARY deployment
@@ -23,10 +25,8 @@ func (e *Emulator) newDeployment(ctx context.Context, sc ecs.Scope, cluster *ecs
 	if l.launchType != "" && len(l.strategy) > 0 {
 		return nil, ecs.InvalidParameter("Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.")
 	}
-	switch l.launchType {
-	case "", ecs.LaunchEC2, ecs.LaunchFargate, ecs.LaunchExternal:
-	default:
-		return nil, ecs.InvalidParameter("Invalid launch type '%s'. Valid values: EC2, FARGATE, EXTERNAL.", l.launchType)
+	if err := checkLaunchType(l.launchType); err != nil {
+		return nil, err
 	}
 	_, rec, err := e.resolveTaskDef(ctx, l.taskDefinition)
 	if ee, ok := ecs.AsError(err); ok && ee.Code == ecs.CodeClient {
@@ -66,9 +66,13 @@ func (e *Emulator) newDeployment(ctx context.Context, sc ecs.Scope, cluster *ecs
 	if err := checkLoadBalancers(td, l.loadBalancers); err != nil {
 		return nil, err
 	}
+	if err := checkVolumeConfigurations(td, l.volumes); err != nil {
+		return nil, err
+	}
 	d := &ecs.Deployment{
 		ID: newDeploymentID(), Status: ecs.DeploymentPrimary, TaskDefinition: td.TaskDefinitionArn,
 		CapacityProviderStrategy: strategy, NetworkConfiguration: l.network, RolloutState: ecs.RolloutInProgress,
+		VolumeConfigurations: l.volumes,
 	}
 	if len(strategy) == 0 {
 		d.LaunchType = launch
@@ -108,4 +112,21 @@ func checkLoadBalancers(td *ecs.TaskDefinition, lbs []ecs.LoadBalancer) error {
 		}
 	}
 	return nil
+}
+
+// checkLaunchType refuses a launch type ecsmini does not run; empty means none given.
+func checkLaunchType(lt string) error {
+	if lt == "" || ecs.EnumLaunchType.Has(lt) {
+		return nil
+	}
+	return ecs.InvalidParameter("Invalid launch type '%s'. Valid values: %s.", lt, ecs.EnumLaunchType.List())
+}
+
+// checkAZRebalancing refuses an availabilityZoneRebalancing the model lacks; empty means
+// none given (CreateService then defaults to ENABLED, UpdateService keeps the service's).
+func checkAZRebalancing(v string) error {
+	if v == "" || ecs.EnumAZRebalancing.Has(v) {
+		return nil
+	}
+	return ecs.InvalidParameter("Invalid availabilityZoneRebalancing '%s'. Valid values: %s.", v, ecs.EnumAZRebalancing.List())
 }

@@ -19,8 +19,8 @@ func (e *Emulator) DescribeServices(ctx context.Context, in *ecs.DescribeService
 		return nil, ecs.InvalidParameter("services can have at most 10 items.")
 	}
 	for _, inc := range in.Include {
-		if inc != "TAGS" {
-			return nil, ecs.InvalidParameter("Invalid include '%s'. Valid values: TAGS.", inc)
+		if !ecs.EnumServiceField.Has(inc) {
+			return nil, ecs.InvalidParameter("Invalid include '%s'. Valid values: %s.", inc, ecs.EnumServiceField.List())
 		}
 	}
 	withTags := slices.Contains(in.Include, "TAGS")
@@ -61,15 +61,11 @@ func (e *Emulator) DescribeServices(ctx context.Context, in *ecs.DescribeService
 // ListServices lists the ARNs of a cluster's ACTIVE services (DRAINING and INACTIVE ones
 // are no longer listed, spec §5.14), in name order.
 func (e *Emulator) ListServices(ctx context.Context, in *ecs.ListServicesInput) (*ecs.ListServicesOutput, error) {
-	switch in.LaunchType {
-	case "", ecs.LaunchEC2, ecs.LaunchFargate, ecs.LaunchExternal:
-	default:
-		return nil, ecs.InvalidParameter("Invalid launch type '%s'. Valid values: EC2, FARGATE, EXTERNAL.", in.LaunchType)
+	if err := checkLaunchType(in.LaunchType); err != nil {
+		return nil, err
 	}
-	switch in.SchedulingStrategy {
-	case "", ecs.SchedulingReplica, ecs.SchedulingDaemon:
-	default:
-		return nil, ecs.InvalidParameter("Invalid schedulingStrategy '%s'. Valid values: REPLICA, DAEMON.", in.SchedulingStrategy)
+	if in.SchedulingStrategy != "" && !ecs.EnumSchedulingStrategy.Has(in.SchedulingStrategy) {
+		return nil, ecs.InvalidParameter("Invalid schedulingStrategy '%s'. Valid values: %s.", in.SchedulingStrategy, ecs.EnumSchedulingStrategy.List())
 	}
 	var out *ecs.ListServicesOutput
 	var err error

@@ -20,6 +20,9 @@ func (e *Emulator) UpdateService(ctx context.Context, in *ecs.UpdateServiceInput
 	if err := checkController(in.DeploymentController); err != nil {
 		return nil, err
 	}
+	if err := checkAZRebalancing(ecs.Deref(in.AvailabilityZoneRebalancing)); err != nil {
+		return nil, err
+	}
 	if in.DesiredCount != nil && (*in.DesiredCount < 0 || *in.DesiredCount > maxServiceTasks) {
 		return nil, ecs.InvalidParameter("desiredCount must be between 0 and %d.", maxServiceTasks)
 	}
@@ -126,7 +129,7 @@ func (e *Emulator) redeploy(ctx context.Context, sc ecs.Scope, cluster *ecs.Clus
 	s, cur := r.Service, r.primary()
 	l := serviceLaunch{taskDefinition: s.TaskDefinition, launchType: s.LaunchType, strategy: s.CapacityProviderStrategy,
 		platformVersion: s.PlatformVersion, network: s.NetworkConfiguration, loadBalancers: s.LoadBalancers,
-		scheduling: s.SchedulingStrategy}
+		scheduling: s.SchedulingStrategy, volumes: cur.VolumeConfigurations}
 	sconn := cur.ServiceConnectConfiguration
 	changed := in.ForceNewDeployment
 	if in.TaskDefinition != nil && *in.TaskDefinition != "" {
@@ -145,6 +148,9 @@ func (e *Emulator) redeploy(ctx context.Context, sc ecs.Scope, cluster *ecs.Clus
 	if in.CapacityProviderStrategy != nil && !reflect.DeepEqual(in.CapacityProviderStrategy, s.CapacityProviderStrategy) {
 		l.strategy, l.launchType, changed = in.CapacityProviderStrategy, "", true
 	}
+	if in.VolumeConfigurations != nil && !jsonEqual(noVolumes(in.VolumeConfigurations), cur.VolumeConfigurations) {
+		l.volumes, changed = noVolumes(in.VolumeConfigurations), true // [] removes them
+	}
 	if len(in.ServiceConnectConfiguration) > 0 && !jsonEqual(in.ServiceConnectConfiguration, sconn) {
 		sconn, changed = in.ServiceConnectConfiguration, true
 	}
@@ -157,7 +163,8 @@ func (e *Emulator) redeploy(ctx context.Context, sc ecs.Scope, cluster *ecs.Clus
 	}
 	if !in.ForceNewDeployment && dep.TaskDefinition == cur.TaskDefinition && l.platformVersion == s.PlatformVersion &&
 		reflect.DeepEqual(l.network, s.NetworkConfiguration) && reflect.DeepEqual(l.loadBalancers, s.LoadBalancers) &&
-		reflect.DeepEqual(l.strategy, s.CapacityProviderStrategy) && jsonEqual(sconn, cur.ServiceConnectConfiguration) {
+		reflect.DeepEqual(l.strategy, s.CapacityProviderStrategy) && jsonEqual(sconn, cur.ServiceConnectConfiguration) &&
+		jsonEqual(l.volumes, cur.VolumeConfigurations) {
 		return nil // the same task definition again: nothing to roll out
 	}
 	now := e.cfg.Clock.Now()

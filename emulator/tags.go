@@ -73,7 +73,7 @@ type taggable struct {
 // resolveTaggable finds the resource an ARN names.
 func (e *Emulator) resolveTaggable(ctx context.Context, resourceArn string) (*taggable, error) {
 	a, ok := ecs.ParseARN(resourceArn)
-	if !ok || a.Service != "ecs" || a.Account != e.cfg.AccountID {
+	if !ok || a.Service != "ecs" || !a.InAccount(e.cfg.AccountID) {
 		return nil, ecs.InvalidParameter("The ARN provided is invalid.")
 	}
 	switch a.Kind() {

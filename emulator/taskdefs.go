@@ -69,7 +69,7 @@ func (e *Emulator) parseTaskDefRef(ctx context.Context, ref string) (region, fam
 	region = e.scope(ctx).Region
 	s := ref
 	if a, ok := ecs.ParseARN(ref); ok {
-		if a.Service != "ecs" || a.Kind() != "task-definition" || a.Account != e.cfg.AccountID {
+		if a.Service != "ecs" || a.Kind() != "task-definition" || !a.InAccount(e.cfg.AccountID) {
 			return "", "", 0, errNoTaskDef()
 		}
 		region, s = a.Region, a.Path()
@@ -126,7 +126,7 @@ func (e *Emulator) DescribeTaskDefinition(ctx context.Context, in *ecs.DescribeT
 	if in.TaskDefinition == "" {
 		return nil, ecs.ClientError("TaskDefinition can not be blank.")
 	}
-	if err := checkInclude(in.Include, "TAGS"); err != nil {
+	if err := checkInclude(in.Include, ecs.EnumTaskDefinitionField); err != nil {
 		return nil, err
 	}
 	var out *ecs.TaskDefinitionOutput

@@ -21,18 +21,15 @@ func (e *Emulator) ListTaskDefinitions(ctx context.Context, in *ecs.ListTaskDefi
 	if in.Status != nil {
 		status = *in.Status
 	}
-	if status != ecs.TaskDefActive && status != ecs.TaskDefInactive && status != ecs.TaskDefDeleteInProgress {
-		return nil, ecs.InvalidParameter("Invalid status '%s'. Valid values: ACTIVE, INACTIVE, DELETE_IN_PROGRESS.", status)
+	if !ecs.EnumTaskDefinitionStatus.Has(status) {
+		return nil, ecs.InvalidParameter("Invalid status '%s'. Valid values: %s.", status, ecs.EnumTaskDefinitionStatus.List())
 	}
 	desc := false
 	if in.Sort != nil {
-		switch *in.Sort {
-		case "ASC":
-		case "DESC":
-			desc = true
-		default:
-			return nil, ecs.InvalidParameter("Invalid sort '%s'. Valid values: ASC, DESC.", *in.Sort)
+		if !ecs.EnumSortOrder.Has(*in.Sort) {
+			return nil, ecs.InvalidParameter("Invalid sort '%s'. Valid values: %s.", *in.Sort, ecs.EnumSortOrder.List())
 		}
+		desc = *in.Sort == "DESC"
 	}
 	prefix := key(sc.Region, "")
 	if f := ecs.Deref(in.FamilyPrefix); f != "" {
@@ -66,8 +63,8 @@ func (e *Emulator) ListTaskDefinitionFamilies(ctx context.Context, in *ecs.ListT
 	if in.Status != nil {
 		status = *in.Status
 	}
-	if status != "ACTIVE" && status != "INACTIVE" && status != "ALL" {
-		return nil, ecs.InvalidParameter("Invalid status '%s'. Valid values: ACTIVE, INACTIVE, ALL.", status)
+	if !ecs.EnumTaskDefFamilyStatus.Has(status) {
+		return nil, ecs.InvalidParameter("Invalid status '%s'. Valid values: %s.", status, ecs.EnumTaskDefFamilyStatus.List())
 	}
 	regionPrefix := key(sc.Region, "")
 	prefix := regionPrefix + ecs.Deref(in.FamilyPrefix)

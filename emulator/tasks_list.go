@@ -19,7 +19,7 @@ func (e *Emulator) DescribeTasks(ctx context.Context, in *ecs.DescribeTasksInput
 	case len(in.Tasks) > 100:
 		return nil, ecs.InvalidParameter("tasks can have at most 100 items.")
 	}
-	if err := checkInclude(in.Include, "TAGS"); err != nil {
+	if err := checkInclude(in.Include, ecs.EnumTaskField); err != nil {
 		return nil, err
 	}
 	withTags := slices.Contains(in.Include, "TAGS")
@@ -63,8 +63,8 @@ func (e *Emulator) ListTasks(ctx context.Context, in *ecs.ListTasksInput) (*ecs.
 	desired := ecs.StatusRunning
 	if in.DesiredStatus != "" {
 		s, err := ecs.ParseTaskStatus(in.DesiredStatus)
-		if err != nil || !s.IsDesired() {
-			return nil, ecs.InvalidParameter("Invalid desiredStatus '%s'. Valid values: RUNNING, PENDING, STOPPED.", in.DesiredStatus)
+		if err != nil || !s.IsDesired() || !ecs.EnumDesiredStatus.Has(in.DesiredStatus) {
+			return nil, ecs.InvalidParameter("Invalid desiredStatus '%s'. Valid values: %s.", in.DesiredStatus, ecs.EnumDesiredStatus.List())
 		}
 		desired = s
 	}

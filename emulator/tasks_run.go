@@ -29,8 +29,9 @@ func (e *Emulator) RunTask(ctx context.Context, in *ecs.RunTaskInput) (*ecs.Task
 		return nil, ecs.InvalidParameter("count must be between 1 and 10.")
 	case in.LaunchType != "" && len(in.CapacityProviderStrategy) > 0:
 		return nil, ecs.InvalidParameter("Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.")
-	case in.LaunchType != "" && in.LaunchType != ecs.LaunchEC2 && in.LaunchType != ecs.LaunchFargate && in.LaunchType != ecs.LaunchExternal:
-		return nil, ecs.InvalidParameter("Invalid launch type '%s'. Valid values: EC2, FARGATE, EXTERNAL.", in.LaunchType)
+	}
+	if err := checkLaunchType(in.LaunchType); err != nil {
+		return nil, err
 	}
 	if err := validateTags(in.Tags); err != nil {
 		return nil, err
@@ -40,7 +41,7 @@ func (e *Emulator) RunTask(ctx context.Context, in *ecs.RunTaskInput) (*ecs.Task
 	case "SERVICE":
 		return nil, ecs.InvalidParameter("propagateTags SERVICE applies only to tasks a service starts.")
 	default:
-		return nil, ecs.InvalidParameter("Invalid propagateTags '%s'. Valid values: TASK_DEFINITION, SERVICE, NONE.", in.PropagateTags)
+		return nil, ecs.InvalidParameter("Invalid propagateTags '%s'. Valid values: %s.", in.PropagateTags, ecs.EnumPropagateTags.List())
 	}
 	sc := e.scope(ctx)
 	out := &ecs.TasksOutput{Tasks: []*ecs.Task{}, Failures: []ecs.Failure{}}

@@ -7,7 +7,7 @@ import "encoding/json"
 // TaskDefinition: revisions are stored encoded and sent as they are.
 type TaskDefinitionOutput struct {
 	TaskDefinition json.RawMessage `json:"taskDefinition"`
-	Tags           []Tag           `json:"tags,omitempty"`
+	Tags           []Tag           `json:"tags,omitzero"`
 }
 
 // DescribeTaskDefinitionInput is the DescribeTaskDefinition request.

@@ -23,6 +23,11 @@ func ParseARN(s string) (ARN, bool) {
 	return ARN{Partition: parts[1], Service: parts[2], Region: parts[3], Account: parts[4], Resource: parts[5]}, true
 }
 
+// InAccount reports whether the ARN names account. An empty account field is the
+// caller's own, as the Terraform AWS provider builds ARNs when it is told not to ask
+// STS for the account (skip_requesting_account_id): arn:aws:ecs:us-east-1::cluster/NAME.
+func (a ARN) InAccount(account string) bool { return a.Account == "" || a.Account == account }
+
 // String formats the ARN.
 func (a ARN) String() string {
 	return "arn:" + a.Partition + ":" + a.Service + ":" + a.Region + ":" + a.Account + ":" + a.Resource

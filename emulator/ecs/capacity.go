@@ -9,7 +9,7 @@ type CapacityProvider struct {
 	AutoScalingGroupProvider *AutoScalingGroupProvider `json:"autoScalingGroupProvider,omitempty"`
 	UpdateStatus             string                    `json:"updateStatus,omitempty"`
 	UpdateStatusReason       string                    `json:"updateStatusReason,omitempty"`
-	Tags                     []Tag                     `json:"tags,omitempty"`
+	Tags                     []Tag                     `json:"tags,omitzero"`
 	Type                     string                    `json:"type,omitempty"`
 }
 

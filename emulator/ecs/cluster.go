@@ -11,7 +11,7 @@ type Cluster struct {
 	PendingTasksCount                 int                            `json:"pendingTasksCount"`
 	ActiveServicesCount               int                            `json:"activeServicesCount"`
 	Statistics                        []KeyValuePair                 `json:"statistics"`
-	Tags                              []Tag                          `json:"tags"`
+	Tags                              []Tag                          `json:"tags,omitzero"`
 	Settings                          []ClusterSetting               `json:"settings"`
 	CapacityProviders                 []string                       `json:"capacityProviders"`
 	DefaultCapacityProviderStrategy   []CapacityProviderStrategyItem `json:"defaultCapacityProviderStrategy"`

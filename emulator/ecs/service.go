@@ -32,7 +32,7 @@ type Service struct {
 	HealthCheckGracePeriodSeconds *int                           `json:"healthCheckGracePeriodSeconds,omitempty"`
 	SchedulingStrategy            string                         `json:"schedulingStrategy"`
 	DeploymentController          *DeploymentController          `json:"deploymentController,omitempty"`
-	Tags                          []Tag                          `json:"tags,omitempty"`
+	Tags                          []Tag                          `json:"tags,omitzero"`
 	CreatedBy                     string                         `json:"createdBy,omitempty"`
 	EnableECSManagedTags          bool                           `json:"enableECSManagedTags"`
 	PropagateTags                 string                         `json:"propagateTags,omitempty"`
@@ -60,6 +60,7 @@ type Deployment struct {
 	RolloutStateReason          string                         `json:"rolloutStateReason,omitempty"`
 	ServiceConnectConfiguration json.RawMessage                `json:"serviceConnectConfiguration,omitempty"`
 	ServiceConnectResources     json.RawMessage                `json:"serviceConnectResources,omitempty"`
+	VolumeConfigurations        json.RawMessage                `json:"volumeConfigurations,omitempty"`
 }
 
 // DeploymentConfiguration bounds a rolling deployment (spec §5.4) and configures its

@@ -89,7 +89,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.target = target
 	code, err := s.run(ctx)
-	h.cfg.Sessions.CloseExecSession(id, code, err)
+	h.cfg.Sessions.CloseExecSession(id, code, err) // a no-op when run already closed it
 }
 
 // readOpen reads the opening text frame.

@@ -90,6 +90,9 @@ func (s *session) run(ctx context.Context) (int, error) {
 	}
 	proc, err := s.cfg.Runtime.Exec(ctx, s.target.RuntimeID, containers.ExecSpec{Cmd: s.target.Command, TTY: true, Cols: uint(size.Cols), Rows: uint(size.Rows)})
 	if err != nil {
+		// The session's end is recorded before the client hears of it, so whoever reads
+		// the events after the client returns finds it.
+		s.cfg.Sessions.CloseExecSession(s.id, 0, err)
 		s.closeWith(fmt.Sprintf("Cannot run %q in container %s: %v", s.target.CommandText, s.target.ContainerName, err))
 		return 0, err
 	}
@@ -125,6 +128,7 @@ func (s *session) run(ctx context.Context) (int, error) {
 			return code, err
 		}
 	}
+	s.cfg.Sessions.CloseExecSession(s.id, code, nil) // before the client hears of it, as above
 	s.closeWith("")
 	s.linger(readDone)
 	return code, nil

@@ -33,7 +33,11 @@ type Handler struct {
 	extras  *http.ServeMux
 	targets []targetRoute // other AWS services' JSON protocols on the same listener
 	log     *slog.Logger
+	account string // the caller of STS GetCallerIdentity
 }
+
+// defaultAccount is the account STS reports when the backend does not name one.
+const defaultAccount = "000000000000"
 
 // New returns a handler serving b. extras, if non-nil, serves ecsmini's own endpoints
 // under /_ecsmini/.
@@ -41,7 +45,10 @@ func New(b Backend, log *slog.Logger) *Handler {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	h := &Handler{ops: make(map[string]operation), extras: http.NewServeMux(), log: log}
+	h := &Handler{ops: make(map[string]operation), extras: http.NewServeMux(), log: log, account: defaultAccount}
+	if a, ok := b.(interface{ AccountID() string }); ok && a.AccountID() != "" {
+		h.account = a.AccountID()
+	}
 	h.registerClusters(b)
 	h.registerCapacityProviders(b)
 	h.registerTaskDefinitions(b)
@@ -84,6 +91,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.extras.ServeHTTP(w, r)
 		return
 	}
+	if r.URL.Path == "/" && isSTS(r) {
+		serveSTS(w, r, h.account)
+		return
+	}
 	if r.Method != http.MethodPost || r.URL.Path != "/" {
 		writeError(w, http.StatusNotFound, &ecs.Error{Code: ecs.CodeUnknownOperation, Message: "ECS operations are POST / with an X-Amz-Target header."})
 		return
@@ -102,7 +113,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, &ecs.Error{Code: ecs.CodeUnknownOperation, Message: fmt.Sprintf("Unknown operation %q.", target)})
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	body, err := readBody(w, r)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, &ecs.Error{Code: ecs.CodeSerialization, Message: fmt.Sprintf("The request body could not be read or exceeds %d bytes.", MaxBodyBytes)})
 		return
@@ -135,6 +146,15 @@ func (h *Handler) call(ctx context.Context, name string, run operation, body []b
 		}
 	}()
 	return run(ctx, body)
+}
+
+// readBody reads a request body of at most MaxBodyBytes.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	if err != nil {
+		return nil, fmt.Errorf("read request body: %w", err)
+	}
+	return body, nil
 }
 
 var credentialRE = regexp.MustCompile(`Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)/`)

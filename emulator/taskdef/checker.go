@@ -14,20 +14,17 @@ var nameRE = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
 const maxNameLen = 255
 
-// Enumerations from the API model (and spec §2).
+// Enumerations from the API model (ecs.Enums, held against the model by a test).
 var (
-	compatibilityValues = []string{ecs.LaunchEC2, ecs.LaunchFargate, ecs.LaunchExternal, "MANAGED_INSTANCES"}
-	networkModeValues   = []string{ecs.NetworkBridge, ecs.NetworkHost, ecs.NetworkAwsvpc, ecs.NetworkNone}
-	cpuArchValues       = []string{"X86_64", "ARM64"}
-	osFamilyValues      = []string{"LINUX", "WINDOWS_SERVER_2019_FULL", "WINDOWS_SERVER_2019_CORE",
-		"WINDOWS_SERVER_2016_FULL", "WINDOWS_SERVER_2004_CORE", "WINDOWS_SERVER_2022_CORE",
-		"WINDOWS_SERVER_2022_FULL", "WINDOWS_SERVER_2025_CORE", "WINDOWS_SERVER_2025_FULL",
-		"WINDOWS_SERVER_20H2_CORE"}
+	compatibilityValues = ecs.EnumCompatibility.Values
+	networkModeValues   = ecs.EnumNetworkMode.Values
+	cpuArchValues       = ecs.EnumCPUArchitecture.Values
+	osFamilyValues      = ecs.EnumOSFamily.Values
 	// fargateOSFamilies are the families Fargate runs (spec §2.3).
 	fargateOSFamilies = []string{"LINUX", "WINDOWS_SERVER_2019_FULL", "WINDOWS_SERVER_2019_CORE",
 		"WINDOWS_SERVER_2022_FULL", "WINDOWS_SERVER_2022_CORE"}
-	pidModeValues = []string{"host", "task"}
-	ipcModeValues = []string{"host", "task", "none"}
+	pidModeValues = ecs.EnumPidMode.Values
+	ipcModeValues = ecs.EnumIpcMode.Values
 )
 
 func oneOf(v string, set []string) bool {

@@ -14,9 +14,8 @@ const minContainerMemory = 6
 const fargateMaxTimeout = 120
 
 var (
-	ulimitNames = []string{"core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue",
-		"nice", "nofile", "nproc", "rss", "rtprio", "rttime", "sigpending", "stack"}
-	logDrivers        = []string{"json-file", "syslog", "journald", "gelf", "fluentd", "awslogs", "splunk", "awsfirelens"}
+	ulimitNames       = ecs.EnumUlimitName.Values
+	logDrivers        = ecs.EnumLogDriver.Values
 	fargateLogDrivers = []string{"awslogs", "splunk", "awsfirelens"}
 )
 

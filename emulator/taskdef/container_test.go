@@ -98,8 +98,8 @@ func TestPortMappingRules(t *testing.T) {
 			ports(in, ecs.PortMapping{ContainerPort: ecs.Ptr(80), Protocol: ecs.Ptr("sctp")})
 		}, "Invalid protocol 'sctp'"},
 		{"appProtocol", ec2Input, func(in *input) {
-			ports(in, ecs.PortMapping{ContainerPort: ecs.Ptr(80), AppProtocol: ecs.Ptr("http")})
-		}, "Invalid appProtocol 'http'"},
+			ports(in, ecs.PortMapping{ContainerPort: ecs.Ptr(80), AppProtocol: ecs.Ptr("HTTP")})
+		}, "Invalid appProtocol 'HTTP'. Valid values are http, http2 and grpc."},
 		{"none mode", ec2Input, func(in *input) { in.NetworkMode = ecs.Ptr(ecs.NetworkNone); ports(in, port(80)) }, "Port mappings are not supported when networkMode=none."},
 		{"duplicate port", ec2Input, func(in *input) { ports(in, port(80), port(80)) }, "Container port 80/tcp is in more than one port mapping."},
 		{"range overlaps port", ec2Input, func(in *input) {

@@ -38,6 +38,7 @@ func (c *checker) definition() *ecs.TaskDefinition {
 	for i := range td.ContainerDefinitions {
 		c.normaliseContainer(&td.ContainerDefinitions[i])
 	}
+	td.Volumes = normaliseVolumes(td.Volumes)
 	td.Compatibilities = c.compatibilities()
 	td.RequiresAttributes = c.requiresAttributes()
 	return td
@@ -78,4 +79,19 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+// normaliseVolumes fills in what ECS stores for volumes: an EFS volume's rootDirectory
+// defaults to "/". The request's volumes are copied, never changed in place.
+func normaliseVolumes(vs []ecs.Volume) []ecs.Volume {
+	out := make([]ecs.Volume, len(vs))
+	for i, v := range vs {
+		if efs := v.EfsVolumeConfiguration; efs != nil && efs.RootDirectory == nil {
+			cp := *efs
+			cp.RootDirectory = ecs.Ptr("/")
+			v.EfsVolumeConfiguration = &cp
+		}
+		out[i] = v
+	}
+	return out
 }

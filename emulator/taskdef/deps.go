@@ -7,7 +7,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 )
 
-var conditions = []string{ecs.ConditionStart, ecs.ConditionComplete, ecs.ConditionSuccess, ecs.ConditionHealthy}
+var conditions = ecs.EnumContainerCondition.Values
 
 // checkDependsOn applies spec §4.2 to container i's dependencies. A dependency cycle is
 // reported once, in the section of the cycle's first container.

@@ -9,14 +9,10 @@ import (
 )
 
 const (
-	maxPort          = 65535
-	maxPortRanges    = 100 // containerPortRange entries per container (spec §5.2)
-	protocolTCP      = "tcp"
-	protocolUDP      = "udp"
-	appProtocolsList = "HTTP, HTTP2 and GRPC"
+	maxPort       = 65535
+	protocolTCP   = "tcp"
+	maxPortRanges = 100 // containerPortRange entries per container (spec §5.2)
 )
-
-var appProtocols = []string{"HTTP", "HTTP2", "GRPC"}
 
 // portRange is an inclusive span of container ports for one protocol.
 type portRange struct {
@@ -37,11 +33,13 @@ func (c *checker) checkPortMappings(cd *ecs.ContainerDefinition, name string) {
 		proto := ecs.Deref(pm.Protocol)
 		if pm.Protocol == nil {
 			proto = protocolTCP
-		} else if proto != protocolTCP && proto != protocolUDP {
-			c.p.add(containerInvalid(name, "%s", invalidValue("protocol", proto, protocolTCP, protocolUDP)))
+		} else if !ecs.EnumTransportProtocol.Has(proto) {
+			c.p.add(containerInvalid(name, "%s", invalidValue("protocol", proto, ecs.EnumTransportProtocol.Values...)))
 		}
-		if ap := pm.AppProtocol; ap != nil && !oneOf(*ap, appProtocols) {
-			c.p.add(containerInvalid(name, "Invalid appProtocol '%s'. Valid values are %s.", *ap, appProtocolsList))
+		// The model spells appProtocol in lower case (http, http2, grpc), as the AWS
+		// docs' Service Connect examples and compose's app_protocol do.
+		if ap := pm.AppProtocol; ap != nil && !ecs.EnumApplicationProtocol.Has(*ap) {
+			c.p.add(containerInvalid(name, "%s", invalidValue("appProtocol", *ap, ecs.EnumApplicationProtocol.Values...)))
 		}
 		if hp := ecs.Deref(pm.HostPort); hp < 0 || hp > maxPort {
 			c.p.add(containerInvalid(name, "Invalid 'hostPort' setting."))

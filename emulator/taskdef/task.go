@@ -105,8 +105,8 @@ func (c *checker) checkPlacementConstraints() {
 		c.p.add(msgTooManyConstraints)
 	}
 	for _, pc := range c.in.PlacementConstraints {
-		if pc.Type != "memberOf" {
-			c.p.add(invalidValue("placement constraint type", pc.Type, "memberOf"))
+		if !ecs.EnumTaskDefPlacementType.Has(pc.Type) {
+			c.p.add(invalidValue("placement constraint type", pc.Type, ecs.EnumTaskDefPlacementType.Values...))
 		}
 	}
 }

@@ -56,7 +56,7 @@ evaluates CapacityProviderReservation); idle instances are scaled in after 15 mi
 			return nil
 		},
 	}
-	create.Flags().StringVar(&in.Cluster, "cluster", "default", "cluster its instances join")
+	create.Flags().StringVar(&in.Cluster, "cluster", "", "cluster its instances join (default: the cluster of the capacity provider naming the group, else default)")
 	create.Flags().StringVar(&in.InstanceType, "type", "m5.large", "instance type (see 'ecsmini instance types')")
 	create.Flags().StringVar(&azs, "azs", "", "availability zones, comma-separated (default the region's a, b and c)")
 	create.Flags().BoolVar(&in.Spot, "spot", false, "launch Spot instances")

@@ -33,6 +33,9 @@ the SDKs and Terraform talk to ecsmini:
 			// the endpoint prefix, as the issue names it.
 			fmt.Fprintf(out, "export AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=%s\n", u)
 			fmt.Fprintf(out, "export AWS_ENDPOINT_URL_LOGS=%s\n", u)
+			// ecsmini answers STS GetCallerIdentity on the same listener: the Terraform
+			// provider and `aws sts get-caller-identity` learn the account from it.
+			fmt.Fprintf(out, "export AWS_ENDPOINT_URL_STS=%s\n", u)
 			fmt.Fprintf(out, "export ECSMINI_ENDPOINT=%s\n", u)
 			fmt.Fprintf(out, "export AWS_REGION=%s\n", region)
 			fmt.Fprintf(out, "export AWS_DEFAULT_REGION=%s\n", region)
