@@ -29,6 +29,7 @@ var allowedImports = map[string][]string{
 	"emulator/events":                 {"emulator/ecs", "emulator/clock"},
 	"internal/dockerrt":               {"emulator/containers"},
 	"internal/workload":               {},
+	"internal/httpguard":              {"emulator/ecs"},
 	"internal/composeimport":          {"emulator/ecs"},
 	"emulator/containers":             {},
 	"emulator/metadata":               {"emulator/ecs", "emulator/containers"},

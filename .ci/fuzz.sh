@@ -8,3 +8,7 @@ FUZZTIME="${FUZZTIME:-15s}"
 
 # FuzzOpen: damaged state directories must load whole or be refused, never half-load.
 go test -run '^$' -fuzz '^FuzzOpen$' -fuzztime "$FUZZTIME" ./emulator/store/
+
+# FuzzECSAPI: hostile bodies to every ECS operation answer 2xx or an ECS-shaped 4xx, never
+# a 5xx, a panic or a hang.
+go test -run '^$' -fuzz '^FuzzECSAPI$' -fuzztime "$FUZZTIME" ./emulator/httpapi/

@@ -152,9 +152,6 @@ func checkServiceInput(in *ecs.CreateServiceInput) error {
 		in.LoadBalancers, in.PlacementConstraints, in.PlacementStrategy); err != nil {
 		return err
 	}
-	if len(in.Tags) > maxTags {
-		return ecs.InvalidParameter("The number of tags on the resource exceeds the limit of %d.", maxTags)
-	}
 	return validateTags(in.Tags)
 }
 

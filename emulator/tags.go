@@ -16,10 +16,22 @@ const maxTags = 50
 // tagCharsRE is the character set AWS allows in tag keys and values.
 var tagCharsRE = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
 
+// errTooManyTags is ECS's answer to more than 50 user tags on a resource. ECS's exact
+// wording is not documented; this follows its other limit messages.
+func errTooManyTags() error {
+	return ecs.InvalidParameter("The number of tags on the resource exceeds the limit of %d.", maxTags)
+}
+
 func isReservedTag(k string) bool { return strings.HasPrefix(strings.ToLower(k), "aws:") }
 
-// validateTags checks tags a caller supplies (spec: ecs-control-plane §7.2).
+// validateTags checks tags a caller supplies (spec: ecs-control-plane §7.2). Their
+// number is checked first, before any per-tag work or lock: a 1 MiB request holds
+// tens of thousands of tags. A caller cannot supply aws: tags (reserved), so every
+// supplied tag counts toward the limit.
 func validateTags(tags []ecs.Tag) error {
+	if len(tags) > maxTags {
+		return errTooManyTags()
+	}
 	for _, t := range tags {
 		k, v := ecs.Deref(t.Key), ecs.Deref(t.Value)
 		switch {
@@ -167,7 +179,7 @@ func (e *Emulator) TagResource(ctx context.Context, in *ecs.TagResourceInput) (*
 		}
 		tags := mergeTags(r.tags, in.Tags)
 		if countUserTags(tags) > maxTags {
-			return ecs.InvalidParameter("The number of tags on the resource exceeds the limit of %d.", maxTags)
+			return errTooManyTags()
 		}
 		r.put(tx, tags)
 		return nil

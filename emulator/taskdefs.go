@@ -21,9 +21,6 @@ func (e *Emulator) RegisterTaskDefinition(ctx context.Context, in *ecs.RegisterT
 	if err := validateTags(in.Tags); err != nil {
 		return nil, err
 	}
-	if countUserTags(in.Tags) > maxTags {
-		return nil, ecs.InvalidParameter("The number of tags exceeds the limit of %d.", maxTags)
-	}
 	td, err := taskdef.Build(in)
 	if err != nil {
 		return nil, err

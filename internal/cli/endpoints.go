@@ -13,6 +13,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator/containers"
 	"github.com/ecsmini/ecsmini/emulator/discovery"
+	"github.com/ecsmini/ecsmini/internal/httpguard"
 )
 
 // endpoints serves the task metadata and credentials endpoints where task containers
@@ -91,7 +92,10 @@ func (e *endpoints) listen(ip string, port int) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	srv := &http.Server{Handler: e.handler, ReadHeaderTimeout: 10 * time.Second}
+	// Tasks ask for an address (this one, 127.0.0.1 through their proxy, 169.254.170.2);
+	// a DNS-rebinding web page asks for its own name.
+	guarded := httpguard.New(httpguard.Config{Listen: ln.Addr().String(), AnyAddress: true}, e.handler)
+	srv := &http.Server{Handler: guarded, ReadHeaderTimeout: 10 * time.Second}
 	e.servers = append(e.servers, srv)
 	e.listeners = append(e.listeners, ln)
 	go func() { _ = srv.Serve(ln) }() // ends with Close; Serve's error then is ErrServerClosed

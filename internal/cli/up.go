@@ -40,6 +40,8 @@ type upOptions struct {
 	spotVCPUQuota   float64
 	prices          pricesFlag
 	eventWebhooks   []string
+	allowHosts      []string     // further Host names the API answers to
+	allowOrigins    []string     // browser origins allowed to call the API
 	compose         composeFlags // -f FILE: import a compose project once the API answers
 	watch           bool         // keep the compose project in sync with its files
 }
@@ -81,6 +83,8 @@ acknowledged.`,
 	f.Var(&o.prices, "prices-file", "JSON file of Fargate prices by region laid over the built-in ones, for 'ecsmini cost' (see 'ecsmini cost --builtin-prices')")
 	f.StringArrayVar(&o.lbPorts, "lb-port", nil, "host port of a service target group's local load balancer, as NAME=PORT (target group name or ARN; repeatable; default a stable port from 30000-39999)")
 	f.StringArrayVar(&o.eventWebhooks, "event-webhook", nil, "POST every event (as EventBridge sends it; see 'ecsmini events') to this http:// URL, to test a handler (repeatable)")
+	f.StringArrayVar(&o.allowHosts, "allow-host", nil, "also answer requests for this host name (e.g. host.docker.internal); only loopback names and addresses and the --listen address are answered otherwise, against DNS rebinding (repeatable)")
+	f.StringArrayVar(&o.allowOrigins, "allow-origin", nil, "let web pages of this origin (scheme://host:port) call the API; requests from browsers are refused otherwise (repeatable)")
 	f.DurationVar(&o.drainDelay, "deregistration-delay", 5*time.Second, "how long a load balancer target drains its connections before its task stops (ELB's default is 300s)")
 	o.compose.add(f, true)
 	f.BoolVar(&o.watch, "watch", false, "with -f: re-import the compose project when its files or build contexts change")

@@ -81,6 +81,7 @@ func buildUp(ctx context.Context, o upOptions, stderr io.Writer, stopUp func()) 
 	}
 	s.mountAPI(ctx, stopUp)
 	s.api.Handle(ecs.ExecDataChannelPath, execChannelHandler(s.emu, rt, s.o.stateDir, s.log))
+	s.api.Handle(pprofPath, pprofHandler())
 	return s, nil
 }
 

@@ -27,8 +27,15 @@ type upRun struct {
 // answers, and starts the output and the compose import. stopUp ends up (quitting the
 // dashboard, a failed import).
 func (s *upStack) serve(ctx context.Context, stdout, stderr io.Writer, ready chan<- string, stopUp func()) *upRun {
-	r := &upRun{srv: &http.Server{Handler: s.api, ReadHeaderTimeout: 10 * time.Second},
+	allowHosts := s.o.allowHosts
+	if name := listenName(s.o.listen); name != "" {
+		allowHosts = append(allowHosts, name) // --listen myhost:4599 answers as myhost
+	}
+	r := &upRun{srv: newAPIServer(s.api, s.ln.Addr().String(), allowHosts, s.o.allowOrigins, s.log),
 		serveErr: make(chan error, 1), loopErr: make(chan error, 1)}
+	if warning := exposureWarning(s.ln.Addr().String()); warning != "" {
+		fmt.Fprint(stderr, warning)
+	}
 	go func() { r.serveErr <- r.srv.Serve(s.ln) }()
 	loopCtx, stopLoop := context.WithCancel(ctx)
 	r.stopLoop = stopLoop

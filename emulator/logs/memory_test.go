@@ -1,0 +1,32 @@
+package logs
+
+import (
+	"fmt"
+	"runtime"
+	"testing"
+)
+
+// Every running container has a follower for its whole life, mostly idle: what each
+// holds is paid once per running task (4,500 tasks held 280 MiB with 64 KiB buffers).
+func TestIdleFollowersHoldLittleMemory(t *testing.T) {
+	e := newEnv(t, nil)
+	const n = 300
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("%032x", i+1)
+		e.run("arn:aws:ecs:us-east-1:000000000000:task/default/"+ids[i], "app", "ready", nil)
+	}
+	for _, id := range ids { // each follower has read its first line and waits for more
+		waitFor(t, "the follower of "+id, func() bool { return len(e.texts("default", id, "app")) == 1 })
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	perFollower := (int64(after.HeapAlloc) - int64(before.HeapAlloc)) / n
+	t.Logf("%d bytes of heap per running container and its follower", perFollower)
+	if perFollower > 16<<10 {
+		t.Fatalf("each idle follower holds %d bytes of heap, want at most 16 KiB", perFollower)
+	}
+}
