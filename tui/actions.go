@@ -166,6 +166,16 @@ func (m Model) action(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, m.run(func(ctx context.Context) (string, error) {
 			return "task " + shortID(t) + ": Spot interruption, two-minute warning", a.InterruptSpot(ctx, cluster, t)
 		})
+	case key.Matches(msg, keys.Shell):
+		t := m.selectedTask()
+		if t == "" {
+			return fail("select a running task to open a shell in")
+		}
+		sh, err := a.Shell(cluster, t)
+		if err != nil {
+			return fail("shell: " + err.Error())
+		}
+		return m, tea.Exec(sh, shellDone(t))
 	case key.Matches(msg, keys.Retire):
 		return m.retire(cluster)
 	case key.Matches(msg, keys.Drain):
@@ -256,4 +266,15 @@ func (m Model) drain(cluster string) (tea.Model, tea.Cmd) {
 	return m, m.run(func(ctx context.Context) (string, error) {
 		return "instance " + id + ": " + to, a.SetInstanceState(ctx, cluster, arn, to)
 	})
+}
+
+// shellDone is the status line once the shell in task taskARN ends and the dashboard
+// has the terminal back.
+func shellDone(taskARN string) func(error) tea.Msg {
+	return func(err error) tea.Msg {
+		if err != nil {
+			return actionMsg{err: fmt.Errorf("shell in task %s: %w", shortID(taskARN), err)}
+		}
+		return actionMsg{text: "shell in task " + shortID(taskARN) + " ended"}
+	}
 }

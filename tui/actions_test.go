@@ -68,6 +68,8 @@ func TestKeysCallTheAPI(t *testing.T) {
 		{"spot capacity off", []string{"S"}, []string{"SetSpotCapacity default false"}, "unavailable"},
 		{"clock", []string{">]}"}, []string{"AdvanceClock 1m", "AdvanceClock 1h", "AdvanceClock 1d"}, "clock advanced 1d"},
 		{"stop needs a task", []string{"x"}, nil, "select a task"},
+		{"shell in the selected task", []string{"2", "e"}, []string{"Shell default 2c3d4e5f60718293a4b5c6d7e8f90a1b"}, ""},
+		{"shell needs a task", []string{"e"}, nil, "select a running task"},
 		{"filter then act on the match", []string{"2", "/hello", "enter", "x"}, []string{"StopTask default 4e5f60718293a4b5c6d7e8f90a1b2c3d"}, ""},
 		{"keys typed into the filter do not act", []string{"2", "/xD+"}, nil, ""},
 		{"stopped tasks hidden", []string{"2", "a", "G", "x"}, []string{"StopTask default 6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d"}, ""},
@@ -200,5 +202,16 @@ func TestStreamBreaks(t *testing.T) {
 	}
 	if !strings.Contains(m.footer(100), "cannot read ecsmini: connection refused") {
 		t.Errorf("footer %q", m.footer(100))
+	}
+}
+
+// TestShellDone: the status line once the dashboard has the terminal back.
+func TestShellDone(t *testing.T) {
+	task := "arn:aws:ecs:us-east-1:000000000000:task/default/2c3d4e5f60718293a4b5c6d7e8f90a1b"
+	if got := shellDone(task)(nil).(actionMsg); got.err != nil || !strings.Contains(got.text, "ended") {
+		t.Errorf("clean exit: %+v", got)
+	}
+	if got := shellDone(task)(errors.New("boom")).(actionMsg); got.err == nil || !strings.Contains(got.err.Error(), "boom") {
+		t.Errorf("failed shell: %+v", got)
 	}
 }

@@ -3,8 +3,11 @@ package tui
 import (
 	"context"
 	"fmt"
+	"io"
 	"sync"
 	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 )
@@ -178,3 +181,18 @@ func fakeEvents() []Event {
 		{Time: t0.Add(-20 * time.Second), DetailType: deploymentStateChange, Resource: "service/default/web", Summary: "SERVICE_DEPLOYMENT_IN_PROGRESS ecs-svc/2222222222222222222", Cluster: "default"},
 	}
 }
+
+// Shell records the call and returns a shell that does nothing.
+func (f *fakeActions) Shell(c, t string) (tea.ExecCommand, error) {
+	if err := f.record("Shell %s %s", c, Name(t)); err != nil {
+		return nil, err
+	}
+	return fakeShell{}, nil
+}
+
+type fakeShell struct{}
+
+func (fakeShell) Run() error          { return nil }
+func (fakeShell) SetStdin(io.Reader)  {}
+func (fakeShell) SetStdout(io.Writer) {}
+func (fakeShell) SetStderr(io.Writer) {}

@@ -13,7 +13,7 @@ type keyMap struct {
 	Up, Down, PageUp, PageDown, Top, Bottom, Enter, Back                  key.Binding
 	Clusters, Services, Tasks, Capacity, Events, Cost, Logs, Filter, Help key.Binding
 	ScaleUp, ScaleDown, Deploy, Stop, Interrupt, Retire, Drain, Spot      key.Binding
-	AddInstance                                                           key.Binding
+	AddInstance, Shell                                                    key.Binding
 	Minute, Hour, Day, Refresh, Quit, Stopped                             key.Binding
 }
 
@@ -49,6 +49,7 @@ var keys = keyMap{
 	Retire:      bind("retire task/service", "R"),
 	Drain:       bind("drain/undrain instance", "d"),
 	AddInstance: bind("add instance", "n"),
+	Shell:       bind("shell (ECS Exec)", "e"),
 	Spot:        bind("toggle Spot capacity", "S"),
 	Minute:      bind("clock +1 minute", ">"),
 	Hour:        bind("clock +1 hour", "]"),
@@ -69,7 +70,7 @@ func helpGroups() []struct {
 	}{
 		{"Navigate", []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Enter, k.Back, k.Filter, k.Stopped}},
 		{"Views", []key.Binding{k.Clusters, k.Services, k.Tasks, k.Capacity, k.Events, k.Cost, k.Logs, k.Help}},
-		{"Act (through the ECS API)", []key.Binding{k.ScaleUp, k.ScaleDown, k.Deploy, k.Stop, k.Interrupt, k.Retire, k.Drain, k.AddInstance, k.Spot}},
+		{"Act (through the ECS API)", []key.Binding{k.ScaleUp, k.ScaleDown, k.Deploy, k.Stop, k.Interrupt, k.Retire, k.Drain, k.AddInstance, k.Spot, k.Shell}},
 		{"Clock and app", []key.Binding{k.Minute, k.Hour, k.Day, k.Refresh, k.Quit}},
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 )
 
@@ -43,6 +45,9 @@ type Actions interface {
 	SetSpotCapacity(ctx context.Context, cluster string, available bool) error
 	// AdvanceClock moves the emulator's clock ahead by span ("1m", "1h", "1d").
 	AdvanceClock(ctx context.Context, span string) error
+	// Shell is an ECS Exec session into the task's container, to run while the
+	// dashboard lends it the terminal (tea.Exec); it ends when the shell does.
+	Shell(cluster, taskARN string) (tea.ExecCommand, error)
 }
 
 // Snapshot is the emulator's state at one instant.

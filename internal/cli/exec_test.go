@@ -80,4 +80,20 @@ func TestExecOnTheSimulatedRuntime(t *testing.T) {
 	if _, errOut, exit := runMain(t, "exec", "--endpoint", endpoint, "ffff", "--", "sh"); exit != 1 || !strings.Contains(errOut, `no running task "ffff"`) {
 		t.Errorf("exec of an unknown task = %d %q", exit, errOut)
 	}
+
+	// The dashboard's e: the same session, on the task's running container, whose
+	// failure comes back as the error the status line shows.
+	sh, err := dashActions{src: newDashSource(endpoint)}.Shell("default", arn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var screen strings.Builder
+	sh.SetStdin(strings.NewReader(""))
+	sh.SetStdout(&screen)
+	if err := sh.Run(); err == nil || !strings.Contains(err.Error(), "there is no container to enter on the simulated runtime") {
+		t.Errorf("dashboard shell on sim: %v", err)
+	}
+	if !strings.Contains(screen.String(), "container app") {
+		t.Errorf("dashboard shell did not pick the running container: %q", screen.String())
+	}
 }

@@ -114,7 +114,7 @@ func testEndpointsKeepTheirPort(t *testing.T, image string) {
 	}
 
 	// Once the port is free again, the next start adopts the tasks again.
-	d = c.start().inCluster(t, d.cluster)
+	c.start().inCluster(t, d.cluster)
 	check("after a refused start and another restart")
 }
 
