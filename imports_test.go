@@ -41,6 +41,8 @@ var allowedImports = map[string][]string{
 	"emulator/containers/runtimetest": {"emulator/containers"},
 	"emulator/logs":                   {"emulator/containers", "emulator/clock", "emulator/ecs", "emulator/agent"},
 	"emulator/lb":                     {"emulator/clock"},
+	"emulator/cwlogs":                 {"emulator/ecs", "emulator/clock"},
+	"emulator/cwlogs/cwlogsapi":       {"emulator/ecs", "emulator/cwlogs"},
 	"emulator/ssmsession":             {},
 	"emulator/execchannel":            {"emulator/ecs", "emulator/clock", "emulator/containers", "emulator/ssmsession"},
 	"internal/ecsminiapi":             {"emulator", "emulator/ecs", "emulator/clock", "emulator/events", "emulator/logs", "emulator/httpapi", "fargate"},

@@ -42,6 +42,10 @@ type Config struct {
 	Secrets SecretSource
 	// Credentials gives a task role's credentials; nil hands out static test keys.
 	Credentials func(now time.Time, taskARN, role string) metadata.Credentials
+	// AWSLogs, when set, readies the CloudWatch Logs group and stream of containers
+	// whose log driver is awslogs before the task starts (their lines get there through
+	// the labels of LabelAWSLogsGroup); nil leaves awslogs containers unrouted.
+	AWSLogs AWSLogs
 	// RuntimeTime maps a time the runtime reports (a container's finish) onto Clock,
 	// whose time the emulator may have moved ahead; nil: the runtime runs on Clock (the
 	// simulator does).

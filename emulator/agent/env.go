@@ -106,6 +106,9 @@ func (r *runner) prepare(ctx context.Context, task *ecs.Task, td *ecs.TaskDefini
 	if err := r.prepareVolumes(ctx, td); err != nil {
 		return err
 	}
+	if err := r.prepareAWSLogs(td); err != nil {
+		return err
+	}
 	r.envFiles, r.secrets = map[string]map[string]string{}, map[string]map[string]string{}
 	for i := range td.ContainerDefinitions {
 		cd := &td.ContainerDefinitions[i]

@@ -123,7 +123,7 @@ func (a *Agent) containerInfo(info TaskInfo, td *ecs.TaskDefinition, c ecs.Conta
 		ci.CPUUnits = cd.Cpu
 		ci.MemoryMiB = ecs.Deref(cd.Memory)
 		if cd.LogConfiguration != nil {
-			ci.LogDriver, ci.LogOptions = cd.LogConfiguration.LogDriver, cd.LogConfiguration.Options
+			ci.LogDriver, ci.LogOptions = cd.LogConfiguration.LogDriver, awslogsOptions(cd, info.ID, c.RuntimeID)
 		}
 		if cd.HealthCheck != nil {
 			ci.Health = &metadata.Health{Status: c.HealthStatus}

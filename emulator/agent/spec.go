@@ -100,7 +100,7 @@ func ContainerSpec(in SpecInput) (containers.Spec, error) {
 	spec := containers.Spec{
 		Name:           in.DockerName,
 		Image:          *cd.Image,
-		Labels:         ContainerLabels(in.Task, name, cd.DockerLabels),
+		Labels:         withLabels(ContainerLabels(in.Task, name, cd.DockerLabels), awslogsLabels(cd, in.Task.ID)),
 		Entrypoint:     slices.Clone(cd.EntryPoint),
 		Cmd:            slices.Clone(cd.Command),
 		WorkingDir:     ecs.Deref(cd.WorkingDirectory),

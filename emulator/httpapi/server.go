@@ -31,6 +31,7 @@ type Handler struct {
 	ops     map[string]operation
 	ssm     map[string]operation // SSM session operations, by name (see exec.go)
 	extras  *http.ServeMux
+	targets []targetRoute // other AWS services' JSON protocols on the same listener
 	log     *slog.Logger
 	account string // the caller of STS GetCallerIdentity
 }
@@ -99,6 +100,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	target := r.Header.Get("X-Amz-Target")
+	if other := h.targetHandler(target); other != nil {
+		other.ServeHTTP(w, r)
+		return
+	}
 	name, ok := strings.CutPrefix(target, TargetPrefix)
 	run := h.ops[name]
 	if ssmName, isSSM := strings.CutPrefix(target, SSMTargetPrefix); isSSM {

@@ -50,6 +50,10 @@ type Collector struct {
 	MaxFileBytes int64
 	// Logger receives errors (event stream failures, unwritable files); nil discards.
 	Logger *slog.Logger
+	// Sink, when set before Run, also receives every line as it is written, with the
+	// container's labels and runtime ID (so it can route lines, as ecsmini's awslogs
+	// routing to CloudWatch Logs does). It must not keep the lines slice.
+	Sink Sink
 	// Drain is how long, on the collector's clock, containers' streams may still be
 	// copied after Run's context ends, so the output of tasks stopping during a shutdown
 	// is kept (each copier still ends as soon as its container exits). Followers end
@@ -66,12 +70,18 @@ type Collector struct {
 	once     sync.Once
 }
 
+// Sink receives the lines the collector copies; see Collector.Sink.
+type Sink interface {
+	Lines(labels map[string]string, containerID string, lines []string)
+}
+
 // tracked is a task container the collector saw being created or started.
 type tracked struct {
 	file    *file
-	pending bool          // created, not started yet: holds file.live
-	copied  int           // lines of this container ID already written
-	last    chan struct{} // closed when the latest copier ends
+	labels  map[string]string // of the latest create or start event
+	pending bool              // created, not started yet: holds file.live
+	copied  int               // lines of this container ID already written
+	last    chan struct{}     // closed when the latest copier ends
 }
 
 // file is one container's log file and what readers need to follow it.
@@ -199,6 +209,7 @@ func (c *Collector) handle(ctx context.Context, e containers.Event, wg *sync.Wai
 		t = &tracked{file: f}
 		c.ctrs[e.ID] = t
 	}
+	t.labels = e.Labels
 	if e.Kind == containers.EventCreate {
 		if !t.pending {
 			t.pending = true
@@ -293,7 +304,11 @@ func (c *Collector) copy(ctx context.Context, id string, t *tracked) {
 			}
 			c.mu.Lock()
 			t.copied += len(batch)
+			labels := t.labels
 			c.mu.Unlock()
+			if c.Sink != nil {
+				c.Sink.Lines(labels, id, batch)
+			}
 			batch = batch[:0]
 		}
 		if err != nil {

@@ -27,6 +27,12 @@ the SDKs and Terraform talk to ecsmini:
 			}
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "export AWS_ENDPOINT_URL_ECS=%s\n", u)
+			// CloudWatch Logs is served on the same listener (awslogs output, PutLogEvents).
+			// The SDKs and the AWS CLI read AWS_ENDPOINT_URL_CLOUDWATCH_LOGS (from the
+			// service ID "CloudWatch Logs"); AWS_ENDPOINT_URL_LOGS is for scripts that use
+			// the endpoint prefix, as the issue names it.
+			fmt.Fprintf(out, "export AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=%s\n", u)
+			fmt.Fprintf(out, "export AWS_ENDPOINT_URL_LOGS=%s\n", u)
 			// ecsmini answers STS GetCallerIdentity on the same listener: the Terraform
 			// provider and `aws sts get-caller-identity` learn the account from it.
 			fmt.Fprintf(out, "export AWS_ENDPOINT_URL_STS=%s\n", u)

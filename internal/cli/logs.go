@@ -30,8 +30,8 @@ container it starts, running or stopped. TASK is a task ARN, a task ID or the st
 one (such as the short ID ecsmini ps shows). With several
 containers each line is prefixed with its container's name, as docker compose does.
 
-With an awslogs logConfiguration ECS would send the same lines to the stream
-PREFIX/CONTAINER/TASK-ID.`,
+With an awslogs logConfiguration the same lines also go to ecsmini's CloudWatch Logs,
+in the awslogs-group, stream PREFIX/CONTAINER/TASK-ID, where 'aws logs' reads them.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runLogs(cmd.Context(), o, args[0], cmd.OutOrStdout())

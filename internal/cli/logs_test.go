@@ -35,7 +35,7 @@ func newLogsServer(t *testing.T) *logsServer {
 	mux.Handle("/_ecsmini/health", healthHandler(ecsminiapi.Health{Status: "ok", Region: "us-east-1", Runtime: "sim"}))
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	c, err := startLogs(ctx, rt, t.TempDir())
+	c, err := startLogs(ctx, rt, t.TempDir(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,10 +18,11 @@ const logsDrain = 150 * time.Second
 
 // startLogs keeps every task container's output under <stateDir>/logs until ctx ends
 // (plus logsDrain for containers still stopping), for /_ecsmini/logs to serve.
-// Containers that start after it returns are collected.
+// Containers that start after it returns are collected; sink, if not nil, also
+// receives every line.
 // Followers of /_ecsmini/logs end with ctx, so pass up's own context: the API server's
 // graceful shutdown then does not wait for them.
-func startLogs(ctx context.Context, rt containers.Runtime, stateDir string) (*logs.Collector, error) {
+func startLogs(ctx context.Context, rt containers.Runtime, stateDir string, sink logs.Sink) (*logs.Collector, error) {
 	dir := filepath.Join(stateDir, "logs")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
@@ -29,6 +30,7 @@ func startLogs(ctx context.Context, rt containers.Runtime, stateDir string) (*lo
 	c := logs.NewCollector(rt, dir, clock.Real{})
 	c.Drain = logsDrain
 	c.Logger = slog.Default()
+	c.Sink = sink // awslogs containers' lines also go to CloudWatch Logs
 	ran := make(chan error, 1)
 	go func() { ran <- c.Run(ctx) }()
 	// Containers started once this returns are collected.

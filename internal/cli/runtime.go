@@ -38,7 +38,7 @@ func openRuntime(ctx context.Context, name string, clk clock.Clock) (containers.
 // behind are adopted when their containers still run (found by their labels) and
 // recorded as STOPPED otherwise; containers of this state directory that no task claims
 // are removed. Then it runs tasks until ctx ends.
-func startAgent(ctx context.Context, emu *emulator.Emulator, rt containers.Runtime, clk clock.Clock, o upOptions, log *slog.Logger) (*agent.Agent, *endpoints, error) {
+func startAgent(ctx context.Context, emu *emulator.Emulator, rt containers.Runtime, clk clock.Clock, o upOptions, log *slog.Logger, awslogs agent.AWSLogs) (*agent.Agent, *endpoints, error) {
 	var secrets agent.SecretSource
 	if o.secretsFile != "" {
 		s, err := agent.LoadSecretsFile(o.secretsFile)
@@ -58,7 +58,7 @@ func startAgent(ctx context.Context, emu *emulator.Emulator, rt containers.Runti
 	ep := newEndpoints(endpointsConfig{Runtime: rt, Simulated: rt.Name() == "sim", Discovery: emu})
 	a := agent.New(agent.Config{Runtime: rt, Clock: clk, Store: emu, Region: o.region, Account: o.accountID,
 		PauseImage: o.pauseImage, StateDir: o.stateDir, Endpoints: ep, Secrets: secrets, Credentials: creds,
-		RuntimeTime: runtimeTime(rt, clk), Log: log})
+		RuntimeTime: runtimeTime(rt, clk), AWSLogs: awslogs, Log: log})
 	adopt, live, err := findAdoptable(ctx, emu, rt)
 	if err != nil {
 		return nil, nil, err

@@ -13,6 +13,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/agent"
 	"github.com/ecsmini/ecsmini/emulator/clock"
 	"github.com/ecsmini/ecsmini/emulator/containers"
+	"github.com/ecsmini/ecsmini/emulator/cwlogs"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/httpapi"
 	"github.com/ecsmini/ecsmini/emulator/logs"
@@ -32,6 +33,7 @@ type upStack struct {
 	loaded    time.Duration // how long loading the state took
 	api       *httpapi.Handler
 	collector *logs.Collector
+	cwl       *cwlogs.Service // CloudWatch Logs: awslogs output and the Logs API
 	tasks     *agent.Agent
 	stopAgent context.CancelFunc
 	stopHooks func()
@@ -65,7 +67,10 @@ func buildUp(ctx context.Context, o upOptions, stderr io.Writer, stopUp func()) 
 	if err := s.openEmulator(); err != nil {
 		return nil, err
 	}
-	if s.collector, err = startLogs(ctx, rt, s.o.stateDir); err != nil {
+	if s.cwl, err = openCloudWatchLogs(s.o, s.clk); err != nil {
+		return nil, fmt.Errorf("CloudWatch Logs: %w", err)
+	}
+	if s.collector, err = startLogs(ctx, rt, s.o.stateDir, cwlogs.Sink{Service: s.cwl, Log: s.log}); err != nil {
 		return nil, fmt.Errorf("task logs: %w", err)
 	}
 	if err := s.startAgent(rt); err != nil {
@@ -163,7 +168,7 @@ func (s *upStack) startAgent(rt containers.Runtime) error {
 	agentCtx, stopAgent := context.WithCancel(context.Background())
 	s.stopAgent = stopAgent
 	s.undo = append(s.undo, stopAgent)
-	tasks, meta, err := startAgent(agentCtx, s.emu, rt, s.clk, s.o, s.log)
+	tasks, meta, err := startAgent(agentCtx, s.emu, rt, s.clk, s.o, s.log, s.cwl)
 	if err != nil {
 		return err
 	}
@@ -180,11 +185,12 @@ func (s *upStack) startAgent(rt containers.Runtime) error {
 	return nil
 }
 
-// mountAPI builds the handler: the ECS API and ecsmini's own endpoints. The event
-// stream's followers end with ctx.
+// mountAPI builds the handler: the ECS API, CloudWatch Logs and ecsmini's own
+// endpoints. The event stream's followers and live tail sessions end with ctx.
 func (s *upStack) mountAPI(ctx context.Context, stopUp func()) {
 	o := s.o
 	s.api = httpapi.New(s.emu, s.log)
+	mountCloudWatchLogs(ctx, s.cwl, s.api, s.log)
 	ecsminiapi.Mount(ctx, s.api, ecsminiapi.Config{
 		Emulator: s.emu, Clock: s.clk, ClockMoved: s.saveClock, Prices: o.prices.table(), PriceSource: o.prices.source(),
 		Shutdown: stopUp, Logs: s.collector,

@@ -63,6 +63,7 @@ func (s *upStack) announce(stdout io.Writer, endpoint string) {
 		fmt.Fprintf(stdout, "docker: engine %s\n", s.engine)
 	}
 	fmt.Fprintf(stdout, "export AWS_ENDPOINT_URL_ECS=%s\n", endpoint)
+	fmt.Fprintf(stdout, "export AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=%s\n", endpoint)
 	fmt.Fprintf(stdout, "export AWS_ENDPOINT_URL_STS=%s\n", endpoint) // STS GetCallerIdentity, same listener
 }
 
