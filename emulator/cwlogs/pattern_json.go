@@ -67,21 +67,7 @@ func (c comparison) eval(doc any) bool {
 		if !ok {
 			return false
 		}
-		switch c.op {
-		case "=":
-			return f == *c.num
-		case "!=":
-			return f != *c.num
-		case "<":
-			return f < *c.num
-		case ">":
-			return f > *c.num
-		case "<=":
-			return f <= *c.num
-		case ">=":
-			return f >= *c.num
-		}
-		return false
+		return compareNumbers(c.op, f, *c.num)
 	}
 	var s string
 	switch t := v.(type) {

@@ -31,21 +31,7 @@ func (c spaceCond) match(v string) bool {
 		if err != nil {
 			return false
 		}
-		switch c.op {
-		case "=":
-			return f == *c.num
-		case "!=":
-			return f != *c.num
-		case "<":
-			return f < *c.num
-		case ">":
-			return f > *c.num
-		case "<=":
-			return f <= *c.num
-		case ">=":
-			return f >= *c.num
-		}
-		return false
+		return compareNumbers(c.op, f, *c.num)
 	}
 	eq := c.glob.MatchString(v)
 	if c.op == "!=" {
@@ -171,4 +157,24 @@ func compileSpacePattern(p string) (pattern, error) {
 		sp.fields = append(sp.fields, f)
 	}
 	return sp, nil
+}
+
+// compareNumbers applies a filter pattern's numeric comparison (=, !=, <, >, <=, >=),
+// shared by JSON and space-delimited patterns; an unknown operator matches nothing.
+func compareNumbers(op string, f, n float64) bool {
+	switch op {
+	case "=":
+		return f == n
+	case "!=":
+		return f != n
+	case "<":
+		return f < n
+	case ">":
+		return f > n
+	case "<=":
+		return f <= n
+	case ">=":
+		return f >= n
+	}
+	return false
 }
