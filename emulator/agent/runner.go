@@ -179,8 +179,14 @@ func (r *runner) update(change func(t *ecs.Task) error) (*ecs.Task, error) {
 }
 
 // failStart stops a task that could not start, as ECS does: stop code
-// TaskFailedToStart with the error as reason.
+// TaskFailedToStart with the error as reason. An error that the agent's own ending
+// caused (its context cancelled under a runtime call) is not the task's failure: the
+// agent records nothing, as a crashed agent could not, and the next ecsmini adopts the
+// task.
 func (r *runner) failStart(err error) {
+	if r.a.ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		return
+	}
 	reason := err.Error()
 	_, uerr := r.update(func(t *ecs.Task) error {
 		if t.DesiredStatus == ecs.StatusStopped {
