@@ -103,6 +103,9 @@ func (r *runner) retire() {
 // await waits for a nudge, giving up the runner's activity token meanwhile; false when
 // ctx ended first. The runner holds its token again when await returns.
 func (r *runner) await(ctx context.Context) bool {
+	if ctx.Err() != nil {
+		return false // the agent is ending: a runner that keeps nudging itself must still stop
+	}
 	r.wakeMu.Lock()
 	select {
 	case <-r.wake: // news arrived while it worked
