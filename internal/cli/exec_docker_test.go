@@ -27,23 +27,38 @@ type terminal struct {
 	mu      sync.Mutex
 	out     strings.Builder
 	changed chan struct{}
+	answers chan []byte // written to in by one goroutine, in order
 }
 
 func newTerminal() *terminal {
 	r, w := io.Pipe()
-	return &terminal{in: w, r: r, changed: make(chan struct{}, 1)}
+	t := &terminal{in: w, r: r, changed: make(chan struct{}, 1), answers: make(chan []byte, 16)}
+	go func() {
+		for a := range t.answers {
+			if _, err := w.Write(a); err != nil {
+				return
+			}
+		}
+	}()
+	return t
 }
 
 func (t *terminal) Write(p []byte) (int, error) {
 	t.mu.Lock()
 	t.out.Write(p)
 	t.mu.Unlock()
+	// Answer in the order asked, as a terminal does: with a writer per answer the cursor
+	// report could arrive first, and the colour answer would reach the shell as input.
 	s := string(p)
+	var answer []byte
 	if strings.Contains(s, "\x1b]11;?") {
-		go t.in.Write([]byte("\x1b]11;rgb:0000/0000/0000\x1b\\")) // as xterm answers
+		answer = append(answer, "\x1b]11;rgb:0000/0000/0000\x1b\\"...) // as xterm answers
 	}
 	if strings.Contains(s, "\x1b[6n") {
-		go t.in.Write([]byte("\x1b[1;1R"))
+		answer = append(answer, "\x1b[1;1R"...)
+	}
+	if len(answer) > 0 {
+		t.answers <- answer
 	}
 	select {
 	case t.changed <- struct{}{}:
