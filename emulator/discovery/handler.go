@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/ecsmini/ecsmini/emulator/serviceconnect"
 )
 
 // Path is where Handler serves.
@@ -21,7 +23,26 @@ type Source interface {
 
 // Table is the document Handler serves.
 type Table struct {
+	// Records are the A records: name → IPv4 addresses.
 	Records map[string][]string `json:"records"`
+	// SRV are the SRV records: name → targets (a name that has A records too) and ports,
+	// as Cloud Map answers for a registry with a port.
+	SRV map[string][]SRV `json:"srv,omitempty"`
+	// Proxies are the Service Connect listeners every task's proxy runs: each client
+	// alias of the namespaces the cluster's services use, with its endpoints.
+	Proxies []serviceconnect.Listener `json:"proxies,omitempty"`
+}
+
+// SRV is one SRV record's target and port (priority and weight are always 1).
+type SRV struct {
+	Target string `json:"target"`
+	Port   int    `json:"port"`
+}
+
+// TableSource is a Source with SRV records and Service Connect listeners; Handler
+// serves its whole table when the Source is one.
+type TableSource interface {
+	Table(clusterARN string) Table
 }
 
 // TableURL is the address of a cluster's table on the endpoints listener at hostPort.
@@ -42,13 +63,17 @@ func Handler(src Source) http.Handler {
 			http.Error(w, "the cluster query parameter (the cluster's ARN) is required", http.StatusBadRequest)
 			return
 		}
-		var records map[string][]string
-		if src != nil {
-			records = src.Records(cluster)
+		var t Table
+		if ts, ok := src.(TableSource); ok {
+			t = ts.Table(cluster)
+		} else if src != nil {
+			t.Records = src.Records(cluster)
 		}
+		t.Records = Normalize(t.Records)
+		t.SRV = normalizeSRV(t.SRV)
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")
-		_ = json.NewEncoder(w).Encode(Table{Records: Normalize(records)})
+		_ = json.NewEncoder(w).Encode(t)
 	})
 }
 
@@ -95,3 +120,34 @@ func Records(v any) Source {
 type none struct{}
 
 func (none) Records(string) map[string][]string { return nil }
+
+// normalizeSRV lower-cases names and targets, drops records without a target or with a
+// port outside 1..65535, and orders each name's records by target and port.
+func normalizeSRV(srv map[string][]SRV) map[string][]SRV {
+	if len(srv) == 0 {
+		return nil
+	}
+	out := make(map[string][]SRV, len(srv))
+	for name, recs := range srv {
+		name = strings.ToLower(strings.TrimSuffix(strings.TrimSpace(name), "."))
+		if name == "" {
+			continue
+		}
+		for _, r := range recs {
+			r.Target = strings.ToLower(strings.TrimSuffix(r.Target, "."))
+			if r.Target != "" && r.Port > 0 && r.Port <= 65535 {
+				out[name] = append(out[name], r)
+			}
+		}
+	}
+	for name, recs := range out {
+		slices.SortFunc(recs, func(a, b SRV) int {
+			if c := strings.Compare(a.Target, b.Target); c != 0 {
+				return c
+			}
+			return a.Port - b.Port
+		})
+		out[name] = slices.Compact(recs)
+	}
+	return out
+}

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"reflect"
 	"testing"
+
+	"github.com/ecsmini/ecsmini/emulator/serviceconnect"
 )
 
 // fakeSource returns fixed records per cluster and remembers what it was asked.
@@ -96,5 +98,33 @@ func TestTableURL(t *testing.T) {
 	u, _ := url.Parse(got)
 	if u.Query().Get("cluster") != clusterARN {
 		t.Fatalf("the ARN must come back: %q", u.Query().Get("cluster"))
+	}
+}
+
+// tableSource is a TableSource with a fixed table.
+type tableSource struct{ t Table }
+
+func (s tableSource) Records(string) map[string][]string { return nil }
+func (s tableSource) Table(string) Table                 { return s.t }
+
+func TestHandlerServesSRVAndProxies(t *testing.T) {
+	src := tableSource{Table{
+		Records: map[string][]string{"API.demo.local": {"172.18.0.5"}},
+		SRV: map[string][]SRV{"Api.Demo.Local.": {{Target: "b.api.demo.local", Port: 8080}, {Target: "A.api.demo.local.", Port: 8080},
+			{Target: "", Port: 1}, {Target: "x", Port: 0}, {Target: "a.api.demo.local", Port: 8080}}},
+		Proxies: []serviceconnect.Listener{{Name: "api", Addr: "127.255.1.2:80", AppProtocol: "http", Endpoints: []string{"172.18.0.5:8080"}}},
+	}}
+	w := get(t, Handler(src), http.MethodGet, Path+"?cluster=c")
+	var got Table
+	if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	want := Table{
+		Records: map[string][]string{"api.demo.local": {"172.18.0.5"}},
+		SRV:     map[string][]SRV{"api.demo.local": {{Target: "a.api.demo.local", Port: 8080}, {Target: "b.api.demo.local", Port: 8080}}},
+		Proxies: src.t.Proxies,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("table %+v\nwant %+v", got, want)
 	}
 }

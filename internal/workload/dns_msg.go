@@ -21,6 +21,7 @@ const (
 	dnsMaxLabel = 63
 
 	dnsTypeA    = 1
+	dnsTypeSRV  = 33
 	dnsTypeAAAA = 28
 	dnsTypeANY  = 255
 	dnsClassIN  = 1
@@ -207,6 +208,41 @@ func dnsAnswer(q dnsQuery, rcode int, ips []netip.Addr, ttl uint32, limit int) [
 	}
 	binary.BigEndian.PutUint16(msg[2:], flags)
 	binary.BigEndian.PutUint16(msg[4:], qd)
+	binary.BigEndian.PutUint16(msg[6:], an)
+	return msg
+}
+
+// dnsAnswerSRV builds the OK answer to q with an SRV record (priority 1, weight 1) for
+// each of recs; like dnsAnswer, it sends what fits in limit and sets TC when not all
+// fit. Targets that are not valid names are left out.
+func dnsAnswerSRV(q dnsQuery, recs []srvRecord, ttl uint32, limit int) []byte {
+	msg := dnsAnswer(q, dnsRcodeOK, nil, ttl, limit)
+	if binary.BigEndian.Uint16(msg[4:]) == 0 {
+		return msg // the question could not be written back
+	}
+	flags := binary.BigEndian.Uint16(msg[2:])
+	an := uint16(0)
+	for _, r := range recs {
+		rdata := binary.BigEndian.AppendUint16(nil, 1)  // priority
+		rdata = binary.BigEndian.AppendUint16(rdata, 1) // weight
+		rdata = binary.BigEndian.AppendUint16(rdata, r.port)
+		rdata, ok := appendDNSName(rdata, r.target)
+		if !ok {
+			continue
+		}
+		if limit > 0 && len(msg)+12+len(rdata) > limit {
+			flags |= dnsFlagTC
+			break
+		}
+		msg = append(msg, 0xc0, dnsHeaderLen)
+		msg = binary.BigEndian.AppendUint16(msg, dnsTypeSRV)
+		msg = binary.BigEndian.AppendUint16(msg, dnsClassIN)
+		msg = binary.BigEndian.AppendUint32(msg, ttl)
+		msg = binary.BigEndian.AppendUint16(msg, uint16(len(rdata)))
+		msg = append(msg, rdata...)
+		an++
+	}
+	binary.BigEndian.PutUint16(msg[2:], flags)
 	binary.BigEndian.PutUint16(msg[6:], an)
 	return msg
 }

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/ecsmini/ecsmini/emulator/serviceconnect"
 )
 
 // DNS is the task's DNS server: run in an awsvpc task's pause container, whose network
@@ -83,6 +85,20 @@ func startDNS(ctx context.Context, cfg DNS, stdout io.Writer) (wait func(), err 
 		}
 	}
 	logf(stdout, "dns on %s, names from %s, other names to %s", pc.LocalAddr(), cfg.Table, upstreamsText(upstreams))
+	// The table's Service Connect aliases get their listeners here, in the task's
+	// network namespace, where the names resolve.
+	proxy := &serviceconnect.Proxy{Log: func(format string, args ...any) { logf(stdout, format, args...) }}
+	lastErr := ""
+	t.onProxies = func(ls []serviceconnect.Listener) {
+		msg := ""
+		if err := proxy.Update(ls); err != nil {
+			msg = err.Error()
+		}
+		if msg != lastErr && msg != "" {
+			logf(stdout, "%s", msg)
+		}
+		lastErr = msg
+	}
 	s := &dnsServer{table: t, upstreams: upstreams}
 	var wg sync.WaitGroup
 	wg.Add(3)
@@ -97,7 +113,7 @@ func startDNS(ctx context.Context, cfg DNS, stdout io.Writer) (wait func(), err 
 		pc.Close()
 		ln.Close()
 	}()
-	return wg.Wait, nil
+	return func() { wg.Wait(); proxy.Close() }, nil
 }
 
 // listenDNS listens on addr over UDP and TCP. Port 0 (tests) picks a port free for both.
@@ -150,7 +166,14 @@ func (s *dnsServer) handle(ctx context.Context, msg []byte, tcp bool) []byte {
 		return dnsAnswer(q, dnsRcodeFormErr, nil, 0, 0)
 	}
 	if q.Class == dnsClassIN {
-		if ips, ok := s.table.lookup(q.Name); ok {
+		if ips, srv, ok := s.table.lookupAll(q.Name); ok {
+			if q.Type == dnsTypeSRV {
+				if n := len(srv); n > 1 {
+					k := int(s.turn.Add(1) % uint32(n))
+					srv = append(slices.Clone(srv[k:]), srv[:k]...)
+				}
+				return dnsAnswerSRV(q, srv, dnsTTL, limit)
+			}
 			if q.Type != dnsTypeA && q.Type != dnsTypeANY {
 				ips = nil // the name exists, with no record of that type (NODATA)
 			}

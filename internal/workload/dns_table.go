@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/ecsmini/ecsmini/emulator/serviceconnect"
 )
 
 // dnsTable is the names the task's DNS server answers itself: name → IPv4 addresses,
@@ -17,27 +19,54 @@ import (
 type dnsTable struct {
 	mu      sync.RWMutex
 	records map[string][]netip.Addr
+	srv     map[string][]srvRecord
 	search  []string // the resolver's search domains, lower-case, no dots at the ends
+	// onProxies, if set, is given the Service Connect listeners of every table fetched.
+	onProxies func([]serviceconnect.Listener)
+}
+
+// srvRecord is one SRV answer: a target name and a port.
+type srvRecord struct {
+	target string
+	port   uint16
+}
+
+// fetchedTable is one table document as read.
+type fetchedTable struct {
+	records map[string][]netip.Addr
+	srv     map[string][]srvRecord
+	proxies []serviceconnect.Listener
 }
 
 // lookup finds name, ignoring case and a trailing dot. A name that is a table name with
 // one of the search domains appended (what a resolver asks after the plain name failed,
 // or first when the name has enough dots) is found too. ok is false for unknown names.
 func (t *dnsTable) lookup(name string) (ips []netip.Addr, ok bool) {
+	ips, _, ok = t.lookupAll(name)
+	return ips, ok
+}
+
+// lookupAll is lookup with the name's SRV records too; a name with only SRV records
+// exists (ok) with no addresses.
+func (t *dnsTable) lookupAll(name string) (ips []netip.Addr, srv []srvRecord, ok bool) {
 	name = strings.ToLower(strings.TrimSuffix(name, "."))
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	if ips, ok := t.records[name]; ok {
-		return ips, true
+	find := func(n string) bool {
+		var inA, inSRV bool
+		ips, inA = t.records[n]
+		srv, inSRV = t.srv[n]
+		return inA || inSRV
+	}
+	if find(name) {
+		return ips, srv, true
 	}
 	for _, s := range t.search {
-		if base, cut := strings.CutSuffix(name, "."+s); cut && base != "" {
-			if ips, ok := t.records[base]; ok {
-				return ips, true
-			}
+		if base, cut := strings.CutSuffix(name, "."+s); cut && base != "" && find(base) {
+			return ips, srv, true
 		}
 	}
-	return nil, false
+	return nil, nil, false
 }
 
 // set replaces the records.
@@ -47,31 +76,44 @@ func (t *dnsTable) set(records map[string][]netip.Addr) {
 	t.mu.Unlock()
 }
 
+// setAll replaces the A and SRV records.
+func (t *dnsTable) setAll(f fetchedTable) {
+	t.mu.Lock()
+	t.records, t.srv = f.records, f.srv
+	t.mu.Unlock()
+}
+
 // dnsTableMaxBytes bounds the table document ecsmini serves.
 const dnsTableMaxBytes = 4 << 20
 
 // fetchDNSTable GETs the table at url: {"records": {"api": ["172.18.0.5"], ...}}.
 // Names are normalised (lower-case, no trailing dot); addresses that are not IPv4 are
 // dropped, since the server answers A queries only.
-func fetchDNSTable(ctx context.Context, client *http.Client, url string) (map[string][]netip.Addr, error) {
+func fetchDNSTable(ctx context.Context, client *http.Client, url string) (fetchedTable, error) {
+	var f fetchedTable
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
-		return nil, err
+		return f, err
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, err
+		return f, err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-		return nil, fmt.Errorf("GET %s: %s", url, resp.Status)
+		return f, fmt.Errorf("GET %s: %s", url, resp.Status)
 	}
 	var doc struct {
 		Records map[string][]string `json:"records"`
+		SRV     map[string][]struct {
+			Target string `json:"target"`
+			Port   int    `json:"port"`
+		} `json:"srv"`
+		Proxies []serviceconnect.Listener `json:"proxies"`
 	}
 	if err := json.NewDecoder(io.LimitReader(resp.Body, dnsTableMaxBytes)).Decode(&doc); err != nil {
-		return nil, fmt.Errorf("GET %s: %w", url, err)
+		return f, fmt.Errorf("GET %s: %w", url, err)
 	}
 	out := make(map[string][]netip.Addr, len(doc.Records))
 	for name, addrs := range doc.Records {
@@ -87,7 +129,21 @@ func fetchDNSTable(ctx context.Context, client *http.Client, url string) (map[st
 		}
 		out[name] = ips
 	}
-	return out, nil
+	f.records, f.proxies = out, doc.Proxies
+	for name, recs := range doc.SRV {
+		name = strings.ToLower(strings.TrimSuffix(name, "."))
+		for _, r := range recs {
+			target := strings.ToLower(strings.TrimSuffix(r.Target, "."))
+			if name == "" || target == "" || r.Port <= 0 || r.Port > 65535 {
+				continue
+			}
+			if f.srv == nil {
+				f.srv = map[string][]srvRecord{}
+			}
+			f.srv[name] = append(f.srv[name], srvRecord{target: target, port: uint16(r.Port)})
+		}
+	}
+	return f, nil
 }
 
 // refreshDNSTable fetches the table every interval until ctx ends. A failed fetch keeps
@@ -101,7 +157,7 @@ func refreshDNSTable(ctx context.Context, t *dnsTable, url string, interval time
 	defer tick.Stop()
 	for {
 		fctx, cancel := context.WithTimeout(ctx, interval+time.Second)
-		records, err := fetchDNSTable(fctx, client, url)
+		table, err := fetchDNSTable(fctx, client, url)
 		cancel()
 		switch {
 		case ctx.Err() != nil:
@@ -112,9 +168,12 @@ func refreshDNSTable(ctx context.Context, t *dnsTable, url string, interval time
 		case err == nil:
 			if failing {
 				failing = false
-				log("dns: names available again (%d)", len(records))
+				log("dns: names available again (%d)", len(table.records))
 			}
-			t.set(records)
+			t.setAll(table)
+			if t.onProxies != nil {
+				t.onProxies(table.proxies)
+			}
 		}
 		select {
 		case <-ctx.Done():
