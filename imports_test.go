@@ -25,7 +25,7 @@ var allowedImports = map[string][]string{
 	"tui":                             {"emulator/ecs"},
 	"emulator/taskdef":                {"emulator/ecs", "fargate"},
 	"emulator/httpapi":                {"emulator/ecs"},
-	"emulator":                        {"emulator/ecs", "emulator/clock", "emulator/store", "emulator/taskdef", "emulator/scheduler", "emulator/lb", "emulator/events", "fargate", "ec2sim"},
+	"emulator":                        {"emulator/ecs", "emulator/clock", "emulator/store", "emulator/taskdef", "emulator/scheduler", "emulator/lb", "emulator/events", "emulator/discovery", "emulator/serviceconnect", "fargate", "ec2sim"},
 	"emulator/events":                 {"emulator/ecs", "emulator/clock"},
 	"internal/dockerrt":               {"emulator/containers"},
 	"internal/workload":               {"emulator/serviceconnect"},

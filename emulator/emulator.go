@@ -61,6 +61,8 @@ type Emulator struct {
 	ec2    *ec2Ctl
 	ev     *eventState
 	exec   *execSessions
+	// registries names the Cloud Map services of serviceRegistries (services_registry.go).
+	registries registryNames
 }
 
 // familyRecord remembers the last revision number of a family, so numbering continues

@@ -6,40 +6,23 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 )
 
-// Records are the service discovery names of a cluster and the private IPv4 addresses
-// of the tasks behind each: every ACTIVE service under its own name, and under its
-// Service Connect discovery names and client aliases (bare, and qualified by the
-// namespace). A task is listed while it is RUNNING, wanted and not UNHEALTHY, as Cloud
-// Map keeps ECS-managed instances (spec §5.13). Only awsvpc tasks have an address of
-// their own; names are lower-case.
+// Records are the A records of the cluster's discovery table (see Table); it makes the
+// emulator a discovery.Source.
 func (e *Emulator) Records(clusterARN string) map[string][]string {
-	a, ok := ecs.ParseARN(clusterARN)
-	if !ok || a.Kind() != "cluster" {
-		return map[string][]string{}
-	}
-	out := map[string][]string{}
-	prefix := key(a.Region, a.Path(), "")
-	e.store.View(func() {
-		e.services.Ascend(prefix, func(k string, r *serviceRecord) bool {
-			if !strings.HasPrefix(k, prefix) {
-				return false
-			}
-			if r.Service.Status != ecs.ServiceActive {
-				return true
-			}
-			ips := e.serviceAddresses(k)
-			for _, name := range discoveryNames(r) {
-				out[name] = append(out[name], ips...)
-			}
-			return true
-		})
-	})
-	return out
+	return e.Table(clusterARN).Records
 }
 
-// serviceAddresses lists the addresses of a service's tasks that may take traffic.
-func (e *Emulator) serviceAddresses(serviceKey string) []string {
-	ips := []string{}
+// liveTask is a service task that may take traffic: RUNNING, wanted, not UNHEALTHY
+// and not draining from a load balancer, as Cloud Map keeps ECS-managed instances (spec
+// §5.13), with its own address (awsvpc tasks only).
+type liveTask struct {
+	id, ip  string
+	taskDef string
+}
+
+// serviceTasks lists a service's live tasks, in store key order.
+func (e *Emulator) serviceTasks(serviceKey string) []liveTask {
+	var out []liveTask
 	for _, tk := range e.ctl.memberKeys(serviceKey) {
 		tr, ok := e.tasks.Get(tk)
 		if !ok || tr.Draining {
@@ -50,8 +33,17 @@ func (e *Emulator) serviceAddresses(serviceKey string) []string {
 			continue
 		}
 		if ip := privateIP(t); ip != "" {
-			ips = append(ips, ip)
+			out = append(out, liveTask{id: lastPart(tk), ip: ip, taskDef: t.TaskDefinitionArn})
 		}
+	}
+	return out
+}
+
+// serviceAddresses lists the addresses of a service's tasks that may take traffic.
+func (e *Emulator) serviceAddresses(serviceKey string) []string {
+	ips := []string{}
+	for _, t := range e.serviceTasks(serviceKey) {
+		ips = append(ips, t.ip)
 	}
 	return ips
 }
@@ -68,39 +60,5 @@ func privateIP(t *ecs.Task) string {
 	return ""
 }
 
-// discoveryNames are the names a service answers to.
-func discoveryNames(r *serviceRecord) []string {
-	seen := map[string]bool{}
-	var names []string
-	add := func(n string) {
-		n = strings.ToLower(strings.TrimSuffix(n, "."))
-		if n != "" && !seen[n] {
-			seen[n] = true
-			names = append(names, n)
-		}
-	}
-	add(r.Service.ServiceName)
-	sc := r.serviceConnect()
-	if !sc.Enabled {
-		return names
-	}
-	ns := namespaceName(sc.Namespace)
-	for _, s := range sc.Services {
-		disc := s.DiscoveryName
-		if disc == "" {
-			disc = s.PortName
-		}
-		add(disc)
-		if ns != "" && disc != "" {
-			add(disc + "." + ns)
-		}
-		for _, ca := range s.ClientAliases {
-			if ca.DNSName != "" {
-				add(ca.DNSName)
-			} else if ns != "" && disc != "" {
-				add(disc + "." + ns)
-			}
-		}
-	}
-	return names
-}
+// dnsName is n as a table name: lower-case, without a trailing dot.
+func dnsName(n string) string { return strings.ToLower(strings.TrimSuffix(strings.TrimSpace(n), ".")) }

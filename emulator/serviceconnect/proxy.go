@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"slices"
 	"sync"
@@ -73,7 +74,7 @@ func (p *Proxy) Update(specs []Listener) error {
 		}
 	}
 	var errs []error
-	for _, addr := range slices.Sorted(mapKeys(want)) {
+	for _, addr := range slices.Sorted(maps.Keys(want)) {
 		s := want[addr]
 		if l, ok := p.listeners[addr]; ok {
 			l.spec.Name, l.spec.Endpoints = s.Name, s.Endpoints
@@ -96,16 +97,6 @@ func protocolText(s Listener) string {
 		return s.AppProtocol
 	}
 	return "tcp"
-}
-
-func mapKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // start listens on s.Addr and serves it.
@@ -151,7 +142,7 @@ func (p *Proxy) Stats() []Stats {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	out := make([]Stats, 0, len(p.listeners))
-	for _, addr := range slices.Sorted(mapKeys(p.listeners)) {
+	for _, addr := range slices.Sorted(maps.Keys(p.listeners)) {
 		l := p.listeners[addr]
 		out = append(out, Stats{Name: l.spec.Name, Addr: addr, Endpoints: len(l.spec.Endpoints),
 			Connections: l.counts.connections.Load(), Requests: l.counts.requests.Load(),
