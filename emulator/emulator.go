@@ -61,8 +61,9 @@ type Emulator struct {
 	ec2    *ec2Ctl
 	ev     *eventState
 	exec   *execSessions
+
 	// registries names the Cloud Map services of serviceRegistries (services_registry.go).
-	registries registryNames
+	registries *store.Table[registryName]
 }
 
 // familyRecord remembers the last revision number of a family, so numbering continues
@@ -106,6 +107,7 @@ func New(cfg Config) (*Emulator, error) {
 		ev:        newEventState(cfg.Events, cfg.Clock.Now()),
 		exec:      newExecSessions(),
 	}
+	e.registries = store.NewTable[registryName](s, "discoveryRegistries")
 	e.fg, e.ec2, e.ctl = newFargateCtl(e.loop), newEC2Ctl(e.loop), newController(e.loop)
 	e.ctl.lbs.e = e
 	if cfg.StateDir != "" {

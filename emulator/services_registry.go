@@ -2,21 +2,19 @@ package emulator
 
 import (
 	"fmt"
-	"maps"
 	"strings"
-	"sync"
 
 	"github.com/ecsmini/ecsmini/emulator/discovery"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/store"
 )
 
-// registryNames maps Cloud Map service (registry) ARNs to the DNS names their tasks
-// answer to. ecsmini has no Cloud Map: the names are configuration (`up
-// --discovery-map`, `ecsmini discovery map`), with a naming rule for the others (see
-// RegistryName).
-type registryNames struct {
-	mu sync.Mutex
-	m  map[string]string
+// registryName is a row of the registries table: the DNS name the tasks registered in
+// a Cloud Map service (keyed by its ARN) answer to. ecsmini has no Cloud Map: the names
+// are configuration (`up --discovery-map`, `ecsmini discovery map`), kept in the state
+// like the rest, with a naming rule for the others (see RegistryName).
+type registryName struct {
+	Name string `json:"name"`
 }
 
 // MapRegistry makes the tasks registered in the Cloud Map service arn answer to name
@@ -30,26 +28,26 @@ func (e *Emulator) MapRegistry(arn, name string) error {
 	if name != "" && !validDNSName(name) {
 		return fmt.Errorf("%q is not a DNS name (labels of letters, digits and hyphens, up to 63 characters each)", name)
 	}
-	r := &e.registries
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if name == "" {
-		delete(r.m, arn)
+	return e.store.Update(func(tx *store.Tx) error {
+		if name == "" {
+			e.registries.Delete(tx, arn)
+		} else {
+			e.registries.Put(tx, arn, &registryName{Name: name})
+		}
 		return nil
-	}
-	if r.m == nil {
-		r.m = map[string]string{}
-	}
-	r.m[arn] = name
-	return nil
+	})
 }
 
 // RegistryMappings returns the registry ARN → name mappings set with MapRegistry.
 func (e *Emulator) RegistryMappings() map[string]string {
-	r := &e.registries
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return maps.Clone(r.m)
+	out := map[string]string{}
+	e.store.View(func() {
+		e.registries.Ascend("", func(k string, v *registryName) bool {
+			out[k] = v.Name
+			return true
+		})
+	})
+	return out
 }
 
 // RegistryName is the name the tasks of a service registered in the Cloud Map service
@@ -61,26 +59,29 @@ func (e *Emulator) RegistryMappings() map[string]string {
 //  3. else the ECS service's name, qualified by defaultNS (the cluster's Service
 //     Connect default namespace) when there is one.
 func (e *Emulator) RegistryName(arn, serviceName, defaultNS string) string {
-	r := &e.registries
-	r.mu.Lock()
-	name, ok := r.m[arn]
-	r.mu.Unlock()
-	if ok {
-		return name
+	var name string
+	e.store.View(func() { name = e.registryName(arn, serviceName, defaultNS) })
+	return name
+}
+
+// registryName is RegistryName in a store View.
+func (e *Emulator) registryName(arn, serviceName, defaultNS string) string {
+	if r, ok := e.registries.Get(arn); ok {
+		return r.Name
 	}
 	if a, ok := ecs.ParseARN(arn); ok {
 		if id, ok := strings.CutPrefix(a.Resource, "service/"); ok && strings.Contains(id, ".") && validDNSName(dnsName(id)) {
 			return dnsName(id)
 		}
 	}
-	name = dnsName(serviceName)
+	name := dnsName(serviceName)
 	if ns := dnsName(namespaceName(defaultNS)); ns != "" {
 		name += "." + ns
 	}
 	return name
 }
 
-// addRegistries adds the names of r's serviceRegistries to t: NAME → the tasks'
+// addRegistries (in a store View) adds the names of r's serviceRegistries to t: NAME → the tasks'
 // addresses and, for a registry with a port (port, else containerPort), NAME → SRV
 // records whose targets TASKID.NAME resolve to each task, as Cloud Map's DNS answers.
 func (e *Emulator) addRegistries(t *discovery.Table, r *serviceRecord, tasks []liveTask, defaultNS string) {
@@ -88,7 +89,7 @@ func (e *Emulator) addRegistries(t *discovery.Table, r *serviceRecord, tasks []l
 		if reg.RegistryArn == "" {
 			continue
 		}
-		name := e.RegistryName(reg.RegistryArn, r.Service.ServiceName, defaultNS)
+		name := e.registryName(reg.RegistryArn, r.Service.ServiceName, defaultNS)
 		if name == "" {
 			continue
 		}

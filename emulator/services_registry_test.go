@@ -44,3 +44,27 @@ func TestRegistryName(t *testing.T) {
 		}
 	}
 }
+
+// Mappings are state: they survive a restart.
+func TestRegistryMappingsPersist(t *testing.T) {
+	dir := t.TempDir()
+	const arn = "arn:aws:servicediscovery:us-east-1:000000000000:service/srv-1"
+	e, err := New(Config{StateDir: dir, NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.MapRegistry(arn, "db.shop.local"); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	e, err = New(Config{StateDir: dir, NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if got := e.RegistryName(arn, "db", ""); got != "db.shop.local" {
+		t.Fatalf("after a restart: %s", got)
+	}
+}

@@ -74,6 +74,7 @@ Start it with 'ecsmini up', then point any AWS tool at it: eval "$(ecsmini env)"
 	root.AddCommand(newImportCmd(), newConvertCmd(), newDemoCmd())
 	root.AddCommand(newDashCmd())
 	root.AddCommand(newExecCmd())
+	root.AddCommand(newDiscoveryCmd())
 	return root
 }
 

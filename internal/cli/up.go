@@ -33,6 +33,7 @@ type upOptions struct {
 	stoppedTTL      time.Duration
 	timeScale       float64
 	lbPorts         []string
+	discoveryMaps   []string
 	drainDelay      time.Duration
 	spotRate        time.Duration
 	spotInstRate    time.Duration
@@ -81,6 +82,7 @@ acknowledged.`,
 	f.DurationVar(&o.spotInstRate, "spot-instance-interruption-rate", 0, "give each simulated EC2 Spot instance its two-minute notice after a random time with this mean, e.g. 1h (0: only 'ecsmini spot interrupt-instance')")
 	f.DurationVar(&o.spotRate, "spot-interruption-rate", 0, "reclaim each running Fargate Spot task after a random time with this mean, e.g. 30m (0: only 'ecsmini spot interrupt')")
 	f.Var(&o.prices, "prices-file", "JSON file of Fargate prices by region laid over the built-in ones, for 'ecsmini cost' (see 'ecsmini cost --builtin-prices')")
+	f.StringArrayVar(&o.discoveryMaps, "discovery-map", nil, "name the tasks of a service's Cloud Map registry, as REGISTRY_ARN=NAME.NAMESPACE (repeatable; kept in the state; see 'ecsmini discovery map')")
 	f.StringArrayVar(&o.lbPorts, "lb-port", nil, "host port of a service target group's local load balancer, as NAME=PORT (target group name or ARN; repeatable; default a stable port from 30000-39999)")
 	f.StringArrayVar(&o.eventWebhooks, "event-webhook", nil, "POST every event (as EventBridge sends it; see 'ecsmini events') to this http:// URL, to test a handler (repeatable)")
 	f.StringArrayVar(&o.allowHosts, "allow-host", nil, "also answer requests for this host name (e.g. host.docker.internal); only loopback names and addresses and the --listen address are answered otherwise, against DNS rebinding (repeatable)")

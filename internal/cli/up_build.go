@@ -149,6 +149,9 @@ func (s *upStack) openEmulator() error {
 	// The emulator takes these after New: its Config does not carry them (yet).
 	emu.SetLoadBalancers(emulator.LoadBalancerConfig{Ports: ports, DeregistrationDelay: o.drainDelay,
 		Simulated: o.runtime == "sim", Log: s.log})
+	if err := applyDiscoveryMaps(emu, o.discoveryMaps); err != nil {
+		return err
+	}
 	emu.SetSpotInterruptionRate(o.spotRate)
 	emu.SetSpotInstanceInterruptionRate(o.spotInstRate)
 	emu.SetFargateQuotas(emulator.FargateQuotas{OnDemandVCPU: o.vcpuQuota, SpotVCPU: o.spotVCPUQuota})

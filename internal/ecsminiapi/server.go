@@ -55,6 +55,7 @@ func Mount(ctx context.Context, mux Mux, cfg Config) {
 	mountSpot(emu, mux)
 	mountEC2(emu, mux)
 	mux.Handle(RetirePath, retireHandler(emu))
+	mux.Handle(DiscoveryPath, discoveryHandler(emu))
 	mux.Handle(EventsPath, events.Handler(ctx, emu.Events()))
 	if cfg.Logs != nil {
 		mux.Handle(LogsPath, logs.Handler(cfg.Logs))
