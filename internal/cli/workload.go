@@ -114,6 +114,7 @@ func (o *workloadOptions) config(flags *pflag.FlagSet) (workload.Config, error) 
 
 func newWorkloadProbeCmd() *cobra.Command {
 	var timeout time.Duration
+	var print bool
 	cmd := &cobra.Command{
 		Use:   "probe URL",
 		Short: "Exit 0 iff GET URL answers 2xx (the health-check command of the scratch image)",
@@ -123,6 +124,9 @@ FROM scratch, with no shell or curl, so a container health check runs this inste
   "healthCheck": {"command": ["CMD", "/ecsmini", "workload", "probe", "http://127.0.0.1:8080/health"]}`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if print {
+				return workload.ProbeTo(cmd.Context(), args[0], timeout, cmd.OutOrStdout())
+			}
 			if err := workload.Probe(cmd.Context(), args[0], timeout); err != nil {
 				return err
 			}
@@ -131,6 +135,7 @@ FROM scratch, with no shell or curl, so a container health check runs this inste
 		},
 	}
 	cmd.Flags().DurationVar(&timeout, "timeout", 2*time.Second, "how long to wait for the answer")
+	cmd.Flags().BoolVar(&print, "print", false, "print the answer's body (as curl does) instead of a status line")
 	return cmd
 }
 

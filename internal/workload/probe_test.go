@@ -50,3 +50,12 @@ func TestProbe(t *testing.T) {
 		})
 	}
 }
+
+func TestProbeToCopiesTheBody(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("hello from api")) }))
+	defer srv.Close()
+	var b strings.Builder
+	if err := ProbeTo(context.Background(), srv.URL, time.Second, &b); err != nil || b.String() != "hello from api" {
+		t.Fatalf("%q %v", b.String(), err)
+	}
+}
