@@ -47,6 +47,9 @@ func (e *Emulator) CreateService(ctx context.Context, in *ecs.CreateServiceInput
 		if err != nil {
 			return err
 		}
+		if err := e.checkServiceConnect(in.ServiceConnectConfiguration, dep.TaskDefinition, cluster); err != nil {
+			return err
+		}
 		now := e.cfg.Clock.Now()
 		s := &ecs.Service{
 			ServiceArn: sc.ServiceARN(cluster.ClusterName, in.ServiceName), ServiceName: in.ServiceName,

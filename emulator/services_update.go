@@ -161,6 +161,9 @@ func (e *Emulator) redeploy(ctx context.Context, sc ecs.Scope, cluster *ecs.Clus
 	if err != nil {
 		return err
 	}
+	if err := e.checkServiceConnect(sconn, dep.TaskDefinition, cluster); err != nil {
+		return err
+	}
 	if !in.ForceNewDeployment && dep.TaskDefinition == cur.TaskDefinition && l.platformVersion == s.PlatformVersion &&
 		reflect.DeepEqual(l.network, s.NetworkConfiguration) && reflect.DeepEqual(l.loadBalancers, s.LoadBalancers) &&
 		reflect.DeepEqual(l.strategy, s.CapacityProviderStrategy) && jsonEqual(sconn, cur.ServiceConnectConfiguration) &&

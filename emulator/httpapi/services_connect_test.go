@@ -236,3 +236,52 @@ func freeUDPAndTCP(t *testing.T) string {
 	t.Fatal("no port free for both UDP and TCP")
 	return ""
 }
+
+// A Service Connect configuration that cannot work is refused, whole: the service is
+// not created, an update leaves the deployment as it was.
+func TestServiceConnectRefusesBadConfiguration(t *testing.T) {
+	te := newTaskEnv(t)
+	te.createCluster(t, "plain")
+	app := cdef("app", 128, nil)
+	app.PortMappings = []types.PortMapping{{ContainerPort: aws.Int32(8080), Name: aws.String("web")}}
+	def := ec2Def("api", app)
+	def.NetworkMode = types.NetworkModeAwsvpc
+	api := te.sxRegister(t, def)
+	hostDef := ec2Def("hosted", app)
+	hostDef.NetworkMode = types.NetworkModeHost
+	hosted := te.sxRegister(t, hostDef)
+	svc := func(port string, alias int32) []types.ServiceConnectService {
+		return []types.ServiceConnectService{{PortName: aws.String(port),
+			ClientAliases: []types.ServiceConnectClientAlias{{Port: aws.Int32(alias)}}}}
+	}
+	for _, tc := range []struct {
+		name, td string
+		sc       *types.ServiceConnectConfiguration
+		msg      string
+	}{
+		{"no namespace", api, &types.ServiceConnectConfiguration{Enabled: true}, "needs a namespace"},
+		{"unknown port name", api, &types.ServiceConnectConfiguration{Enabled: true, Namespace: aws.String("ns"), Services: svc("grpc", 80)}, "portName 'grpc' matches no portMappings name"},
+		{"alias port", api, &types.ServiceConnectConfiguration{Enabled: true, Namespace: aws.String("ns"), Services: svc("web", 70000)}, "not between 1 and 65535"},
+		{"host mode", hosted, &types.ServiceConnectConfiguration{Enabled: true, Namespace: aws.String("ns")}, "host network mode"},
+	} {
+		in := &sdkecs.CreateServiceInput{Cluster: aws.String("plain"), ServiceName: aws.String("s"), TaskDefinition: aws.String(tc.td),
+			DesiredCount: aws.Int32(1), ServiceConnectConfiguration: tc.sc}
+		if tc.td == api {
+			in.NetworkConfiguration = awsvpcConfig("subnet-1")
+		}
+		_, err := te.ecs.CreateService(ctx(t), in)
+		sxAPIError(t, err, "InvalidParameterException", tc.msg, false)
+	}
+	if out, _ := te.ecs.ListServices(ctx(t), &sdkecs.ListServicesInput{Cluster: aws.String("plain")}); len(out.ServiceArns) != 0 {
+		t.Fatalf("refused creates left services: %v", out.ServiceArns)
+	}
+	te.sxCreate(t, &sdkecs.CreateServiceInput{Cluster: aws.String("plain"), ServiceName: aws.String("ok"), TaskDefinition: aws.String(api),
+		DesiredCount: aws.Int32(1), NetworkConfiguration: awsvpcConfig("subnet-1"),
+		ServiceConnectConfiguration: &types.ServiceConnectConfiguration{Enabled: true, Namespace: aws.String("ns"), Services: svc("web", 80)}})
+	_, err := te.ecs.UpdateService(ctx(t), &sdkecs.UpdateServiceInput{Cluster: aws.String("plain"), Service: aws.String("ok"),
+		ServiceConnectConfiguration: &types.ServiceConnectConfiguration{Enabled: true, Namespace: aws.String("ns"), Services: svc("nope", 80)}})
+	sxAPIError(t, err, "InvalidParameterException", "portName 'nope'", false)
+	if s := te.service(t, "plain", "ok"); len(s.Deployments) != 1 {
+		t.Fatalf("a refused update must not start a deployment: %+v", deploymentsOf(s))
+	}
+}
