@@ -236,7 +236,7 @@ func (r *runner) provision(ctx context.Context, task *ecs.Task, td *ecs.TaskDefi
 			// The task's DNS server answers the cluster's service names and forwards the
 			// rest to Docker's resolver, whose place it takes in the resolv.conf that
 			// every container joining the namespace shares.
-			cmd = append(cmd, "--dns", taskDNSAddr+"="+discovery.TableURL(reach, r.info.ClusterARN),
+			cmd = append(cmd, "--dns", taskDNSAddr+"="+discovery.TableURL(reach, r.info.ClusterARN, containerPorts(td)...),
 				"--dns-resolv-conf", "/etc/resolv.conf")
 			r.base, r.loopback = "http://"+taskAgentPort, true
 		} else if err != nil {

@@ -2,10 +2,12 @@ package discovery
 
 import (
 	"encoding/json"
+	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/ecsmini/ecsmini/emulator/serviceconnect"
@@ -46,8 +48,35 @@ type TableSource interface {
 }
 
 // TableURL is the address of a cluster's table on the endpoints listener at hostPort.
-func TableURL(hostPort, clusterARN string) string {
-	return "http://" + hostPort + Path + "?cluster=" + url.QueryEscape(clusterARN)
+// ownPorts are the container ports of the task that fetches it: its containers listen
+// on them (on every address, usually), so the table leaves out the Service Connect
+// listeners on those ports, which could not listen, or would keep the task's own
+// server from doing so.
+func TableURL(hostPort, clusterARN string, ownPorts ...int) string {
+	u := "http://" + hostPort + Path + "?cluster=" + url.QueryEscape(clusterARN)
+	if len(ownPorts) > 0 {
+		ps := make([]string, len(ownPorts))
+		for i, p := range ownPorts {
+			ps[i] = strconv.Itoa(p)
+		}
+		u += "&own-ports=" + strings.Join(ps, ",")
+	}
+	return u
+}
+
+// withoutPorts drops the listeners on any of the ports in list (comma-separated).
+func withoutPorts(ls []serviceconnect.Listener, list string) []serviceconnect.Listener {
+	if list == "" {
+		return ls
+	}
+	own := map[string]bool{}
+	for _, p := range strings.Split(list, ",") {
+		own[strings.TrimSpace(p)] = true
+	}
+	return slices.DeleteFunc(slices.Clone(ls), func(l serviceconnect.Listener) bool {
+		_, port, err := net.SplitHostPort(l.Addr)
+		return err == nil && own[port]
+	})
 }
 
 // Handler serves GET Path?cluster=ARN from src; a nil src has no names.
@@ -71,6 +100,7 @@ func Handler(src Source) http.Handler {
 		}
 		t.Records = Normalize(t.Records)
 		t.SRV = normalizeSRV(t.SRV)
+		t.Proxies = withoutPorts(t.Proxies, r.URL.Query().Get("own-ports"))
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")
 		_ = json.NewEncoder(w).Encode(t)

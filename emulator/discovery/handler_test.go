@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/ecsmini/ecsmini/emulator/serviceconnect"
@@ -126,5 +127,23 @@ func TestHandlerServesSRVAndProxies(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("table %+v\nwant %+v", got, want)
+	}
+}
+
+// A task's own container ports get no Service Connect listener.
+func TestHandlerLeavesOutTheTasksOwnPorts(t *testing.T) {
+	src := tableSource{Table{Proxies: []serviceconnect.Listener{
+		{Name: "api", Addr: "127.255.1.2:8080"}, {Name: "db", Addr: "127.255.1.3:5432"}, {Name: "web", Addr: "127.255.1.4:80"}}}}
+	u := TableURL("h:1", "c", 8080, 80)
+	if !strings.HasSuffix(u, "&own-ports=8080,80") {
+		t.Fatalf("TableURL = %s", u)
+	}
+	w := get(t, Handler(src), http.MethodGet, u[len("http://h:1"):])
+	var got Table
+	if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Proxies) != 1 || got.Proxies[0].Name != "db" {
+		t.Fatalf("proxies %+v", got.Proxies)
 	}
 }
