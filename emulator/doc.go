@@ -16,6 +16,7 @@
 //	emulator/logs        container output, kept for `ecsmini logs`
 //	emulator/events      the event stream (EventBridge-shaped), its filters and webhooks
 //	emulator/discovery   the per-cluster DNS table tasks resolve service names with
+//	emulator/serviceconnect  the Service Connect proxy a task's pause container runs
 //	emulator/httpapi     the ECS JSON 1.1 protocol over HTTP, one file per resource group
 //	fargate, ec2sim      pure rules: Fargate sizes, Spot, retirement; instances, placement
 //
