@@ -23,6 +23,7 @@ var (
 // endpoint in turn.
 func (p *Proxy) httpServer(l *listener) *http.Server {
 	h2 := l.spec.AppProtocol == ProtocolHTTP2 || l.spec.AppProtocol == ProtocolGRPC
+	name := l.spec.Name
 	tr := &http.Transport{
 		Proxy:                 nil,
 		DialContext:           (&net.Dialer{Timeout: p.connectTimeout()}).DialContext,
@@ -41,7 +42,7 @@ func (p *Proxy) httpServer(l *listener) *http.Server {
 	rp := &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
 			pr.Out.URL.Scheme = "http"
-			pr.Out.URL.Host = l.spec.Name // replaced by the endpoint in RoundTrip
+			pr.Out.URL.Host = name // replaced by the endpoint in RoundTrip
 			pr.Out.Host = pr.In.Host
 			pr.SetXForwarded()
 		},

@@ -77,7 +77,7 @@ func (p *Proxy) Update(specs []Listener) error {
 	for _, addr := range slices.Sorted(maps.Keys(want)) {
 		s := want[addr]
 		if l, ok := p.listeners[addr]; ok {
-			l.spec.Name, l.spec.Endpoints = s.Name, s.Endpoints
+			l.spec.Endpoints = s.Endpoints // read by Stats, under p.mu too
 			l.pool.set(s.Endpoints)
 			continue
 		}

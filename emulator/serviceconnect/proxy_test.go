@@ -257,3 +257,44 @@ func TestUpdate(t *testing.T) {
 		t.Fatalf("%v, ok listening on %q", err, p.Bound("127.0.0.1:0"))
 	}
 }
+
+// Stopping a TCP listener ends its connections, even one whose endpoint keeps its side
+// open, so an update never hangs on a quiet connection.
+func TestTCPCloseEndsOpenConnections(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	release := make(chan struct{})
+	defer close(release)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		io.WriteString(c, "a\n")
+		io.Copy(io.Discard, c) // to EOF, then hold the connection open
+		<-release
+	}()
+	p := &Proxy{}
+	if err := p.Update([]Listener{{Name: "db", Addr: "127.0.0.1:0", Endpoints: []string{ln.Addr().String()}}}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := net.Dial("tcp", p.Bound("127.0.0.1:0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if line, _ := bufio.NewReader(c).ReadString('\n'); line != "a\n" {
+		t.Fatalf("%q", line)
+	}
+	done := make(chan struct{})
+	go func() { p.Close(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close hangs on an open connection")
+	}
+}

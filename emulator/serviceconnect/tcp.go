@@ -11,6 +11,7 @@ import (
 
 // serveTCP accepts until the listener closes; each connection goes to one endpoint.
 func (p *Proxy) serveTCP(ctx context.Context, l *listener, conns *sync.WaitGroup) {
+	idle := l.spec.IdleTimeout()
 	for {
 		c, err := l.ln.Accept()
 		if errors.Is(err, net.ErrClosed) {
@@ -32,7 +33,9 @@ func (p *Proxy) serveTCP(ctx context.Context, l *listener, conns *sync.WaitGroup
 				return // the client sees its connection closed, as with Envoy
 			}
 			defer up.Close()
-			pipe(c, up, l.spec.IdleTimeout())
+			stopUp := context.AfterFunc(ctx, func() { up.Close() })
+			defer stopUp()
+			pipe(c, up, idle)
 		}()
 	}
 }
