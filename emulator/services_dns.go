@@ -39,15 +39,6 @@ func (e *Emulator) serviceTasks(serviceKey string) []liveTask {
 	return out
 }
 
-// serviceAddresses lists the addresses of a service's tasks that may take traffic.
-func (e *Emulator) serviceAddresses(serviceKey string) []string {
-	ips := []string{}
-	for _, t := range e.serviceTasks(serviceKey) {
-		ips = append(ips, t.ip)
-	}
-	return ips
-}
-
 // privateIP is an awsvpc task's address, from its ENI attachment.
 func privateIP(t *ecs.Task) string {
 	for _, att := range t.Attachments {

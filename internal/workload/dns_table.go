@@ -69,13 +69,6 @@ func (t *dnsTable) lookupAll(name string) (ips []netip.Addr, srv []srvRecord, ok
 	return nil, nil, false
 }
 
-// set replaces the records.
-func (t *dnsTable) set(records map[string][]netip.Addr) {
-	t.mu.Lock()
-	t.records = records
-	t.mu.Unlock()
-}
-
 // setAll replaces the A and SRV records.
 func (t *dnsTable) setAll(f fetchedTable) {
 	t.mu.Lock()
