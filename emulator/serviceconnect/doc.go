@@ -10,8 +10,9 @@
 // and the pause container's workload feeds the table to a Proxy, whose listeners live
 // in the task's network namespace so that every container of the task reaches them.
 //
-// The proxy balances round robin and retries a failed connection twice, never on the
-// same endpoint, as Service Connect does; TCP aliases are balanced per connection, HTTP
+// The proxy balances round robin, retries a failed connection twice, never on the same
+// endpoint, and leaves out for 30 s an endpoint that failed 5 connections in 30 s, as
+// Service Connect does; TCP aliases are balanced per connection, HTTP
 // aliases (appProtocol http, http2 or grpc) per request. Timeouts follow ECS's defaults:
 // a request gets 15 s unless perRequestTimeoutSeconds says otherwise, an idle connection
 // 5 minutes for HTTP and an hour for TCP unless idleTimeoutSeconds does; 0 disables.

@@ -128,6 +128,7 @@ func (b *balancer) RoundTrip(req *http.Request) (*http.Response, error) {
 			break // the request may have reached the endpoint: not safe to repeat
 		}
 		b.l.counts.connectFailures.Add(1)
+		b.l.pool.failed(ep)
 		err = errors.Join(errConnect, err)
 	}
 	if body != nil {

@@ -86,3 +86,40 @@ func TestPoolOrder(t *testing.T) {
 		t.Fatalf("one endpoint is tried once: %v", got)
 	}
 }
+
+// Five failed connections within 30 s eject an endpoint for 30 s, unless it is the last.
+func TestPoolEjectsOutliers(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	p := pool{now: func() time.Time { return now }}
+	p.set([]string{"a", "b"})
+	for range 4 {
+		p.failed("a")
+	}
+	now = now.Add(31 * time.Second) // the four are too old to count now
+	p.failed("a")
+	if got := p.order(3); len(got) != 2 {
+		t.Fatalf("a was ejected too early: %v", got)
+	}
+	for range 4 {
+		p.failed("a")
+	}
+	for range 4 {
+		if got := p.order(3); fmt.Sprint(got) != "[b]" {
+			t.Fatalf("a ejected: want [b], got %v", got)
+		}
+	}
+	for range 5 {
+		p.failed("b")
+	}
+	if got := p.order(3); len(got) != 2 {
+		t.Fatalf("all ejected: every endpoint is still tried, got %v", got)
+	}
+	now = now.Add(31 * time.Second)
+	if got := p.order(3); len(got) != 2 {
+		t.Fatalf("after 30 s both are back: %v", got)
+	}
+	p.set([]string{"b"})
+	if len(p.failures) > 1 || len(p.ejected) > 1 {
+		t.Fatalf("a gone from the endpoints must be forgotten: %v %v", p.failures, p.ejected)
+	}
+}

@@ -49,10 +49,11 @@ func (p *Proxy) dialAny(ctx context.Context, l *listener) net.Conn {
 		if err == nil {
 			return up
 		}
-		l.counts.connectFailures.Add(1)
 		if ctx.Err() != nil {
 			return nil
 		}
+		l.counts.connectFailures.Add(1)
+		l.pool.failed(ep)
 	}
 	return nil
 }
