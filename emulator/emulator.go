@@ -64,6 +64,7 @@ type Emulator struct {
 
 	// registries names the Cloud Map services of serviceRegistries (services_registry.go).
 	registries *store.Table[registryName]
+	tables     tableCache // the discovery tables (services_table.go)
 }
 
 // familyRecord remembers the last revision number of a family, so numbering continues

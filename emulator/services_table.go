@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/ecsmini/ecsmini/emulator/discovery"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
@@ -17,8 +18,24 @@ import (
 //   - each Service Connect client alias, and the discovery names, → the alias's
 //     address in 127.255.0.0/16, where the task's proxy listens (Proxies).
 //
-// Service Connect names win over the others when they coincide.
+// Service Connect names win over the others when they coincide. Every awsvpc task asks
+// every second, so a table is kept until the state changes (tableCache); callers must
+// not modify it.
 func (e *Emulator) Table(clusterARN string) discovery.Table {
+	seq := e.store.Seq()
+	e.ctl.mu.Lock()
+	indexed := e.ctl.indexed
+	e.ctl.mu.Unlock()
+	if t, ok := e.tables.get(clusterARN, seq, indexed); ok {
+		return t
+	}
+	t := e.table(clusterARN)
+	e.tables.put(clusterARN, seq, indexed, t)
+	return t
+}
+
+// table builds the discovery table of a cluster.
+func (e *Emulator) table(clusterARN string) discovery.Table {
 	t := discovery.Table{Records: map[string][]string{}, SRV: map[string][]discovery.SRV{}}
 	a, ok := ecs.ParseARN(clusterARN)
 	if !ok || a.Kind() != "cluster" {
@@ -53,4 +70,39 @@ func (e *Emulator) Table(clusterARN string) discovery.Table {
 	})
 	addServiceConnect(&t, entries, e.logError)
 	return t
+}
+
+// tableCache keeps each cluster's last table with the state it was built from: the
+// store's sequence number (tasks, services, task definitions and registry names are
+// all in the store) and whether the service membership index was built yet (it is
+// filled from the store once, on the first pass; afterwards it changes only for tasks
+// that are not live: new ones PROVISIONING, stopped ones leaving).
+type tableCache struct {
+	mu sync.Mutex
+	m  map[string]cachedTable // by cluster ARN
+}
+
+type cachedTable struct {
+	seq     uint64
+	indexed bool
+	t       discovery.Table
+}
+
+func (c *tableCache) get(cluster string, seq uint64, indexed bool) (discovery.Table, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ct, ok := c.m[cluster]
+	if !ok || ct.seq != seq || ct.indexed != indexed {
+		return discovery.Table{}, false
+	}
+	return ct.t, true
+}
+
+func (c *tableCache) put(cluster string, seq uint64, indexed bool, t discovery.Table) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[string]cachedTable{}
+	}
+	c.m[cluster] = cachedTable{seq: seq, indexed: indexed, t: t}
 }

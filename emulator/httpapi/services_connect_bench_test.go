@@ -38,8 +38,22 @@ func BenchmarkDiscoveryTable(b *testing.B) {
 	if got := te.emu.Table(arn); len(got.Proxies) != services || len(got.Proxies[0].Endpoints) != 4 {
 		b.Fatalf("table: %d listeners, first %+v", len(got.Proxies), got.Proxies[0])
 	}
-	b.ResetTimer()
-	for b.Loop() {
-		_ = te.emu.Table(arn)
-	}
+	// Unchanged state: the table is the one built for it.
+	b.Run("unchanged", func(b *testing.B) {
+		for b.Loop() {
+			_ = te.emu.Table(arn)
+		}
+	})
+	// After each change (a commit: here a registry mapping) it is built again.
+	b.Run("changed", func(b *testing.B) {
+		names := []string{"x.local", "y.local"}
+		i := 0
+		for b.Loop() {
+			i++
+			if err := te.emu.MapRegistry("arn:aws:servicediscovery:us-east-1:000000000000:service/srv-x", names[i%2]); err != nil {
+				b.Fatal(err)
+			}
+			_ = te.emu.Table(arn)
+		}
+	})
 }

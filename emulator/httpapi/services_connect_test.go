@@ -121,6 +121,13 @@ func TestServiceConnectTable(t *testing.T) {
 			t.Errorf("unexpected name %s", name)
 		}
 	}
+	// A new registry name shows at once (the table follows every change of the state).
+	if err := te.emu.MapRegistry(cloudMapARN, "api2.cloudmap.local"); err != nil {
+		t.Fatal(err)
+	}
+	if got := slices.Sorted(slices.Values(te.emu.Table(clusterARN).Records["api2.cloudmap.local"])); !slices.Equal(got, ips) {
+		t.Fatalf("after the mapping changed: %v", got)
+	}
 	out, err := te.ecs.ListServicesByNamespace(ctx(t), &sdkecs.ListServicesByNamespaceInput{Namespace: aws.String("demo.local")})
 	if err != nil || len(out.ServiceArns) != 2 {
 		t.Fatalf("ListServicesByNamespace: %v %v", out, err)
