@@ -84,3 +84,36 @@ func TestAwsvpcCreatesWhilePauseStarts(t *testing.T) {
 		t.Fatalf("app %s", task.Containers[0].LastStatus)
 	}
 }
+
+// TestWarmNetworkRemovedBehindTheAgent: the second awsvpc task skips looking the
+// cluster network up; when it was removed in between, the task still runs (the create
+// that misses it readies it again).
+func TestWarmNetworkRemovedBehindTheAgent(t *testing.T) {
+	clk := clock.NewFake(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	rt := &recordingRuntime{Runtime: sim.New(clk, sim.Options{}), specs: map[string]containers.Spec{}}
+	store := agenttest.NewStore()
+	a := New(Config{Runtime: rt, Clock: clk, Store: store, Region: "us-east-1", Account: "000000000000", PauseImage: "pause"})
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := a.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cancel(); a.Wait() })
+	e := &prepEnv{store: store, rt: rt, agent: a}
+	td := taskDef(container("app"))
+	td.NetworkMode = ecs.Ptr(ecs.NetworkAwsvpc)
+	first := e.run(td, nil)
+	e.waitStatus(t, first, ecs.StatusRunning)
+	net := clusterNetwork("", "default")
+	if !a.isWarm(net) {
+		t.Fatalf("network %s not warm after the first task", net)
+	}
+	if _, err := store.UpdateTask(first, func(t *ecs.Task) error { t.DesiredStatus = ecs.StatusStopped; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	a.Nudge(first)
+	e.waitStatus(t, first, ecs.StatusStopped)
+	if err := rt.RemoveNetwork(ctx, net); err != nil {
+		t.Fatal(err)
+	}
+	e.waitStatus(t, e.run(td, nil), ecs.StatusRunning)
+}

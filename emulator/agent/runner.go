@@ -246,20 +246,32 @@ func (r *runner) provisionNetwork(ctx context.Context, task *ecs.Task, td *ecs.T
 		if r.info.StateDir != "" {
 			labels[LabelStateDir] = r.info.StateDir
 		}
-		// The network and the pause image are looked up side by side.
-		imageErr := make(chan error, 1)
-		go func() {
-			_, err := rt.EnsureImage(ctx, r.a.cfg.PauseImage)
-			imageErr <- err
-		}()
-		_, netErr := rt.EnsureNetwork(ctx, containers.NetworkSpec{Name: netName, Labels: labels})
-		if err := <-imageErr; netErr == nil && err != nil {
-			return fmt.Errorf("ResourceInitializationError: pause image %s unavailable (build it with 'ecsmini image build', or pass --pause-image): %w", r.a.cfg.PauseImage, err)
+		ensure := func() error {
+			// The network and the pause image are looked up side by side.
+			imageErr := make(chan error, 1)
+			go func() {
+				_, err := rt.EnsureImage(ctx, r.a.cfg.PauseImage)
+				imageErr <- err
+			}()
+			_, netErr := rt.EnsureNetwork(ctx, containers.NetworkSpec{Name: netName, Labels: labels})
+			if err := <-imageErr; netErr == nil && err != nil {
+				return fmt.Errorf("ResourceInitializationError: pause image %s unavailable (build it with 'ecsmini image build', or pass --pause-image): %w", r.a.cfg.PauseImage, err)
+			}
+			if netErr != nil {
+				return fmt.Errorf("ResourceInitializationError: failed to create the task network: %w", netErr)
+			}
+			r.a.ensuredNetwork(netName)
+			r.a.setWarm(netName, true)
+			return nil
 		}
-		if netErr != nil {
-			return fmt.Errorf("ResourceInitializationError: failed to create the task network: %w", netErr)
+		// A network and pause image this agent readied before are taken as still there
+		// (the next task starts sooner); a create that finds either gone readies them again.
+		warm := r.a.isWarm(netName)
+		if !warm {
+			if err := ensure(); err != nil {
+				return err
+			}
 		}
-		r.a.ensuredNetwork(netName)
 		cmd := []string{"workload"}
 		if reach, err := r.reach(ctx, netName); err == nil && reach != "" {
 			cmd = append(cmd, "--proxy", taskAgentPort+"="+reach)
@@ -283,6 +295,13 @@ func (r *runner) provisionNetwork(ctx context.Context, task *ecs.Task, td *ecs.T
 			spec.Ports = append(spec.Ports, ports...)
 		}
 		id, err := rt.Create(ctx, spec)
+		if warm && (errors.Is(err, containers.ErrNotFound) || errors.Is(err, containers.ErrImageNotFound)) {
+			r.a.setWarm(netName, false)
+			if err := ensure(); err != nil {
+				return err
+			}
+			id, err = rt.Create(ctx, spec)
+		}
 		if err != nil {
 			return fmt.Errorf("ResourceInitializationError: failed to start the task network namespace: %w", err)
 		}
