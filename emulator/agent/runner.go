@@ -36,7 +36,9 @@ type runner struct {
 	// container started (name → runtime ID); their start step starts them.
 	early   map[string]string
 	pauseID string
-	network string // runtime network mode of the task's containers
+	// pauseSeen is the pause container's state as this step (or provisioning) saw it.
+	pauseSeen *containers.State
+	network   string // runtime network mode of the task's containers
 	// base is the URL of ecsmini's metadata server as the task's containers reach it
 	// ("" when unreachable); loopback says the credentials full-URI form works.
 	base     string
@@ -321,6 +323,7 @@ func (r *runner) provisionNetwork(ctx context.Context, task *ecs.Task, td *ecs.T
 		if err != nil {
 			return fmt.Errorf("ResourceInitializationError: %w", err)
 		}
+		r.pauseSeen = &st // the first step's look
 		ip := st.IPAddresses[netName]
 		_, err = r.update(func(t *ecs.Task) error {
 			for i := range t.Attachments {

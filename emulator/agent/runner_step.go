@@ -20,6 +20,7 @@ func (r *runner) step(ctx context.Context) (bool, error) {
 	if task.LastStatus == ecs.StatusStopped {
 		return true, nil
 	}
+	defer func() { r.pauseSeen = nil }() // the next step looks again
 	observed := r.observe(ctx)
 	in := r.planInput(task, td, observed)
 	if task.DesiredStatus == ecs.StatusRunning {
@@ -203,7 +204,7 @@ func containerOverride(t *ecs.Task, name string) *ecs.ContainerOverride {
 func (r *runner) record(ctx context.Context, task *ecs.Task, td *ecs.TaskDefinition, observed map[string]*containers.State, plan Plan) (*ecs.Task, error) {
 	ports := map[string][]containers.PortBinding{}
 	if r.pauseID != "" {
-		if st, err := r.a.cfg.Runtime.Inspect(ctx, r.pauseID); err == nil {
+		if st, err := r.pauseState(ctx); err == nil {
 			ports[""] = st.Ports
 		}
 	}
