@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 )
 
 // A simulated Auto Scaling group's ARN is stable: its UUID is derived from the group's
@@ -63,7 +64,7 @@ func (e *Emulator) clusterOfASGName(region, name string) string {
 		return ""
 	}
 	found := ""
-	prefix := key(region, "")
+	prefix := state.Key(region, "")
 	e.clusters.Ascend(prefix, func(k string, c *ecs.Cluster) bool {
 		if !strings.HasPrefix(k, prefix) {
 			return false

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/ec2sim"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
 
@@ -24,9 +25,9 @@ func (e *Emulator) scaleGroups(now time.Time, at func(time.Time)) {
 			old, _ := e.asgs.Get(k)
 			r := *old
 			r.Booting = slices.Clone(old.Booting)
-			region := lastRegion(k)
-			ck := key(region, r.Cluster)
-			c := e.capacityOf(ck)
+			region := state.LastRegion(k)
+			ck := state.Key(region, r.Cluster)
+			c := e.st.CapacityOf(ck)
 			cp := e.providerOfASG(region, &r)
 			if cp != nil && managedScaling(cp) {
 				if !now.Before(r.NextEval) {
@@ -45,13 +46,13 @@ func (e *Emulator) scaleGroups(now time.Time, at func(time.Time)) {
 			case live+len(r.Booting) < r.Desired:
 				counts := map[string]int{}
 				for _, i := range ours {
-					counts[c.recs[i].AZ]++
+					counts[c.Recs[i].AZ]++
 				}
 				for _, b := range r.Booting {
 					counts[b.AZ]++
 				}
 				for n := live + len(r.Booting); n < r.Desired; n++ {
-					r.Booting = append(r.Booting, bootingInstance{AZ: r.nextAZ(counts), At: now.Add(InstanceBoot)})
+					r.Booting = append(r.Booting, bootingInstance{AZ: r.NextAZ(counts), At: now.Add(InstanceBoot)})
 				}
 			case live+len(r.Booting) > r.Desired:
 				extra := live + len(r.Booting) - r.Desired
@@ -71,7 +72,7 @@ func (e *Emulator) scaleGroups(now time.Time, at func(time.Time)) {
 		return nil
 	})
 	if err != nil {
-		e.logError("scale Auto Scaling groups", err)
+		e.st.LogError("scale Auto Scaling groups", err)
 		return
 	}
 	e.afterStops(stopped)
@@ -83,7 +84,7 @@ func (e *Emulator) scaleGroups(now time.Time, at func(time.Time)) {
 // take its tasks from then on, as ECS associates a group's instances with its provider.
 func (e *Emulator) adoptInstances(tx *store.Tx, r *asgRecord, cp *ecs.CapacityProvider, c *capacity) []string {
 	var arns []string
-	for i, ir := range c.recs {
+	for i, ir := range c.Recs {
 		if ir.ASG != r.Name || ir.Instance.CapacityProviderName == cp.Name {
 			continue
 		}
@@ -91,8 +92,8 @@ func (e *Emulator) adoptInstances(tx *store.Tx, r *asgRecord, cp *ecs.CapacityPr
 		ci := *ir.Instance
 		ci.CapacityProviderName, ci.Version = cp.Name, ci.Version+1
 		next.Instance = &ci
-		e.instances.Put(tx, instanceKeyOf(ci.ContainerInstanceArn), &next)
-		c.recs[i] = &next
+		e.instances.Put(tx, state.InstanceKeyOf(ci.ContainerInstanceArn), &next)
+		c.Recs[i] = &next
 		arns = append(arns, ci.ContainerInstanceArn)
 	}
 	return arns
@@ -101,7 +102,7 @@ func (e *Emulator) adoptInstances(tx *store.Tx, r *asgRecord, cp *ecs.CapacityPr
 // groupInstances lists a group's instances in c, and how many of them count toward
 // its capacity (those not already on their way out).
 func groupInstances(r *asgRecord, c *capacity) (ours []int, live int) {
-	for i, ir := range c.recs {
+	for i, ir := range c.Recs {
 		if ir.ASG != r.Name {
 			continue
 		}
@@ -124,18 +125,18 @@ func (e *Emulator) evaluate(r *asgRecord, cp *ecs.CapacityProvider, c *capacity,
 	}}
 	ours, _ := groupInstances(r, c)
 	for _, i := range ours {
-		ir := c.recs[i]
+		ir := c.Recs[i]
 		if ir.TerminateAt != nil {
 			continue
 		}
 		nonDaemon := 0
-		for _, tr := range c.tasks[i] {
+		for _, tr := range c.Tasks[i] {
 			if !tr.Daemon {
 				nonDaemon++
 			}
 		}
 		in.Instances = append(in.Instances, ec2sim.ScalingInstance{ID: ir.Instance.ContainerInstanceArn, LaunchedAt: ir.LaunchedAt,
-			Candidate: c.cands[i], NonDaemonTasks: nonDaemon})
+			Candidate: c.Cands[i], NonDaemonTasks: nonDaemon})
 	}
 	// Instances still booting count as launched: they are within their warm-up.
 	for _, b := range r.Booting {
@@ -167,7 +168,7 @@ func (e *Emulator) scaleIn(tx *store.Tx, r *asgRecord, cp *ecs.CapacityProvider,
 	ours, _ := groupInstances(r, c)
 	busy := func(i int) int {
 		k := 0
-		for _, tr := range c.tasks[i] {
+		for _, tr := range c.Tasks[i] {
 			if !tr.Daemon {
 				k++
 			}
@@ -176,7 +177,7 @@ func (e *Emulator) scaleIn(tx *store.Tx, r *asgRecord, cp *ecs.CapacityProvider,
 	}
 	var picks []int
 	for _, i := range ours {
-		if c.recs[i].TerminateAt == nil && (!protect || busy(i) == 0) {
+		if c.Recs[i].TerminateAt == nil && (!protect || busy(i) == 0) {
 			picks = append(picks, i)
 		}
 	}
@@ -184,15 +185,15 @@ func (e *Emulator) scaleIn(tx *store.Tx, r *asgRecord, cp *ecs.CapacityProvider,
 		if d := busy(a) - busy(b); d != 0 {
 			return d
 		}
-		return c.recs[a].LaunchedAt.Compare(c.recs[b].LaunchedAt)
+		return c.Recs[a].LaunchedAt.Compare(c.Recs[b].LaunchedAt)
 	})
 	var arns []string
 	var stopped []*ecs.Task
 	for _, i := range picks[:min(n, len(picks))] {
-		ir := c.recs[i]
-		ik := instanceKeyOf(ir.Instance.ContainerInstanceArn)
+		ir := c.Recs[i]
+		ik := state.InstanceKeyOf(ir.Instance.ContainerInstanceArn)
 		arns = append(arns, ir.Instance.ContainerInstanceArn)
-		if drain && len(c.tasks[i]) > 0 {
+		if drain && len(c.Tasks[i]) > 0 {
 			next := *ir
 			ci := *ir.Instance
 			ci.Status, ci.Version = ecs.InstanceDraining, ci.Version+1
@@ -201,7 +202,7 @@ func (e *Emulator) scaleIn(tx *store.Tx, r *asgRecord, cp *ecs.CapacityProvider,
 			e.instances.Put(tx, ik, &next)
 			continue
 		}
-		stopped = append(stopped, e.stopPlaced(tx, c.tasks[i], ecs.StopTerminationNotice, terminatedReason(ir))...)
+		stopped = append(stopped, e.stopPlaced(tx, c.Tasks[i], ecs.StopTerminationNotice, terminatedReason(ir))...)
 		e.retire(tx, ik, ir, "Instance terminated")
 	}
 	return arns, stopped
@@ -232,7 +233,7 @@ func (e *Emulator) bootInstances(now time.Time, at func(time.Time)) {
 		}
 	})
 	for _, l := range due {
-		region := lastRegion(l.k)
+		region := state.LastRegion(l.k)
 		ctx := ecs.WithRegion(context.Background(), region)
 		provider := ""
 		e.store.View(func() {
@@ -244,7 +245,7 @@ func (e *Emulator) bootInstances(now time.Time, at func(time.Time)) {
 		for _, az := range l.azs {
 			if _, err := e.AddInstance(ctx, AddInstanceRequest{Cluster: l.r.Cluster, Type: l.r.InstanceType, AZ: az,
 				Spot: l.r.Spot, CapacityProvider: provider, ASG: l.r.Name}); err != nil {
-				e.logError("launch an instance of Auto Scaling group "+l.r.Name, err)
+				e.st.LogError("launch an instance of Auto Scaling group "+l.r.Name, err)
 				break
 			}
 			booted++
@@ -268,7 +269,7 @@ func (e *Emulator) bootInstances(now time.Time, at func(time.Time)) {
 			return nil
 		})
 		if err != nil {
-			e.logError("launch instances", err)
+			e.st.LogError("launch instances", err)
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator/clock"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 )
 
 // A service pass whose commit fails leaves no trace outside the store either: the
@@ -35,7 +36,7 @@ func TestFailedServicePassLeavesNoTrace(t *testing.T) {
 		DesiredCount: ecs.Ptr(2), LoadBalancers: []ecs.LoadBalancer{{TargetGroupArn: tg, ContainerName: "web", ContainerPort: ecs.Ptr(80)}}}); err != nil {
 		t.Fatal(err)
 	}
-	k := serviceKey("us-east-1", "default", "web")
+	k := state.ServiceKey("us-east-1", "default", "web")
 
 	boom := errors.New("journal write: disk full")
 	e.store.FailCommits(boom)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 	"github.com/ecsmini/ecsmini/fargate"
 )
@@ -48,7 +49,7 @@ const ManagedDrainingLimit = 48 * time.Hour
 // DRAINING (as with ECS_ENABLE_SPOT_INSTANCE_DRAINING) so services move their tasks,
 // and the instance terminates when the notice ends (spec §3.6).
 func (e *Emulator) InterruptSpotInstance(ctx context.Context, cluster, ref string) (*ecs.ContainerInstance, error) {
-	return e.changeInstance(ctx, cluster, ref, e.findInstance, func(tx *store.Tx, _, ik string, r *instanceRecord) ([]*ecs.Task, error) {
+	return e.changeInstance(ctx, cluster, ref, e.st.FindInstance, func(tx *store.Tx, _, ik string, r *instanceRecord) ([]*ecs.Task, error) {
 		if !r.Spot {
 			return nil, ecs.InvalidParameter("Container instance %s is not a Spot instance.", ref)
 		}
@@ -71,19 +72,6 @@ func (e *Emulator) noticeSpot(tx *store.Tx, ik string, r *instanceRecord) {
 	ci.Status, ci.Version = ecs.InstanceDraining, ci.Version+1
 	next.Instance, next.TerminateAt, next.ScaleIn = &ci, &at, false
 	e.instances.Put(tx, ik, &next)
-}
-
-// findInstance resolves an instance by container instance ID or ARN, or by its EC2
-// instance ID, as ecsmini's own commands accept either.
-func (e *Emulator) findInstance(ck, ref string) (string, *instanceRecord, error) {
-	if strings.HasPrefix(ref, "i-") {
-		for _, r := range e.instancesOf(ck) {
-			if r.Instance.Ec2InstanceId == ref {
-				return instanceKeyOf(r.Instance.ContainerInstanceArn), r, nil
-			}
-		}
-	}
-	return e.resolveInstance(ck, ref)
 }
 
 // interruptSpotInstances gives notice to Spot instances whose random interruption time
@@ -124,7 +112,7 @@ func (e *Emulator) interruptSpotInstances(now time.Time, at func(time.Time)) {
 		return nil
 	})
 	if err != nil {
-		e.logError("EC2 Spot interruption", err)
+		e.st.LogError("EC2 Spot interruption", err)
 		return
 	}
 	e.instancesChanged(arns...)
@@ -138,17 +126,17 @@ func (e *Emulator) endInstances(now time.Time, at func(time.Time)) {
 	var stopped []*ecs.Task
 	var gone []string
 	err := e.store.Update(func(tx *store.Tx) error {
-		for _, ck := range e.clustersWithInstances() {
-			c := e.capacityOf(ck)
-			for i, r := range c.recs {
-				if r.Instance.Status == ecs.InstanceDraining && len(c.tasks[i]) > 0 {
+		for _, ck := range e.st.ClustersWithInstances() {
+			c := e.st.CapacityOf(ck)
+			for i, r := range c.Recs {
+				if r.Instance.Status == ecs.InstanceDraining && len(c.Tasks[i]) > 0 {
 					// Looked at again whenever one of its tasks stops (UpdateTask pokes).
-					e.stopDaemonsLast(tx, c.tasks[i], &stopped)
+					e.stopDaemonsLast(tx, c.Tasks[i], &stopped)
 				}
 				if r.TerminateAt == nil {
 					continue
 				}
-				empty := len(c.tasks[i]) == 0
+				empty := len(c.Tasks[i]) == 0
 				if r.ScaleIn && !empty && now.Before(*r.TerminateAt) {
 					continue
 				}
@@ -156,15 +144,15 @@ func (e *Emulator) endInstances(now time.Time, at func(time.Time)) {
 					at(*r.TerminateAt)
 					continue
 				}
-				stopped = append(stopped, e.stopPlaced(tx, c.tasks[i], ecs.StopTerminationNotice, terminatedReason(r))...)
-				e.retire(tx, instanceKeyOf(r.Instance.ContainerInstanceArn), r, "Instance terminated")
+				stopped = append(stopped, e.stopPlaced(tx, c.Tasks[i], ecs.StopTerminationNotice, terminatedReason(r))...)
+				e.retire(tx, state.InstanceKeyOf(r.Instance.ContainerInstanceArn), r, "Instance terminated")
 				gone = append(gone, r.Instance.ContainerInstanceArn)
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		e.logError("terminate instances", err)
+		e.st.LogError("terminate instances", err)
 		return
 	}
 	e.afterStops(stopped)
@@ -183,19 +171,6 @@ func (e *Emulator) stopDaemonsLast(tx *store.Tx, placed []*taskRecord, stopped *
 		}
 	}
 	*stopped = append(*stopped, e.stopPlaced(tx, placed, ecs.StopServiceSchedulerInitiated, "Container instance is draining")...)
-}
-
-// clustersWithInstances lists the cluster keys that have instance records.
-func (e *Emulator) clustersWithInstances() []string {
-	var out []string
-	e.instances.Ascend("", func(k string, _ *instanceRecord) bool {
-		ck := k[:strings.LastIndexByte(k, 0)]
-		if len(out) == 0 || out[len(out)-1] != ck {
-			out = append(out, ck)
-		}
-		return true
-	})
-	return out
 }
 
 // waitingTasks are the tasks of a cluster waiting for a capacity provider's capacity
@@ -221,35 +196,35 @@ func (e *Emulator) waitingTasks(ck, provider string) []string {
 func (e *Emulator) placeWaiting() {
 	var placed []*ecs.Task
 	err := e.store.Update(func(tx *store.Tx) error {
-		for _, ck := range e.clustersWithInstances() {
+		for _, ck := range e.st.ClustersWithInstances() {
 			waiting := e.waitingTasks(ck, "")
 			if len(waiting) == 0 {
 				continue
 			}
-			c := e.capacityOf(ck)
+			c := e.st.CapacityOf(ck)
 			for _, tk := range waiting {
 				tr, _ := e.tasks.Get(tk)
 				if tr.Need == nil {
 					continue
 				}
-				i, _ := e.placeOn(c, c.within(tr.Task.CapacityProviderName), tr.Placement.request(*tr.Need))
+				i, _ := e.placeOn(c, c.Within(tr.Task.CapacityProviderName), tr.Placement.Request(*tr.Need))
 				if i < 0 {
 					continue
 				}
 				next := *tr
 				t := cloneTask(tr.Task)
-				onInstance(t, c.recs[i])
+				onInstance(t, c.Recs[i])
 				t.Version++
 				next.Task, next.Placement = t, nil
 				e.tasks.Put(tx, tk, &next)
-				c.add(i, &next)
+				c.Add(i, &next)
 				placed = append(placed, t)
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		e.logError("place waiting tasks", err)
+		e.st.LogError("place waiting tasks", err)
 		return
 	}
 	e.emitTasks(placed...)

@@ -55,7 +55,7 @@ func (e *Emulator) Events() *events.Bus { return e.ev.bus }
 func (e *Emulator) newEvent(detailType, source, region string, at time.Time, resources []string, detail any) (events.Event, bool) {
 	ev, err := events.New(detailType, source, e.cfg.AccountID, region, at, resources, detail)
 	if err != nil {
-		e.logError("event", err)
+		e.st.LogError("event", err)
 		return ev, false
 	}
 	return ev, true

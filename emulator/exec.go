@@ -48,12 +48,12 @@ func (e *Emulator) ExecuteCommand(ctx context.Context, in *ecs.ExecuteCommandInp
 	var target ecs.ExecTarget
 	var verr error
 	e.store.View(func() {
-		_, r, rerr := e.resolveTask(ctx, in.Cluster, in.Task)
+		_, r, rerr := e.st.ResolveTask(ctx, in.Cluster, in.Task)
 		if rerr != nil {
 			verr = rerr
 			return
 		}
-		_, cl, _ := e.activeCluster(ctx, in.Cluster)
+		_, cl, _ := e.st.ActiveCluster(ctx, in.Cluster)
 		target, verr = execTarget(r.Task, cl, in.Container)
 	})
 	if verr != nil {

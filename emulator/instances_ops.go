@@ -7,6 +7,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/events"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
 
@@ -18,13 +19,13 @@ func (e *Emulator) DeregisterContainerInstance(ctx context.Context, in *ecs.Dere
 		return nil, ecs.InvalidParameter("containerInstance can not be blank.")
 	}
 	force := in.Force != nil && *in.Force
-	ci, err := e.changeInstance(ctx, in.Cluster, in.ContainerInstance, e.resolveInstance,
+	ci, err := e.changeInstance(ctx, in.Cluster, in.ContainerInstance, e.st.ResolveInstance,
 		func(tx *store.Tx, ck, ik string, r *instanceRecord) ([]*ecs.Task, error) {
 			if r.Instance.Status == ecs.InstanceInactive {
 				return nil, nil
 			}
-			c := e.capacityOf(ck)
-			placed := c.tasks[c.index[r.Instance.ContainerInstanceArn]]
+			c := e.st.CapacityOf(ck)
+			placed := c.Tasks[c.Index[r.Instance.ContainerInstanceArn]]
 			if len(placed) > 0 && !force {
 				return nil, ecs.InvalidParameter("Found running tasks on the instance.")
 			}
@@ -46,7 +47,7 @@ func (e *Emulator) changeInstance(ctx context.Context, cluster, ref string, look
 	var arn string
 	var stopped []*ecs.Task
 	err := e.store.Update(func(tx *store.Tx) error {
-		ck, _, err := e.activeCluster(ctx, cluster)
+		ck, _, err := e.st.ActiveCluster(ctx, cluster)
 		if err != nil {
 			return err
 		}
@@ -90,7 +91,7 @@ func (e *Emulator) stopPlaced(tx *store.Tx, placed []*taskRecord, code, reason s
 		next := *tr
 		next.Task, next.Draining = t, false
 		id := t.TaskArn[strings.LastIndexByte(t.TaskArn, '/')+1:]
-		e.tasks.Put(tx, taskKey(e.regionOf(t.TaskArn), tr.ClusterName, id), &next)
+		e.tasks.Put(tx, state.TaskKey(e.regionOf(t.TaskArn), tr.ClusterName, id), &next)
 		out = append(out, t)
 	}
 	return out
@@ -117,16 +118,16 @@ func (e *Emulator) UpdateContainerInstancesState(ctx context.Context, in *ecs.Up
 	if len(in.ContainerInstances) > 10 {
 		return nil, ecs.InvalidParameter("ContainerInstances can have at most 10 items.")
 	}
-	sc := e.scope(ctx)
+	sc := e.st.Scope(ctx)
 	out := &ecs.ContainerInstancesOutput{ContainerInstances: []*ecs.ContainerInstance{}, Failures: []ecs.Failure{}}
 	var changed, shown []string
 	err := e.store.Update(func(tx *store.Tx) error {
-		ck, cluster, err := e.activeCluster(ctx, in.Cluster)
+		ck, cluster, err := e.st.ActiveCluster(ctx, in.Cluster)
 		if err != nil {
 			return err
 		}
 		for _, ref := range in.ContainerInstances {
-			ik, r, err := e.resolveInstance(ck, ref)
+			ik, r, err := e.st.ResolveInstance(ck, ref)
 			if err != nil || r.Instance.Status == ecs.InstanceInactive {
 				arn := ref
 				if _, isARN := ecs.ParseARN(ref); !isARN {
@@ -214,12 +215,12 @@ func (e *Emulator) emitInstance(ci *ecs.ContainerInstance) {
 // agent deregisters it on the way down, its tasks stop, and its Auto Scaling group (if
 // any) launches a replacement to keep its desired capacity.
 func (e *Emulator) TerminateInstance(ctx context.Context, cluster, ref string) (*ecs.ContainerInstance, error) {
-	return e.changeInstance(ctx, cluster, ref, e.findInstance, func(tx *store.Tx, ck, ik string, r *instanceRecord) ([]*ecs.Task, error) {
+	return e.changeInstance(ctx, cluster, ref, e.st.FindInstance, func(tx *store.Tx, ck, ik string, r *instanceRecord) ([]*ecs.Task, error) {
 		if r.Instance.Status == ecs.InstanceInactive {
 			return nil, nil
 		}
-		c := e.capacityOf(ck)
-		stopped := e.stopPlaced(tx, c.tasks[c.index[r.Instance.ContainerInstanceArn]], ecs.StopTerminationNotice, terminatedReason(r))
+		c := e.st.CapacityOf(ck)
+		stopped := e.stopPlaced(tx, c.Tasks[c.Index[r.Instance.ContainerInstanceArn]], ecs.StopTerminationNotice, terminatedReason(r))
 		e.retire(tx, ik, r, "Instance terminated")
 		return stopped, nil
 	})

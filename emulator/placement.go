@@ -11,19 +11,6 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 )
 
-// pendingPlacement is how a task waiting for capacity is to be placed once an instance
-// can take it: the request's strategies and constraints.
-type pendingPlacement struct {
-	Strategies  []ecs.PlacementStrategy   `json:"strategies,omitempty"`
-	Constraints []ecs.PlacementConstraint `json:"constraints,omitempty"`
-	Service     bool                      `json:"service,omitempty"`
-}
-
-// request is the ec2sim request for a task with this need.
-func (p *pendingPlacement) request(need ec2sim.Need) ec2sim.Request {
-	return ec2sim.Request{Need: need, Strategies: p.Strategies, Constraints: p.Constraints, Service: p.Service}
-}
-
 // taskNeed is what a task reserves on its instance (spec §3.2): the task-level CPU and
 // memory when the task sets them, else the sum of its containers' (memoryReservation
 // before memory); its static host ports; an ENI in awsvpc mode; the attributes its
@@ -119,27 +106,15 @@ func (e *Emulator) SeedPlacement(seed int64) {
 	e.ec2.mu.Unlock()
 }
 
-// within restricts candidates to a capacity provider's instances ("" keeps all): a
-// task of an Auto Scaling group's provider runs only on that group's instances.
-func (c *capacity) within(provider string) []int {
-	var idx []int
-	for i, r := range c.recs {
-		if provider == "" || r.Instance.CapacityProviderName == provider {
-			idx = append(idx, i)
-		}
-	}
-	return idx
-}
-
 // placeOn places one task among the instances idx; it returns the chosen instance's
 // position in c, or -1 and ECS's failure reason.
 func (e *Emulator) placeOn(c *capacity, idx []int, req ec2sim.Request) (int, string) {
-	if len(idx) == len(c.cands) {
-		return e.ec2.place(c.cands, req)
+	if len(idx) == len(c.Cands) {
+		return e.ec2.place(c.Cands, req)
 	}
 	sub := make([]ec2sim.Candidate, len(idx))
 	for j, i := range idx {
-		sub[j] = c.cands[i]
+		sub[j] = c.Cands[i]
 	}
 	j, why := e.ec2.place(sub, req)
 	if j < 0 {

@@ -25,7 +25,7 @@ func (e *Emulator) newTaskPlacer(ck, launch string) *taskPlacer {
 	if launch != ecs.LaunchEC2 {
 		return nil
 	}
-	return &taskPlacer{e: e, ck: ck, onInstances: e.placesOnInstances(ck)}
+	return &taskPlacer{e: e, ck: ck, onInstances: e.st.PlacesOnInstances(ck)}
 }
 
 // onInstance says whether a task of provider goes on a simulated instance (placed now
@@ -63,7 +63,7 @@ func (p *taskPlacer) place(td *ecs.TaskDefinition, tr *taskRecord, provider stri
 		return "", "" // the laptop is the host, with no limits
 	}
 	if p.c == nil {
-		p.c = p.e.capacityOf(p.ck)
+		p.c = p.e.st.CapacityOf(p.ck)
 	}
 	need := taskNeed(td, tr.Task)
 	tr.Need = &need
@@ -71,14 +71,14 @@ func (p *taskPlacer) place(td *ecs.TaskDefinition, tr *taskRecord, provider stri
 	if asg {
 		scope = provider
 	}
-	idx := p.c.within(scope)
+	idx := p.c.Within(scope)
 	i, why := -1, noInstances
 	if len(idx) > 0 {
-		i, why = p.placeOn(idx, scope, pp.request(need))
+		i, why = p.placeOn(idx, scope, pp.Request(need))
 	}
 	if i >= 0 {
-		onInstance(tr.Task, p.c.recs[i])
-		p.c.add(i, tr)
+		onInstance(tr.Task, p.c.Recs[i])
+		p.c.Add(i, tr)
 		return "", ""
 	}
 	if asg {
@@ -86,7 +86,7 @@ func (p *taskPlacer) place(td *ecs.TaskDefinition, tr *taskRecord, provider stri
 		return "", ""
 	}
 	if len(idx) > 0 {
-		closest = p.c.recs[idx[0]].Instance.ContainerInstanceArn
+		closest = p.c.Recs[idx[0]].Instance.ContainerInstanceArn
 	}
 	return why, closest
 }
@@ -105,11 +105,11 @@ func (p *taskPlacer) placeOn(idx []int, scope string, req ec2sim.Request) (int, 
 		}
 		p.placers[scope] = pl
 	}
-	cands := p.c.cands
+	cands := p.c.Cands
 	if len(idx) != len(cands) {
 		cands = make([]ec2sim.Candidate, len(idx))
 		for j, i := range idx {
-			cands[j] = p.c.cands[i]
+			cands[j] = p.c.Cands[i]
 		}
 	}
 	p.e.ec2.mu.Lock()

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 	"github.com/ecsmini/ecsmini/fargate"
 )
@@ -35,7 +36,7 @@ type Retirement struct {
 // are stopped and not replaced. A retirement already scheduled is not moved, and a new
 // deployment of the service before the date pre-empts it.
 func (e *Emulator) Retire(ctx context.Context, in RetireRequest) ([]Retirement, error) {
-	sc := e.scope(ctx)
+	sc := e.st.Scope(ctx)
 	wait := fargate.RetirementWait(e.effectiveSetting(sc, sc.RootPrincipal(), "fargateTaskRetirementWaitPeriod").Value)
 	now := e.cfg.Clock.Now()
 	var out, announced []Retirement
@@ -57,7 +58,7 @@ func (e *Emulator) Retire(ctx context.Context, in RetireRequest) ([]Retirement, 
 			}
 			ret := Retirement{TaskArn: r.Task.TaskArn, RetireAt: at}
 			if r.Service != "" {
-				ret.Service = lastPart(r.Service)
+				ret.Service = state.LastPart(r.Service)
 				services[r.Service] = true
 			}
 			out = append(out, ret)
@@ -92,7 +93,7 @@ func (e *Emulator) retireTargets(ctx context.Context, in RetireRequest) ([]strin
 	switch {
 	case len(in.Tasks) > 0:
 		for _, ref := range in.Tasks {
-			k, r, err := e.resolveTask(ctx, in.Cluster, ref)
+			k, r, err := e.st.ResolveTask(ctx, in.Cluster, ref)
 			if err != nil {
 				return nil, err
 			}
@@ -102,7 +103,7 @@ func (e *Emulator) retireTargets(ctx context.Context, in RetireRequest) ([]strin
 			add(k, r)
 		}
 	case in.Service != "":
-		k, s, err := e.findService(ctx, in.Cluster, in.Service)
+		k, s, err := e.st.FindService(ctx, in.Cluster, in.Service)
 		if err != nil {
 			return nil, err
 		}
@@ -115,13 +116,13 @@ func (e *Emulator) retireTargets(ctx context.Context, in RetireRequest) ([]strin
 			}
 		}
 	case in.PlatformVersion != "":
-		prefix := key(e.scope(ctx).Region, "")
+		prefix := state.Key(e.st.Scope(ctx).Region, "")
 		if in.Cluster != "" {
-			ck, c, err := e.activeCluster(ctx, in.Cluster)
+			ck, c, err := e.st.ActiveCluster(ctx, in.Cluster)
 			if err != nil {
 				return nil, err
 			}
-			prefix = key(lastRegion(ck), c.ClusterName, "")
+			prefix = state.Key(state.LastRegion(ck), c.ClusterName, "")
 		}
 		e.tasks.Ascend(prefix, func(k string, r *taskRecord) bool {
 			if !strings.HasPrefix(k, prefix) {
@@ -181,7 +182,7 @@ func (e *Emulator) fargateDue(now time.Time) time.Time {
 	})
 	for _, arn := range spot {
 		if err := e.interrupt(arn); err != nil {
-			e.logError("spot interruption", err)
+			e.st.LogError("spot interruption", err)
 		}
 	}
 	for _, arn := range retire {
@@ -203,7 +204,7 @@ func (e *Emulator) retireStandalone(arn string, now time.Time) {
 	switch {
 	case err == errUnchanged:
 	case err != nil:
-		e.logError("retire a task", err)
+		e.st.LogError("retire a task", err)
 	default:
 		e.nudge(arn)
 	}

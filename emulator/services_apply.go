@@ -7,6 +7,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/scheduler"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 	"github.com/ecsmini/ecsmini/fargate"
 )
@@ -63,7 +64,7 @@ func (x *execution) forget(arns []string) {
 func (x *execution) find(arn string) (string, *taskRecord) {
 	a, _ := ecs.ParseARN(arn)
 	cluster, id, _ := strings.Cut(a.Path(), "/")
-	tk := taskKey(a.Region, cluster, id)
+	tk := state.TaskKey(a.Region, cluster, id)
 	if tr, ok := x.tasks[tk]; ok {
 		return tk, tr
 	}
@@ -171,7 +172,7 @@ func (x *execution) events(evs ...scheduler.Event) {
 			}
 			x.r.Conditions[m] = x.now
 		}
-		x.r.addEvents(x.now, m)
+		x.r.AddEvents(x.now, m)
 		x.written = append(x.written, ev)
 	}
 }
@@ -236,8 +237,8 @@ func (x *execution) deployment(id string) *deploymentRecord {
 // task cannot be placed, the service event ECS writes for it.
 func (x *execution) startTasks(d *deploymentRecord, n int) ([]string, *scheduler.Event) {
 	e, s := x.e, x.r.Service
-	region := lastRegion(x.k)
-	cluster, ok := e.clusters.Get(key(region, x.r.ClusterName))
+	region := state.LastRegion(x.k)
+	cluster, ok := e.clusters.Get(state.Key(region, x.r.ClusterName))
 	if !ok {
 		return nil, nil
 	}
@@ -278,7 +279,7 @@ func (x *execution) startTasks(d *deploymentRecord, n int) ([]string, *scheduler
 	unplaceable := func(code, closest string) *scheduler.Event {
 		return &scheduler.Event{Kind: scheduler.EventUnplaceable, Service: s.ServiceName, Placement: code, Closest: closest}
 	}
-	if spot, ok := e.spot.Get(key(region, x.r.ClusterName)); ok && spot.Unavailable && slices.Contains(providers, ecs.FargateSpot) {
+	if spot, ok := e.spot.Get(state.Key(region, x.r.ClusterName)); ok && spot.Unavailable && slices.Contains(providers, ecs.FargateSpot) {
 		// The tasks are recorded and wait in PROVISIONING until capacity returns (spec
 		// §2.6); the service says why.
 		problem = unplaceable(scheduler.PlaceFargateCapacity, "")
@@ -290,7 +291,7 @@ func (x *execution) startTasks(d *deploymentRecord, n int) ([]string, *scheduler
 		// no other.
 		how.Constraints = append(how.Constraints, ecs.PlacementConstraint{Type: "distinctInstance"})
 	}
-	admit := e.newAdmission(region, key(region, x.r.ClusterName), launch, how)
+	admit := e.newAdmission(region, state.Key(region, x.r.ClusterName), launch, how)
 	for i := 0; i < n; i++ {
 		t := e.newTask(sc, cluster, td, in, launch, providers[i])
 		t.Tags = tags
@@ -298,7 +299,7 @@ func (x *execution) startTasks(d *deploymentRecord, n int) ([]string, *scheduler
 			t.Tags = []ecs.Tag{}
 		}
 		id := t.TaskArn[strings.LastIndexByte(t.TaskArn, '/')+1:]
-		tk := taskKey(region, x.r.ClusterName, id)
+		tk := state.TaskKey(region, x.r.ClusterName, id)
 		tr := &taskRecord{Task: t, ClusterName: x.r.ClusterName, Service: x.k, Daemon: daemon}
 		if why, closest := admit.admit(td, tr, providers[i]); why != "" {
 			return ids, unplaceable(why, closest)
@@ -339,6 +340,6 @@ func userTags(tags []ecs.Tag) []ecs.Tag {
 func taskDefKeyOf(arn string) string {
 	a, _ := ecs.ParseARN(arn)
 	family, rev, _ := strings.Cut(a.Path(), ":")
-	n, _ := atoiPositive(rev)
-	return key(a.Region, family, revKey(n))
+	n, _ := state.AtoiPositive(rev)
+	return state.Key(a.Region, family, state.RevKey(n))
 }

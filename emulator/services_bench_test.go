@@ -8,6 +8,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator/clock"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 )
 
 // fakeAgent plays the agent for scheduler benchmarks: each task it is told to launch
@@ -53,7 +54,7 @@ func steadyServices(tb testing.TB, n, perService int) (*Emulator, *clock.Fake, [
 			DesiredCount: ecs.Ptr(perService)}); err != nil {
 			tb.Fatal(err)
 		}
-		keys = append(keys, serviceKey("us-east-1", "default", name))
+		keys = append(keys, state.ServiceKey("us-east-1", "default", name))
 	}
 	reconcileAll(tb, e)
 	fake.Advance(41 * time.Second) // tasks without health checks count as healthy now

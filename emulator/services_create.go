@@ -9,6 +9,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/ec2sim"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
 
@@ -18,7 +19,7 @@ func (e *Emulator) CreateService(ctx context.Context, in *ecs.CreateServiceInput
 	if err := checkServiceInput(in); err != nil {
 		return nil, err
 	}
-	sc := e.scope(ctx)
+	sc := e.st.Scope(ctx)
 	fingerprint := requestFingerprint(in)
 	var out *ecs.Service
 	var k string
@@ -27,13 +28,13 @@ func (e *Emulator) CreateService(ctx context.Context, in *ecs.CreateServiceInput
 		if err != nil {
 			return err
 		}
-		k = serviceKey(lastRegion(ck), cluster.ClusterName, in.ServiceName)
+		k = state.ServiceKey(state.LastRegion(ck), cluster.ClusterName, in.ServiceName)
 		if old, ok := e.services.Get(k); ok {
 			switch {
 			case old.Service.Status == ecs.ServiceDraining:
 				return ecs.InvalidParameter("Unable to Start a service that is still Draining.")
 			case old.Service.Status == ecs.ServiceActive && old.Request == fingerprint:
-				out = old.present(false)
+				out = old.Present(false)
 				return nil
 			case old.Service.Status == ecs.ServiceActive:
 				return ecs.InvalidParameter("Creation of service was not idempotent.")
@@ -89,7 +90,7 @@ func (e *Emulator) CreateService(ctx context.Context, in *ecs.CreateServiceInput
 		rec := &serviceRecord{Service: s, ClusterName: cluster.ClusterName, ClientToken: in.ClientToken,
 			Request: fingerprint, Deployments: []deploymentRecord{{Deployment: *dep}}}
 		e.services.Put(tx, k, rec)
-		out = rec.present(false)
+		out = rec.Present(false)
 		return nil
 	})
 	if err != nil {

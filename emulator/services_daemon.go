@@ -11,7 +11,7 @@ import (
 // instanceStates maps a cluster's container instance ARNs to their status, for the
 // scheduler's view of where a service's tasks run.
 func (e *Emulator) instanceStates(clusterKey string) map[string]string {
-	recs := e.instancesOf(clusterKey)
+	recs := e.st.InstancesOf(clusterKey)
 	if len(recs) == 0 {
 		return nil
 	}
@@ -27,10 +27,10 @@ func (e *Emulator) instanceStates(clusterKey string) map[string]string {
 // constraints (spec §5.3).
 func (e *Emulator) daemonDesired(serviceKey string, r *serviceRecord) int {
 	ck := serviceKey[:strings.LastIndexByte(serviceKey, 0)]
-	c := e.capacityOf(ck)
+	c := e.st.CapacityOf(ck)
 	var exprs []*ec2sim.Expr
 	constraints := r.Service.PlacementConstraints
-	if p := r.primary(); p != nil {
+	if p := r.Primary(); p != nil {
 		if td := e.defByARN(p.TaskDefinition); td != nil {
 			constraints = placementConstraints(td, constraints)
 		}
@@ -46,13 +46,13 @@ func (e *Emulator) daemonDesired(serviceKey string, r *serviceRecord) int {
 		exprs = append(exprs, x)
 	}
 	n := 0
-	for i, rec := range c.recs {
+	for i, rec := range c.Recs {
 		if rec.Instance.Status != ecs.InstanceActive || !rec.Instance.AgentConnected || rec.TerminateAt != nil {
 			continue
 		}
 		ok := true
 		for _, x := range exprs {
-			ok = ok && x.Match(&c.cands[i])
+			ok = ok && x.Match(&c.Cands[i])
 		}
 		if ok {
 			n++
@@ -75,8 +75,8 @@ func (e *Emulator) rankScaleIn(serviceKey string, r *serviceRecord, v *scheduler
 	if excess <= 0 || r.Service.SchedulingStrategy == ecs.SchedulingDaemon {
 		return
 	}
-	c := e.capacityOf(serviceKey[:strings.LastIndexByte(serviceKey, 0)])
-	if len(c.recs) == 0 {
+	c := e.st.CapacityOf(serviceKey[:strings.LastIndexByte(serviceKey, 0)])
+	if len(c.Recs) == 0 {
 		return
 	}
 	byARN := map[string]*taskRecord{}
@@ -89,21 +89,21 @@ func (e *Emulator) rankScaleIn(serviceKey string, r *serviceRecord, v *scheduler
 		if tr == nil || tr.Need == nil || tv.DesiredStatus != ecs.StatusRunning || tv.LastStatus >= ecs.StatusStopped {
 			continue
 		}
-		if i, ok := c.index[tr.Task.ContainerInstanceArn]; ok {
+		if i, ok := c.Index[tr.Task.ContainerInstanceArn]; ok {
 			running = append(running, ec2sim.Placed{TaskARN: tv.ARN, Instance: i, Need: *tr.Need})
 		}
 	}
 	order := map[string]int{}
 	for n := 1; n <= excess && len(running) > 0; n++ {
 		e.ec2.mu.Lock()
-		k := ec2sim.ChooseToStop(c.cands, running, r.Service.PlacementStrategy, e.ec2.rnd)
+		k := ec2sim.ChooseToStop(c.Cands, running, r.Service.PlacementStrategy, e.ec2.rnd)
 		e.ec2.mu.Unlock()
 		if k < 0 || k >= len(running) {
 			break
 		}
 		p := running[k]
 		order[p.TaskARN] = n
-		c.cands[p.Instance].Release(p.Need)
+		c.Cands[p.Instance].Release(p.Need)
 		running = append(running[:k], running[k+1:]...)
 	}
 	for i := range v.Tasks {

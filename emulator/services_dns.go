@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 )
 
 // Records are the service discovery names of a cluster and the private IPv4 addresses
@@ -18,7 +19,7 @@ func (e *Emulator) Records(clusterARN string) map[string][]string {
 		return map[string][]string{}
 	}
 	out := map[string][]string{}
-	prefix := key(a.Region, a.Path(), "")
+	prefix := state.Key(a.Region, a.Path(), "")
 	e.store.View(func() {
 		e.services.Ascend(prefix, func(k string, r *serviceRecord) bool {
 			if !strings.HasPrefix(k, prefix) {
@@ -80,7 +81,7 @@ func discoveryNames(r *serviceRecord) []string {
 		}
 	}
 	add(r.Service.ServiceName)
-	sc := r.serviceConnect()
+	sc := r.ServiceConnect()
 	if !sc.Enabled {
 		return names
 	}

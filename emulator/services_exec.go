@@ -8,6 +8,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/scheduler"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
 
@@ -24,7 +25,7 @@ func (e *Emulator) reconcileService(k string, now time.Time) error {
 		if !ok || old.Service.Status == ecs.ServiceInactive {
 			return nil
 		}
-		r := old.clone()
+		r := old.Clone()
 		view, tasks := e.serviceView(k, r, now)
 		watch = e.watchService(k, now, old, r, tasks)
 		plan := scheduler.PlanService(view)
@@ -36,7 +37,7 @@ func (e *Emulator) reconcileService(k string, now time.Time) error {
 		x.start(plan.Start)
 		x.settle()
 		r.Throttle, r.Steady = plan.Throttle, plan.Steady
-		if p := r.primary(); p != nil {
+		if p := r.Primary(); p != nil {
 			r.Service.TaskDefinition = p.TaskDefinition // a rollback makes an older one PRIMARY
 		}
 		x.drain()
@@ -60,7 +61,7 @@ func (e *Emulator) reconcileService(k string, now time.Time) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("service %s: %w", lastPart(k), err)
+		return fmt.Errorf("service %s: %w", state.LastPart(k), err)
 	}
 	watch.publish() // before the agent can report on the tasks started
 	e.ctl.setWake(k, wake)
@@ -166,12 +167,12 @@ func (e *Emulator) defByARN(arn string) *ecs.TaskDefinition {
 	}
 	a, _ := ecs.ParseARN(arn)
 	family, rev, _ := strings.Cut(a.Path(), ":")
-	n, _ := atoiPositive(rev)
-	rec, ok := e.taskDefs.Get(key(a.Region, family, revKey(n)))
+	n, _ := state.AtoiPositive(rev)
+	rec, ok := e.taskDefs.Get(state.Key(a.Region, family, state.RevKey(n)))
 	if !ok {
 		return nil
 	}
-	td, err := rec.definition()
+	td, err := rec.Decode()
 	if err != nil {
 		return nil
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/lb"
+	"github.com/ecsmini/ecsmini/emulator/state"
 )
 
 // LoadBalancerConfig configures the local load balancers ecsmini runs for the target
@@ -65,7 +66,7 @@ func (e *Emulator) LoadBalancers() []LoadBalancer {
 	for tg, b := range l.byTG {
 		var svcs []string
 		for k := range l.users[tg] {
-			svcs = append(svcs, lastPart(k))
+			svcs = append(svcs, state.LastPart(k))
 		}
 		sort.Strings(svcs)
 		out = append(out, LoadBalancer{TargetGroupArn: tg, Address: b.Addr(), Services: svcs, Targets: b.Targets()})
@@ -201,7 +202,7 @@ func (l *loadBalancers) register(r *serviceRecord, t *ecs.Task) bool {
 		}
 		b, err := l.balancer(spec.TargetGroupArn, serviceKeyOf(r))
 		if err != nil {
-			l.e.logError("load balancer", err)
+			l.e.st.LogError("load balancer", err)
 			continue
 		}
 		if b.Health(t.TaskArn) == lb.StateUnused {
@@ -273,7 +274,7 @@ func (l *loadBalancers) release(serviceKey string) {
 	l.mu.Unlock()
 	for _, b := range closing {
 		if err := b.Close(); err != nil {
-			l.e.logError("close load balancer", err)
+			l.e.st.LogError("close load balancer", err)
 		}
 	}
 }
@@ -286,7 +287,7 @@ func (l *loadBalancers) closeAll() {
 	l.mu.Unlock()
 	for _, b := range bs {
 		if err := b.Close(); err != nil {
-			l.e.logError("close load balancer", err)
+			l.e.st.LogError("close load balancer", err)
 		}
 	}
 }
@@ -301,5 +302,5 @@ func simulatedDial(context.Context, string) (net.Conn, error) {
 
 func serviceKeyOf(r *serviceRecord) string {
 	a, _ := ecs.ParseARN(r.Service.ServiceArn)
-	return serviceKey(a.Region, r.ClusterName, r.Service.ServiceName)
+	return state.ServiceKey(a.Region, r.ClusterName, r.Service.ServiceName)
 }

@@ -8,15 +8,10 @@ import (
 	"time"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 	"github.com/ecsmini/ecsmini/fargate"
 )
-
-// spotRecord is a cluster's simulated Fargate Spot capacity (store table
-// "spotCapacity", by cluster key); a cluster without one has capacity.
-type spotRecord struct {
-	Unavailable bool `json:"unavailable"`
-}
 
 // fargateCtl is the bookkeeping of the Fargate simulation: the Spot tasks held back for
 // want of capacity, the random interruption rate, and the wake-up of its loop.
@@ -71,7 +66,7 @@ func (e *Emulator) holdForSpot(arn string) bool {
 	cluster, id, _ := strings.Cut(a.Path(), "/")
 	held := false
 	e.store.View(func() {
-		r, ok := e.tasks.Get(taskKey(a.Region, cluster, id))
+		r, ok := e.tasks.Get(state.TaskKey(a.Region, cluster, id))
 		if ok && r.Placement != nil {
 			// It waits for an Auto Scaling group's instance (runEC2 places it, and
 			// managed scaling counts it).
@@ -82,7 +77,7 @@ func (e *Emulator) holdForSpot(arn string) bool {
 		if !ok || r.Task.CapacityProviderName != ecs.FargateSpot {
 			return
 		}
-		s, ok := e.spot.Get(key(a.Region, cluster))
+		s, ok := e.spot.Get(state.Key(a.Region, cluster))
 		held = ok && s.Unavailable
 	})
 	if held {
@@ -114,7 +109,7 @@ func (e *Emulator) nudge(arn string) {
 		}
 		return nil
 	}); err != nil {
-		e.logError("stop a task held for Spot capacity", err)
+		e.st.LogError("stop a task held for Spot capacity", err)
 	}
 }
 
@@ -124,7 +119,7 @@ func (e *Emulator) SpotCapacity(ctx context.Context, cluster string) (bool, erro
 	var err error
 	e.store.View(func() {
 		var ck string
-		if ck, _, err = e.activeCluster(ctx, cluster); err == nil {
+		if ck, _, err = e.st.ActiveCluster(ctx, cluster); err == nil {
 			s, ok := e.spot.Get(ck)
 			available = !ok || !s.Unavailable
 		}
@@ -138,7 +133,7 @@ func (e *Emulator) SetSpotCapacity(ctx context.Context, cluster string, availabl
 	var ck string
 	err := e.store.Update(func(tx *store.Tx) error {
 		var err error
-		if ck, _, err = e.activeCluster(ctx, cluster); err != nil {
+		if ck, _, err = e.st.ActiveCluster(ctx, cluster); err != nil {
 			return err
 		}
 		e.spot.Put(tx, ck, &spotRecord{Unavailable: !available})
@@ -188,7 +183,7 @@ func (e *Emulator) InterruptSpot(ctx context.Context, cluster string, tasks []st
 func (e *Emulator) spotTargets(ctx context.Context, cluster string, tasks []string, service string, count int) ([]string, error) {
 	var out []string
 	if service != "" {
-		k, _, err := e.findService(ctx, cluster, service)
+		k, _, err := e.st.FindService(ctx, cluster, service)
 		if err != nil {
 			return nil, err
 		}
@@ -206,7 +201,7 @@ func (e *Emulator) spotTargets(ctx context.Context, cluster string, tasks []stri
 		return nil, ecs.InvalidParameter("Name the tasks to interrupt, or a service.")
 	}
 	for _, ref := range tasks {
-		_, r, err := e.resolveTask(ctx, cluster, ref)
+		_, r, err := e.st.ResolveTask(ctx, cluster, ref)
 		if err != nil {
 			return nil, err
 		}

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
 
@@ -90,7 +91,7 @@ func (e *Emulator) resolveTaggable(ctx context.Context, resourceArn string) (*ta
 	}
 	switch a.Kind() {
 	case "cluster":
-		k := key(a.Region, a.Path())
+		k := state.Key(a.Region, a.Path())
 		c, ok := e.clusters.Get(k)
 		if !ok || c.Status != ecs.ClusterActive {
 			return nil, ecs.ClusterNotFound()
@@ -105,7 +106,7 @@ func (e *Emulator) resolveTaggable(ctx context.Context, resourceArn string) (*ta
 		if name == ecs.Fargate || name == ecs.FargateSpot {
 			return nil, ecs.InvalidParameter("The FARGATE and FARGATE_SPOT capacity providers cannot be tagged.")
 		}
-		k := key(a.Region, name)
+		k := state.Key(a.Region, name)
 		cp, ok := e.providers.Get(k)
 		if !ok || cp.Status != ecs.CapacityProviderActive {
 			return nil, ecs.Errorf(ecs.CodeResourceNotFound, "The specified capacity provider does not exist.")
@@ -120,13 +121,13 @@ func (e *Emulator) resolveTaggable(ctx context.Context, resourceArn string) (*ta
 		if !ok {
 			return nil, ecs.InvalidParameter("The ARN provided is invalid.")
 		}
-		k := serviceKey(a.Region, cluster, name)
+		k := state.ServiceKey(a.Region, cluster, name)
 		r, ok := e.services.Get(k)
 		if !ok || r.Service.Status == ecs.ServiceInactive {
 			return nil, ecs.Errorf(ecs.CodeServiceNotFound, "Service not found.")
 		}
 		return &taggable{tags: r.Service.Tags, put: func(tx *store.Tx, tags []ecs.Tag) {
-			c := r.clone()
+			c := r.Clone()
 			c.Service.Tags = tags
 			e.services.Put(tx, k, c)
 		}}, nil
@@ -135,7 +136,7 @@ func (e *Emulator) resolveTaggable(ctx context.Context, resourceArn string) (*ta
 		if !ok {
 			return nil, ecs.InvalidParameter("The ARN provided is invalid.")
 		}
-		k := taskKey(a.Region, cluster, id)
+		k := state.TaskKey(a.Region, cluster, id)
 		r, ok := e.tasks.Get(k)
 		if !ok {
 			return nil, ecs.InvalidParameter("The referenced task was not found.")
@@ -148,17 +149,17 @@ func (e *Emulator) resolveTaggable(ctx context.Context, resourceArn string) (*ta
 		}}, nil
 	case "task-definition":
 		family, rev, _ := strings.Cut(a.Path(), ":")
-		n, ok := atoiPositive(rev)
+		n, ok := state.AtoiPositive(rev)
 		if !ok {
 			return nil, ecs.InvalidParameter("The ARN provided is invalid.")
 		}
-		k := key(a.Region, family, revKey(n))
+		k := state.Key(a.Region, family, state.RevKey(n))
 		r, ok := e.taskDefs.Get(k)
 		if !ok {
 			return nil, ecs.ClientError("Unable to describe task definition.")
 		}
 		return &taggable{tags: r.Tags, put: func(tx *store.Tx, tags []ecs.Tag) {
-			e.taskDefs.Put(tx, k, r.withTags(tags))
+			e.taskDefs.Put(tx, k, r.WithTags(tags))
 		}}, nil
 	}
 	return nil, ecs.InvalidParameter("The ARN provided is invalid.")

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/scheduler"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 	"github.com/ecsmini/ecsmini/fargate"
 )
@@ -43,7 +44,7 @@ func (e *Emulator) RunTask(ctx context.Context, in *ecs.RunTaskInput) (*ecs.Task
 	default:
 		return nil, ecs.InvalidParameter("Invalid propagateTags '%s'. Valid values: %s.", in.PropagateTags, ecs.EnumPropagateTags.List())
 	}
-	sc := e.scope(ctx)
+	sc := e.st.Scope(ctx)
 	out := &ecs.TasksOutput{Tasks: []*ecs.Task{}, Failures: []ecs.Failure{}}
 	var created []*ecs.Task
 	err := e.store.Update(func(tx *store.Tx) error {
@@ -90,7 +91,7 @@ func (e *Emulator) RunTask(ctx context.Context, in *ecs.RunTaskInput) (*ecs.Task
 				continue
 			}
 			id := t.TaskArn[strings.LastIndexByte(t.TaskArn, '/')+1:]
-			e.tasks.Put(tx, taskKey(sc.Region, cluster.ClusterName, id), tr)
+			e.tasks.Put(tx, state.TaskKey(sc.Region, cluster.ClusterName, id), tr)
 			out.Tasks, created = append(out.Tasks, t), append(created, t)
 		}
 		return nil
@@ -115,7 +116,7 @@ func (e *Emulator) runnableTaskDef(ctx context.Context, ref string) (*taskDefRec
 	if rec.Status != ecs.TaskDefActive {
 		return nil, nil, ecs.ClientError("TaskDefinition is inactive")
 	}
-	td, err := rec.definition()
+	td, err := rec.Decode()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -125,7 +126,7 @@ func (e *Emulator) runnableTaskDef(ctx context.Context, ref string) (*taskDefRec
 // clusterForUse resolves the cluster a task goes to, creating the default cluster on
 // first use, as ECS does.
 func (e *Emulator) clusterForUse(ctx context.Context, tx *store.Tx, ref string) (string, *ecs.Cluster, error) {
-	k, name, err := e.clusterKey(ctx, ref)
+	k, name, err := e.st.ClusterKey(ctx, ref)
 	if err != nil {
 		return "", nil, err
 	}
@@ -136,7 +137,7 @@ func (e *Emulator) clusterForUse(ctx context.Context, tx *store.Tx, ref string) 
 	if name != defaultCluster {
 		return "", nil, ecs.ClusterNotFound()
 	}
-	sc := ecs.Scope{Region: lastRegion(k), Account: e.cfg.AccountID}
+	sc := ecs.Scope{Region: state.LastRegion(k), Account: e.cfg.AccountID}
 	c = &ecs.Cluster{ClusterArn: sc.ClusterARN(name), ClusterName: name, Status: ecs.ClusterActive,
 		Settings: e.clusterSettings(sc, nil), Tags: []ecs.Tag{}}
 	e.clusters.Put(tx, k, c)
