@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ecsmini/ecsmini/emulator/admission"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
@@ -207,13 +208,13 @@ func (e *Emulator) placeWaiting() {
 				if tr.Need == nil {
 					continue
 				}
-				i, _ := e.placeOn(c, c.Within(tr.Task.CapacityProviderName), tr.Placement.Request(*tr.Need))
+				i, _ := e.rnd.PlaceOn(c, c.Within(tr.Task.CapacityProviderName), tr.Placement.Request(*tr.Need))
 				if i < 0 {
 					continue
 				}
 				next := *tr
 				t := cloneTask(tr.Task)
-				onInstance(t, c.Recs[i])
+				admission.OnInstance(t, c.Recs[i])
 				t.Version++
 				next.Task, next.Placement = t, nil
 				e.tasks.Put(tx, tk, &next)
@@ -232,15 +233,5 @@ func (e *Emulator) placeWaiting() {
 	for _, t := range placed {
 		arns = append(arns, t.TaskArn)
 	}
-	e.release(arns...)
-}
-
-// release hands held tasks to the agent once nothing holds them any more.
-func (e *Emulator) release(arns ...string) {
-	e.fg.mu.Lock()
-	for _, arn := range arns {
-		delete(e.fg.held, arn)
-	}
-	e.fg.mu.Unlock()
-	e.launch(arns...)
+	e.fg.Release(arns...)
 }

@@ -5,9 +5,11 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/ecsmini/ecsmini/emulator/admission"
 	"github.com/ecsmini/ecsmini/emulator/clock"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/events"
+	"github.com/ecsmini/ecsmini/emulator/fargatectl"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
@@ -56,8 +58,9 @@ type Emulator struct {
 	runner TaskRunner // nil until SetRunner: tasks are recorded but not run
 	loop   *loop
 	ctl    *controller
-	fg     *fargateCtl
+	fg     *fargatectl.Ctl
 	ec2    *ec2Ctl
+	rnd    *admission.Random // EC2 placement's random source
 	ev     *eventState
 	exec   *execSessions
 }
@@ -96,10 +99,12 @@ func New(cfg Config) (*Emulator, error) {
 		instances: st.Instances,
 		asgs:      st.ASGs,
 		loop:      newLoop(),
+		rnd:       admission.NewRandom(time.Now().UnixNano()),
 		ev:        newEventState(cfg.Events, cfg.Clock.Now()),
 		exec:      newExecSessions(),
 	}
-	e.fg, e.ec2, e.ctl = newFargateCtl(e.loop), newEC2Ctl(e.loop), newController(e.loop)
+	e.ec2, e.ctl = newEC2Ctl(e.loop), newController(e.loop)
+	e.fg = fargatectl.New(st, host{e}, e.loop.poke)
 	e.ctl.lbs.e = e
 	if cfg.StateDir != "" {
 		if err := s.OpenWith(cfg.StateDir, store.Options{Recover: cfg.Recover, NoSync: cfg.NoSync}); err != nil {

@@ -101,7 +101,7 @@ func (e *Emulator) stopPlaced(tx *store.Tx, placed []*taskRecord, code, reason s
 func (e *Emulator) afterStops(tasks []*ecs.Task) {
 	e.emitTasks(tasks...)
 	for _, t := range tasks {
-		e.nudge(t.TaskArn)
+		e.fg.Nudge(t.TaskArn)
 	}
 }
 

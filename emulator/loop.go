@@ -58,7 +58,7 @@ func (e *Emulator) pass() (time.Time, error) {
 		return n, fmt.Errorf("service scheduler: %w", err)
 	}
 	at(n)
-	at(e.fargateDue(now))
+	at(e.fg.Due(now))
 	at(e.ReconcileEC2())
 	n, err = e.purge(now)
 	at(n)

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ecsmini/ecsmini/emulator/admission"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/scheduler"
 	"github.com/ecsmini/ecsmini/emulator/state"
@@ -284,14 +285,14 @@ func (x *execution) startTasks(d *deploymentRecord, n int) ([]string, *scheduler
 		// §2.6); the service says why.
 		problem = unplaceable(scheduler.PlaceFargateCapacity, "")
 	}
-	how := pendingPlacement{Strategies: s.PlacementStrategy, Constraints: placementConstraints(td, s.PlacementConstraints), Service: true}
+	how := pendingPlacement{Strategies: s.PlacementStrategy, Constraints: admission.PlacementConstraints(td, s.PlacementConstraints), Service: true}
 	daemon := s.SchedulingStrategy == ecs.SchedulingDaemon
 	if daemon {
 		// One task per instance: an instance that runs one of the service's tasks takes
 		// no other.
 		how.Constraints = append(how.Constraints, ecs.PlacementConstraint{Type: "distinctInstance"})
 	}
-	admit := e.newAdmission(region, state.Key(region, x.r.ClusterName), launch, how)
+	admit := admission.New(e.st, e.rnd, e.fg.Quotas(), region, state.Key(region, x.r.ClusterName), launch, how)
 	for i := 0; i < n; i++ {
 		t := e.newTask(sc, cluster, td, in, launch, providers[i])
 		t.Tags = tags
@@ -301,7 +302,7 @@ func (x *execution) startTasks(d *deploymentRecord, n int) ([]string, *scheduler
 		id := t.TaskArn[strings.LastIndexByte(t.TaskArn, '/')+1:]
 		tk := state.TaskKey(region, x.r.ClusterName, id)
 		tr := &taskRecord{Task: t, ClusterName: x.r.ClusterName, Service: x.k, Daemon: daemon}
-		if why, closest := admit.admit(td, tr, providers[i]); why != "" {
+		if why, closest := admit.Admit(td, tr, providers[i]); why != "" {
 			return ids, unplaceable(why, closest)
 		}
 		e.tasks.Put(x.tx, tk, tr)

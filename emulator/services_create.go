@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 
 	"github.com/ecsmini/ecsmini/ec2sim"
+	"github.com/ecsmini/ecsmini/emulator/admission"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
@@ -146,7 +147,7 @@ func checkServiceInput(in *ecs.CreateServiceInput) error {
 	if in.TaskDefinition == "" {
 		return ecs.InvalidParameter("TaskDefinition can not be blank.")
 	}
-	if err := checkPlacement(in.LaunchType, in.PlacementStrategy, in.PlacementConstraints); err != nil {
+	if err := admission.CheckPlacement(in.LaunchType, in.PlacementStrategy, in.PlacementConstraints); err != nil {
 		return err
 	}
 	if err := checkServiceCommon(in.DeploymentConfiguration, in.HealthCheckGracePeriodSeconds, in.PropagateTags,

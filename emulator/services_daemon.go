@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/ecsmini/ecsmini/ec2sim"
+	"github.com/ecsmini/ecsmini/emulator/admission"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/scheduler"
 )
@@ -32,7 +33,7 @@ func (e *Emulator) daemonDesired(serviceKey string, r *serviceRecord) int {
 	constraints := r.Service.PlacementConstraints
 	if p := r.Primary(); p != nil {
 		if td := e.defByARN(p.TaskDefinition); td != nil {
-			constraints = placementConstraints(td, constraints)
+			constraints = admission.PlacementConstraints(td, constraints)
 		}
 	}
 	for _, pc := range constraints {
@@ -95,9 +96,7 @@ func (e *Emulator) rankScaleIn(serviceKey string, r *serviceRecord, v *scheduler
 	}
 	order := map[string]int{}
 	for n := 1; n <= excess && len(running) > 0; n++ {
-		e.ec2.mu.Lock()
-		k := ec2sim.ChooseToStop(c.Cands, running, r.Service.PlacementStrategy, e.ec2.rnd)
-		e.ec2.mu.Unlock()
+		k := e.rnd.ChooseToStop(c.Cands, running, r.Service.PlacementStrategy)
 		if k < 0 || k >= len(running) {
 			break
 		}

@@ -68,9 +68,9 @@ func (e *Emulator) reconcileService(k string, now time.Time) error {
 	if released {
 		e.ctl.lbs.release(k)
 	}
-	e.launch(launched...)
+	e.fg.Launch(launched...)
 	for _, arn := range nudged {
-		e.nudge(arn)
+		e.fg.Nudge(arn)
 	}
 	return nil
 }

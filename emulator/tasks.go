@@ -58,10 +58,10 @@ func (e *Emulator) UpdateTask(taskARN string, change func(t *ecs.Task) error) (*
 	if err == nil {
 		e.emitTasks(changed) // ECS Task State Change (events_emit.go)
 	}
-	if out != nil && out.CapacityProviderName == ecs.FargateSpot && e.fg.randomSpot() {
+	if out != nil && out.CapacityProviderName == ecs.FargateSpot && e.fg.RandomSpot() {
 		// A Spot task's random interruption is drawn from when it is RUNNING. Without a
 		// rate nothing is drawn, and the Fargate loop need not scan the tasks again.
-		e.fg.poke()
+		e.loop.poke()
 	}
 	if changed != nil && changed.LastStatus == ecs.StatusStopped && changed.ContainerInstanceArn != "" {
 		// Its instance has room again: waiting tasks may fit, and a draining or
@@ -150,12 +150,12 @@ func (e *Emulator) StopTask(ctx context.Context, in *ecs.StopTaskInput) (*ecs.Ta
 	if err != nil {
 		return nil, err
 	}
-	e.nudge(t.TaskArn)
+	e.fg.Nudge(t.TaskArn)
 	return &ecs.TaskOutput{Task: t}, nil
 }
 
 // errUnchanged tells UpdateTask's caller that nothing needed changing.
-var errUnchanged = ecs.ClientError("unchanged")
+var errUnchanged = state.ErrUnchanged
 
 func (e *Emulator) viewTask(ctx context.Context, cluster, ref string) (string, *taskRecord, error) {
 	var k string

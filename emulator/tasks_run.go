@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ecsmini/ecsmini/emulator/admission"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/scheduler"
 	"github.com/ecsmini/ecsmini/emulator/state"
@@ -67,23 +68,23 @@ func (e *Emulator) RunTask(ctx context.Context, in *ecs.RunTaskInput) (*ecs.Task
 		if err := checkLaunch(td, launch, in); err != nil {
 			return err
 		}
-		if err := checkPlacement(launch, in.PlacementStrategy, in.PlacementConstraints); err != nil {
+		if err := admission.CheckPlacement(launch, in.PlacementStrategy, in.PlacementConstraints); err != nil {
 			return err
 		}
 		tags := taskTags(in, rec.Tags, cluster.ClusterName)
-		how := pendingPlacement{Strategies: in.PlacementStrategy, Constraints: placementConstraints(td, in.PlacementConstraints)}
-		admit := e.newAdmission(sc.Region, ck, launch, how)
+		how := pendingPlacement{Strategies: in.PlacementStrategy, Constraints: admission.PlacementConstraints(td, in.PlacementConstraints)}
+		admit := admission.New(e.st, e.rnd, e.fg.Quotas(), sc.Region, ck, launch, how)
 		for i := 0; i < count; i++ {
 			t := e.newTask(sc, cluster, td, in, launch, providers[i])
 			t.Tags = tags
 			tr := &taskRecord{Task: t, ClusterName: cluster.ClusterName, ClientToken: in.ClientToken}
-			switch why, closest := admit.admit(td, tr, providers[i]); why {
+			switch why, closest := admit.Admit(td, tr, providers[i]); why {
 			case "":
 			case scheduler.PlaceVCPULimit:
 				// The whole request fails, as nothing of it may run (ecsmini's choice of
 				// exception; the message is ECS's).
-				return ecs.Errorf(ecs.CodeLimitExceeded, "%s.", vcpuLimitMessage)
-			case noInstances:
+				return ecs.Errorf(ecs.CodeLimitExceeded, "%s.", scheduler.VCPULimitMessage)
+			case scheduler.PlaceNoInstances:
 				return ecs.InvalidParameter("No Container Instances were found in your cluster.")
 			default:
 				// A static host port another task holds on this machine is RESOURCE:PORTS.
@@ -101,7 +102,7 @@ func (e *Emulator) RunTask(ctx context.Context, in *ecs.RunTaskInput) (*ecs.Task
 	}
 	e.emitTasks(created...) // before the agent can report on them
 	for _, t := range out.Tasks {
-		e.launch(t.TaskArn)
+		e.fg.Launch(t.TaskArn)
 	}
 	return out, nil
 }
@@ -312,57 +313,6 @@ func (e *Emulator) newTask(sc ecs.Scope, c *ecs.Cluster, td *ecs.TaskDefinition,
 		t.Containers = append(t.Containers, ct)
 	}
 	return t
-}
-
-// staticHostPorts lists the host ports a task definition's containers bind on the host
-// itself: fixed hostPorts in bridge mode, every containerPort in host mode. awsvpc ports
-// are published on engine-chosen host ports, and bridge hostPort 0 is dynamic.
-func staticHostPorts(td *ecs.TaskDefinition) []string {
-	mode := ecs.Deref(td.NetworkMode)
-	var out []string
-	for _, cd := range td.ContainerDefinitions {
-		for _, pm := range cd.PortMappings {
-			port := 0
-			switch mode {
-			case ecs.NetworkHost:
-				port = ecs.Deref(pm.ContainerPort)
-			case "", ecs.NetworkBridge:
-				port = ecs.Deref(pm.HostPort)
-			}
-			if port > 0 {
-				proto := ecs.Deref(pm.Protocol)
-				if proto == "" {
-					proto = "tcp"
-				}
-				out = append(out, proto+"/"+strconv.Itoa(port))
-			}
-		}
-	}
-	return out
-}
-
-// hostPortsInUse are the static host ports of every task not yet STOPPED, in any
-// cluster or region: they all run on this one machine.
-func (e *Emulator) hostPortsInUse() map[string]bool {
-	used := map[string]bool{}
-	e.tasks.Ascend("", func(_ string, r *taskRecord) bool {
-		if r.Task.LastStatus != ecs.StatusStopped {
-			for _, p := range r.HostPorts {
-				used[p] = true
-			}
-		}
-		return true
-	})
-	return used
-}
-
-func clash(ports []string, used map[string]bool) bool {
-	for _, p := range ports {
-		if used[p] {
-			return true
-		}
-	}
-	return false
 }
 
 // taskTags are a new task's tags: the task definition's when propagateTags says so, the

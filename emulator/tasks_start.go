@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/ecsmini/ecsmini/ec2sim"
+	"github.com/ecsmini/ecsmini/emulator/admission"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
@@ -58,15 +59,15 @@ func (e *Emulator) StartTask(ctx context.Context, in *ecs.StartTaskInput) (*ecs.
 			}
 			t := e.newTask(sc, cluster, td, run, ecs.LaunchEC2, "")
 			t.Tags = tags
-			tr := &taskRecord{Task: t, ClusterName: cluster.ClusterName, HostPorts: laptopPorts(td, true)}
-			need := taskNeed(td, t)
-			req := ec2sim.Request{Need: need, Constraints: placementConstraints(td, nil)}
-			if j, why := e.ec2.place(c.Cands[i:i+1], req); j < 0 {
+			tr := &taskRecord{Task: t, ClusterName: cluster.ClusterName, HostPorts: admission.LaptopPorts(td, true)}
+			need := admission.TaskNeed(td, t)
+			req := ec2sim.Request{Need: need, Constraints: admission.PlacementConstraints(td, nil)}
+			if j, why := e.rnd.Place(c.Cands[i:i+1], req); j < 0 {
 				out.Failures = append(out.Failures, ecs.Failure{Arn: arn, Reason: why})
 				continue
 			}
 			tr.Need = &need
-			onInstance(t, r)
+			admission.OnInstance(t, r)
 			c.Add(i, tr)
 			id := t.TaskArn[strings.LastIndexByte(t.TaskArn, '/')+1:]
 			e.tasks.Put(tx, state.TaskKey(sc.Region, cluster.ClusterName, id), tr)
@@ -79,7 +80,7 @@ func (e *Emulator) StartTask(ctx context.Context, in *ecs.StartTaskInput) (*ecs.
 	}
 	e.emitTasks(out.Tasks...)
 	for _, t := range out.Tasks {
-		e.launch(t.TaskArn)
+		e.fg.Launch(t.TaskArn)
 	}
 	return out, nil
 }

@@ -97,3 +97,7 @@ func (p *Placement) Request(need ec2sim.Need) ec2sim.Request {
 type Spot struct {
 	Unavailable bool `json:"unavailable"`
 }
+
+// ErrUnchanged is what a change passed to Emulator.UpdateTask returns when nothing
+// needed changing: nothing is written.
+var ErrUnchanged = ecs.ClientError("unchanged")
