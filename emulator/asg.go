@@ -4,17 +4,13 @@ import (
 	"context"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/ecsmini/ecsmini/ec2sim"
+	"github.com/ecsmini/ecsmini/emulator/ec2ctl"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
-
-// InstanceBoot is how long a simulated instance takes from launch to registering with
-// its cluster (ecsmini's choice; real instances take one to two minutes).
-const InstanceBoot = 30 * time.Second
 
 // ASG is a simulated Auto Scaling group as the ecsmini API shows it.
 type ASG struct {
@@ -82,7 +78,7 @@ func (e *Emulator) CreateASG(ctx context.Context, in ASGRequest) (*ASG, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.ec2.poke()
+	e.loop.poke()
 	return e.showASG(ctx, in.Name)
 }
 
@@ -105,7 +101,7 @@ func (e *Emulator) UpdateASG(ctx context.Context, in ASGRequest) (*ASG, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.ec2.poke()
+	e.loop.poke()
 	return e.showASG(ctx, in.Name)
 }
 
@@ -124,8 +120,8 @@ func (e *Emulator) DeleteASG(ctx context.Context, name string) error {
 		c := e.st.CapacityOf(ck)
 		for i, ir := range c.Recs {
 			if ir.ASG == name {
-				stopped = append(stopped, e.stopPlaced(tx, c.Tasks[i], ecs.StopTerminationNotice, terminatedReason(ir))...)
-				e.retire(tx, state.InstanceKeyOf(ir.Instance.ContainerInstanceArn), ir, "Instance terminated")
+				stopped = append(stopped, e.ec2.StopPlaced(tx, c.Tasks[i], ecs.StopTerminationNotice, ec2ctl.TerminatedReason(ir))...)
+				e.ec2.RetireInstance(tx, state.InstanceKeyOf(ir.Instance.ContainerInstanceArn), ir, "Instance terminated")
 				gone = append(gone, ir.Instance.ContainerInstanceArn)
 			}
 		}
@@ -135,14 +131,9 @@ func (e *Emulator) DeleteASG(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	e.afterStops(stopped)
+	e.ec2.AfterStops(stopped)
 	e.instancesChanged(gone...)
 	return nil
-}
-
-// terminatedReason is the stoppedReason of a task whose instance went away.
-func terminatedReason(r *instanceRecord) string {
-	return "Host EC2 (instance " + r.Instance.Ec2InstanceId + ") stopped/terminated."
 }
 
 // ASGs lists the region's simulated Auto Scaling groups.
@@ -181,9 +172,9 @@ func (e *Emulator) showASG(ctx context.Context, name string) (*ASG, error) {
 		out = &ASG{Name: r.Name, ARN: r.ARN, Cluster: r.Cluster, InstanceType: r.InstanceType, AvailabilityZones: r.AZs,
 			Spot: r.Spot, MinSize: r.Min, MaxSize: r.Max, DesiredCapacity: r.Desired, Booting: len(r.Booting),
 			Reservation: r.Reservation, LastScalingDecision: r.LastReason, ContainerInstanceIDs: []string{}}
-		if cp := e.providerOfASG(sc.Region, r); cp != nil {
+		if cp := e.ec2.ProviderOfASG(sc.Region, r); cp != nil {
 			out.CapacityProvider = cp.Name
-			out.ManagedScaling = managedScaling(cp)
+			out.ManagedScaling = ec2ctl.ManagedScaling(cp)
 		}
 		for _, ir := range e.st.InstancesOf(state.Key(sc.Region, r.Cluster)) {
 			if ir.ASG == r.Name && ir.Instance.Status != ecs.InstanceInactive {
@@ -193,50 +184,11 @@ func (e *Emulator) showASG(ctx context.Context, name string) (*ASG, error) {
 			}
 		}
 		if out.CapacityProvider != "" {
-			out.ProvisioningTasks = len(e.waitingTasks(state.Key(sc.Region, r.Cluster), out.CapacityProvider))
+			out.ProvisioningTasks = len(e.ec2.WaitingTasks(state.Key(sc.Region, r.Cluster), out.CapacityProvider))
 		}
 	})
 	if out == nil {
 		return nil, ecs.InvalidParameter("Auto Scaling group %s not found.", name)
 	}
 	return out, nil
-}
-
-// providerOfASG is the ACTIVE capacity provider whose autoScalingGroupArn names the
-// group (by ARN or, as ecsmini also accepts, by name).
-func (e *Emulator) providerOfASG(region string, r *asgRecord) *ecs.CapacityProvider {
-	return e.providerOfASGName(region, r.Name)
-}
-
-// providerOfASGName is the ACTIVE capacity provider of region naming the group name.
-func (e *Emulator) providerOfASGName(region, name string) *ecs.CapacityProvider {
-	var found *ecs.CapacityProvider
-	prefix := region + "\x00"
-	e.providers.Ascend(prefix, func(k string, cp *ecs.CapacityProvider) bool {
-		if !strings.HasPrefix(k, prefix) {
-			return false
-		}
-		if p := cp.AutoScalingGroupProvider; cp.Status == ecs.CapacityProviderActive && p != nil &&
-			asgNameOf(e.cfg.AccountID, p.AutoScalingGroupArn) == name {
-			found = cp
-			return false
-		}
-		return true
-	})
-	return found
-}
-
-func managedScaling(cp *ecs.CapacityProvider) bool {
-	p := cp.AutoScalingGroupProvider
-	return p != nil && p.ManagedScaling != nil && p.ManagedScaling.Status == "ENABLED"
-}
-
-// asgKeys lists the store keys of every region's groups, in key order.
-func (e *Emulator) asgKeys() []string {
-	var out []string
-	e.asgs.Ascend("", func(k string, _ *asgRecord) bool {
-		out = append(out, k)
-		return true
-	})
-	return out
 }

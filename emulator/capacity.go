@@ -107,8 +107,8 @@ func (e *Emulator) CreateCapacityProvider(ctx context.Context, in *ecs.CreateCap
 // (by any of its ARNs or its name).
 func (e *Emulator) asgInUse(sc ecs.Scope, asgArn string) bool {
 	same := func(ref string) bool {
-		want := asgNameOf(sc.Account, asgArn)
-		return ref == asgArn || want != "" && asgNameOf(sc.Account, ref) == want
+		want := state.ASGNameOf(sc.Account, asgArn)
+		return ref == asgArn || want != "" && state.ASGNameOf(sc.Account, ref) == want
 	}
 	used := false
 	prefix := state.Key(sc.Region, "")

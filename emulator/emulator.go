@@ -7,6 +7,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator/admission"
 	"github.com/ecsmini/ecsmini/emulator/clock"
+	"github.com/ecsmini/ecsmini/emulator/ec2ctl"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/events"
 	"github.com/ecsmini/ecsmini/emulator/fargatectl"
@@ -59,7 +60,7 @@ type Emulator struct {
 	loop   *loop
 	ctl    *controller
 	fg     *fargatectl.Ctl
-	ec2    *ec2Ctl
+	ec2    *ec2ctl.Ctl
 	rnd    *admission.Random // EC2 placement's random source
 	ev     *eventState
 	exec   *execSessions
@@ -103,7 +104,8 @@ func New(cfg Config) (*Emulator, error) {
 		ev:        newEventState(cfg.Events, cfg.Clock.Now()),
 		exec:      newExecSessions(),
 	}
-	e.ec2, e.ctl = newEC2Ctl(e.loop), newController(e.loop)
+	e.ctl = newController(e.loop)
+	e.ec2 = ec2ctl.New(st, host{e}, e.rnd, e.loop.poke)
 	e.fg = fargatectl.New(st, host{e}, e.loop.poke)
 	e.ctl.lbs.e = e
 	if cfg.StateDir != "" {

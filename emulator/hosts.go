@@ -1,6 +1,11 @@
 package emulator
 
-import "github.com/ecsmini/ecsmini/emulator/ecs"
+import (
+	"context"
+
+	"github.com/ecsmini/ecsmini/emulator/ec2ctl"
+	"github.com/ecsmini/ecsmini/emulator/ecs"
+)
 
 // host is what the reconciler packages see of the facade: the operations that commit
 // and publish (UpdateTask), the agent, the services' membership index and the events.
@@ -30,3 +35,14 @@ func (h host) AgentNudge(arn string) {
 		h.e.runner.Nudge(arn)
 	}
 }
+
+func (h host) LaunchInstance(ctx context.Context, in ec2ctl.Launch) error {
+	_, err := h.e.AddInstance(ctx, AddInstanceRequest{Cluster: in.Cluster, Type: in.Type, AZ: in.AZ,
+		Spot: in.Spot, CapacityProvider: in.CapacityProvider, ASG: in.ASG})
+	return err
+}
+
+func (h host) InstancesChanged(arns ...string) { h.e.instancesChanged(arns...) }
+func (h host) EmitTasks(tasks ...*ecs.Task)    { h.e.emitTasks(tasks...) }
+func (h host) Nudge(arn string)                { h.e.fg.Nudge(arn) }
+func (h host) Release(arns ...string)          { h.e.fg.Release(arns...) }

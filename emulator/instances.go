@@ -202,7 +202,7 @@ func (e *Emulator) instancesChanged(arns ...string) []*ecs.ContainerInstance {
 	for _, ci := range shown {
 		e.emitInstance(ci)
 	}
-	e.ec2.poke()
+	e.loop.poke()
 	e.markClusterServicesDirty(arns...)
 	return shown
 }

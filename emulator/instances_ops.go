@@ -5,9 +5,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ecsmini/ecsmini/emulator/ec2ctl"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/events"
-	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
 
@@ -29,8 +29,8 @@ func (e *Emulator) DeregisterContainerInstance(ctx context.Context, in *ecs.Dere
 			if len(placed) > 0 && !force {
 				return nil, ecs.InvalidParameter("Found running tasks on the instance.")
 			}
-			stopped := e.stopPlaced(tx, placed, ecs.StopTerminationNotice, "Container instance deregistered")
-			e.retire(tx, ik, r, "")
+			stopped := e.ec2.StopPlaced(tx, placed, ecs.StopTerminationNotice, "Container instance deregistered")
+			e.ec2.RetireInstance(tx, ik, r, "")
 			return stopped, nil
 		})
 	if err != nil {
@@ -62,47 +62,8 @@ func (e *Emulator) changeInstance(ctx context.Context, cluster, ref string, look
 	if err != nil {
 		return nil, err
 	}
-	e.afterStops(stopped)
+	e.ec2.AfterStops(stopped)
 	return firstInstance(e.instancesChanged(arn)), nil
-}
-
-// retire marks an instance INACTIVE: deregistered, describable for InstanceTTL.
-func (e *Emulator) retire(tx *store.Tx, ik string, r *instanceRecord, reason string) {
-	now := e.cfg.Clock.Now()
-	next := *r
-	ci := *r.Instance
-	ci.Status, ci.AgentConnected, ci.Version, ci.StatusReason = ecs.InstanceInactive, false, ci.Version+1, reason
-	next.Instance, next.InactiveAt, next.TerminateAt = &ci, &now, nil
-	e.instances.Put(tx, ik, &next)
-}
-
-// stopPlaced records tasks placed on an instance that goes away as stopping; the agent
-// stops their containers once nudged (afterStops).
-func (e *Emulator) stopPlaced(tx *store.Tx, placed []*taskRecord, code, reason string) []*ecs.Task {
-	now := e.cfg.Clock.Now()
-	var out []*ecs.Task
-	for _, tr := range placed {
-		if tr.Task.DesiredStatus == ecs.StatusStopped {
-			continue
-		}
-		t := cloneTask(tr.Task)
-		t.DesiredStatus, t.StopCode, t.StoppedReason, t.StoppingAt = ecs.StatusStopped, code, reason, ecs.At(now)
-		t.Version++
-		next := *tr
-		next.Task, next.Draining = t, false
-		id := t.TaskArn[strings.LastIndexByte(t.TaskArn, '/')+1:]
-		e.tasks.Put(tx, state.TaskKey(e.regionOf(t.TaskArn), tr.ClusterName, id), &next)
-		out = append(out, t)
-	}
-	return out
-}
-
-// afterStops publishes and carries out stops recorded by stopPlaced.
-func (e *Emulator) afterStops(tasks []*ecs.Task) {
-	e.emitTasks(tasks...)
-	for _, t := range tasks {
-		e.fg.Nudge(t.TaskArn)
-	}
 }
 
 // UpdateContainerInstancesState drains instances or makes them ACTIVE again (spec
@@ -220,8 +181,8 @@ func (e *Emulator) TerminateInstance(ctx context.Context, cluster, ref string) (
 			return nil, nil
 		}
 		c := e.st.CapacityOf(ck)
-		stopped := e.stopPlaced(tx, c.Tasks[c.Index[r.Instance.ContainerInstanceArn]], ecs.StopTerminationNotice, terminatedReason(r))
-		e.retire(tx, ik, r, "Instance terminated")
+		stopped := e.ec2.StopPlaced(tx, c.Tasks[c.Index[r.Instance.ContainerInstanceArn]], ecs.StopTerminationNotice, ec2ctl.TerminatedReason(r))
+		e.ec2.RetireInstance(tx, ik, r, "Instance terminated")
 		return stopped, nil
 	})
 }

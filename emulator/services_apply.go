@@ -82,7 +82,7 @@ func (x *execution) stop(steps []scheduler.StopStep) {
 		if tr == nil || tr.Task.DesiredStatus == ecs.StatusStopped {
 			continue
 		}
-		t := cloneTask(tr.Task)
+		t := state.CloneTask(tr.Task)
 		t.DesiredStatus, t.StopCode, t.StoppedReason = ecs.StatusStopped, s.StopCode, s.Reason
 		t.StoppingAt = ecs.At(x.now)
 		t.Version++

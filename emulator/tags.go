@@ -143,7 +143,7 @@ func (e *Emulator) resolveTaggable(ctx context.Context, resourceArn string) (*ta
 		}
 		return &taggable{tags: r.Task.Tags, put: func(tx *store.Tx, tags []ecs.Tag) {
 			next := *r
-			next.Task = cloneTask(r.Task)
+			next.Task = state.CloneTask(r.Task)
 			next.Task.Tags = tags
 			e.tasks.Put(tx, k, &next)
 		}}, nil

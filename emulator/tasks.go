@@ -3,7 +3,6 @@ package emulator
 import (
 	"context"
 	"reflect"
-	"slices"
 	"strings"
 	"time"
 
@@ -40,7 +39,7 @@ func (e *Emulator) UpdateTask(taskARN string, change func(t *ecs.Task) error) (*
 		if !ok {
 			return ecs.InvalidParameter("The referenced task was not found.")
 		}
-		t := cloneTask(r.Task)
+		t := state.CloneTask(r.Task)
 		if err := change(t); err != nil {
 			return err
 		}
@@ -66,7 +65,7 @@ func (e *Emulator) UpdateTask(taskARN string, change func(t *ecs.Task) error) (*
 	if changed != nil && changed.LastStatus == ecs.StatusStopped && changed.ContainerInstanceArn != "" {
 		// Its instance has room again: waiting tasks may fit, and a draining or
 		// scaled-in instance may now be empty (runEC2).
-		e.ec2.poke()
+		e.loop.poke()
 	}
 	if service != "" && err == nil {
 		e.ctl.markDirty(service)
@@ -96,30 +95,13 @@ func (e *Emulator) Task(taskARN string) (*ecs.Task, *ecs.TaskDefinition, error) 
 	if err != nil {
 		return nil, nil, err
 	}
-	t := cloneTask(r.Task)
+	t := state.CloneTask(r.Task)
 	if r.Draining && t.LastStatus < ecs.StatusStopping {
 		// The control loop stops the task once its load balancer target has drained;
 		// until then the agent must keep it running.
 		t.DesiredStatus = ecs.StatusRunning
 	}
 	return t, def, nil
-}
-
-// cloneTask copies a task deeply enough that changing the copy's fields, containers and
-// attachments never touches the stored one.
-func cloneTask(t *ecs.Task) *ecs.Task {
-	c := *t
-	c.Containers = slices.Clone(t.Containers)
-	for i := range c.Containers {
-		c.Containers[i].NetworkBindings = slices.Clone(t.Containers[i].NetworkBindings)
-		c.Containers[i].NetworkInterfaces = slices.Clone(t.Containers[i].NetworkInterfaces)
-	}
-	c.Attachments = slices.Clone(t.Attachments)
-	for i := range c.Attachments {
-		c.Attachments[i].Details = slices.Clone(t.Attachments[i].Details)
-	}
-	c.Tags = slices.Clone(t.Tags)
-	return &c
 }
 
 // StopTask asks a task to stop. The agent signals its containers; the task passes
@@ -192,7 +174,7 @@ func (e *Emulator) StopOrphanedTasks(reason string, keep func(taskARN string) bo
 			if r.Task.LastStatus == ecs.StatusStopped || (keep != nil && keep(r.Task.TaskArn)) {
 				return true
 			}
-			t := cloneTask(r.Task)
+			t := state.CloneTask(r.Task)
 			t.DesiredStatus, t.LastStatus = ecs.StatusStopped, ecs.StatusStopped
 			if t.StopCode == "" {
 				t.StopCode, t.StoppedReason = ecs.StopTerminationNotice, reason

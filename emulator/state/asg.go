@@ -1,6 +1,7 @@
 package state
 
 import (
+	"strings"
 	"time"
 
 	"github.com/ecsmini/ecsmini/ec2sim"
@@ -77,4 +78,19 @@ func (r *ASG) NextAZ(counts map[string]int) string {
 	}
 	counts[best]++
 	return best
+}
+
+// ASGNameOf is the group name a capacity provider's autoScalingGroupArn names: the
+// autoScalingGroupName of an Auto Scaling ARN, or the reference itself (ecsmini also
+// accepts a bare name). An ARN of another account names no group of ours ("").
+func ASGNameOf(account, ref string) string {
+	a, ok := ecs.ParseARN(ref)
+	if !ok {
+		return ref
+	}
+	_, name, found := strings.Cut(a.Resource, ":autoScalingGroupName/")
+	if a.Service != "autoscaling" || !found || !a.InAccount(account) {
+		return ""
+	}
+	return name
 }

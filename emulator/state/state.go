@@ -82,3 +82,11 @@ func AtoiPositive(s string) (int, bool) {
 	n, err := strconv.Atoi(s)
 	return n, err == nil && n > 0
 }
+
+// RegionOf is the region of an ARN (the default region if it has none).
+func (s *State) RegionOf(arn string) string {
+	if a, ok := ecs.ParseARN(arn); ok && a.Region != "" {
+		return a.Region
+	}
+	return s.Region
+}

@@ -2,6 +2,7 @@ package state
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -101,3 +102,20 @@ type Spot struct {
 // ErrUnchanged is what a change passed to Emulator.UpdateTask returns when nothing
 // needed changing: nothing is written.
 var ErrUnchanged = ecs.ClientError("unchanged")
+
+// CloneTask copies a task deeply enough that changing the copy's fields, containers and
+// attachments never touches the stored one.
+func CloneTask(t *ecs.Task) *ecs.Task {
+	c := *t
+	c.Containers = slices.Clone(t.Containers)
+	for i := range c.Containers {
+		c.Containers[i].NetworkBindings = slices.Clone(t.Containers[i].NetworkBindings)
+		c.Containers[i].NetworkInterfaces = slices.Clone(t.Containers[i].NetworkInterfaces)
+	}
+	c.Attachments = slices.Clone(t.Attachments)
+	for i := range c.Attachments {
+		c.Attachments[i].Details = slices.Clone(t.Attachments[i].Details)
+	}
+	c.Tags = slices.Clone(t.Tags)
+	return &c
+}
