@@ -91,7 +91,7 @@ func (e *Emulator) CreateCapacityProvider(ctx context.Context, in *ecs.CreateCap
 			Name:                     in.Name,
 			Status:                   ecs.CapacityProviderActive,
 			AutoScalingGroupProvider: &p,
-			Tags:                     mergeTags(nil, in.Tags),
+			Tags:                     state.MergeTags(nil, in.Tags),
 			Type:                     ecs.ProviderTypeASG,
 		}
 		e.providers.Put(tx, k, out)

@@ -46,7 +46,7 @@ func (e *Emulator) CreateCluster(ctx context.Context, in *ecs.CreateClusterInput
 			Status:                          ecs.ClusterActive,
 			Configuration:                   in.Configuration,
 			Settings:                        e.clusterSettings(sc, in.Settings),
-			Tags:                            mergeTags(nil, in.Tags),
+			Tags:                            state.MergeTags(nil, in.Tags),
 			CapacityProviders:               providers,
 			DefaultCapacityProviderStrategy: strategy,
 			ServiceConnectDefaults:          in.ServiceConnectDefaults,

@@ -43,7 +43,7 @@ func TestFailedServicePassLeavesNoTrace(t *testing.T) {
 	if _, err := e.pass(); !errors.Is(err, boom) {
 		t.Fatalf("pass with a failing journal: %v", err)
 	}
-	if m := e.ctl.memberKeys(k); len(m) != 0 || launched != 0 || e.tasks.Len() != 0 {
+	if m := e.ctl.MemberKeys(k); len(m) != 0 || launched != 0 || e.tasks.Len() != 0 {
 		t.Fatalf("a failed pass left members %v, %d launches, %d tasks", m, launched, e.tasks.Len())
 	}
 
@@ -51,7 +51,7 @@ func TestFailedServicePassLeavesNoTrace(t *testing.T) {
 	if _, err := e.pass(); err != nil {
 		t.Fatal(err)
 	}
-	if m := e.ctl.memberKeys(k); len(m) != 2 || launched != 2 {
+	if m := e.ctl.MemberKeys(k); len(m) != 2 || launched != 2 {
 		t.Fatalf("after recovery: members %v, %d launches", m, launched)
 	}
 
@@ -70,7 +70,7 @@ func TestFailedServicePassLeavesNoTrace(t *testing.T) {
 	if lbs := e.LoadBalancers(); len(lbs) != 1 || len(lbs[0].Targets) != 2 {
 		t.Fatalf("after recovery: load balancers %+v", lbs)
 	}
-	e.ctl.lbs.closeAll()
+	e.ctl.CloseLoadBalancers()
 }
 
 // countingAgent counts launches.

@@ -11,6 +11,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/events"
 	"github.com/ecsmini/ecsmini/emulator/fargatectl"
+	"github.com/ecsmini/ecsmini/emulator/servicectl"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
@@ -58,7 +59,7 @@ type Emulator struct {
 
 	runner TaskRunner // nil until SetRunner: tasks are recorded but not run
 	loop   *loop
-	ctl    *controller
+	ctl    *servicectl.Ctl
 	fg     *fargatectl.Ctl
 	ec2    *ec2ctl.Ctl
 	rnd    *admission.Random // EC2 placement's random source
@@ -104,10 +105,9 @@ func New(cfg Config) (*Emulator, error) {
 		ev:        newEventState(cfg.Events, cfg.Clock.Now()),
 		exec:      newExecSessions(),
 	}
-	e.ctl = newController(e.loop)
+	e.ctl = servicectl.New(st, host{e}, e.rnd, e.loop.poke)
 	e.ec2 = ec2ctl.New(st, host{e}, e.rnd, e.loop.poke)
 	e.fg = fargatectl.New(st, host{e}, e.loop.poke)
-	e.ctl.lbs.e = e
 	if cfg.StateDir != "" {
 		if err := s.OpenWith(cfg.StateDir, store.Options{Recover: cfg.Recover, NoSync: cfg.NoSync}); err != nil {
 			return nil, fmt.Errorf("load state: %w", err)

@@ -141,7 +141,11 @@ func (e *Emulator) watchService(k string, now time.Time, old, r *serviceRecord, 
 // (impaired, placement failures), the other rollout changes (a breaker's FAILED and
 // rollback, COMPLETED), the tasks it started or stopped, then steady state. A nil
 // watch publishes nothing.
-func (w *serviceWatch) publish() {
+// Written records the service events the pass wrote.
+func (w *serviceWatch) Written(evs []scheduler.Event) { w.written = evs }
+
+// Publish publishes what the pass changed.
+func (w *serviceWatch) Publish() {
 	if w == nil {
 		return
 	}

@@ -143,7 +143,7 @@ func (e *Emulator) register(ctx context.Context, in *ecs.RegisterContainerInstan
 			Attributes:           attrs,
 			RegisteredAt:         ecs.At(now),
 			Attachments:          []ecs.Attachment{},
-			Tags:                 mergeTags(nil, in.Tags),
+			Tags:                 state.MergeTags(nil, in.Tags),
 		}
 		e.instances.Put(tx, state.Key(state.LastRegion(ck), cluster.ClusterName, id), &instanceRecord{
 			Instance: ci, ClusterName: cluster.ClusterName, Type: it.Name, AZ: doc.AvailabilityZone,
@@ -239,10 +239,10 @@ func (e *Emulator) markClusterServicesDirty(arns ...string) {
 			})
 		})
 		for _, k := range keys {
-			e.ctl.markDirty(k)
+			e.ctl.MarkDirty(k)
 		}
 	}
-	e.ctl.poke()
+	e.loop.poke()
 }
 
 // putAttribute sets a in attrs, replacing an attribute of the same name.

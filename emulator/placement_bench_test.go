@@ -30,7 +30,7 @@ func BenchmarkServiceOnInstances(b *testing.B) {
 					b.Fatal(err)
 				}
 				reconcileAll(b, e)
-				if n := len(e.ctl.memberKeys(state.ServiceKey("us-east-1", "c", "web"))); n != size.tasks {
+				if n := len(e.ctl.MemberKeys(state.ServiceKey("us-east-1", "c", "web"))); n != size.tasks {
 					b.Fatalf("%d tasks placed, want %d", n, size.tasks)
 				}
 			}

@@ -53,7 +53,7 @@ func (e *Emulator) UpdateTaskProtection(ctx context.Context, in *ecs.UpdateTaskP
 		return nil, err
 	}
 	for _, s := range touched {
-		e.ctl.markDirty(s)
+		e.ctl.MarkDirty(s)
 	}
 	return out, nil
 }

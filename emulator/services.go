@@ -16,6 +16,3 @@ func newDeploymentID() string {
 	n := binary.BigEndian.Uint64(b[:])%9000000000000000000 + 1000000000000000000
 	return fmt.Sprintf("ecs-svc/%d", n)
 }
-
-// serviceGroup is the task group of a service's tasks, as ECS sets it.
-func serviceGroup(name string) string { return "service:" + name }

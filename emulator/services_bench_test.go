@@ -75,10 +75,7 @@ func reconcileAll(tb testing.TB, e *Emulator) {
 		if _, err := e.ReconcileServices(); err != nil {
 			tb.Fatal(err)
 		}
-		e.ctl.mu.Lock()
-		dirty := len(e.ctl.dirty)
-		e.ctl.mu.Unlock()
-		if dirty == 0 {
+		if e.ctl.DirtyCount() == 0 {
 			return
 		}
 	}
@@ -102,7 +99,7 @@ func BenchmarkSchedulerTick(b *testing.B) {
 			e, _, keys := steadyServices(b, n, 5)
 			b.ResetTimer()
 			for i := 0; b.Loop(); i++ {
-				e.ctl.markDirty(keys[i%len(keys)])
+				e.ctl.MarkDirty(keys[i%len(keys)])
 				if _, err := e.ReconcileServices(); err != nil {
 					b.Fatal(err)
 				}
@@ -134,11 +131,11 @@ func TestSchedulerPassPlansOnlyWhatChanged(t *testing.T) {
 	if _, err := e.UpdateService(context.Background(), &ecs.UpdateServiceInput{Service: "svc-0007", DesiredCount: ecs.Ptr(6)}); err != nil {
 		t.Fatal(err)
 	}
-	if due := e.ctl.due(e.cfg.Clock.Now()); len(due) != 1 || due[0] != keys[7] {
+	if due := e.ctl.Due(e.cfg.Clock.Now()); len(due) != 1 || due[0] != keys[7] {
 		t.Fatalf("due after one update: %v", due)
 	}
 	// Planning a steady service again changes nothing, and writes nothing.
-	e.ctl.markDirty(keys[3])
+	e.ctl.MarkDirty(keys[3])
 	before = e.store.Seq()
 	if _, err := e.ReconcileServices(); err != nil {
 		t.Fatal(err)

@@ -97,7 +97,7 @@ func (e *Emulator) CreateService(ctx context.Context, in *ecs.CreateServiceInput
 	if err != nil {
 		return nil, err
 	}
-	e.ctl.markDirty(k)
+	e.ctl.MarkDirty(k)
 	return &ecs.ServiceOutput{Service: out}, nil
 }
 

@@ -3,7 +3,6 @@ package emulator
 import (
 	"context"
 	"slices"
-	"strings"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/state"
@@ -77,7 +76,7 @@ func (e *Emulator) ListServices(ctx context.Context, in *ecs.ListServicesInput) 
 		}
 		out, err = e.listServiceARNs(in.ListInput, state.ServiceKey(state.LastRegion(ck), c.ClusterName, ""), func(r *serviceRecord) bool {
 			s := r.Service
-			return (in.LaunchType == "" || s.LaunchType == in.LaunchType || (s.LaunchType == "" && launchOfStrategy(s.CapacityProviderStrategy) == in.LaunchType)) &&
+			return (in.LaunchType == "" || s.LaunchType == in.LaunchType || (s.LaunchType == "" && state.LaunchOfStrategy(s.CapacityProviderStrategy) == in.LaunchType)) &&
 				(in.SchedulingStrategy == "" || s.SchedulingStrategy == in.SchedulingStrategy)
 		})
 	})
@@ -104,23 +103,13 @@ func (e *Emulator) listServiceARNs(in ecs.ListInput, prefix string, keep func(*s
 	return out, nil
 }
 
-// launchOfStrategy is the launch type a capacity provider strategy implies.
-func launchOfStrategy(strategy []ecs.CapacityProviderStrategyItem) string {
-	for _, it := range strategy {
-		if it.CapacityProvider == ecs.Fargate || it.CapacityProvider == ecs.FargateSpot {
-			return ecs.LaunchFargate
-		}
-	}
-	return ecs.LaunchEC2
-}
-
 // ListServicesByNamespace lists the ACTIVE services of the region that use a Service
 // Connect namespace, given by name or ARN.
 func (e *Emulator) ListServicesByNamespace(ctx context.Context, in *ecs.ListServicesByNamespaceInput) (*ecs.ListServicesOutput, error) {
 	if in.Namespace == "" {
 		return nil, ecs.InvalidParameter("Namespace can not be blank.")
 	}
-	want := namespaceName(in.Namespace)
+	want := state.NamespaceName(in.Namespace)
 	region := e.st.Scope(ctx).Region
 	prefix := state.Key(region, "")
 	var out *ecs.ListServicesOutput
@@ -133,7 +122,7 @@ func (e *Emulator) ListServicesByNamespace(ctx context.Context, in *ecs.ListServ
 					ns = ecs.Deref(c.ServiceConnectDefaults.Namespace)
 				}
 			}
-			return ns != "" && namespaceName(ns) == want
+			return ns != "" && state.NamespaceName(ns) == want
 		})
 	})
 	if err != nil {
@@ -149,13 +138,4 @@ func serviceNamespace(r *serviceRecord) string {
 		return sc.Namespace
 	}
 	return ""
-}
-
-// namespaceName reduces a Cloud Map namespace ARN to its id, so a name and an ARN
-// compare equal only when they are written the same way (ecsmini has no Cloud Map).
-func namespaceName(ns string) string {
-	if i := strings.LastIndexByte(ns, '/'); i >= 0 && strings.HasPrefix(ns, "arn:") {
-		return ns[i+1:]
-	}
-	return ns
 }

@@ -121,7 +121,7 @@ func (e *Emulator) changeService(ctx context.Context, clusterRef, ref string, ch
 	if err != nil {
 		return nil, err
 	}
-	e.ctl.markDirty(k)
+	e.ctl.MarkDirty(k)
 	return &ecs.ServiceOutput{Service: out}, nil
 }
 

@@ -23,8 +23,6 @@ func errTooManyTags() error {
 	return ecs.InvalidParameter("The number of tags on the resource exceeds the limit of %d.", maxTags)
 }
 
-func isReservedTag(k string) bool { return strings.HasPrefix(strings.ToLower(k), "aws:") }
-
 // validateTags checks tags a caller supplies (spec: ecs-control-plane §7.2). Their
 // number is checked first, before any per-tag work or lock: a 1 MiB request holds
 // tens of thousands of tags. A caller cannot supply aws: tags (reserved), so every
@@ -42,35 +40,17 @@ func validateTags(tags []ecs.Tag) error {
 			return ecs.InvalidParameter("Tag values must be at most 256 characters.")
 		case !tagCharsRE.MatchString(k) || !tagCharsRE.MatchString(v):
 			return ecs.InvalidParameter("Tag keys and values may contain only letters, numbers, spaces and the characters _ . : / = + - @.")
-		case isReservedTag(k):
+		case state.IsReservedTag(k):
 			return ecs.InvalidParameter("Tag keys beginning with 'aws:' are reserved for AWS use.")
 		}
 	}
 	return nil
 }
 
-// mergeTags returns old with tags added, an existing key's value overwritten.
-func mergeTags(old, add []ecs.Tag) []ecs.Tag {
-	out := slices.Clone(old)
-	if out == nil {
-		out = []ecs.Tag{}
-	}
-	for _, t := range add {
-		t.Value = ecs.Ptr(ecs.Deref(t.Value))
-		i := slices.IndexFunc(out, func(o ecs.Tag) bool { return ecs.Deref(o.Key) == ecs.Deref(t.Key) })
-		if i >= 0 {
-			out[i] = t
-		} else {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
 func countUserTags(tags []ecs.Tag) int {
 	n := 0
 	for _, t := range tags {
-		if !isReservedTag(ecs.Deref(t.Key)) {
+		if !state.IsReservedTag(ecs.Deref(t.Key)) {
 			n++
 		}
 	}
@@ -178,7 +158,7 @@ func (e *Emulator) TagResource(ctx context.Context, in *ecs.TagResourceInput) (*
 		if err != nil {
 			return err
 		}
-		tags := mergeTags(r.tags, in.Tags)
+		tags := state.MergeTags(r.tags, in.Tags)
 		if countUserTags(tags) > maxTags {
 			return errTooManyTags()
 		}

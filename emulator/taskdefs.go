@@ -26,7 +26,7 @@ func (e *Emulator) RegisterTaskDefinition(ctx context.Context, in *ecs.RegisterT
 	if err != nil {
 		return nil, err
 	}
-	tags := mergeTags(nil, in.Tags)
+	tags := state.MergeTags(nil, in.Tags)
 	var rec *taskDefRecord
 	err = e.store.Update(func(tx *store.Tx) error {
 		fk := state.Key(sc.Region, td.Family)

@@ -68,7 +68,7 @@ func (e *Emulator) UpdateTask(taskARN string, change func(t *ecs.Task) error) (*
 		e.loop.poke()
 	}
 	if service != "" && err == nil {
-		e.ctl.markDirty(service)
+		e.ctl.MarkDirty(service)
 	}
 	return out, err
 }

@@ -321,11 +321,11 @@ func (e *Emulator) newTask(sc ecs.Scope, c *ecs.Cluster, td *ecs.TaskDefinition,
 func taskTags(in *ecs.RunTaskInput, defTags []ecs.Tag, cluster string) []ecs.Tag {
 	var tags []ecs.Tag
 	if in.PropagateTags == "TASK_DEFINITION" {
-		tags = mergeTags(tags, defTags)
+		tags = state.MergeTags(tags, defTags)
 	}
-	tags = mergeTags(tags, in.Tags)
+	tags = state.MergeTags(tags, in.Tags)
 	if in.EnableECSManagedTags {
-		tags = mergeTags(tags, []ecs.Tag{{Key: ecs.Ptr("aws:ecs:clusterName"), Value: ecs.Ptr(cluster)}})
+		tags = state.MergeTags(tags, []ecs.Tag{{Key: ecs.Ptr("aws:ecs:clusterName"), Value: ecs.Ptr(cluster)}})
 	}
 	return tags
 }
