@@ -63,7 +63,9 @@ func (ctl *Ctl) reconcileService(k string, now time.Time) error {
 	if err != nil {
 		return fmt.Errorf("service %s: %w", state.LastPart(k), err)
 	}
-	watch.Publish() // before the agent can report on the tasks started
+	if watch != nil {
+		watch.Publish() // before the agent can report on the tasks started
+	}
 	ctl.setWake(k, wake)
 	if released {
 		ctl.lbs.release(k)
