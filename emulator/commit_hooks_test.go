@@ -16,14 +16,13 @@ import (
 // listens, no task is launched. Once commits work again the service converges.
 func TestFailedServicePassLeavesNoTrace(t *testing.T) {
 	fake := clock.NewFake(time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC))
-	e, err := New(Config{Clock: fake})
+	e, err := New(Config{Clock: fake, LoadBalancers: LoadBalancerConfig{Simulated: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer e.Close()
 	launched := 0
 	e.SetRunner(countingAgent{fakeAgent{e}, &launched})
-	e.SetLoadBalancers(LoadBalancerConfig{Simulated: true})
 	ctx := context.Background()
 	td := &ecs.RegisterTaskDefinitionInput{Family: "web", ContainerDefinitions: []ecs.ContainerDefinition{{
 		Name: ecs.Ptr("web"), Image: ecs.Ptr("ecsmini-demo:latest"), Memory: ecs.Ptr(64),

@@ -30,8 +30,9 @@ const InstanceBoot = ec2ctl.InstanceBoot
 // the next one falls due (zero: nothing scheduled). Tests call it directly.
 func (e *Emulator) ReconcileEC2() time.Time { return e.ec2.Reconcile() }
 
-// SetSpotInstanceInterruptionRate makes the emulator reclaim each running EC2 Spot
-// instance after a random time with this mean (0 turns it off).
+// SetSpotInstanceInterruptionRate changes Config.SpotInstanceInterruptionRate while the
+// emulator runs: each running EC2 Spot instance is reclaimed after a random time with
+// this mean (0 turns it off).
 func (e *Emulator) SetSpotInstanceInterruptionRate(mean time.Duration) { e.ec2.SetSpotRate(mean) }
 
 // InterruptSpotInstance gives a Spot instance EC2's two-minute notice: ECS sets it

@@ -38,6 +38,18 @@ type Config struct {
 	// Activity, when set, is shared with the agent and the simulated runtime so that
 	// Settle can wait for them (tests; see clock.Activity).
 	Activity *clock.Activity
+	// LoadBalancers configures the local load balancers (ports, deregistration delay,
+	// simulated targets).
+	LoadBalancers LoadBalancerConfig
+	// SpotInterruptionRate is the mean time after which each running Fargate Spot task
+	// is reclaimed at random (0: never); SpotInstanceInterruptionRate the same for EC2
+	// Spot instances.
+	SpotInterruptionRate         time.Duration
+	SpotInstanceInterruptionRate time.Duration
+	// FargateQuotas are the account's Fargate vCPU quotas (zero: unlimited).
+	FargateQuotas FargateQuotas
+	// PlacementSeed, when not 0, makes random EC2 placement repeatable.
+	PlacementSeed int64
 }
 
 // Emulator is the ECS control plane.
@@ -108,6 +120,17 @@ func New(cfg Config) (*Emulator, error) {
 	e.ctl = servicectl.New(st, host{e}, e.rnd, e.loop.poke)
 	e.ec2 = ec2ctl.New(st, host{e}, e.rnd, e.loop.poke)
 	e.fg = fargatectl.New(st, host{e}, e.loop.poke)
+	e.ctl.SetLoadBalancers(cfg.LoadBalancers)
+	e.fg.SetQuotas(cfg.FargateQuotas)
+	if cfg.SpotInterruptionRate > 0 {
+		e.fg.SetInterruptionRate(cfg.SpotInterruptionRate)
+	}
+	if cfg.SpotInstanceInterruptionRate > 0 {
+		e.ec2.SetSpotRate(cfg.SpotInstanceInterruptionRate)
+	}
+	if cfg.PlacementSeed != 0 {
+		e.rnd.Seed(cfg.PlacementSeed)
+	}
 	if cfg.StateDir != "" {
 		if err := s.OpenWith(cfg.StateDir, store.Options{Recover: cfg.Recover, NoSync: cfg.NoSync}); err != nil {
 			return nil, fmt.Errorf("load state: %w", err)

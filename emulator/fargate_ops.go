@@ -21,11 +21,13 @@ type RetireRequest = fargatectl.RetireRequest
 // Retirement is one task's scheduled retirement.
 type Retirement = fargatectl.Retirement
 
-// SetSpotInterruptionRate makes the emulator reclaim each running Fargate Spot task
-// after a random time with this mean (0 turns it off).
+// SetSpotInterruptionRate changes Config.SpotInterruptionRate while the emulator runs:
+// each running Fargate Spot task is reclaimed after a random time with this mean (0
+// turns it off).
 func (e *Emulator) SetSpotInterruptionRate(mean time.Duration) { e.fg.SetInterruptionRate(mean) }
 
-// SetFargateQuotas sets the vCPU quotas RunTask and services are held to.
+// SetFargateQuotas changes Config.FargateQuotas, the vCPU quotas RunTask and services
+// are held to, while the emulator runs.
 func (e *Emulator) SetFargateQuotas(q FargateQuotas) { e.fg.SetQuotas(q) }
 
 // SpotCapacity says whether a cluster has Fargate Spot capacity.

@@ -16,7 +16,9 @@ type LoadBalancerConfig = servicectl.LoadBalancerConfig
 // LoadBalancer describes a running local load balancer (for `ecsmini ps`).
 type LoadBalancer = servicectl.LoadBalancer
 
-// SetLoadBalancers configures the local load balancers. Call it before serving.
+// SetLoadBalancers configures the local load balancers after New.
+//
+// Deprecated: set Config.LoadBalancers.
 func (e *Emulator) SetLoadBalancers(cfg LoadBalancerConfig) { e.ctl.SetLoadBalancers(cfg) }
 
 // LoadBalancers lists the running local load balancers.
