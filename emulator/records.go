@@ -10,7 +10,6 @@ type (
 	deploymentRecord = state.Deployment
 	instanceRecord   = state.Instance
 	asgRecord        = state.ASG
-	bootingInstance  = state.BootingInstance
 	spotRecord       = state.Spot
 	taskDefRecord    = state.TaskDef
 	familyRecord     = state.Family
