@@ -144,13 +144,7 @@ func (ctl *Ctl) taskView(r *state.Service, tr *state.Task) scheduler.TaskView {
 		tv.RetireAt = *tr.RetireAt
 	}
 	if t.LastStatus == ecs.StatusStopped {
-		ran := t.StartedAt != nil
-		bySomeone := t.StopCode == ecs.StopServiceSchedulerInitiated || t.StopCode == ecs.StopUserInitiated ||
-			t.StopCode == ecs.StopSpotInterruption || t.StopCode == ecs.StopTerminationNotice
-		tv.FailedToStart = !ran && !bySomeone
-		// A task that ran and then lost an essential container is a crash: the breaker
-		// counts it with the health-check replacements of stage 2 (spec §5.7).
-		tv.FailedHealthCheck = tr.HealthStop || (ran && t.StopCode == ecs.StopEssentialContainerExited)
+		tv.FailedToStart, tv.FailedHealthCheck = scheduler.Outcome(t.StopCode, t.StartedAt != nil, tr.HealthStop)
 	}
 	if lbs := r.Service.LoadBalancers; len(lbs) > 0 && t.LastStatus == ecs.StatusRunning {
 		tv.TargetGroup = lbs[0].TargetGroupArn
