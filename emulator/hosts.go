@@ -26,6 +26,8 @@ func (h host) EffectiveSetting(sc ecs.Scope, principal, name string) ecs.Setting
 	return h.e.effectiveSetting(sc, principal, name)
 }
 
+func (h host) HasAgent() bool { return h.e.runner != nil }
+
 func (h host) AgentLaunch(arn string) {
 	if h.e.runner != nil {
 		h.e.runner.Launch(arn)

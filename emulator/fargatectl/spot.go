@@ -27,6 +27,8 @@ type Host interface {
 	EmitHealth(retirements []Retirement)
 	// EffectiveSetting is an account setting as it applies to principal.
 	EffectiveSetting(sc ecs.Scope, principal, name string) ecs.Setting
+	// HasAgent says whether an agent runs tasks; without one tasks are only recorded.
+	HasAgent() bool
 	// AgentLaunch and AgentNudge hand a task to the agent (no-ops without one).
 	AgentLaunch(taskARN string)
 	AgentNudge(taskARN string)
@@ -85,6 +87,9 @@ func (f *Ctl) SetQuotas(q admission.FargateQuotas) {
 // capacity returns (tasks spec §3.5); and tasks waiting for an Auto Scaling group's
 // capacity, which wait in PROVISIONING until runEC2 places them.
 func (f *Ctl) Launch(arns ...string) {
+	if !f.host.HasAgent() {
+		return
+	}
 	for _, arn := range arns {
 		if f.holdForSpot(arn) {
 			continue
