@@ -10,6 +10,8 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/discovery"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/serviceconnect"
+	"github.com/ecsmini/ecsmini/emulator/servicectl"
+	"github.com/ecsmini/ecsmini/emulator/state"
 )
 
 // connectConfig is the part of a deployment's serviceConnectConfiguration the proxies
@@ -31,11 +33,11 @@ type connectConfig struct {
 	} `json:"services"`
 }
 
-// connectConfig reads the PRIMARY deployment's configuration; stored as the client sent
+// connectConfigOf reads the PRIMARY deployment's configuration; stored as the client sent
 // it, bad JSON reads as disabled.
-func (r *serviceRecord) connectConfig() connectConfig {
+func connectConfigOf(r *serviceRecord) connectConfig {
 	var c connectConfig
-	if p := r.primary(); p != nil && len(p.ServiceConnectConfiguration) > 0 {
+	if p := r.Primary(); p != nil && len(p.ServiceConnectConfiguration) > 0 {
 		_ = json.Unmarshal(p.ServiceConnectConfiguration, &c)
 	}
 	return c
@@ -61,8 +63,8 @@ type connectAlias struct {
 // connectEntries resolves a service's Service Connect entries; a client-only service
 // (no services[]) has none. defaultNS is the cluster's serviceConnectDefaults namespace,
 // used when the service names none. Call it in a store View.
-func (e *Emulator) connectEntries(r *serviceRecord, tasks []liveTask, defaultNS string) []connectEntry {
-	sc := r.connectConfig()
+func (e *Emulator) connectEntries(r *serviceRecord, tasks []servicectl.LiveTask, defaultNS string) []connectEntry {
+	sc := connectConfigOf(r)
 	if !sc.Enabled {
 		return nil
 	}
@@ -70,7 +72,7 @@ func (e *Emulator) connectEntries(r *serviceRecord, tasks []liveTask, defaultNS 
 	if ns == "" {
 		ns = defaultNS
 	}
-	ns = dnsName(namespaceName(ns))
+	ns = dnsName(state.NamespaceName(ns))
 	var out []connectEntry
 	for _, s := range sc.Services {
 		ce := connectEntry{discovery: dnsName(s.DiscoveryName), namespace: ns}
@@ -93,12 +95,12 @@ func (e *Emulator) connectEntries(r *serviceRecord, tasks []liveTask, defaultNS 
 			}
 		}
 		for _, lt := range tasks {
-			port, proto, ok := e.namedPort(lt.taskDef, s.PortName)
+			port, proto, ok := e.namedPort(lt.TaskDef, s.PortName)
 			if !ok {
 				continue // a task of an older task definition without that port
 			}
 			ce.protocol = proto
-			ce.endpoints = append(ce.endpoints, net.JoinHostPort(lt.ip, strconv.Itoa(port)))
+			ce.endpoints = append(ce.endpoints, net.JoinHostPort(lt.IP, strconv.Itoa(port)))
 		}
 		out = append(out, ce)
 	}
@@ -108,7 +110,7 @@ func (e *Emulator) connectEntries(r *serviceRecord, tasks []liveTask, defaultNS 
 // namedPort finds the port mapping called name in a task definition: its container
 // port and appProtocol.
 func (e *Emulator) namedPort(taskDefARN, name string) (port int, appProtocol string, ok bool) {
-	td := e.defByARN(taskDefARN)
+	td := e.ctl.DefByARN(taskDefARN)
 	if td == nil {
 		return 0, "", false
 	}

@@ -25,7 +25,7 @@ func (e *Emulator) checkServiceConnect(raw json.RawMessage, taskDefARN string, c
 	if c.Namespace == "" && (cluster.ServiceConnectDefaults == nil || ecs.Deref(cluster.ServiceConnectDefaults.Namespace) == "") {
 		return ecs.InvalidParameter("Service Connect needs a namespace: set serviceConnectConfiguration.namespace, or the cluster's serviceConnectDefaults.")
 	}
-	td := e.defByARN(taskDefARN)
+	td := e.ctl.DefByARN(taskDefARN)
 	if td == nil {
 		return nil // newDeployment has resolved it; a vanished revision is not this check's concern
 	}

@@ -6,6 +6,8 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator/discovery"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/servicectl"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
 
@@ -75,7 +77,7 @@ func (e *Emulator) registryName(arn, serviceName, defaultNS string) string {
 		}
 	}
 	name := dnsName(serviceName)
-	if ns := dnsName(namespaceName(defaultNS)); ns != "" {
+	if ns := dnsName(state.NamespaceName(defaultNS)); ns != "" {
 		name += "." + ns
 	}
 	return name
@@ -84,7 +86,7 @@ func (e *Emulator) registryName(arn, serviceName, defaultNS string) string {
 // addRegistries (in a store View) adds the names of r's serviceRegistries to t: NAME → the tasks'
 // addresses and, for a registry with a port (port, else containerPort), NAME → SRV
 // records whose targets TASKID.NAME resolve to each task, as Cloud Map's DNS answers.
-func (e *Emulator) addRegistries(t *discovery.Table, r *serviceRecord, tasks []liveTask, defaultNS string) {
+func (e *Emulator) addRegistries(t *discovery.Table, r *serviceRecord, tasks []servicectl.LiveTask, defaultNS string) {
 	for _, reg := range r.Service.ServiceRegistries {
 		if reg.RegistryArn == "" {
 			continue
@@ -101,10 +103,10 @@ func (e *Emulator) addRegistries(t *discovery.Table, r *serviceRecord, tasks []l
 			port = ecs.Deref(reg.ContainerPort)
 		}
 		for _, lt := range tasks {
-			t.Records[name] = append(t.Records[name], lt.ip)
+			t.Records[name] = append(t.Records[name], lt.IP)
 			if port > 0 {
-				target := dnsName(lt.id) + "." + name
-				t.Records[target] = []string{lt.ip}
+				target := dnsName(lt.ID) + "." + name
+				t.Records[target] = []string{lt.IP}
 				t.SRV[name] = append(t.SRV[name], discovery.SRV{Target: target, Port: port})
 			}
 		}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator/discovery"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 )
 
 // Table is the discovery table of a cluster (discovery.TableSource), which every
@@ -23,9 +24,7 @@ import (
 // not modify it.
 func (e *Emulator) Table(clusterARN string) discovery.Table {
 	seq := e.store.Seq()
-	e.ctl.mu.Lock()
-	indexed := e.ctl.indexed
-	e.ctl.mu.Unlock()
+	indexed := e.ctl.Indexed()
 	if t, ok := e.tables.get(clusterARN, seq, indexed); ok {
 		return t
 	}
@@ -42,10 +41,10 @@ func (e *Emulator) table(clusterARN string) discovery.Table {
 		return t
 	}
 	var entries []connectEntry
-	prefix := key(a.Region, a.Path(), "")
+	prefix := state.Key(a.Region, a.Path(), "")
 	e.store.View(func() {
 		defaultNS := ""
-		if c, ok := e.clusters.Get(key(a.Region, a.Path())); ok && c.ServiceConnectDefaults != nil {
+		if c, ok := e.clusters.Get(state.Key(a.Region, a.Path())); ok && c.ServiceConnectDefaults != nil {
 			defaultNS = ecs.Deref(c.ServiceConnectDefaults.Namespace)
 		}
 		e.services.Ascend(prefix, func(k string, r *serviceRecord) bool {
@@ -55,10 +54,10 @@ func (e *Emulator) table(clusterARN string) discovery.Table {
 			if r.Service.Status != ecs.ServiceActive {
 				return true
 			}
-			tasks := e.serviceTasks(k)
+			tasks := e.ctl.LiveTasks(k)
 			ips := make([]string, 0, len(tasks))
 			for _, lt := range tasks {
-				ips = append(ips, lt.ip)
+				ips = append(ips, lt.IP)
 			}
 			if n := dnsName(r.Service.ServiceName); n != "" {
 				t.Records[n] = append(t.Records[n], ips...)
@@ -68,7 +67,7 @@ func (e *Emulator) table(clusterARN string) discovery.Table {
 			return true
 		})
 	})
-	addServiceConnect(&t, entries, e.logError)
+	addServiceConnect(&t, entries, func(what string, err error) { e.cfg.Log.Error(what, "err", err) })
 	return t
 }
 
