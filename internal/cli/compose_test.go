@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -79,7 +80,8 @@ func deployScript(commands string) string {
 // upCompose starts a simulated ecsmini with up -f and waits for the import.
 func upCompose(t *testing.T, file string, watch bool) (string, *syncBuffer) {
 	t.Helper()
-	o := upOptions{runtime: "sim", stateDir: t.TempDir(), watch: watch, compose: composeFlags{files: []string{file}}}
+	o := upOptions{runtime: "sim", stateDir: t.TempDir(), watch: watch, compose: composeFlags{files: []string{file}},
+		drive: newDrivenClock().driver()}
 	addr, out, _ := startUp(t, o)
 	waitOutput(t, out, "is up in cluster", "watching", 90*time.Second)
 	return addr, out
@@ -88,15 +90,9 @@ func upCompose(t *testing.T, file string, watch bool) (string, *syncBuffer) {
 // waitOutput waits until out holds one of the words.
 func waitOutput(t *testing.T, out *syncBuffer, a, b string, timeout time.Duration) {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for time.Now().Before(deadline) {
-		s := out.String()
-		if strings.Contains(s, a) || (b != "" && strings.Contains(s, b)) {
-			return
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Fatalf("no %q in the output after %s:\n%s", a, timeout, out)
+	out.await(t, 0, timeout, fmt.Sprintf("%q", a), func(s string) bool {
+		return strings.Contains(s, a) || (b != "" && strings.Contains(s, b))
+	})
 }
 
 // serviceRevisions describes the services and returns their task definitions.

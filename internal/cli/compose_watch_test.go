@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -101,12 +102,5 @@ func TestComposeWatchSim(t *testing.T) {
 // waitFor waits until the output after mark holds s.
 func waitFor(t *testing.T, out *syncBuffer, mark int, s string) {
 	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
-		if strings.Contains(out.String()[mark:], s) {
-			return
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Fatalf("no %q after 60s:\n%s", s, out.String()[mark:])
+	out.await(t, mark, 60*time.Second, fmt.Sprintf("%q", s), func(text string) bool { return strings.Contains(text, s) })
 }

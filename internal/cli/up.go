@@ -44,6 +44,7 @@ type upOptions struct {
 	allowOrigins    []string     // browser origins allowed to call the API
 	compose         composeFlags // -f FILE: import a compose project once the API answers
 	watch           bool         // keep the compose project in sync with its files
+	drive           *upDriver    // tests: run on a clock the test drives (nil: the wall clock)
 }
 
 func newUpCmd() *cobra.Command {

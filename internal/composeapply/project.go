@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"time"
 
 	"github.com/compose-spec/compose-go/v2/types"
 
@@ -97,13 +98,15 @@ type RunOptions struct {
 	Watch bool
 	// SkipBuild does not build images (the simulated runtime needs none).
 	SkipBuild bool
+	// Wait is the pause between two checks of a depends_on condition (nil: real time).
+	Wait func(ctx context.Context, d time.Duration) error
 }
 
 // Run imports the project into the ecsmini c calls, saying what it does on out.
 // Without Watch it returns the import's error; with it a failed import is reported and
 // the next change of the files tried, until ctx ends.
 func (p *Project) Run(ctx context.Context, c *ecsminiapi.Client, out io.Writer, o RunOptions) error {
-	syncer := NewSyncer(c, out, SyncOptions{SkipBuild: o.SkipBuild})
+	syncer := NewSyncer(c, out, SyncOptions{SkipBuild: o.SkipBuild, Wait: o.Wait})
 	err := syncer.Sync(ctx, p.plan)
 	if !o.Watch {
 		if err == nil {
