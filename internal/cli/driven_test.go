@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"testing"
 	"time"
 
 	"github.com/ecsmini/ecsmini/emulator"
@@ -62,4 +63,57 @@ func (c *drivenClock) settle(ctx context.Context) error {
 		return fmt.Errorf("settle: up has not built its emulator")
 	}
 	return e.Settle(ctx)
+}
+
+// startDriven runs up on the simulated runtime and a driven clock; the test moves the
+// clock with the returned drivenClock.
+func startDriven(t *testing.T, o upOptions) (addr string, out *syncBuffer, dc *drivenClock) {
+	t.Helper()
+	dc = newDrivenClock()
+	o.drive = dc.driver()
+	addr, out, _ = startUp(t, o)
+	return addr, out, dc
+}
+
+// settleLimit bounds, in real time, a settle that never ends: only a leaked activity
+// token reaches it. A passing settle takes milliseconds.
+const settleLimit = 20 * time.Second
+
+// settleT settles the emulator: what the test asked for has happened, and nothing more
+// will until the clock moves, so the test can assert exactly, absences included.
+func (c *drivenClock) settleT(t testing.TB) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), settleLimit)
+	defer cancel()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.settle(ctx); err != nil {
+		t.Fatalf("settle: %v (work under way: %d)", err, c.act.Busy())
+	}
+}
+
+// advance moves the clock d ahead, settling at every timer on the way.
+func (c *drivenClock) advance(t testing.TB, d time.Duration) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), settleLimit)
+	defer cancel()
+	if err := c.wait(ctx, d); err != nil {
+		t.Fatalf("advance %s: %v (work under way: %d)", d, err, c.act.Busy())
+	}
+}
+
+// eventually settles and checks ok, moving the clock a second at a time, and fails
+// once limit of emulator time has passed without ok holding.
+func (c *drivenClock) eventually(t testing.TB, limit time.Duration, what string, ok func() bool) {
+	t.Helper()
+	for waited := time.Duration(0); ; waited += time.Second {
+		c.settleT(t)
+		if ok() {
+			return
+		}
+		if waited >= limit {
+			t.Fatalf("%s: not so after %s of emulator time", what, limit)
+		}
+		c.advance(t, time.Second)
+	}
 }
