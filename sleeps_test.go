@@ -39,7 +39,6 @@ var sleepAllowed = map[string]string{
 	"emulator/agent/faults_test.go":        "debt: advanceUntil lets the agent's runners react between clock steps; the agent takes an Activity, the test does not use it yet",
 	"emulator/agent/prepare_test.go":       "debt: waitStatus polls the store for the agent's runners; as above",
 	"emulator/lb/helpers_test.go":          "debt: health checks and proxying over real loopback sockets",
-	"emulator/logs/collector_test.go":      "debt: the collector copies container output in its own goroutines",
 	"internal/cli/cwlogs_up_test.go":       "debt: a simulated task's awslogs lines reach CloudWatch Logs through the collector's goroutines",
 	"internal/cli/logs_test.go":            "debt: as above, for the logs endpoint",
 	"internal/workload/dns_server_test.go": "debt: the workload's DNS server answers over a real UDP socket",

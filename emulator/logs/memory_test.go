@@ -20,7 +20,7 @@ func TestIdleFollowersHoldLittleMemory(t *testing.T) {
 		e.run("arn:aws:ecs:us-east-1:000000000000:task/default/"+ids[i], "app", "ready", nil)
 	}
 	for _, id := range ids { // each follower has read its first line and waits for more
-		waitFor(t, "the follower of "+id, func() bool { return len(e.texts("default", id, "app")) == 1 })
+		waitFor(t, e.c, "the follower of "+id, func() bool { return len(e.texts("default", id, "app")) == 1 })
 	}
 	runtime.GC()
 	runtime.ReadMemStats(&after)
