@@ -35,12 +35,10 @@ var sleepAllowed = map[string]string{
 	// component does in its own goroutines on real I/O (pipes, sockets, HTTP posts) and
 	// announces nowhere. Each needs a notification hook or an Activity token in the
 	// component, then the entry goes.
-	"emulator/agent/awslogs_test.go":       "debt: the log copier's goroutines write to the awslogs sink",
 	"emulator/agent/faults_test.go":        "debt: advanceUntil lets the agent's runners react between clock steps; the agent takes an Activity, the test does not use it yet",
 	"emulator/agent/prepare_test.go":       "debt: waitStatus polls the store for the agent's runners; as above",
 	"emulator/lb/helpers_test.go":          "debt: health checks and proxying over real loopback sockets",
 	"internal/cli/cwlogs_up_test.go":       "debt: a simulated task's awslogs lines reach CloudWatch Logs through the collector's goroutines",
-	"internal/cli/logs_test.go":            "debt: as above, for the logs endpoint",
 	"internal/workload/dns_server_test.go": "debt: the workload's DNS server answers over a real UDP socket",
 }
 

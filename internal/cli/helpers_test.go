@@ -32,6 +32,16 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 	return s.b.Write(p)
 }
 
+// changes returns a channel closed at the next write.
+func (s *syncBuffer) changes() chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.changed == nil {
+		s.changed = make(chan struct{})
+	}
+	return s.changed
+}
+
 // await waits, without polling, until ok holds for the text written from byte from on,
 // and fails the test after limit of real time (a bound that only a broken test reaches).
 func (s *syncBuffer) await(t testing.TB, from int, limit time.Duration, what string, ok func(string) bool) {
