@@ -38,7 +38,6 @@ var sleepAllowed = map[string]string{
 	"emulator/agent/faults_test.go":        "debt: advanceUntil lets the agent's runners react between clock steps; the agent takes an Activity, the test does not use it yet",
 	"emulator/agent/prepare_test.go":       "debt: waitStatus polls the store for the agent's runners; as above",
 	"emulator/lb/helpers_test.go":          "debt: health checks and proxying over real loopback sockets",
-	"internal/cli/cwlogs_up_test.go":       "debt: a simulated task's awslogs lines reach CloudWatch Logs through the collector's goroutines",
 	"internal/workload/dns_server_test.go": "debt: the workload's DNS server answers over a real UDP socket",
 }
 

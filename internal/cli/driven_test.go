@@ -10,6 +10,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator"
 	"github.com/ecsmini/ecsmini/emulator/clock"
+	"github.com/ecsmini/ecsmini/emulator/logs"
 )
 
 // drivenClock runs `up` (and the compose import and demo in it) on a fake clock that
@@ -20,6 +21,7 @@ type drivenClock struct {
 	fake *clock.Fake
 	act  *clock.Activity
 	emu  atomic.Pointer[emulator.Emulator]
+	logs atomic.Pointer[logs.Collector]
 	mu   sync.Mutex // one wait moves the clock at a time
 }
 
@@ -29,7 +31,8 @@ func newDrivenClock() *drivenClock {
 
 // driver is what up takes to run on this clock.
 func (c *drivenClock) driver() *upDriver {
-	return &upDriver{Clock: c.fake, Activity: c.act, Built: func(e *emulator.Emulator) { c.emu.Store(e) }, Wait: c.wait}
+	return &upDriver{Clock: c.fake, Activity: c.act, Wait: c.wait,
+		Built: func(e *emulator.Emulator) { c.emu.Store(e) }, Collected: func(l *logs.Collector) { c.logs.Store(l) }}
 }
 
 // maxSteps bounds one wait: a simulation that keeps arming timers at the same instant
@@ -115,5 +118,29 @@ func (c *drivenClock) eventually(t testing.TB, limit time.Duration, what string,
 			t.Fatalf("%s: not so after %s of emulator time", what, limit)
 		}
 		c.advance(t, time.Second)
+	}
+}
+
+// awaitLogs waits until cond holds, looking again at each change of up's task log
+// collector, which copies container output in its own goroutines (real I/O, not
+// work a settle waits for); 10 s of real time bound a broken test.
+func (c *drivenClock) awaitLogs(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	col := c.logs.Load()
+	if col == nil {
+		t.Fatal("up has not started its log collector")
+	}
+	limit := time.NewTimer(10 * time.Second)
+	defer limit.Stop()
+	for {
+		changed := col.Changed()
+		if cond() {
+			return
+		}
+		select {
+		case <-changed:
+		case <-limit.C:
+			t.Fatalf("timed out waiting for %s", what)
+		}
 	}
 }

@@ -73,6 +73,7 @@ func buildUp(ctx context.Context, o upOptions, stderr io.Writer, stopUp func()) 
 	if s.collector, err = startLogs(ctx, rt, s.o.stateDir, cwlogs.Sink{Service: s.cwl, Log: s.log}); err != nil {
 		return nil, fmt.Errorf("task logs: %w", err)
 	}
+	s.o.drive.collected(s.collector)
 	if err := s.startAgent(rt); err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator"
 	"github.com/ecsmini/ecsmini/emulator/clock"
+	"github.com/ecsmini/ecsmini/emulator/logs"
 )
 
 // upDriver lets a test run `up`, its compose import and the demo on a clock the test
@@ -20,6 +21,9 @@ type upDriver struct {
 	Activity *clock.Activity
 	// Built receives the emulator once it is built, for the test to settle.
 	Built func(*emulator.Emulator)
+	// Collected receives the task log collector once it runs, for the test to wait
+	// on its changes.
+	Collected func(*logs.Collector)
 	// Wait is every poll's pause (the compose import's dependency checks, the demo's
 	// waits): the test settles the emulator and moves its clock by d.
 	Wait func(ctx context.Context, d time.Duration) error
@@ -42,6 +46,12 @@ func (d *upDriver) activity() *clock.Activity {
 func (d *upDriver) built(e *emulator.Emulator) {
 	if d != nil && d.Built != nil {
 		d.Built(e)
+	}
+}
+
+func (d *upDriver) collected(c *logs.Collector) {
+	if d != nil && d.Collected != nil {
+		d.Collected(c)
 	}
 }
 
