@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ecsmini/ecsmini/emulator/clock"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 )
 
@@ -80,11 +81,31 @@ func deployScript(commands string) string {
 // upCompose starts a simulated ecsmini with up -f and waits for the import.
 func upCompose(t *testing.T, file string, watch bool) (string, *syncBuffer) {
 	t.Helper()
-	o := upOptions{runtime: "sim", stateDir: t.TempDir(), watch: watch, compose: composeFlags{files: []string{file}},
-		drive: newDrivenClock().driver()}
+	drive := newDrivenClock().driver()
+	if watch {
+		drive.Debounce = autoDebounce(t)
+	}
+	o := upOptions{runtime: "sim", stateDir: t.TempDir(), watch: watch, compose: composeFlags{files: []string{file}}, drive: drive}
 	addr, out, _ := startUp(t, o)
 	waitOutput(t, out, "is up in cluster", "watching", 90*time.Second)
 	return addr, out
+}
+
+// autoDebounce is a debounce clock that fires as soon as the watcher arms it: the
+// test's edits are atomic (editFile), one file event each, so nothing is gained by
+// waiting for more, and no real time is spent.
+func autoDebounce(t *testing.T) *clock.Fake {
+	fake := clock.NewFake(time.Now())
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for fake.WaitPending(ctx, 1) == nil {
+			fake.Advance(time.Hour)
+		}
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	return fake
 }
 
 // waitOutput waits until out holds one of the words.

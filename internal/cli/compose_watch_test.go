@@ -40,7 +40,18 @@ func editFile(t *testing.T, path, old, new string) {
 	if !strings.Contains(string(b), old) {
 		t.Fatalf("%s has no %q", path, old)
 	}
-	if err := os.WriteFile(path, []byte(strings.Replace(string(b), old, new, 1)), 0o644); err != nil {
+	writeAtomic(t, path, strings.Replace(string(b), old, new, 1))
+}
+
+// writeAtomic replaces a file by renaming a complete one over it, as editors do: the
+// watcher sees one event and never a half-written file.
+func writeAtomic(t *testing.T, path, content string) {
+	t.Helper()
+	tmp := filepath.Join(t.TempDir(), filepath.Base(path))
+	if err := os.WriteFile(tmp, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -75,9 +86,7 @@ func TestComposeWatchSim(t *testing.T) {
 	waitFor(t, out, mark, "shop: no change")
 
 	mark = len(out.String())
-	if err := os.WriteFile(filepath.Join(dir, "web", "index.html"), []byte("<h1>v2</h1>\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeAtomic(t, filepath.Join(dir, "web", "index.html"), "<h1>v2</h1>\n")
 	waitFor(t, out, mark, "shop: updated web")
 	if r := serviceRevisions(t, addr, "shop", "web")["web"]; r != "shop-web:2" {
 		t.Errorf("after editing web's build context, web runs %s, want shop-web:2", r)

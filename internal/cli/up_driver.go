@@ -24,6 +24,8 @@ type upDriver struct {
 	// Collected receives the task log collector once it runs, for the test to wait
 	// on its changes.
 	Collected func(*logs.Collector)
+	// Debounce times the compose watcher's debounce (nil: the wall clock).
+	Debounce clock.Clock
 	// Wait is every poll's pause (the compose import's dependency checks, the demo's
 	// waits): the test settles the emulator and moves its clock by d.
 	Wait func(ctx context.Context, d time.Duration) error
@@ -53,6 +55,13 @@ func (d *upDriver) collected(c *logs.Collector) {
 	if d != nil && d.Collected != nil {
 		d.Collected(c)
 	}
+}
+
+func (d *upDriver) debounce() clock.Clock {
+	if d == nil {
+		return nil
+	}
+	return d.Debounce
 }
 
 // wait is the pause between polls: the test's Wait, or nil (real time).

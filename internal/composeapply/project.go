@@ -13,6 +13,7 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 
+	"github.com/ecsmini/ecsmini/emulator/clock"
 	"github.com/ecsmini/ecsmini/internal/composeimport"
 	"github.com/ecsmini/ecsmini/internal/ecsminiapi"
 )
@@ -100,6 +101,9 @@ type RunOptions struct {
 	SkipBuild bool
 	// Wait is the pause between two checks of a depends_on condition (nil: real time).
 	Wait func(ctx context.Context, d time.Duration) error
+	// Clock times Watch's debounce, the quiet spell after a change before it is
+	// applied (nil: the wall clock). A test passes a fake clock it fires itself.
+	Clock clock.Clock
 }
 
 // Run imports the project into the ecsmini c calls, saying what it does on out.
@@ -117,6 +121,10 @@ func (p *Project) Run(ctx context.Context, c *ecsminiapi.Client, out io.Writer, 
 	if err != nil && ctx.Err() == nil {
 		fmt.Fprintf(out, "compose: %v (watching for a fix)\n", err)
 	}
-	w := &watcher{src: p.src, out: out, sync: syncer}
+	clk := o.Clock
+	if clk == nil {
+		clk = clock.Real{}
+	}
+	w := &watcher{src: p.src, out: out, sync: syncer, clk: clk}
 	return w.run(ctx, p.project)
 }
