@@ -81,11 +81,17 @@ func deployScript(commands string) string {
 // upCompose starts a simulated ecsmini with up -f and waits for the import.
 func upCompose(t *testing.T, file string, watch bool) (string, *syncBuffer) {
 	t.Helper()
-	drive := newDrivenClock().driver()
-	if watch {
-		drive.Debounce = autoDebounce(t)
+	return upComposeWith(t, upOptions{runtime: "sim", stateDir: t.TempDir(), watch: watch, compose: composeFlags{files: []string{file}}})
+}
+
+// upComposeWith is upCompose with more options. It runs up on a driven clock, and
+// under --watch with a debounce that fires as soon as the watcher arms it.
+func upComposeWith(t *testing.T, o upOptions) (string, *syncBuffer) {
+	t.Helper()
+	o.drive = newDrivenClock().driver()
+	if o.watch {
+		o.drive.Debounce = autoDebounce(t)
 	}
-	o := upOptions{runtime: "sim", stateDir: t.TempDir(), watch: watch, compose: composeFlags{files: []string{file}}, drive: drive}
 	addr, out, _ := startUp(t, o)
 	waitOutput(t, out, "is up in cluster", "watching", 90*time.Second)
 	return addr, out

@@ -104,6 +104,10 @@ type RunOptions struct {
 	// Clock times Watch's debounce, the quiet spell after a change before it is
 	// applied (nil: the wall clock). A test passes a fake clock it fires itself.
 	Clock clock.Clock
+	// Applied, when set, hears how each import ended (nil: the stack matches the
+	// files), the first and, with Watch, every re-import, so that the dashboard can
+	// show it; called on Run's goroutine.
+	Applied func(project string, err error)
 }
 
 // Run imports the project into the ecsmini c calls, saying what it does on out.
@@ -112,6 +116,12 @@ type RunOptions struct {
 func (p *Project) Run(ctx context.Context, c *ecsminiapi.Client, out io.Writer, o RunOptions) error {
 	syncer := NewSyncer(c, out, SyncOptions{SkipBuild: o.SkipBuild, Wait: o.Wait})
 	err := syncer.Sync(ctx, p.plan)
+	applied := func(err error) {
+		if o.Applied != nil && ctx.Err() == nil {
+			o.Applied(p.plan.Project, err)
+		}
+	}
+	applied(err)
 	if !o.Watch {
 		if err == nil {
 			fmt.Fprintf(out, "compose: project %s is up in cluster %s\n", p.plan.Project, p.plan.Cluster)
@@ -125,6 +135,6 @@ func (p *Project) Run(ctx context.Context, c *ecsminiapi.Client, out io.Writer, 
 	if clk == nil {
 		clk = clock.Real{}
 	}
-	w := &watcher{src: p.src, out: out, sync: syncer, clk: clk}
+	w := &watcher{src: p.src, out: out, sync: syncer, clk: clk, applied: applied}
 	return w.run(ctx, p.project)
 }
