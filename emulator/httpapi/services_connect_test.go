@@ -214,11 +214,17 @@ func TestServiceDiscoveryThroughTaskDNS(t *testing.T) {
 	}
 }
 
-// waitFor polls cond (the task DNS server fetches its table every second).
+// waitFor polls cond: the task DNS server, a real one, fetches its table every second
+// of real time, which the emulator's fake clock does not drive.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(50 * time.Millisecond) {
-		if time.Now().After(deadline) {
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(10 * time.Second)
+	for !cond() {
+		select {
+		case <-tick.C:
+		case <-deadline:
 			t.Fatalf("timed out waiting for %s", what)
 		}
 	}
