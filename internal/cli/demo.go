@@ -234,5 +234,5 @@ func freeLoopbackPort() (int, error) {
 // syncer imports the demo's compose project, saying what it does on out. The demo's
 // images are never built: ecsmini's own image serves every role.
 func (d *demo) syncer(out io.Writer) *composeapply.Syncer {
-	return composeapply.NewSyncer(d.c, out, composeapply.SyncOptions{SkipBuild: true})
+	return composeapply.NewSyncer(d.c, out, composeapply.SyncOptions{SkipBuild: true, NoReport: true})
 }

@@ -64,6 +64,25 @@ type Build struct {
 	Args       map[string]string `json:"args,omitempty"`
 	Target     string            `json:"target,omitempty"`
 	Tag        string            `json:"tag"`
+	Labels     map[string]string `json:"labels,omitempty"`
+	// Secrets are the build secrets RUN --mount=type=secret reads, from the project's
+	// secrets: a file or an environment variable of ecsmini's.
+	Secrets []BuildSecret `json:"secrets,omitempty"`
+	// SSH are the SSH agents or keys RUN --mount=type=ssh may use: "default" or ID=PATH.
+	SSH        []string `json:"ssh,omitempty"`
+	CacheFrom  []string `json:"cacheFrom,omitempty"`
+	CacheTo    []string `json:"cacheTo,omitempty"`
+	NoCache    bool     `json:"noCache,omitempty"`
+	ExtraHosts []string `json:"extraHosts,omitempty"`
+	ShmSize    int64    `json:"shmSize,omitempty"`
+}
+
+// BuildSecret is one build secret: the ID the Dockerfile mounts and where its value
+// comes from (File or Env).
+type BuildSecret struct {
+	ID   string `json:"id"`
+	File string `json:"file,omitempty"`
+	Env  string `json:"env,omitempty"`
 }
 
 // PublishedPort is a compose "HOST:CONTAINER" port as an ECS load balancer.
