@@ -271,4 +271,3 @@ func explainSyntax(err error, spec BuildSpec) string {
 	return fmt.Sprintf("the Dockerfile's '# syntax=%s' line asks for a frontend image that cannot be had (%s); "+
 		"ecsmini builds with its own Dockerfile frontend (docker/dockerfile:1): remove the line, or name docker/dockerfile:1", ref, msg)
 }
-
