@@ -94,7 +94,7 @@ its published port is taken, a dependency failed) the table says why, and the ex
 		},
 	}
 	f.add(cmd.Flags(), true)
-	cmd.Flags().StringVar(&endpoint, "endpoint", "", "ecsmini endpoint (default $ECSMINI_ENDPOINT, $AWS_ENDPOINT_URL_ECS, then http://"+DefaultListen+")")
+	cmd.Flags().StringVar(&endpoint, "endpoint", "", "ecsmini endpoint (default $ECSMINI_ENDPOINT, $AWS_ENDPOINT_URL_ECS, $ECSMINI_LISTEN, then http://"+DefaultListen+")")
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "print what would be created, without calling ecsmini")
 	cmd.Flags().DurationVar(&depTimeout, "wait-timeout", 5*time.Minute, "how long a service waits for a depends_on condition")
 	cmd.Flags().DurationVar(&settle, "wait", 2*time.Minute, "how long to wait for the services to come up (or fail) before reporting them")
