@@ -51,7 +51,16 @@ type TaskInfo struct {
 	StateDir string
 	// ContainerInstanceARN is the simulated instance the task is placed on, if any.
 	ContainerInstanceARN string
+	// LocalBinds are host paths bound, on this machine only, into task volumes that
+	// have no source (volume name → absolute path), from the task's LocalBindTagPrefix
+	// tags: how a compose bind mount of a Fargate service reaches its files locally
+	// while its task definition stays valid for Fargate.
+	LocalBinds map[string]string
 }
+
+// LocalBindTagPrefix starts a task tag whose key names a task volume (after the
+// prefix) and whose value is the host path ecsmini binds into it locally.
+const LocalBindTagPrefix = "ecsmini:bind:"
 
 // TaskLabels are the labels shared by every container, network and volume of a task
 // (everything but the container name), so the pause container and task networks carry

@@ -3,7 +3,9 @@ package composeimport
 import (
 	"fmt"
 	"sort"
+	"strings"
 
+	"github.com/ecsmini/ecsmini/emulator/agent"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 )
 
@@ -124,6 +126,32 @@ func (p *Plan) LBPorts() map[string]int {
 	for _, s := range p.Services {
 		for _, pp := range s.Ports {
 			out[pp.TargetGroupName] = pp.HostPort
+		}
+	}
+	return out
+}
+
+// ForAWS removes what only ecsmini uses from the plan's requests: the local bind tags
+// of Fargate bind mounts (host paths of this machine, which AWS has no use for).
+func (p *Plan) ForAWS() {
+	for i := range p.Services {
+		s := &p.Services[i]
+		s.TaskDefinition.Tags = withoutLocalBinds(s.TaskDefinition.Tags)
+		if s.Service != nil {
+			s.Service.Tags = withoutLocalBinds(s.Service.Tags)
+		}
+		if s.RunTask != nil {
+			s.RunTask.Tags = withoutLocalBinds(s.RunTask.Tags)
+		}
+	}
+}
+
+// withoutLocalBinds is tags less the local bind ones.
+func withoutLocalBinds(tags []ecs.Tag) []ecs.Tag {
+	out := make([]ecs.Tag, 0, len(tags))
+	for _, t := range tags {
+		if !strings.HasPrefix(ecs.Deref(t.Key), agent.LocalBindTagPrefix) {
+			out = append(out, t)
 		}
 	}
 	return out
