@@ -4,6 +4,8 @@ import (
 	"maps"
 	"strconv"
 	"strings"
+
+	"github.com/ecsmini/ecsmini/emulator/ecs"
 )
 
 // Docker labels on everything ecsmini runs. The com.amazonaws.ecs.* keys are the ones the
@@ -58,9 +60,8 @@ type TaskInfo struct {
 	LocalBinds map[string]string
 }
 
-// LocalBindTagPrefix starts a task tag whose key names a task volume (after the
-// prefix) and whose value is the host path ecsmini binds into it locally.
-const LocalBindTagPrefix = "ecsmini:bind:"
+// LocalBindTagPrefix is ecs.LocalBindTagPrefix, the tags LocalBinds come from.
+const LocalBindTagPrefix = ecs.LocalBindTagPrefix
 
 // TaskLabels are the labels shared by every container, network and volume of a task
 // (everything but the container name), so the pause container and task networks carry

@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/ecsmini/ecsmini/emulator/agent"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 )
 
@@ -150,7 +149,7 @@ func (p *Plan) ForAWS() {
 func withoutLocalBinds(tags []ecs.Tag) []ecs.Tag {
 	out := make([]ecs.Tag, 0, len(tags))
 	for _, t := range tags {
-		if !strings.HasPrefix(ecs.Deref(t.Key), agent.LocalBindTagPrefix) {
+		if !strings.HasPrefix(ecs.Deref(t.Key), ecs.LocalBindTagPrefix) {
 			out = append(out, t)
 		}
 	}

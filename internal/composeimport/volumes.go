@@ -9,7 +9,6 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 
-	"github.com/ecsmini/ecsmini/emulator/agent"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 )
 
@@ -24,7 +23,7 @@ import (
 //     there it becomes a task volume (what it is on AWS) with a warning, and ecsmini
 //     binds the host path into it locally: a tag beside the task definition (and on
 //     the service, which propagates it to its tasks) names the path, as
-//     agent.LocalBindTagPrefix+volume.
+//     ecs.LocalBindTagPrefix+volume.
 func (c *serviceConverter) volumes() error {
 	for i, v := range c.s.Volumes {
 		c.volumeOptionWarnings(v)
@@ -69,8 +68,8 @@ func (c *serviceConverter) fargateBind(name string, v types.ServiceVolumeConfig)
 	if c.binds == nil {
 		c.binds = map[string]string{}
 	}
-	c.binds[agent.LocalBindTagPrefix+name] = v.Source
-	c.warn(key, "Fargate has no host paths: on AWS %s is an empty task volume; ecsmini binds %s there locally (tag %s%s)", v.Target, v.Source, agent.LocalBindTagPrefix, name)
+	c.binds[ecs.LocalBindTagPrefix+name] = v.Source
+	c.warn(key, "Fargate has no host paths: on AWS %s is an empty task volume; ecsmini binds %s there locally (tag %s%s)", v.Target, v.Source, ecs.LocalBindTagPrefix, name)
 }
 
 // volumeOptionWarnings warns about a mount's options that ECS mount points lack.
