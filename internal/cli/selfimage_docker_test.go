@@ -5,11 +5,16 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/ecsmini/ecsmini/internal/dockerrt"
 )
@@ -44,11 +49,25 @@ func TestUpBuildsItsOwnImages(t *testing.T) {
 
 	c := newCrashable(t, tag)
 	d := c.start().inCluster(t, "selfimage-"+randomHex(t))
+
+	// The README's quick start, with the AWS CLI, on this test's image.
+	example, err := os.ReadFile(filepath.Join("..", "..", "examples", "fargate-web.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	def := filepath.Join(t.TempDir(), "fargate-web.json")
+	if err := os.WriteFile(def, []byte(strings.ReplaceAll(string(example), "ecsmini-demo:latest", tag)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	endpoint := "http://" + c.addr
+	awsCLI(t, ctx, "ecs", "register-task-definition", "--cli-input-json", "file://"+def, "--endpoint-url", endpoint)
 	started := time.Now()
-	tasks := d.run(t, fargate("selfimage", d.web("app")), 1)
-	running := d.waitRunning(t, 120*time.Second, tasks...)
+	arn := awsCLI(t, ctx, "ecs", "run-task", "--cluster", d.cluster, "--task-definition", "fargate-web", "--launch-type", "FARGATE",
+		"--network-configuration", "awsvpcConfiguration={subnets=[subnet-12345678]}", "--endpoint-url", endpoint,
+		"--query", "tasks[0].taskArn", "--output", "text")
+	running := d.waitRunning(t, 120*time.Second, types.Task{TaskArn: &arn})
 	t.Logf("first task RUNNING %v after RunTask (image built on the way)", time.Since(started).Round(time.Millisecond))
-	if body := get(t, fmt.Sprintf("http://127.0.0.1:%d/health", hostPort(t, &running[0], "app"))); strings.TrimSpace(body) != "ok" {
+	if body := get(t, fmt.Sprintf("http://127.0.0.1:%d/health", hostPort(t, &running[0], "web"))); strings.TrimSpace(body) != "ok" {
 		t.Errorf("GET /health = %q", body)
 	}
 	if out := c.out.String(); strings.Count(out, "building the image "+tag) != 1 {
@@ -74,4 +93,17 @@ func TestUpBuildsItsOwnImages(t *testing.T) {
 	if times[2] > 250*time.Millisecond {
 		t.Errorf("EnsureImage of an existing image took %v (median), want well under a second", times[2])
 	}
+}
+
+// awsCLI runs the AWS CLI with test credentials and returns its trimmed output.
+func awsCLI(t *testing.T, ctx context.Context, args ...string) string {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, "aws", args...)
+	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_REGION=us-east-1",
+		"AWS_DEFAULT_REGION=us-east-1", "AWS_PAGER=")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return strings.TrimSpace(string(out))
 }
