@@ -62,7 +62,8 @@ func TestBuildKitDockerfile(t *testing.T) {
 	t.Cleanup(func() { _ = testEngine.RemoveImage(context.Background(), tag) })
 	var progress bytes.Buffer
 	err := testEngine.Build(ctx, BuildSpec{Tag: tag, ContextDir: dir, Args: map[string]string{"BASE": testImage, "WHO": "ecsmini"},
-		Target: "final", Labels: withTestLabel(nil), Secrets: []BuildSecret{{ID: "token", File: secret}}, Progress: &progress})
+		Target: "final", Labels: withTestLabel(nil), Secrets: []BuildSecret{{ID: "token", File: secret}}, Progress: &progress,
+		NoCache: true}) // so that RUN runs, and prints, on every run of the test
 	if err != nil {
 		t.Fatalf("build: %v\nprogress:\n%s", err, &progress)
 	}
