@@ -157,4 +157,3 @@ func (s *chunkStream) update(change func()) {
 		f()
 	}
 }
-
