@@ -73,6 +73,9 @@ func (r *runner) stopBegins(container string) bool {
 	if r.stopping[container] {
 		return false
 	}
+	if r.stopping == nil { // made on the first stop: most tasks run for long before one
+		r.stopping = map[string]bool{}
+	}
 	r.stopping[container] = true
 	return true
 }
@@ -135,7 +138,6 @@ func (r *runner) park(ctx context.Context) parkResult {
 // run takes the task from PROVISIONING to STOPPED (or until ctx ends), on as many
 // goroutines in turn as it parks.
 func (r *runner) run(ctx context.Context) {
-	r.stopping = map[string]bool{}
 	task, td, err := r.a.cfg.Store.Task(r.arn)
 	if err != nil {
 		r.a.cfg.Log.Error("task vanished before it ran", "task", r.arn, "err", err)
