@@ -142,6 +142,9 @@ func (r *runner) execute(ctx context.Context, s Step, task *ecs.Task, td *ecs.Ta
 		id, early := r.early[s.Container]
 		if early {
 			delete(r.early, s.Container)
+			if len(r.early) == 0 {
+				r.early = nil // the map's room is not given back by delete
+			}
 		} else {
 			spec, err := r.containerSpec(task, td, s.Container)
 			if err != nil {
