@@ -12,6 +12,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/events"
 	"github.com/ecsmini/ecsmini/emulator/store"
+	"github.com/ecsmini/ecsmini/emulator/svcdeploy"
 )
 
 // Config configures an Emulator.
@@ -53,6 +54,8 @@ type Emulator struct {
 	spot      *store.Table[spotRecord]
 	instances *store.Table[instanceRecord]
 	asgs      *store.Table[asgRecord]
+
+	serviceDeploys *store.Table[svcdeploy.Record]
 
 	runner TaskRunner // nil until SetRunner: tasks are recorded but not run
 	loop   *loop
@@ -100,9 +103,11 @@ func New(cfg Config) (*Emulator, error) {
 		spot:      store.NewTable[spotRecord](s, "spotCapacity"),
 		instances: store.NewTable[instanceRecord](s, "instances"),
 		asgs:      store.NewTable[asgRecord](s, "autoScalingGroups"),
-		loop:      newLoop(),
-		ev:        newEventState(cfg.Events, cfg.Clock.Now()),
-		exec:      newExecSessions(),
+
+		serviceDeploys: store.NewTable[svcdeploy.Record](s, "serviceDeployments"),
+		loop:           newLoop(),
+		ev:             newEventState(cfg.Events, cfg.Clock.Now()),
+		exec:           newExecSessions(),
 	}
 	e.fg, e.ec2, e.ctl = newFargateCtl(e.loop), newEC2Ctl(e.loop), newController(e.loop)
 	e.ctl.lbs.e = e

@@ -45,6 +45,9 @@ type deploymentRecord struct {
 	ecs.Deployment
 	ReachedRunning bool `json:"reachedRunning,omitempty"`
 	Rollback       bool `json:"rollback,omitempty"`
+	// ServiceDeployment is the store key of the deployment's service deployment record
+	// (servicedeploys.go).
+	ServiceDeployment string `json:"serviceDeployment,omitempty"`
 }
 
 // maxServiceEvents is how many events a service keeps (the console shows 100).

@@ -49,7 +49,8 @@ func (e *Emulator) reconcileService(k string, now time.Time) error {
 			}
 			released = true
 		}
-		if !reflect.DeepEqual(old, r) { // a pass that changes nothing journals nothing
+		e.syncServiceDeployments(tx, r, now) // even when r is unchanged: a stop request moves on
+		if !reflect.DeepEqual(old, r) {      // a pass that changes nothing journals nothing
 			e.services.Put(tx, k, r)
 		}
 		launched, nudged, wake = x.launched, x.nudged, plan.Wake

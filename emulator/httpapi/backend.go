@@ -15,6 +15,7 @@ type Backend interface {
 	AccountSettingBackend
 	TaskBackend
 	ServiceBackend
+	ServiceDeploymentBackend
 	InstanceBackend
 	ExecBackend
 }

@@ -55,6 +55,7 @@ func New(b Backend, log *slog.Logger) *Handler {
 	h.registerTagsAndSettings(b)
 	h.registerTasks(b)
 	h.registerServices(b)
+	h.registerServiceDeployments(b)
 	h.registerInstances(b)
 	h.registerExec(b)
 	return h
