@@ -16,6 +16,7 @@ type Backend interface {
 	TaskBackend
 	ServiceBackend
 	ServiceDeploymentBackend
+	TaskSetBackend
 	InstanceBackend
 	ExecBackend
 }

@@ -56,6 +56,7 @@ func New(b Backend, log *slog.Logger) *Handler {
 	h.registerTasks(b)
 	h.registerServices(b)
 	h.registerServiceDeployments(b)
+	h.registerTaskSets(b)
 	h.registerInstances(b)
 	h.registerExec(b)
 	return h
