@@ -55,7 +55,9 @@ type Emulator struct {
 	instances *store.Table[instanceRecord]
 	asgs      *store.Table[asgRecord]
 
-	serviceDeploys *store.Table[svcdeploy.Record]
+	serviceDeploys  *store.Table[svcdeploy.Record]
+	gateways        *store.Table[ecs.Gateway]
+	gatewayClusters *store.Table[gatewayAssociation]
 
 	runner TaskRunner // nil until SetRunner: tasks are recorded but not run
 	loop   *loop
@@ -104,10 +106,12 @@ func New(cfg Config) (*Emulator, error) {
 		instances: store.NewTable[instanceRecord](s, "instances"),
 		asgs:      store.NewTable[asgRecord](s, "autoScalingGroups"),
 
-		serviceDeploys: store.NewTable[svcdeploy.Record](s, "serviceDeployments"),
-		loop:           newLoop(),
-		ev:             newEventState(cfg.Events, cfg.Clock.Now()),
-		exec:           newExecSessions(),
+		serviceDeploys:  store.NewTable[svcdeploy.Record](s, "serviceDeployments"),
+		gateways:        store.NewTable[ecs.Gateway](s, "gateways"),
+		gatewayClusters: store.NewTable[gatewayAssociation](s, "gatewayClusters"),
+		loop:            newLoop(),
+		ev:              newEventState(cfg.Events, cfg.Clock.Now()),
+		exec:            newExecSessions(),
 	}
 	e.fg, e.ec2, e.ctl = newFargateCtl(e.loop), newEC2Ctl(e.loop), newController(e.loop)
 	e.ctl.lbs.e = e

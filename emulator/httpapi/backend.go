@@ -17,6 +17,7 @@ type Backend interface {
 	ServiceBackend
 	ServiceDeploymentBackend
 	TaskSetBackend
+	GatewayBackend
 	InstanceBackend
 	ExecBackend
 }

@@ -57,6 +57,7 @@ func New(b Backend, log *slog.Logger) *Handler {
 	h.registerServices(b)
 	h.registerServiceDeployments(b)
 	h.registerTaskSets(b)
+	h.registerGateways(b)
 	h.registerInstances(b)
 	h.registerExec(b)
 	return h
