@@ -58,6 +58,10 @@ type Emulator struct {
 	serviceDeploys  *store.Table[svcdeploy.Record]
 	gateways        *store.Table[ecs.Gateway]
 	gatewayClusters *store.Table[gatewayAssociation]
+	daemonTaskDefs  *store.Table[ecs.DaemonTaskDefinition]
+	daemons         *store.Table[daemonRecord]
+	daemonDeploys   *store.Table[daemonDeploymentRecord]
+	daemonRevisions *store.Table[ecs.DaemonRevision]
 
 	runner TaskRunner // nil until SetRunner: tasks are recorded but not run
 	loop   *loop
@@ -109,6 +113,10 @@ func New(cfg Config) (*Emulator, error) {
 		serviceDeploys:  store.NewTable[svcdeploy.Record](s, "serviceDeployments"),
 		gateways:        store.NewTable[ecs.Gateway](s, "gateways"),
 		gatewayClusters: store.NewTable[gatewayAssociation](s, "gatewayClusters"),
+		daemonTaskDefs:  store.NewTable[ecs.DaemonTaskDefinition](s, "daemonTaskDefinitions"),
+		daemons:         store.NewTable[daemonRecord](s, "daemons"),
+		daemonDeploys:   store.NewTable[daemonDeploymentRecord](s, "daemonDeployments"),
+		daemonRevisions: store.NewTable[ecs.DaemonRevision](s, "daemonRevisions"),
 		loop:            newLoop(),
 		ev:              newEventState(cfg.Events, cfg.Clock.Now()),
 		exec:            newExecSessions(),

@@ -58,6 +58,7 @@ func New(b Backend, log *slog.Logger) *Handler {
 	h.registerServiceDeployments(b)
 	h.registerTaskSets(b)
 	h.registerGateways(b)
+	h.registerDaemons(b)
 	h.registerInstances(b)
 	h.registerExec(b)
 	return h
