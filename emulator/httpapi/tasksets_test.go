@@ -5,6 +5,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sdkecs "github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 )
 
 // TestTaskSetsOnECSControllerService: ECS refuses task set management on a service
@@ -25,7 +26,7 @@ func TestTaskSetsOnECSControllerService(t *testing.T) {
 			return err
 		},
 		"UpdateTaskSet": func() error {
-			_, err := e.ecs.UpdateTaskSet(ctx(t), &sdkecs.UpdateTaskSetInput{Cluster: c, Service: s, TaskSet: aws.String("ecs-svc/1")})
+			_, err := e.ecs.UpdateTaskSet(ctx(t), &sdkecs.UpdateTaskSetInput{Cluster: c, Service: s, TaskSet: aws.String("ecs-svc/1"), Scale: &types.Scale{Unit: types.ScaleUnitPercent, Value: 100}})
 			return err
 		},
 		"DeleteTaskSet": func() error {
