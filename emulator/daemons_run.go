@@ -153,7 +153,8 @@ func (e *Emulator) deployDaemon(tx *store.Tx, sc ecs.Scope, r *daemonRecord, td 
 		}
 		dep.SourceDaemonRevisions = append(dep.SourceDaemonRevisions, src)
 	}
-	e.daemonDeploys.Put(tx, key(sc.Region, r.ClusterName, r.Name, fmt.Sprintf("%020d", now.UnixNano()), depID),
+	prefix := key(sc.Region, r.ClusterName, r.Name) + "\x00"
+	e.daemonDeploys.Put(tx, prefix+nextOrdinal(e.daemonDeploys, prefix)+"\x00"+depID,
 		&daemonDeploymentRecord{Deployment: dep, DaemonArn: r.Detail.DaemonArn})
 	r.Detail.DeploymentArn, r.Detail.UpdatedAt = dep.DaemonDeploymentArn, now
 	r.Detail.CurrentRevisions = nil

@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"encoding/json"
-	"fmt"
 	"strings"
 	"time"
 
@@ -43,7 +42,7 @@ func (r *serviceRecord) deps() []svcdeploy.Dep {
 // inside a store Update, on a record about to be Put.
 func (e *Emulator) syncServiceDeployments(tx *store.Tx, r *serviceRecord, now time.Time) {
 	deps := r.deps()
-	for i := range r.Deployments {
+	for i := len(r.Deployments) - 1; i >= 0; i-- { // oldest first: records are keyed in creation order
 		d := &r.Deployments[i]
 		if d.ServiceDeployment == "" {
 			sk, rec := e.newServiceDeploymentRecord(r, i, deps, now)
@@ -120,7 +119,8 @@ func (e *Emulator) newServiceDeploymentRecord(r *serviceRecord, i int, deps []sv
 				RequestedTaskCount: o.DesiredCount, PendingTaskCount: o.PendingCount, RunningTaskCount: o.RunningCount})
 		}
 	}
-	sk := serviceDeploymentPrefix(a.Region, r.ClusterName, s.ServiceName) + fmt.Sprintf("%020d", created.UnixNano()) + "\x00" + id
+	prefix := serviceDeploymentPrefix(a.Region, r.ClusterName, s.ServiceName)
+	sk := prefix + nextOrdinal(e.serviceDeploys, prefix) + "\x00" + id
 	return sk, rec
 }
 
