@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
 
@@ -67,11 +68,11 @@ func (e *Emulator) RegisterDaemonTaskDefinition(ctx context.Context, in *ecs.Reg
 	if err := validateTags(in.Tags); err != nil {
 		return nil, err
 	}
-	sc := e.scope(ctx)
+	sc := e.st.Scope(ctx)
 	var out *ecs.DaemonTaskDefinitionArnOutput
 	err := e.store.Update(func(tx *store.Tx) error {
 		rev := 1
-		prefix := key(sc.Region, in.Family) + "\x00"
+		prefix := state.Key(sc.Region, in.Family) + "\x00"
 		e.daemonTaskDefs.Descend(prefix+"\xff", func(k string, d *ecs.DaemonTaskDefinition) bool {
 			if strings.HasPrefix(k, prefix) {
 				rev = d.Revision + 1
@@ -82,7 +83,7 @@ func (e *Emulator) RegisterDaemonTaskDefinition(ctx context.Context, in *ecs.Reg
 			Revision: rev, TaskRoleArn: in.TaskRoleArn, ExecutionRoleArn: in.ExecutionRoleArn, ContainerDefinitions: in.ContainerDefinitions,
 			Volumes: in.Volumes, Cpu: in.Cpu, Memory: in.Memory, Status: ecs.DaemonActive,
 			RegisteredAt: ecs.At(e.cfg.Clock.Now()), RegisteredBy: sc.RootPrincipal(), Tags: in.Tags}
-		e.daemonTaskDefs.Put(tx, prefix+revKey(rev), td)
+		e.daemonTaskDefs.Put(tx, prefix+state.RevKey(rev), td)
 		out = &ecs.DaemonTaskDefinitionArnOutput{DaemonTaskDefinitionArn: td.DaemonTaskDefinitionArn}
 		return nil
 	})
@@ -92,7 +93,7 @@ func (e *Emulator) RegisterDaemonTaskDefinition(ctx context.Context, in *ecs.Reg
 // findDaemonTaskDef resolves family, family:revision or an ARN; a bare family means
 // its latest ACTIVE revision. It must run inside a store View or Update.
 func (e *Emulator) findDaemonTaskDef(ctx context.Context, ref string) (string, *ecs.DaemonTaskDefinition, error) {
-	sc := e.scope(ctx)
+	sc := e.st.Scope(ctx)
 	s := ref
 	if a, ok := ecs.ParseARN(ref); ok {
 		if a.Service != "ecs" || a.Kind() != "daemon-task-definition" || !a.InAccount(sc.Account) {
@@ -106,11 +107,11 @@ func (e *Emulator) findDaemonTaskDef(ctx context.Context, ref string) (string, *
 	family, revStr, hasRev := strings.Cut(s, ":")
 	notFound := ecs.ClientError("Unable to describe daemon task definition.")
 	if hasRev {
-		rev, ok := atoiPositive(revStr)
+		rev, ok := state.AtoiPositive(revStr)
 		if !ok {
 			return "", nil, ecs.ClientError("Invalid revision number. Number: %s", revStr)
 		}
-		k := key(sc.Region, family, revKey(rev))
+		k := state.Key(sc.Region, family, state.RevKey(rev))
 		d, found := e.daemonTaskDefs.Get(k)
 		if !found {
 			return "", nil, notFound
@@ -119,7 +120,7 @@ func (e *Emulator) findDaemonTaskDef(ctx context.Context, ref string) (string, *
 	}
 	var fk string
 	var found *ecs.DaemonTaskDefinition
-	prefix := key(sc.Region, family) + "\x00"
+	prefix := state.Key(sc.Region, family) + "\x00"
 	e.daemonTaskDefs.Descend(prefix+"\xff", func(k string, d *ecs.DaemonTaskDefinition) bool {
 		if !strings.HasPrefix(k, prefix) {
 			return false
@@ -190,10 +191,10 @@ func (e *Emulator) ListDaemonTaskDefinitions(ctx context.Context, in *ecs.ListDa
 	if in.Sort != "" && !ecs.EnumSortOrder.Has(in.Sort) {
 		return nil, ecs.InvalidParameter("Invalid sort '%s'. Valid values: %s.", in.Sort, ecs.EnumSortOrder.List())
 	}
-	sc := e.scope(ctx)
+	sc := e.st.Scope(ctx)
 	prefix := sc.Region + "\x00"
 	if in.Family != "" {
-		prefix = key(sc.Region, in.Family) + "\x00"
+		prefix = state.Key(sc.Region, in.Family) + "\x00"
 	}
 	p, err := newPage(in.ListInput, prefix, 100, 100)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 	"github.com/ecsmini/ecsmini/emulator/svcdeploy"
 )
@@ -59,14 +60,14 @@ func (e *Emulator) daemonRefKey(ctx context.Context, ref, kind string) (k string
 	if ref == "" {
 		return "", nil, ecs.InvalidParameter("The %s ARN can not be blank.", kind)
 	}
-	if !ok || a.Service != "ecs" || a.Kind() != kind || !a.InAccount(e.scope(ctx).Account) {
+	if !ok || a.Service != "ecs" || a.Kind() != kind || !a.InAccount(e.st.Scope(ctx).Account) {
 		return "", nil, ecs.InvalidParameter("Invalid %s ARN %s.", kind, ref)
 	}
 	parts = strings.Split(a.Path(), "/")
 	if len(parts) < 2 {
 		return "", nil, ecs.InvalidParameter("Invalid %s ARN %s.", kind, ref)
 	}
-	return key(a.Region, parts[0], parts[1]), parts, nil
+	return state.Key(a.Region, parts[0], parts[1]), parts, nil
 }
 
 func (e *Emulator) findDaemon(ctx context.Context, ref string) (string, *daemonRecord, error) {
@@ -104,7 +105,7 @@ func (e *Emulator) daemonLaunch(ctx context.Context, c *ecs.Cluster, in *ecs.Dae
 	if td.Status != ecs.DaemonActive {
 		return nil, nil, ecs.ClientError("The daemon task definition %s is not ACTIVE.", td.DaemonTaskDefinitionArn)
 	}
-	sc := e.scope(ctx)
+	sc := e.st.Scope(ctx)
 	var cps []string
 	for _, ref := range in.CapacityProviderArns {
 		cp, err := e.capacityProvider(sc, ref)
@@ -137,7 +138,7 @@ func (e *Emulator) deployDaemon(tx *store.Tx, sc ecs.Scope, r *daemonRecord, td 
 			rev.ContainerImages = append(rev.ContainerImages, ecs.ContainerImage{ContainerName: c.Name, Image: c.Image})
 		}
 	}
-	e.daemonRevisions.Put(tx, key(sc.Region, r.ClusterName, r.Name, revID), rev)
+	e.daemonRevisions.Put(tx, state.Key(sc.Region, r.ClusterName, r.Name, revID), rev)
 	target := &ecs.DaemonDeploymentRevisionDetail{Arn: rev.DaemonRevisionArn, CapacityProviders: []ecs.DaemonDeploymentCapacityProvider{}}
 	for _, cp := range r.CapacityProviders {
 		target.CapacityProviders = append(target.CapacityProviders, ecs.DaemonDeploymentCapacityProvider{Arn: cp})
@@ -153,7 +154,7 @@ func (e *Emulator) deployDaemon(tx *store.Tx, sc ecs.Scope, r *daemonRecord, td 
 		}
 		dep.SourceDaemonRevisions = append(dep.SourceDaemonRevisions, src)
 	}
-	prefix := key(sc.Region, r.ClusterName, r.Name) + "\x00"
+	prefix := state.Key(sc.Region, r.ClusterName, r.Name) + "\x00"
 	e.daemonDeploys.Put(tx, prefix+nextOrdinal(e.daemonDeploys, prefix)+"\x00"+depID,
 		&daemonDeploymentRecord{Deployment: dep, DaemonArn: r.Detail.DaemonArn})
 	r.Detail.DeploymentArn, r.Detail.UpdatedAt = dep.DaemonDeploymentArn, now
@@ -185,7 +186,7 @@ func (e *Emulator) CreateDaemon(ctx context.Context, in *ecs.DaemonInput) (*ecs.
 	}
 	var out *ecs.DaemonOutput
 	err := e.store.Update(func(tx *store.Tx) error {
-		ck, c, err := e.activeCluster(ctx, in.ClusterArn)
+		ck, c, err := e.st.ActiveCluster(ctx, in.ClusterArn)
 		if err != nil {
 			return err
 		}
@@ -193,8 +194,8 @@ func (e *Emulator) CreateDaemon(ctx context.Context, in *ecs.DaemonInput) (*ecs.
 		if err != nil {
 			return err
 		}
-		sc := ecs.Scope{Region: lastRegion(ck), Account: e.cfg.AccountID}
-		k := key(sc.Region, c.ClusterName, in.DaemonName)
+		sc := ecs.Scope{Region: state.LastRegion(ck), Account: e.cfg.AccountID}
+		k := state.Key(sc.Region, c.ClusterName, in.DaemonName)
 		if old, ok := e.daemons.Get(k); ok && old.Detail.Status == ecs.DaemonActive {
 			return ecs.InvalidParameter("A daemon named %s already exists in the cluster %s.", in.DaemonName, c.ClusterName)
 		}
@@ -224,7 +225,7 @@ func (e *Emulator) UpdateDaemon(ctx context.Context, in *ecs.DaemonInput) (*ecs.
 		if old.Detail.Status != ecs.DaemonActive {
 			return ecs.InvalidParameter("The daemon %s is %s and can't be updated.", old.Name, old.Detail.Status)
 		}
-		ck, c, err := e.activeCluster(ctx, old.Detail.ClusterArn)
+		ck, c, err := e.st.ActiveCluster(ctx, old.Detail.ClusterArn)
 		if err != nil {
 			return err
 		}
@@ -246,7 +247,7 @@ func (e *Emulator) UpdateDaemon(ctx context.Context, in *ecs.DaemonInput) (*ecs.
 		if in.EnableExecuteCommand != nil {
 			r.EnableExecuteCommand = in.EnableExecuteCommand
 		}
-		e.deployDaemon(tx, ecs.Scope{Region: lastRegion(ck), Account: e.cfg.AccountID}, &r, td)
+		e.deployDaemon(tx, ecs.Scope{Region: state.LastRegion(ck), Account: e.cfg.AccountID}, &r, td)
 		e.daemons.Put(tx, k, &r)
 		out = daemonOutput(&r)
 		return nil
@@ -293,13 +294,13 @@ func (e *Emulator) DescribeDaemon(ctx context.Context, in *ecs.DaemonRef) (*ecs.
 
 // ListDaemons lists the Region's daemons, or a cluster's, filtered by capacity provider.
 func (e *Emulator) ListDaemons(ctx context.Context, in *ecs.ListDaemonsInput) (*ecs.ListDaemonsOutput, error) {
-	prefix := e.scope(ctx).Region + "\x00"
+	prefix := e.st.Scope(ctx).Region + "\x00"
 	out := &ecs.ListDaemonsOutput{DaemonSummariesList: []ecs.DaemonSummary{}}
 	var err error
 	e.store.View(func() {
 		if in.ClusterArn != "" {
 			var ck string
-			if ck, _, err = e.activeCluster(ctx, in.ClusterArn); err != nil {
+			if ck, _, err = e.st.ActiveCluster(ctx, in.ClusterArn); err != nil {
 				return
 			}
 			prefix = ck + "\x00"

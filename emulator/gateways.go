@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
 
@@ -29,7 +30,7 @@ var gatewayPropagateTags = ecs.Enum{Shape: "PropagateGatewayTags", Values: []str
 
 // gatewayKey resolves a gateway name or ARN to its store key.
 func (e *Emulator) gatewayKey(ctx context.Context, ref string) (string, error) {
-	sc := e.scope(ctx)
+	sc := e.st.Scope(ctx)
 	name := ref
 	if a, ok := ecs.ParseARN(ref); ok {
 		if a.Service != "ecs" || a.Kind() != "gateway" || !a.InAccount(sc.Account) {
@@ -40,7 +41,7 @@ func (e *Emulator) gatewayKey(ctx context.Context, ref string) (string, error) {
 	if name == "" {
 		return "", ecs.InvalidParameter("Gateway can not be blank.")
 	}
-	return key(sc.Region, name), nil
+	return state.Key(sc.Region, name), nil
 }
 
 func (e *Emulator) findGateway(ctx context.Context, ref string) (string, *ecs.Gateway, error) {
@@ -111,10 +112,10 @@ func (e *Emulator) CreateGateway(ctx context.Context, in *ecs.GatewayInput) (*ec
 	if err := validateTags(in.Tags); err != nil {
 		return nil, err
 	}
-	sc := e.scope(ctx)
+	sc := e.st.Scope(ctx)
 	var out *ecs.GatewayStatusOutput
 	err = e.store.Update(func(tx *store.Tx) error {
-		k := key(sc.Region, in.Name)
+		k := state.Key(sc.Region, in.Name)
 		if g, ok := e.gateways.Get(k); ok {
 			return ecs.InvalidParameter("A gateway named %s already exists (%s).", in.Name, g.GatewayArn)
 		}
@@ -212,7 +213,7 @@ func (e *Emulator) ListGateways(ctx context.Context, in *ecs.ListGatewaysInput) 
 			return nil, ecs.InvalidParameter("Invalid status '%s'. Valid values: %s.", s, gatewayStatuses.List())
 		}
 	}
-	prefix := e.scope(ctx).Region + "\x00"
+	prefix := e.st.Scope(ctx).Region + "\x00"
 	p, err := newPage(in.ListInput, prefix, 100, 100)
 	if err != nil {
 		return nil, err
@@ -254,7 +255,7 @@ func (e *Emulator) AssociateGatewayWithCluster(ctx context.Context, in *ecs.Gate
 		if err != nil {
 			return err
 		}
-		_, c, err := e.activeCluster(ctx, in.Cluster)
+		_, c, err := e.st.ActiveCluster(ctx, in.Cluster)
 		if err != nil {
 			return err
 		}
@@ -287,14 +288,14 @@ func (e *Emulator) DisassociateGatewayFromCluster(ctx context.Context, in *ecs.G
 		if err != nil {
 			return err
 		}
-		ck, name, err := e.clusterKey(ctx, in.Cluster)
+		ck, name, err := e.st.ClusterKey(ctx, in.Cluster)
 		if err != nil {
 			return err
 		}
 		ak := gk + "\x00" + name
 		a, ok := e.gatewayClusters.Get(ak)
 		if !ok {
-			return ecs.Errorf(ecs.CodeResourceNotFound, "The gateway %s is not associated with the cluster %s.", g.Name, lastPart(ck))
+			return ecs.Errorf(ecs.CodeResourceNotFound, "The gateway %s is not associated with the cluster %s.", g.Name, state.LastPart(ck))
 		}
 		e.gatewayClusters.Delete(tx, ak)
 		out = &ecs.GatewayClusterAssociation{ClusterArn: a.ClusterArn, GatewayArn: g.GatewayArn, Status: ecs.AssociationDisassoc}
@@ -313,7 +314,7 @@ func (e *Emulator) ListGatewayClusterAssociations(ctx context.Context, in *ecs.G
 			return nil, ecs.InvalidParameter("Invalid status '%s'. Valid values: ACTIVE, DISASSOCIATING, INACTIVE.", s)
 		}
 	}
-	prefix := e.scope(ctx).Region + "\x00"
+	prefix := e.st.Scope(ctx).Region + "\x00"
 	var err error
 	out := &ecs.ListGatewayClusterAssociationsOutput{GatewayClusterAssociations: []ecs.GatewayClusterAssociation{}}
 	e.store.View(func() {
@@ -327,7 +328,7 @@ func (e *Emulator) ListGatewayClusterAssociations(ctx context.Context, in *ecs.G
 		}
 		if in.Cluster != "" {
 			var c *ecs.Cluster
-			if _, c, err = e.activeCluster(ctx, in.Cluster); err != nil {
+			if _, c, err = e.st.ActiveCluster(ctx, in.Cluster); err != nil {
 				return
 			}
 			clusterArn = c.ClusterArn
@@ -362,7 +363,7 @@ func (e *Emulator) ListGatewayRoutes(ctx context.Context, in *ecs.GatewayCluster
 			}
 		}
 		if in.Cluster != "" {
-			_, _, err = e.activeCluster(ctx, in.Cluster)
+			_, _, err = e.st.ActiveCluster(ctx, in.Cluster)
 		}
 	})
 	if err != nil {

@@ -3,9 +3,9 @@ package emulator
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
 
@@ -17,13 +17,13 @@ import (
 func (e *Emulator) Reset(context.Context) error {
 	var live, services []string
 	err := e.store.Update(func(tx *store.Tx) error {
-		e.tasks.Ascend("", func(_ string, r *taskRecord) bool {
+		e.st.Tasks.Ascend("", func(_ string, r *state.Task) bool {
 			if r.Task.LastStatus != ecs.StatusStopped {
 				live = append(live, r.Task.TaskArn)
 			}
 			return true
 		})
-		e.services.Ascend("", func(k string, _ *serviceRecord) bool {
+		e.st.Services.Ascend("", func(k string, _ *state.Service) bool {
 			services = append(services, k)
 			return true
 		})
@@ -33,22 +33,10 @@ func (e *Emulator) Reset(context.Context) error {
 	if err != nil {
 		return fmt.Errorf("reset: %w", err)
 	}
-	e.ctl.reset()
-	for _, k := range services {
-		e.ctl.lbs.release(k)
-	}
+	e.ctl.Reset(services)
 	for _, arn := range live {
-		e.nudge(arn)
+		host{e}.Nudge(arn)
 	}
 	e.loop.poke()
 	return nil
-}
-
-// reset forgets the controller's per-service state (what to plan, when, and the task
-// membership index, rebuilt on the next pass).
-func (c *controller) reset() {
-	c.mu.Lock()
-	c.dirty, c.wake = map[string]bool{}, map[string]time.Time{}
-	c.members, c.indexed = map[string]map[string]bool{}, false
-	c.mu.Unlock()
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/scheduler"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 	"github.com/ecsmini/ecsmini/emulator/svcdeploy"
 )
@@ -17,18 +18,18 @@ import (
 // DescribeServiceDeployments never disagrees with DescribeServices.
 
 // putService stores r after bringing its service deployment records up to date.
-func (e *Emulator) putService(tx *store.Tx, k string, r *serviceRecord) {
+func (e *Emulator) putService(tx *store.Tx, k string, r *state.Service) {
 	e.syncServiceDeployments(tx, r, e.cfg.Clock.Now())
-	e.services.Put(tx, k, r)
+	e.st.Services.Put(tx, k, r)
 }
 
 // serviceDeploymentPrefix is the store key prefix of a service's deployment records.
 func serviceDeploymentPrefix(region, cluster, service string) string {
-	return key(region, cluster, service) + "\x00"
+	return state.Key(region, cluster, service) + "\x00"
 }
 
 // deps is what svcdeploy.Advance reads of a service's deployments.
-func (r *serviceRecord) deps() []svcdeploy.Dep {
+func serviceDeps(r *state.Service) []svcdeploy.Dep {
 	out := make([]svcdeploy.Dep, len(r.Deployments))
 	for i, d := range r.Deployments {
 		out[i] = svcdeploy.Dep{ID: d.ID, Status: d.Status, RolloutState: d.RolloutState, Rollback: d.Rollback,
@@ -40,8 +41,8 @@ func (r *serviceRecord) deps() []svcdeploy.Dep {
 // syncServiceDeployments creates a record for each deployment that has none (linking
 // it through deploymentRecord.ServiceDeployment) and advances the others. It must run
 // inside a store Update, on a record about to be Put.
-func (e *Emulator) syncServiceDeployments(tx *store.Tx, r *serviceRecord, now time.Time) {
-	deps := r.deps()
+func (e *Emulator) syncServiceDeployments(tx *store.Tx, r *state.Service, now time.Time) {
+	deps := serviceDeps(r)
 	for i := len(r.Deployments) - 1; i >= 0; i-- { // oldest first: records are keyed in creation order
 		d := &r.Deployments[i]
 		if d.ServiceDeployment == "" {
@@ -62,7 +63,7 @@ func (e *Emulator) syncServiceDeployments(tx *store.Tx, r *serviceRecord, now ti
 
 // newServiceDeploymentRecord is the record of deployment i of r: its target revision
 // is the deployment as launched, its sources the other deployments still serving.
-func (e *Emulator) newServiceDeploymentRecord(r *serviceRecord, i int, deps []svcdeploy.Dep, now time.Time) (string, *svcdeploy.Record) {
+func (e *Emulator) newServiceDeploymentRecord(r *state.Service, i int, deps []svcdeploy.Dep, now time.Time) (string, *svcdeploy.Record) {
 	s, d := r.Service, &r.Deployments[i]
 	a, _ := ecs.ParseARN(s.ServiceArn)
 	sc := ecs.Scope{Region: a.Region, Account: a.Account}
@@ -133,11 +134,11 @@ func disabledOr(status, other string) string {
 
 // containerImages lists the images of a task definition's containers.
 func (e *Emulator) containerImages(taskDefARN string) []ecs.ContainerImage {
-	tr, ok := e.taskDefs.Get(taskDefKeyOf(taskDefARN))
+	tr, ok := e.st.TaskDefs.Get(taskDefKey(taskDefARN))
 	if !ok {
 		return nil
 	}
-	td, err := tr.definition()
+	td, err := tr.Decode()
 	if err != nil {
 		return nil
 	}
@@ -215,4 +216,18 @@ func (e *Emulator) findServiceRevision(arn string) (*svcdeploy.Record, bool) {
 		return true
 	})
 	return found, found != nil
+}
+
+// SyncServiceDeployments lets the service controller keep the records in step with the
+// services it stores (servicectl.Host).
+func (h host) SyncServiceDeployments(tx *store.Tx, r *state.Service, now time.Time) {
+	h.e.syncServiceDeployments(tx, r, now)
+}
+
+// taskDefKey is the store key of a task definition revision ARN.
+func taskDefKey(arn string) string {
+	a, _ := ecs.ParseARN(arn)
+	family, rev, _ := strings.Cut(a.Path(), ":")
+	n, _ := state.AtoiPositive(rev)
+	return state.Key(a.Region, family, state.RevKey(n))
 }

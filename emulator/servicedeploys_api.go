@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 	"github.com/ecsmini/ecsmini/emulator/svcdeploy"
 )
@@ -36,11 +37,11 @@ func (e *Emulator) ListServiceDeployments(ctx context.Context, in *ecs.ListServi
 	var err error
 	e.store.View(func() {
 		var k string
-		var r *serviceRecord
-		if k, r, err = e.findService(ctx, in.Cluster, in.Service); err != nil {
+		var r *state.Service
+		if k, r, err = e.st.FindService(ctx, in.Cluster, in.Service); err != nil {
 			return
 		}
-		prefix := serviceDeploymentPrefix(lastRegion(k), r.ClusterName, r.Service.ServiceName)
+		prefix := serviceDeploymentPrefix(state.LastRegion(k), r.ClusterName, r.Service.ServiceName)
 		var p page
 		if p, err = newPage(in.ListInput, prefix, 20, 100); err != nil {
 			return
@@ -148,12 +149,12 @@ func (e *Emulator) StopServiceDeployment(ctx context.Context, in *ecs.StopServic
 		}
 		a, _ := ecs.ParseARN(rec.Deployment.ServiceArn)
 		cluster, name, _ := strings.Cut(a.Path(), "/")
-		k := serviceKey(a.Region, cluster, name)
-		old, found := e.services.Get(k)
+		k := state.ServiceKey(a.Region, cluster, name)
+		old, found := e.st.Services.Get(k)
 		if !found || old.Service.Status != ecs.ServiceActive {
 			return ecs.Errorf(ecs.CodeConflict, "The service of the service deployment is not ACTIVE.")
 		}
-		r := old.clone()
+		r := old.Clone()
 		now := e.cfg.Clock.Now()
 		target := -1
 		for i := range r.Deployments {
@@ -188,7 +189,7 @@ func (e *Emulator) StopServiceDeployment(ctx context.Context, in *ecs.StopServic
 		b.RolloutStateReason = "ECS deployment detected failure. Rolling back to deployment " + b.ID + "."
 		r.Service.TaskDefinition = b.TaskDefinition
 		r.Steady = false
-		r.addEvents(now, "(service "+r.Service.ServiceName+") rolling back to deployment "+b.ID+".")
+		r.AddEvents(now, "(service "+r.Service.ServiceName+") rolling back to deployment "+b.ID+".")
 		e.putService(tx, k, r) // its sync moves rec on; the stop request below replaces that
 		e.serviceDeploys.Put(tx, sk, svcdeploy.RequestStop(rec, stopType, b.ID, now))
 		sk0 = k
@@ -197,7 +198,7 @@ func (e *Emulator) StopServiceDeployment(ctx context.Context, in *ecs.StopServic
 	if err != nil {
 		return nil, err
 	}
-	e.ctl.markDirty(sk0)
+	e.ctl.MarkDirty(sk0)
 	return &ecs.ServiceDeploymentArnOutput{ServiceDeploymentArn: in.ServiceDeploymentArn}, nil
 }
 

@@ -15,7 +15,7 @@ import (
 // taskSetService resolves the service a task set operation names.
 func (e *Emulator) taskSetService(ctx context.Context, in *ecs.TaskSetInput) error {
 	var err error
-	e.store.View(func() { _, _, err = e.findService(ctx, in.Cluster, in.Service) })
+	e.store.View(func() { _, _, err = e.st.FindService(ctx, in.Cluster, in.Service) })
 	return err
 }
 
