@@ -15,6 +15,7 @@ import (
 func (r *runner) step(ctx context.Context) (bool, error) {
 	task, td, err := r.a.cfg.Store.Task(r.arn)
 	if err != nil {
+		r.abandon(ctx) // forgotten by a reset: take its containers down with it
 		return true, err
 	}
 	if task.LastStatus == ecs.StatusStopped {
