@@ -76,7 +76,7 @@ func (e *Emulator) noticeSpot(tx *store.Tx, ik string, r *instanceRecord) {
 // findInstance resolves an instance by container instance ID or ARN, or by its EC2
 // instance ID, as ecsmini's own commands accept either.
 func (e *Emulator) findInstance(ck, ref string) (string, *instanceRecord, error) {
-	if strings.HasPrefix(ref, "i-") {
+	if strings.HasPrefix(ref, "i-") || strings.HasPrefix(ref, "mi-") {
 		for _, r := range e.instancesOf(ck) {
 			if r.Instance.Ec2InstanceId == ref {
 				return instanceKeyOf(r.Instance.ContainerInstanceArn), r, nil

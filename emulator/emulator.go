@@ -61,6 +61,7 @@ type Emulator struct {
 	ec2    *ec2Ctl
 	ev     *eventState
 	exec   *execSessions
+	link   *agentLink // remote agents (anywhere_link.go)
 }
 
 // familyRecord remembers the last revision number of a family, so numbering continues
@@ -103,6 +104,7 @@ func New(cfg Config) (*Emulator, error) {
 		loop:      newLoop(),
 		ev:        newEventState(cfg.Events, cfg.Clock.Now()),
 		exec:      newExecSessions(),
+		link:      newAgentLink(),
 	}
 	e.fg, e.ec2, e.ctl = newFargateCtl(e.loop), newEC2Ctl(e.loop), newController(e.loop)
 	e.ctl.lbs.e = e
@@ -115,7 +117,14 @@ func New(cfg Config) (*Emulator, error) {
 }
 
 // SetRunner connects the agent that runs recorded tasks. Call it before serving.
-func (e *Emulator) SetRunner(r TaskRunner) { e.runner = r }
+// Tasks on remote agents' instances go to those agents instead (taskRouter).
+func (e *Emulator) SetRunner(r TaskRunner) {
+	if r == nil {
+		e.runner = nil
+		return
+	}
+	e.runner = &taskRouter{e: e, local: r}
+}
 
 // logError reports a control-loop problem nobody waits for.
 func (e *Emulator) logError(what string, err error) { e.cfg.Log.Error(what, "err", err) }

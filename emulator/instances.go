@@ -34,6 +34,12 @@ type instanceRecord struct {
 	// ScaleIn marks an instance its group is scaling in: it drains, then terminates
 	// once empty (or at TerminateAt).
 	ScaleIn bool `json:"scaleIn,omitempty"`
+	// External is an ECS Anywhere instance (mi-…, EXTERNAL tasks only); Remote one
+	// whose tasks a real agent elsewhere runs (anywhere_link.go), not the local engine.
+	External bool `json:"external,omitempty"`
+	Remote   bool `json:"remote,omitempty"`
+	// DisconnectedAt is when a remote agent's heartbeats stopped (agentConnected false).
+	DisconnectedAt *time.Time `json:"disconnectedAt,omitempty"`
 }
 
 // identityDocument is the part of the EC2 instance identity document ECS reads.
@@ -62,11 +68,16 @@ type AddInstanceRequest struct {
 	CapacityProvider string // set by a simulated Auto Scaling group
 	ASG              string
 	Attributes       []ecs.Attribute
+	// External registers an ECS Anywhere instance (anywhere_register.go) instead.
+	External bool
 }
 
 // AddInstance simulates launching an EC2 instance whose agent registers it with the
 // cluster, as `ecsmini instance add` and Auto Scaling groups do.
 func (e *Emulator) AddInstance(ctx context.Context, in AddInstanceRequest) (*ecs.ContainerInstance, error) {
+	if in.External {
+		return e.addExternal(ctx, in)
+	}
 	sc := e.scope(ctx)
 	doc := identityDocument{InstanceID: newEC2InstanceID(), InstanceType: in.Type, AvailabilityZone: in.AZ, Region: sc.Region, ImageID: simAMI}
 	raw, err := json.Marshal(doc)
@@ -82,6 +93,8 @@ type registration struct {
 	spot     bool
 	provider string
 	asg      string
+	// external: a simulated ECS Anywhere instance, run by the local agent.
+	external bool
 }
 
 // RegisterContainerInstance registers an instance as its agent would. The instance
@@ -95,6 +108,9 @@ func (e *Emulator) RegisterContainerInstance(ctx context.Context, in *ecs.Regist
 }
 
 func (e *Emulator) register(ctx context.Context, in *ecs.RegisterContainerInstanceInput, how registration) (*ecs.ContainerInstance, error) {
+	if how.external || isExternal(in.Attributes) {
+		return e.registerExternal(ctx, in, how)
+	}
 	sc := e.scope(ctx)
 	var doc identityDocument
 	if in.InstanceIdentityDocument != "" {

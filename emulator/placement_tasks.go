@@ -14,6 +14,8 @@ type taskPlacer struct {
 	c  *capacity // read on first use
 	// onInstances: the cluster places EC2 tasks on its instances (placesOnInstances).
 	onInstances bool
+	// external: EXTERNAL tasks, placed on external instances only (EC2 tasks never are).
+	external bool
 	// placers are the request compiled once per set of instances it places on (all, or
 	// one capacity provider's): a request's tasks share one need and one placement.
 	placers map[string]*ec2sim.Placer
@@ -22,6 +24,9 @@ type taskPlacer struct {
 // newTaskPlacer is nil for launches that use no simulated instance: Fargate, and EC2
 // tasks of a cluster that never had instances. It must run inside a store transaction.
 func (e *Emulator) newTaskPlacer(ck, launch string) *taskPlacer {
+	if launch == ecs.LaunchExternal {
+		return &taskPlacer{e: e, ck: ck, onInstances: true, external: true}
+	}
 	if launch != ecs.LaunchEC2 {
 		return nil
 	}
@@ -71,7 +76,7 @@ func (p *taskPlacer) place(td *ecs.TaskDefinition, tr *taskRecord, provider stri
 	if asg {
 		scope = provider
 	}
-	idx := p.c.within(scope)
+	idx := p.ofKind(p.c.within(scope))
 	i, why := -1, noInstances
 	if len(idx) > 0 {
 		i, why = p.placeOn(idx, scope, pp.request(need))

@@ -16,6 +16,7 @@ type Backend interface {
 	TaskBackend
 	ServiceBackend
 	InstanceBackend
+	AgentBackend
 	ExecBackend
 }
 

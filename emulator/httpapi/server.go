@@ -56,6 +56,7 @@ func New(b Backend, log *slog.Logger) *Handler {
 	h.registerTasks(b)
 	h.registerServices(b)
 	h.registerInstances(b)
+	h.registerAgent(b)
 	h.registerExec(b)
 	return h
 }
