@@ -372,3 +372,10 @@ func (e *Emulator) stopDisconnected(tx *store.Tx, r *instanceRecord, now time.Ti
 	})
 	return out, services
 }
+
+// AgentHeartbeatTimeout is how long a remote agent may be silent before its instance
+// shows disconnected: agents poll more often than that.
+func (e *Emulator) AgentHeartbeatTimeout() time.Duration {
+	t, _ := e.link.durations()
+	return t
+}

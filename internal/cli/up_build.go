@@ -39,6 +39,8 @@ type upStack struct {
 	stopHooks func()
 	compose   *composeUp
 	ln        net.Listener
+	// agentToken is the join token remote agents present (anywhere.go).
+	agentToken string
 	// undo releases what was acquired, in reverse order (release runs it).
 	undo []func()
 }
@@ -150,6 +152,7 @@ func (s *upStack) openEmulator() error {
 	emu.SetLoadBalancers(emulator.LoadBalancerConfig{Ports: ports, DeregistrationDelay: o.drainDelay,
 		Simulated: o.runtime == "sim", Log: s.log})
 	emu.SetSpotInterruptionRate(o.spotRate)
+	emu.SetAgentTimeouts(o.agentTimeout, o.agentGrace)
 	emu.SetSpotInstanceInterruptionRate(o.spotInstRate)
 	emu.SetFargateQuotas(emulator.FargateQuotas{OnDemandVCPU: o.vcpuQuota, SpotVCPU: o.spotVCPUQuota})
 	return nil
@@ -197,4 +200,5 @@ func (s *upStack) mountAPI(ctx context.Context, stopUp func()) {
 		Health: ecsminiapi.Health{Status: "ok", Version: Version, Region: o.region, AccountID: o.accountID,
 			StateDir: o.stateDir, PID: os.Getpid(), Runtime: o.runtime, DockerEngine: s.engine},
 	})
+	s.mountAgents()
 }
