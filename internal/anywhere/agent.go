@@ -100,18 +100,41 @@ func (a *Agent) Run(ctx context.Context) error {
 	if a.cfg.Registered != nil {
 		a.cfg.Registered(ci)
 	}
+	// The tasks outlive ctx a little: when the agent is stopped, it stops them and
+	// reports that, rather than leaving containers nobody tracks.
+	taskCtx, stopTasks := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopTasks()
 	a.tasks = agent.New(agent.Config{Runtime: a.cfg.Runtime, Clock: clock.Real{}, Store: a.store, Region: regionOf(a.arn),
 		Account: accountOf(a.arn), HostIP: a.cfg.HostIP, StateDir: a.cfg.StateDir, Log: a.cfg.Log})
-	if err := a.tasks.Start(ctx); err != nil {
+	if err := a.tasks.Start(taskCtx); err != nil {
 		return fmt.Errorf("starting the task agent: %w", err)
 	}
-	go a.send(ctx)
+	go a.send(taskCtx)
+	served := a.serve(ctx)
+	sctx, cancel := context.WithTimeout(taskCtx, shutdownTimeout)
+	defer cancel()
+	err = a.tasks.Shutdown(sctx, "ecsmini agent stopped")
+	a.flush(sctx)
+	stopTasks()
+	a.tasks.Wait()
+	if err != nil {
+		return fmt.Errorf("stopping this machine's tasks: %w", err)
+	}
+	return served
+}
+
+// shutdownTimeout bounds stopping the tasks when the agent stops.
+const shutdownTimeout = 30 * time.Second
+
+// serve polls for work and hands it to the task agent until ctx ends. A lost link is
+// retried; the pending reports go out once it is back.
+func (a *Agent) serve(ctx context.Context) error {
 	version := ""
 	for ctx.Err() == nil {
 		w, err := a.pollOnce(ctx, version)
 		if err != nil {
 			if ctx.Err() != nil {
-				break
+				return nil
 			}
 			if ecsminiapi.IsCode(err, "InactiveInstanceException") {
 				return fmt.Errorf("this machine was deregistered from the cluster: %w", err)
@@ -130,8 +153,19 @@ func (a *Agent) Run(ctx context.Context) error {
 		}
 		a.kickSender()
 	}
-	a.tasks.Wait()
 	return nil
+}
+
+// flush reports what is pending once, as the agent ends.
+func (a *Agent) flush(ctx context.Context) {
+	for _, r := range a.store.pending() {
+		var out ecs.AcknowledgmentOutput
+		if err := a.api.Call(ctx, "SubmitTaskStateChange", stateChange(a.cfg.Cluster, r.task), &out); err != nil {
+			a.cfg.Log.Warn("cannot report a task change on the way out", "task", r.task.TaskArn, "err", err)
+			return
+		}
+		a.store.reported(r.task.TaskArn, r.seq)
+	}
 }
 
 func (a *Agent) kickSender() {
