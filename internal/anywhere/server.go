@@ -12,6 +12,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/internal/ecsminiapi"
 	"github.com/ecsmini/ecsmini/internal/httpguard"
+	"net"
 )
 
 // Paths of the agent endpoints.
@@ -48,7 +49,7 @@ const MaxWait = 20 * time.Second
 // on this machine.
 func Mount(mux Mux, b Backend, token string) {
 	mux.Handle(PollPath, pollHandler(b, token))
-	mux.Handle(TokenPath, httpguard.LoopbackOnly(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	mux.Handle(TokenPath, sameMachineOnly(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet {
 			w.WriteHeader(http.StatusMethodNotAllowed)
 			return
@@ -106,4 +107,34 @@ func pollHandler(b Backend, token string) http.Handler {
 func writeError(w http.ResponseWriter, status int, e *ecs.Error) {
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]string{"__type": e.Code, "message": e.Message})
+}
+
+// sameMachineOnly passes requests from this machine: from a loopback address, or from
+// one of this machine's own addresses (an ecsmini listening on a LAN address only is
+// reached from itself at that address). Everything else is refused as
+// httpguard.LoopbackOnly refuses it.
+func sameMachineOnly(h http.Handler) http.Handler {
+	loopback := httpguard.LoopbackOnly(h)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		if ip := net.ParseIP(host); err == nil && ip != nil && !ip.IsLoopback() && ownAddress(ip) {
+			h.ServeHTTP(w, r)
+			return
+		}
+		loopback.ServeHTTP(w, r)
+	})
+}
+
+// ownAddress says whether ip is an address of one of this machine's interfaces.
+func ownAddress(ip net.IP) bool {
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		return false
+	}
+	for _, a := range addrs {
+		if n, ok := a.(*net.IPNet); ok && n.IP.Equal(ip) {
+			return true
+		}
+	}
+	return false
 }
