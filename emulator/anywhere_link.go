@@ -159,30 +159,52 @@ func (e *Emulator) AgentPoll(ctx context.Context, cluster, instance string) (*Ag
 	return e.agentWork(arn), wait, nil
 }
 
-// agentWork lists the unfinished tasks placed on instance arn, as the agent reads them
-// (Task: a task draining from its load balancer still wants RUNNING).
+// agentWork lists the unfinished tasks placed on instance arn as the agent reads them
+// (see Task: a task draining from its load balancer still wants RUNNING). Each task
+// definition is decoded once per poll, however many tasks share it.
 func (e *Emulator) agentWork(arn string) *AgentWork {
 	w := &AgentWork{ContainerInstanceArn: arn, Tasks: []AgentTask{}}
 	a, _ := ecs.ParseARN(arn)
 	cluster, _, _ := strings.Cut(a.Path(), "/")
 	prefix := key(a.Region, cluster) + "\x00"
-	var arns []string
+	var recs []*taskRecord
+	defs := map[string]*taskDefRecord{}
 	e.store.View(func() {
 		e.tasks.Ascend(prefix, func(k string, r *taskRecord) bool {
 			if !strings.HasPrefix(k, prefix) {
 				return false
 			}
-			if r.Task.ContainerInstanceArn == arn && r.Task.LastStatus != ecs.StatusStopped {
-				arns = append(arns, r.Task.TaskArn)
+			if r.Task.ContainerInstanceArn != arn || r.Task.LastStatus == ecs.StatusStopped {
+				return true
+			}
+			recs = append(recs, r)
+			if _, ok := defs[r.Task.TaskDefinitionArn]; !ok {
+				ta, _ := ecs.ParseARN(r.Task.TaskDefinitionArn)
+				family, rev, _ := strings.Cut(ta.Path(), ":")
+				n, _ := atoiPositive(rev)
+				defs[r.Task.TaskDefinitionArn], _ = e.taskDefs.Get(key(ta.Region, family, revKey(n)))
 			}
 			return true
 		})
 	})
+	decoded := map[string]*ecs.TaskDefinition{}
 	h := sha256.New()
-	for _, ta := range arns {
-		t, td, err := e.Task(ta)
-		if err != nil {
-			continue // forgotten meanwhile
+	for _, r := range recs {
+		td, ok := decoded[r.Task.TaskDefinitionArn]
+		if !ok {
+			if rec := defs[r.Task.TaskDefinitionArn]; rec != nil {
+				if d, err := rec.definition(); err == nil {
+					td = d
+				}
+			}
+			decoded[r.Task.TaskDefinitionArn] = td
+		}
+		if td == nil {
+			continue // its definition is gone: nothing an agent could run
+		}
+		t := cloneTask(r.Task)
+		if r.Draining && t.LastStatus < ecs.StatusStopping {
+			t.DesiredStatus = ecs.StatusRunning
 		}
 		w.Tasks = append(w.Tasks, AgentTask{Task: t, TaskDefinition: td})
 		fmt.Fprintf(h, "%s %s\n", t.TaskArn, t.DesiredStatus)

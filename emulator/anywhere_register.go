@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"strings"
 
 	"github.com/ecsmini/ecsmini/ec2sim"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
@@ -152,6 +153,26 @@ func newManagedInstanceID() string {
 	var b [9]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
 	return "mi-" + hex.EncodeToString(b[:])[:17]
+}
+
+// externalPlacer places EXTERNAL tasks on the cluster's external instances once it has
+// (or had, within the hour) one; before that, like EC2 tasks of a cluster without
+// instances, they run on this machine with no limits (nil). Call it inside a store
+// transaction.
+func (e *Emulator) externalPlacer(ck string) *taskPlacer {
+	found := false
+	prefix := ck + "\x00"
+	e.instances.Ascend(prefix, func(k string, r *instanceRecord) bool {
+		if !strings.HasPrefix(k, prefix) {
+			return false
+		}
+		found = r.External
+		return !found
+	})
+	if !found {
+		return nil
+	}
+	return &taskPlacer{e: e, ck: ck, onInstances: true, external: true}
 }
 
 // ofKind keeps the instances of idx a placer's tasks may use: external instances for

@@ -25,7 +25,7 @@ type taskPlacer struct {
 // tasks of a cluster that never had instances. It must run inside a store transaction.
 func (e *Emulator) newTaskPlacer(ck, launch string) *taskPlacer {
 	if launch == ecs.LaunchExternal {
-		return &taskPlacer{e: e, ck: ck, onInstances: true, external: true}
+		return e.externalPlacer(ck)
 	}
 	if launch != ecs.LaunchEC2 {
 		return nil

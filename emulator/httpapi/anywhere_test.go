@@ -315,3 +315,16 @@ func (e *env) describeTask(t testing.TB, cluster, task string) types.Task {
 	}
 	return out.Tasks[0]
 }
+
+// TestExternalTasksWithoutExternalInstances: until a cluster has an external instance,
+// its EXTERNAL tasks run on this machine (on no instance), as its EC2 tasks do before
+// it has instances.
+func TestExternalTasksWithoutExternalInstances(t *testing.T) {
+	e := newEnv(t)
+	e.createCluster(t, "lap")
+	e.externalTaskDef(t, "web")
+	run := must[*sdkecs.RunTaskOutput](t)(e.ecs.RunTask(ctx(t), &sdkecs.RunTaskInput{Cluster: aws.String("lap"), TaskDefinition: aws.String("web"), LaunchType: types.LaunchTypeExternal}))
+	if len(run.Tasks) != 1 || run.Tasks[0].ContainerInstanceArn != nil {
+		t.Fatalf("EXTERNAL RunTask without external instances: %+v", run)
+	}
+}
