@@ -40,10 +40,10 @@ type upOptions struct {
 	spotVCPUQuota   float64
 	prices          pricesFlag
 	eventWebhooks   []string
-	allowHosts      []string     // further Host names the API answers to
-	allowOrigins    []string     // browser origins allowed to call the API
-	compose         composeFlags // -f FILE: import a compose project once the API answers
-	watch           bool         // keep the compose project in sync with its files
+	allowHosts      []string      // further Host names the API answers to
+	allowOrigins    []string      // browser origins allowed to call the API
+	compose         composeFlags  // -f FILE: import a compose project once the API answers
+	watch           bool          // keep the compose project in sync with its files
 	agentTimeout    time.Duration // remote agents: silence before agentConnected false
 	agentGrace      time.Duration // remote agents: disconnection before service tasks are replaced
 }
