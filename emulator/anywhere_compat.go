@@ -2,12 +2,11 @@ package emulator
 
 import (
 	"bytes"
-
-	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"encoding/json"
 )
 
-// hasServiceConnect says whether a CreateService request configures Service Connect.
-func hasServiceConnect(in *ecs.CreateServiceInput) bool {
-	raw := bytes.TrimSpace(in.ServiceConnectConfiguration)
+// rawSet says whether an optional JSON member (serviceConnectConfiguration) was given.
+func rawSet(raw json.RawMessage) bool {
+	raw = bytes.TrimSpace(raw)
 	return len(raw) > 0 && !bytes.Equal(raw, []byte("null"))
 }

@@ -190,15 +190,25 @@ func (p *taskPlacer) ofKind(idx []int) []int {
 // checkExternalService refuses what an EXTERNAL service cannot have (ECS Anywhere page:
 // no load balancing, no service discovery, no Service Connect).
 func checkExternalService(in *ecs.CreateServiceInput) error {
-	if in.LaunchType != ecs.LaunchExternal {
+	return externalRefusal(in.LaunchType, len(in.LoadBalancers), len(in.ServiceRegistries), rawSet(in.ServiceConnectConfiguration))
+}
+
+// checkExternalUpdate applies the same rules to what an update of a service of launch
+// type launch adds.
+func checkExternalUpdate(launch string, in *ecs.UpdateServiceInput) error {
+	return externalRefusal(launch, len(in.LoadBalancers), len(in.ServiceRegistries), rawSet(in.ServiceConnectConfiguration))
+}
+
+func externalRefusal(launch string, lbs, registries int, serviceConnect bool) error {
+	if launch != ecs.LaunchExternal {
 		return nil
 	}
 	switch {
-	case len(in.LoadBalancers) > 0:
+	case lbs > 0:
 		return ecs.InvalidParameter("Load balancers are not supported for services with the EXTERNAL launch type.")
-	case len(in.ServiceRegistries) > 0:
+	case registries > 0:
 		return ecs.InvalidParameter("Service discovery is not supported for services with the EXTERNAL launch type.")
-	case hasServiceConnect(in):
+	case serviceConnect:
 		return ecs.InvalidParameter("Service Connect is not supported for services with the EXTERNAL launch type.")
 	}
 	return nil
