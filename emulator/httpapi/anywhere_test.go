@@ -328,3 +328,30 @@ func TestExternalTasksWithoutExternalInstances(t *testing.T) {
 		t.Fatalf("EXTERNAL RunTask without external instances: %+v", run)
 	}
 }
+
+// A DAEMON service of launch type EXTERNAL runs one task on each external instance and
+// none on EC2 instances; an EC2 daemon the other way round.
+func TestExternalDaemon(t *testing.T) {
+	e := newEnv(t)
+	e.createCluster(t, "edge")
+	for range 2 {
+		must[*ecs.ContainerInstance](t)(e.emu.AddInstance(ctx(t), emulator.AddInstanceRequest{Cluster: "edge", External: true}))
+	}
+	must[*ecs.ContainerInstance](t)(e.emu.AddInstance(ctx(t), emulator.AddInstanceRequest{Cluster: "edge"}))
+	in := minimalTaskDef("d")
+	in.NetworkMode = types.NetworkModeBridge
+	must[*sdkecs.RegisterTaskDefinitionOutput](t)(e.ecs.RegisterTaskDefinition(ctx(t), in))
+	for name, launch := range map[string]types.LaunchType{"ext": types.LaunchTypeExternal, "ec2": types.LaunchTypeEc2} {
+		must[*sdkecs.CreateServiceOutput](t)(e.ecs.CreateService(ctx(t), &sdkecs.CreateServiceInput{Cluster: aws.String("edge"), ServiceName: aws.String(name),
+			TaskDefinition: aws.String("d"), SchedulingStrategy: types.SchedulingStrategyDaemon, LaunchType: launch}))
+	}
+	e.settle(t)
+	out := must[*sdkecs.DescribeServicesOutput](t)(e.ecs.DescribeServices(ctx(t), &sdkecs.DescribeServicesInput{Cluster: aws.String("edge"), Services: []string{"ext", "ec2"}}))
+	for _, s := range out.Services {
+		want := map[string]int32{"ext": 2, "ec2": 1}[aws.ToString(s.ServiceName)]
+		tasks := must[*sdkecs.ListTasksOutput](t)(e.ecs.ListTasks(ctx(t), &sdkecs.ListTasksInput{Cluster: aws.String("edge"), ServiceName: s.ServiceName}))
+		if s.DesiredCount != want || len(tasks.TaskArns) != int(want) {
+			t.Errorf("daemon %s: desired %d, %d tasks, want %d", aws.ToString(s.ServiceName), s.DesiredCount, len(tasks.TaskArns), want)
+		}
+	}
+}
