@@ -22,13 +22,17 @@ const ack = "ACK"
 // it, where `ecsmini agent` polls for work (/_ecsmini/agent/poll).
 func (e *Emulator) DiscoverPollEndpoint(ctx context.Context, in *ecs.DiscoverPollEndpointInput) (*ecs.DiscoverPollEndpointOutput, error) {
 	var err error
-	e.store.View(func() {
-		var ck string
-		ck, _, err = e.activeCluster(ctx, in.Cluster)
-		if err == nil && in.ContainerInstance != "" {
-			_, _, err = e.resolveInstance(ck, in.ContainerInstance)
-		}
-	})
+	if in.Cluster != "" || in.ContainerInstance != "" {
+		// An agent that names its cluster or instance must name ones that exist; one that
+		// names neither is only told where to go.
+		e.store.View(func() {
+			var ck string
+			ck, _, err = e.activeCluster(ctx, in.Cluster)
+			if err == nil && in.ContainerInstance != "" {
+				_, _, err = e.resolveInstance(ck, in.ContainerInstance)
+			}
+		})
+	}
 	if err != nil {
 		return nil, err
 	}

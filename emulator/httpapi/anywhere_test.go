@@ -94,6 +94,10 @@ func TestAgentSideOperations(t *testing.T) {
 		t.Errorf("DiscoverPollEndpoint = %s %s %s, want %s", aws.ToString(poll.Endpoint), aws.ToString(poll.TelemetryEndpoint), aws.ToString(poll.ServiceConnectEndpoint), want)
 	}
 
+	if bare := must[*sdkecs.DiscoverPollEndpointOutput](t)(e.ecs.DiscoverPollEndpoint(ctx(t), &sdkecs.DiscoverPollEndpointInput{})); aws.ToString(bare.Endpoint) != want {
+		t.Errorf("DiscoverPollEndpoint naming nothing = %s", aws.ToString(bare.Endpoint))
+	}
+
 	e.externalTaskDef(t, "web")
 	run := must[*sdkecs.RunTaskOutput](t)(e.ecs.RunTask(ctx(t), &sdkecs.RunTaskInput{Cluster: aws.String("edge"),
 		TaskDefinition: aws.String("web"), LaunchType: types.LaunchTypeExternal}))

@@ -154,6 +154,19 @@ func TestAnywhereAgentAcrossNamespaces(t *testing.T) {
 		t.Fatalf("the task's container %s belongs to %q, want the agent's %s", aws.ToString(c.RuntimeId), got, agentDir)
 	}
 
+	// A standalone task on the machine, stopped through the API: the agent hears of the
+	// stop on its next poll and reports the container's exit.
+	solo := d.run(t, def, 1, func(in *sdkecs.RunTaskInput) {
+		in.LaunchType, in.NetworkConfiguration = types.LaunchTypeExternal, nil
+		in.PlacementConstraints = []types.PlacementConstraint{{Type: types.PlacementConstraintTypeMemberOf, Expression: aws.String("attribute:ecsmini.agent-name == edge-1")}}
+	})[0]
+	d.waitRunning(t, 60*time.Second, solo)
+	d.stopTask(t, solo, "done with it")
+	stopped := d.waitStopped(t, 60*time.Second, solo)[0]
+	if sc := containerOf(t, &stopped, "app"); sc.ExitCode == nil || aws.ToString(stopped.StoppedReason) != "done with it" || stopped.StopCode != types.TaskStopCodeUserInitiated {
+		t.Fatalf("stopped remote task: %s", summarize(&stopped))
+	}
+
 	// Cut the link: the instance shows disconnected; a second (simulated) external
 	// instance takes the replacement after the grace.
 	h.setLink(t, false)
