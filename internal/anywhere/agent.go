@@ -55,6 +55,9 @@ type Agent struct {
 	store *remoteStore
 	tasks *agent.Agent
 	arn   string
+	// leftover are the containers a previous run of the agent left, by task ARN, until
+	// the first poll says which tasks they still serve.
+	leftover map[string][]containers.State
 }
 
 // New prepares an agent; Run registers and serves.
@@ -96,6 +99,9 @@ func (a *Agent) Run(ctx context.Context) error {
 		return err
 	}
 	a.arn = ci.ContainerInstanceArn
+	if err := a.findLeftovers(ctx); err != nil {
+		return err
+	}
 	a.cfg.Log.Info("registered", "containerInstance", a.arn, "ec2InstanceId", ci.Ec2InstanceId, "cluster", a.cfg.Cluster)
 	if a.cfg.Registered != nil {
 		a.cfg.Registered(ci)
@@ -146,14 +152,48 @@ func (a *Agent) serve(ctx context.Context) error {
 		version = w.Version
 		launch, nudge := a.store.merge(w, time.Now())
 		for _, arn := range launch {
+			if found := a.leftover[arn]; agent.Adoptable(found) {
+				a.tasks.Adopt(arn, found) // still ours: carry on from its containers
+				delete(a.leftover, arn)
+				continue
+			}
 			a.tasks.Launch(arn)
 		}
+		a.removeLeftovers(ctx)
 		for _, arn := range nudge {
 			a.tasks.Nudge(arn)
 		}
 		a.kickSender()
 	}
 	return nil
+}
+
+// findLeftovers lists the containers a previous run of this agent left (a crash, a
+// reboot): the first poll decides whether their tasks are adopted or removed.
+func (a *Agent) findLeftovers(ctx context.Context) error {
+	left, err := a.cfg.Runtime.List(ctx, map[string]string{agent.LabelStateDir: a.cfg.StateDir})
+	if err != nil {
+		return fmt.Errorf("listing the containers a previous run left: %w", err)
+	}
+	a.leftover = map[string][]containers.State{}
+	for _, c := range left {
+		arn := c.Labels[agent.LabelTaskARN]
+		a.leftover[arn] = append(a.leftover[arn], c)
+	}
+	return nil
+}
+
+// removeLeftovers removes the previous run's containers that no listed task claimed:
+// their tasks were stopped or replaced while the agent was away.
+func (a *Agent) removeLeftovers(ctx context.Context) {
+	for arn, found := range a.leftover {
+		for _, c := range found {
+			if err := a.cfg.Runtime.Remove(ctx, c.ID); err != nil {
+				a.cfg.Log.Warn("cannot remove a container of a task that is no longer this machine's", "task", arn, "container", c.Name, "err", err)
+			}
+		}
+	}
+	a.leftover = nil
 }
 
 // flush reports what is pending once, as the agent ends.

@@ -115,25 +115,9 @@ func TestAnywhereAgentAcrossNamespaces(t *testing.T) {
 	}
 
 	// The remote machine: the agent in the namespace, which reaches only h.local.
-	var agentOut syncBuffer
-	agent := exec.Command("ip", "netns", "exec", h.ns, ecsminiBinary(t), "agent", "--endpoint", "http://"+addr,
-		"--cluster", d.cluster, "--token", strings.TrimSpace(string(token)), "--state-dir", agentDir, "--name", "edge-1")
-	agent.Stdout, agent.Stderr = &agentOut, &agentOut
-	if err := agent.Start(); err != nil {
-		t.Fatal(err)
-	}
-	agentDone := make(chan error, 1)
-	go func() { agentDone <- agent.Wait() }()
-	t.Cleanup(func() {
-		_ = agent.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-agentDone:
-		case <-time.After(45 * time.Second):
-			_ = agent.Process.Kill()
-			<-agentDone
-			t.Errorf("agent did not stop within 45s:\n%s", &agentOut)
-		}
-	})
+	agentArgs := []string{"netns", "exec", h.ns, ecsminiBinary(t), "agent", "--endpoint", "http://" + addr,
+		"--cluster", d.cluster, "--token", strings.TrimSpace(string(token)), "--state-dir", agentDir, "--name", "edge-1"}
+	agent := startRemoteAgent(t, agentArgs)
 	remote := d.waitInstance(t, "the agent registers", 30*time.Second, func(ci types.ContainerInstance) bool {
 		return strings.HasPrefix(aws.ToString(ci.Ec2InstanceId), "mi-") && ci.AgentConnected
 	})
@@ -152,6 +136,23 @@ func TestAnywhereAgentAcrossNamespaces(t *testing.T) {
 	c := containerOf(t, &first, "app")
 	if got := dockerCLI(t, "inspect", "--format", `{{index .Config.Labels "ecsmini.state-dir"}}`, aws.ToString(c.RuntimeId)); strings.TrimSpace(got) != agentDir {
 		t.Fatalf("the task's container %s belongs to %q, want the agent's %s", aws.ToString(c.RuntimeId), got, agentDir)
+	}
+	started := inspectState(t, aws.ToString(c.RuntimeId)).StartedAt
+
+	// The agent crashes and comes back: the same instance, and it adopts the running
+	// container rather than starting the task again.
+	agent.kill(t)
+	agent = startRemoteAgent(t, agentArgs)
+	if again := d.waitInstance(t, "is connected after the restart", 30*time.Second, func(ci types.ContainerInstance) bool {
+		return strings.HasPrefix(aws.ToString(ci.Ec2InstanceId), "mi-") && ci.AgentConnected
+	}); again != remote {
+		t.Fatalf("restarted agent registered %s, want its instance %s", again, remote)
+	}
+	if st := inspectState(t, aws.ToString(c.RuntimeId)); !st.Running || !st.StartedAt.Equal(started) {
+		t.Fatalf("the task's container after the agent's restart: %+v (started %v before)", st, started)
+	}
+	if got := d.describeAll(t, []string{aws.ToString(first.TaskArn)}); aws.ToString(got[0].LastStatus) != "RUNNING" {
+		t.Fatalf("task after the agent's restart: %s", summarize(&got[0]))
 	}
 
 	// A standalone task on the machine, stopped through the API: the agent hears of the
@@ -194,7 +195,7 @@ func TestAnywhereAgentAcrossNamespaces(t *testing.T) {
 	deadline := time.Now().Add(60 * time.Second)
 	for inspectState(t, aws.ToString(c.RuntimeId)).Running {
 		if time.Now().After(deadline) {
-			t.Fatalf("the replaced task's container still runs after the agent reconnected:\n%s", &agentOut)
+			t.Fatalf("the replaced task's container still runs after the agent reconnected:\n%s", agent.out)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
@@ -202,6 +203,50 @@ func TestAnywhereAgentAcrossNamespaces(t *testing.T) {
 		t.Fatalf("replaced task came back as %s", aws.ToString(got[0].LastStatus))
 	}
 	d.deleteService(t, "web")
+}
+
+// remoteAgent is a running `ecsmini agent` process.
+type remoteAgent struct {
+	cmd   *exec.Cmd
+	out   *syncBuffer
+	done  chan error
+	ended bool // killed and reaped (kill runs on the test's goroutine, as cleanup does)
+}
+
+// startRemoteAgent runs `ip args...` (ip netns exec NS ecsmini agent ...); when t ends
+// the agent is asked to stop (it stops its tasks) and, failing that, killed.
+func startRemoteAgent(t *testing.T, args []string) *remoteAgent {
+	t.Helper()
+	a := &remoteAgent{cmd: exec.Command("ip", args...), out: &syncBuffer{}, done: make(chan error, 1)}
+	a.cmd.Stdout, a.cmd.Stderr = a.out, a.out
+	if err := a.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { a.done <- a.cmd.Wait() }()
+	t.Cleanup(func() {
+		if a.ended {
+			return
+		}
+		_ = a.cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-a.done:
+		case <-time.After(45 * time.Second):
+			_ = a.cmd.Process.Kill()
+			<-a.done
+			t.Errorf("agent did not stop within 45s:\n%s", a.out)
+		}
+	})
+	return a
+}
+
+// kill ends the agent at once, as a crash would.
+func (a *remoteAgent) kill(t *testing.T) {
+	t.Helper()
+	if err := a.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	<-a.done
+	a.ended = true
 }
 
 // waitInstance waits until one of the cluster's container instances satisfies cond and
