@@ -154,6 +154,7 @@ func (a *Agent) serve(ctx context.Context) error {
 		for _, arn := range launch {
 			if found := a.leftover[arn]; agent.Adoptable(found) {
 				a.tasks.Adopt(arn, found) // still ours: carry on from its containers
+				a.cfg.Log.Info("adopted a task the previous run left", "task", arn)
 				delete(a.leftover, arn)
 				continue
 			}

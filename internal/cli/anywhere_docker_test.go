@@ -148,6 +148,12 @@ func TestAnywhereAgentAcrossNamespaces(t *testing.T) {
 	}); again != remote {
 		t.Fatalf("restarted agent registered %s, want its instance %s", again, remote)
 	}
+	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(agent.out.String(), "adopted a task"); {
+		if time.Now().After(deadline) {
+			t.Fatalf("the restarted agent adopted nothing:\n%s", agent.out)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 	if st := inspectState(t, aws.ToString(c.RuntimeId)); !st.Running || !st.StartedAt.Equal(started) {
 		t.Fatalf("the task's container after the agent's restart: %+v (started %v before)", st, started)
 	}
