@@ -83,11 +83,12 @@ func (h *twoHosts) setLink(t *testing.T, up bool) {
 // disconnected and the service replaces the task elsewhere; restoring it makes the
 // agent connected again and it stops the replaced task's containers.
 func TestAnywhereAgentAcrossNamespaces(t *testing.T) {
+	t.Parallel()
 	h := newTwoHosts(t)
 	image := buildWorkloadImage(t)
 	stateDir, agentDir := t.TempDir(), t.TempDir()
 	addr, out, stop := startUp(t, upOptions{runtime: "docker", pauseImage: image, stateDir: stateDir, region: "us-east-1",
-		listen: h.local + ":0", agentTimeout: 3 * time.Second, agentGrace: 4 * time.Second})
+		listen: h.local + ":0", agentTimeout: 5 * time.Second, agentGrace: 5 * time.Second})
 	d := &dockerTasks{addr: addr, stateDir: stateDir, image: image, out: out, down: new(atomic.Bool), stop: stop,
 		ecs: sdkecs.New(sdkecs.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://" + addr),
 			Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")})}
