@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -39,9 +40,13 @@ func newTwoHosts(t *testing.T) *twoHosts {
 		t.Fatalf("the two-host test needs iproute2's ip: %v", err)
 	}
 	id := randomHex(t)
-	octet := int(id[0])%200 + 20 // 10.213.<octet>.0/30
+	n, err := strconv.ParseUint(id[:4], 16, 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	octet, quad := int(n>>8)%200+20, int(n&0x3f)*4 // 10.213.<octet>.<quad>/30
 	h := &twoHosts{ns: "ecsmini-any-" + id, rootDev: "ecsma" + id[:6], nsDev: "ecsmb" + id[:6],
-		local: fmt.Sprintf("10.213.%d.1", octet), peer: fmt.Sprintf("10.213.%d.2", octet)}
+		local: fmt.Sprintf("10.213.%d.%d", octet, quad+1), peer: fmt.Sprintf("10.213.%d.%d", octet, quad+2)}
 	t.Cleanup(func() {
 		// Deleting the namespace deletes its end of the pair, and so the pair.
 		if out, err := exec.Command("ip", "netns", "del", h.ns).CombinedOutput(); err != nil {
