@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ecsmini/ecsmini/emulator"
+	"github.com/ecsmini/ecsmini/tui"
 )
 
 type upOptions struct {
@@ -46,6 +47,7 @@ type upOptions struct {
 	watch           bool          // keep the compose project in sync with its files
 	agentTimeout    time.Duration // remote agents: silence before agentConnected false
 	agentGrace      time.Duration // remote agents: disconnection before service tasks are replaced
+	notes           chan tui.Note // the dashboard's notes (the compose watcher's); made when nil
 }
 
 func newUpCmd() *cobra.Command {
