@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
 
@@ -123,15 +124,15 @@ type AgentWork struct {
 // showed disconnected) and returns the instance's work, and a channel that closes when
 // that work changes.
 func (e *Emulator) AgentPoll(ctx context.Context, cluster, instance string) (*AgentWork, <-chan struct{}, error) {
-	now := e.cfg.Clock.Now()
+	now := e.st.Clock.Now()
 	var arn string
 	var reconnected bool
 	err := e.store.Update(func(tx *store.Tx) error {
-		ck, _, err := e.activeCluster(ctx, cluster)
+		ck, _, err := e.st.ActiveCluster(ctx, cluster)
 		if err != nil {
 			return err
 		}
-		ik, r, err := e.findInstance(ck, instance)
+		ik, r, err := e.st.FindInstance(ck, instance)
 		if err != nil {
 			return err
 		}
@@ -166,7 +167,7 @@ func (e *Emulator) agentWork(arn string) *AgentWork {
 	w := &AgentWork{ContainerInstanceArn: arn, Tasks: []AgentTask{}}
 	a, _ := ecs.ParseARN(arn)
 	cluster, _, _ := strings.Cut(a.Path(), "/")
-	prefix := key(a.Region, cluster) + "\x00"
+	prefix := state.Key(a.Region, cluster) + "\x00"
 	var recs []*taskRecord
 	defs := map[string]*taskDefRecord{}
 	e.store.View(func() {
@@ -181,8 +182,8 @@ func (e *Emulator) agentWork(arn string) *AgentWork {
 			if _, ok := defs[r.Task.TaskDefinitionArn]; !ok {
 				ta, _ := ecs.ParseARN(r.Task.TaskDefinitionArn)
 				family, rev, _ := strings.Cut(ta.Path(), ":")
-				n, _ := atoiPositive(rev)
-				defs[r.Task.TaskDefinitionArn], _ = e.taskDefs.Get(key(ta.Region, family, revKey(n)))
+				n, _ := state.AtoiPositive(rev)
+				defs[r.Task.TaskDefinitionArn], _ = e.taskDefs.Get(state.Key(ta.Region, family, state.RevKey(n)))
 			}
 			return true
 		})
@@ -193,7 +194,7 @@ func (e *Emulator) agentWork(arn string) *AgentWork {
 		td, ok := decoded[r.Task.TaskDefinitionArn]
 		if !ok {
 			if rec := defs[r.Task.TaskDefinitionArn]; rec != nil {
-				if d, err := rec.definition(); err == nil {
+				if d, err := rec.Decode(); err == nil {
 					td = d
 				}
 			}
@@ -202,7 +203,7 @@ func (e *Emulator) agentWork(arn string) *AgentWork {
 		if td == nil {
 			continue // its definition is gone: nothing an agent could run
 		}
-		t := cloneTask(r.Task)
+		t := state.CloneTask(r.Task)
 		if r.Draining && t.LastStatus < ecs.StatusStopping {
 			t.DesiredStatus = ecs.StatusRunning
 		}
@@ -219,7 +220,7 @@ func (e *Emulator) onRemote(t *ecs.Task) bool {
 	if t.ContainerInstanceArn == "" {
 		return false
 	}
-	r, ok := e.instances.Get(instanceKeyOf(t.ContainerInstanceArn))
+	r, ok := e.instances.Get(state.InstanceKeyOf(t.ContainerInstanceArn))
 	return ok && r.Remote
 }
 
@@ -235,7 +236,7 @@ func (r *taskRouter) remoteInstance(taskARN string) string {
 	r.e.store.View(func() {
 		a, _ := ecs.ParseARN(taskARN)
 		cluster, id, _ := strings.Cut(a.Path(), "/")
-		if tr, ok := r.e.tasks.Get(taskKey(a.Region, cluster, id)); ok && r.e.onRemote(tr.Task) {
+		if tr, ok := r.e.tasks.Get(state.TaskKey(a.Region, cluster, id)); ok && r.e.onRemote(tr.Task) {
 			arn = tr.Task.ContainerInstanceArn
 		}
 	})
@@ -328,12 +329,12 @@ func (e *Emulator) reconcileAgents(now time.Time) time.Time {
 		return nil
 	})
 	if err != nil {
-		e.logError("agent link", err)
+		e.st.LogError("agent link", err)
 		return next
 	}
 	e.emitTasks(stopped...)
 	for _, s := range services {
-		e.ctl.markDirty(s)
+		e.ctl.MarkDirty(s)
 	}
 	for _, arn := range changed {
 		e.link.signal(arn)
@@ -363,7 +364,7 @@ func (e *Emulator) hasServiceTasks(ik, arn string) bool {
 func (e *Emulator) stopDisconnected(tx *store.Tx, r *instanceRecord, now time.Time, grace time.Duration) ([]*ecs.Task, []string) {
 	arn := r.Instance.ContainerInstanceArn
 	a, _ := ecs.ParseARN(arn)
-	prefix := key(a.Region, r.ClusterName) + "\x00"
+	prefix := state.Key(a.Region, r.ClusterName) + "\x00"
 	var out []*ecs.Task
 	var services []string
 	reason := fmt.Sprintf("Container instance %s: its agent has been disconnected for %s", arn[strings.LastIndexByte(arn, '/')+1:], grace)
@@ -374,7 +375,7 @@ func (e *Emulator) stopDisconnected(tx *store.Tx, r *instanceRecord, now time.Ti
 		if tr.Service == "" || tr.Task.ContainerInstanceArn != arn || tr.Task.LastStatus == ecs.StatusStopped {
 			return true
 		}
-		t := cloneTask(tr.Task)
+		t := state.CloneTask(tr.Task)
 		t.DesiredStatus, t.LastStatus = ecs.StatusStopped, ecs.StatusStopped
 		t.StopCode, t.StoppedReason = ecs.StopServiceSchedulerInitiated, reason
 		if t.StoppingAt == nil {

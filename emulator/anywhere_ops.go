@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
 
@@ -27,9 +28,9 @@ func (e *Emulator) DiscoverPollEndpoint(ctx context.Context, in *ecs.DiscoverPol
 		// names neither is only told where to go.
 		e.store.View(func() {
 			var ck string
-			ck, _, err = e.activeCluster(ctx, in.Cluster)
+			ck, _, err = e.st.ActiveCluster(ctx, in.Cluster)
 			if err == nil && in.ContainerInstance != "" {
-				_, _, err = e.resolveInstance(ck, in.ContainerInstance)
+				_, _, err = e.st.ResolveInstance(ck, in.ContainerInstance)
 			}
 		})
 	}
@@ -129,7 +130,7 @@ func (e *Emulator) SubmitAttachmentStateChanges(ctx context.Context, in *ecs.Sub
 	}
 	var touched []*ecs.Task
 	err := e.store.Update(func(tx *store.Tx) error {
-		ck, _, err := e.activeCluster(ctx, in.Cluster)
+		ck, _, err := e.st.ActiveCluster(ctx, in.Cluster)
 		if err != nil {
 			return err
 		}
@@ -150,7 +151,7 @@ func (e *Emulator) SubmitAttachmentStateChanges(ctx context.Context, in *ecs.Sub
 					continue
 				}
 				if t == nil {
-					t = cloneTask(r.Task)
+					t = state.CloneTask(r.Task)
 				}
 				t.Attachments[i].Status = s
 			}
@@ -188,9 +189,9 @@ func (e *Emulator) UpdateContainerAgent(ctx context.Context, in *ecs.UpdateConta
 	var err error
 	e.store.View(func() {
 		var ck string
-		ck, _, err = e.activeCluster(ctx, in.Cluster)
+		ck, _, err = e.st.ActiveCluster(ctx, in.Cluster)
 		if err == nil {
-			_, r, err = e.resolveInstance(ck, in.ContainerInstance)
+			_, r, err = e.st.ResolveInstance(ck, in.ContainerInstance)
 		}
 	})
 	switch {
@@ -214,7 +215,7 @@ func (e *Emulator) reportedTask(ctx context.Context, cluster, task string, conta
 	}
 	var r *taskRecord
 	var err error
-	e.store.View(func() { _, r, err = e.resolveTask(ctx, cluster, task) })
+	e.store.View(func() { _, r, err = e.st.ResolveTask(ctx, cluster, task) })
 	if err != nil {
 		return "", err
 	}
@@ -241,7 +242,7 @@ func (e *Emulator) applyReport(arn string, change func(t *ecs.Task) error) error
 // moveReported moves a task to the status its agent reported, with the times ECS
 // stamps on the way.
 func (e *Emulator) moveReported(t *ecs.Task, status ecs.TaskStatus, reason string) {
-	now := ecs.At(e.cfg.Clock.Now())
+	now := ecs.At(e.st.Clock.Now())
 	t.LastStatus = status
 	if status >= ecs.StatusRunning && t.StartedAt == nil && status < ecs.StatusStopped {
 		t.StartedAt = now

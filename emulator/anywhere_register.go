@@ -4,10 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"strings"
 
 	"github.com/ecsmini/ecsmini/ec2sim"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
 
@@ -59,8 +59,8 @@ func (e *Emulator) registerExternal(ctx context.Context, in *ecs.RegisterContain
 	if err := validateTags(in.Tags); err != nil {
 		return nil, err
 	}
-	sc := e.scope(ctx)
-	now := e.cfg.Clock.Now()
+	sc := e.st.Scope(ctx)
+	now := e.st.Clock.Now()
 	remote := !how.external
 	var ci *ecs.ContainerInstance
 	err := e.store.Update(func(tx *store.Tx) error {
@@ -69,7 +69,7 @@ func (e *Emulator) registerExternal(ctx context.Context, in *ecs.RegisterContain
 			return err
 		}
 		if in.ContainerInstanceArn != "" {
-			ik, r, err := e.resolveInstance(ck, in.ContainerInstanceArn)
+			ik, r, err := e.st.ResolveInstance(ck, in.ContainerInstanceArn)
 			if err != nil {
 				return err
 			}
@@ -101,9 +101,9 @@ func (e *Emulator) registerExternal(ctx context.Context, in *ecs.RegisterContain
 			Attributes:           attrs,
 			RegisteredAt:         ecs.At(now),
 			Attachments:          []ecs.Attachment{},
-			Tags:                 mergeTags(nil, in.Tags),
+			Tags:                 state.MergeTags(nil, in.Tags),
 		}
-		e.instances.Put(tx, key(lastRegion(ck), cluster.ClusterName, id), &instanceRecord{
+		e.instances.Put(tx, state.Key(state.LastRegion(ck), cluster.ClusterName, id), &instanceRecord{
 			Instance: ci, ClusterName: cluster.ClusterName, LaunchedAt: now, External: true, Remote: remote,
 		})
 		return nil
@@ -153,38 +153,6 @@ func newManagedInstanceID() string {
 	var b [9]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
 	return "mi-" + hex.EncodeToString(b[:])[:17]
-}
-
-// externalPlacer places EXTERNAL tasks on the cluster's external instances once it has
-// (or had, within the hour) one; before that, like EC2 tasks of a cluster without
-// instances, they run on this machine with no limits (nil). Call it inside a store
-// transaction.
-func (e *Emulator) externalPlacer(ck string) *taskPlacer {
-	found := false
-	prefix := ck + "\x00"
-	e.instances.Ascend(prefix, func(k string, r *instanceRecord) bool {
-		if !strings.HasPrefix(k, prefix) {
-			return false
-		}
-		found = r.External
-		return !found
-	})
-	if !found {
-		return nil
-	}
-	return &taskPlacer{e: e, ck: ck, onInstances: true, external: true}
-}
-
-// ofKind keeps the instances of idx a placer's tasks may use: external instances for
-// EXTERNAL tasks, the others for EC2 tasks.
-func (p *taskPlacer) ofKind(idx []int) []int {
-	out := idx[:0:0]
-	for _, i := range idx {
-		if p.c.recs[i].External == p.external {
-			out = append(out, i)
-		}
-	}
-	return out
 }
 
 // checkExternalService refuses what an EXTERNAL service cannot have (ECS Anywhere page:
