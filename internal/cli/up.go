@@ -48,6 +48,7 @@ type upOptions struct {
 	agentTimeout    time.Duration // remote agents: silence before agentConnected false
 	agentGrace      time.Duration // remote agents: disconnection before service tasks are replaced
 	notes           chan tui.Note // the dashboard's notes (the compose watcher's); made when nil
+	drive           *upDriver     // tests: run on a clock the test drives (nil: the wall clock)
 }
 
 func newUpCmd() *cobra.Command {
