@@ -60,6 +60,9 @@ var allowedImports = map[string][]string{
 // packages below it) and the only packages that may import them, tests included.
 var onlyImporters = map[string][]string{
 	"github.com/docker/docker": {"internal/dockerrt"},
+	// BuildKit's client, session and Dockerfile frontend: compose builds.
+	"github.com/moby/buildkit":     {"internal/dockerrt"},
+	"github.com/tonistiigi/fsutil": {"internal/dockerrt"},
 	// The Session Manager data channel is the only WebSocket ecsmini speaks.
 	"github.com/gorilla/websocket":           {"emulator/execchannel"},
 	"github.com/compose-spec/compose-go":     {"internal/composeimport", "internal/composeapply"},

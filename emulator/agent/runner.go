@@ -185,7 +185,22 @@ func taskInfo(t *ecs.Task, td *ecs.TaskDefinition, region, account string) TaskI
 	mem, _ := strconv.Atoi(t.Memory)
 	return TaskInfo{ARN: t.TaskArn, ID: id, ClusterName: cluster, ClusterARN: t.ClusterArn, Family: td.Family,
 		Revision: td.Revision, LaunchType: t.LaunchType, NetworkMode: ecs.Deref(td.NetworkMode),
-		CPU: cpu, Memory: mem, Region: region, Account: account, ContainerInstanceARN: t.ContainerInstanceArn}
+		CPU: cpu, Memory: mem, Region: region, Account: account, ContainerInstanceARN: t.ContainerInstanceArn,
+		LocalBinds: localBinds(t.Tags)}
+}
+
+// localBinds reads the task's LocalBindTagPrefix tags.
+func localBinds(tags []ecs.Tag) map[string]string {
+	var out map[string]string
+	for _, tag := range tags {
+		if name, ok := strings.CutPrefix(ecs.Deref(tag.Key), LocalBindTagPrefix); ok && name != "" {
+			if out == nil {
+				out = map[string]string{}
+			}
+			out[name] = ecs.Deref(tag.Value)
+		}
+	}
+	return out
 }
 
 // update commits a change to the task.
