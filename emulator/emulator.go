@@ -86,6 +86,7 @@ type Emulator struct {
 	rnd    *admission.Random // EC2 placement's random source
 	ev     *eventState
 	exec   *execSessions
+	link   *agentLink // remote agents (anywhere_link.go)
 }
 
 // New builds an emulator and, when cfg.StateDir is set, loads its state from there.
@@ -133,6 +134,7 @@ func New(cfg Config) (*Emulator, error) {
 		rnd:             admission.NewRandom(time.Now().UnixNano()),
 		ev:              newEventState(cfg.Events, cfg.Clock.Now()),
 		exec:            newExecSessions(),
+		link:            newAgentLink(),
 	}
 	e.ctl = servicectl.New(st, host{e}, e.rnd, e.loop.poke)
 	e.ec2 = ec2ctl.New(st, host{e}, e.rnd, e.loop.poke)
@@ -157,7 +159,14 @@ func New(cfg Config) (*Emulator, error) {
 }
 
 // SetRunner connects the agent that runs recorded tasks. Call it before serving.
-func (e *Emulator) SetRunner(r TaskRunner) { e.runner = r }
+// Tasks on remote agents' instances go to those agents instead (taskRouter).
+func (e *Emulator) SetRunner(r TaskRunner) {
+	if r == nil {
+		e.runner = nil
+		return
+	}
+	e.runner = &taskRouter{e: e, local: r}
+}
 
 // Recovered lists what loading damaged state with Config.Recover dropped (nil if nothing).
 func (e *Emulator) Recovered() []string { return e.store.Recovered() }
