@@ -74,6 +74,13 @@
 // the planner rolls tasks within minimumHealthyPercent/maximumPercent, replaces unhealthy
 // tasks, and the circuit breaker fails or rolls back. DeleteService drains to INACTIVE.
 //
+// # Remote agents
+//
+// Tasks placed on an external instance that `ecsmini agent` registered (anywhere_*.go)
+// are not run here: taskRouter hands them to the agent link, which that agent
+// long-polls (internal/anywhere) as its heartbeat; its reports come back through
+// SubmitTaskStateChange, and a silent agent's instance is disconnected by the loop.
+//
 // # Glossary
 //
 // A "ref" is what a caller passes to name a resource (a name or an ARN); a "key" is the

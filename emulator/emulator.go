@@ -86,6 +86,7 @@ type Emulator struct {
 	rnd    *admission.Random // EC2 placement's random source
 	ev     *eventState
 	exec   *execSessions
+	link   *agentLink // remote agents (anywhere_link.go)
 
 	// registries names the Cloud Map services of serviceRegistries (services_registry.go).
 	registries *store.Table[registryName]
@@ -137,6 +138,7 @@ func New(cfg Config) (*Emulator, error) {
 		rnd:             admission.NewRandom(time.Now().UnixNano()),
 		ev:              newEventState(cfg.Events, cfg.Clock.Now()),
 		exec:            newExecSessions(),
+		link:            newAgentLink(),
 	}
 	e.registries = store.NewTable[registryName](s, "discoveryRegistries")
 	e.ctl = servicectl.New(st, host{e}, e.rnd, e.loop.poke)
@@ -162,7 +164,14 @@ func New(cfg Config) (*Emulator, error) {
 }
 
 // SetRunner connects the agent that runs recorded tasks. Call it before serving.
-func (e *Emulator) SetRunner(r TaskRunner) { e.runner = r }
+// Tasks on remote agents' instances go to those agents instead (taskRouter).
+func (e *Emulator) SetRunner(r TaskRunner) {
+	if r == nil {
+		e.runner = nil
+		return
+	}
+	e.runner = &taskRouter{e: e, local: r}
+}
 
 // Recovered lists what loading damaged state with Config.Recover dropped (nil if nothing).
 func (e *Emulator) Recovered() []string { return e.store.Recovered() }

@@ -60,6 +60,7 @@ func (e *Emulator) pass() (time.Time, error) {
 	at(n)
 	at(e.fg.Due(now))
 	at(e.ReconcileEC2())
+	at(e.reconcileAgents(now))
 	n, err = e.purge(now)
 	at(n)
 	return next, err

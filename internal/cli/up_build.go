@@ -39,6 +39,8 @@ type upStack struct {
 	stopHooks func()
 	compose   *composeUp
 	ln        net.Listener
+	// agentToken is the join token remote agents present (anywhere.go).
+	agentToken string
 	// undo releases what was acquired, in reverse order (release runs it).
 	undo []func()
 }
@@ -145,6 +147,7 @@ func (s *upStack) openEmulator() error {
 	if err != nil {
 		return err
 	}
+	emu.SetAgentTimeouts(o.agentTimeout, o.agentGrace)
 	o.drive.built(emu)
 	reportRecovered(s.logOut, o.stateDir, emu.Recovered())
 	s.emu, s.loaded = emu, time.Since(start)
@@ -202,4 +205,5 @@ func (s *upStack) mountAPI(ctx context.Context, stopUp func()) {
 		Health: ecsminiapi.Health{Status: "ok", Version: Version, Region: o.region, AccountID: o.accountID,
 			StateDir: o.stateDir, PID: os.Getpid(), Runtime: o.runtime, DockerEngine: s.engine},
 	})
+	s.mountAgents()
 }

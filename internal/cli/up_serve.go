@@ -37,6 +37,7 @@ func (s *upStack) serve(ctx context.Context, stdout, stderr io.Writer, ready cha
 		serveErr: make(chan error, 1), loopErr: make(chan error, 1)}
 	if warning := exposureWarning(s.ln.Addr().String()); warning != "" {
 		fmt.Fprint(stderr, warning)
+		fmt.Fprint(stderr, joinHint(s.ln.Addr().String(), s.agentToken))
 	}
 	go func() { r.serveErr <- r.srv.Serve(s.ln) }()
 	loopCtx, stopLoop := context.WithCancel(ctx)
