@@ -61,6 +61,7 @@ type Emulator struct {
 	ec2    *ec2Ctl
 	ev     *eventState
 	exec   *execSessions
+	ext    extensions // reconcilers added from outside (extensions.go)
 }
 
 // familyRecord remembers the last revision number of a family, so numbering continues

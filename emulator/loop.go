@@ -62,6 +62,11 @@ func (e *Emulator) pass() (time.Time, error) {
 	at(e.ReconcileEC2())
 	n, err = e.purge(now)
 	at(n)
+	if err != nil {
+		return next, err
+	}
+	n, err = e.reconcileExtensions(now)
+	at(n)
 	return next, err
 }
 
