@@ -25,7 +25,9 @@ func (f *fakeECS) SetDesiredCount(_ context.Context, _, _, _ string, n int, _ st
 	return nil
 }
 
-func (f *fakeECS) Sample(context.Context, string, string, string) (Sample, error) { return f.sample, nil }
+func (f *fakeECS) Sample(context.Context, string, string, string) (Sample, error) {
+	return f.sample, nil
+}
 
 func newFake(t *testing.T, desired int) (*Service, *fakeECS, *clock.Fake) {
 	t.Helper()
