@@ -31,6 +31,7 @@ func (s *Service) load() error {
 		return fmt.Errorf("%s: %w", stateFile, err)
 	}
 	for _, t := range st.Targets {
+		t.recheck = true
 		s.targets[targetKey(t.Region, t.T.ResourceId)] = t
 	}
 	return nil

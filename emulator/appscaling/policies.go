@@ -75,6 +75,7 @@ func (s *Service) PutScalingPolicy(ctx context.Context, in *PutScalingPolicyInpu
 		t.Policies = old
 		return nil, err
 	}
+	t.recheck = true
 	s.kick()
 	return &PutScalingPolicyOutput{PolicyARN: p.PolicyARN, Alarms: p.Alarms}, nil
 }

@@ -14,7 +14,7 @@ import (
 // sampleEvery is the period of the metrics' datapoints (CloudWatch's one minute).
 const sampleEvery = time.Minute
 
-// reconcileTimeout bounds one target's calls into ECS and the runtime in a pass.
+// reconcileTimeout bounds a pass's calls into ECS and the runtime.
 const reconcileTimeout = 10 * time.Second
 
 // Reconcile is run by every control loop pass at the emulator clock's now: it fires
@@ -32,10 +32,10 @@ func (s *Service) Reconcile(now time.Time) (time.Time, error) {
 	}
 	changed := false
 	var errs []error
+	passCtx, cancel := context.WithTimeout(context.Background(), reconcileTimeout)
+	defer cancel()
 	for _, t := range s.sortedLocked() {
-		ctx, cancel := context.WithTimeout(ecs.WithRegion(context.Background(), t.Region), reconcileTimeout)
-		n, ch, err := s.reconcileTarget(ctx, t, now)
-		cancel()
+		n, ch, err := s.reconcileTarget(ecs.WithRegion(passCtx, t.Region), t, now)
 		at(n)
 		changed = changed || ch
 		if err != nil {
@@ -75,6 +75,7 @@ func (s *Service) reconcileTarget(ctx context.Context, t *target, now time.Time)
 		}
 	}
 	// Scheduled actions first: they move the capacities the rest obeys.
+	fired := false
 	for _, a := range t.Actions {
 		if a.Next.IsZero() || a.Next.After(now) {
 			at(a.Next)
@@ -90,9 +91,16 @@ func (s *Service) reconcileTarget(ctx context.Context, t *target, now time.Time)
 			s.fireAction(t, a, now)
 		}
 		a.Next = a.nextFiring(sched, now)
-		changed = true
+		changed, fired = true, true
 		at(a.Next)
 	}
+	// Nothing due: no call into ECS (a pass runs on every API change).
+	sampleDue := t.tracks() && (t.nextSample.IsZero() || !now.Before(t.nextSample))
+	if !fired && !t.recheck && !sampleDue {
+		at(t.nextSample)
+		return next, changed, nil
+	}
+	t.recheck = false
 	current, err := s.cfg.Services.DesiredCount(ctx, sv.region, sv.cluster, sv.name)
 	if errors.Is(err, ErrNoService) {
 		return next, changed, nil // the service is gone: the target stays, as in AWS

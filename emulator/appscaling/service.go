@@ -91,6 +91,9 @@ type target struct {
 	nextSample time.Time
 	requests   uint64
 	sampled    bool
+	// recheck asks the next pass to look at the desired count even if nothing else
+	// is due (a registration or policy changed).
+	recheck bool
 }
 
 type scheduledAction struct {

@@ -79,6 +79,7 @@ func (s *Service) RegisterScalableTarget(ctx context.Context, in *RegisterScalab
 		}
 		t.Tags = maps.Clone(in.Tags)
 	}
+	t.recheck = true
 	s.targets[k] = &t
 	if err := s.saveLocked(); err != nil {
 		if old != nil {
