@@ -17,6 +17,8 @@
 //	emulator/events      the event stream (EventBridge-shaped), its filters and webhooks
 //	emulator/discovery   the per-cluster DNS table tasks resolve service names with
 //	emulator/httpapi     the ECS JSON 1.1 protocol over HTTP, one file per resource group
+//	emulator/appscaling  Application Auto Scaling for services (a reconciler the loop runs,
+//	                     added with AddReconciler; ecsbridge its ports, appscalingapi its API)
 //	fargate, ec2sim      pure rules: Fargate sizes, Spot, retirement; instances, placement
 //
 // # The loop
@@ -26,7 +28,8 @@
 // emulator clock: the services (services_exec.go: plan with scheduler.PlanService, carry
 // out with an execution), Fargate (Spot interruptions, retirement of standalone tasks),
 // EC2 (instances booting and ending, Spot notices, managed scaling, tasks waiting for
-// capacity) and the purges of expired resources. Each returns when it next falls due;
+// capacity), the purges of expired resources, then the reconcilers added from outside
+// (extensions.go: Application Auto Scaling). Each returns when it next falls due;
 // the loop arms one timer at the earliest. Side effects that must follow a commit
 // (launching tasks, load balancer registration, the membership index, published events)
 // are registered with store.Tx.AfterCommit or run after Update returns, never under the
