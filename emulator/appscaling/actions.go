@@ -71,7 +71,7 @@ func (s *Service) PutScheduledAction(ctx context.Context, in *PutScheduledAction
 	}
 	sched, err := ParseSchedule(a.Schedule, a.Timezone)
 	if err != nil {
-		return nil, validation("%s", err.Error())
+		return nil, err
 	}
 	a.Next = a.nextFiring(sched, now)
 	old := slices.Clone(t.Actions)

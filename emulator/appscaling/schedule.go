@@ -1,7 +1,6 @@
 package appscaling
 
 import (
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -25,13 +24,13 @@ var (
 )
 
 // ParseSchedule parses expr in the IANA time zone tz ("" is UTC); errors are the
-// API's ValidationException text.
+// API's ValidationException.
 func ParseSchedule(expr, tz string) (Schedule, error) {
 	loc := time.UTC
 	if tz != "" {
 		l, err := time.LoadLocation(tz)
 		if err != nil || tz == "Local" {
-			return Schedule{}, fmt.Errorf("Invalid timezone: %s", tz)
+			return Schedule{}, validation("Invalid timezone: %s", tz)
 		}
 		loc = l
 	}
@@ -40,28 +39,28 @@ func ParseSchedule(expr, tz string) (Schedule, error) {
 	case atRE.MatchString(expr):
 		t, err := time.ParseInLocation("2006-01-02T15:04:05", atRE.FindStringSubmatch(expr)[1], loc)
 		if err != nil {
-			return Schedule{}, fmt.Errorf("Schedule at() is not valid: %s", expr)
+			return Schedule{}, validation("Schedule at() is not valid: %s", expr)
 		}
 		s.at = t
 	case rateRE.MatchString(expr):
 		m := rateRE.FindStringSubmatch(expr)
 		n, err := strconv.Atoi(m[1])
 		if err != nil || n <= 0 {
-			return Schedule{}, fmt.Errorf("Schedule rate() is not valid: %s", expr)
+			return Schedule{}, validation("Schedule rate() is not valid: %s", expr)
 		}
 		if (n == 1) != !strings.HasSuffix(m[2], "s") {
-			return Schedule{}, fmt.Errorf("Schedule rate() is not valid: %s (use a singular unit for 1 and a plural one otherwise)", expr)
+			return Schedule{}, validation("Schedule rate() is not valid: %s (use a singular unit for 1 and a plural one otherwise)", expr)
 		}
 		unit := map[string]time.Duration{"minute": time.Minute, "hour": time.Hour, "day": 24 * time.Hour}[strings.TrimSuffix(m[2], "s")]
 		s.rate = time.Duration(n) * unit
 	case cronRE.MatchString(expr):
 		c, err := parseCron(cronRE.FindStringSubmatch(expr)[1])
 		if err != nil {
-			return Schedule{}, fmt.Errorf("Schedule cron() is not valid: %s: %w", expr, err)
+			return Schedule{}, validation("Schedule cron() is not valid: %s: %v", expr, err)
 		}
 		s.cron = c
 	default:
-		return Schedule{}, fmt.Errorf("Unsupported schedule format: %s. Use at(), rate() or cron()", expr)
+		return Schedule{}, validation("Unsupported schedule format: %s. Use at(), rate() or cron()", expr)
 	}
 	return s, nil
 }

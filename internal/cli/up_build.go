@@ -80,7 +80,7 @@ func buildUp(ctx context.Context, o upOptions, stderr io.Writer, stopUp func()) 
 		return nil, err
 	}
 	if s.asc, err = openAppScaling(s.o, s.emu, s.clk, s.tasks, s.log); err != nil {
-		return nil, fmt.Errorf("Application Auto Scaling: %w", err)
+		return nil, fmt.Errorf("application auto scaling: %w", err)
 	}
 	if s.ln, err = net.Listen("tcp", s.o.listen); err != nil {
 		return nil, fmt.Errorf("cannot listen on %s (is another ecsmini running? use --listen): %w", s.o.listen, err)
