@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -143,8 +144,10 @@ func (m Model) action(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return fail("select a service to deploy")
 		}
 		name := s.ServiceName
-		return m, m.run(func(ctx context.Context) (string, error) {
-			return "service " + name + ": new deployment started", a.ForceNewDeployment(ctx, cluster, name)
+		return m.ask("force a new deployment of service "+name+" (replaces every task)?", func(m Model) (tea.Model, tea.Cmd) {
+			return m, m.run(func(ctx context.Context) (string, error) {
+				return "service " + name + ": new deployment started", a.ForceNewDeployment(ctx, cluster, name)
+			})
 		})
 	case key.Matches(msg, keys.Stop, keys.Interrupt, keys.AddInstance) && m.cur.screen == scrCapacity && m.task(m.selectedKey()) == nil:
 		return m.instanceAction(msg, cluster)
@@ -155,8 +158,10 @@ func (m Model) action(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		if t == "" {
 			return fail("select a task to stop")
 		}
-		return m, m.run(func(ctx context.Context) (string, error) {
-			return "task " + shortID(t) + ": stopping", a.StopTask(ctx, cluster, t, "Stopped from the ecsmini dashboard")
+		return m.ask("stop task "+shortID(t)+"?", func(m Model) (tea.Model, tea.Cmd) {
+			return m, m.run(func(ctx context.Context) (string, error) {
+				return "task " + shortID(t) + ": stopping", a.StopTask(ctx, cluster, t, "Stopped from the ecsmini dashboard")
+			})
 		})
 	case key.Matches(msg, keys.Interrupt):
 		t := m.selectedTask()
@@ -187,8 +192,10 @@ func (m Model) action(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 		on := c.SpotAvailable == nil || !*c.SpotAvailable
 		word := map[bool]string{true: "available", false: "unavailable (new FARGATE_SPOT tasks wait)"}[on]
-		return m, m.run(func(ctx context.Context) (string, error) {
-			return "cluster " + cluster + ": Fargate Spot capacity " + word, a.SetSpotCapacity(ctx, cluster, on)
+		return m.ask("make Fargate Spot capacity of cluster "+cluster+" "+strings.Fields(word)[0]+"?", func(m Model) (tea.Model, tea.Cmd) {
+			return m, m.run(func(ctx context.Context) (string, error) {
+				return "cluster " + cluster + ": Fargate Spot capacity " + word, a.SetSpotCapacity(ctx, cluster, on)
+			})
 		})
 	case key.Matches(msg, keys.Minute, keys.Hour, keys.Day):
 		span := map[string]string{">": "1m", "]": "1h", "}": "1d"}[msg.String()]
@@ -243,8 +250,10 @@ func (m Model) instanceAction(msg tea.KeyMsg, cluster string) (tea.Model, tea.Cm
 			return "instance " + id + ": Spot notice, DRAINING, terminates in 2 minutes", a.InterruptSpotInstance(ctx, cluster, arn)
 		})
 	}
-	return m, m.run(func(ctx context.Context) (string, error) {
-		return "instance " + id + ": terminated", a.TerminateInstance(ctx, cluster, arn)
+	return m.ask("terminate instance "+id+" (its tasks stop)?", func(m Model) (tea.Model, tea.Cmd) {
+		return m, m.run(func(ctx context.Context) (string, error) {
+			return "instance " + id + ": terminated", a.TerminateInstance(ctx, cluster, arn)
+		})
 	})
 }
 

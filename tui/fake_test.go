@@ -121,6 +121,7 @@ func fakeSnapshot() *Snapshot {
 	old := fakeTask("3d4e5f60718293a4b5c6d7e8f90a1b2c", "service:web", "FARGATE", stopped, stopped, 3*time.Hour)
 	old.StopCode, old.StoppedReason, old.StoppedAt = ecs.StopEssentialContainerExited, "Essential container in task exited", ago(time.Hour)
 	old.Containers[0].ExitCode = ecs.Ptr(137)
+	old.Containers[0].Reason = "CannotStartContainerError: Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime create failed: exec: \"/app/server\": permission denied"
 	scaling := fakeTask("6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d", "family:batch", "asg-cp", prov, running, 4*time.Hour)
 	scaling.LaunchType, scaling.TaskDefinitionArn = "EC2", arnPrefix+"task-definition/batch:2"
 	job := fakeTask("4e5f60718293a4b5c6d7e8f90a1b2c3d", "family:hello-job", "", running, running, 5*time.Minute)

@@ -47,26 +47,40 @@ func TestGoldenViews(t *testing.T) {
 		name   string
 		keys   []string
 		waitOn string // output that shows what arrives asynchronously (events, logs, results)
+		notes  []Note // sent on Options.Notes
+		quit   string // Options.ConfirmQuit
 	}{
-		{"clusters", []string{"0"}, ""},
-		{"services", nil, ""},
-		{"service", []string{"j", "enter"}, ""},
-		{"tasks", []string{"2"}, ""},
-		{"task", []string{"2", "enter"}, ""},
-		{"capacity", []string{"3"}, ""},
-		{"events", []string{"4"}, "DEPLOYMENT_IN"},
-		{"events-filtered", []string{"4", "/spot", "enter"}, "task 1b2c3d4e"},
-		{"cost", []string{"5"}, ""},
-		{"logs", []string{"2", "enter", "l"}, "/health"},
-		{"help", []string{"?"}, ""},
-		{"scaled", []string{"j", "+"}, "desired count 4"},
+		{"clusters", []string{"0"}, "", nil, ""},
+		{"services", nil, "", nil, ""},
+		{"service", []string{"j", "enter"}, "", nil, ""},
+		{"tasks", []string{"2"}, "", nil, ""},
+		{"task", []string{"2", "enter"}, "", nil, ""},
+		{"capacity", []string{"3"}, "", nil, ""},
+		{"events", []string{"4"}, "DEPLOYMENT_IN", nil, ""},
+		{"events-filtered", []string{"4", "/spot", "enter"}, "task 1b2c3d4e", nil, ""},
+		{"cost", []string{"5"}, "", nil, ""},
+		{"logs", []string{"2", "enter", "l"}, "/health", nil, ""},
+		{"help", []string{"?"}, "", nil, ""},
+		{"scaled", []string{"j", "+"}, "desired count 4", nil, ""},
+		{"describe-task", []string{"2", "v"}, "", nil, ""},
+		{"describe-service", []string{"j", "v", "jjjj"}, "", nil, ""},
+		{"stopped-task", []string{"2", "G", "enter"}, "", nil, ""},
+		{"tasks-sorted", []string{"2", "ss", "o"}, "", nil, ""},
+		{"confirm-stop", []string{"2", "x"}, "", nil, ""},
+		{"confirm-quit", []string{"q"}, "", nil, "quit: stop ecsmini and every task?"},
+		{"compose-error", nil, "compose", composeNotes, ""},
+		{"messages", []string{"m"}, "Traceback", composeNotes, ""},
 	}
 	sizes := []struct{ w, h int }{{80, 24}, {160, 48}}
 	for _, sc := range screens {
 		for _, sz := range sizes {
 			t.Run(fmt.Sprintf("%s-%dx%d", sc.name, sz.w, sz.h), func(t *testing.T) {
 				src, act := newFake()
-				m := New(src, act, Options{Now: fixedNow, Tick: -1})
+				notes := make(chan Note, len(sc.notes))
+				for _, n := range sc.notes {
+					notes <- n
+				}
+				m := New(src, act, Options{Now: fixedNow, Tick: -1, Notes: notes, ConfirmQuit: sc.quit})
 				tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(sz.w, sz.h))
 				var seen bytes.Buffer // WaitFor consumes the output: keep all of it
 				waitFor := func(s string) {
@@ -90,6 +104,14 @@ func TestGoldenViews(t *testing.T) {
 			})
 		}
 	}
+}
+
+// composeNotes are a watcher's: a good import, then an edit that does not load.
+var composeNotes = []Note{
+	{Time: t0.Add(-time.Minute), Source: "compose", Level: NoteOK, Text: "project demo applied in cluster demo (2 services)"},
+	{Time: t0.Add(-30 * time.Second), Source: "compose", Text: "files changed, re-importing"},
+	{Time: t0.Add(-29 * time.Second), Source: "compose", Level: NoteError,
+		Text: "compose.yaml: services.web.ports must be a list; the running stack is unchanged\nTraceback-like detail: line 7"},
 }
 
 // TestGoldenColour keeps one coloured view, so a change of palette shows in review.

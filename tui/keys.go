@@ -15,6 +15,8 @@ type keyMap struct {
 	ScaleUp, ScaleDown, Deploy, Stop, Interrupt, Retire, Drain, Spot      key.Binding
 	AddInstance, Shell                                                    key.Binding
 	Minute, Hour, Day, Refresh, Quit, Stopped                             key.Binding
+	Describe, Sort, Reverse, Messages, Copy, Save, Follow, Wrap           key.Binding
+	NextMatch, PrevMatch                                                  key.Binding
 }
 
 func bind(help string, keys ...string) key.Binding {
@@ -56,6 +58,16 @@ var keys = keyMap{
 	Day:         bind("clock +1 day", "}"),
 	Refresh:     bind("refresh now", "r"),
 	Quit:        bind("quit", "q", "ctrl+c"),
+	Describe:    bind("describe: the object as the API returns it", "v"),
+	Sort:        bind("sort by the next column", "s"),
+	Reverse:     bind("reverse the sort order", "o"),
+	Messages:    bind("messages (compose watch, demo)", "m"),
+	Copy:        bind("describe: copy (OSC 52)", "c"),
+	Save:        bind("describe: write to a file", "w"),
+	Follow:      bind("logs: follow on/off", "f"),
+	Wrap:        bind("logs: wrap long lines", "w"),
+	NextMatch:   bind("logs: next/previous match", "n", "N"),
+	PrevMatch:   bind("logs: previous match", "N"),
 }
 
 // helpGroups are the help view's sections.
@@ -68,8 +80,9 @@ func helpGroups() []struct {
 		title    string
 		bindings []key.Binding
 	}{
-		{"Navigate", []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Enter, k.Back, k.Filter, k.Stopped}},
-		{"Views", []key.Binding{k.Clusters, k.Services, k.Tasks, k.Capacity, k.Events, k.Cost, k.Logs, k.Help}},
+		{"Navigate", []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Enter, k.Back, k.Filter, k.Stopped, k.Sort, k.Reverse}},
+		{"Views", []key.Binding{k.Clusters, k.Services, k.Tasks, k.Capacity, k.Events, k.Cost, k.Logs, k.Describe, k.Messages, k.Help}},
+		{"Describe and logs", []key.Binding{k.Copy, k.Save, k.Follow, k.Wrap, k.NextMatch}},
 		{"Act (through the ECS API)", []key.Binding{k.ScaleUp, k.ScaleDown, k.Deploy, k.Stop, k.Interrupt, k.Retire, k.Drain, k.AddInstance, k.Spot, k.Shell}},
 		{"Clock and app", []key.Binding{k.Minute, k.Hour, k.Day, k.Refresh, k.Quit}},
 	}
@@ -96,22 +109,28 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if msg.Type == tea.KeyCtrlC {
 		return m.quit()
 	}
+	if m.confirm != nil {
+		return m.answer(msg)
+	}
 	if m.filtering {
 		return m.filterKey(msg), nil
 	}
 	if m.help {
 		switch {
 		case key.Matches(msg, keys.Quit):
-			return m.quit()
+			return m.askQuit()
 		case key.Matches(msg, keys.Help, keys.Back):
 			m.help = false
 		}
 		return m, nil
 	}
+	if next, cmd, ok := m.paneKey(msg); ok {
+		return next, cmd
+	}
 	page := max(m.height-6, 1)
 	switch {
 	case key.Matches(msg, keys.Quit):
-		return m.quit()
+		return m.askQuit()
 	case key.Matches(msg, keys.Help):
 		m.help = true
 	case key.Matches(msg, keys.Up):
@@ -155,6 +174,15 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.flash("select a task to see its logs", true)
 	case key.Matches(msg, keys.Stopped):
 		m.hideStopped = !m.hideStopped
+	case key.Matches(msg, keys.Describe):
+		return m.describe()
+	case key.Matches(msg, keys.Messages):
+		m.descOff = 1 << 30 // the newest at the bottom
+		m.push(view{screen: scrMessages, cluster: m.cur.cluster})
+	case key.Matches(msg, keys.Sort):
+		m.cycleSort()
+	case key.Matches(msg, keys.Reverse):
+		m.reverseSort()
 	case key.Matches(msg, keys.Refresh):
 		m.asked = time.Time{}
 		return m, m.maybeFetch()
@@ -181,7 +209,21 @@ func (m Model) filterKey(msg tea.KeyMsg) Model {
 	case tea.KeyRunes, tea.KeySpace:
 		m.filters[s] += string(msg.Runes)
 	}
+	if s == scrLogs { // the log is searched, not filtered: jump to the newest match
+		m.logMatch = -1
+		if m.filters[s] != "" {
+			m.findLog(0)
+		}
+	}
 	return m
+}
+
+// askQuit quits, first asking when quitting also stops ecsmini (Options.ConfirmQuit).
+func (m Model) askQuit() (tea.Model, tea.Cmd) {
+	if m.opts.ConfirmQuit == "" {
+		return m.quit()
+	}
+	return m.ask(m.opts.ConfirmQuit, Model.quit)
 }
 
 func (m Model) quit() (tea.Model, tea.Cmd) {

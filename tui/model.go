@@ -22,6 +22,18 @@ type Options struct {
 	// Tick is how often countdowns and ages move (default 500 ms; negative: never,
 	// for tests that drive the model with messages).
 	Tick time.Duration
+	// ConfirmQuit, when set, is the question q asks before quitting, for a dashboard
+	// whose quitting stops ecsmini and every task (up, demo); ctrl+c quits at once.
+	ConfirmQuit string
+	// Notes are lines from whoever runs beside the dashboard (the compose watcher's
+	// re-imports and errors, the demo's narration), shown above the footer and in
+	// full on the messages screen (m); nil: none.
+	Notes <-chan Note
+	// Clipboard copies text to the terminal's clipboard (the describe view's c);
+	// nil: copying is unavailable. SaveDir is where w writes the described object
+	// (default the temporary directory).
+	Clipboard func(text string) error
+	SaveDir   string
 }
 
 // Caps on what the model keeps, so that a long session stays small and fast.
@@ -77,6 +89,20 @@ type Model struct {
 	filtering   bool
 	hideStopped bool // task lists show only tasks not yet STOPPED
 
+	confirm *pending // a destructive action waiting for y/n
+
+	notes []Note // oldest first
+
+	sorts map[screen]sortOrder // the list screens' sort orders
+
+	desc    describeTarget // what the describe screen shows
+	descOff int            // its first line on screen
+
+	logFollow bool // the log pane keeps its newest line in view
+	logWrap   bool // long log lines wrap instead of being clipped
+	logOff    int  // the first line shown when not following
+	logMatch  int  // the line of the current search match, -1: none
+
 	status    string
 	statusErr bool
 	statusAt  time.Time // the wall time it was set: it fades after statusTTL
@@ -98,7 +124,8 @@ func New(src Source, act Actions, opts Options) Model {
 		opts.Tick = 500 * time.Millisecond
 	}
 	m := Model{src: src, act: act, opts: opts, ctx: opts.Context, st: newStyles(opts.Colour),
-		width: 80, height: 24, sel: map[screen]string{}, idx: map[screen]int{}, filters: map[screen]string{}}
+		width: 80, height: 24, sel: map[screen]string{}, idx: map[screen]int{}, filters: map[screen]string{},
+		sorts: map[screen]sortOrder{}, logFollow: true, logMatch: -1}
 	m.cur = view{screen: scrServices, cluster: opts.Cluster}
 	m.wall = opts.Now()
 	m.fetching, m.asked = true, m.wall // Init asks for the first snapshot
@@ -107,7 +134,7 @@ func New(src Source, act Actions, opts Options) Model {
 
 // Init asks for the first snapshot and the event stream, and starts the ticks.
 func (m Model) Init() tea.Cmd {
-	return tea.Batch(fetchSnapshot(m.ctx, m.src, m.opts.Now), subscribeEvents(m.ctx, m.src), m.tick())
+	return tea.Batch(fetchSnapshot(m.ctx, m.src, m.opts.Now), subscribeEvents(m.ctx, m.src), m.tick(), waitNotes(m.opts.Notes))
 }
 
 func (m Model) tick() tea.Cmd {
@@ -149,6 +176,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, subscribeEvents(m.ctx, m.src)
 	case logsMsg:
 		return m.onLogs(msg)
+	case notesMsg:
+		return m.onNotes(msg)
 	case actionMsg:
 		if msg.err != nil {
 			m.flash(msg.err.Error(), true)

@@ -13,11 +13,14 @@ const (
 	scrEvents
 	scrLogs
 	scrCost
+	scrDescribe // the selected object as JSON
+	scrMessages // the notes: compose watcher, demo narration
 )
 
 var screenNames = map[screen]string{
 	scrClusters: "clusters", scrServices: "services", scrService: "service", scrTasks: "tasks",
 	scrTask: "task", scrCapacity: "capacity", scrEvents: "events", scrLogs: "logs", scrCost: "cost",
+	scrDescribe: "describe", scrMessages: "messages",
 }
 
 // view is where the user is: a screen and the objects it is about.

@@ -129,22 +129,22 @@ type CostLine struct {
 
 // Event is one event of the stream, reduced to what the dashboard shows.
 type Event struct {
-	Time       time.Time
-	DetailType string
+	Time       time.Time `json:"time"`
+	DetailType string    `json:"detailType"`
 	// Resource is the main resource's short name (task/cluster/ID, service/cluster/name).
-	Resource string
+	Resource string `json:"resource"`
 	// Summary is one human line: what changed.
-	Summary string
+	Summary string `json:"summary"`
 	// State is what the event says the resource is now (a task's LAST→DESIRED
 	// status, a deployment's or service's event name, an instance's status), so that
 	// a reader can skip events that change nothing it shows.
-	State string
+	State string `json:"state,omitempty"`
 	// Cluster is the cluster name the event concerns, when known.
-	Cluster string
+	Cluster string `json:"cluster,omitempty"`
 	// RetireAt, Entities: an AWS Health retirement notice's date and its entities
 	// (task ARNs or cluster/service).
-	RetireAt time.Time
-	Entities []string
+	RetireAt time.Time `json:"retireAt,omitzero"`
+	Entities []string  `json:"entities,omitempty"`
 }
 
 // Name returns the short name of an ARN (the part after the last '/').

@@ -12,7 +12,7 @@ import (
 // state is shown by colour alone.
 type styles struct {
 	header, crumbs, title, selected, dim, status, errStatus lipgloss.Style
-	good, warn, bad, info                                   lipgloss.Style
+	good, warn, bad, info, plain                            lipgloss.Style
 	colour                                                  bool
 }
 
@@ -37,6 +37,7 @@ func newStyles(colour bool) styles {
 		warn:      s().Foreground(lipgloss.Color("220")),
 		bad:       s().Foreground(lipgloss.Color("196")),
 		info:      s().Foreground(lipgloss.Color("39")),
+		plain:     s(),
 	}
 }
 

@@ -26,7 +26,7 @@ func (it item) row() row {
 func (m Model) View() string {
 	w, h := max(m.width, 20), max(m.height, 5)
 	lines := []string{m.header(w), m.crumbs(w)}
-	body := h - 3
+	body := m.bodyHeight()
 	var content []string
 	switch {
 	case m.help:
@@ -42,8 +42,11 @@ func (m Model) View() string {
 		content = content[:body]
 	}
 	lines = append(lines, content...)
-	for len(lines) < h-1 {
+	for len(lines) < h-1-min(len(m.notes), 1) {
 		lines = append(lines, "")
+	}
+	if len(m.notes) > 0 {
+		lines = append(lines, m.noteBand(w))
 	}
 	lines = append(lines, m.footer(w))
 	return strings.Join(lines, "\n")
@@ -90,7 +93,13 @@ func (m Model) crumbs(w int) string {
 	default:
 		parts = append(parts, screenNames[v.screen])
 	}
+	if v.screen == scrDescribe {
+		parts = append(parts, m.desc.kind+" "+shortName(m.desc))
+	}
 	s := " " + strings.Join(parts, " › ")
+	if o := m.sortName(); o != "" {
+		s += "  sorted by " + o
+	}
 	if m.hideStopped && (v.screen == scrTasks || v.screen == scrService) {
 		s += "  (stopped hidden)"
 	}
@@ -104,7 +113,13 @@ func (m Model) crumbs(w int) string {
 }
 
 func (m Model) footer(w int) string {
+	if m.confirm != nil {
+		return m.st.errStatus.Render(clip(" ? "+m.confirm.question+" (y/n)", w))
+	}
 	if m.filtering {
+		if m.cur.screen == scrLogs {
+			return m.st.dim.Render(clip(" type to search · enter keep · esc clear · then n/N next/previous", w))
+		}
 		return m.st.dim.Render(clip(" type to filter · enter keep · esc clear", w))
 	}
 	if m.status != "" && m.wall.Sub(m.statusAt) < statusTTL {
@@ -113,7 +128,7 @@ func (m Model) footer(w int) string {
 		}
 		return m.st.status.Render(clip(" ✓ "+m.status, w))
 	}
-	return m.st.dim.Render(clip(" 0 clusters 1 services 2 tasks 3 capacity 4 events 5 cost · enter open · esc back · / filter · ? help · q quit", w))
+	return m.st.dim.Render(clip(" 0 clusters 1 services 2 tasks 3 capacity 4 events 5 cost · v describe · ? help · enter open · esc back · / filter · q quit", w))
 }
 
 // body draws the current screen in w×h cells.
@@ -127,6 +142,12 @@ func (m Model) body(w, h int) []string {
 		return m.capacityView(w, h)
 	case scrLogs:
 		return m.logsView(w, h)
+	case scrDescribe:
+		return m.describeView(w, h)
+	case scrMessages:
+		return m.messagesView(w, h)
+	case scrEvents:
+		return m.eventsView(w, h)
 	}
 	cols, items := m.table(m.cur.screen)
 	return m.renderItems(cols, items, m.cur.screen, w, h)

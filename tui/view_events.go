@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 
@@ -95,4 +96,31 @@ func briefResource(r string) string {
 		return parts[0] + " " + parts[2]
 	}
 	return r
+}
+
+// eventsView is the events table and, under it, the selected event's text in full
+// (the table clips it to the width).
+func (m Model) eventsView(w, h int) []string {
+	cols, items := m.table(scrEvents)
+	var detail []string
+	if i := m.selected(scrEvents, items); i >= 0 {
+		var n int
+		if _, err := fmt.Sscan(items[i].key, &n); err == nil && n < len(m.merged) {
+			e := m.merged[n]
+			text := e.Time.UTC().Format("2006-01-02 15:04:05") + "  " + e.Resource + "\n" + ansi.Strip(e.Summary)
+			detail = wrapLines(strings.Split(text, "\n"), w-2)
+			if len(detail) > h/2 {
+				detail = detail[:max(h/2, 1)]
+			}
+		}
+	}
+	if len(detail) == 0 || h < 8 {
+		return m.renderItems(cols, items, scrEvents, w, h)
+	}
+	lines := m.renderItems(cols, items, scrEvents, w, h-len(detail)-1)
+	lines = append(lines, m.st.dim.Render(clip(" ─ selected event "+strings.Repeat("─", max(w-19, 0)), w)))
+	for _, l := range detail {
+		lines = append(lines, " "+l)
+	}
+	return lines
 }

@@ -40,32 +40,6 @@ func (m Model) costRows() ([]column, []item) {
 	return cols, items
 }
 
-// logsView is the tail of the followed task's output.
-func (m Model) logsView(w, h int) []string {
-	state := "following"
-	if m.logsEnded {
-		state = "ended"
-	}
-	lines := []string{m.st.title.Render(clip(fmt.Sprintf(" output of task %s (%s, %d lines)", shortID(m.logTask), state, len(m.logs)), w))}
-	body := h - 1
-	logs := m.logs
-	if f := m.filters[scrLogs]; f != "" {
-		logs = nil
-		for _, l := range m.logs {
-			if matches(row{plain(l)}, f) {
-				logs = append(logs, l)
-			}
-		}
-	}
-	if len(logs) == 0 {
-		return append(lines, m.st.dim.Render(" (no output yet)"))
-	}
-	for _, l := range logs[max(len(logs)-body, 0):] {
-		lines = append(lines, clip(" "+ansi.Strip(l), w))
-	}
-	return lines
-}
-
 // helpView lists the keys.
 func (m Model) helpView(w, h int) []string {
 	var lines []string

@@ -41,7 +41,7 @@ func (m Model) serviceRows() ([]column, []item) {
 	}
 	now := m.emuNow()
 	var items []item
-	for _, s := range c.Services {
+	for _, s := range m.sortServices(c.Services) {
 		primary := primaryDeployment(s)
 		rollout, progress := "-", "-"
 		if primary != nil {

@@ -26,8 +26,13 @@ func (m Model) taskView(w, h int) []string {
 	if t.ContainerInstanceArn != "" {
 		facts = append(facts, [2]string{"Instance", m.instanceName(c, t.ContainerInstanceArn) + "  " + t.ContainerInstanceArn})
 	}
+	var stop []string // the stop reason in full, wrapped: it is what the user came for
 	if t.StopCode != "" || t.StoppedReason != "" {
-		facts = append(facts, [2]string{"Stop", dash(t.StopCode) + ": " + t.StoppedReason})
+		stop = wrapLines([]string{dash(t.StopCode) + ": " + t.StoppedReason}, w-12)
+		facts = append(facts, [2]string{"Stop", stop[0]})
+		for _, l := range stop[1:] {
+			facts = append(facts, [2]string{"", l})
+		}
 	}
 	if n := m.note(c, t, now); n != "" && n != t.StoppedReason {
 		facts = append(facts, [2]string{"Note", n})
@@ -57,8 +62,30 @@ func (m Model) taskView(w, h int) []string {
 		rows = append(rows, row{plain(ct.Name), plain(ct.Image), styled(ct.LastStatus, m.st.statusStyle(ct.LastStatus, "")),
 			styled(dash(ct.HealthStatus), m.st.healthStyle(ct.HealthStatus)), plain(exit), plain(dash(ct.Reason)), plain(dash(strings.Join(ports, " ")))})
 	}
-	lines = append(lines, renderTable(m.st, cols, rows, w, h-len(lines), -1)...)
-	return lines
+	reasons := containerReasons(t, w)
+	lines = append(lines, renderTable(m.st, cols, rows, w, h-len(lines)-len(reasons), -1)...)
+	return append(lines, reasons...)
+}
+
+// containerReasons are the containers' reasons in full (the table clips them), wrapped.
+func containerReasons(t *ecs.Task, w int) []string {
+	var out []string
+	for _, ct := range t.Containers {
+		if ct.Reason == "" {
+			continue
+		}
+		if out == nil {
+			out = []string{""}
+		}
+		for i, l := range wrapLines([]string{ct.Reason}, w-14) {
+			head := ""
+			if i == 0 {
+				head = ct.Name + ":"
+			}
+			out = append(out, clip(fmt.Sprintf(" %-12s %s", head, l), w))
+		}
+	}
+	return out
 }
 
 func stamp(t *ecs.Timestamp) string {

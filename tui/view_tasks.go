@@ -41,6 +41,11 @@ func (m Model) taskRows(service string) ([]column, []item) {
 		}
 		return createdAt(tasks[i]).After(createdAt(tasks[j]))
 	})
+	if service != "" {
+		m.sortTasks(scrService, tasks)
+	} else {
+		m.sortTasks(scrTasks, tasks)
+	}
 	now := m.emuNow()
 	items := make([]item, 0, len(tasks))
 	for _, t := range tasks {

@@ -67,6 +67,7 @@ type Agent struct {
 	ctx      context.Context
 	runners  map[string]*runner // by task ARN
 	networks map[string]bool    // networks the agent created, removed on Shutdown
+	warm     map[string]bool    // networks readied, with the pause image, for awsvpc tasks
 	tokens   map[string]tokenEntry
 	creds    map[string]credEntry
 	key      []byte // derives tokens and credentials IDs; see adopt.go
@@ -253,6 +254,22 @@ func (a *Agent) Shutdown(ctx context.Context, reason string) error {
 		}
 	}
 	return nil
+}
+
+// isWarm says whether the network and the pause image were readied before.
+func (a *Agent) isWarm(network string) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.warm[network]
+}
+
+func (a *Agent) setWarm(network string, warm bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.warm == nil {
+		a.warm = map[string]bool{}
+	}
+	a.warm[network] = warm
 }
 
 func (a *Agent) ensuredNetwork(name string) {

@@ -29,7 +29,7 @@ func (r *runner) networkLost(ctx context.Context, task *ecs.Task) string {
 	if r.pauseID == "" {
 		return ""
 	}
-	st, err := r.a.cfg.Runtime.Inspect(ctx, r.pauseID)
+	st, err := r.pauseState(ctx)
 	switch {
 	case isGone(err):
 		return pauseRemoved
@@ -46,6 +46,20 @@ func (r *runner) networkLost(ctx context.Context, task *ecs.Task) string {
 		why += stalePauseImageHint
 	}
 	return why
+}
+
+// pauseState inspects the pause container once a step: what provisioning saw, or the
+// step's first look, serves the rest of it (each look is an engine round trip on the
+// way to RUNNING).
+func (r *runner) pauseState(ctx context.Context) (containers.State, error) {
+	if r.pauseSeen != nil {
+		return *r.pauseSeen, nil
+	}
+	st, err := r.a.cfg.Runtime.Inspect(ctx, r.pauseID)
+	if err == nil {
+		r.pauseSeen = &st
+	}
+	return st, err
 }
 
 // pauseExited explains a container that cannot join its awsvpc task's namespace because

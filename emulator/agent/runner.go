@@ -30,10 +30,15 @@ type runner struct {
 	idle    bool
 	retired bool
 
-	info    TaskInfo
-	ids     map[string]string // container name → runtime ID
+	info TaskInfo
+	ids  map[string]string // container name → runtime ID
+	// early are containers created ahead of their start while an awsvpc task's pause
+	// container started (name → runtime ID); their start step starts them.
+	early   map[string]string
 	pauseID string
-	network string // runtime network mode of the task's containers
+	// pauseSeen is the pause container's state as this step (or provisioning) saw it.
+	pauseSeen *containers.State
+	network   string // runtime network mode of the task's containers
 	// base is the URL of ecsmini's metadata server as the task's containers reach it
 	// ("" when unreachable); loopback says the credentials full-URI form works.
 	base     string
@@ -144,11 +149,18 @@ func (r *runner) run(ctx context.Context) {
 		r.resume(ctx, r.adopted, task)
 		r.registerAll(task, td)
 	} else if task.DesiredStatus == ecs.StatusRunning && task.LastStatus == ecs.StatusProvisioning {
-		if err := r.provision(ctx, task, td); err != nil {
-			r.failStart(err)
-		} else if err := r.prepare(ctx, task, td); err != nil {
-			r.failStart(err)
-		} else if err := r.pull(ctx, td); err != nil {
+		// The volumes, env files, secrets and images are readied (and an awsvpc task's
+		// first containers created) while its pause container starts.
+		if err := r.provision(ctx, task, td, func() error {
+			if err := r.prepare(ctx, task, td); err != nil {
+				return err
+			}
+			if err := r.pull(ctx, td); err != nil {
+				return err
+			}
+			r.createEarly(ctx, task, td)
+			return nil
+		}); err != nil {
 			r.failStart(err)
 		}
 	}
@@ -207,7 +219,20 @@ func (r *runner) failStart(err error) {
 
 // provision prepares the task's network: for awsvpc a pause container on the cluster's
 // network holds the namespace every container joins and publishes the task's ports.
-func (r *runner) provision(ctx context.Context, task *ecs.Task, td *ecs.TaskDefinition) error {
+// ready readies the rest of the task: for awsvpc while the pause container starts
+// (starting it takes the engine longest: the namespace, the veth pair, the bridge),
+// otherwise after the network. The first error wins, the network's first.
+func (r *runner) provision(ctx context.Context, task *ecs.Task, td *ecs.TaskDefinition, ready func() error) error {
+	if err := r.provisionNetwork(ctx, task, td, ready); err != nil {
+		return err
+	}
+	if r.info.NetworkMode != ecs.NetworkAwsvpc {
+		return ready()
+	}
+	return nil
+}
+
+func (r *runner) provisionNetwork(ctx context.Context, task *ecs.Task, td *ecs.TaskDefinition, ready func() error) error {
 	rt := r.a.cfg.Runtime
 	switch r.info.NetworkMode {
 	case ecs.NetworkNone:
@@ -223,12 +248,31 @@ func (r *runner) provision(ctx context.Context, task *ecs.Task, td *ecs.TaskDefi
 		if r.info.StateDir != "" {
 			labels[LabelStateDir] = r.info.StateDir
 		}
-		if _, err := rt.EnsureNetwork(ctx, containers.NetworkSpec{Name: netName, Labels: labels}); err != nil {
-			return fmt.Errorf("ResourceInitializationError: failed to create the task network: %w", err)
+		ensure := func() error {
+			// The network and the pause image are looked up side by side.
+			imageErr := make(chan error, 1)
+			go func() {
+				_, err := rt.EnsureImage(ctx, r.a.cfg.PauseImage)
+				imageErr <- err
+			}()
+			_, netErr := rt.EnsureNetwork(ctx, containers.NetworkSpec{Name: netName, Labels: labels})
+			if err := <-imageErr; netErr == nil && err != nil {
+				return fmt.Errorf("ResourceInitializationError: pause image %s unavailable (build it with 'ecsmini image build', or pass --pause-image): %w", r.a.cfg.PauseImage, err)
+			}
+			if netErr != nil {
+				return fmt.Errorf("ResourceInitializationError: failed to create the task network: %w", netErr)
+			}
+			r.a.ensuredNetwork(netName)
+			r.a.setWarm(netName, true)
+			return nil
 		}
-		r.a.ensuredNetwork(netName)
-		if _, err := rt.EnsureImage(ctx, r.a.cfg.PauseImage); err != nil {
-			return fmt.Errorf("ResourceInitializationError: pause image %s unavailable (build it with 'ecsmini image build', or pass --pause-image): %w", r.a.cfg.PauseImage, err)
+		// A network and pause image this agent readied before are taken as still there
+		// (the next task starts sooner); a create that finds either gone readies them again.
+		warm := r.a.isWarm(netName)
+		if !warm {
+			if err := ensure(); err != nil {
+				return err
+			}
 		}
 		cmd := []string{"workload"}
 		if reach, err := r.reach(ctx, netName); err == nil && reach != "" {
@@ -253,18 +297,33 @@ func (r *runner) provision(ctx context.Context, task *ecs.Task, td *ecs.TaskDefi
 			spec.Ports = append(spec.Ports, ports...)
 		}
 		id, err := rt.Create(ctx, spec)
-		if err == nil {
-			r.pauseID = id // from here on deprovision removes it, even if it cannot start
-			err = rt.Start(ctx, id)
+		if warm && (errors.Is(err, containers.ErrNotFound) || errors.Is(err, containers.ErrImageNotFound)) {
+			r.a.setWarm(netName, false)
+			if err := ensure(); err != nil {
+				return err
+			}
+			id, err = rt.Create(ctx, spec)
 		}
 		if err != nil {
 			return fmt.Errorf("ResourceInitializationError: failed to start the task network namespace: %w", err)
 		}
+		r.pauseID = id // from here on deprovision removes it, even if it cannot start
 		r.network = "container:" + id
+		readied := make(chan error, 1)
+		go func() { readied <- ready() }()
+		err = rt.Start(ctx, id)
+		readyErr := <-readied
+		if err != nil {
+			return fmt.Errorf("ResourceInitializationError: failed to start the task network namespace: %w", err)
+		}
+		if readyErr != nil {
+			return readyErr
+		}
 		st, err := rt.Inspect(ctx, id)
 		if err != nil {
 			return fmt.Errorf("ResourceInitializationError: %w", err)
 		}
+		r.pauseSeen = &st // the first step's look
 		ip := st.IPAddresses[netName]
 		_, err = r.update(func(t *ecs.Task) error {
 			for i := range t.Attachments {

@@ -20,6 +20,7 @@ func (r *runner) step(ctx context.Context) (bool, error) {
 	if task.LastStatus == ecs.StatusStopped {
 		return true, nil
 	}
+	defer func() { r.pauseSeen = nil }() // the next step looks again
 	observed := r.observe(ctx)
 	in := r.planInput(task, td, observed)
 	if task.DesiredStatus == ecs.StatusRunning {
@@ -138,20 +139,17 @@ func (r *runner) execute(ctx context.Context, s Step, task *ecs.Task, td *ecs.Ta
 		if err := r.prepare(ctx, task, td); err != nil {
 			return err
 		}
-		cd := containerDef(td, s.Container)
-		in := SpecInput{Task: r.info, Container: cd, Override: containerOverride(task, s.Container),
-			DockerName: DockerName(r.info, s.Container), NetworkMode: r.network, HostIP: r.publishIP(),
-			ContainerIDs: r.ids, Volumes: r.volumes, ExtraEnv: r.envFiles[s.Container], Secrets: r.secrets[s.Container]}
-		if err := r.endpointsFor(&in, task, td, s.Container); err != nil {
-			return fmt.Errorf("ResourceInitializationError: %w", err)
-		}
-		spec, err := ContainerSpec(in)
-		if err != nil {
-			return fmt.Errorf("CannotCreateContainerError: %w", err)
-		}
-		id, err := rt.Create(ctx, spec)
-		if err != nil {
-			return fmt.Errorf("CannotCreateContainerError: %w", err)
+		id, early := r.early[s.Container]
+		if early {
+			delete(r.early, s.Container)
+		} else {
+			spec, err := r.containerSpec(task, td, s.Container)
+			if err != nil {
+				return err
+			}
+			if id, err = rt.Create(ctx, spec); err != nil {
+				return fmt.Errorf("CannotCreateContainerError: %w", err)
+			}
 		}
 		r.ids[s.Container] = id
 		if err := rt.Start(ctx, id); err != nil {
@@ -163,6 +161,21 @@ func (r *runner) execute(ctx context.Context, s Step, task *ecs.Task, td *ecs.Ta
 		r.a.logf(r.arn, "started %s: %s", s.Container, s.Cause)
 	}
 	return nil
+}
+
+// containerSpec is what the runtime is asked to create for a container of the task.
+func (r *runner) containerSpec(task *ecs.Task, td *ecs.TaskDefinition, name string) (containers.Spec, error) {
+	in := SpecInput{Task: r.info, Container: containerDef(td, name), Override: containerOverride(task, name),
+		DockerName: DockerName(r.info, name), NetworkMode: r.network, HostIP: r.publishIP(),
+		ContainerIDs: r.ids, Volumes: r.volumes, ExtraEnv: r.envFiles[name], Secrets: r.secrets[name]}
+	if err := r.endpointsFor(&in, task, td, name); err != nil {
+		return containers.Spec{}, fmt.Errorf("ResourceInitializationError: %w", err)
+	}
+	spec, err := ContainerSpec(in)
+	if err != nil {
+		return containers.Spec{}, fmt.Errorf("CannotCreateContainerError: %w", err)
+	}
+	return spec, nil
 }
 
 func containerDef(td *ecs.TaskDefinition, name string) *ecs.ContainerDefinition {
@@ -191,7 +204,7 @@ func containerOverride(t *ecs.Task, name string) *ecs.ContainerOverride {
 func (r *runner) record(ctx context.Context, task *ecs.Task, td *ecs.TaskDefinition, observed map[string]*containers.State, plan Plan) (*ecs.Task, error) {
 	ports := map[string][]containers.PortBinding{}
 	if r.pauseID != "" {
-		if st, err := r.a.cfg.Runtime.Inspect(ctx, r.pauseID); err == nil {
+		if st, err := r.pauseState(ctx); err == nil {
 			ports[""] = st.Ports
 		}
 	}
@@ -332,6 +345,7 @@ func (r *runner) deprovision(ctx context.Context) error {
 		return err
 	}
 	rt := r.a.cfg.Runtime
+	r.removeEarly(ctx)
 	for name, id := range r.ids {
 		if err := rt.Remove(ctx, id); err != nil {
 			r.a.cfg.Log.Error("remove container", "task", r.arn, "container", name, "err", err)
@@ -369,4 +383,43 @@ func (r *runner) deprovision(ctx context.Context) error {
 		return nil
 	})
 	return err
+}
+
+// createEarly creates, ahead of their start step, the containers that nothing has to
+// happen before (no dependsOn, volumesFrom or links), so that an awsvpc task's first
+// containers exist by the time its pause container runs. A failure is left for the
+// start step, which creates the container again and reports it in ECS's words.
+func (r *runner) createEarly(ctx context.Context, task *ecs.Task, td *ecs.TaskDefinition) {
+	if r.info.NetworkMode != ecs.NetworkAwsvpc || task.DesiredStatus != ecs.StatusRunning {
+		return
+	}
+	for i := range td.ContainerDefinitions {
+		cd := &td.ContainerDefinitions[i]
+		name := ecs.Deref(cd.Name)
+		if len(cd.DependsOn) > 0 || len(cd.VolumesFrom) > 0 || len(cd.Links) > 0 || r.ids[name] != "" {
+			continue
+		}
+		spec, err := r.containerSpec(task, td, name)
+		if err != nil {
+			continue
+		}
+		id, err := r.a.cfg.Runtime.Create(ctx, spec)
+		if err != nil {
+			continue
+		}
+		if r.early == nil {
+			r.early = map[string]string{}
+		}
+		r.early[name] = id
+	}
+}
+
+// removeEarly removes the containers created early that never started.
+func (r *runner) removeEarly(ctx context.Context) {
+	for name, id := range r.early {
+		if err := r.a.cfg.Runtime.Remove(ctx, id); err != nil {
+			r.a.cfg.Log.Error("remove container", "task", r.arn, "container", name, "err", err)
+		}
+	}
+	r.early = nil
 }

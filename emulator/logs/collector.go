@@ -31,10 +31,16 @@ const DefaultMaxFileBytes = 16 << 20
 // maxLineBytes splits longer output lines (Docker splits at 16 KiB itself).
 const maxLineBytes = 64 << 10
 
-// readBufferBytes is a follower's read buffer. Every running container has a follower
-// for its whole life, mostly idle, so the buffer is small and longer lines are put
-// together in readLine: with a maxLineBytes buffer, 4,500 running tasks held 280 MiB.
-const readBufferBytes = 4 << 10
+// readBufferBytes is a follower's read buffer once its container has said something;
+// idleBufferBytes is what it starts with. Every running container has a follower for
+// its whole life, mostly idle (a simulated one, always), so the buffer starts small,
+// grows on the first burst that fills it, and longer lines are put together in
+// readLine: with a maxLineBytes buffer, 4,500 running tasks held 280 MiB; with 4 KiB
+// buffers 5,000 held 20 MiB.
+const (
+	readBufferBytes = 4 << 10
+	idleBufferBytes = 256
+)
 
 // resubscribeDelay is how long Run waits before subscribing again after the runtime's
 // event stream failed.
@@ -286,7 +292,7 @@ func (c *Collector) copy(ctx context.Context, id string, t *tracked) {
 	c.mu.Lock()
 	skip := t.copied
 	c.mu.Unlock()
-	br := bufio.NewReaderSize(rc, readBufferBytes)
+	br := bufio.NewReaderSize(rc, idleBufferBytes)
 	var batch []string
 	for {
 		line, err := readLine(br, maxLineBytes)
@@ -296,6 +302,11 @@ func (c *Collector) copy(ctx context.Context, id string, t *tracked) {
 			} else {
 				batch = append(batch, string(line))
 			}
+		}
+		if err == nil && br.Size() < readBufferBytes && (len(line) >= idleBufferBytes/2 || br.Buffered() >= idleBufferBytes/2) {
+			// A chatty container: read through a larger buffer from now on (what the
+			// small one holds is read through the large one first).
+			br = bufio.NewReaderSize(br, readBufferBytes)
 		}
 		// Write what is buffered at once: one open and one wake-up per burst.
 		if len(batch) > 0 && (err != nil || br.Buffered() == 0) {

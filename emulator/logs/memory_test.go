@@ -3,6 +3,8 @@ package logs
 import (
 	"fmt"
 	"runtime"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -28,5 +30,21 @@ func TestIdleFollowersHoldLittleMemory(t *testing.T) {
 	t.Logf("%d bytes of heap per running container and its follower", perFollower)
 	if perFollower > 16<<10 {
 		t.Fatalf("each idle follower holds %d bytes of heap, want at most 16 KiB", perFollower)
+	}
+}
+
+// A follower that meets long or many lines reads them all, in order, through the
+// larger buffer it moves to.
+func TestFollowerGrowsItsBuffer(t *testing.T) {
+	e := newEnv(t, nil)
+	var lines []string
+	for i := range 200 {
+		lines = append(lines, fmt.Sprintf("line %03d %s", i, strings.Repeat("x", i*7)))
+	}
+	id := fmt.Sprintf("%032x", 7)
+	e.run("arn:aws:ecs:us-east-1:000000000000:task/default/"+id, "app", strings.Join(lines, "\n"), nil)
+	waitFor(t, "every line", func() bool { return len(e.texts("default", id, "app")) == len(lines) })
+	if got := e.texts("default", id, "app"); !slices.Equal(got, lines) {
+		t.Fatalf("lines differ: got %d, first %q", len(got), got[0])
 	}
 }

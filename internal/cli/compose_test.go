@@ -79,7 +79,12 @@ func deployScript(commands string) string {
 // upCompose starts a simulated ecsmini with up -f and waits for the import.
 func upCompose(t *testing.T, file string, watch bool) (string, *syncBuffer) {
 	t.Helper()
-	o := upOptions{runtime: "sim", stateDir: t.TempDir(), watch: watch, compose: composeFlags{files: []string{file}}}
+	return upComposeWith(t, upOptions{runtime: "sim", stateDir: t.TempDir(), watch: watch, compose: composeFlags{files: []string{file}}})
+}
+
+// upComposeWith is upCompose with more options.
+func upComposeWith(t *testing.T, o upOptions) (string, *syncBuffer) {
+	t.Helper()
 	addr, out, _ := startUp(t, o)
 	waitOutput(t, out, "is up in cluster", "watching", 90*time.Second)
 	return addr, out

@@ -47,7 +47,7 @@ func prepareCompose(ctx context.Context, o *upOptions, stderr io.Writer) (*compo
 // --watch a failed import stops up (stop); with it the error is reported and the next
 // change tried. The returned function ends the background work, waits for it and
 // returns its error.
-func (cu *composeUp) start(ctx context.Context, endpoint string, stdout io.Writer, stop func()) func() error {
+func (cu *composeUp) start(ctx context.Context, endpoint string, stdout io.Writer, stop func(), notes *noteFeed) func() error {
 	if cu == nil {
 		return func() error { return nil }
 	}
@@ -57,7 +57,9 @@ func (cu *composeUp) start(ctx context.Context, endpoint string, stdout io.Write
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		if runErr = cu.project.Run(ctx, newClient(endpoint), stdout, cu.run); runErr != nil && ctx.Err() == nil {
+		run := cu.run
+		run.Applied = notes.applied // the dashboard shows each import's outcome
+		if runErr = cu.project.Run(ctx, newClient(endpoint), io.MultiWriter(stdout, notes), run); runErr != nil && ctx.Err() == nil {
 			stop()
 		}
 	}()

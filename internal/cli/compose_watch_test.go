@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ecsmini/ecsmini/tui"
 )
 
 // copyDir copies a directory tree (the example) for a test to edit.
@@ -52,8 +54,10 @@ func TestComposeWatchSim(t *testing.T) {
 	dir := t.TempDir()
 	copyDir(t, filepath.Join("..", "..", "examples", "compose"), dir)
 	file := filepath.Join(dir, "compose.yaml")
-	addr, out := upCompose(t, file, true)
+	notes := make(chan tui.Note, notesBuffer)
+	addr, out := upComposeWith(t, upOptions{runtime: "sim", stateDir: t.TempDir(), watch: true, compose: composeFlags{files: []string{file}}, notes: notes})
 	waitOutput(t, out, "compose: watching", "", 90*time.Second)
+	waitNote(t, notes, tui.NoteOK, "project shop matches its files")
 
 	mark := len(out.String())
 	editFile(t, file, `"api ${API_VERSION:-v1}"`, `"api ${API_VERSION:-v2}"`)
@@ -70,8 +74,10 @@ func TestComposeWatchSim(t *testing.T) {
 	mark = len(out.String())
 	editFile(t, file, "services:", "services:\n  broken: [")
 	waitFor(t, out, mark, "the running stack is unchanged")
+	waitNote(t, notes, tui.NoteError, "the running stack is unchanged") // what the dashboard shows
 	editFile(t, file, "services:\n  broken: [", "services:")
 	waitFor(t, out, mark, "shop: no change")
+	waitNote(t, notes, tui.NoteOK, "project shop matches its files")
 
 	mark = len(out.String())
 	if err := os.WriteFile(filepath.Join(dir, "web", "index.html"), []byte("<h1>v2</h1>\n"), 0o644); err != nil {
@@ -95,6 +101,25 @@ func TestComposeWatchSim(t *testing.T) {
 	waitFor(t, out, mark, "deleted service worker")
 	if _, ok := serviceRevisions(t, addr, "shop", "worker")["worker"]; ok {
 		t.Error("worker is still ACTIVE after leaving the file")
+	}
+}
+
+// waitNote waits for a note of the level holding text, as the dashboard would get it.
+func waitNote(t *testing.T, notes <-chan tui.Note, level tui.NoteLevel, text string) {
+	t.Helper()
+	timeout := time.After(60 * time.Second)
+	for {
+		select {
+		case n := <-notes:
+			if n.Source != "compose" {
+				t.Errorf("note from %q, want compose", n.Source)
+			}
+			if n.Level == level && strings.Contains(n.Text, text) {
+				return
+			}
+		case <-timeout:
+			t.Fatalf("no note %q (level %d) within 60s", text, level)
+		}
 	}
 }
 

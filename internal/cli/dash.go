@@ -55,6 +55,11 @@ type dashOptions struct {
 	Output string
 	// Stdin is the dashboard's keyboard (default os.Stdin).
 	Stdin *os.File
+	// Notes are the compose watcher's and the demo's lines, shown in the dashboard.
+	Notes <-chan tui.Note
+	// StopsEcsmini says that quitting the dashboard stops ecsmini and its tasks (up,
+	// demo), so q asks first.
+	StopsEcsmini bool
 }
 
 // runDashboardOrLines shows the ecsmini at endpoint: the dashboard when stdout and
@@ -77,8 +82,13 @@ func runDashboardOrLines(ctx context.Context, endpoint string, stdout, stderr io
 		return false, printProgress(ctx, endpoint, stdout, opts.Output == "json")
 	}
 	src := newDashSource(endpoint)
-	m := tui.New(src, dashActions{src: src}, tui.Options{Context: ctx, Cluster: opts.Cluster, Colour: colourWanted()})
-	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(stdout))
+	out := lockedOutput(stdout)
+	to := tui.Options{Context: ctx, Cluster: opts.Cluster, Colour: colourWanted(), Notes: opts.Notes, Clipboard: osc52(out)}
+	if opts.StopsEcsmini {
+		to.ConfirmQuit = "quit: stop ecsmini and every task?"
+	}
+	m := tui.New(src, dashActions{src: src}, to)
+	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out))
 	_, err = p.Run()
 	switch {
 	case errors.Is(err, tea.ErrProgramKilled) || ctx.Err() != nil:

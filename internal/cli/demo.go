@@ -18,6 +18,7 @@ import (
 	"github.com/ecsmini/ecsmini/internal/composeapply"
 	"github.com/ecsmini/ecsmini/internal/composeimport"
 	"github.com/ecsmini/ecsmini/internal/dockerrt"
+	"github.com/ecsmini/ecsmini/tui"
 )
 
 // demoCompose is the demo's stack: a web front end on Fargate and Fargate Spot behind
@@ -77,8 +78,8 @@ FARGATE_SPOT behind localhost, api ×2 found by name), then shows a rolling depl
 Spot interruption and a task retirement with the clock fast-forwarded seven days. Each
 step prints what ECS does, from the services' own events.
 
-On a terminal it all plays in the dashboard (the narration is printed when you quit it with
-q); with --no-tui, or off a terminal, as narrated lines. Without Docker (or with --runtime
+On a terminal it all plays in the dashboard, narrated on its notes line (m shows all of
+it; it is printed again when you quit with q); with --no-tui, or off a terminal, as narrated lines. Without Docker (or with --runtime
 sim) the tasks are simulated. With --keep the stack stays up at the end until Ctrl-C, for the
 AWS CLI or 'ecsmini dash'.`,
 		Args: cobra.NoArgs,
@@ -175,20 +176,21 @@ func runDemo(ctx context.Context, o demoOptions, out io.Writer, runtimeChosen bo
 	return runErr
 }
 
-// inDashboard plays the scenario while the dashboard has the screen; the narration is
-// held and printed when the user quits the dashboard (which also ends a scenario still
-// playing).
+// inDashboard plays the scenario while the dashboard has the screen: the narration
+// shows on it (its notes line, and m for all of it), and is printed again when the user
+// quits the dashboard (which also ends a scenario still playing).
 func (d *demo) inDashboard(ctx context.Context, plan *composeimport.Plan) error {
 	held := newHeldWriter(d.out)
 	held.hold()
 	defer held.release()
-	d.out = held
-	sync := d.syncer(held)
+	notes := make(chan tui.Note, notesBuffer)
+	d.out = io.MultiWriter(held, newNoteFeed(notes, "demo"))
+	sync := d.syncer(d.out)
 	scenario, stopScenario := context.WithCancel(ctx)
 	defer stopScenario()
 	done := make(chan error, 1)
 	go func() { done <- d.run(scenario, plan, sync) }()
-	_, err := runDashboardOrLines(ctx, d.endpoint, held.w, held.w, dashOptions{Cluster: demoCluster})
+	_, err := runDashboardOrLines(ctx, d.endpoint, held.w, held.w, dashOptions{Cluster: demoCluster, Notes: notes, StopsEcsmini: true})
 	stopScenario()
 	runErr := <-done
 	if errors.Is(runErr, context.Canceled) {

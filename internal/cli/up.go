@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ecsmini/ecsmini/emulator"
+	"github.com/ecsmini/ecsmini/tui"
 )
 
 type upOptions struct {
@@ -40,10 +41,11 @@ type upOptions struct {
 	spotVCPUQuota   float64
 	prices          pricesFlag
 	eventWebhooks   []string
-	allowHosts      []string     // further Host names the API answers to
-	allowOrigins    []string     // browser origins allowed to call the API
-	compose         composeFlags // -f FILE: import a compose project once the API answers
-	watch           bool         // keep the compose project in sync with its files
+	allowHosts      []string      // further Host names the API answers to
+	allowOrigins    []string      // browser origins allowed to call the API
+	compose         composeFlags  // -f FILE: import a compose project once the API answers
+	watch           bool          // keep the compose project in sync with its files
+	notes           chan tui.Note // the dashboard's notes (the compose watcher's); made when nil
 }
 
 func newUpCmd() *cobra.Command {

@@ -54,9 +54,9 @@ func printProgress(ctx context.Context, endpoint string, stdout io.Writer, asJSO
 // the dashboard is up, log lines are held (the screen is the dashboard's) and printed
 // when it closes. Quitting the dashboard stops ecsmini (stop), as Ctrl-C does. wait
 // returns once the output has ended, after ctx ended.
-func startUpOutput(ctx context.Context, endpoint string, o upOptions, stdout, stderr io.Writer, logs *heldWriter, stop func()) (wait func()) {
+func startUpOutput(ctx context.Context, endpoint string, o upOptions, stdout, stderr io.Writer, logs *heldWriter, stop func(), notes <-chan tui.Note) (wait func()) {
 	done := make(chan struct{})
-	opts := dashOptions{NoTUI: o.noTUI, Output: string(o.output)}
+	opts := dashOptions{NoTUI: o.noTUI, Output: string(o.output), Notes: notes, StopsEcsmini: true}
 	tuiMode := !o.noTUI && o.output != "json" && isTerminal(stdout) && isTerminal(stdinFile())
 	if tuiMode {
 		logs.hold()

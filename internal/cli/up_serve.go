@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"runtime/debug"
 	"time"
+
+	"github.com/ecsmini/ecsmini/tui"
 )
 
 // upRun is a serving `up`: the API server, the control loop, the output (dashboard or
@@ -46,8 +48,13 @@ func (s *upStack) serve(ctx context.Context, stdout, stderr io.Writer, ready cha
 	if ready != nil {
 		ready <- s.ln.Addr().String()
 	}
-	r.waitOutput = startUpOutput(ctx, endpoint, s.o, stdout, stderr, s.logOut, stopUp)
-	r.composeDone = s.compose.start(ctx, endpoint, s.logOut, stopUp) // held, like the log, while the dashboard has the screen
+	notes := s.o.notes
+	if notes == nil {
+		notes = make(chan tui.Note, notesBuffer)
+	}
+	r.waitOutput = startUpOutput(ctx, endpoint, s.o, stdout, stderr, s.logOut, stopUp, notes)
+	// Held, like the log, while the dashboard has the screen, which shows it as notes.
+	r.composeDone = s.compose.start(ctx, endpoint, s.logOut, stopUp, newNoteFeed(notes, "compose"))
 	// Loading a large state leaves its decoding garbage behind: hand it back to the OS
 	// once the API answers, rather than idling on it or delaying start-up.
 	go debug.FreeOSMemory()

@@ -97,6 +97,10 @@ type RunOptions struct {
 	Watch bool
 	// SkipBuild does not build images (the simulated runtime needs none).
 	SkipBuild bool
+	// Applied, when set, hears how each import ended (nil: the stack matches the
+	// files), the first and, with Watch, every re-import, so that the dashboard can
+	// show it; called on Run's goroutine.
+	Applied func(project string, err error)
 }
 
 // Run imports the project into the ecsmini c calls, saying what it does on out.
@@ -105,6 +109,12 @@ type RunOptions struct {
 func (p *Project) Run(ctx context.Context, c *ecsminiapi.Client, out io.Writer, o RunOptions) error {
 	syncer := NewSyncer(c, out, SyncOptions{SkipBuild: o.SkipBuild})
 	err := syncer.Sync(ctx, p.plan)
+	applied := func(err error) {
+		if o.Applied != nil && ctx.Err() == nil {
+			o.Applied(p.plan.Project, err)
+		}
+	}
+	applied(err)
 	if !o.Watch {
 		if err == nil {
 			fmt.Fprintf(out, "compose: project %s is up in cluster %s\n", p.plan.Project, p.plan.Cluster)
@@ -114,6 +124,6 @@ func (p *Project) Run(ctx context.Context, c *ecsminiapi.Client, out io.Writer, 
 	if err != nil && ctx.Err() == nil {
 		fmt.Fprintf(out, "compose: %v (watching for a fix)\n", err)
 	}
-	w := &watcher{src: p.src, out: out, sync: syncer}
+	w := &watcher{src: p.src, out: out, sync: syncer, applied: applied}
 	return w.run(ctx, p.project)
 }

@@ -26,6 +26,8 @@ type watcher struct {
 	src  Source
 	out  io.Writer
 	sync *Syncer
+	// applied hears how each re-import ended (nil error: applied).
+	applied func(error)
 
 	files    map[string]bool // compose and env files
 	contexts []string        // build context directories
@@ -84,11 +86,14 @@ func (w *watcher) reload(ctx context.Context) *types.Project {
 	p, plan, err := load(ctx, w.src, w.out)
 	if err != nil {
 		fmt.Fprintf(w.out, "compose: %v; the running stack is unchanged\n", err)
+		w.report(fmt.Errorf("%w; the running stack is unchanged", err))
 		return nil
 	}
-	if err := w.sync.Sync(ctx, plan); err != nil && ctx.Err() == nil {
+	err = w.sync.Sync(ctx, plan)
+	if err != nil && ctx.Err() == nil {
 		fmt.Fprintf(w.out, "compose: %v\n", err)
 	}
+	w.report(err)
 	return p
 }
 
@@ -165,4 +170,11 @@ func (w *watcher) relevant(path string) bool {
 		}
 	}
 	return false
+}
+
+// report tells the watcher's listener how a re-import ended.
+func (w *watcher) report(err error) {
+	if w.applied != nil {
+		w.applied(err)
+	}
 }
