@@ -25,7 +25,12 @@ var allowedImports = map[string][]string{
 	"tui":                               {"emulator/ecs"},
 	"emulator/taskdef":                  {"emulator/ecs", "fargate"},
 	"emulator/httpapi":                  {"emulator/ecs"},
-	"emulator":                          {"emulator/ecs", "emulator/clock", "emulator/store", "emulator/taskdef", "emulator/scheduler", "emulator/lb", "emulator/events", "fargate", "ec2sim"},
+	"emulator":                          {"emulator/ecs", "emulator/clock", "emulator/store", "emulator/taskdef", "emulator/scheduler", "emulator/lb", "emulator/events", "fargate", "ec2sim", "emulator/state", "emulator/admission", "emulator/servicectl", "emulator/fargatectl", "emulator/ec2ctl"},
+	"emulator/state":                    {"emulator/ecs", "emulator/clock", "emulator/store", "emulator/scheduler", "ec2sim"},
+	"emulator/admission":                {"emulator/ecs", "emulator/state", "emulator/scheduler", "ec2sim"},
+	"emulator/servicectl":               {"emulator/ecs", "emulator/state", "emulator/store", "emulator/admission", "emulator/scheduler", "emulator/lb", "fargate", "ec2sim"},
+	"emulator/fargatectl":               {"emulator/ecs", "emulator/state", "emulator/store", "emulator/admission", "fargate"},
+	"emulator/ec2ctl":                   {"emulator/ecs", "emulator/state", "emulator/store", "emulator/admission", "fargate", "ec2sim"},
 	"emulator/events":                   {"emulator/ecs", "emulator/clock"},
 	"internal/dockerrt":                 {"emulator/containers"},
 	"internal/workload":                 {},
@@ -140,6 +145,35 @@ func TestMayImport(t *testing.T) {
 	} {
 		if _, ok := mayImport(tc.pkg, tc.imp); ok != tc.ok {
 			t.Errorf("mayImport(%q, %q) = %v, want %v", tc.pkg, tc.imp, ok, tc.ok)
+		}
+	}
+}
+
+// reconcilers are the packages the control loop runs a pass of, and the packages they
+// share: none may depend on the facade (package emulator), which wires them together.
+var reconcilers = []string{"emulator/state", "emulator/admission", "emulator/servicectl", "emulator/fargatectl", "emulator/ec2ctl"}
+
+// TestReconcilersDoNotImportTheFacade holds the rule table to issue 13's shape: each
+// reconciler depends on the state package and small interfaces, never on *Emulator,
+// directly or through another package (tests included).
+func TestReconcilersDoNotImportTheFacade(t *testing.T) {
+	for _, rel := range reconcilers {
+		allowed, ok := allowedImports[rel]
+		if !ok {
+			t.Errorf("%s has no import rule", rel)
+			continue
+		}
+		if permitted("emulator", allowed) {
+			t.Errorf("%s may import package emulator; a reconciler must not depend on the facade", rel)
+		}
+		out, err := exec.Command("go", "list", "-deps", "-test", "./"+rel).Output()
+		if err != nil {
+			t.Fatalf("go list -deps %s: %v", rel, err)
+		}
+		for _, dep := range strings.Fields(string(out)) {
+			if dep == module+"/emulator" {
+				t.Errorf("%s depends on package emulator", rel)
+			}
 		}
 	}
 }

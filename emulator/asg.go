@@ -4,44 +4,13 @@ import (
 	"context"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/ecsmini/ecsmini/ec2sim"
+	"github.com/ecsmini/ecsmini/emulator/ec2ctl"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
-
-// asgRecord is a simulated EC2 Auto Scaling group (store table "autoScalingGroups", by
-// region and name): the capacity behind an ASG capacity provider. Its instances join
-// Cluster, as their user data would have them do.
-type asgRecord struct {
-	Name         string   `json:"name"`
-	ARN          string   `json:"arn"`
-	Cluster      string   `json:"cluster"`
-	InstanceType string   `json:"instanceType"`
-	AZs          []string `json:"azs"`
-	Spot         bool     `json:"spot,omitempty"`
-	Min          int      `json:"min"`
-	Max          int      `json:"max"`
-	Desired      int      `json:"desired"`
-	// Booting are instances launched but not yet registered with the cluster.
-	Booting []bootingInstance `json:"booting,omitempty"`
-	// Scaling is what managed scaling carries between its one-minute evaluations.
-	Scaling     ec2sim.ScalingState `json:"scaling"`
-	NextEval    time.Time           `json:"nextEval"`
-	Reservation float64             `json:"reservation"`
-	LastReason  string              `json:"lastReason,omitempty"`
-}
-
-// bootingInstance is an instance an Auto Scaling group launched that registers at At.
-type bootingInstance struct {
-	AZ string    `json:"az"`
-	At time.Time `json:"at"`
-}
-
-// InstanceBoot is how long a simulated instance takes from launch to registering with
-// its cluster (ecsmini's choice; real instances take one to two minutes).
-const InstanceBoot = 30 * time.Second
 
 // ASG is a simulated Auto Scaling group as the ecsmini API shows it.
 type ASG struct {
@@ -64,25 +33,12 @@ type ASG struct {
 	ContainerInstanceIDs []string `json:"containerInstanceIds"`
 }
 
-// ASGRequest creates or updates a simulated Auto Scaling group. Nil sizes keep what
-// the group has (or 0, 0 and 10 for min, desired and max).
-type ASGRequest struct {
-	Name              string   `json:"name"`
-	Cluster           string   `json:"cluster"`
-	InstanceType      string   `json:"instanceType"`
-	AvailabilityZones []string `json:"availabilityZones"`
-	Spot              bool     `json:"spot"`
-	MinSize           *int     `json:"minSize"`
-	MaxSize           *int     `json:"maxSize"`
-	DesiredCapacity   *int     `json:"desiredCapacity"`
-}
-
 var asgNameRE = regexp.MustCompile(`^[\w\-.:/@ ]{1,255}$`)
 
 // CreateASG creates a simulated Auto Scaling group. Point a capacity provider's
 // autoScalingGroupArn at its ARN (or name) to scale it with managed scaling.
 func (e *Emulator) CreateASG(ctx context.Context, in ASGRequest) (*ASG, error) {
-	sc := e.scope(ctx)
+	sc := e.st.Scope(ctx)
 	if !asgNameRE.MatchString(in.Name) {
 		return nil, ecs.InvalidParameter("Auto Scaling group name %q is invalid.", in.Name)
 	}
@@ -97,7 +53,7 @@ func (e *Emulator) CreateASG(ctx context.Context, in ASGRequest) (*ASG, error) {
 	}
 	r := &asgRecord{Name: in.Name, InstanceType: in.InstanceType, AZs: in.AvailabilityZones, Spot: in.Spot, Max: 10,
 		ARN: asgARN(sc, in.Name)}
-	if err := r.resize(in); err != nil {
+	if err := r.Resize(in); err != nil {
 		return nil, err
 	}
 	err := e.store.Update(func(tx *store.Tx) error {
@@ -112,7 +68,7 @@ func (e *Emulator) CreateASG(ctx context.Context, in ASGRequest) (*ASG, error) {
 			return err
 		}
 		r.Cluster = c.ClusterName
-		k := key(sc.Region, in.Name)
+		k := state.Key(sc.Region, in.Name)
 		if _, ok := e.asgs.Get(k); ok {
 			return ecs.InvalidParameter("AlreadyExists: Auto Scaling group %s already exists.", in.Name)
 		}
@@ -122,39 +78,21 @@ func (e *Emulator) CreateASG(ctx context.Context, in ASGRequest) (*ASG, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.ec2.poke()
+	e.loop.poke()
 	return e.showASG(ctx, in.Name)
-}
-
-// resize applies the request's sizes and checks min ≤ desired ≤ max.
-func (r *asgRecord) resize(in ASGRequest) error {
-	if in.MinSize != nil {
-		r.Min = *in.MinSize
-	}
-	if in.MaxSize != nil {
-		r.Max = *in.MaxSize
-	}
-	if in.DesiredCapacity != nil {
-		r.Desired = *in.DesiredCapacity
-	}
-	r.Desired = max(r.Desired, r.Min)
-	if r.Min < 0 || r.Max < r.Min || r.Desired > r.Max {
-		return ecs.InvalidParameter("ValidationError: the sizes must satisfy 0 ≤ minSize ≤ desiredCapacity ≤ maxSize (got %d, %d, %d).", r.Min, r.Desired, r.Max)
-	}
-	return nil
 }
 
 // UpdateASG changes a group's sizes, as `aws autoscaling update-auto-scaling-group`.
 func (e *Emulator) UpdateASG(ctx context.Context, in ASGRequest) (*ASG, error) {
-	sc := e.scope(ctx)
+	sc := e.st.Scope(ctx)
 	err := e.store.Update(func(tx *store.Tx) error {
-		k := key(sc.Region, in.Name)
+		k := state.Key(sc.Region, in.Name)
 		old, ok := e.asgs.Get(k)
 		if !ok {
 			return ecs.InvalidParameter("Auto Scaling group %s not found.", in.Name)
 		}
 		r := *old
-		if err := r.resize(in); err != nil {
+		if err := r.Resize(in); err != nil {
 			return err
 		}
 		e.asgs.Put(tx, k, &r)
@@ -163,27 +101,27 @@ func (e *Emulator) UpdateASG(ctx context.Context, in ASGRequest) (*ASG, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.ec2.poke()
+	e.loop.poke()
 	return e.showASG(ctx, in.Name)
 }
 
 // DeleteASG deletes a group and terminates its instances.
 func (e *Emulator) DeleteASG(ctx context.Context, name string) error {
-	sc := e.scope(ctx)
+	sc := e.st.Scope(ctx)
 	var stopped []*ecs.Task
 	var gone []string
 	err := e.store.Update(func(tx *store.Tx) error {
-		k := key(sc.Region, name)
+		k := state.Key(sc.Region, name)
 		r, ok := e.asgs.Get(k)
 		if !ok {
 			return ecs.InvalidParameter("Auto Scaling group %s not found.", name)
 		}
-		ck := key(sc.Region, r.Cluster)
-		c := e.capacityOf(ck)
-		for i, ir := range c.recs {
+		ck := state.Key(sc.Region, r.Cluster)
+		c := e.st.CapacityOf(ck)
+		for i, ir := range c.Recs {
 			if ir.ASG == name {
-				stopped = append(stopped, e.stopPlaced(tx, c.tasks[i], ecs.StopTerminationNotice, terminatedReason(ir))...)
-				e.retire(tx, instanceKeyOf(ir.Instance.ContainerInstanceArn), ir, "Instance terminated")
+				stopped = append(stopped, e.ec2.StopPlaced(tx, c.Tasks[i], ecs.StopTerminationNotice, ec2ctl.TerminatedReason(ir))...)
+				e.ec2.RetireInstance(tx, state.InstanceKeyOf(ir.Instance.ContainerInstanceArn), ir, "Instance terminated")
 				gone = append(gone, ir.Instance.ContainerInstanceArn)
 			}
 		}
@@ -193,19 +131,14 @@ func (e *Emulator) DeleteASG(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	e.afterStops(stopped)
+	e.ec2.AfterStops(stopped)
 	e.instancesChanged(gone...)
 	return nil
 }
 
-// terminatedReason is the stoppedReason of a task whose instance went away.
-func terminatedReason(r *instanceRecord) string {
-	return "Host EC2 (instance " + r.Instance.Ec2InstanceId + ") stopped/terminated."
-}
-
 // ASGs lists the region's simulated Auto Scaling groups.
 func (e *Emulator) ASGs(ctx context.Context) ([]*ASG, error) {
-	sc := e.scope(ctx)
+	sc := e.st.Scope(ctx)
 	var names []string
 	e.store.View(func() {
 		prefix := sc.Region + "\x00"
@@ -229,21 +162,21 @@ func (e *Emulator) ASGs(ctx context.Context) ([]*ASG, error) {
 }
 
 func (e *Emulator) showASG(ctx context.Context, name string) (*ASG, error) {
-	sc := e.scope(ctx)
+	sc := e.st.Scope(ctx)
 	var out *ASG
 	e.store.View(func() {
-		r, ok := e.asgs.Get(key(sc.Region, name))
+		r, ok := e.asgs.Get(state.Key(sc.Region, name))
 		if !ok {
 			return
 		}
 		out = &ASG{Name: r.Name, ARN: r.ARN, Cluster: r.Cluster, InstanceType: r.InstanceType, AvailabilityZones: r.AZs,
 			Spot: r.Spot, MinSize: r.Min, MaxSize: r.Max, DesiredCapacity: r.Desired, Booting: len(r.Booting),
 			Reservation: r.Reservation, LastScalingDecision: r.LastReason, ContainerInstanceIDs: []string{}}
-		if cp := e.providerOfASG(sc.Region, r); cp != nil {
+		if cp := e.ec2.ProviderOfASG(sc.Region, r); cp != nil {
 			out.CapacityProvider = cp.Name
-			out.ManagedScaling = managedScaling(cp)
+			out.ManagedScaling = ec2ctl.ManagedScaling(cp)
 		}
-		for _, ir := range e.instancesOf(key(sc.Region, r.Cluster)) {
+		for _, ir := range e.st.InstancesOf(state.Key(sc.Region, r.Cluster)) {
 			if ir.ASG == r.Name && ir.Instance.Status != ecs.InstanceInactive {
 				out.Instances++
 				arn := ir.Instance.ContainerInstanceArn
@@ -251,63 +184,11 @@ func (e *Emulator) showASG(ctx context.Context, name string) (*ASG, error) {
 			}
 		}
 		if out.CapacityProvider != "" {
-			out.ProvisioningTasks = len(e.waitingTasks(key(sc.Region, r.Cluster), out.CapacityProvider))
+			out.ProvisioningTasks = len(e.ec2.WaitingTasks(state.Key(sc.Region, r.Cluster), out.CapacityProvider))
 		}
 	})
 	if out == nil {
 		return nil, ecs.InvalidParameter("Auto Scaling group %s not found.", name)
 	}
 	return out, nil
-}
-
-// providerOfASG is the ACTIVE capacity provider whose autoScalingGroupArn names the
-// group (by ARN or, as ecsmini also accepts, by name).
-func (e *Emulator) providerOfASG(region string, r *asgRecord) *ecs.CapacityProvider {
-	return e.providerOfASGName(region, r.Name)
-}
-
-// providerOfASGName is the ACTIVE capacity provider of region naming the group name.
-func (e *Emulator) providerOfASGName(region, name string) *ecs.CapacityProvider {
-	var found *ecs.CapacityProvider
-	prefix := region + "\x00"
-	e.providers.Ascend(prefix, func(k string, cp *ecs.CapacityProvider) bool {
-		if !strings.HasPrefix(k, prefix) {
-			return false
-		}
-		if p := cp.AutoScalingGroupProvider; cp.Status == ecs.CapacityProviderActive && p != nil &&
-			asgNameOf(e.cfg.AccountID, p.AutoScalingGroupArn) == name {
-			found = cp
-			return false
-		}
-		return true
-	})
-	return found
-}
-
-func managedScaling(cp *ecs.CapacityProvider) bool {
-	p := cp.AutoScalingGroupProvider
-	return p != nil && p.ManagedScaling != nil && p.ManagedScaling.Status == "ENABLED"
-}
-
-// nextAZ is the zone a group launches its next instance in: the one with the fewest
-// of its instances, as Auto Scaling balances zones.
-func (r *asgRecord) nextAZ(counts map[string]int) string {
-	best := r.AZs[0]
-	for _, az := range r.AZs {
-		if counts[az] < counts[best] {
-			best = az
-		}
-	}
-	counts[best]++
-	return best
-}
-
-// asgKeys lists the store keys of every region's groups, in key order.
-func (e *Emulator) asgKeys() []string {
-	var out []string
-	e.asgs.Ascend("", func(k string, _ *asgRecord) bool {
-		out = append(out, k)
-		return true
-	})
-	return out
 }

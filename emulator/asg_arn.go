@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 )
 
 // A simulated Auto Scaling group's ARN is stable: its UUID is derived from the group's
@@ -15,7 +16,7 @@ import (
 // can name the group's ARN before the group exists — Terraform's
 // uuidv5("url", "arn:aws:autoscaling:us-east-1:000000000000:autoScalingGroupName/web")
 // computes the same UUID. A capacity provider may also name a group by its name alone,
-// or by an ARN with any UUID: groups are matched by region and name (asgNameOf).
+// or by an ARN with any UUID: groups are matched by region and name (state.ASGNameOf).
 
 // urlNamespace is RFC 4122's namespace ID for URLs.
 var urlNamespace = [16]byte{0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0x11, 0xd1, 0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8}
@@ -39,31 +40,16 @@ func asgARN(sc ecs.Scope, name string) string {
 	return "arn:aws:autoscaling:" + sc.Region + ":" + sc.Account + ":autoScalingGroup:" + id + ":autoScalingGroupName/" + name
 }
 
-// asgNameOf is the group name a capacity provider's autoScalingGroupArn names: the
-// autoScalingGroupName of an Auto Scaling ARN, or the reference itself (ecsmini also
-// accepts a bare name). An ARN of another account names no group of ours ("").
-func asgNameOf(account, ref string) string {
-	a, ok := ecs.ParseARN(ref)
-	if !ok {
-		return ref
-	}
-	_, name, found := strings.Cut(a.Resource, ":autoScalingGroupName/")
-	if a.Service != "autoscaling" || !found || !a.InAccount(account) {
-		return ""
-	}
-	return name
-}
-
 // clusterOfASGName names the cluster that the capacity provider of group name is
 // associated with, or "" (the default cluster) when there is none. It must run inside a
 // store transaction or view.
 func (e *Emulator) clusterOfASGName(region, name string) string {
-	cp := e.providerOfASGName(region, name)
+	cp := e.ec2.ProviderOfASGName(region, name)
 	if cp == nil {
 		return ""
 	}
 	found := ""
-	prefix := key(region, "")
+	prefix := state.Key(region, "")
 	e.clusters.Ascend(prefix, func(k string, c *ecs.Cluster) bool {
 		if !strings.HasPrefix(k, prefix) {
 			return false

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
 
@@ -39,7 +40,7 @@ func (e *Emulator) capacityProvider(sc ecs.Scope, ref string) (*ecs.CapacityProv
 	if name == ecs.Fargate || name == ecs.FargateSpot {
 		return fargateProvider(sc, name), nil
 	}
-	cp, ok := e.providers.Get(key(sc.Region, name))
+	cp, ok := e.providers.Get(state.Key(sc.Region, name))
 	if !ok || cp.Status != ecs.CapacityProviderActive {
 		return nil, ecs.InvalidParameter("The specified capacity provider was not found. Specify a valid capacity provider and try again.")
 	}
@@ -49,7 +50,7 @@ func (e *Emulator) capacityProvider(sc ecs.Scope, ref string) (*ecs.CapacityProv
 // CreateCapacityProvider creates an Auto Scaling group capacity provider. The group's
 // behaviour (scaling, draining) belongs to ec2sim; here it is stored with ECS's defaults.
 func (e *Emulator) CreateCapacityProvider(ctx context.Context, in *ecs.CreateCapacityProviderInput) (*ecs.CapacityProviderOutput, error) {
-	sc := e.scope(ctx)
+	sc := e.st.Scope(ctx)
 	lower := strings.ToLower(in.Name)
 	if !providerNameRE.MatchString(in.Name) || strings.HasPrefix(lower, "aws") || strings.HasPrefix(lower, "ecs") || strings.HasPrefix(lower, "fargate") {
 		return nil, ecs.ClientError(`The specified capacity provider name is invalid. Up to 255 characters are allowed, including letters (upper and lowercase), numbers, underscores, and hyphens. The name cannot be prefixed with "aws", "ecs", or "fargate". Specify a valid name and try again.`)
@@ -78,7 +79,7 @@ func (e *Emulator) CreateCapacityProvider(ctx context.Context, in *ecs.CreateCap
 	}
 	var out *ecs.CapacityProvider
 	err = e.store.Update(func(tx *store.Tx) error {
-		k := key(sc.Region, in.Name)
+		k := state.Key(sc.Region, in.Name)
 		if old, ok := e.providers.Get(k); ok && old.Status == ecs.CapacityProviderActive {
 			return ecs.ClientError("The specified capacity provider already exists. To change the configuration of an existing capacity provider, update the capacity provider.")
 		}
@@ -90,7 +91,7 @@ func (e *Emulator) CreateCapacityProvider(ctx context.Context, in *ecs.CreateCap
 			Name:                     in.Name,
 			Status:                   ecs.CapacityProviderActive,
 			AutoScalingGroupProvider: &p,
-			Tags:                     mergeTags(nil, in.Tags),
+			Tags:                     state.MergeTags(nil, in.Tags),
 			Type:                     ecs.ProviderTypeASG,
 		}
 		e.providers.Put(tx, k, out)
@@ -106,11 +107,11 @@ func (e *Emulator) CreateCapacityProvider(ctx context.Context, in *ecs.CreateCap
 // (by any of its ARNs or its name).
 func (e *Emulator) asgInUse(sc ecs.Scope, asgArn string) bool {
 	same := func(ref string) bool {
-		want := asgNameOf(sc.Account, asgArn)
-		return ref == asgArn || want != "" && asgNameOf(sc.Account, ref) == want
+		want := state.ASGNameOf(sc.Account, asgArn)
+		return ref == asgArn || want != "" && state.ASGNameOf(sc.Account, ref) == want
 	}
 	used := false
-	prefix := key(sc.Region, "")
+	prefix := state.Key(sc.Region, "")
 	e.providers.Ascend(prefix, func(k string, cp *ecs.CapacityProvider) bool {
 		if !strings.HasPrefix(k, prefix) {
 			return false
@@ -175,7 +176,7 @@ func enabledDisabled(field, v, def string, values ecs.Enum) (string, error) {
 // the stored ones in name order.
 func (e *Emulator) capacityProvidersIn(sc ecs.Scope) []*ecs.CapacityProvider {
 	out := []*ecs.CapacityProvider{fargateProvider(sc, ecs.Fargate), fargateProvider(sc, ecs.FargateSpot)}
-	prefix := key(sc.Region, "")
+	prefix := state.Key(sc.Region, "")
 	e.providers.Ascend(prefix, func(k string, cp *ecs.CapacityProvider) bool {
 		if !strings.HasPrefix(k, prefix) {
 			return false

@@ -5,13 +5,14 @@ import (
 	"slices"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
 
 // DescribeCapacityProviders describes the named providers (unknown ones in failures), or
 // pages through all of the region's providers, built-in ones first.
 func (e *Emulator) DescribeCapacityProviders(ctx context.Context, in *ecs.DescribeCapacityProvidersInput) (*ecs.DescribeCapacityProvidersOutput, error) {
-	sc := e.scope(ctx)
+	sc := e.st.Scope(ctx)
 	if err := checkInclude(in.Include, ecs.EnumCapacityProviderField); err != nil {
 		return nil, err
 	}
@@ -20,7 +21,7 @@ func (e *Emulator) DescribeCapacityProviders(ctx context.Context, in *ecs.Descri
 		e.store.View(func() {
 			for _, ref := range in.CapacityProviders {
 				name := providerName(sc, ref)
-				cp, ok := e.providers.Get(key(sc.Region, name))
+				cp, ok := e.providers.Get(state.Key(sc.Region, name))
 				if name == ecs.Fargate || name == ecs.FargateSpot {
 					cp, ok = fargateProvider(sc, name), true
 				}
@@ -37,7 +38,7 @@ func (e *Emulator) DescribeCapacityProviders(ctx context.Context, in *ecs.Descri
 		})
 		return out, nil
 	}
-	prefix := key(sc.Region, "")
+	prefix := state.Key(sc.Region, "")
 	p, err := newPage(in.ListInput, prefix, 10, 10)
 	if err != nil {
 		return nil, err
@@ -46,7 +47,7 @@ func (e *Emulator) DescribeCapacityProviders(ctx context.Context, in *ecs.Descri
 		all := e.capacityProvidersIn(sc)
 		start := 0
 		if p.after != "" {
-			start = slices.IndexFunc(all, func(cp *ecs.CapacityProvider) bool { return key(sc.Region, cp.Name) == p.after }) + 1
+			start = slices.IndexFunc(all, func(cp *ecs.CapacityProvider) bool { return state.Key(sc.Region, cp.Name) == p.after }) + 1
 			if start == 0 { // not a token of this listing
 				err = ecs.InvalidParameter("Invalid nextToken.")
 				return
@@ -54,7 +55,7 @@ func (e *Emulator) DescribeCapacityProviders(ctx context.Context, in *ecs.Descri
 		}
 		for i := start; i < len(all); i++ {
 			if len(out.CapacityProviders) == p.limit {
-				out.NextToken = token(key(sc.Region, all[i-1].Name))
+				out.NextToken = token(state.Key(sc.Region, all[i-1].Name))
 				break
 			}
 			out.CapacityProviders = append(out.CapacityProviders, withoutTags(all[i], in.Include))
@@ -75,7 +76,7 @@ func (e *Emulator) storedProvider(sc ecs.Scope, ref string) (string, *ecs.Capaci
 	if name == ecs.Fargate || name == ecs.FargateSpot {
 		return "", nil, ecs.ClientError("The specified capacity provider is reserved and cannot be modified or deleted.")
 	}
-	k := key(sc.Region, name)
+	k := state.Key(sc.Region, name)
 	cp, ok := e.providers.Get(k)
 	if !ok || cp.Status != ecs.CapacityProviderActive {
 		return "", nil, ecs.ClientError("The specified capacity provider does not exist. Specify a valid name or ARN and try again.")
@@ -88,7 +89,7 @@ func (e *Emulator) storedProvider(sc ecs.Scope, ref string) (string, *ecs.Capaci
 // updateStatus UPDATE_IN_PROGRESS; a later describe shows the new values and
 // UPDATE_COMPLETE. ecsmini commits at once and answers the same way.
 func (e *Emulator) UpdateCapacityProvider(ctx context.Context, in *ecs.UpdateCapacityProviderInput) (*ecs.CapacityProviderOutput, error) {
-	sc := e.scope(ctx)
+	sc := e.st.Scope(ctx)
 	if in.AutoScalingGroupProvider == nil {
 		return nil, ecs.InvalidParameter("autoScalingGroupProvider is required.")
 	}
@@ -132,7 +133,7 @@ func (e *Emulator) UpdateCapacityProvider(ctx context.Context, in *ecs.UpdateCap
 // than an error; otherwise the provider becomes INACTIVE (the response shows the delete
 // in progress, as ECS's asynchronous delete does).
 func (e *Emulator) DeleteCapacityProvider(ctx context.Context, in *ecs.DeleteCapacityProviderInput) (*ecs.CapacityProviderOutput, error) {
-	sc := e.scope(ctx)
+	sc := e.st.Scope(ctx)
 	var out *ecs.CapacityProvider
 	err := e.store.Update(func(tx *store.Tx) error {
 		k, cp, err := e.storedProvider(sc, in.CapacityProvider)

@@ -2,61 +2,22 @@ package emulator
 
 import (
 	"context"
-	"regexp"
 	"slices"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
-
-const defaultCluster = "default"
-
-var clusterNameRE = regexp.MustCompile(`^[a-zA-Z0-9\-_]{1,255}$`)
-
-// clusterKey resolves a cluster name or ARN ("" means default) to its store key and name.
-func (e *Emulator) clusterKey(ctx context.Context, ref string) (k, name string, err error) {
-	sc := e.scope(ctx)
-	name = ref
-	if name == "" {
-		name = defaultCluster
-	}
-	if a, ok := ecs.ParseARN(ref); ok {
-		switch {
-		case a.Service != "ecs" || a.Kind() != "cluster":
-			return "", "", ecs.InvalidParameter("%s is not a cluster ARN: want arn:aws:ecs:REGION:ACCOUNT:cluster/NAME, or the cluster's name.", ref)
-		case !a.InAccount(sc.Account):
-			return "", "", ecs.InvalidParameter("Cluster ARN %s names account %s; this ecsmini serves account %s (ecsmini up --account-id).", ref, a.Account, sc.Account)
-		}
-		sc.Region, name = a.Region, a.Path()
-	}
-	if !clusterNameRE.MatchString(name) {
-		return "", "", ecs.InvalidParameter("Cluster must match ^[a-zA-Z0-9\\-_]{1,255}$, but was %s", name)
-	}
-	return key(sc.Region, name), name, nil
-}
-
-// activeCluster returns the ACTIVE cluster named by ref, or ClusterNotFoundException.
-func (e *Emulator) activeCluster(ctx context.Context, ref string) (string, *ecs.Cluster, error) {
-	k, _, err := e.clusterKey(ctx, ref)
-	if err != nil {
-		return "", nil, err
-	}
-	c, ok := e.clusters.Get(k)
-	if !ok || c.Status != ecs.ClusterActive {
-		return "", nil, ecs.ClusterNotFound()
-	}
-	return k, c, nil
-}
 
 // CreateCluster creates a cluster, or returns the existing ACTIVE one of that name
 // (CreateCluster is idempotent in ECS) when the request does not contradict it.
 func (e *Emulator) CreateCluster(ctx context.Context, in *ecs.CreateClusterInput) (*ecs.ClusterOutput, error) {
-	sc := e.scope(ctx)
+	sc := e.st.Scope(ctx)
 	name := ecs.Deref(in.ClusterName)
 	if name == "" {
 		name = defaultCluster
 	}
-	if !clusterNameRE.MatchString(name) {
+	if !state.ClusterNameRE.MatchString(name) {
 		return nil, ecs.InvalidParameter("Cluster name must match ^[a-zA-Z0-9\\-_]{1,255}$, but was %s", name)
 	}
 	if err := validateTags(in.Tags); err != nil {
@@ -67,7 +28,7 @@ func (e *Emulator) CreateCluster(ctx context.Context, in *ecs.CreateClusterInput
 	}
 	var out *ecs.Cluster
 	err := e.store.Update(func(tx *store.Tx) error {
-		k := key(sc.Region, name)
+		k := state.Key(sc.Region, name)
 		if old, ok := e.clusters.Get(k); ok && old.Status == ecs.ClusterActive {
 			if !sameCapacity(sc, old, in) {
 				return ecs.InvalidParameter("Arguments on this idempotent request are inconsistent with arguments used in previous request(s).")
@@ -85,7 +46,7 @@ func (e *Emulator) CreateCluster(ctx context.Context, in *ecs.CreateClusterInput
 			Status:                          ecs.ClusterActive,
 			Configuration:                   in.Configuration,
 			Settings:                        e.clusterSettings(sc, in.Settings),
-			Tags:                            mergeTags(nil, in.Tags),
+			Tags:                            state.MergeTags(nil, in.Tags),
 			CapacityProviders:               providers,
 			DefaultCapacityProviderStrategy: strategy,
 			ServiceConnectDefaults:          in.ServiceConnectDefaults,
@@ -163,11 +124,11 @@ func (e *Emulator) DescribeClusters(ctx context.Context, in *ecs.DescribeCluster
 		return nil, err
 	}
 	out := &ecs.DescribeClustersOutput{Clusters: []*ecs.Cluster{}, Failures: []ecs.Failure{}}
-	sc := e.scope(ctx)
+	sc := e.st.Scope(ctx)
 	var err error
 	e.store.View(func() {
 		for _, ref := range refs {
-			k, name, kerr := e.clusterKey(ctx, ref)
+			k, name, kerr := e.st.ClusterKey(ctx, ref)
 			if kerr != nil {
 				err = kerr
 				return
@@ -275,7 +236,7 @@ func checkInclude(include []string, allowed ecs.Enum) error {
 
 // ListClusters lists the ARNs of the caller region's ACTIVE clusters in name order.
 func (e *Emulator) ListClusters(ctx context.Context, in *ecs.ListInput) (*ecs.ListClustersOutput, error) {
-	prefix := key(e.scope(ctx).Region, "")
+	prefix := state.Key(e.st.Scope(ctx).Region, "")
 	p, err := newPage(*in, prefix, 100, 100)
 	if err != nil {
 		return nil, err

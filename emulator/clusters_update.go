@@ -19,12 +19,12 @@ func (e *Emulator) updateCluster(ctx context.Context, ref string, change func(sc
 	}
 	var out *ecs.Cluster
 	err := e.store.Update(func(tx *store.Tx) error {
-		k, c, err := e.activeCluster(ctx, ref)
+		k, c, err := e.st.ActiveCluster(ctx, ref)
 		if err != nil {
 			return err
 		}
 		cp := *c
-		if err := change(e.scope(ctx), k, &cp); err != nil {
+		if err := change(e.st.Scope(ctx), k, &cp); err != nil {
 			return err
 		}
 		e.clusters.Put(tx, k, &cp)
@@ -139,7 +139,7 @@ func (e *Emulator) DeleteCluster(ctx context.Context, in *ecs.ClusterRef) (*ecs.
 	}
 	var out *ecs.Cluster
 	err := e.store.Update(func(tx *store.Tx) error {
-		k, _, err := e.clusterKey(ctx, in.Cluster)
+		k, _, err := e.st.ClusterKey(ctx, in.Cluster)
 		if err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator/clock"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 )
 
 // A service pass whose commit fails leaves no trace outside the store either: the
@@ -15,14 +16,13 @@ import (
 // listens, no task is launched. Once commits work again the service converges.
 func TestFailedServicePassLeavesNoTrace(t *testing.T) {
 	fake := clock.NewFake(time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC))
-	e, err := New(Config{Clock: fake})
+	e, err := New(Config{Clock: fake, LoadBalancers: LoadBalancerConfig{Simulated: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer e.Close()
 	launched := 0
 	e.SetRunner(countingAgent{fakeAgent{e}, &launched})
-	e.SetLoadBalancers(LoadBalancerConfig{Simulated: true})
 	ctx := context.Background()
 	td := &ecs.RegisterTaskDefinitionInput{Family: "web", ContainerDefinitions: []ecs.ContainerDefinition{{
 		Name: ecs.Ptr("web"), Image: ecs.Ptr("ecsmini-demo:latest"), Memory: ecs.Ptr(64),
@@ -35,14 +35,14 @@ func TestFailedServicePassLeavesNoTrace(t *testing.T) {
 		DesiredCount: ecs.Ptr(2), LoadBalancers: []ecs.LoadBalancer{{TargetGroupArn: tg, ContainerName: "web", ContainerPort: ecs.Ptr(80)}}}); err != nil {
 		t.Fatal(err)
 	}
-	k := serviceKey("us-east-1", "default", "web")
+	k := state.ServiceKey("us-east-1", "default", "web")
 
 	boom := errors.New("journal write: disk full")
 	e.store.FailCommits(boom)
 	if _, err := e.pass(); !errors.Is(err, boom) {
 		t.Fatalf("pass with a failing journal: %v", err)
 	}
-	if m := e.ctl.memberKeys(k); len(m) != 0 || launched != 0 || e.tasks.Len() != 0 {
+	if m := e.ctl.MemberKeys(k); len(m) != 0 || launched != 0 || e.tasks.Len() != 0 {
 		t.Fatalf("a failed pass left members %v, %d launches, %d tasks", m, launched, e.tasks.Len())
 	}
 
@@ -50,7 +50,7 @@ func TestFailedServicePassLeavesNoTrace(t *testing.T) {
 	if _, err := e.pass(); err != nil {
 		t.Fatal(err)
 	}
-	if m := e.ctl.memberKeys(k); len(m) != 2 || launched != 2 {
+	if m := e.ctl.MemberKeys(k); len(m) != 2 || launched != 2 {
 		t.Fatalf("after recovery: members %v, %d launches", m, launched)
 	}
 
@@ -69,7 +69,7 @@ func TestFailedServicePassLeavesNoTrace(t *testing.T) {
 	if lbs := e.LoadBalancers(); len(lbs) != 1 || len(lbs[0].Targets) != 2 {
 		t.Fatalf("after recovery: load balancers %+v", lbs)
 	}
-	e.ctl.lbs.closeAll()
+	e.ctl.CloseLoadBalancers()
 }
 
 // countingAgent counts launches.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/fargate"
 )
 
@@ -190,8 +191,8 @@ type platform struct{ arch, os string }
 func (e *Emulator) platformOf(taskDefARN string) platform {
 	a, _ := ecs.ParseARN(taskDefARN)
 	family, rev, _ := strings.Cut(a.Path(), ":")
-	n, _ := atoiPositive(rev)
-	td, ok := e.taskDefs.Get(key(a.Region, family, revKey(n)))
+	n, _ := state.AtoiPositive(rev)
+	td, ok := e.taskDefs.Get(state.Key(a.Region, family, state.RevKey(n)))
 	if !ok {
 		return platform{}
 	}

@@ -3,7 +3,18 @@
 //
 // # The packages
 //
-//	emulator             the facade (one file per resource and verb) and the control loop
+//	emulator             the facade: Config/New, the ECS operations (validate, commit,
+//	                     kick; one file per resource and verb), the loop wiring, events
+//	emulator/state       the store tables and their records (Task, Service, Instance,
+//	                     ASG, TaskDef, ...), keys, capacity and the read helpers all share
+//	emulator/admission   pure admission of new tasks: host ports, Fargate vCPU quotas,
+//	                     EC2 placement and its random source
+//	emulator/servicectl  the services reconciler: plan (scheduler) and carry out, the
+//	                     membership index, local load balancers, DNS records, daemons
+//	emulator/fargatectl  the Fargate reconciler: Spot capacity and interruptions,
+//	                     retirement, Spot tasks held for capacity
+//	emulator/ec2ctl      the EC2 reconciler: instances booting and ending, EC2 Spot,
+//	                     managed scaling, draining, tasks waiting for an instance
 //	emulator/ecs         domain types, status enums, ECS errors and ARNs
 //	emulator/taskdef     task definition validation and normalisation
 //	emulator/store       versioned in-memory tables, journal and snapshots, commit hooks
@@ -14,8 +25,10 @@
 //	emulator/lb          the local load balancers (one per target group)
 //	emulator/metadata    task metadata and credentials endpoints
 //	emulator/logs        container output, kept for `ecsmini logs`
+//	emulator/cwlogs      CloudWatch Logs; cwlogsapi its JSON protocol
 //	emulator/events      the event stream (EventBridge-shaped), its filters and webhooks
 //	emulator/discovery   the per-cluster DNS table tasks resolve service names with
+//	emulator/ssmsession  the Session Manager data channel; execchannel serves ECS Exec
 //	emulator/httpapi     the ECS JSON 1.1 protocol over HTTP, one file per resource group
 //	emulator/appscaling  Application Auto Scaling for services (a reconciler the loop runs,
 //	                     added with AddReconciler; ecsbridge its ports, appscalingapi its API)
@@ -25,15 +38,21 @@
 //
 // API handlers validate, commit one store transaction and kick the loop (loop.go); they
 // never run reconcilers themselves. A pass runs, in this order and at one instant of the
-// emulator clock: the services (services_exec.go: plan with scheduler.PlanService, carry
-// out with an execution), Fargate (Spot interruptions, retirement of standalone tasks),
-// EC2 (instances booting and ending, Spot notices, managed scaling, tasks waiting for
-// capacity), the purges of expired resources, then the reconcilers added from outside
-// (extensions.go: Application Auto Scaling). Each returns when it next falls due;
-// the loop arms one timer at the earliest. Side effects that must follow a commit
-// (launching tasks, load balancer registration, the membership index, published events)
-// are registered with store.Tx.AfterCommit or run after Update returns, never under the
-// store lock.
+// emulator clock: the services (servicectl: plan with scheduler.PlanService, carry out
+// with an execution), Fargate (fargatectl: Spot interruptions, retirement of standalone
+// tasks), EC2 (ec2ctl: instances booting and ending, Spot notices, managed scaling,
+// tasks waiting for capacity), the purges of expired resources, then the reconcilers
+// added from outside (extensions.go: Application Auto Scaling). Each returns when it
+// next falls due; the loop arms one timer at the earliest. The reconcilers share the
+// state package and reach the facade only through a small Host interface (hosts.go):
+// UpdateTask, the agent, the event stream; none imports package emulator
+// (imports_test.go). Side effects that must follow a commit (launching tasks, load
+// balancer registration, the membership index, published events) are registered with
+// store.Tx.AfterCommit or run after Update returns, never under the store lock.
+//
+// Options are Config fields (load balancers, Spot interruption rates, Fargate quotas,
+// the placement seed); only the agent is connected after New (SetRunner), because it is
+// built on the emulator.
 //
 // Run drives the loop in `ecsmini up`. Tests drive it with Settle: it runs passes and
 // waits for the agent and the simulated runtime (clock.Activity) until nothing is left
@@ -41,16 +60,16 @@
 //
 // # Lifecycles
 //
-// A task: RunTask (or a service pass, or StartTask) admits it (admission.go: host ports,
-// Fargate vCPU quota, EC2 placement) and records it PROVISIONING; after the commit the
-// agent is told to launch it and moves it PROVISIONING → PENDING → ACTIVATING → RUNNING →
-// DEACTIVATING → STOPPING → DEPROVISIONING → STOPPED through UpdateTask, each change a
-// new version and an ECS Task State Change event. StopTask, a service pass, Spot,
-// retirement or an instance's end set desiredStatus STOPPED and nudge the agent. STOPPED
-// tasks are forgotten after StoppedTaskTTL.
+// A task: RunTask (or a service pass, or StartTask) admits it (package admission: host
+// ports, Fargate vCPU quota, EC2 placement) and records it PROVISIONING; after the
+// commit the agent is told to launch it and moves it PROVISIONING → PENDING →
+// ACTIVATING → RUNNING → DEACTIVATING → STOPPING → DEPROVISIONING → STOPPED through
+// UpdateTask, each change a new version and an ECS Task State Change event. StopTask, a
+// service pass, Spot, retirement or an instance's end set desiredStatus STOPPED and
+// nudge the agent. STOPPED tasks are forgotten after StoppedTaskTTL.
 //
 // A service: CreateService records it ACTIVE with a PRIMARY deployment; every pass
-// plans it from its deployments and tasks (the membership index, services_loop.go) and
+// plans it from its deployments and tasks (the membership index, servicectl) and
 // writes typed events (scheduler.Event) whose Message is ECS's text. UpdateService
 // starts a new deployment when the task definition or deployment-shaping fields change;
 // the planner rolls tasks within minimumHealthyPercent/maximumPercent, replaces unhealthy

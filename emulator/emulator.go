@@ -1,16 +1,18 @@
 package emulator
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
-	"strconv"
-	"strings"
 	"time"
 
+	"github.com/ecsmini/ecsmini/emulator/admission"
 	"github.com/ecsmini/ecsmini/emulator/clock"
+	"github.com/ecsmini/ecsmini/emulator/ec2ctl"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/events"
+	"github.com/ecsmini/ecsmini/emulator/fargatectl"
+	"github.com/ecsmini/ecsmini/emulator/servicectl"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
 
@@ -36,11 +38,24 @@ type Config struct {
 	// Activity, when set, is shared with the agent and the simulated runtime so that
 	// Settle can wait for them (tests; see clock.Activity).
 	Activity *clock.Activity
+	// LoadBalancers configures the local load balancers (ports, deregistration delay,
+	// simulated targets).
+	LoadBalancers LoadBalancerConfig
+	// SpotInterruptionRate is the mean time after which each running Fargate Spot task
+	// is reclaimed at random (0: never); SpotInstanceInterruptionRate the same for EC2
+	// Spot instances.
+	SpotInterruptionRate         time.Duration
+	SpotInstanceInterruptionRate time.Duration
+	// FargateQuotas are the account's Fargate vCPU quotas (zero: unlimited).
+	FargateQuotas FargateQuotas
+	// PlacementSeed, when not 0, makes random EC2 placement repeatable.
+	PlacementSeed int64
 }
 
 // Emulator is the ECS control plane.
 type Emulator struct {
 	cfg   Config
+	st    *state.State
 	store *store.Store
 
 	clusters  *store.Table[ecs.Cluster]
@@ -56,18 +71,13 @@ type Emulator struct {
 
 	runner TaskRunner // nil until SetRunner: tasks are recorded but not run
 	loop   *loop
-	ctl    *controller
-	fg     *fargateCtl
-	ec2    *ec2Ctl
+	ctl    *servicectl.Ctl
+	fg     *fargatectl.Ctl
+	ec2    *ec2ctl.Ctl
+	rnd    *admission.Random // EC2 placement's random source
 	ev     *eventState
 	exec   *execSessions
 	ext    extensions // reconcilers added from outside (extensions.go)
-}
-
-// familyRecord remembers the last revision number of a family, so numbering continues
-// after revisions are deleted, as ECS does.
-type familyRecord struct {
-	LastRevision int `json:"lastRevision"`
 }
 
 // New builds an emulator and, when cfg.StateDir is set, loads its state from there.
@@ -87,26 +97,41 @@ func New(cfg Config) (*Emulator, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	s := store.New()
+	st := state.New(cfg.Region, cfg.AccountID, cfg.Clock, cfg.Log)
+	s := st.Store
 	e := &Emulator{
 		cfg:       cfg,
+		st:        st,
 		store:     s,
-		clusters:  store.NewTable[ecs.Cluster](s, "clusters"),
-		taskDefs:  store.NewTable[taskDefRecord](s, "taskDefinitions"),
-		families:  store.NewTable[familyRecord](s, "families"),
-		providers: store.NewTable[ecs.CapacityProvider](s, "capacityProviders"),
-		settings:  store.NewTable[ecs.Setting](s, "accountSettings"),
-		tasks:     store.NewTable[taskRecord](s, "tasks"),
-		services:  store.NewTable[serviceRecord](s, "services"),
-		spot:      store.NewTable[spotRecord](s, "spotCapacity"),
-		instances: store.NewTable[instanceRecord](s, "instances"),
-		asgs:      store.NewTable[asgRecord](s, "autoScalingGroups"),
+		clusters:  st.Clusters,
+		taskDefs:  st.TaskDefs,
+		families:  st.Families,
+		providers: st.Providers,
+		settings:  st.Settings,
+		tasks:     st.Tasks,
+		services:  st.Services,
+		spot:      st.Spot,
+		instances: st.Instances,
+		asgs:      st.ASGs,
 		loop:      newLoop(),
+		rnd:       admission.NewRandom(time.Now().UnixNano()),
 		ev:        newEventState(cfg.Events, cfg.Clock.Now()),
 		exec:      newExecSessions(),
 	}
-	e.fg, e.ec2, e.ctl = newFargateCtl(e.loop), newEC2Ctl(e.loop), newController(e.loop)
-	e.ctl.lbs.e = e
+	e.ctl = servicectl.New(st, host{e}, e.rnd, e.loop.poke)
+	e.ec2 = ec2ctl.New(st, host{e}, e.rnd, e.loop.poke)
+	e.fg = fargatectl.New(st, host{e}, e.loop.poke)
+	e.ctl.SetLoadBalancers(cfg.LoadBalancers)
+	e.fg.SetQuotas(cfg.FargateQuotas)
+	if cfg.SpotInterruptionRate > 0 {
+		e.fg.SetInterruptionRate(cfg.SpotInterruptionRate)
+	}
+	if cfg.SpotInstanceInterruptionRate > 0 {
+		e.ec2.SetSpotRate(cfg.SpotInstanceInterruptionRate)
+	}
+	if cfg.PlacementSeed != 0 {
+		e.rnd.Seed(cfg.PlacementSeed)
+	}
 	if cfg.StateDir != "" {
 		if err := s.OpenWith(cfg.StateDir, store.Options{Recover: cfg.Recover, NoSync: cfg.NoSync}); err != nil {
 			return nil, fmt.Errorf("load state: %w", err)
@@ -117,9 +142,6 @@ func New(cfg Config) (*Emulator, error) {
 
 // SetRunner connects the agent that runs recorded tasks. Call it before serving.
 func (e *Emulator) SetRunner(r TaskRunner) { e.runner = r }
-
-// logError reports a control-loop problem nobody waits for.
-func (e *Emulator) logError(what string, err error) { e.cfg.Log.Error(what, "err", err) }
 
 // Recovered lists what loading damaged state with Config.Recover dropped (nil if nothing).
 func (e *Emulator) Recovered() []string { return e.store.Recovered() }
@@ -132,30 +154,6 @@ func (e *Emulator) Region() string { return e.cfg.Region }
 
 // AccountID is the emulated account.
 func (e *Emulator) AccountID() string { return e.cfg.AccountID }
-
-// scope is the region and account of the caller in ctx.
-func (e *Emulator) scope(ctx context.Context) ecs.Scope {
-	r := ecs.RegionFrom(ctx)
-	if r == "" {
-		r = e.cfg.Region
-	}
-	return ecs.Scope{Region: r, Account: e.cfg.AccountID}
-}
-
-// key joins the parts of a store key with NUL, which sorts below every character a
-// resource name may hold, so keys order by (region, name, ...) part by part.
-func key(parts ...string) string { return strings.Join(parts, "\x00") }
-
-// revKey formats a revision so that keys sort numerically (ECS allows 1,000,000).
-func revKey(rev int) string { return fmt.Sprintf("%07d", rev) }
-
-// lastPart is the final part of a store key.
-func lastPart(k string) string { return k[strings.LastIndexByte(k, 0)+1:] }
-
-func atoiPositive(s string) (int, bool) {
-	n, err := strconv.Atoi(s)
-	return n, err == nil && n > 0
-}
 
 // TaskDefinitionDeleteGrace is how long a DELETE_IN_PROGRESS revision that nothing
 // references stays visible before it is purged (ECS takes up to an hour).

@@ -55,18 +55,10 @@ func (e *Emulator) Events() *events.Bus { return e.ev.bus }
 func (e *Emulator) newEvent(detailType, source, region string, at time.Time, resources []string, detail any) (events.Event, bool) {
 	ev, err := events.New(detailType, source, e.cfg.AccountID, region, at, resources, detail)
 	if err != nil {
-		e.logError("event", err)
+		e.st.LogError("event", err)
 		return ev, false
 	}
 	return ev, true
-}
-
-// regionOf is the region of an ARN (the default region if it has none).
-func (e *Emulator) regionOf(arn string) string {
-	if a, ok := ecs.ParseARN(arn); ok && a.Region != "" {
-		return a.Region
-	}
-	return e.cfg.Region
 }
 
 // emitTasks publishes an ECS Task State Change for each task (nil ones are skipped).
@@ -81,7 +73,7 @@ func (e *Emulator) emitTasks(tasks ...*ecs.Task) {
 		if now.IsZero() {
 			now = e.cfg.Clock.Now()
 		}
-		if ev, ok := e.newEvent(events.TaskStateChange, events.SourceECS, e.regionOf(t.TaskArn), now,
+		if ev, ok := e.newEvent(events.TaskStateChange, events.SourceECS, e.st.RegionOf(t.TaskArn), now,
 			[]string{t.TaskArn}, taskStateDetail(t, now)); ok {
 			evs = append(evs, ev)
 		}
@@ -149,12 +141,16 @@ func (e *Emulator) watchService(k string, now time.Time, old, r *serviceRecord, 
 // (impaired, placement failures), the other rollout changes (a breaker's FAILED and
 // rollback, COMPLETED), the tasks it started or stopped, then steady state. A nil
 // watch publishes nothing.
-func (w *serviceWatch) publish() {
+// Written records the service events the pass wrote.
+func (w *serviceWatch) Written(evs []scheduler.Event) { w.written = evs }
+
+// Publish publishes what the pass changed.
+func (w *serviceWatch) Publish() {
 	if w == nil {
 		return
 	}
 	e, s := w.e, w.r.Service
-	region := e.regionOf(s.ServiceArn)
+	region := e.st.RegionOf(s.ServiceArn)
 	evs, changes := w.rollouts(region)
 	for _, ev := range w.written {
 		if a, ok := serviceActionOf(ev); ok {
@@ -302,7 +298,7 @@ func (e *Emulator) serviceActionEvent(region string, s *ecs.Service, a serviceAc
 // optional). Service passes already send the actions of the service events they
 // write (serviceActionOf): use this only for an action that writes no service event.
 func (e *Emulator) emitServiceAction(s *ecs.Service, eventType, eventName, reason string, capacityProviders ...string) {
-	e.ev.bus.Publish(e.serviceActionEvent(e.regionOf(s.ServiceArn), s,
+	e.ev.bus.Publish(e.serviceActionEvent(e.st.RegionOf(s.ServiceArn), s,
 		serviceAction{eventType: eventType, eventName: eventName, reason: reason, capacityProviders: capacityProviders},
 		e.cfg.Clock.Now())...)
 }
@@ -326,7 +322,7 @@ func (e *Emulator) emitHealth(retirements []Retirement) {
 	var order []group
 	for _, r := range retirements {
 		a, _ := ecs.ParseARN(r.TaskArn)
-		g := group{region: e.regionOf(r.TaskArn), services: r.Service != ""}
+		g := group{region: e.st.RegionOf(r.TaskArn), services: r.Service != ""}
 		entity := r.TaskArn
 		if g.services {
 			cluster, _, _ := strings.Cut(a.Path(), "/")
@@ -400,7 +396,7 @@ func (e *Emulator) emitHealthEvent(region, typeCode, category string, start time
 // the container instance as DescribeContainerInstances shows it, with its version and
 // clusterArn (spec §3.3). For the simulated EC2 instances to call once they exist.
 func (e *Emulator) emitContainerInstance(containerInstanceARN string, detail any) {
-	if ev, ok := e.newEvent(events.ContainerInstanceStateChange, events.SourceECS, e.regionOf(containerInstanceARN),
+	if ev, ok := e.newEvent(events.ContainerInstanceStateChange, events.SourceECS, e.st.RegionOf(containerInstanceARN),
 		e.cfg.Clock.Now(), []string{containerInstanceARN}, detail); ok {
 		e.ev.bus.Publish(ev)
 	}

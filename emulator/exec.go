@@ -48,12 +48,12 @@ func (e *Emulator) ExecuteCommand(ctx context.Context, in *ecs.ExecuteCommandInp
 	var target ecs.ExecTarget
 	var verr error
 	e.store.View(func() {
-		_, r, rerr := e.resolveTask(ctx, in.Cluster, in.Task)
+		_, r, rerr := e.st.ResolveTask(ctx, in.Cluster, in.Task)
 		if rerr != nil {
 			verr = rerr
 			return
 		}
-		_, cl, _ := e.activeCluster(ctx, in.Cluster)
+		_, cl, _ := e.st.ActiveCluster(ctx, in.Cluster)
 		target, verr = execTarget(r.Task, cl, in.Container)
 	})
 	if verr != nil {
@@ -136,7 +136,7 @@ func (e *Emulator) emitExec(t ecs.ExecTarget, step, message string, exitCode *in
 		ExitCode      *int   `json:"exitCode,omitempty"`
 		Message       string `json:"message"`
 	}{t.ClusterARN, t.TaskARN, t.ContainerName, t.SessionID, t.CommandText, step, exitCode, message}
-	if ev, ok := e.newEvent(events.ExecSession, events.SourceEcsmini, e.regionOf(t.TaskARN), e.cfg.Clock.Now(), []string{t.TaskARN}, detail); ok {
+	if ev, ok := e.newEvent(events.ExecSession, events.SourceEcsmini, e.st.RegionOf(t.TaskARN), e.cfg.Clock.Now(), []string{t.TaskARN}, detail); ok {
 		e.ev.bus.Publish(ev)
 	}
 }

@@ -70,11 +70,11 @@ func (e *Emulator) ScaleService(ctx context.Context, cluster, service string, de
 			return errUnchanged
 		}
 		r.Service.DesiredCount = desired
-		if p := r.primary(); p != nil {
+		if p := r.Primary(); p != nil {
 			p.DesiredCount = desired
 		}
 		if message != "" {
-			r.addEvents(now, message)
+			r.AddEvents(now, message)
 		}
 		return nil
 	})

@@ -8,33 +8,12 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/ecsmini/ecsmini/ec2sim"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
-
-// instanceRecord is a simulated EC2 container instance (store table "instances", by
-// region, cluster and container instance ID). Its remaining resources and task counts
-// are not stored: they follow from the tasks placed on it.
-type instanceRecord struct {
-	Instance    *ecs.ContainerInstance `json:"instance"`
-	ClusterName string                 `json:"clusterName"`
-	Type        string                 `json:"type"`
-	AZ          string                 `json:"az"`
-	Spot        bool                   `json:"spot,omitempty"`
-	// ASG is the simulated Auto Scaling group that launched the instance, if any.
-	ASG        string     `json:"asg,omitempty"`
-	LaunchedAt time.Time  `json:"launchedAt"`
-	InactiveAt *time.Time `json:"inactiveAt,omitempty"`
-	// TerminateAt is when an instance whose EC2 Spot capacity was reclaimed (or that its
-	// group is scaling in) goes away; its tasks were told two minutes before.
-	TerminateAt *time.Time `json:"terminateAt,omitempty"`
-	// ScaleIn marks an instance its group is scaling in: it drains, then terminates
-	// once empty (or at TerminateAt).
-	ScaleIn bool `json:"scaleIn,omitempty"`
-}
 
 // identityDocument is the part of the EC2 instance identity document ECS reads.
 type identityDocument struct {
@@ -67,7 +46,7 @@ type AddInstanceRequest struct {
 // AddInstance simulates launching an EC2 instance whose agent registers it with the
 // cluster, as `ecsmini instance add` and Auto Scaling groups do.
 func (e *Emulator) AddInstance(ctx context.Context, in AddInstanceRequest) (*ecs.ContainerInstance, error) {
-	sc := e.scope(ctx)
+	sc := e.st.Scope(ctx)
 	doc := identityDocument{InstanceID: newEC2InstanceID(), InstanceType: in.Type, AvailabilityZone: in.AZ, Region: sc.Region, ImageID: simAMI}
 	raw, err := json.Marshal(doc)
 	if err != nil {
@@ -95,7 +74,7 @@ func (e *Emulator) RegisterContainerInstance(ctx context.Context, in *ecs.Regist
 }
 
 func (e *Emulator) register(ctx context.Context, in *ecs.RegisterContainerInstanceInput, how registration) (*ecs.ContainerInstance, error) {
-	sc := e.scope(ctx)
+	sc := e.st.Scope(ctx)
 	var doc identityDocument
 	if in.InstanceIdentityDocument != "" {
 		if err := json.Unmarshal([]byte(in.InstanceIdentityDocument), &doc); err != nil {
@@ -135,7 +114,7 @@ func (e *Emulator) register(ctx context.Context, in *ecs.RegisterContainerInstan
 		}
 		if in.ContainerInstanceArn != "" {
 			// An agent that restarts registers again with the ARN it had.
-			ik, r, err := e.resolveInstance(ck, in.ContainerInstanceArn)
+			ik, r, err := e.st.ResolveInstance(ck, in.ContainerInstanceArn)
 			if err != nil {
 				return err
 			}
@@ -164,9 +143,9 @@ func (e *Emulator) register(ctx context.Context, in *ecs.RegisterContainerInstan
 			Attributes:           attrs,
 			RegisteredAt:         ecs.At(now),
 			Attachments:          []ecs.Attachment{},
-			Tags:                 mergeTags(nil, in.Tags),
+			Tags:                 state.MergeTags(nil, in.Tags),
 		}
-		e.instances.Put(tx, key(lastRegion(ck), cluster.ClusterName, id), &instanceRecord{
+		e.instances.Put(tx, state.Key(state.LastRegion(ck), cluster.ClusterName, id), &instanceRecord{
 			Instance: ci, ClusterName: cluster.ClusterName, Type: it.Name, AZ: doc.AvailabilityZone,
 			Spot: how.spot, ASG: how.asg, LaunchedAt: now,
 		})
@@ -212,57 +191,6 @@ func newEC2InstanceID() string {
 	return "i-" + hex.EncodeToString(b[:])[:17]
 }
 
-// resolveInstance finds an instance of the cluster by container instance ID or ARN.
-func (e *Emulator) resolveInstance(clusterKey, ref string) (string, *instanceRecord, error) {
-	id := ref
-	if a, ok := ecs.ParseARN(ref); ok {
-		if a.Kind() != "container-instance" {
-			return "", nil, ecs.InvalidParameter("Container instance identifier is invalid.")
-		}
-		p := a.Path()
-		id = p[strings.LastIndexByte(p, '/')+1:]
-	}
-	r, ok := e.instances.Get(clusterKey + "\x00" + id)
-	if !ok {
-		return "", nil, ecs.InvalidParameter("The referenced container instance %s was not found.", ref)
-	}
-	return clusterKey + "\x00" + id, r, nil
-}
-
-// instanceKeyOf is the store key of a container instance ARN.
-func instanceKeyOf(arn string) string {
-	a, _ := ecs.ParseARN(arn)
-	cluster, id, _ := strings.Cut(a.Path(), "/")
-	return key(a.Region, cluster, id)
-}
-
-// instancesOf lists a cluster's instance records in key order.
-func (e *Emulator) instancesOf(clusterKey string) []*instanceRecord {
-	var out []*instanceRecord
-	prefix := clusterKey + "\x00"
-	e.instances.Ascend(prefix, func(k string, r *instanceRecord) bool {
-		if !strings.HasPrefix(k, prefix) {
-			return false
-		}
-		out = append(out, r)
-		return true
-	})
-	return out
-}
-
-// placesOnInstances says whether a cluster's EC2 tasks are placed on its container
-// instances: once a cluster has (or had, within the hour) an instance. A cluster that
-// never had one runs EC2 tasks on the laptop itself, with no capacity limits.
-func (e *Emulator) placesOnInstances(clusterKey string) bool {
-	found := false
-	prefix := clusterKey + "\x00"
-	e.instances.Ascend(prefix, func(k string, _ *instanceRecord) bool {
-		found = strings.HasPrefix(k, prefix)
-		return false
-	})
-	return found
-}
-
 // instancesChanged tells the control loops that capacity changed: waiting tasks may
 // be placed and DAEMON services follow their instances. It publishes the instances'
 // new states and returns them.
@@ -274,7 +202,7 @@ func (e *Emulator) instancesChanged(arns ...string) []*ecs.ContainerInstance {
 	for _, ci := range shown {
 		e.emitInstance(ci)
 	}
-	e.ec2.poke()
+	e.loop.poke()
 	e.markClusterServicesDirty(arns...)
 	return shown
 }
@@ -294,7 +222,7 @@ func (e *Emulator) markClusterServicesDirty(arns ...string) {
 	for _, arn := range arns {
 		a, _ := ecs.ParseARN(arn)
 		cluster, _, _ := strings.Cut(a.Path(), "/")
-		ck := key(a.Region, cluster)
+		ck := state.Key(a.Region, cluster)
 		if seen[ck] {
 			continue
 		}
@@ -311,10 +239,10 @@ func (e *Emulator) markClusterServicesDirty(arns ...string) {
 			})
 		})
 		for _, k := range keys {
-			e.ctl.markDirty(k)
+			e.ctl.MarkDirty(k)
 		}
 	}
-	e.ctl.poke()
+	e.loop.poke()
 }
 
 // putAttribute sets a in attrs, replacing an attribute of the same name.

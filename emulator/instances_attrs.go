@@ -59,7 +59,7 @@ func (e *Emulator) attributeTargets(ck string, attrs []ecs.Attribute) ([]string,
 		if a.TargetID == "" {
 			return nil, ecs.InvalidParameter("targetId can not be blank.")
 		}
-		ik, r, err := e.resolveInstance(ck, a.TargetID)
+		ik, r, err := e.st.ResolveInstance(ck, a.TargetID)
 		if err != nil || r.Instance.Status == ecs.InstanceInactive {
 			return nil, ecs.Errorf("TargetNotFoundException", "Could not find %s.", a.TargetID)
 		}
@@ -82,7 +82,7 @@ func (e *Emulator) changeAttributes(ctx context.Context, in *ecs.AttributesInput
 	out := &ecs.AttributesOutput{Attributes: []ecs.Attribute{}}
 	var changed []string
 	err := e.store.Update(func(tx *store.Tx) error {
-		ck, _, err := e.activeCluster(ctx, in.Cluster)
+		ck, _, err := e.st.ActiveCluster(ctx, in.Cluster)
 		if err != nil {
 			return err
 		}
@@ -162,7 +162,7 @@ func (e *Emulator) ListAttributes(ctx context.Context, in *ecs.ListAttributesInp
 	var err error
 	e.store.View(func() {
 		var ck string
-		if ck, _, err = e.activeCluster(ctx, in.Cluster); err != nil {
+		if ck, _, err = e.st.ActiveCluster(ctx, in.Cluster); err != nil {
 			return
 		}
 		var p page

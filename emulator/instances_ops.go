@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ecsmini/ecsmini/emulator/ec2ctl"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/events"
 	"github.com/ecsmini/ecsmini/emulator/store"
@@ -18,18 +19,18 @@ func (e *Emulator) DeregisterContainerInstance(ctx context.Context, in *ecs.Dere
 		return nil, ecs.InvalidParameter("containerInstance can not be blank.")
 	}
 	force := in.Force != nil && *in.Force
-	ci, err := e.changeInstance(ctx, in.Cluster, in.ContainerInstance, e.resolveInstance,
+	ci, err := e.changeInstance(ctx, in.Cluster, in.ContainerInstance, e.st.ResolveInstance,
 		func(tx *store.Tx, ck, ik string, r *instanceRecord) ([]*ecs.Task, error) {
 			if r.Instance.Status == ecs.InstanceInactive {
 				return nil, nil
 			}
-			c := e.capacityOf(ck)
-			placed := c.tasks[c.index[r.Instance.ContainerInstanceArn]]
+			c := e.st.CapacityOf(ck)
+			placed := c.Tasks[c.Index[r.Instance.ContainerInstanceArn]]
 			if len(placed) > 0 && !force {
 				return nil, ecs.InvalidParameter("Found running tasks on the instance.")
 			}
-			stopped := e.stopPlaced(tx, placed, ecs.StopTerminationNotice, "Container instance deregistered")
-			e.retire(tx, ik, r, "")
+			stopped := e.ec2.StopPlaced(tx, placed, ecs.StopTerminationNotice, "Container instance deregistered")
+			e.ec2.RetireInstance(tx, ik, r, "")
 			return stopped, nil
 		})
 	if err != nil {
@@ -46,7 +47,7 @@ func (e *Emulator) changeInstance(ctx context.Context, cluster, ref string, look
 	var arn string
 	var stopped []*ecs.Task
 	err := e.store.Update(func(tx *store.Tx) error {
-		ck, _, err := e.activeCluster(ctx, cluster)
+		ck, _, err := e.st.ActiveCluster(ctx, cluster)
 		if err != nil {
 			return err
 		}
@@ -61,47 +62,8 @@ func (e *Emulator) changeInstance(ctx context.Context, cluster, ref string, look
 	if err != nil {
 		return nil, err
 	}
-	e.afterStops(stopped)
+	e.ec2.AfterStops(stopped)
 	return firstInstance(e.instancesChanged(arn)), nil
-}
-
-// retire marks an instance INACTIVE: deregistered, describable for InstanceTTL.
-func (e *Emulator) retire(tx *store.Tx, ik string, r *instanceRecord, reason string) {
-	now := e.cfg.Clock.Now()
-	next := *r
-	ci := *r.Instance
-	ci.Status, ci.AgentConnected, ci.Version, ci.StatusReason = ecs.InstanceInactive, false, ci.Version+1, reason
-	next.Instance, next.InactiveAt, next.TerminateAt = &ci, &now, nil
-	e.instances.Put(tx, ik, &next)
-}
-
-// stopPlaced records tasks placed on an instance that goes away as stopping; the agent
-// stops their containers once nudged (afterStops).
-func (e *Emulator) stopPlaced(tx *store.Tx, placed []*taskRecord, code, reason string) []*ecs.Task {
-	now := e.cfg.Clock.Now()
-	var out []*ecs.Task
-	for _, tr := range placed {
-		if tr.Task.DesiredStatus == ecs.StatusStopped {
-			continue
-		}
-		t := cloneTask(tr.Task)
-		t.DesiredStatus, t.StopCode, t.StoppedReason, t.StoppingAt = ecs.StatusStopped, code, reason, ecs.At(now)
-		t.Version++
-		next := *tr
-		next.Task, next.Draining = t, false
-		id := t.TaskArn[strings.LastIndexByte(t.TaskArn, '/')+1:]
-		e.tasks.Put(tx, taskKey(e.regionOf(t.TaskArn), tr.ClusterName, id), &next)
-		out = append(out, t)
-	}
-	return out
-}
-
-// afterStops publishes and carries out stops recorded by stopPlaced.
-func (e *Emulator) afterStops(tasks []*ecs.Task) {
-	e.emitTasks(tasks...)
-	for _, t := range tasks {
-		e.nudge(t.TaskArn)
-	}
 }
 
 // UpdateContainerInstancesState drains instances or makes them ACTIVE again (spec
@@ -117,16 +79,16 @@ func (e *Emulator) UpdateContainerInstancesState(ctx context.Context, in *ecs.Up
 	if len(in.ContainerInstances) > 10 {
 		return nil, ecs.InvalidParameter("ContainerInstances can have at most 10 items.")
 	}
-	sc := e.scope(ctx)
+	sc := e.st.Scope(ctx)
 	out := &ecs.ContainerInstancesOutput{ContainerInstances: []*ecs.ContainerInstance{}, Failures: []ecs.Failure{}}
 	var changed, shown []string
 	err := e.store.Update(func(tx *store.Tx) error {
-		ck, cluster, err := e.activeCluster(ctx, in.Cluster)
+		ck, cluster, err := e.st.ActiveCluster(ctx, in.Cluster)
 		if err != nil {
 			return err
 		}
 		for _, ref := range in.ContainerInstances {
-			ik, r, err := e.resolveInstance(ck, ref)
+			ik, r, err := e.st.ResolveInstance(ck, ref)
 			if err != nil || r.Instance.Status == ecs.InstanceInactive {
 				arn := ref
 				if _, isARN := ecs.ParseARN(ref); !isARN {
@@ -214,13 +176,13 @@ func (e *Emulator) emitInstance(ci *ecs.ContainerInstance) {
 // agent deregisters it on the way down, its tasks stop, and its Auto Scaling group (if
 // any) launches a replacement to keep its desired capacity.
 func (e *Emulator) TerminateInstance(ctx context.Context, cluster, ref string) (*ecs.ContainerInstance, error) {
-	return e.changeInstance(ctx, cluster, ref, e.findInstance, func(tx *store.Tx, ck, ik string, r *instanceRecord) ([]*ecs.Task, error) {
+	return e.changeInstance(ctx, cluster, ref, e.st.FindInstance, func(tx *store.Tx, ck, ik string, r *instanceRecord) ([]*ecs.Task, error) {
 		if r.Instance.Status == ecs.InstanceInactive {
 			return nil, nil
 		}
-		c := e.capacityOf(ck)
-		stopped := e.stopPlaced(tx, c.tasks[c.index[r.Instance.ContainerInstanceArn]], ecs.StopTerminationNotice, terminatedReason(r))
-		e.retire(tx, ik, r, "Instance terminated")
+		c := e.st.CapacityOf(ck)
+		stopped := e.ec2.StopPlaced(tx, c.Tasks[c.Index[r.Instance.ContainerInstanceArn]], ecs.StopTerminationNotice, ec2ctl.TerminatedReason(r))
+		e.ec2.RetireInstance(tx, ik, r, "Instance terminated")
 		return stopped, nil
 	})
 }

@@ -8,112 +8,14 @@ import (
 
 	"github.com/ecsmini/ecsmini/ec2sim"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 )
 
-// capacity is a cluster's container instances as placement sees them: each one's
-// remaining resources after the tasks placed on it that have not stopped.
-type capacity struct {
-	recs    []*instanceRecord
-	cands   []ec2sim.Candidate
-	index   map[string]int // by container instance ARN
-	running []int          // runningTasksCount
-	pending []int          // pendingTasksCount
-	// tasks are the placed, unstopped tasks per instance, for scale-in choices.
-	tasks [][]*taskRecord
-}
-
-// capacityOf reads a cluster's instances (not INACTIVE) and what runs on them. It must
-// run inside a store View or Update.
-func (e *Emulator) capacityOf(clusterKey string) *capacity {
-	c := &capacity{index: map[string]int{}}
-	for _, r := range e.instancesOf(clusterKey) {
-		if r.Instance.Status == ecs.InstanceInactive {
-			continue
-		}
-		c.index[r.Instance.ContainerInstanceArn] = len(c.recs)
-		c.recs = append(c.recs, r)
-		c.cands = append(c.cands, candidateOf(r))
-	}
-	c.running, c.pending, c.tasks = make([]int, len(c.recs)), make([]int, len(c.recs)), make([][]*taskRecord, len(c.recs))
-	if len(c.recs) == 0 {
-		return c
-	}
-	prefix := clusterKey + "\x00"
-	e.tasks.Ascend(prefix, func(k string, tr *taskRecord) bool {
-		if !strings.HasPrefix(k, prefix) {
-			return false
-		}
-		t := tr.Task
-		i, ok := c.index[t.ContainerInstanceArn]
-		if !ok || t.LastStatus == ecs.StatusStopped {
-			return true
-		}
-		c.add(i, tr)
-		return true
-	})
-	return c
-}
-
-// add counts a task as placed on instance i.
-func (c *capacity) add(i int, tr *taskRecord) {
-	if tr.Need != nil {
-		c.cands[i].Reserve(*tr.Need)
-	}
-	c.tasks[i] = append(c.tasks[i], tr)
-	switch tr.Task.LastStatus {
-	case ecs.StatusRunning:
-		c.running[i]++
-	case ecs.StatusProvisioning, ecs.StatusPending, ecs.StatusActivating:
-		c.pending[i]++
-	}
-	c.cands[i].RunningTasks = c.running[i]
-}
-
-// candidateOf is an instance with nothing placed on it yet.
-func candidateOf(r *instanceRecord) ec2sim.Candidate {
-	ci := r.Instance
-	attrs := make(map[string]string, len(ci.Attributes))
-	for _, a := range ci.Attributes {
-		attrs[a.Name] = ecs.Deref(a.Value)
-	}
-	c := ec2sim.Candidate{
-		ARN: ci.ContainerInstanceArn, EC2InstanceID: ci.Ec2InstanceId, Attributes: attrs,
-		AgentConnected: ci.AgentConnected, Draining: ci.Status != ecs.InstanceActive,
-		UsedPorts: map[string]bool{}, Groups: map[string]int{},
-	}
-	if ci.VersionInfo != nil {
-		c.AgentVersion = ci.VersionInfo.AgentVersion
-	}
-	if ci.RegisteredAt != nil {
-		c.RegisteredAt = ci.RegisteredAt.Time
-	}
-	for _, res := range ci.RegisteredResources {
-		switch res.Name {
-		case "CPU":
-			c.RemainingCPU = res.IntegerValue
-		case "MEMORY":
-			c.RemainingMemory = res.IntegerValue
-		case "PORTS":
-			for _, p := range res.StringSetValue {
-				c.UsedPorts["tcp/"+p] = true
-			}
-		case "PORTS_UDP":
-			for _, p := range res.StringSetValue {
-				c.UsedPorts["udp/"+p] = true
-			}
-		}
-	}
-	if it, ok := ec2sim.LookupInstanceType(r.Type); ok {
-		c.FreeENIs = it.TaskENIs()
-	}
-	return c
-}
-
-// shown is instance i as DescribeContainerInstances shows it.
-func (c *capacity) shown(i int, include []string) *ecs.ContainerInstance {
-	ci := *c.recs[i].Instance
-	cand := c.cands[i]
-	ci.RunningTasksCount, ci.PendingTasksCount = c.running[i], c.pending[i]
+// shownInstance is instance i of c as DescribeContainerInstances shows it.
+func shownInstance(c *capacity, i int, include []string) *ecs.ContainerInstance {
+	ci := *c.Recs[i].Instance
+	cand := c.Cands[i]
+	ci.RunningTasksCount, ci.PendingTasksCount = c.Running[i], c.Pending[i]
 	var tcp, udp []string
 	for p := range cand.UsedPorts {
 		proto, port, _ := strings.Cut(p, "/")
@@ -156,7 +58,7 @@ func (e *Emulator) describe(arns []string) []*ecs.ContainerInstance {
 	e.store.View(func() {
 		caps := map[string]*capacity{}
 		for _, arn := range arns {
-			k := instanceKeyOf(arn)
+			k := state.InstanceKeyOf(arn)
 			r, ok := e.instances.Get(k)
 			if !ok {
 				continue
@@ -170,10 +72,10 @@ func (e *Emulator) describe(arns []string) []*ecs.ContainerInstance {
 			ck := k[:strings.LastIndexByte(k, 0)]
 			c, ok := caps[ck]
 			if !ok {
-				c = e.capacityOf(ck)
+				c = e.st.CapacityOf(ck)
 				caps[ck] = c
 			}
-			out = append(out, c.shown(c.index[arn], nil))
+			out = append(out, shownInstance(c, c.Index[arn], nil))
 		}
 	})
 	return out
@@ -193,18 +95,18 @@ func (e *Emulator) DescribeContainerInstances(ctx context.Context, in *ecs.Descr
 			return nil, ecs.InvalidParameter("Invalid include '%s'. Valid values: %s.", inc, ecs.EnumContainerInstanceField.List())
 		}
 	}
-	sc := e.scope(ctx)
+	sc := e.st.Scope(ctx)
 	out := &ecs.ContainerInstancesOutput{ContainerInstances: []*ecs.ContainerInstance{}, Failures: []ecs.Failure{}}
 	var err error
 	e.store.View(func() {
 		var ck string
 		var cluster *ecs.Cluster
-		if ck, cluster, err = e.activeCluster(ctx, in.Cluster); err != nil {
+		if ck, cluster, err = e.st.ActiveCluster(ctx, in.Cluster); err != nil {
 			return
 		}
-		c := e.capacityOf(ck)
+		c := e.st.CapacityOf(ck)
 		for _, ref := range in.ContainerInstances {
-			_, r, rerr := e.resolveInstance(ck, ref)
+			_, r, rerr := e.st.ResolveInstance(ck, ref)
 			if rerr != nil {
 				arn := ref
 				if _, isARN := ecs.ParseARN(ref); !isARN {
@@ -213,8 +115,8 @@ func (e *Emulator) DescribeContainerInstances(ctx context.Context, in *ecs.Descr
 				out.Failures = append(out.Failures, ecs.Failure{Arn: arn, Reason: "MISSING"})
 				continue
 			}
-			if i, ok := c.index[r.Instance.ContainerInstanceArn]; ok {
-				out.ContainerInstances = append(out.ContainerInstances, c.shown(i, in.Include))
+			if i, ok := c.Index[r.Instance.ContainerInstanceArn]; ok {
+				out.ContainerInstances = append(out.ContainerInstances, shownInstance(c, i, in.Include))
 				continue
 			}
 			ci := *r.Instance // INACTIVE: describable for an hour
@@ -249,14 +151,14 @@ func (e *Emulator) ListContainerInstances(ctx context.Context, in *ecs.ListConta
 	var err error
 	e.store.View(func() {
 		var ck string
-		if ck, _, err = e.activeCluster(ctx, in.Cluster); err != nil {
+		if ck, _, err = e.st.ActiveCluster(ctx, in.Cluster); err != nil {
 			return
 		}
 		var p page
 		if p, err = newPage(in.ListInput, ck+"\x00", 100, 100); err != nil {
 			return
 		}
-		c := e.capacityOf(ck)
+		c := e.st.CapacityOf(ck)
 		recs, next := listPage(e.instances, p, ck+"\x00", false, func(_ string, r *instanceRecord) bool {
 			st := r.Instance.Status
 			if st == ecs.InstanceInactive || (in.Status != "" && st != in.Status) {
@@ -265,8 +167,8 @@ func (e *Emulator) ListContainerInstances(ctx context.Context, in *ecs.ListConta
 			if filter == nil {
 				return true
 			}
-			i := c.index[r.Instance.ContainerInstanceArn]
-			return filter.Match(&c.cands[i])
+			i := c.Index[r.Instance.ContainerInstanceArn]
+			return filter.Match(&c.Cands[i])
 		})
 		for _, r := range recs {
 			out.ContainerInstanceArns = append(out.ContainerInstanceArns, r.Instance.ContainerInstanceArn)

@@ -58,7 +58,7 @@ func (e *Emulator) pass() (time.Time, error) {
 		return n, fmt.Errorf("service scheduler: %w", err)
 	}
 	at(n)
-	at(e.fargateDue(now))
+	at(e.fg.Due(now))
 	at(e.ReconcileEC2())
 	n, err = e.purge(now)
 	at(n)
@@ -83,7 +83,7 @@ func (e *Emulator) purge(now time.Time) (time.Time, error) {
 	if err := e.reapStoppedTasks(now, e.cfg.StoppedTaskTTL); err != nil {
 		return e.loop.nextPurge, fmt.Errorf("forget stopped tasks: %w", err)
 	}
-	if err := e.reapInactiveServices(now, e.cfg.StoppedTaskTTL); err != nil {
+	if err := e.ctl.ReapInactive(now, e.cfg.StoppedTaskTTL); err != nil {
 		return e.loop.nextPurge, fmt.Errorf("forget inactive services: %w", err)
 	}
 	if err := e.reapInstances(now, InstanceTTL); err != nil {
@@ -96,7 +96,7 @@ func (e *Emulator) purge(now time.Time) (time.Time, error) {
 // when the clock reaches the earliest time a reconciler asked to be woken. It returns
 // nil when ctx ends, or the error of a pass that could not complete.
 func (e *Emulator) Run(ctx context.Context) error {
-	defer e.ctl.lbs.closeAll()
+	defer e.ctl.CloseLoadBalancers()
 	var timer clock.Timer
 	defer func() {
 		if timer != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator/clock"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 )
 
 // BenchmarkServiceOnInstances brings a service of tasks to steady state on simulated
@@ -29,7 +30,7 @@ func BenchmarkServiceOnInstances(b *testing.B) {
 					b.Fatal(err)
 				}
 				reconcileAll(b, e)
-				if n := len(e.ctl.memberKeys(serviceKey("us-east-1", "c", "web"))); n != size.tasks {
+				if n := len(e.ctl.MemberKeys(state.ServiceKey("us-east-1", "c", "web"))); n != size.tasks {
 					b.Fatalf("%d tasks placed, want %d", n, size.tasks)
 				}
 			}

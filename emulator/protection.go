@@ -53,7 +53,7 @@ func (e *Emulator) UpdateTaskProtection(ctx context.Context, in *ecs.UpdateTaskP
 		return nil, err
 	}
 	for _, s := range touched {
-		e.ctl.markDirty(s)
+		e.ctl.MarkDirty(s)
 	}
 	return out, nil
 }
@@ -98,7 +98,7 @@ func checkProtectionTasks(tasks []string) error {
 
 // protectable finds a task that may carry protection, or the failure ECS reports for it.
 func (e *Emulator) protectable(ctx context.Context, cluster, ref string) (string, *taskRecord, *ecs.Failure, error) {
-	k, r, err := e.resolveTask(ctx, cluster, ref)
+	k, r, err := e.st.ResolveTask(ctx, cluster, ref)
 	if err != nil {
 		if ee, ok := ecs.AsError(err); ok && ee.Code == ecs.CodeInvalidParameter {
 			return "", nil, &ecs.Failure{Arn: ref, Reason: "MISSING"}, nil

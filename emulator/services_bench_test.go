@@ -8,6 +8,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator/clock"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 )
 
 // fakeAgent plays the agent for scheduler benchmarks: each task it is told to launch
@@ -53,7 +54,7 @@ func steadyServices(tb testing.TB, n, perService int) (*Emulator, *clock.Fake, [
 			DesiredCount: ecs.Ptr(perService)}); err != nil {
 			tb.Fatal(err)
 		}
-		keys = append(keys, serviceKey("us-east-1", "default", name))
+		keys = append(keys, state.ServiceKey("us-east-1", "default", name))
 	}
 	reconcileAll(tb, e)
 	fake.Advance(41 * time.Second) // tasks without health checks count as healthy now
@@ -74,10 +75,7 @@ func reconcileAll(tb testing.TB, e *Emulator) {
 		if _, err := e.ReconcileServices(); err != nil {
 			tb.Fatal(err)
 		}
-		e.ctl.mu.Lock()
-		dirty := len(e.ctl.dirty)
-		e.ctl.mu.Unlock()
-		if dirty == 0 {
+		if e.ctl.DirtyCount() == 0 {
 			return
 		}
 	}
@@ -101,7 +99,7 @@ func BenchmarkSchedulerTick(b *testing.B) {
 			e, _, keys := steadyServices(b, n, 5)
 			b.ResetTimer()
 			for i := 0; b.Loop(); i++ {
-				e.ctl.markDirty(keys[i%len(keys)])
+				e.ctl.MarkDirty(keys[i%len(keys)])
 				if _, err := e.ReconcileServices(); err != nil {
 					b.Fatal(err)
 				}
@@ -133,11 +131,11 @@ func TestSchedulerPassPlansOnlyWhatChanged(t *testing.T) {
 	if _, err := e.UpdateService(context.Background(), &ecs.UpdateServiceInput{Service: "svc-0007", DesiredCount: ecs.Ptr(6)}); err != nil {
 		t.Fatal(err)
 	}
-	if due := e.ctl.due(e.cfg.Clock.Now()); len(due) != 1 || due[0] != keys[7] {
+	if due := e.ctl.Due(e.cfg.Clock.Now()); len(due) != 1 || due[0] != keys[7] {
 		t.Fatalf("due after one update: %v", due)
 	}
 	// Planning a steady service again changes nothing, and writes nothing.
-	e.ctl.markDirty(keys[3])
+	e.ctl.MarkDirty(keys[3])
 	before = e.store.Seq()
 	if _, err := e.ReconcileServices(); err != nil {
 		t.Fatal(err)

@@ -8,7 +8,9 @@ import (
 	"encoding/json"
 
 	"github.com/ecsmini/ecsmini/ec2sim"
+	"github.com/ecsmini/ecsmini/emulator/admission"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
 
@@ -18,7 +20,7 @@ func (e *Emulator) CreateService(ctx context.Context, in *ecs.CreateServiceInput
 	if err := checkServiceInput(in); err != nil {
 		return nil, err
 	}
-	sc := e.scope(ctx)
+	sc := e.st.Scope(ctx)
 	fingerprint := requestFingerprint(in)
 	var out *ecs.Service
 	var k string
@@ -27,13 +29,13 @@ func (e *Emulator) CreateService(ctx context.Context, in *ecs.CreateServiceInput
 		if err != nil {
 			return err
 		}
-		k = serviceKey(lastRegion(ck), cluster.ClusterName, in.ServiceName)
+		k = state.ServiceKey(state.LastRegion(ck), cluster.ClusterName, in.ServiceName)
 		if old, ok := e.services.Get(k); ok {
 			switch {
 			case old.Service.Status == ecs.ServiceDraining:
 				return ecs.InvalidParameter("Unable to Start a service that is still Draining.")
 			case old.Service.Status == ecs.ServiceActive && old.Request == fingerprint:
-				out = old.present(false)
+				out = old.Present(false)
 				return nil
 			case old.Service.Status == ecs.ServiceActive:
 				return ecs.InvalidParameter("Creation of service was not idempotent.")
@@ -89,13 +91,13 @@ func (e *Emulator) CreateService(ctx context.Context, in *ecs.CreateServiceInput
 		rec := &serviceRecord{Service: s, ClusterName: cluster.ClusterName, ClientToken: in.ClientToken,
 			Request: fingerprint, Deployments: []deploymentRecord{{Deployment: *dep}}}
 		e.services.Put(tx, k, rec)
-		out = rec.present(false)
+		out = rec.Present(false)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	e.ctl.markDirty(k)
+	e.ctl.MarkDirty(k)
 	return &ecs.ServiceOutput{Service: out}, nil
 }
 
@@ -145,7 +147,7 @@ func checkServiceInput(in *ecs.CreateServiceInput) error {
 	if in.TaskDefinition == "" {
 		return ecs.InvalidParameter("TaskDefinition can not be blank.")
 	}
-	if err := checkPlacement(in.LaunchType, in.PlacementStrategy, in.PlacementConstraints); err != nil {
+	if err := admission.CheckPlacement(in.LaunchType, in.PlacementStrategy, in.PlacementConstraints); err != nil {
 		return err
 	}
 	if err := checkServiceCommon(in.DeploymentConfiguration, in.HealthCheckGracePeriodSeconds, in.PropagateTags,

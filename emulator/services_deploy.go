@@ -38,7 +38,7 @@ func (e *Emulator) newDeployment(ctx context.Context, sc ecs.Scope, cluster *ecs
 	if rec.Status != ecs.TaskDefActive {
 		return nil, ecs.ClientError("TaskDefinition is inactive")
 	}
-	td, err := rec.definition()
+	td, err := rec.Decode()
 	if err != nil {
 		return nil, err
 	}

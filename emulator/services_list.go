@@ -2,11 +2,10 @@ package emulator
 
 import (
 	"context"
-	"encoding/json"
 	"slices"
-	"strings"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 )
 
 // DescribeServices describes up to 10 services of a cluster; names it does not know
@@ -29,12 +28,12 @@ func (e *Emulator) DescribeServices(ctx context.Context, in *ecs.DescribeService
 	e.store.View(func() {
 		var ck string
 		var c *ecs.Cluster
-		if ck, c, err = e.activeCluster(ctx, in.Cluster); err != nil {
+		if ck, c, err = e.st.ActiveCluster(ctx, in.Cluster); err != nil {
 			return
 		}
-		sc := ecs.Scope{Region: lastRegion(ck), Account: e.cfg.AccountID}
+		sc := ecs.Scope{Region: state.LastRegion(ck), Account: e.cfg.AccountID}
 		for _, ref := range in.Services {
-			cl, name, rerr := serviceRef(ref)
+			cl, name, rerr := state.ServiceRef(ref)
 			arn := ref
 			if _, isARN := ecs.ParseARN(ref); !isARN {
 				// ECS names a missing service by its short-format ARN.
@@ -44,12 +43,12 @@ func (e *Emulator) DescribeServices(ctx context.Context, in *ecs.DescribeService
 				out.Failures = append(out.Failures, ecs.Failure{Arn: arn, Reason: "MISSING"})
 				continue
 			}
-			r, ok := e.services.Get(serviceKey(sc.Region, c.ClusterName, name))
+			r, ok := e.services.Get(state.ServiceKey(sc.Region, c.ClusterName, name))
 			if !ok {
 				out.Failures = append(out.Failures, ecs.Failure{Arn: arn, Reason: "MISSING"})
 				continue
 			}
-			out.Services = append(out.Services, r.present(withTags))
+			out.Services = append(out.Services, r.Present(withTags))
 		}
 	})
 	if err != nil {
@@ -72,12 +71,12 @@ func (e *Emulator) ListServices(ctx context.Context, in *ecs.ListServicesInput) 
 	e.store.View(func() {
 		var ck string
 		var c *ecs.Cluster
-		if ck, c, err = e.activeCluster(ctx, in.Cluster); err != nil {
+		if ck, c, err = e.st.ActiveCluster(ctx, in.Cluster); err != nil {
 			return
 		}
-		out, err = e.listServiceARNs(in.ListInput, serviceKey(lastRegion(ck), c.ClusterName, ""), func(r *serviceRecord) bool {
+		out, err = e.listServiceARNs(in.ListInput, state.ServiceKey(state.LastRegion(ck), c.ClusterName, ""), func(r *serviceRecord) bool {
 			s := r.Service
-			return (in.LaunchType == "" || s.LaunchType == in.LaunchType || (s.LaunchType == "" && launchOfStrategy(s.CapacityProviderStrategy) == in.LaunchType)) &&
+			return (in.LaunchType == "" || s.LaunchType == in.LaunchType || (s.LaunchType == "" && state.LaunchOfStrategy(s.CapacityProviderStrategy) == in.LaunchType)) &&
 				(in.SchedulingStrategy == "" || s.SchedulingStrategy == in.SchedulingStrategy)
 		})
 	})
@@ -104,36 +103,26 @@ func (e *Emulator) listServiceARNs(in ecs.ListInput, prefix string, keep func(*s
 	return out, nil
 }
 
-// launchOfStrategy is the launch type a capacity provider strategy implies.
-func launchOfStrategy(strategy []ecs.CapacityProviderStrategyItem) string {
-	for _, it := range strategy {
-		if it.CapacityProvider == ecs.Fargate || it.CapacityProvider == ecs.FargateSpot {
-			return ecs.LaunchFargate
-		}
-	}
-	return ecs.LaunchEC2
-}
-
 // ListServicesByNamespace lists the ACTIVE services of the region that use a Service
 // Connect namespace, given by name or ARN.
 func (e *Emulator) ListServicesByNamespace(ctx context.Context, in *ecs.ListServicesByNamespaceInput) (*ecs.ListServicesOutput, error) {
 	if in.Namespace == "" {
 		return nil, ecs.InvalidParameter("Namespace can not be blank.")
 	}
-	want := namespaceName(in.Namespace)
-	region := e.scope(ctx).Region
-	prefix := key(region, "")
+	want := state.NamespaceName(in.Namespace)
+	region := e.st.Scope(ctx).Region
+	prefix := state.Key(region, "")
 	var out *ecs.ListServicesOutput
 	var err error
 	e.store.View(func() {
 		out, err = e.listServiceARNs(in.ListInput, prefix, func(r *serviceRecord) bool {
 			ns := serviceNamespace(r)
 			if ns == "" {
-				if c, ok := e.clusters.Get(key(region, r.ClusterName)); ok && c.ServiceConnectDefaults != nil && serviceConnectEnabled(r) {
+				if c, ok := e.clusters.Get(state.Key(region, r.ClusterName)); ok && c.ServiceConnectDefaults != nil && serviceConnectEnabled(r) {
 					ns = ecs.Deref(c.ServiceConnectDefaults.Namespace)
 				}
 			}
-			return ns != "" && namespaceName(ns) == want
+			return ns != "" && state.NamespaceName(ns) == want
 		})
 	})
 	if err != nil {
@@ -142,42 +131,11 @@ func (e *Emulator) ListServicesByNamespace(ctx context.Context, in *ecs.ListServ
 	return out, nil
 }
 
-// serviceConnect is the part of serviceConnectConfiguration ecsmini reads.
-type serviceConnect struct {
-	Enabled   bool   `json:"enabled"`
-	Namespace string `json:"namespace"`
-	Services  []struct {
-		PortName      string `json:"portName"`
-		DiscoveryName string `json:"discoveryName"`
-		ClientAliases []struct {
-			Port    int    `json:"port"`
-			DNSName string `json:"dnsName"`
-		} `json:"clientAliases"`
-	} `json:"services"`
-}
-
-func (r *serviceRecord) serviceConnect() serviceConnect {
-	var sc serviceConnect
-	if p := r.primary(); p != nil && len(p.ServiceConnectConfiguration) > 0 {
-		_ = json.Unmarshal(p.ServiceConnectConfiguration, &sc) // stored as the client sent it; bad JSON reads as disabled
-	}
-	return sc
-}
-
-func serviceConnectEnabled(r *serviceRecord) bool { return r.serviceConnect().Enabled }
+func serviceConnectEnabled(r *serviceRecord) bool { return r.ServiceConnect().Enabled }
 
 func serviceNamespace(r *serviceRecord) string {
-	if sc := r.serviceConnect(); sc.Enabled {
+	if sc := r.ServiceConnect(); sc.Enabled {
 		return sc.Namespace
 	}
 	return ""
-}
-
-// namespaceName reduces a Cloud Map namespace ARN to its id, so a name and an ARN
-// compare equal only when they are written the same way (ecsmini has no Cloud Map).
-func namespaceName(ns string) string {
-	if i := strings.LastIndexByte(ns, '/'); i >= 0 && strings.HasPrefix(ns, "arn:") {
-		return ns[i+1:]
-	}
-	return ns
 }

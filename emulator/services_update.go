@@ -6,6 +6,7 @@ import (
 	"reflect"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
 
@@ -30,13 +31,13 @@ func (e *Emulator) UpdateService(ctx context.Context, in *ecs.UpdateServiceInput
 		in.LoadBalancers, in.PlacementConstraints, in.PlacementStrategy); err != nil {
 		return nil, err
 	}
-	sc := e.scope(ctx)
+	sc := e.st.Scope(ctx)
 	return e.changeService(ctx, in.Cluster, in.Service, func(k string, r *serviceRecord) error {
 		if r.Service.Status != ecs.ServiceActive {
 			return ecs.Errorf(ecs.CodeServiceNotActive, "Service was not ACTIVE.")
 		}
 		s := r.Service
-		cluster, _ := e.clusters.Get(key(lastRegion(k), r.ClusterName))
+		cluster, _ := e.clusters.Get(state.Key(state.LastRegion(k), r.ClusterName))
 		if in.DesiredCount != nil && s.SchedulingStrategy == ecs.SchedulingReplica {
 			s.DesiredCount = *in.DesiredCount
 		}
@@ -86,7 +87,7 @@ func (e *Emulator) UpdateService(ctx context.Context, in *ecs.UpdateServiceInput
 		if err := e.redeploy(ctx, sc, cluster, r, in); err != nil {
 			return err
 		}
-		if p := r.primary(); p != nil {
+		if p := r.Primary(); p != nil {
 			p.DesiredCount = s.DesiredCount
 		}
 		return nil
@@ -102,31 +103,31 @@ func (e *Emulator) changeService(ctx context.Context, clusterRef, ref string, ch
 	err := e.store.Update(func(tx *store.Tx) error {
 		var old *serviceRecord
 		var err error
-		if k, old, err = e.findService(ctx, clusterRef, ref); err != nil {
+		if k, old, err = e.st.FindService(ctx, clusterRef, ref); err != nil {
 			return err
 		}
-		r := old.clone()
+		r := old.Clone()
 		switch err := change(k, r); {
 		case err == errUnchanged:
-			out = old.present(false)
+			out = old.Present(false)
 			return nil
 		case err != nil:
 			return err
 		}
 		e.services.Put(tx, k, r)
-		out = r.present(false)
+		out = r.Present(false)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	e.ctl.markDirty(k)
+	e.ctl.MarkDirty(k)
 	return &ecs.ServiceOutput{Service: out}, nil
 }
 
 // redeploy starts a new deployment when the update changes what tasks run.
 func (e *Emulator) redeploy(ctx context.Context, sc ecs.Scope, cluster *ecs.Cluster, r *serviceRecord, in *ecs.UpdateServiceInput) error {
-	s, cur := r.Service, r.primary()
+	s, cur := r.Service, r.Primary()
 	l := serviceLaunch{taskDefinition: s.TaskDefinition, launchType: s.LaunchType, strategy: s.CapacityProviderStrategy,
 		platformVersion: s.PlatformVersion, network: s.NetworkConfiguration, loadBalancers: s.LoadBalancers,
 		scheduling: s.SchedulingStrategy, volumes: cur.VolumeConfigurations}
@@ -231,7 +232,7 @@ func (e *Emulator) DeleteService(ctx context.Context, in *ecs.DeleteServiceInput
 			return ecs.InvalidParameter("The service cannot be stopped while it is scaled above 0.")
 		}
 		s.Status, s.DesiredCount = ecs.ServiceDraining, 0
-		if p := r.primary(); p != nil {
+		if p := r.Primary(); p != nil {
 			p.DesiredCount = 0
 		}
 		return nil

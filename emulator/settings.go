@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
 
@@ -48,7 +49,9 @@ func lookupSetting(name string) (accountSetting, error) {
 
 // settingKey stores a principal's setting. The root principal's settings are the
 // account defaults: PutAccountSettingDefault writes them.
-func settingKey(sc ecs.Scope, principal, name string) string { return key(sc.Region, principal, name) }
+func settingKey(sc ecs.Scope, principal, name string) string {
+	return state.Key(sc.Region, principal, name)
+}
 
 // effectiveSetting resolves a setting for principal: its own value, else the account
 // default (root's), else ECS's built-in default.
@@ -68,7 +71,7 @@ func (e *Emulator) effectiveSetting(sc ecs.Scope, principal, name string) ecs.Se
 }
 
 func (e *Emulator) putSetting(ctx context.Context, name, value, principal string) (*ecs.SettingOutput, error) {
-	sc := e.scope(ctx)
+	sc := e.st.Scope(ctx)
 	def, err := lookupSetting(name)
 	if err != nil {
 		return nil, err
@@ -106,7 +109,7 @@ func (e *Emulator) PutAccountSettingDefault(ctx context.Context, in *ecs.PutAcco
 
 // DeleteAccountSetting removes a principal's own value, so the default applies again.
 func (e *Emulator) DeleteAccountSetting(ctx context.Context, in *ecs.DeleteAccountSettingInput) (*ecs.SettingOutput, error) {
-	sc := e.scope(ctx)
+	sc := e.st.Scope(ctx)
 	if _, err := lookupSetting(in.Name); err != nil {
 		return nil, err
 	}
@@ -134,7 +137,7 @@ func (e *Emulator) DeleteAccountSetting(ctx context.Context, in *ecs.DeleteAccou
 // ListAccountSettings lists the principal's own settings or, with effectiveSettings,
 // the value in force for every setting.
 func (e *Emulator) ListAccountSettings(ctx context.Context, in *ecs.ListAccountSettingsInput) (*ecs.ListAccountSettingsOutput, error) {
-	sc := e.scope(ctx)
+	sc := e.st.Scope(ctx)
 	if in.Name != nil {
 		if _, err := lookupSetting(*in.Name); err != nil {
 			return nil, err

@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 )
 
 const maxProvidersPerCluster = 20
@@ -98,7 +99,7 @@ func managedScalingEnabled(cp *ecs.CapacityProvider) bool {
 // clusterUsingProvider returns the name of an ACTIVE cluster other than exceptKey (in
 // the scope's region) that has the provider associated, or "".
 func (e *Emulator) clusterUsingProvider(sc ecs.Scope, provider, exceptKey string) string {
-	prefix := key(sc.Region, "")
+	prefix := state.Key(sc.Region, "")
 	found := ""
 	e.clusters.Ascend(prefix, func(k string, c *ecs.Cluster) bool {
 		if len(k) < len(prefix) || k[:len(prefix)] != prefix {

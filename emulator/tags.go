@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
 
@@ -21,8 +22,6 @@ var tagCharsRE = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
 func errTooManyTags() error {
 	return ecs.InvalidParameter("The number of tags on the resource exceeds the limit of %d.", maxTags)
 }
-
-func isReservedTag(k string) bool { return strings.HasPrefix(strings.ToLower(k), "aws:") }
 
 // validateTags checks tags a caller supplies (spec: ecs-control-plane §7.2). Their
 // number is checked first, before any per-tag work or lock: a 1 MiB request holds
@@ -41,35 +40,17 @@ func validateTags(tags []ecs.Tag) error {
 			return ecs.InvalidParameter("Tag values must be at most 256 characters.")
 		case !tagCharsRE.MatchString(k) || !tagCharsRE.MatchString(v):
 			return ecs.InvalidParameter("Tag keys and values may contain only letters, numbers, spaces and the characters _ . : / = + - @.")
-		case isReservedTag(k):
+		case state.IsReservedTag(k):
 			return ecs.InvalidParameter("Tag keys beginning with 'aws:' are reserved for AWS use.")
 		}
 	}
 	return nil
 }
 
-// mergeTags returns old with tags added, an existing key's value overwritten.
-func mergeTags(old, add []ecs.Tag) []ecs.Tag {
-	out := slices.Clone(old)
-	if out == nil {
-		out = []ecs.Tag{}
-	}
-	for _, t := range add {
-		t.Value = ecs.Ptr(ecs.Deref(t.Value))
-		i := slices.IndexFunc(out, func(o ecs.Tag) bool { return ecs.Deref(o.Key) == ecs.Deref(t.Key) })
-		if i >= 0 {
-			out[i] = t
-		} else {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
 func countUserTags(tags []ecs.Tag) int {
 	n := 0
 	for _, t := range tags {
-		if !isReservedTag(ecs.Deref(t.Key)) {
+		if !state.IsReservedTag(ecs.Deref(t.Key)) {
 			n++
 		}
 	}
@@ -90,7 +71,7 @@ func (e *Emulator) resolveTaggable(ctx context.Context, resourceArn string) (*ta
 	}
 	switch a.Kind() {
 	case "cluster":
-		k := key(a.Region, a.Path())
+		k := state.Key(a.Region, a.Path())
 		c, ok := e.clusters.Get(k)
 		if !ok || c.Status != ecs.ClusterActive {
 			return nil, ecs.ClusterNotFound()
@@ -105,7 +86,7 @@ func (e *Emulator) resolveTaggable(ctx context.Context, resourceArn string) (*ta
 		if name == ecs.Fargate || name == ecs.FargateSpot {
 			return nil, ecs.InvalidParameter("The FARGATE and FARGATE_SPOT capacity providers cannot be tagged.")
 		}
-		k := key(a.Region, name)
+		k := state.Key(a.Region, name)
 		cp, ok := e.providers.Get(k)
 		if !ok || cp.Status != ecs.CapacityProviderActive {
 			return nil, ecs.Errorf(ecs.CodeResourceNotFound, "The specified capacity provider does not exist.")
@@ -120,13 +101,13 @@ func (e *Emulator) resolveTaggable(ctx context.Context, resourceArn string) (*ta
 		if !ok {
 			return nil, ecs.InvalidParameter("The ARN provided is invalid.")
 		}
-		k := serviceKey(a.Region, cluster, name)
+		k := state.ServiceKey(a.Region, cluster, name)
 		r, ok := e.services.Get(k)
 		if !ok || r.Service.Status == ecs.ServiceInactive {
 			return nil, ecs.Errorf(ecs.CodeServiceNotFound, "Service not found.")
 		}
 		return &taggable{tags: r.Service.Tags, put: func(tx *store.Tx, tags []ecs.Tag) {
-			c := r.clone()
+			c := r.Clone()
 			c.Service.Tags = tags
 			e.services.Put(tx, k, c)
 		}}, nil
@@ -135,30 +116,30 @@ func (e *Emulator) resolveTaggable(ctx context.Context, resourceArn string) (*ta
 		if !ok {
 			return nil, ecs.InvalidParameter("The ARN provided is invalid.")
 		}
-		k := taskKey(a.Region, cluster, id)
+		k := state.TaskKey(a.Region, cluster, id)
 		r, ok := e.tasks.Get(k)
 		if !ok {
 			return nil, ecs.InvalidParameter("The referenced task was not found.")
 		}
 		return &taggable{tags: r.Task.Tags, put: func(tx *store.Tx, tags []ecs.Tag) {
 			next := *r
-			next.Task = cloneTask(r.Task)
+			next.Task = state.CloneTask(r.Task)
 			next.Task.Tags = tags
 			e.tasks.Put(tx, k, &next)
 		}}, nil
 	case "task-definition":
 		family, rev, _ := strings.Cut(a.Path(), ":")
-		n, ok := atoiPositive(rev)
+		n, ok := state.AtoiPositive(rev)
 		if !ok {
 			return nil, ecs.InvalidParameter("The ARN provided is invalid.")
 		}
-		k := key(a.Region, family, revKey(n))
+		k := state.Key(a.Region, family, state.RevKey(n))
 		r, ok := e.taskDefs.Get(k)
 		if !ok {
 			return nil, ecs.ClientError("Unable to describe task definition.")
 		}
 		return &taggable{tags: r.Tags, put: func(tx *store.Tx, tags []ecs.Tag) {
-			e.taskDefs.Put(tx, k, r.withTags(tags))
+			e.taskDefs.Put(tx, k, r.WithTags(tags))
 		}}, nil
 	}
 	return nil, ecs.InvalidParameter("The ARN provided is invalid.")
@@ -177,7 +158,7 @@ func (e *Emulator) TagResource(ctx context.Context, in *ecs.TagResourceInput) (*
 		if err != nil {
 			return err
 		}
-		tags := mergeTags(r.tags, in.Tags)
+		tags := state.MergeTags(r.tags, in.Tags)
 		if countUserTags(tags) > maxTags {
 			return errTooManyTags()
 		}

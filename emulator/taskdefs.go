@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 	"github.com/ecsmini/ecsmini/emulator/taskdef"
 )
@@ -17,7 +18,7 @@ func errNoTaskDef() error { return ecs.ClientError("Unable to describe task defi
 // RegisterTaskDefinition validates and stores a new revision of a family. Revision
 // numbers continue after deregistered and deleted revisions, as in ECS.
 func (e *Emulator) RegisterTaskDefinition(ctx context.Context, in *ecs.RegisterTaskDefinitionInput) (*ecs.TaskDefinitionOutput, error) {
-	sc := e.scope(ctx)
+	sc := e.st.Scope(ctx)
 	if err := validateTags(in.Tags); err != nil {
 		return nil, err
 	}
@@ -25,10 +26,10 @@ func (e *Emulator) RegisterTaskDefinition(ctx context.Context, in *ecs.RegisterT
 	if err != nil {
 		return nil, err
 	}
-	tags := mergeTags(nil, in.Tags)
+	tags := state.MergeTags(nil, in.Tags)
 	var rec *taskDefRecord
 	err = e.store.Update(func(tx *store.Tx) error {
-		fk := key(sc.Region, td.Family)
+		fk := state.Key(sc.Region, td.Family)
 		fam, _ := e.families.Get(fk)
 		rev := 1
 		if fam != nil {
@@ -43,11 +44,11 @@ func (e *Emulator) RegisterTaskDefinition(ctx context.Context, in *ecs.RegisterT
 		td.RegisteredAt = ecs.At(e.cfg.Clock.Now())
 		td.RegisteredBy = ecs.Ptr(sc.RootPrincipal())
 		var err error
-		if rec, err = newTaskDefRecord(td, tags); err != nil {
+		if rec, err = state.NewTaskDef(td, tags); err != nil {
 			return err
 		}
 		e.families.Put(tx, fk, &familyRecord{LastRevision: rev})
-		e.taskDefs.Put(tx, key(sc.Region, td.Family, revKey(rev)), rec)
+		e.taskDefs.Put(tx, state.Key(sc.Region, td.Family, state.RevKey(rev)), rec)
 		return nil
 	})
 	if err != nil {
@@ -63,7 +64,7 @@ func (e *Emulator) RegisterTaskDefinition(ctx context.Context, in *ecs.RegisterT
 // parseTaskDefRef splits "family", "family:rev" or a task definition ARN into region
 // (from the ARN, else the caller's), family and revision (0 when absent).
 func (e *Emulator) parseTaskDefRef(ctx context.Context, ref string) (region, family string, rev int, err error) {
-	region = e.scope(ctx).Region
+	region = e.st.Scope(ctx).Region
 	s := ref
 	if a, ok := ecs.ParseARN(ref); ok {
 		if a.Service != "ecs" || a.Kind() != "task-definition" || !a.InAccount(e.cfg.AccountID) {
@@ -76,7 +77,7 @@ func (e *Emulator) parseTaskDefRef(ctx context.Context, ref string) (region, fam
 		return "", "", 0, ecs.ClientError("Family can not be blank.")
 	}
 	if hasRev {
-		n, ok := atoiPositive(revStr)
+		n, ok := state.AtoiPositive(revStr)
 		if !ok {
 			return "", "", 0, ecs.InvalidParameter("Invalid revision number. Number: %s", revStr)
 		}
@@ -92,7 +93,7 @@ func (e *Emulator) resolveTaskDef(ctx context.Context, ref string) (string, *tas
 		return "", nil, err
 	}
 	if rev > 0 {
-		k := key(region, family, revKey(rev))
+		k := state.Key(region, family, state.RevKey(rev))
 		r, ok := e.taskDefs.Get(k)
 		if !ok {
 			return "", nil, errNoTaskDef()
@@ -101,7 +102,7 @@ func (e *Emulator) resolveTaskDef(ctx context.Context, ref string) (string, *tas
 	}
 	var foundKey string
 	var found *taskDefRecord
-	prefix := key(region, family, "")
+	prefix := state.Key(region, family, "")
 	e.taskDefs.Descend(prefix+"\xff", func(k string, r *taskDefRecord) bool {
 		if !strings.HasPrefix(k, prefix) {
 			return false
@@ -166,7 +167,7 @@ func (e *Emulator) DeregisterTaskDefinition(ctx context.Context, in *ecs.TaskDef
 			out = r.Definition
 			return nil
 		}
-		next, err := r.withStatus(ecs.TaskDefInactive, e.cfg.Clock.Now())
+		next, err := r.WithStatus(ecs.TaskDefInactive, e.cfg.Clock.Now())
 		if err != nil {
 			return err
 		}
@@ -190,7 +191,7 @@ func (e *Emulator) DeleteTaskDefinitions(ctx context.Context, in *ecs.DeleteTask
 	case len(in.TaskDefinitions) > 10:
 		return nil, ecs.InvalidParameter("Size of TaskDefinition references list cannot exceed 10")
 	}
-	sc := e.scope(ctx)
+	sc := e.st.Scope(ctx)
 	out := &ecs.DeleteTaskDefinitionsOutput{TaskDefinitions: []json.RawMessage{}, Failures: []ecs.Failure{}}
 	err := e.store.Update(func(tx *store.Tx) error {
 		for _, ref := range in.TaskDefinitions {
@@ -200,7 +201,7 @@ func (e *Emulator) DeleteTaskDefinitions(ctx context.Context, in *ecs.DeleteTask
 				continue
 			}
 			arn := ecs.Scope{Region: region, Account: sc.Account}.TaskDefinitionARN(family, rev)
-			k := key(region, family, revKey(rev))
+			k := state.Key(region, family, state.RevKey(rev))
 			r, ok := e.taskDefs.Get(k)
 			switch {
 			case !ok:
@@ -210,7 +211,7 @@ func (e *Emulator) DeleteTaskDefinitions(ctx context.Context, in *ecs.DeleteTask
 			case r.Status == ecs.TaskDefDeleteInProgress:
 				out.TaskDefinitions = append(out.TaskDefinitions, r.Definition)
 			default:
-				next, err := r.withStatus(ecs.TaskDefDeleteInProgress, e.cfg.Clock.Now())
+				next, err := r.WithStatus(ecs.TaskDefDeleteInProgress, e.cfg.Clock.Now())
 				if err != nil {
 					return err
 				}

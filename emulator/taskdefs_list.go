@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
 
@@ -16,7 +17,7 @@ var familyRE = regexp.MustCompile(`^[a-zA-Z0-9\-_]{1,255}$`)
 // reverses both). familyPrefix is, despite its name, the full family name, as ECS
 // documents it.
 func (e *Emulator) ListTaskDefinitions(ctx context.Context, in *ecs.ListTaskDefinitionsInput) (*ecs.ListTaskDefinitionsOutput, error) {
-	sc := e.scope(ctx)
+	sc := e.st.Scope(ctx)
 	status := ecs.TaskDefActive
 	if in.Status != nil {
 		status = *in.Status
@@ -31,12 +32,12 @@ func (e *Emulator) ListTaskDefinitions(ctx context.Context, in *ecs.ListTaskDefi
 		}
 		desc = *in.Sort == "DESC"
 	}
-	prefix := key(sc.Region, "")
+	prefix := state.Key(sc.Region, "")
 	if f := ecs.Deref(in.FamilyPrefix); f != "" {
 		if !familyRE.MatchString(f) {
 			return nil, ecs.InvalidParameter("family must match ^[a-zA-Z0-9\\-_]+$")
 		}
-		prefix = key(sc.Region, f, "")
+		prefix = state.Key(sc.Region, f, "")
 	}
 	p, err := newPage(in.ListInput, prefix, 100, 100)
 	if err != nil {
@@ -58,7 +59,7 @@ func (e *Emulator) ListTaskDefinitions(ctx context.Context, in *ecs.ListTaskDefi
 // ListTaskDefinitionFamilies lists family names starting with familyPrefix: ACTIVE
 // (default) families have an ACTIVE revision, INACTIVE ones have none, ALL is both.
 func (e *Emulator) ListTaskDefinitionFamilies(ctx context.Context, in *ecs.ListTaskDefinitionFamiliesInput) (*ecs.ListTaskDefinitionFamiliesOutput, error) {
-	sc := e.scope(ctx)
+	sc := e.st.Scope(ctx)
 	status := "ACTIVE"
 	if in.Status != nil {
 		status = *in.Status
@@ -66,7 +67,7 @@ func (e *Emulator) ListTaskDefinitionFamilies(ctx context.Context, in *ecs.ListT
 	if !ecs.EnumTaskDefFamilyStatus.Has(status) {
 		return nil, ecs.InvalidParameter("Invalid status '%s'. Valid values: %s.", status, ecs.EnumTaskDefFamilyStatus.List())
 	}
-	regionPrefix := key(sc.Region, "")
+	regionPrefix := state.Key(sc.Region, "")
 	prefix := regionPrefix + ecs.Deref(in.FamilyPrefix)
 	p, err := newPage(in.ListInput, regionPrefix, 100, 100)
 	if err != nil {
@@ -79,7 +80,7 @@ func (e *Emulator) ListTaskDefinitionFamilies(ctx context.Context, in *ecs.ListT
 			active, any := e.familyState(k)
 			ok := any && (status == "ALL" || (status == "ACTIVE") == active)
 			if ok {
-				names = append(names, lastPart(k))
+				names = append(names, state.LastPart(k))
 			}
 			return ok
 		}

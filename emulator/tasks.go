@@ -3,12 +3,11 @@ package emulator
 import (
 	"context"
 	"reflect"
-	"slices"
 	"strings"
 	"time"
 
-	"github.com/ecsmini/ecsmini/ec2sim"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
 
@@ -19,79 +18,9 @@ type TaskRunner interface {
 	Nudge(taskARN string)
 }
 
-// taskRecord is a stored task: the task as DescribeTasks shows it plus what the agent
-// needs to find its containers again.
-type taskRecord struct {
-	Task        *ecs.Task `json:"task"`
-	ClusterName string    `json:"clusterName"`
-	ClientToken string    `json:"clientToken,omitempty"`
-	// HostPorts are the static host ports ("tcp/8080") the task holds until it stops.
-	HostPorts []string `json:"hostPorts,omitempty"`
-	// Service is the store key of the service that started the task; Accounted is set
-	// once the scheduler has counted the task's end (scheduler.Plan.Forget).
-	Service   string `json:"service,omitempty"`
-	Accounted bool   `json:"accounted,omitempty"`
-	// HealthStop marks a task the scheduler stopped for failing health checks, which
-	// the circuit breaker counts (spec §5.7 stage 2).
-	HealthStop bool `json:"healthStop,omitempty"`
-	// Draining holds a service task in DEACTIVATING while its load balancer target
-	// drains: the agent sees it as still wanted until the drain ends (spec §5.4).
-	Draining bool `json:"draining,omitempty"`
-	// ProtectedUntil is the end of the task's scale-in protection (spec §5.11).
-	ProtectedUntil *time.Time `json:"protectedUntil,omitempty"`
-	// RetireAt is when Fargate retires the task (tasks spec §3.7; Emulator.Retire).
-	RetireAt *time.Time `json:"retireAt,omitempty"`
-	// Need is what the task reserves on the container instance it is (or will be)
-	// placed on; nil for tasks that run on no simulated instance.
-	Need *ec2sim.Need `json:"need,omitempty"`
-	// Placement is how a task waiting for an Auto Scaling group's capacity is to be
-	// placed once an instance can take it (nil: not waiting).
-	Placement *pendingPlacement `json:"placement,omitempty"`
-	// Daemon marks a task of a DAEMON service: it starts first and stops last on its
-	// instance, and does not keep the instance from being scaled in (spec §5.3, §2.4).
-	Daemon bool `json:"daemon,omitempty"`
-}
-
 // StoppedTaskTTL is how long STOPPED tasks stay visible by default (ECS: at least an
 // hour); Config.StoppedTaskTTL changes it.
 const StoppedTaskTTL = time.Hour
-
-func taskKey(region, cluster, id string) string { return key(region, cluster, id) }
-
-// resolveTask finds a task of the cluster (default: default) by ID or ARN.
-func (e *Emulator) resolveTask(ctx context.Context, clusterRef, ref string) (string, *taskRecord, error) {
-	ck, c, err := e.activeCluster(ctx, clusterRef)
-	if err != nil {
-		return "", nil, err
-	}
-	id := ref
-	if a, ok := ecs.ParseARN(ref); ok {
-		if a.Kind() != "task" {
-			return "", nil, ecs.InvalidParameter("Task Identifier is invalid")
-		}
-		path := a.Path()
-		if cl, tid, ok := strings.Cut(path, "/"); ok {
-			if cl != c.ClusterName {
-				return "", nil, ecs.InvalidParameter("Task belongs to a different cluster than the one specified.")
-			}
-			path = tid
-		}
-		id = path
-	}
-	if id == "" {
-		return "", nil, ecs.InvalidParameter("Task Identifier is invalid")
-	}
-	region := lastRegion(ck)
-	k := taskKey(region, c.ClusterName, id)
-	r, ok := e.tasks.Get(k)
-	if !ok {
-		return "", nil, ecs.InvalidParameter("The referenced task was not found.")
-	}
-	return k, r, nil
-}
-
-// lastRegion returns the region part of a cluster key.
-func lastRegion(clusterKey string) string { return clusterKey[:strings.IndexByte(clusterKey, 0)] }
 
 // UpdateTask applies change to a copy of the stored task and commits it with its version
 // incremented, as ECS increments a task's version on every change; a change that
@@ -105,12 +34,12 @@ func (e *Emulator) UpdateTask(taskARN string, change func(t *ecs.Task) error) (*
 	var out, changed *ecs.Task
 	var service string
 	err := e.store.Update(func(tx *store.Tx) error {
-		k := taskKey(a.Region, cluster, id)
+		k := state.TaskKey(a.Region, cluster, id)
 		r, ok := e.tasks.Get(k)
 		if !ok {
 			return ecs.InvalidParameter("The referenced task was not found.")
 		}
-		t := cloneTask(r.Task)
+		t := state.CloneTask(r.Task)
 		if err := change(t); err != nil {
 			return err
 		}
@@ -128,18 +57,18 @@ func (e *Emulator) UpdateTask(taskARN string, change func(t *ecs.Task) error) (*
 	if err == nil {
 		e.emitTasks(changed) // ECS Task State Change (events_emit.go)
 	}
-	if out != nil && out.CapacityProviderName == ecs.FargateSpot && e.fg.randomSpot() {
+	if out != nil && out.CapacityProviderName == ecs.FargateSpot && e.fg.RandomSpot() {
 		// A Spot task's random interruption is drawn from when it is RUNNING. Without a
 		// rate nothing is drawn, and the Fargate loop need not scan the tasks again.
-		e.fg.poke()
+		e.loop.poke()
 	}
 	if changed != nil && changed.LastStatus == ecs.StatusStopped && changed.ContainerInstanceArn != "" {
 		// Its instance has room again: waiting tasks may fit, and a draining or
 		// scaled-in instance may now be empty (runEC2).
-		e.ec2.poke()
+		e.loop.poke()
 	}
 	if service != "" && err == nil {
-		e.ctl.markDirty(service)
+		e.ctl.MarkDirty(service)
 	}
 	return out, err
 }
@@ -151,45 +80,28 @@ func (e *Emulator) Task(taskARN string) (*ecs.Task, *ecs.TaskDefinition, error) 
 	var r *taskRecord
 	var td *taskDefRecord
 	e.store.View(func() {
-		r, _ = e.tasks.Get(taskKey(a.Region, cluster, id))
+		r, _ = e.tasks.Get(state.TaskKey(a.Region, cluster, id))
 		if r != nil {
 			ta, _ := ecs.ParseARN(r.Task.TaskDefinitionArn)
 			family, rev, _ := strings.Cut(ta.Path(), ":")
-			n, _ := atoiPositive(rev)
-			td, _ = e.taskDefs.Get(key(ta.Region, family, revKey(n)))
+			n, _ := state.AtoiPositive(rev)
+			td, _ = e.taskDefs.Get(state.Key(ta.Region, family, state.RevKey(n)))
 		}
 	})
 	if r == nil || td == nil {
 		return nil, nil, ecs.InvalidParameter("The referenced task was not found.")
 	}
-	def, err := td.definition()
+	def, err := td.Decode()
 	if err != nil {
 		return nil, nil, err
 	}
-	t := cloneTask(r.Task)
+	t := state.CloneTask(r.Task)
 	if r.Draining && t.LastStatus < ecs.StatusStopping {
 		// The control loop stops the task once its load balancer target has drained;
 		// until then the agent must keep it running.
 		t.DesiredStatus = ecs.StatusRunning
 	}
 	return t, def, nil
-}
-
-// cloneTask copies a task deeply enough that changing the copy's fields, containers and
-// attachments never touches the stored one.
-func cloneTask(t *ecs.Task) *ecs.Task {
-	c := *t
-	c.Containers = slices.Clone(t.Containers)
-	for i := range c.Containers {
-		c.Containers[i].NetworkBindings = slices.Clone(t.Containers[i].NetworkBindings)
-		c.Containers[i].NetworkInterfaces = slices.Clone(t.Containers[i].NetworkInterfaces)
-	}
-	c.Attachments = slices.Clone(t.Attachments)
-	for i := range c.Attachments {
-		c.Attachments[i].Details = slices.Clone(t.Attachments[i].Details)
-	}
-	c.Tags = slices.Clone(t.Tags)
-	return &c
 }
 
 // StopTask asks a task to stop. The agent signals its containers; the task passes
@@ -220,18 +132,18 @@ func (e *Emulator) StopTask(ctx context.Context, in *ecs.StopTaskInput) (*ecs.Ta
 	if err != nil {
 		return nil, err
 	}
-	e.nudge(t.TaskArn)
+	e.fg.Nudge(t.TaskArn)
 	return &ecs.TaskOutput{Task: t}, nil
 }
 
 // errUnchanged tells UpdateTask's caller that nothing needed changing.
-var errUnchanged = ecs.ClientError("unchanged")
+var errUnchanged = state.ErrUnchanged
 
 func (e *Emulator) viewTask(ctx context.Context, cluster, ref string) (string, *taskRecord, error) {
 	var k string
 	var r *taskRecord
 	var err error
-	e.store.View(func() { k, r, err = e.resolveTask(ctx, cluster, ref) })
+	e.store.View(func() { k, r, err = e.st.ResolveTask(ctx, cluster, ref) })
 	return k, r, err
 }
 
@@ -262,7 +174,7 @@ func (e *Emulator) StopOrphanedTasks(reason string, keep func(taskARN string) bo
 			if r.Task.LastStatus == ecs.StatusStopped || (keep != nil && keep(r.Task.TaskArn)) {
 				return true
 			}
-			t := cloneTask(r.Task)
+			t := state.CloneTask(r.Task)
 			t.DesiredStatus, t.LastStatus = ecs.StatusStopped, ecs.StatusStopped
 			if t.StopCode == "" {
 				t.StopCode, t.StoppedReason = ecs.StopTerminationNotice, reason

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
 
@@ -26,14 +27,14 @@ func (e *Emulator) DescribeTasks(ctx context.Context, in *ecs.DescribeTasksInput
 	out := &ecs.TasksOutput{Tasks: []*ecs.Task{}, Failures: []ecs.Failure{}}
 	var err error
 	e.store.View(func() {
-		ck, c, cerr := e.activeCluster(ctx, in.Cluster)
+		ck, c, cerr := e.st.ActiveCluster(ctx, in.Cluster)
 		if cerr != nil {
 			err = cerr
 			return
 		}
-		sc := ecs.Scope{Region: lastRegion(ck), Account: e.cfg.AccountID}
+		sc := ecs.Scope{Region: state.LastRegion(ck), Account: e.cfg.AccountID}
 		for _, ref := range in.Tasks {
-			_, r, rerr := e.resolveTask(ctx, in.Cluster, ref)
+			_, r, rerr := e.st.ResolveTask(ctx, in.Cluster, ref)
 			if rerr != nil {
 				arn := ref
 				if _, isARN := ecs.ParseARN(ref); !isARN {
@@ -77,12 +78,12 @@ func (e *Emulator) ListTasks(ctx context.Context, in *ecs.ListTasksInput) (*ecs.
 	out := &ecs.ListTasksOutput{TaskArns: []string{}}
 	var err error
 	e.store.View(func() {
-		ck, c, cerr := e.activeCluster(ctx, in.Cluster)
+		ck, c, cerr := e.st.ActiveCluster(ctx, in.Cluster)
 		if cerr != nil {
 			err = cerr
 			return
 		}
-		prefix := taskKey(lastRegion(ck), c.ClusterName, "")
+		prefix := state.TaskKey(state.LastRegion(ck), c.ClusterName, "")
 		p, perr := newPage(in.ListInput, prefix, 100, 100)
 		if perr != nil {
 			err = perr

@@ -6,8 +6,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ecsmini/ecsmini/emulator/admission"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/scheduler"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 	"github.com/ecsmini/ecsmini/fargate"
 )
@@ -43,7 +45,7 @@ func (e *Emulator) RunTask(ctx context.Context, in *ecs.RunTaskInput) (*ecs.Task
 	default:
 		return nil, ecs.InvalidParameter("Invalid propagateTags '%s'. Valid values: %s.", in.PropagateTags, ecs.EnumPropagateTags.List())
 	}
-	sc := e.scope(ctx)
+	sc := e.st.Scope(ctx)
 	out := &ecs.TasksOutput{Tasks: []*ecs.Task{}, Failures: []ecs.Failure{}}
 	var created []*ecs.Task
 	err := e.store.Update(func(tx *store.Tx) error {
@@ -66,23 +68,23 @@ func (e *Emulator) RunTask(ctx context.Context, in *ecs.RunTaskInput) (*ecs.Task
 		if err := checkLaunch(td, launch, in); err != nil {
 			return err
 		}
-		if err := checkPlacement(launch, in.PlacementStrategy, in.PlacementConstraints); err != nil {
+		if err := admission.CheckPlacement(launch, in.PlacementStrategy, in.PlacementConstraints); err != nil {
 			return err
 		}
 		tags := taskTags(in, rec.Tags, cluster.ClusterName)
-		how := pendingPlacement{Strategies: in.PlacementStrategy, Constraints: placementConstraints(td, in.PlacementConstraints)}
-		admit := e.newAdmission(sc.Region, ck, launch, how)
+		how := pendingPlacement{Strategies: in.PlacementStrategy, Constraints: admission.PlacementConstraints(td, in.PlacementConstraints)}
+		admit := admission.New(e.st, e.rnd, e.fg.Quotas(), sc.Region, ck, launch, how)
 		for i := 0; i < count; i++ {
 			t := e.newTask(sc, cluster, td, in, launch, providers[i])
 			t.Tags = tags
 			tr := &taskRecord{Task: t, ClusterName: cluster.ClusterName, ClientToken: in.ClientToken}
-			switch why, closest := admit.admit(td, tr, providers[i]); why {
+			switch why, closest := admit.Admit(td, tr, providers[i]); why {
 			case "":
 			case scheduler.PlaceVCPULimit:
 				// The whole request fails, as nothing of it may run (ecsmini's choice of
 				// exception; the message is ECS's).
-				return ecs.Errorf(ecs.CodeLimitExceeded, "%s.", vcpuLimitMessage)
-			case noInstances:
+				return ecs.Errorf(ecs.CodeLimitExceeded, "%s.", scheduler.VCPULimitMessage)
+			case scheduler.PlaceNoInstances:
 				return ecs.InvalidParameter("No Container Instances were found in your cluster.")
 			default:
 				// A static host port another task holds on this machine is RESOURCE:PORTS.
@@ -90,7 +92,7 @@ func (e *Emulator) RunTask(ctx context.Context, in *ecs.RunTaskInput) (*ecs.Task
 				continue
 			}
 			id := t.TaskArn[strings.LastIndexByte(t.TaskArn, '/')+1:]
-			e.tasks.Put(tx, taskKey(sc.Region, cluster.ClusterName, id), tr)
+			e.tasks.Put(tx, state.TaskKey(sc.Region, cluster.ClusterName, id), tr)
 			out.Tasks, created = append(out.Tasks, t), append(created, t)
 		}
 		return nil
@@ -100,7 +102,7 @@ func (e *Emulator) RunTask(ctx context.Context, in *ecs.RunTaskInput) (*ecs.Task
 	}
 	e.emitTasks(created...) // before the agent can report on them
 	for _, t := range out.Tasks {
-		e.launch(t.TaskArn)
+		e.fg.Launch(t.TaskArn)
 	}
 	return out, nil
 }
@@ -115,7 +117,7 @@ func (e *Emulator) runnableTaskDef(ctx context.Context, ref string) (*taskDefRec
 	if rec.Status != ecs.TaskDefActive {
 		return nil, nil, ecs.ClientError("TaskDefinition is inactive")
 	}
-	td, err := rec.definition()
+	td, err := rec.Decode()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -125,7 +127,7 @@ func (e *Emulator) runnableTaskDef(ctx context.Context, ref string) (*taskDefRec
 // clusterForUse resolves the cluster a task goes to, creating the default cluster on
 // first use, as ECS does.
 func (e *Emulator) clusterForUse(ctx context.Context, tx *store.Tx, ref string) (string, *ecs.Cluster, error) {
-	k, name, err := e.clusterKey(ctx, ref)
+	k, name, err := e.st.ClusterKey(ctx, ref)
 	if err != nil {
 		return "", nil, err
 	}
@@ -136,7 +138,7 @@ func (e *Emulator) clusterForUse(ctx context.Context, tx *store.Tx, ref string) 
 	if name != defaultCluster {
 		return "", nil, ecs.ClusterNotFound()
 	}
-	sc := ecs.Scope{Region: lastRegion(k), Account: e.cfg.AccountID}
+	sc := ecs.Scope{Region: state.LastRegion(k), Account: e.cfg.AccountID}
 	c = &ecs.Cluster{ClusterArn: sc.ClusterARN(name), ClusterName: name, Status: ecs.ClusterActive,
 		Settings: e.clusterSettings(sc, nil), Tags: []ecs.Tag{}}
 	e.clusters.Put(tx, k, c)
@@ -313,68 +315,17 @@ func (e *Emulator) newTask(sc ecs.Scope, c *ecs.Cluster, td *ecs.TaskDefinition,
 	return t
 }
 
-// staticHostPorts lists the host ports a task definition's containers bind on the host
-// itself: fixed hostPorts in bridge mode, every containerPort in host mode. awsvpc ports
-// are published on engine-chosen host ports, and bridge hostPort 0 is dynamic.
-func staticHostPorts(td *ecs.TaskDefinition) []string {
-	mode := ecs.Deref(td.NetworkMode)
-	var out []string
-	for _, cd := range td.ContainerDefinitions {
-		for _, pm := range cd.PortMappings {
-			port := 0
-			switch mode {
-			case ecs.NetworkHost:
-				port = ecs.Deref(pm.ContainerPort)
-			case "", ecs.NetworkBridge:
-				port = ecs.Deref(pm.HostPort)
-			}
-			if port > 0 {
-				proto := ecs.Deref(pm.Protocol)
-				if proto == "" {
-					proto = "tcp"
-				}
-				out = append(out, proto+"/"+strconv.Itoa(port))
-			}
-		}
-	}
-	return out
-}
-
-// hostPortsInUse are the static host ports of every task not yet STOPPED, in any
-// cluster or region: they all run on this one machine.
-func (e *Emulator) hostPortsInUse() map[string]bool {
-	used := map[string]bool{}
-	e.tasks.Ascend("", func(_ string, r *taskRecord) bool {
-		if r.Task.LastStatus != ecs.StatusStopped {
-			for _, p := range r.HostPorts {
-				used[p] = true
-			}
-		}
-		return true
-	})
-	return used
-}
-
-func clash(ports []string, used map[string]bool) bool {
-	for _, p := range ports {
-		if used[p] {
-			return true
-		}
-	}
-	return false
-}
-
 // taskTags are a new task's tags: the task definition's when propagateTags says so, the
 // request's (which win), and with enableECSManagedTags the aws:ecs:clusterName tag ECS
 // manages.
 func taskTags(in *ecs.RunTaskInput, defTags []ecs.Tag, cluster string) []ecs.Tag {
 	var tags []ecs.Tag
 	if in.PropagateTags == "TASK_DEFINITION" {
-		tags = mergeTags(tags, defTags)
+		tags = state.MergeTags(tags, defTags)
 	}
-	tags = mergeTags(tags, in.Tags)
+	tags = state.MergeTags(tags, in.Tags)
 	if in.EnableECSManagedTags {
-		tags = mergeTags(tags, []ecs.Tag{{Key: ecs.Ptr("aws:ecs:clusterName"), Value: ecs.Ptr(cluster)}})
+		tags = state.MergeTags(tags, []ecs.Tag{{Key: ecs.Ptr("aws:ecs:clusterName"), Value: ecs.Ptr(cluster)}})
 	}
 	return tags
 }

@@ -5,7 +5,9 @@ import (
 	"strings"
 
 	"github.com/ecsmini/ecsmini/ec2sim"
+	"github.com/ecsmini/ecsmini/emulator/admission"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
 
@@ -27,10 +29,10 @@ func (e *Emulator) StartTask(ctx context.Context, in *ecs.StartTaskInput) (*ecs.
 	run := &ecs.RunTaskInput{Cluster: in.Cluster, TaskDefinition: in.TaskDefinition, Overrides: in.Overrides, Group: in.Group,
 		StartedBy: in.StartedBy, NetworkConfiguration: in.NetworkConfiguration, Tags: in.Tags, EnableECSManagedTags: in.EnableECSManagedTags,
 		PropagateTags: in.PropagateTags, EnableExecuteCommand: in.EnableExecuteCommand, LaunchType: ecs.LaunchEC2}
-	sc := e.scope(ctx)
+	sc := e.st.Scope(ctx)
 	out := &ecs.TasksOutput{Tasks: []*ecs.Task{}, Failures: []ecs.Failure{}}
 	err := e.store.Update(func(tx *store.Tx) error {
-		ck, cluster, err := e.activeCluster(ctx, in.Cluster)
+		ck, cluster, err := e.st.ActiveCluster(ctx, in.Cluster)
 		if err != nil {
 			return err
 		}
@@ -41,34 +43,34 @@ func (e *Emulator) StartTask(ctx context.Context, in *ecs.StartTaskInput) (*ecs.
 		if err := checkLaunch(td, ecs.LaunchEC2, run); err != nil {
 			return err
 		}
-		c := e.capacityOf(ck)
+		c := e.st.CapacityOf(ck)
 		tags := taskTags(run, rec.Tags, cluster.ClusterName)
 		for _, ref := range in.ContainerInstances {
-			_, r, rerr := e.resolveInstance(ck, ref)
+			_, r, rerr := e.st.ResolveInstance(ck, ref)
 			if rerr != nil {
 				out.Failures = append(out.Failures, ecs.Failure{Arn: instanceARNOf(sc, cluster.ClusterName, ref), Reason: "MISSING"})
 				continue
 			}
 			arn := r.Instance.ContainerInstanceArn
-			i, ok := c.index[arn]
+			i, ok := c.Index[arn]
 			if !ok {
 				out.Failures = append(out.Failures, ecs.Failure{Arn: arn, Reason: "INACTIVE"})
 				continue
 			}
 			t := e.newTask(sc, cluster, td, run, ecs.LaunchEC2, "")
 			t.Tags = tags
-			tr := &taskRecord{Task: t, ClusterName: cluster.ClusterName, HostPorts: laptopPorts(td, true)}
-			need := taskNeed(td, t)
-			req := ec2sim.Request{Need: need, Constraints: placementConstraints(td, nil)}
-			if j, why := e.ec2.place(c.cands[i:i+1], req); j < 0 {
+			tr := &taskRecord{Task: t, ClusterName: cluster.ClusterName, HostPorts: admission.LaptopPorts(td, true)}
+			need := admission.TaskNeed(td, t)
+			req := ec2sim.Request{Need: need, Constraints: admission.PlacementConstraints(td, nil)}
+			if j, why := e.rnd.Place(c.Cands[i:i+1], req); j < 0 {
 				out.Failures = append(out.Failures, ecs.Failure{Arn: arn, Reason: why})
 				continue
 			}
 			tr.Need = &need
-			onInstance(t, r)
-			c.add(i, tr)
+			admission.OnInstance(t, r)
+			c.Add(i, tr)
 			id := t.TaskArn[strings.LastIndexByte(t.TaskArn, '/')+1:]
-			e.tasks.Put(tx, taskKey(sc.Region, cluster.ClusterName, id), tr)
+			e.tasks.Put(tx, state.TaskKey(sc.Region, cluster.ClusterName, id), tr)
 			out.Tasks = append(out.Tasks, t)
 		}
 		return nil
@@ -78,7 +80,7 @@ func (e *Emulator) StartTask(ctx context.Context, in *ecs.StartTaskInput) (*ecs.
 	}
 	e.emitTasks(out.Tasks...)
 	for _, t := range out.Tasks {
-		e.launch(t.TaskArn)
+		e.fg.Launch(t.TaskArn)
 	}
 	return out, nil
 }

@@ -36,11 +36,18 @@ type env struct {
 	ecs   *sdkecs.Client
 }
 
-func newEnv(t testing.TB) *env {
+func newEnv(t testing.TB) *env { t.Helper(); return newEnvConfig(t, nil) }
+
+// newEnvConfig is newEnv with the emulator's options changed by opts (when not nil).
+func newEnvConfig(t testing.TB, opts func(*emulator.Config)) *env {
 	t.Helper()
 	fake := clock.NewFake(testStart)
 	act := clock.NewActivity()
-	emu, err := emulator.New(emulator.Config{Clock: fake, Activity: act})
+	cfg := emulator.Config{Clock: fake, Activity: act}
+	if opts != nil {
+		opts(&cfg)
+	}
+	emu, err := emulator.New(cfg)
 	if err != nil {
 		t.Fatalf("emulator.New: %v", err)
 	}

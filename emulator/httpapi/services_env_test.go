@@ -16,9 +16,7 @@ import (
 // targets are healthy once registered and nothing listens.
 func newServiceEnv(t testing.TB, missing ...string) *taskEnv {
 	t.Helper()
-	te := newTaskEnv(t, missing...)
-	te.emu.SetLoadBalancers(emulator.LoadBalancerConfig{Simulated: true})
-	return te
+	return newTaskEnvConfig(t, func(c *emulator.Config) { c.LoadBalancers = emulator.LoadBalancerConfig{Simulated: true} }, missing...)
 }
 
 // runLoop runs the emulator's control loop in the background, as `ecsmini up` does, for

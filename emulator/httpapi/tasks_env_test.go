@@ -13,6 +13,7 @@ import (
 	sdkecs "github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
+	"github.com/ecsmini/ecsmini/emulator"
 	"github.com/ecsmini/ecsmini/emulator/agent"
 	"github.com/ecsmini/ecsmini/emulator/containers"
 	"github.com/ecsmini/ecsmini/emulator/containers/sim"
@@ -35,7 +36,13 @@ type taskEnv struct {
 // before the server and emulator close.
 func newTaskEnv(t testing.TB, missing ...string) *taskEnv {
 	t.Helper()
-	e := newEnv(t)
+	return newTaskEnvConfig(t, nil, missing...)
+}
+
+// newTaskEnvConfig is newTaskEnv with the emulator's options changed by opts.
+func newTaskEnvConfig(t testing.TB, opts func(*emulator.Config), missing ...string) *taskEnv {
+	t.Helper()
+	e := newEnvConfig(t, opts)
 	rt := sim.New(e.clock, sim.Options{MissingImages: missing, Activity: e.act})
 	a := agent.New(agent.Config{Runtime: rt, Clock: e.clock, Store: e.emu, Region: "us-east-1",
 		Account: account, PauseImage: "pause", Activity: e.act})

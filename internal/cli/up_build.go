@@ -140,7 +140,12 @@ func (s *upStack) openEmulator() error {
 	}
 	start := time.Now()
 	emu, err := emulator.New(emulator.Config{Region: o.region, AccountID: o.accountID, StateDir: o.stateDir,
-		StoppedTaskTTL: o.stoppedTTL, Clock: s.clk, Recover: o.recover, NoSync: !o.fsync})
+		StoppedTaskTTL: o.stoppedTTL, Clock: s.clk, Recover: o.recover, NoSync: !o.fsync,
+		LoadBalancers: emulator.LoadBalancerConfig{Ports: ports, DeregistrationDelay: o.drainDelay,
+			Simulated: o.runtime == "sim", Log: s.log},
+		SpotInterruptionRate:         o.spotRate,
+		SpotInstanceInterruptionRate: o.spotInstRate,
+		FargateQuotas:                emulator.FargateQuotas{OnDemandVCPU: o.vcpuQuota, SpotVCPU: o.spotVCPUQuota}})
 	if err != nil {
 		return err
 	}
@@ -152,12 +157,6 @@ func (s *upStack) openEmulator() error {
 	}
 	s.stopHooks = stopHooks
 	s.undo = append(s.undo, stopHooks, s.saveClock)
-	// The emulator takes these after New: its Config does not carry them (yet).
-	emu.SetLoadBalancers(emulator.LoadBalancerConfig{Ports: ports, DeregistrationDelay: o.drainDelay,
-		Simulated: o.runtime == "sim", Log: s.log})
-	emu.SetSpotInterruptionRate(o.spotRate)
-	emu.SetSpotInstanceInterruptionRate(o.spotInstRate)
-	emu.SetFargateQuotas(emulator.FargateQuotas{OnDemandVCPU: o.vcpuQuota, SpotVCPU: o.spotVCPUQuota})
 	return nil
 }
 

@@ -1,4 +1,4 @@
-package emulator
+package servicectl
 
 import (
 	"maps"
@@ -12,8 +12,8 @@ import (
 // ("8080:80") answers on localhost:8080, as under compose. A port pinned at start-up
 // (by ARN or name) wins, and a running balancer is not moved. It reports whether the
 // target group's balancer is, or will be, on port.
-func (e *Emulator) PinLoadBalancerPort(targetGroupArn string, port int) bool {
-	l := &e.ctl.lbs
+func (ctl *Ctl) PinLoadBalancerPort(targetGroupArn string, port int) bool {
+	l := &ctl.lbs
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if b, running := l.byTG[targetGroupArn]; running {

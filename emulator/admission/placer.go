@@ -1,17 +1,19 @@
-package emulator
+package admission
 
 import (
 	"github.com/ecsmini/ecsmini/ec2sim"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/scheduler"
+	"github.com/ecsmini/ecsmini/emulator/state"
 )
 
 // taskPlacer places the new tasks of one request (a RunTask call or a service's
 // start step) on a cluster's container instances, seeing each placement it made.
 type taskPlacer struct {
-	e  *Emulator
-	ck string
-	c  *capacity // read on first use
+	st  *state.State
+	rnd *Random
+	ck  string
+	c   *state.Capacity // read on first use
 	// onInstances: the cluster places EC2 tasks on its instances (placesOnInstances).
 	onInstances bool
 	// placers are the request compiled once per set of instances it places on (all, or
@@ -21,11 +23,11 @@ type taskPlacer struct {
 
 // newTaskPlacer is nil for launches that use no simulated instance: Fargate, and EC2
 // tasks of a cluster that never had instances. It must run inside a store transaction.
-func (e *Emulator) newTaskPlacer(ck, launch string) *taskPlacer {
+func newTaskPlacer(st *state.State, rnd *Random, ck, launch string) *taskPlacer {
 	if launch != ecs.LaunchEC2 {
 		return nil
 	}
-	return &taskPlacer{e: e, ck: ck, onInstances: e.placesOnInstances(ck)}
+	return &taskPlacer{st: st, rnd: rnd, ck: ck, onInstances: st.PlacesOnInstances(ck)}
 }
 
 // onInstance says whether a task of provider goes on a simulated instance (placed now
@@ -34,16 +36,16 @@ func (p *taskPlacer) onInstance(provider string) bool {
 	return p != nil && (p.onInstances || (provider != "" && provider != ecs.Fargate && provider != ecs.FargateSpot))
 }
 
-// laptopPorts are the static host ports a new task holds on the laptop itself. A
+// LaptopPorts are the static host ports a new task holds on the laptop itself. A
 // bridge-mode task on a simulated instance publishes its ports on the instance's own
 // loopback address (the agent's InstanceHostIP), so only its instance's ports, which
 // placement checks, can clash; host mode binds every address of the one machine, and a
 // task on no instance publishes on 127.0.0.1.
-func laptopPorts(td *ecs.TaskDefinition, onInstance bool) []string {
+func LaptopPorts(td *ecs.TaskDefinition, onInstance bool) []string {
 	if mode := ecs.Deref(td.NetworkMode); onInstance && (mode == "" || mode == ecs.NetworkBridge) {
 		return nil
 	}
-	return staticHostPorts(td)
+	return StaticHostPorts(td)
 }
 
 // noInstances is the failure of an EC2 placement in a cluster with no instance to
@@ -54,7 +56,7 @@ const noInstances = scheduler.PlaceNoInstances
 // finds no room waits in PROVISIONING for the group to scale (its record carries the
 // placement); any other task that finds no room is not started, and the failure
 // reason says why.
-func (p *taskPlacer) place(td *ecs.TaskDefinition, tr *taskRecord, provider string, pp pendingPlacement) (failure, closest string) {
+func (p *taskPlacer) place(td *ecs.TaskDefinition, tr *state.Task, provider string, pp state.Placement) (failure, closest string) {
 	if p == nil {
 		return "", ""
 	}
@@ -63,22 +65,22 @@ func (p *taskPlacer) place(td *ecs.TaskDefinition, tr *taskRecord, provider stri
 		return "", "" // the laptop is the host, with no limits
 	}
 	if p.c == nil {
-		p.c = p.e.capacityOf(p.ck)
+		p.c = p.st.CapacityOf(p.ck)
 	}
-	need := taskNeed(td, tr.Task)
+	need := TaskNeed(td, tr.Task)
 	tr.Need = &need
 	scope := ""
 	if asg {
 		scope = provider
 	}
-	idx := p.c.within(scope)
+	idx := p.c.Within(scope)
 	i, why := -1, noInstances
 	if len(idx) > 0 {
-		i, why = p.placeOn(idx, scope, pp.request(need))
+		i, why = p.placeOn(idx, scope, pp.Request(need))
 	}
 	if i >= 0 {
-		onInstance(tr.Task, p.c.recs[i])
-		p.c.add(i, tr)
+		OnInstance(tr.Task, p.c.Recs[i])
+		p.c.Add(i, tr)
 		return "", ""
 	}
 	if asg {
@@ -86,7 +88,7 @@ func (p *taskPlacer) place(td *ecs.TaskDefinition, tr *taskRecord, provider stri
 		return "", ""
 	}
 	if len(idx) > 0 {
-		closest = p.c.recs[idx[0]].Instance.ContainerInstanceArn
+		closest = p.c.Recs[idx[0]].Instance.ContainerInstanceArn
 	}
 	return why, closest
 }
@@ -98,32 +100,30 @@ func (p *taskPlacer) placeOn(idx []int, scope string, req ec2sim.Request) (int, 
 	if !ok {
 		var err error
 		if pl, err = ec2sim.Compile(req); err != nil {
-			return p.e.placeOn(p.c, idx, req)
+			return p.rnd.PlaceOn(p.c, idx, req)
 		}
 		if p.placers == nil {
 			p.placers = map[string]*ec2sim.Placer{}
 		}
 		p.placers[scope] = pl
 	}
-	cands := p.c.cands
+	cands := p.c.Cands
 	if len(idx) != len(cands) {
 		cands = make([]ec2sim.Candidate, len(idx))
 		for j, i := range idx {
-			cands[j] = p.c.cands[i]
+			cands[j] = p.c.Cands[i]
 		}
 	}
-	p.e.ec2.mu.Lock()
-	j, why := pl.Place(cands, p.e.ec2.rnd)
-	p.e.ec2.mu.Unlock()
+	j, why := p.rnd.PlaceWith(pl, cands)
 	if j < 0 {
 		return -1, why
 	}
 	return idx[j], ""
 }
 
-// checkPlacement validates a request's strategies and constraints against its launch
+// CheckPlacement validates a request's strategies and constraints against its launch
 // type (spec §4.1: Fargate takes neither).
-func checkPlacement(launch string, strategies []ecs.PlacementStrategy, constraints []ecs.PlacementConstraint) error {
+func CheckPlacement(launch string, strategies []ecs.PlacementStrategy, constraints []ecs.PlacementConstraint) error {
 	if len(strategies) == 0 && len(constraints) == 0 {
 		return nil
 	}

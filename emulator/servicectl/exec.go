@@ -1,4 +1,4 @@
-package emulator
+package servicectl
 
 import (
 	"fmt"
@@ -8,27 +8,28 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/scheduler"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
 
 // reconcileService observes one service, plans it (scheduler.PlanService) and carries
 // the plan out in one commit; the runner hears of new and stopping tasks afterwards.
 // It decides nothing the plan does not say (DESIGN principle 3).
-func (e *Emulator) reconcileService(k string, now time.Time) error {
+func (ctl *Ctl) reconcileService(k string, now time.Time) error {
 	var launched, nudged []string
 	var wake time.Time
-	var watch *serviceWatch // what the pass changed, for the event stream (events_emit.go)
+	var watch Watch // what the pass changed, for the event stream (events_emit.go)
 	released := false
-	err := e.store.Update(func(tx *store.Tx) error {
-		old, ok := e.services.Get(k)
+	err := ctl.st.Store.Update(func(tx *store.Tx) error {
+		old, ok := ctl.st.Services.Get(k)
 		if !ok || old.Service.Status == ecs.ServiceInactive {
 			return nil
 		}
-		r := old.clone()
-		view, tasks := e.serviceView(k, r, now)
-		watch = e.watchService(k, now, old, r, tasks)
+		r := old.Clone()
+		view, tasks := ctl.serviceView(k, r, now)
+		watch = ctl.host.WatchService(k, now, old, r, tasks)
 		plan := scheduler.PlanService(view)
-		x := &execution{e: e, tx: tx, k: k, r: r, now: now, tasks: tasks}
+		x := &execution{ctl: ctl, tx: tx, k: k, r: r, now: now, tasks: tasks}
 		x.deployments(plan.Deployments)
 		x.forget(plan.Forget)
 		x.stop(plan.Stop)
@@ -36,7 +37,7 @@ func (e *Emulator) reconcileService(k string, now time.Time) error {
 		x.start(plan.Start)
 		x.settle()
 		r.Throttle, r.Steady = plan.Throttle, plan.Steady
-		if p := r.primary(); p != nil {
+		if p := r.Primary(); p != nil {
 			r.Service.TaskDefinition = p.TaskDefinition // a rollback makes an older one PRIMARY
 		}
 		x.drain()
@@ -50,33 +51,35 @@ func (e *Emulator) reconcileService(k string, now time.Time) error {
 			released = true
 		}
 		if !reflect.DeepEqual(old, r) { // a pass that changes nothing journals nothing
-			e.services.Put(tx, k, r)
+			ctl.st.Services.Put(tx, k, r)
 		}
 		launched, nudged, wake = x.launched, x.nudged, plan.Wake
-		watch.written = x.written
+		watch.Written(x.written)
 		if t := x.drainWake; !t.IsZero() && (wake.IsZero() || t.Before(wake)) {
 			wake = t
 		}
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("service %s: %w", lastPart(k), err)
+		return fmt.Errorf("service %s: %w", state.LastPart(k), err)
 	}
-	watch.publish() // before the agent can report on the tasks started
-	e.ctl.setWake(k, wake)
+	if watch != nil {
+		watch.Publish() // before the agent can report on the tasks started
+	}
+	ctl.setWake(k, wake)
 	if released {
-		e.ctl.lbs.release(k)
+		ctl.lbs.release(k)
 	}
-	e.launch(launched...)
+	ctl.host.Launch(launched...)
 	for _, arn := range nudged {
-		e.nudge(arn)
+		ctl.host.Nudge(arn)
 	}
 	return nil
 }
 
 // serviceView is what the planner knows of the service: its deployments and the tasks
 // it has not yet accounted for.
-func (e *Emulator) serviceView(k string, r *serviceRecord, now time.Time) (scheduler.ServiceView, map[string]*taskRecord) {
+func (ctl *Ctl) serviceView(k string, r *state.Service, now time.Time) (scheduler.ServiceView, map[string]*state.Task) {
 	s := r.Service
 	v := scheduler.ServiceView{Name: s.ServiceName, DesiredCount: s.DesiredCount, Throttle: r.Throttle, Steady: r.Steady, Now: now}
 	if dc := s.DeploymentConfiguration; dc != nil {
@@ -95,18 +98,18 @@ func (e *Emulator) serviceView(k string, r *serviceRecord, now time.Time) (sched
 	}
 	daemon := s.SchedulingStrategy == ecs.SchedulingDaemon
 	if daemon {
-		v.DesiredCount = e.daemonDesired(k, r)
+		v.DesiredCount = ctl.daemonDesired(k, r)
 		r.Service.DesiredCount = v.DesiredCount
 	}
-	states := e.instanceStates(k[:strings.LastIndexByte(k, 0)])
-	tasks := map[string]*taskRecord{}
-	for _, tk := range e.ctl.memberKeys(k) {
-		tr, ok := e.tasks.Get(tk)
+	states := ctl.instanceStates(k[:strings.LastIndexByte(k, 0)])
+	tasks := map[string]*state.Task{}
+	for _, tk := range ctl.MemberKeys(k) {
+		tr, ok := ctl.st.Tasks.Get(tk)
 		if !ok {
-			e.ctl.removeMember(k, tk) // forgotten by the stopped-task reaper
+			ctl.removeMember(k, tk) // forgotten by the stopped-task reaper
 			continue
 		}
-		tv := e.taskView(r, tr)
+		tv := ctl.taskView(r, tr)
 		if st := states[tr.Task.ContainerInstanceArn]; st == ecs.InstanceDraining && tr.Task.LastStatus != ecs.StatusStopped {
 			if tr.Daemon {
 				// A daemon task stays until the rest of its instance has drained; the EC2
@@ -119,17 +122,17 @@ func (e *Emulator) serviceView(k string, r *serviceRecord, now time.Time) (sched
 		v.Tasks = append(v.Tasks, tv)
 	}
 	if states != nil {
-		e.rankScaleIn(k, r, &v, tasks)
+		ctl.rankScaleIn(k, r, &v, tasks)
 	}
 	return v, tasks
 }
 
 // taskView reads one task for the planner.
-func (e *Emulator) taskView(r *serviceRecord, tr *taskRecord) scheduler.TaskView {
+func (ctl *Ctl) taskView(r *state.Service, tr *state.Task) scheduler.TaskView {
 	t := tr.Task
 	tv := scheduler.TaskView{ARN: t.TaskArn, DeploymentID: t.StartedBy, LastStatus: t.LastStatus,
 		DesiredStatus: t.DesiredStatus, Health: t.HealthStatus, StartedAt: tsTime(t.StartedAt)}
-	if td := e.defByARN(t.TaskDefinitionArn); td != nil {
+	if td := ctl.defByARN(t.TaskDefinitionArn); td != nil {
 		for _, cd := range td.ContainerDefinitions {
 			tv.HasHealthCheck = tv.HasHealthCheck || (cd.HealthCheck != nil && cd.IsEssential())
 		}
@@ -141,43 +144,37 @@ func (e *Emulator) taskView(r *serviceRecord, tr *taskRecord) scheduler.TaskView
 		tv.RetireAt = *tr.RetireAt
 	}
 	if t.LastStatus == ecs.StatusStopped {
-		ran := t.StartedAt != nil
-		bySomeone := t.StopCode == ecs.StopServiceSchedulerInitiated || t.StopCode == ecs.StopUserInitiated ||
-			t.StopCode == ecs.StopSpotInterruption || t.StopCode == ecs.StopTerminationNotice
-		tv.FailedToStart = !ran && !bySomeone
-		// A task that ran and then lost an essential container is a crash: the breaker
-		// counts it with the health-check replacements of stage 2 (spec §5.7).
-		tv.FailedHealthCheck = tr.HealthStop || (ran && t.StopCode == ecs.StopEssentialContainerExited)
+		tv.FailedToStart, tv.FailedHealthCheck = scheduler.Outcome(t.StopCode, t.StartedAt != nil, tr.HealthStop)
 	}
 	if lbs := r.Service.LoadBalancers; len(lbs) > 0 && t.LastStatus == ecs.StatusRunning {
 		tv.TargetGroup = lbs[0].TargetGroupArn
-		tv.TargetHealth = e.ctl.lbs.health(r, t)
+		tv.TargetHealth = ctl.lbs.health(r, t)
 	}
 	return tv
 }
 
 // defByARN returns a task definition revision, decoded once.
-func (e *Emulator) defByARN(arn string) *ecs.TaskDefinition {
-	e.ctl.mu.Lock()
-	td, ok := e.ctl.defs[arn]
-	e.ctl.mu.Unlock()
+func (ctl *Ctl) defByARN(arn string) *ecs.TaskDefinition {
+	ctl.mu.Lock()
+	td, ok := ctl.defs[arn]
+	ctl.mu.Unlock()
 	if ok {
 		return td
 	}
 	a, _ := ecs.ParseARN(arn)
 	family, rev, _ := strings.Cut(a.Path(), ":")
-	n, _ := atoiPositive(rev)
-	rec, ok := e.taskDefs.Get(key(a.Region, family, revKey(n)))
+	n, _ := state.AtoiPositive(rev)
+	rec, ok := ctl.st.TaskDefs.Get(state.Key(a.Region, family, state.RevKey(n)))
 	if !ok {
 		return nil
 	}
-	td, err := rec.definition()
+	td, err := rec.Decode()
 	if err != nil {
 		return nil
 	}
-	e.ctl.mu.Lock()
-	e.ctl.defs[arn] = td
-	e.ctl.mu.Unlock()
+	ctl.mu.Lock()
+	ctl.defs[arn] = td
+	ctl.mu.Unlock()
 	return td
 }
 

@@ -1,9 +1,10 @@
-package emulator
+package servicectl
 
 import (
 	"strings"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 )
 
 // Records are the service discovery names of a cluster and the private IPv4 addresses
@@ -12,22 +13,22 @@ import (
 // namespace). A task is listed while it is RUNNING, wanted and not UNHEALTHY, as Cloud
 // Map keeps ECS-managed instances (spec §5.13). Only awsvpc tasks have an address of
 // their own; names are lower-case.
-func (e *Emulator) Records(clusterARN string) map[string][]string {
+func (ctl *Ctl) Records(clusterARN string) map[string][]string {
 	a, ok := ecs.ParseARN(clusterARN)
 	if !ok || a.Kind() != "cluster" {
 		return map[string][]string{}
 	}
 	out := map[string][]string{}
-	prefix := key(a.Region, a.Path(), "")
-	e.store.View(func() {
-		e.services.Ascend(prefix, func(k string, r *serviceRecord) bool {
+	prefix := state.Key(a.Region, a.Path(), "")
+	ctl.st.Store.View(func() {
+		ctl.st.Services.Ascend(prefix, func(k string, r *state.Service) bool {
 			if !strings.HasPrefix(k, prefix) {
 				return false
 			}
 			if r.Service.Status != ecs.ServiceActive {
 				return true
 			}
-			ips := e.serviceAddresses(k)
+			ips := ctl.serviceAddresses(k)
 			for _, name := range discoveryNames(r) {
 				out[name] = append(out[name], ips...)
 			}
@@ -38,10 +39,10 @@ func (e *Emulator) Records(clusterARN string) map[string][]string {
 }
 
 // serviceAddresses lists the addresses of a service's tasks that may take traffic.
-func (e *Emulator) serviceAddresses(serviceKey string) []string {
+func (ctl *Ctl) serviceAddresses(serviceKey string) []string {
 	ips := []string{}
-	for _, tk := range e.ctl.memberKeys(serviceKey) {
-		tr, ok := e.tasks.Get(tk)
+	for _, tk := range ctl.MemberKeys(serviceKey) {
+		tr, ok := ctl.st.Tasks.Get(tk)
 		if !ok || tr.Draining {
 			continue
 		}
@@ -69,7 +70,7 @@ func privateIP(t *ecs.Task) string {
 }
 
 // discoveryNames are the names a service answers to.
-func discoveryNames(r *serviceRecord) []string {
+func discoveryNames(r *state.Service) []string {
 	seen := map[string]bool{}
 	var names []string
 	add := func(n string) {
@@ -80,11 +81,11 @@ func discoveryNames(r *serviceRecord) []string {
 		}
 	}
 	add(r.Service.ServiceName)
-	sc := r.serviceConnect()
+	sc := r.ServiceConnect()
 	if !sc.Enabled {
 		return names
 	}
-	ns := namespaceName(sc.Namespace)
+	ns := state.NamespaceName(sc.Namespace)
 	for _, s := range sc.Services {
 		disc := s.DiscoveryName
 		if disc == "" {

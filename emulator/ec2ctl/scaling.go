@@ -1,4 +1,4 @@
-package emulator
+package ec2ctl
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/ec2sim"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
 
@@ -16,21 +17,21 @@ const ScalingInterval = time.Minute
 // scaleGroups runs the due managed-scaling evaluations, then brings every group's
 // instance count to its desired capacity: launching instances (they register after
 // InstanceBoot) or scaling in.
-func (e *Emulator) scaleGroups(now time.Time, at func(time.Time)) {
+func (ctl *Ctl) scaleGroups(now time.Time, at func(time.Time)) {
 	var changed []string
 	var stopped []*ecs.Task
-	err := e.store.Update(func(tx *store.Tx) error {
-		for _, k := range e.asgKeys() {
-			old, _ := e.asgs.Get(k)
+	err := ctl.st.Store.Update(func(tx *store.Tx) error {
+		for _, k := range ctl.asgKeys() {
+			old, _ := ctl.st.ASGs.Get(k)
 			r := *old
 			r.Booting = slices.Clone(old.Booting)
-			region := lastRegion(k)
-			ck := key(region, r.Cluster)
-			c := e.capacityOf(ck)
-			cp := e.providerOfASG(region, &r)
-			if cp != nil && managedScaling(cp) {
+			region := state.LastRegion(k)
+			ck := state.Key(region, r.Cluster)
+			c := ctl.st.CapacityOf(ck)
+			cp := ctl.ProviderOfASG(region, &r)
+			if cp != nil && ManagedScaling(cp) {
 				if !now.Before(r.NextEval) {
-					e.evaluate(&r, cp, c, ck, now)
+					ctl.evaluate(&r, cp, c, ck, now)
 				}
 				at(r.NextEval)
 			} else {
@@ -38,26 +39,26 @@ func (e *Emulator) scaleGroups(now time.Time, at func(time.Time)) {
 				at(now.Add(ScalingInterval))
 			}
 			if cp != nil {
-				changed = append(changed, e.adoptInstances(tx, &r, cp, c)...)
+				changed = append(changed, ctl.adoptInstances(tx, &r, cp, c)...)
 			}
 			ours, live := groupInstances(&r, c)
 			switch {
 			case live+len(r.Booting) < r.Desired:
 				counts := map[string]int{}
 				for _, i := range ours {
-					counts[c.recs[i].AZ]++
+					counts[c.Recs[i].AZ]++
 				}
 				for _, b := range r.Booting {
 					counts[b.AZ]++
 				}
 				for n := live + len(r.Booting); n < r.Desired; n++ {
-					r.Booting = append(r.Booting, bootingInstance{AZ: r.nextAZ(counts), At: now.Add(InstanceBoot)})
+					r.Booting = append(r.Booting, state.BootingInstance{AZ: r.NextAZ(counts), At: now.Add(InstanceBoot)})
 				}
 			case live+len(r.Booting) > r.Desired:
 				extra := live + len(r.Booting) - r.Desired
 				cut := min(extra, len(r.Booting))
 				r.Booting = r.Booting[:len(r.Booting)-cut]
-				arns, gone := e.scaleIn(tx, &r, cp, c, extra-cut, now)
+				arns, gone := ctl.scaleIn(tx, &r, cp, c, extra-cut, now)
 				changed = append(changed, arns...)
 				stopped = append(stopped, gone...)
 			}
@@ -65,25 +66,25 @@ func (e *Emulator) scaleGroups(now time.Time, at func(time.Time)) {
 				at(b.At)
 			}
 			if !equalASG(old, &r) {
-				e.asgs.Put(tx, k, &r)
+				ctl.st.ASGs.Put(tx, k, &r)
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		e.logError("scale Auto Scaling groups", err)
+		ctl.st.LogError("scale Auto Scaling groups", err)
 		return
 	}
-	e.afterStops(stopped)
-	e.instancesChanged(changed...)
+	ctl.AfterStops(stopped)
+	ctl.host.InstancesChanged(changed...)
 }
 
 // adoptInstances associates the group's instances with the capacity provider that now
 // names the group: instances launched before the provider existed (or under another one)
 // take its tasks from then on, as ECS associates a group's instances with its provider.
-func (e *Emulator) adoptInstances(tx *store.Tx, r *asgRecord, cp *ecs.CapacityProvider, c *capacity) []string {
+func (ctl *Ctl) adoptInstances(tx *store.Tx, r *state.ASG, cp *ecs.CapacityProvider, c *state.Capacity) []string {
 	var arns []string
-	for i, ir := range c.recs {
+	for i, ir := range c.Recs {
 		if ir.ASG != r.Name || ir.Instance.CapacityProviderName == cp.Name {
 			continue
 		}
@@ -91,8 +92,8 @@ func (e *Emulator) adoptInstances(tx *store.Tx, r *asgRecord, cp *ecs.CapacityPr
 		ci := *ir.Instance
 		ci.CapacityProviderName, ci.Version = cp.Name, ci.Version+1
 		next.Instance = &ci
-		e.instances.Put(tx, instanceKeyOf(ci.ContainerInstanceArn), &next)
-		c.recs[i] = &next
+		ctl.st.Instances.Put(tx, state.InstanceKeyOf(ci.ContainerInstanceArn), &next)
+		c.Recs[i] = &next
 		arns = append(arns, ci.ContainerInstanceArn)
 	}
 	return arns
@@ -100,8 +101,8 @@ func (e *Emulator) adoptInstances(tx *store.Tx, r *asgRecord, cp *ecs.CapacityPr
 
 // groupInstances lists a group's instances in c, and how many of them count toward
 // its capacity (those not already on their way out).
-func groupInstances(r *asgRecord, c *capacity) (ours []int, live int) {
-	for i, ir := range c.recs {
+func groupInstances(r *state.ASG, c *state.Capacity) (ours []int, live int) {
+	for i, ir := range c.Recs {
 		if ir.ASG != r.Name {
 			continue
 		}
@@ -114,7 +115,7 @@ func groupInstances(r *asgRecord, c *capacity) (ours []int, live int) {
 }
 
 // evaluate is one managed-scaling evaluation of the group (ec2sim.Decide).
-func (e *Emulator) evaluate(r *asgRecord, cp *ecs.CapacityProvider, c *capacity, ck string, now time.Time) {
+func (ctl *Ctl) evaluate(r *state.ASG, cp *ecs.CapacityProvider, c *state.Capacity, ck string, now time.Time) {
 	it, _ := ec2sim.LookupInstanceType(r.InstanceType)
 	ms := cp.AutoScalingGroupProvider.ManagedScaling
 	in := ec2sim.ScalingInput{Now: now, Desired: r.Desired, State: r.Scaling, Params: ec2sim.ScalingParams{
@@ -124,26 +125,26 @@ func (e *Emulator) evaluate(r *asgRecord, cp *ecs.CapacityProvider, c *capacity,
 	}}
 	ours, _ := groupInstances(r, c)
 	for _, i := range ours {
-		ir := c.recs[i]
+		ir := c.Recs[i]
 		if ir.TerminateAt != nil {
 			continue
 		}
 		nonDaemon := 0
-		for _, tr := range c.tasks[i] {
+		for _, tr := range c.Tasks[i] {
 			if !tr.Daemon {
 				nonDaemon++
 			}
 		}
 		in.Instances = append(in.Instances, ec2sim.ScalingInstance{ID: ir.Instance.ContainerInstanceArn, LaunchedAt: ir.LaunchedAt,
-			Candidate: c.cands[i], NonDaemonTasks: nonDaemon})
+			Candidate: c.Cands[i], NonDaemonTasks: nonDaemon})
 	}
 	// Instances still booting count as launched: they are within their warm-up.
 	for _, b := range r.Booting {
 		in.Instances = append(in.Instances, ec2sim.ScalingInstance{ID: "booting", LaunchedAt: b.At.Add(-InstanceBoot),
 			Candidate: ec2sim.NewCandidate("", "", it, map[string]string{})})
 	}
-	for _, tk := range e.waitingTasks(ck, cp.Name) {
-		if tr, ok := e.tasks.Get(tk); ok && tr.Need != nil {
+	for _, tk := range ctl.WaitingTasks(ck, cp.Name) {
+		if tr, ok := ctl.st.Tasks.Get(tk); ok && tr.Need != nil {
 			in.Provisioning = append(in.Provisioning, *tr.Need)
 		}
 	}
@@ -155,7 +156,7 @@ func (e *Emulator) evaluate(r *asgRecord, cp *ecs.CapacityProvider, c *capacity,
 // scaleIn takes n instances out of the group: empty ones first, then (without managed
 // termination protection) the busiest zone's oldest. With managed draining they drain
 // before they terminate (spec §2.5); without it they terminate at once.
-func (e *Emulator) scaleIn(tx *store.Tx, r *asgRecord, cp *ecs.CapacityProvider, c *capacity, n int, now time.Time) ([]string, []*ecs.Task) {
+func (ctl *Ctl) scaleIn(tx *store.Tx, r *state.ASG, cp *ecs.CapacityProvider, c *state.Capacity, n int, now time.Time) ([]string, []*ecs.Task) {
 	if n <= 0 {
 		return nil, nil
 	}
@@ -167,7 +168,7 @@ func (e *Emulator) scaleIn(tx *store.Tx, r *asgRecord, cp *ecs.CapacityProvider,
 	ours, _ := groupInstances(r, c)
 	busy := func(i int) int {
 		k := 0
-		for _, tr := range c.tasks[i] {
+		for _, tr := range c.Tasks[i] {
 			if !tr.Daemon {
 				k++
 			}
@@ -176,7 +177,7 @@ func (e *Emulator) scaleIn(tx *store.Tx, r *asgRecord, cp *ecs.CapacityProvider,
 	}
 	var picks []int
 	for _, i := range ours {
-		if c.recs[i].TerminateAt == nil && (!protect || busy(i) == 0) {
+		if c.Recs[i].TerminateAt == nil && (!protect || busy(i) == 0) {
 			picks = append(picks, i)
 		}
 	}
@@ -184,40 +185,40 @@ func (e *Emulator) scaleIn(tx *store.Tx, r *asgRecord, cp *ecs.CapacityProvider,
 		if d := busy(a) - busy(b); d != 0 {
 			return d
 		}
-		return c.recs[a].LaunchedAt.Compare(c.recs[b].LaunchedAt)
+		return c.Recs[a].LaunchedAt.Compare(c.Recs[b].LaunchedAt)
 	})
 	var arns []string
 	var stopped []*ecs.Task
 	for _, i := range picks[:min(n, len(picks))] {
-		ir := c.recs[i]
-		ik := instanceKeyOf(ir.Instance.ContainerInstanceArn)
+		ir := c.Recs[i]
+		ik := state.InstanceKeyOf(ir.Instance.ContainerInstanceArn)
 		arns = append(arns, ir.Instance.ContainerInstanceArn)
-		if drain && len(c.tasks[i]) > 0 {
+		if drain && len(c.Tasks[i]) > 0 {
 			next := *ir
 			ci := *ir.Instance
 			ci.Status, ci.Version = ecs.InstanceDraining, ci.Version+1
 			until := now.Add(ManagedDrainingLimit)
 			next.Instance, next.ScaleIn, next.TerminateAt = &ci, true, &until
-			e.instances.Put(tx, ik, &next)
+			ctl.st.Instances.Put(tx, ik, &next)
 			continue
 		}
-		stopped = append(stopped, e.stopPlaced(tx, c.tasks[i], ecs.StopTerminationNotice, terminatedReason(ir))...)
-		e.retire(tx, ik, ir, "Instance terminated")
+		stopped = append(stopped, ctl.StopPlaced(tx, c.Tasks[i], ecs.StopTerminationNotice, TerminatedReason(ir))...)
+		ctl.RetireInstance(tx, ik, ir, "Instance terminated")
 	}
 	return arns, stopped
 }
 
 // bootInstances registers the instances whose boot has finished.
-func (e *Emulator) bootInstances(now time.Time, at func(time.Time)) {
+func (ctl *Ctl) bootInstances(now time.Time, at func(time.Time)) {
 	type launch struct {
 		k   string
-		r   asgRecord
+		r   state.ASG
 		azs []string
 	}
 	var due []launch
-	e.store.View(func() {
-		for _, k := range e.asgKeys() {
-			r, _ := e.asgs.Get(k)
+	ctl.st.Store.View(func() {
+		for _, k := range ctl.asgKeys() {
+			r, _ := ctl.st.ASGs.Get(k)
 			l := launch{k: k, r: *r}
 			for _, b := range r.Booting {
 				if b.At.After(now) {
@@ -232,25 +233,25 @@ func (e *Emulator) bootInstances(now time.Time, at func(time.Time)) {
 		}
 	})
 	for _, l := range due {
-		region := lastRegion(l.k)
+		region := state.LastRegion(l.k)
 		ctx := ecs.WithRegion(context.Background(), region)
 		provider := ""
-		e.store.View(func() {
-			if cp := e.providerOfASG(region, &l.r); cp != nil {
+		ctl.st.Store.View(func() {
+			if cp := ctl.ProviderOfASG(region, &l.r); cp != nil {
 				provider = cp.Name
 			}
 		})
 		booted := 0
 		for _, az := range l.azs {
-			if _, err := e.AddInstance(ctx, AddInstanceRequest{Cluster: l.r.Cluster, Type: l.r.InstanceType, AZ: az,
+			if err := ctl.host.LaunchInstance(ctx, Launch{Cluster: l.r.Cluster, Type: l.r.InstanceType, AZ: az,
 				Spot: l.r.Spot, CapacityProvider: provider, ASG: l.r.Name}); err != nil {
-				e.logError("launch an instance of Auto Scaling group "+l.r.Name, err)
+				ctl.st.LogError("launch an instance of Auto Scaling group "+l.r.Name, err)
 				break
 			}
 			booted++
 		}
-		err := e.store.Update(func(tx *store.Tx) error {
-			r, ok := e.asgs.Get(l.k)
+		err := ctl.st.Store.Update(func(tx *store.Tx) error {
+			r, ok := ctl.st.ASGs.Get(l.k)
 			if !ok {
 				return nil
 			}
@@ -264,16 +265,16 @@ func (e *Emulator) bootInstances(now time.Time, at func(time.Time)) {
 				}
 				next.Booting = append(next.Booting, b)
 			}
-			e.asgs.Put(tx, l.k, &next)
+			ctl.st.ASGs.Put(tx, l.k, &next)
 			return nil
 		})
 		if err != nil {
-			e.logError("launch instances", err)
+			ctl.st.LogError("launch instances", err)
 		}
 	}
 }
 
-func equalASG(a, b *asgRecord) bool {
+func equalASG(a, b *state.ASG) bool {
 	return a.Desired == b.Desired && slices.Equal(a.Booting, b.Booting) && a.Scaling == b.Scaling &&
 		a.NextEval.Equal(b.NextEval) && a.Reservation == b.Reservation && a.LastReason == b.LastReason
 }

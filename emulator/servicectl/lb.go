@@ -1,4 +1,4 @@
-package emulator
+package servicectl
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/lb"
+	"github.com/ecsmini/ecsmini/emulator/state"
 )
 
 // LoadBalancerConfig configures the local load balancers ecsmini runs for the target
@@ -36,7 +37,7 @@ type LoadBalancerConfig struct {
 type loadBalancers struct {
 	mu    sync.Mutex
 	cfg   LoadBalancerConfig
-	e     *Emulator
+	ctl   *Ctl
 	byTG  map[string]*lb.Balancer
 	users map[string]map[string]bool // target group → service keys
 }
@@ -52,22 +53,22 @@ type LoadBalancer struct {
 }
 
 // SetLoadBalancers configures the local load balancers. Call it before serving.
-func (e *Emulator) SetLoadBalancers(cfg LoadBalancerConfig) {
-	e.ctl.lbs.mu.Lock()
-	defer e.ctl.lbs.mu.Unlock()
-	e.ctl.lbs.cfg = cfg
+func (ctl *Ctl) SetLoadBalancers(cfg LoadBalancerConfig) {
+	ctl.lbs.mu.Lock()
+	defer ctl.lbs.mu.Unlock()
+	ctl.lbs.cfg = cfg
 }
 
 // LoadBalancers lists the running local load balancers.
-func (e *Emulator) LoadBalancers() []LoadBalancer {
-	l := &e.ctl.lbs
+func (ctl *Ctl) LoadBalancers() []LoadBalancer {
+	l := &ctl.lbs
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	out := make([]LoadBalancer, 0, len(l.byTG))
 	for tg, b := range l.byTG {
 		var svcs []string
 		for k := range l.users[tg] {
-			svcs = append(svcs, lastPart(k))
+			svcs = append(svcs, state.LastPart(k))
 		}
 		sort.Strings(svcs)
 		out = append(out, LoadBalancer{TargetGroupArn: tg, Address: b.Addr(), Services: svcs, Targets: b.Targets(), Requests: b.Requests()})
@@ -98,7 +99,7 @@ func (l *loadBalancers) balancer(tg, serviceKey string) (*lb.Balancer, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	cfg := lb.Config{Name: tg, Clock: l.e.cfg.Clock, DeregistrationDelay: delay, Log: log,
+	cfg := lb.Config{Name: tg, Clock: l.ctl.st.Clock, DeregistrationDelay: delay, Log: log,
 		OnChange: func() { l.changed(tg) }}
 	if l.cfg.Simulated {
 		cfg.Dial = simulatedDial
@@ -152,7 +153,7 @@ func (l *loadBalancers) changed(tg string) {
 	}
 	l.mu.Unlock()
 	for _, k := range keys {
-		l.e.ctl.markDirty(k)
+		l.ctl.MarkDirty(k)
 	}
 }
 
@@ -179,7 +180,7 @@ func targetAddr(t *ecs.Task, container string, port int) string {
 
 // unregistered says whether register would add a target of the task: a target group
 // has no balancer yet, or does not know the task.
-func (l *loadBalancers) unregistered(r *serviceRecord, t *ecs.Task) bool {
+func (l *loadBalancers) unregistered(r *state.Service, t *ecs.Task) bool {
 	for _, spec := range r.Service.LoadBalancers {
 		if targetAddr(t, spec.ContainerName, ecs.Deref(spec.ContainerPort)) == "" {
 			continue
@@ -194,7 +195,7 @@ func (l *loadBalancers) unregistered(r *serviceRecord, t *ecs.Task) bool {
 // register adds a RUNNING task to its service's target groups, starting a group's
 // balancer on first use; it reports whether any target was new. It listens on ports:
 // call it after the commit that decided it, never under the store lock.
-func (l *loadBalancers) register(r *serviceRecord, t *ecs.Task) bool {
+func (l *loadBalancers) register(r *state.Service, t *ecs.Task) bool {
 	added := false
 	for _, spec := range r.Service.LoadBalancers {
 		addr := targetAddr(t, spec.ContainerName, ecs.Deref(spec.ContainerPort))
@@ -203,7 +204,7 @@ func (l *loadBalancers) register(r *serviceRecord, t *ecs.Task) bool {
 		}
 		b, err := l.balancer(spec.TargetGroupArn, serviceKeyOf(r))
 		if err != nil {
-			l.e.logError("load balancer", err)
+			l.ctl.st.LogError("load balancer", err)
 			continue
 		}
 		if b.Health(t.TaskArn) == lb.StateUnused {
@@ -215,7 +216,7 @@ func (l *loadBalancers) register(r *serviceRecord, t *ecs.Task) bool {
 }
 
 // deregister starts draining a task's targets.
-func (l *loadBalancers) deregister(r *serviceRecord, t *ecs.Task) {
+func (l *loadBalancers) deregister(r *state.Service, t *ecs.Task) {
 	for _, spec := range r.Service.LoadBalancers {
 		if b := l.get(spec.TargetGroupArn); b != nil {
 			b.Deregister(t.TaskArn)
@@ -230,7 +231,7 @@ func (l *loadBalancers) get(tg string) *lb.Balancer {
 }
 
 // drained says every target of the task has finished draining.
-func (l *loadBalancers) drained(r *serviceRecord, t *ecs.Task) bool {
+func (l *loadBalancers) drained(r *state.Service, t *ecs.Task) bool {
 	for _, spec := range r.Service.LoadBalancers {
 		if b := l.get(spec.TargetGroupArn); b != nil && !b.Drained(t.TaskArn) {
 			return false
@@ -241,7 +242,7 @@ func (l *loadBalancers) drained(r *serviceRecord, t *ecs.Task) bool {
 
 // health is the task's target health for the planner: unhealthy if any target group
 // says so, healthy if all do, initial otherwise.
-func (l *loadBalancers) health(r *serviceRecord, t *ecs.Task) string {
+func (l *loadBalancers) health(r *state.Service, t *ecs.Task) string {
 	worst := "healthy"
 	for _, spec := range r.Service.LoadBalancers {
 		st := lb.StateUnused
@@ -275,7 +276,7 @@ func (l *loadBalancers) release(serviceKey string) {
 	l.mu.Unlock()
 	for _, b := range closing {
 		if err := b.Close(); err != nil {
-			l.e.logError("close load balancer", err)
+			l.ctl.st.LogError("close load balancer", err)
 		}
 	}
 }
@@ -288,7 +289,7 @@ func (l *loadBalancers) closeAll() {
 	l.mu.Unlock()
 	for _, b := range bs {
 		if err := b.Close(); err != nil {
-			l.e.logError("close load balancer", err)
+			l.ctl.st.LogError("close load balancer", err)
 		}
 	}
 }
@@ -301,7 +302,7 @@ func simulatedDial(context.Context, string) (net.Conn, error) {
 	return a, nil
 }
 
-func serviceKeyOf(r *serviceRecord) string {
+func serviceKeyOf(r *state.Service) string {
 	a, _ := ecs.ParseARN(r.Service.ServiceArn)
-	return serviceKey(a.Region, r.ClusterName, r.Service.ServiceName)
+	return state.ServiceKey(a.Region, r.ClusterName, r.Service.ServiceName)
 }

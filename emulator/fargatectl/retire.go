@@ -1,4 +1,4 @@
-package emulator
+package fargatectl
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 	"github.com/ecsmini/ecsmini/fargate"
 )
@@ -34,30 +35,30 @@ type Retirement struct {
 // replaces its tasks make-before-break within minimumHealthyPercent; standalone tasks
 // are stopped and not replaced. A retirement already scheduled is not moved, and a new
 // deployment of the service before the date pre-empts it.
-func (e *Emulator) Retire(ctx context.Context, in RetireRequest) ([]Retirement, error) {
-	sc := e.scope(ctx)
-	wait := fargate.RetirementWait(e.effectiveSetting(sc, sc.RootPrincipal(), "fargateTaskRetirementWaitPeriod").Value)
-	now := e.cfg.Clock.Now()
+func (f *Ctl) Retire(ctx context.Context, in RetireRequest) ([]Retirement, error) {
+	sc := f.st.Scope(ctx)
+	wait := fargate.RetirementWait(f.host.EffectiveSetting(sc, sc.RootPrincipal(), "fargateTaskRetirementWaitPeriod").Value)
+	now := f.st.Clock.Now()
 	var out, announced []Retirement
 	services := map[string]bool{}
-	err := e.store.Update(func(tx *store.Tx) error {
-		keys, err := e.retireTargets(ctx, in)
+	err := f.st.Store.Update(func(tx *store.Tx) error {
+		keys, err := f.retireTargets(ctx, in)
 		if err != nil {
 			return err
 		}
 		for _, k := range keys {
-			r, _ := e.tasks.Get(k)
+			r, _ := f.st.Tasks.Get(k)
 			at := now.Add(wait)
 			if r.RetireAt != nil {
 				at = *r.RetireAt // an announced retirement cannot be moved
 			} else {
 				next := *r
 				next.RetireAt = &at
-				e.tasks.Put(tx, k, &next)
+				f.st.Tasks.Put(tx, k, &next)
 			}
 			ret := Retirement{TaskArn: r.Task.TaskArn, RetireAt: at}
 			if r.Service != "" {
-				ret.Service = lastPart(r.Service)
+				ret.Service = state.LastPart(r.Service)
 				services[r.Service] = true
 			}
 			out = append(out, ret)
@@ -71,20 +72,20 @@ func (e *Emulator) Retire(ctx context.Context, in RetireRequest) ([]Retirement, 
 		return nil, err
 	}
 	for k := range services {
-		e.ctl.markDirty(k)
+		f.host.MarkDirty(k)
 	}
 	if len(announced) > 0 {
-		e.emitHealth(announced) // the notice: AWS Health's scheduled change
+		f.host.EmitHealth(announced) // the notice: AWS Health's scheduled change
 	}
-	e.fg.poke()
+	f.poke()
 	return out, nil
 }
 
 // retireTargets are the store keys of the live Fargate tasks a request names. It must
 // run inside a store transaction.
-func (e *Emulator) retireTargets(ctx context.Context, in RetireRequest) ([]string, error) {
+func (f *Ctl) retireTargets(ctx context.Context, in RetireRequest) ([]string, error) {
 	var keys []string
-	add := func(k string, r *taskRecord) {
+	add := func(k string, r *state.Task) {
 		if r.Task.LaunchType == ecs.LaunchFargate && r.Task.DesiredStatus == ecs.StatusRunning && r.Task.LastStatus < ecs.StatusStopping {
 			keys = append(keys, k)
 		}
@@ -92,7 +93,7 @@ func (e *Emulator) retireTargets(ctx context.Context, in RetireRequest) ([]strin
 	switch {
 	case len(in.Tasks) > 0:
 		for _, ref := range in.Tasks {
-			k, r, err := e.resolveTask(ctx, in.Cluster, ref)
+			k, r, err := f.st.ResolveTask(ctx, in.Cluster, ref)
 			if err != nil {
 				return nil, err
 			}
@@ -102,28 +103,28 @@ func (e *Emulator) retireTargets(ctx context.Context, in RetireRequest) ([]strin
 			add(k, r)
 		}
 	case in.Service != "":
-		k, s, err := e.findService(ctx, in.Cluster, in.Service)
+		k, s, err := f.st.FindService(ctx, in.Cluster, in.Service)
 		if err != nil {
 			return nil, err
 		}
 		if s.Service.Status != ecs.ServiceActive {
 			return nil, ecs.Errorf(ecs.CodeServiceNotActive, "Service was not ACTIVE.")
 		}
-		for _, tk := range e.ctl.memberKeys(k) {
-			if r, ok := e.tasks.Get(tk); ok {
+		for _, tk := range f.host.MemberKeys(k) {
+			if r, ok := f.st.Tasks.Get(tk); ok {
 				add(tk, r)
 			}
 		}
 	case in.PlatformVersion != "":
-		prefix := key(e.scope(ctx).Region, "")
+		prefix := state.Key(f.st.Scope(ctx).Region, "")
 		if in.Cluster != "" {
-			ck, c, err := e.activeCluster(ctx, in.Cluster)
+			ck, c, err := f.st.ActiveCluster(ctx, in.Cluster)
 			if err != nil {
 				return nil, err
 			}
-			prefix = key(lastRegion(ck), c.ClusterName, "")
+			prefix = state.Key(state.LastRegion(ck), c.ClusterName, "")
 		}
-		e.tasks.Ascend(prefix, func(k string, r *taskRecord) bool {
+		f.st.Tasks.Ascend(prefix, func(k string, r *state.Task) bool {
 			if !strings.HasPrefix(k, prefix) {
 				return false
 			}
@@ -142,12 +143,12 @@ func (e *Emulator) retireTargets(ctx context.Context, in RetireRequest) ([]strin
 	return keys, nil
 }
 
-// fargateDue interrupts and retires what is due at now and returns when the next thing
+// Due interrupts and retires what is due at now and returns when the next thing
 // falls due (zero for nothing).
-func (e *Emulator) fargateDue(now time.Time) time.Time {
-	e.fg.mu.Lock()
-	rate := e.fg.rate
-	e.fg.mu.Unlock()
+func (f *Ctl) Due(now time.Time) time.Time {
+	f.mu.Lock()
+	rate := f.rate
+	f.mu.Unlock()
 	var spot, retire []string
 	var next time.Time
 	at := func(t time.Time) {
@@ -155,8 +156,8 @@ func (e *Emulator) fargateDue(now time.Time) time.Time {
 			next = t
 		}
 	}
-	e.store.View(func() {
-		e.tasks.Ascend("", func(_ string, r *taskRecord) bool {
+	f.st.Store.View(func() {
+		f.st.Tasks.Ascend("", func(_ string, r *state.Task) bool {
 			t := r.Task
 			if t.DesiredStatus != ecs.StatusRunning || t.LastStatus >= ecs.StatusStopping {
 				return true
@@ -180,31 +181,31 @@ func (e *Emulator) fargateDue(now time.Time) time.Time {
 		})
 	})
 	for _, arn := range spot {
-		if err := e.interrupt(arn); err != nil {
-			e.logError("spot interruption", err)
+		if err := f.interrupt(arn); err != nil {
+			f.st.LogError("spot interruption", err)
 		}
 	}
 	for _, arn := range retire {
-		e.retireStandalone(arn, now)
+		f.retireStandalone(arn, now)
 	}
 	return next
 }
 
 // retireStandalone stops a standalone task on its retirement date; nothing replaces it.
-func (e *Emulator) retireStandalone(arn string, now time.Time) {
-	_, err := e.UpdateTask(arn, func(t *ecs.Task) error {
+func (f *Ctl) retireStandalone(arn string, now time.Time) {
+	_, err := f.host.UpdateTask(arn, func(t *ecs.Task) error {
 		if t.DesiredStatus != ecs.StatusRunning {
-			return errUnchanged
+			return state.ErrUnchanged
 		}
 		t.DesiredStatus, t.StopCode, t.StoppedReason = ecs.StatusStopped, ecs.StopTerminationNotice, fargate.RetirementReason
 		t.StoppingAt = ecs.At(now)
 		return nil
 	})
 	switch {
-	case err == errUnchanged:
+	case err == state.ErrUnchanged:
 	case err != nil:
-		e.logError("retire a task", err)
+		f.st.LogError("retire a task", err)
 	default:
-		e.nudge(arn)
+		f.Nudge(arn)
 	}
 }

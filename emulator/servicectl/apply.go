@@ -1,24 +1,26 @@
-package emulator
+package servicectl
 
 import (
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/ecsmini/ecsmini/emulator/admission"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/scheduler"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 	"github.com/ecsmini/ecsmini/fargate"
 )
 
 // execution carries out one plan inside one store transaction.
 type execution struct {
-	e     *Emulator
+	ctl   *Ctl
 	tx    *store.Tx
 	k     string // service key
-	r     *serviceRecord
+	r     *state.Service
 	now   time.Time
-	tasks map[string]*taskRecord // the service's tasks by store key
+	tasks map[string]*state.Task // the service's tasks by store key
 
 	launched, nudged []string
 	drainWake        time.Time
@@ -53,17 +55,17 @@ func (x *execution) forget(arns []string) {
 		}
 		next := *tr
 		next.Accounted = true
-		x.e.tasks.Put(x.tx, tk, &next)
-		x.tx.AfterCommit(func() { x.e.ctl.removeMember(x.k, tk) })
+		x.ctl.st.Tasks.Put(x.tx, tk, &next)
+		x.tx.AfterCommit(func() { x.ctl.removeMember(x.k, tk) })
 		delete(x.tasks, tk)
 	}
 }
 
 // find is one of the service's tasks by ARN (its store key follows from the ARN).
-func (x *execution) find(arn string) (string, *taskRecord) {
+func (x *execution) find(arn string) (string, *state.Task) {
 	a, _ := ecs.ParseARN(arn)
 	cluster, id, _ := strings.Cut(a.Path(), "/")
-	tk := taskKey(a.Region, cluster, id)
+	tk := state.TaskKey(a.Region, cluster, id)
 	if tr, ok := x.tasks[tk]; ok {
 		return tk, tr
 	}
@@ -80,7 +82,7 @@ func (x *execution) stop(steps []scheduler.StopStep) {
 		if tr == nil || tr.Task.DesiredStatus == ecs.StatusStopped {
 			continue
 		}
-		t := cloneTask(tr.Task)
+		t := state.CloneTask(tr.Task)
 		t.DesiredStatus, t.StopCode, t.StoppedReason = ecs.StatusStopped, s.StopCode, s.Reason
 		t.StoppingAt = ecs.At(x.now)
 		t.Version++
@@ -90,12 +92,12 @@ func (x *execution) stop(steps []scheduler.StopStep) {
 			t.LastStatus = ecs.StatusDeactivating
 			next.Draining = true
 			r := x.r
-			x.tx.AfterCommit(func() { x.e.ctl.lbs.deregister(r, t) })
+			x.tx.AfterCommit(func() { x.ctl.lbs.deregister(r, t) })
 			draining++
 		} else {
 			x.nudged = append(x.nudged, t.TaskArn)
 		}
-		x.e.tasks.Put(x.tx, tk, &next)
+		x.ctl.st.Tasks.Put(x.tx, tk, &next)
 		x.tasks[tk] = &next
 	}
 	if draining > 0 {
@@ -117,19 +119,19 @@ func (x *execution) drain() {
 	for tk, tr := range x.tasks {
 		t := tr.Task
 		switch {
-		case tr.Draining && (x.e.ctl.lbs.drained(x.r, t) || t.LastStatus >= ecs.StatusStopping):
+		case tr.Draining && (x.ctl.lbs.drained(x.r, t) || t.LastStatus >= ecs.StatusStopping):
 			next := *tr
 			next.Draining = false
-			x.e.tasks.Put(x.tx, tk, &next)
+			x.ctl.st.Tasks.Put(x.tx, tk, &next)
 			x.tasks[tk] = &next
 			x.nudged = append(x.nudged, t.TaskArn)
 		case tr.Draining:
 			drainers++
 		case t.LastStatus == ecs.StatusRunning && t.DesiredStatus == ecs.StatusRunning:
-			if x.e.ctl.lbs.unregistered(x.r, t) {
+			if x.ctl.lbs.unregistered(x.r, t) {
 				// Starting a balancer listens on a port: a side effect for after the commit.
 				r := x.r
-				x.tx.AfterCommit(func() { x.e.ctl.lbs.register(r, t) })
+				x.tx.AfterCommit(func() { x.ctl.lbs.register(r, t) })
 				registered++
 			}
 		}
@@ -171,7 +173,7 @@ func (x *execution) events(evs ...scheduler.Event) {
 			}
 			x.r.Conditions[m] = x.now
 		}
-		x.r.addEvents(x.now, m)
+		x.r.AddEvents(x.now, m)
 		x.written = append(x.written, ev)
 	}
 }
@@ -223,7 +225,7 @@ func (x *execution) wakeAt(t time.Time) {
 	}
 }
 
-func (x *execution) deployment(id string) *deploymentRecord {
+func (x *execution) deployment(id string) *state.Deployment {
 	for i := range x.r.Deployments {
 		if x.r.Deployments[i].ID == id {
 			return &x.r.Deployments[i]
@@ -234,21 +236,21 @@ func (x *execution) deployment(id string) *deploymentRecord {
 
 // startTasks creates up to n tasks of a deployment. It returns their IDs and, when a
 // task cannot be placed, the service event ECS writes for it.
-func (x *execution) startTasks(d *deploymentRecord, n int) ([]string, *scheduler.Event) {
-	e, s := x.e, x.r.Service
-	region := lastRegion(x.k)
-	cluster, ok := e.clusters.Get(key(region, x.r.ClusterName))
+func (x *execution) startTasks(d *state.Deployment, n int) ([]string, *scheduler.Event) {
+	ctl, s := x.ctl, x.r.Service
+	region := state.LastRegion(x.k)
+	cluster, ok := ctl.st.Clusters.Get(state.Key(region, x.r.ClusterName))
 	if !ok {
 		return nil, nil
 	}
-	td := e.defByARN(d.TaskDefinition)
+	td := ctl.defByARN(d.TaskDefinition)
 	if td == nil {
 		return nil, &scheduler.Event{Kind: scheduler.EventUnplaceable, Service: s.ServiceName, Placement: scheduler.PlaceNoTaskDef}
 	}
-	sc := ecs.Scope{Region: region, Account: e.cfg.AccountID}
+	sc := ecs.Scope{Region: region, Account: ctl.st.AccountID}
 	in := &ecs.RunTaskInput{Cluster: x.r.ClusterName, TaskDefinition: d.TaskDefinition, LaunchType: d.LaunchType,
 		CapacityProviderStrategy: d.CapacityProviderStrategy, NetworkConfiguration: d.NetworkConfiguration,
-		PlatformVersion: d.PlatformVersion, Group: serviceGroup(s.ServiceName), StartedBy: d.ID,
+		PlatformVersion: d.PlatformVersion, Group: state.ServiceGroup(s.ServiceName), StartedBy: d.ID,
 		EnableExecuteCommand: s.EnableExecuteCommand, EnableECSManagedTags: s.EnableECSManagedTags}
 	providers := make([]string, n)
 	if len(d.CapacityProviderStrategy) > 0 {
@@ -258,19 +260,19 @@ func (x *execution) startTasks(d *deploymentRecord, n int) ([]string, *scheduler
 	}
 	launch := d.LaunchType
 	if launch == "" {
-		launch = launchOfStrategy(d.CapacityProviderStrategy)
+		launch = state.LaunchOfStrategy(d.CapacityProviderStrategy)
 	}
 	var tags []ecs.Tag
 	switch s.PropagateTags {
 	case "SERVICE":
-		tags = mergeTags(tags, userTags(s.Tags))
+		tags = state.MergeTags(tags, userTags(s.Tags))
 	case "TASK_DEFINITION":
-		if rec, ok := e.taskDefs.Get(taskDefKeyOf(d.TaskDefinition)); ok {
-			tags = mergeTags(tags, rec.Tags)
+		if rec, ok := ctl.st.TaskDefs.Get(taskDefKeyOf(d.TaskDefinition)); ok {
+			tags = state.MergeTags(tags, rec.Tags)
 		}
 	}
 	if s.EnableECSManagedTags {
-		tags = mergeTags(tags, []ecs.Tag{{Key: ecs.Ptr("aws:ecs:clusterName"), Value: ecs.Ptr(x.r.ClusterName)},
+		tags = state.MergeTags(tags, []ecs.Tag{{Key: ecs.Ptr("aws:ecs:clusterName"), Value: ecs.Ptr(x.r.ClusterName)},
 			{Key: ecs.Ptr("aws:ecs:serviceName"), Value: ecs.Ptr(s.ServiceName)}})
 	}
 	var ids []string
@@ -278,33 +280,33 @@ func (x *execution) startTasks(d *deploymentRecord, n int) ([]string, *scheduler
 	unplaceable := func(code, closest string) *scheduler.Event {
 		return &scheduler.Event{Kind: scheduler.EventUnplaceable, Service: s.ServiceName, Placement: code, Closest: closest}
 	}
-	if spot, ok := e.spot.Get(key(region, x.r.ClusterName)); ok && spot.Unavailable && slices.Contains(providers, ecs.FargateSpot) {
+	if spot, ok := ctl.st.Spot.Get(state.Key(region, x.r.ClusterName)); ok && spot.Unavailable && slices.Contains(providers, ecs.FargateSpot) {
 		// The tasks are recorded and wait in PROVISIONING until capacity returns (spec
 		// §2.6); the service says why.
 		problem = unplaceable(scheduler.PlaceFargateCapacity, "")
 	}
-	how := pendingPlacement{Strategies: s.PlacementStrategy, Constraints: placementConstraints(td, s.PlacementConstraints), Service: true}
+	how := state.Placement{Strategies: s.PlacementStrategy, Constraints: admission.PlacementConstraints(td, s.PlacementConstraints), Service: true}
 	daemon := s.SchedulingStrategy == ecs.SchedulingDaemon
 	if daemon {
 		// One task per instance: an instance that runs one of the service's tasks takes
 		// no other.
 		how.Constraints = append(how.Constraints, ecs.PlacementConstraint{Type: "distinctInstance"})
 	}
-	admit := e.newAdmission(region, key(region, x.r.ClusterName), launch, how)
+	admit := admission.New(ctl.st, ctl.rnd, ctl.host.Quotas(), region, state.Key(region, x.r.ClusterName), launch, how)
 	for i := 0; i < n; i++ {
-		t := e.newTask(sc, cluster, td, in, launch, providers[i])
+		t := ctl.host.NewTask(sc, cluster, td, in, launch, providers[i])
 		t.Tags = tags
 		if t.Tags == nil {
 			t.Tags = []ecs.Tag{}
 		}
 		id := t.TaskArn[strings.LastIndexByte(t.TaskArn, '/')+1:]
-		tk := taskKey(region, x.r.ClusterName, id)
-		tr := &taskRecord{Task: t, ClusterName: x.r.ClusterName, Service: x.k, Daemon: daemon}
-		if why, closest := admit.admit(td, tr, providers[i]); why != "" {
+		tk := state.TaskKey(region, x.r.ClusterName, id)
+		tr := &state.Task{Task: t, ClusterName: x.r.ClusterName, Service: x.k, Daemon: daemon}
+		if why, closest := admit.Admit(td, tr, providers[i]); why != "" {
 			return ids, unplaceable(why, closest)
 		}
-		e.tasks.Put(x.tx, tk, tr)
-		x.tx.AfterCommit(func() { e.ctl.addMember(x.k, tk) })
+		ctl.st.Tasks.Put(x.tx, tk, tr)
+		x.tx.AfterCommit(func() { ctl.addMember(x.k, tk) })
 		x.tasks[tk] = tr
 		x.launched = append(x.launched, t.TaskArn)
 		ids = append(ids, id)
@@ -328,7 +330,7 @@ func (x *execution) providerCounts() map[string]int {
 func userTags(tags []ecs.Tag) []ecs.Tag {
 	var out []ecs.Tag
 	for _, t := range tags {
-		if !isReservedTag(ecs.Deref(t.Key)) {
+		if !state.IsReservedTag(ecs.Deref(t.Key)) {
 			out = append(out, t)
 		}
 	}
@@ -339,6 +341,6 @@ func userTags(tags []ecs.Tag) []ecs.Tag {
 func taskDefKeyOf(arn string) string {
 	a, _ := ecs.ParseARN(arn)
 	family, rev, _ := strings.Cut(a.Path(), ":")
-	n, _ := atoiPositive(rev)
-	return key(a.Region, family, revKey(n))
+	n, _ := state.AtoiPositive(rev)
+	return state.Key(a.Region, family, state.RevKey(n))
 }

@@ -1,11 +1,11 @@
-package emulator
+package admission
 
 import (
 	"strconv"
 	"strings"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
-	"github.com/ecsmini/ecsmini/emulator/scheduler"
+	"github.com/ecsmini/ecsmini/emulator/state"
 )
 
 // FargateQuotas are the account's concurrent vCPU quotas per region (tasks spec §3.3:
@@ -16,21 +16,11 @@ type FargateQuotas struct {
 	SpotVCPU     float64
 }
 
-// SetFargateQuotas sets the vCPU quotas RunTask and services are held to.
-func (e *Emulator) SetFargateQuotas(q FargateQuotas) {
-	e.fg.mu.Lock()
-	e.fg.quotas = q
-	e.fg.mu.Unlock()
-}
-
-// vcpuLimitMessage is the reason ECS gives when a Fargate vCPU quota is reached.
-const vcpuLimitMessage = scheduler.VCPULimitMessage
-
-// fargateVCPUInUse sums the vCPUs of the region's Fargate tasks that are not STOPPED, on
+// VCPUInUse sums the vCPUs of the region's Fargate tasks that are not STOPPED, on
 // Spot and on-demand. It must run inside a store transaction.
-func (e *Emulator) fargateVCPUInUse(region string) (onDemand, spot float64) {
+func VCPUInUse(st *state.State, region string) (onDemand, spot float64) {
 	prefix := region + "\x00"
-	e.tasks.Ascend(prefix, func(k string, r *taskRecord) bool {
+	st.Tasks.Ascend(prefix, func(k string, r *state.Task) bool {
 		if !strings.HasPrefix(k, prefix) {
 			return false
 		}
@@ -39,16 +29,16 @@ func (e *Emulator) fargateVCPUInUse(region string) (onDemand, spot float64) {
 			return true
 		}
 		if t.CapacityProviderName == ecs.FargateSpot {
-			spot += taskVCPU(t.Cpu)
+			spot += TaskVCPU(t.Cpu)
 		} else {
-			onDemand += taskVCPU(t.Cpu)
+			onDemand += TaskVCPU(t.Cpu)
 		}
 		return true
 	})
 	return onDemand, spot
 }
 
-func taskVCPU(cpu string) float64 {
+func TaskVCPU(cpu string) float64 {
 	units, _ := strconv.Atoi(cpu)
 	return float64(units) / 1024
 }
@@ -59,13 +49,10 @@ type quotaCheck struct {
 	onDemand, spot float64
 }
 
-func (e *Emulator) newQuotaCheck(region string) *quotaCheck {
-	e.fg.mu.Lock()
-	q := e.fg.quotas
-	e.fg.mu.Unlock()
+func newQuotaCheck(st *state.State, q FargateQuotas, region string) *quotaCheck {
 	c := &quotaCheck{q: q}
 	if q.OnDemandVCPU > 0 || q.SpotVCPU > 0 {
-		c.onDemand, c.spot = e.fargateVCPUInUse(region)
+		c.onDemand, c.spot = VCPUInUse(st, region)
 	}
 	return c
 }
@@ -75,7 +62,7 @@ func (c *quotaCheck) take(launch, provider, cpu string) bool {
 	if launch != ecs.LaunchFargate {
 		return true
 	}
-	v := taskVCPU(cpu)
+	v := TaskVCPU(cpu)
 	if provider == ecs.FargateSpot {
 		if c.q.SpotVCPU > 0 && c.spot+v > c.q.SpotVCPU {
 			return false
