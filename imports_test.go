@@ -54,7 +54,7 @@ var allowedImports = map[string][]string{
 	"emulator/appscaling/ecsbridge":     {"emulator", "emulator/ecs", "emulator/appscaling", "emulator/containers", "emulator/events", "emulator/clock", "emulator/containers/sim", "emulator/agent", "emulator/httpapi"},
 	"emulator/execchannel":              {"emulator/ecs", "emulator/clock", "emulator/containers", "emulator/ssmsession"},
 	"internal/ecsminiapi":               {"emulator", "emulator/ecs", "emulator/clock", "emulator/events", "emulator/logs", "emulator/httpapi", "fargate"},
-	"internal/composeapply":             {"emulator/ecs", "internal/composeimport", "internal/ecsminiapi", "internal/dockerrt"},
+	"internal/composeapply":             {"emulator/ecs", "emulator/clock", "internal/composeimport", "internal/ecsminiapi", "internal/dockerrt"},
 	"internal/cli":                      {"emulator/", "emulator", "fargate", "ec2sim", "tui", "internal/"},
 }
 

@@ -74,6 +74,10 @@ type Collector struct {
 	stopping chan struct{}
 	ready    chan struct{} // closed once Run has subscribed to events (tests)
 	once     sync.Once
+	// activity is closed and replaced at every change a reader could wait for (see
+	// Changed); actMu guards it and is taken last, under any other lock.
+	actMu    sync.Mutex
+	activity chan struct{}
 }
 
 // Sink receives the lines the collector copies; see Collector.Sink.
@@ -100,6 +104,8 @@ type file struct {
 	// created but not started. Followers stop at the end of the file once it is zero.
 	live    int
 	changed chan struct{} // closed and replaced on every write or live change
+	// onChange tells the collector (Collector.Changed) of every write or live change.
+	onChange func()
 }
 
 // NewCollector returns a collector that keeps logs under dir, timestamped by clk.
@@ -111,7 +117,26 @@ func NewCollector(rt containers.Runtime, dir string, clk clock.Clock) *Collector
 		done:     make(chan struct{}),
 		stopping: make(chan struct{}),
 		ready:    make(chan struct{}),
+		activity: make(chan struct{}),
 	}
+}
+
+// Changed returns a channel closed at the collector's next change: a log file created
+// or written, a copier started or ended, lines handed to the Sink. A caller (a test)
+// takes it, looks, and waits on it when what it looks for is not there yet, instead
+// of polling.
+func (c *Collector) Changed() <-chan struct{} {
+	c.actMu.Lock()
+	defer c.actMu.Unlock()
+	return c.activity
+}
+
+// changed closes the channel Changed handed out.
+func (c *Collector) changed() {
+	c.actMu.Lock()
+	close(c.activity)
+	c.activity = make(chan struct{})
+	c.actMu.Unlock()
 }
 
 // Ready is closed once Run has subscribed to the runtime's events: containers that
@@ -263,7 +288,7 @@ func (c *Collector) pathFor(labels map[string]string) (string, bool) {
 func (c *Collector) fileLocked(path string, create bool) (*file, error) {
 	f := c.files[path]
 	if f == nil {
-		f = &file{path: path, size: -1, changed: make(chan struct{})}
+		f = &file{path: path, size: -1, changed: make(chan struct{}), onChange: c.changed}
 	}
 	if create {
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
@@ -276,6 +301,7 @@ func (c *Collector) fileLocked(path string, create bool) (*file, error) {
 		fh.Close()
 	}
 	c.files[path] = f
+	c.changed()
 	return f, nil
 }
 
@@ -319,6 +345,7 @@ func (c *Collector) copy(ctx context.Context, id string, t *tracked) {
 			c.mu.Unlock()
 			if c.Sink != nil {
 				c.Sink.Lines(labels, id, batch)
+				c.changed()
 			}
 			batch = batch[:0]
 		}
@@ -424,6 +451,9 @@ func (f *file) addLive(d int) {
 func (f *file) wake() {
 	close(f.changed)
 	f.changed = make(chan struct{})
+	if f.onChange != nil {
+		f.onChange()
+	}
 }
 
 // parseTaskARN splits arn:aws:ecs:REGION:ACCOUNT:task/CLUSTER/ID into cluster and ID.

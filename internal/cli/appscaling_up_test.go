@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -23,6 +22,8 @@ func appScalingClient(addr string) *aas.Client {
 func TestUpServesAppScaling(t *testing.T) {
 	dir := t.TempDir()
 	o := upOptions{stateDir: dir, runtime: "sim", region: "us-east-1"}
+	dc := newDrivenClock()
+	o.drive = dc.driver()
 	addr, out, stop := startUp(t, o)
 	if !strings.Contains(out.String(), "export AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING=http://"+addr) {
 		t.Errorf("up does not print the Application Auto Scaling endpoint:\n%s", out)
@@ -43,14 +44,16 @@ func TestUpServesAppScaling(t *testing.T) {
 		_, body := call(t, addr, "DescribeServices", `{"services":["web"]}`)
 		return body["services"].([]any)[0].(map[string]any)["desiredCount"].(float64)
 	}
-	for deadline := time.Now().Add(10 * time.Second); desired() != 2; time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("desired count %v, want the minimum 2", desired())
-		}
+	if err := dc.settle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := desired(); got != 2 {
+		t.Fatalf("desired count %v, want the minimum 2", got)
 	}
 	if err := stop(); err != nil {
 		t.Fatal(err)
 	}
+	o.drive = newDrivenClock().driver()
 	addr, _, _ = startUp(t, o)
 	got, err := appScalingClient(addr).DescribeScalableTargets(ctx, &aas.DescribeScalableTargetsInput{ServiceNamespace: types.ServiceNamespaceEcs})
 	if err != nil || len(got.ScalableTargets) != 1 || aws.ToInt32(got.ScalableTargets[0].MinCapacity) != 2 {

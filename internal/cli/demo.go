@@ -59,6 +59,7 @@ services:
 `
 
 type demoOptions struct {
+	drive   *upDriver // tests: the emulator runs on the test's clock
 	runtime string
 	noTUI   bool
 	keep    bool
@@ -100,7 +101,7 @@ AWS CLI or 'ecsmini dash'.`,
 
 // runDemo runs the whole scenario and stops the emulator it started.
 func runDemo(ctx context.Context, o demoOptions, out io.Writer, runtimeChosen bool) error {
-	d := &demo{out: out, pace: o.pace}
+	d := &demo{out: out, pace: o.pace, wait: o.drive.wait()}
 	if o.runtime == "docker" {
 		if err := d.buildImage(ctx); err != nil {
 			if runtimeChosen {
@@ -142,7 +143,7 @@ func runDemo(ctx context.Context, o demoOptions, out io.Writer, runtimeChosen bo
 		pins = append(pins, tg+"="+strconv.Itoa(p))
 	}
 	uo := upOptions{runtime: o.runtime, stateDir: filepath.Join(dir, "state"), listen: "127.0.0.1:0", noTUI: true, pauseImage: DefaultImageTag,
-		lbPorts: pins, region: "us-east-1", accountID: "000000000000"}
+		lbPorts: pins, region: "us-east-1", accountID: "000000000000", drive: o.drive}
 	log, err := os.Create(filepath.Join(dir, "up.log"))
 	if err != nil {
 		return err
@@ -237,5 +238,5 @@ func freeLoopbackPort() (int, error) {
 // syncer imports the demo's compose project, saying what it does on out. The demo's
 // images are never built: ecsmini's own image serves every role.
 func (d *demo) syncer(out io.Writer) *composeapply.Syncer {
-	return composeapply.NewSyncer(d.c, out, composeapply.SyncOptions{SkipBuild: true})
+	return composeapply.NewSyncer(d.c, out, composeapply.SyncOptions{SkipBuild: true, Wait: d.wait})
 }

@@ -46,6 +46,7 @@ type upOptions struct {
 	compose         composeFlags  // -f FILE: import a compose project once the API answers
 	watch           bool          // keep the compose project in sync with its files
 	notes           chan tui.Note // the dashboard's notes (the compose watcher's); made when nil
+	drive           *upDriver     // tests: run on a clock the test drives (nil: the wall clock)
 }
 
 func newUpCmd() *cobra.Command {

@@ -29,6 +29,8 @@ type applier struct {
 	depTimeout time.Duration
 	// poll is how often a dependency is checked.
 	poll time.Duration
+	// wait pauses between two checks (nil: real time).
+	wait func(ctx context.Context, d time.Duration) error
 }
 
 // Result counts what an apply changed.

@@ -24,12 +24,15 @@ type SyncOptions struct {
 	SkipBuild bool
 	// DepTimeout bounds the wait for a depends_on condition (default 5 minutes).
 	DepTimeout time.Duration
+	// Wait is the pause between two checks of a depends_on condition (nil: real time).
+	// A test passes one that moves the emulator's clock instead.
+	Wait func(ctx context.Context, d time.Duration) error
 }
 
 // NewSyncer returns a Syncer that converges the ecsmini c calls, saying what it does
 // on out.
 func NewSyncer(c *ecsminiapi.Client, out io.Writer, o SyncOptions) *Syncer {
-	return &Syncer{builder: &builder{dryRun: o.SkipBuild}, applier: &applier{c: c, out: out, depTimeout: o.DepTimeout}}
+	return &Syncer{builder: &builder{dryRun: o.SkipBuild}, applier: &applier{c: c, out: out, depTimeout: o.DepTimeout, wait: o.Wait}}
 }
 
 // Apply builds the plan's images, pins its published ports and converges the cluster
