@@ -25,7 +25,7 @@ var allowedImports = map[string][]string{
 	"tui":                               {"emulator/ecs"},
 	"emulator/taskdef":                  {"emulator/ecs", "fargate"},
 	"emulator/httpapi":                  {"emulator/ecs"},
-	"emulator":                          {"emulator/ecs", "emulator/clock", "emulator/store", "emulator/taskdef", "emulator/scheduler", "emulator/lb", "emulator/events", "fargate", "ec2sim", "emulator/state", "emulator/admission", "emulator/servicectl", "emulator/fargatectl", "emulator/ec2ctl"},
+	"emulator":                          {"emulator/ecs", "emulator/clock", "emulator/store", "emulator/taskdef", "emulator/scheduler", "emulator/lb", "emulator/events", "fargate", "ec2sim", "emulator/state", "emulator/admission", "emulator/servicectl", "emulator/fargatectl", "emulator/ec2ctl", "emulator/svcdeploy"},
 	"emulator/state":                    {"emulator/ecs", "emulator/clock", "emulator/store", "emulator/scheduler", "ec2sim"},
 	"emulator/admission":                {"emulator/ecs", "emulator/state", "emulator/scheduler", "ec2sim"},
 	"emulator/servicectl":               {"emulator/ecs", "emulator/state", "emulator/store", "emulator/admission", "emulator/scheduler", "emulator/lb", "fargate", "ec2sim"},
@@ -42,6 +42,7 @@ var allowedImports = map[string][]string{
 	"emulator/agent":                    {"emulator/ecs", "emulator/store", "emulator/containers", "emulator/clock", "fargate", "emulator/metadata", "emulator/discovery"},
 	"emulator/discovery":                {"emulator/ecs"},
 	"emulator/scheduler":                {"emulator/ecs", "fargate", "ec2sim"},
+	"emulator/svcdeploy":                {"emulator/ecs", "emulator/scheduler"},
 	"emulator/containers/sim":           {"emulator/containers", "emulator/clock"},
 	"emulator/containers/runtimetest":   {"emulator/containers"},
 	"emulator/logs":                     {"emulator/containers", "emulator/clock", "emulator/ecs", "emulator/agent"},
@@ -62,6 +63,9 @@ var allowedImports = map[string][]string{
 // packages below it) and the only packages that may import them, tests included.
 var onlyImporters = map[string][]string{
 	"github.com/docker/docker": {"internal/dockerrt"},
+	// BuildKit's client, session and Dockerfile frontend: compose builds.
+	"github.com/moby/buildkit":     {"internal/dockerrt"},
+	"github.com/tonistiigi/fsutil": {"internal/dockerrt"},
 	// The Session Manager data channel is the only WebSocket ecsmini speaks.
 	"github.com/gorilla/websocket":           {"emulator/execchannel"},
 	"github.com/compose-spec/compose-go":     {"internal/composeimport", "internal/composeapply"},

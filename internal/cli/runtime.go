@@ -19,8 +19,10 @@ import (
 
 // openRuntime connects the task runtime `up` was asked for. For Docker it checks the
 // engine at once, so a missing engine is reported at start-up rather than when the
-// first task runs.
-func openRuntime(ctx context.Context, name string, clk clock.Clock, act *clock.Activity) (containers.Runtime, string, func(), error) {
+// first task runs, and has maker build the images selfImages (ecsmini's own) on first
+// need instead of pulling them. act, when set, is shared with the simulated runtime so
+// a test can settle it.
+func openRuntime(ctx context.Context, name string, clk clock.Clock, act *clock.Activity, maker dockerrt.ImageMaker, selfImages ...string) (containers.Runtime, string, func(), error) {
 	if name == "sim" {
 		return sim.New(clk, sim.Options{Activity: act}), "", func() {}, nil
 	}
@@ -29,6 +31,9 @@ func openRuntime(ctx context.Context, name string, clk clock.Clock, act *clock.A
 	e, err := dockerrt.Connect(ctx)
 	if err != nil {
 		return nil, "", nil, fmt.Errorf("%w (start Docker, point DOCKER_HOST at it, or run without Docker: ecsmini up --runtime sim)", err)
+	}
+	if maker != nil {
+		e.MakeLocally(maker, selfImages...)
 	}
 	info := e.Info()
 	return e.Runtime(), info.Version + " at " + info.Host, func() { _ = e.Close() }, nil

@@ -92,7 +92,7 @@ acknowledged.`,
 	o.compose.add(f, true)
 	f.BoolVar(&o.watch, "watch", false, "with -f: re-import the compose project when its files or build contexts change")
 	f.IntVar(&o.metadataPort, "metadata-port", preferredMetadataPort, "preferred loopback port of the task metadata and credentials endpoints (any free port when taken; the port chosen is kept in the state directory and reused, as adopted containers need it)")
-	f.StringVar(&o.pauseImage, "pause-image", "ecsmini-demo:latest", "image whose 'ecsmini workload' holds awsvpc tasks' network namespaces (build it with 'ecsmini image build')")
+	f.StringVar(&o.pauseImage, "pause-image", "ecsmini-demo:latest", "image whose 'ecsmini workload' holds awsvpc tasks' network namespaces (built from this ecsmini on first need when absent)")
 	return cmd
 }
 

@@ -122,7 +122,8 @@ func openClock(o upOptions) (*clock.Virtual, error) {
 
 // openRuntime connects the task runtime.
 func (s *upStack) openRuntime(ctx context.Context) (containers.Runtime, error) {
-	rt, engine, closeRuntime, err := openRuntime(ctx, s.o.runtime, s.clk, s.o.drive.activity())
+	say := func(format string, args ...any) { s.log.Info(fmt.Sprintf(format, args...)) }
+	rt, engine, closeRuntime, err := openRuntime(ctx, s.o.runtime, s.clk, s.o.drive.activity(), selfImageMaker(say), s.o.pauseImage, DefaultImageTag)
 	if err != nil {
 		return nil, err
 	}

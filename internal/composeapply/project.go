@@ -125,6 +125,8 @@ func (p *Project) Run(ctx context.Context, c *ecsminiapi.Client, out io.Writer, 
 	if !o.Watch {
 		if err == nil {
 			fmt.Fprintf(out, "compose: project %s is up in cluster %s\n", p.plan.Project, p.plan.Cluster)
+		} else {
+			fmt.Fprintf(out, "compose: %v\n", err)
 		}
 		return err
 	}
