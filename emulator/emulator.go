@@ -87,6 +87,7 @@ type Emulator struct {
 	ev     *eventState
 	exec   *execSessions
 	link   *agentLink // remote agents (anywhere_link.go)
+	ext    extensions // reconcilers added from outside (extensions.go)
 }
 
 // New builds an emulator and, when cfg.StateDir is set, loads its state from there.
