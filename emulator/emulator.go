@@ -87,6 +87,7 @@ type Emulator struct {
 	ev     *eventState
 	exec   *execSessions
 	link   *agentLink // remote agents (anywhere_link.go)
+	ext    extensions // reconcilers added from outside (extensions.go)
 
 	// registries names the Cloud Map services of serviceRegistries (services_registry.go).
 	registries *store.Table[registryName]

@@ -63,6 +63,11 @@ func (e *Emulator) pass() (time.Time, error) {
 	at(e.reconcileAgents(now))
 	n, err = e.purge(now)
 	at(n)
+	if err != nil {
+		return next, err
+	}
+	n, err = e.reconcileExtensions(now)
+	at(n)
 	return next, err
 }
 
