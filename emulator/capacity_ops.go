@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/paging"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
@@ -39,23 +40,23 @@ func (e *Emulator) DescribeCapacityProviders(ctx context.Context, in *ecs.Descri
 		return out, nil
 	}
 	prefix := state.Key(sc.Region, "")
-	p, err := newPage(in.ListInput, prefix, 10, 10)
+	p, err := paging.New(in.ListInput, prefix, 10, 10)
 	if err != nil {
 		return nil, err
 	}
 	e.store.View(func() {
 		all := e.capacityProvidersIn(sc)
 		start := 0
-		if p.after != "" {
-			start = slices.IndexFunc(all, func(cp *ecs.CapacityProvider) bool { return state.Key(sc.Region, cp.Name) == p.after }) + 1
+		if p.After != "" {
+			start = slices.IndexFunc(all, func(cp *ecs.CapacityProvider) bool { return state.Key(sc.Region, cp.Name) == p.After }) + 1
 			if start == 0 { // not a token of this listing
 				err = ecs.InvalidParameter("Invalid nextToken.")
 				return
 			}
 		}
 		for i := start; i < len(all); i++ {
-			if len(out.CapacityProviders) == p.limit {
-				out.NextToken = token(state.Key(sc.Region, all[i-1].Name))
+			if len(out.CapacityProviders) == p.Limit {
+				out.NextToken = paging.Token(state.Key(sc.Region, all[i-1].Name))
 				break
 			}
 			out.CapacityProviders = append(out.CapacityProviders, withoutTags(all[i], in.Include))

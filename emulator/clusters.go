@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/paging"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
@@ -237,14 +238,14 @@ func checkInclude(include []string, allowed ecs.Enum) error {
 // ListClusters lists the ARNs of the caller region's ACTIVE clusters in name order.
 func (e *Emulator) ListClusters(ctx context.Context, in *ecs.ListInput) (*ecs.ListClustersOutput, error) {
 	prefix := state.Key(e.st.Scope(ctx).Region, "")
-	p, err := newPage(*in, prefix, 100, 100)
+	p, err := paging.New(*in, prefix, 100, 100)
 	if err != nil {
 		return nil, err
 	}
 	out := &ecs.ListClustersOutput{ClusterArns: []string{}}
 	e.store.View(func() {
 		var cs []*ecs.Cluster
-		cs, out.NextToken = listPage(e.clusters, p, prefix, false, func(_ string, c *ecs.Cluster) bool {
+		cs, out.NextToken = paging.List(e.clusters, p, prefix, false, func(_ string, c *ecs.Cluster) bool {
 			return c.Status == ecs.ClusterActive
 		})
 		for _, c := range cs {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/ec2sim"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/paging"
 	"github.com/ecsmini/ecsmini/emulator/state"
 )
 
@@ -154,12 +155,12 @@ func (e *Emulator) ListContainerInstances(ctx context.Context, in *ecs.ListConta
 		if ck, _, err = e.st.ActiveCluster(ctx, in.Cluster); err != nil {
 			return
 		}
-		var p page
-		if p, err = newPage(in.ListInput, ck+"\x00", 100, 100); err != nil {
+		var p paging.Page
+		if p, err = paging.New(in.ListInput, ck+"\x00", 100, 100); err != nil {
 			return
 		}
 		c := e.st.CapacityOf(ck)
-		recs, next := listPage(e.instances, p, ck+"\x00", false, func(_ string, r *instanceRecord) bool {
+		recs, next := paging.List(e.instances, p, ck+"\x00", false, func(_ string, r *instanceRecord) bool {
 			st := r.Instance.Status
 			if st == ecs.InstanceInactive || (in.Status != "" && st != in.Status) {
 				return false

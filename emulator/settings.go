@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/paging"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
@@ -150,7 +151,7 @@ func (e *Emulator) ListAccountSettings(ctx context.Context, in *ecs.ListAccountS
 	if principal == "" {
 		principal = sc.RootPrincipal()
 	}
-	p, err := newPage(in.ListInput, "settings:", 10, 10)
+	p, err := paging.New(in.ListInput, "settings:", 10, 10)
 	if err != nil {
 		return nil, err
 	}
@@ -178,12 +179,12 @@ func (e *Emulator) ListAccountSettings(ctx context.Context, in *ecs.ListAccountS
 	})
 	out := &ecs.ListAccountSettingsOutput{Settings: []ecs.Setting{}}
 	start := 0
-	if p.after != "" {
-		start = slices.IndexFunc(all, func(s ecs.Setting) bool { return "settings:"+s.Name == p.after }) + 1
+	if p.After != "" {
+		start = slices.IndexFunc(all, func(s ecs.Setting) bool { return "settings:"+s.Name == p.After }) + 1
 	}
 	for i := start; i < len(all); i++ {
-		if len(out.Settings) == p.limit {
-			out.NextToken = token("settings:" + all[i-1].Name)
+		if len(out.Settings) == p.Limit {
+			out.NextToken = paging.Token("settings:" + all[i-1].Name)
 			break
 		}
 		out.Settings = append(out.Settings, all[i])

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/paging"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
@@ -39,14 +40,14 @@ func (e *Emulator) ListTaskDefinitions(ctx context.Context, in *ecs.ListTaskDefi
 		}
 		prefix = state.Key(sc.Region, f, "")
 	}
-	p, err := newPage(in.ListInput, prefix, 100, 100)
+	p, err := paging.New(in.ListInput, prefix, 100, 100)
 	if err != nil {
 		return nil, err
 	}
 	out := &ecs.ListTaskDefinitionsOutput{TaskDefinitionArns: []string{}}
 	e.store.View(func() {
 		var rs []*taskDefRecord
-		rs, out.NextToken = listPage(e.taskDefs, p, prefix, desc, func(_ string, r *taskDefRecord) bool {
+		rs, out.NextToken = paging.List(e.taskDefs, p, prefix, desc, func(_ string, r *taskDefRecord) bool {
 			return r.Status == status
 		})
 		for _, r := range rs {
@@ -69,7 +70,7 @@ func (e *Emulator) ListTaskDefinitionFamilies(ctx context.Context, in *ecs.ListT
 	}
 	regionPrefix := state.Key(sc.Region, "")
 	prefix := regionPrefix + ecs.Deref(in.FamilyPrefix)
-	p, err := newPage(in.ListInput, regionPrefix, 100, 100)
+	p, err := paging.New(in.ListInput, regionPrefix, 100, 100)
 	if err != nil {
 		return nil, err
 	}
@@ -84,9 +85,9 @@ func (e *Emulator) ListTaskDefinitionFamilies(ctx context.Context, in *ecs.ListT
 			}
 			return ok
 		}
-		_, out.NextToken = listPage(e.families, p, prefix, false, keep)
-		if len(names) > p.limit {
-			names = names[:p.limit]
+		_, out.NextToken = paging.List(e.families, p, prefix, false, keep)
+		if len(names) > p.Limit {
+			names = names[:p.Limit]
 		}
 		out.Families = append(out.Families, names...)
 	})

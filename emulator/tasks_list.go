@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/paging"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
@@ -84,13 +85,13 @@ func (e *Emulator) ListTasks(ctx context.Context, in *ecs.ListTasksInput) (*ecs.
 			return
 		}
 		prefix := state.TaskKey(state.LastRegion(ck), c.ClusterName, "")
-		p, perr := newPage(in.ListInput, prefix, 100, 100)
+		p, perr := paging.New(in.ListInput, prefix, 100, 100)
 		if perr != nil {
 			err = perr
 			return
 		}
 		var rs []*taskRecord
-		rs, out.NextToken = listPage(e.tasks, p, prefix, false, func(_ string, r *taskRecord) bool {
+		rs, out.NextToken = paging.List(e.tasks, p, prefix, false, func(_ string, r *taskRecord) bool {
 			return taskMatches(r.Task, in, desired)
 		})
 		for _, r := range rs {
