@@ -9,6 +9,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
+	"github.com/ecsmini/ecsmini/emulator/tagging"
 )
 
 var providerNameRE = regexp.MustCompile(`^[a-zA-Z0-9\-_]{1,255}$`)
@@ -59,7 +60,7 @@ func (e *Emulator) CreateCapacityProvider(ctx context.Context, in *ecs.CreateCap
 	if asg == nil || asg.AutoScalingGroupArn == "" {
 		return nil, ecs.InvalidParameter("autoScalingGroupProvider.autoScalingGroupArn is required.")
 	}
-	if err := validateTags(in.Tags); err != nil {
+	if err := tagging.Validate(in.Tags); err != nil {
 		return nil, err
 	}
 	p := *asg

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 
+	"github.com/ecsmini/ecsmini/emulator/check"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/paging"
 	"github.com/ecsmini/ecsmini/emulator/state"
@@ -14,7 +15,7 @@ import (
 // pages through all of the region's providers, built-in ones first.
 func (e *Emulator) DescribeCapacityProviders(ctx context.Context, in *ecs.DescribeCapacityProvidersInput) (*ecs.DescribeCapacityProvidersOutput, error) {
 	sc := e.st.Scope(ctx)
-	if err := checkInclude(in.Include, ecs.EnumCapacityProviderField); err != nil {
+	if err := check.Include(in.Include, ecs.EnumCapacityProviderField); err != nil {
 		return nil, err
 	}
 	out := &ecs.DescribeCapacityProvidersOutput{CapacityProviders: []*ecs.CapacityProvider{}, Failures: []ecs.Failure{}}

@@ -4,10 +4,12 @@ import (
 	"context"
 	"slices"
 
+	"github.com/ecsmini/ecsmini/emulator/check"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/paging"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
+	"github.com/ecsmini/ecsmini/emulator/tagging"
 )
 
 // CreateCluster creates a cluster, or returns the existing ACTIVE one of that name
@@ -21,7 +23,7 @@ func (e *Emulator) CreateCluster(ctx context.Context, in *ecs.CreateClusterInput
 	if !state.ClusterNameRE.MatchString(name) {
 		return nil, ecs.InvalidParameter("Cluster name must match ^[a-zA-Z0-9\\-_]{1,255}$, but was %s", name)
 	}
-	if err := validateTags(in.Tags); err != nil {
+	if err := tagging.Validate(in.Tags); err != nil {
 		return nil, err
 	}
 	if err := validateClusterSettings(in.Settings); err != nil {
@@ -121,7 +123,7 @@ func (e *Emulator) DescribeClusters(ctx context.Context, in *ecs.DescribeCluster
 	if len(refs) > 100 {
 		return nil, ecs.InvalidParameter("clusters can have at most 100 items.")
 	}
-	if err := checkInclude(in.Include, ecs.EnumClusterField); err != nil {
+	if err := check.Include(in.Include, ecs.EnumClusterField); err != nil {
 		return nil, err
 	}
 	out := &ecs.DescribeClustersOutput{Clusters: []*ecs.Cluster{}, Failures: []ecs.Failure{}}
@@ -223,16 +225,6 @@ func (e *Emulator) launchCounts(clusterKey string) map[string][2]int {
 		return true
 	})
 	return out
-}
-
-// checkInclude refuses an include value the operation's field enumeration lacks.
-func checkInclude(include []string, allowed ecs.Enum) error {
-	for _, v := range include {
-		if !allowed.Has(v) {
-			return ecs.InvalidParameter("Invalid include value '%s'.", v)
-		}
-	}
-	return nil
 }
 
 // ListClusters lists the ARNs of the caller region's ACTIVE clusters in name order.

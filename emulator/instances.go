@@ -13,6 +13,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
+	"github.com/ecsmini/ecsmini/emulator/tagging"
 )
 
 // identityDocument is the part of the EC2 instance identity document ECS reads.
@@ -102,7 +103,7 @@ func (e *Emulator) register(ctx context.Context, in *ecs.RegisterContainerInstan
 			return nil, err
 		}
 	}
-	if err := validateTags(in.Tags); err != nil {
+	if err := tagging.Validate(in.Tags); err != nil {
 		return nil, err
 	}
 	now := e.cfg.Clock.Now()

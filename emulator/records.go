@@ -1,10 +1,13 @@
 package emulator
 
 import (
+	"context"
 	"time"
 
 	"github.com/ecsmini/ecsmini/emulator/cost"
+	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/state"
+	"github.com/ecsmini/ecsmini/emulator/tagging"
 	"github.com/ecsmini/ecsmini/fargate"
 )
 
@@ -42,4 +45,19 @@ type (
 // emulator's clock when now is zero), priced with prices. It only reads.
 func (e *Emulator) Cost(now time.Time, prices fargate.PriceTable) CostReport {
 	return cost.Of(e.st, now, prices)
+}
+
+// TagResource adds or overwrites tags on a resource.
+func (e *Emulator) TagResource(ctx context.Context, in *ecs.TagResourceInput) (*ecs.Empty, error) {
+	return tagging.TagResource(ctx, e.st, in)
+}
+
+// UntagResource removes tags by key; keys the resource does not have are ignored.
+func (e *Emulator) UntagResource(ctx context.Context, in *ecs.UntagResourceInput) (*ecs.Empty, error) {
+	return tagging.UntagResource(ctx, e.st, in)
+}
+
+// ListTagsForResource lists a resource's tags.
+func (e *Emulator) ListTagsForResource(ctx context.Context, in *ecs.ResourceRef) (*ecs.TagsOutput, error) {
+	return tagging.ListTagsForResource(ctx, e.st, in)
 }

@@ -6,10 +6,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ecsmini/ecsmini/emulator/check"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/paging"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
+	"github.com/ecsmini/ecsmini/emulator/taskdefs"
 )
 
 // DescribeTasks describes tasks of a cluster by ID or ARN; unknown ones are reported in
@@ -21,7 +23,7 @@ func (e *Emulator) DescribeTasks(ctx context.Context, in *ecs.DescribeTasksInput
 	case len(in.Tasks) > 100:
 		return nil, ecs.InvalidParameter("tasks can have at most 100 items.")
 	}
-	if err := checkInclude(in.Include, ecs.EnumTaskField); err != nil {
+	if err := check.Include(in.Include, ecs.EnumTaskField); err != nil {
 		return nil, err
 	}
 	withTags := slices.Contains(in.Include, "TAGS")
@@ -70,7 +72,7 @@ func (e *Emulator) ListTasks(ctx context.Context, in *ecs.ListTasksInput) (*ecs.
 		}
 		desired = s
 	}
-	if in.Family != "" && !familyRE.MatchString(in.Family) {
+	if in.Family != "" && !taskdefs.FamilyRE.MatchString(in.Family) {
 		return nil, ecs.InvalidParameter("family must match ^[a-zA-Z0-9\\-_]+$")
 	}
 	if in.ServiceName != "" && in.Family != "" {

@@ -11,6 +11,8 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/scheduler"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
+	"github.com/ecsmini/ecsmini/emulator/tagging"
+	"github.com/ecsmini/ecsmini/emulator/taskdefs"
 	"github.com/ecsmini/ecsmini/fargate"
 )
 
@@ -35,7 +37,7 @@ func (e *Emulator) RunTask(ctx context.Context, in *ecs.RunTaskInput) (*ecs.Task
 	if err := checkLaunchType(in.LaunchType); err != nil {
 		return nil, err
 	}
-	if err := validateTags(in.Tags); err != nil {
+	if err := tagging.Validate(in.Tags); err != nil {
 		return nil, err
 	}
 	switch in.PropagateTags {
@@ -110,7 +112,7 @@ func (e *Emulator) RunTask(ctx context.Context, in *ecs.RunTaskInput) (*ecs.Task
 // runnableTaskDef resolves the task definition a task is started from: it must be
 // ACTIVE.
 func (e *Emulator) runnableTaskDef(ctx context.Context, ref string) (*taskDefRecord, *ecs.TaskDefinition, error) {
-	_, rec, err := e.resolveTaskDef(ctx, ref)
+	_, rec, err := taskdefs.Resolve(ctx, e.st, ref)
 	if err != nil {
 		return nil, nil, err
 	}
