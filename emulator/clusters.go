@@ -7,6 +7,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/check"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/paging"
+	"github.com/ecsmini/ecsmini/emulator/settings"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 	"github.com/ecsmini/ecsmini/emulator/tagging"
@@ -95,7 +96,7 @@ func (e *Emulator) clusterSettings(sc ecs.Scope, given []ecs.ClusterSetting) []e
 	if len(given) > 0 {
 		return slices.Clone(given)
 	}
-	v := e.effectiveSetting(sc, sc.RootPrincipal(), "containerInsights").Value
+	v := settings.Effective(e.st, sc, sc.RootPrincipal(), "containerInsights").Value
 	return []ecs.ClusterSetting{{Name: "containerInsights", Value: v}}
 }
 

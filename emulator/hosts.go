@@ -7,6 +7,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/ec2ctl"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/servicectl"
+	"github.com/ecsmini/ecsmini/emulator/settings"
 )
 
 // host is what the reconciler packages see of the facade: the operations that commit
@@ -23,7 +24,7 @@ func (h host) MarkDirty(serviceKey string)           { h.e.ctl.MarkDirty(service
 func (h host) EmitHealth(rs []Retirement)            { h.e.emitHealth(rs) }
 
 func (h host) EffectiveSetting(sc ecs.Scope, principal, name string) ecs.Setting {
-	return h.e.effectiveSetting(sc, principal, name)
+	return settings.Effective(h.e.st, sc, principal, name)
 }
 
 func (h host) HasAgent() bool { return h.e.runner != nil }
