@@ -9,6 +9,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/clock"
 	"github.com/ecsmini/ecsmini/emulator/ec2ctl"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/eventemit"
 	"github.com/ecsmini/ecsmini/emulator/events"
 	"github.com/ecsmini/ecsmini/emulator/fargatectl"
 	"github.com/ecsmini/ecsmini/emulator/servicectl"
@@ -75,7 +76,7 @@ type Emulator struct {
 	fg     *fargatectl.Ctl
 	ec2    *ec2ctl.Ctl
 	rnd    *admission.Random // EC2 placement's random source
-	ev     *eventState
+	ev     *eventemit.Emitter
 	exec   *execSessions
 }
 
@@ -114,7 +115,7 @@ func New(cfg Config) (*Emulator, error) {
 		asgs:      st.ASGs,
 		loop:      newLoop(),
 		rnd:       admission.NewRandom(time.Now().UnixNano()),
-		ev:        newEventState(cfg.Events, cfg.Clock.Now()),
+		ev:        eventemit.New(st, cfg.Events, cfg.Clock.Now()),
 		exec:      newExecSessions(),
 	}
 	e.ctl = servicectl.New(st, host{e}, e.rnd, e.loop.poke)

@@ -136,7 +136,7 @@ func (e *Emulator) emitExec(t ecs.ExecTarget, step, message string, exitCode *in
 		ExitCode      *int   `json:"exitCode,omitempty"`
 		Message       string `json:"message"`
 	}{t.ClusterARN, t.TaskARN, t.ContainerName, t.SessionID, t.CommandText, step, exitCode, message}
-	if ev, ok := e.newEvent(events.ExecSession, events.SourceEcsmini, e.st.RegionOf(t.TaskARN), e.cfg.Clock.Now(), []string{t.TaskARN}, detail); ok {
-		e.ev.bus.Publish(ev)
+	if ev, ok := e.ev.Event(events.ExecSession, events.SourceEcsmini, e.st.RegionOf(t.TaskARN), e.cfg.Clock.Now(), []string{t.TaskARN}, detail); ok {
+		e.ev.Bus().Publish(ev)
 	}
 }

@@ -169,7 +169,7 @@ func (e *Emulator) emitInstance(ci *ecs.ContainerInstance) {
 	if ci.RegisteredAt != nil {
 		d.RegisteredAt = events.Stamp(ci.RegisteredAt.Time)
 	}
-	e.emitContainerInstance(ci.ContainerInstanceArn, d)
+	e.ev.ContainerInstance(ci.ContainerInstanceArn, d)
 }
 
 // TerminateInstance simulates terminating a container instance's EC2 instance: its

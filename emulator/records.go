@@ -6,6 +6,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator/cost"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/events"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/tagging"
 	"github.com/ecsmini/ecsmini/fargate"
@@ -61,3 +62,7 @@ func (e *Emulator) UntagResource(ctx context.Context, in *ecs.UntagResourceInput
 func (e *Emulator) ListTagsForResource(ctx context.Context, in *ecs.ResourceRef) (*ecs.TagsOutput, error) {
 	return tagging.ListTagsForResource(ctx, e.st, in)
 }
+
+// Events is the emulator's event stream: subscribe to it, read its history, serve it
+// with events.Handler (what is published and when: package eventemit).
+func (e *Emulator) Events() *events.Bus { return e.ev.Bus() }

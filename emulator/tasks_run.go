@@ -102,7 +102,7 @@ func (e *Emulator) RunTask(ctx context.Context, in *ecs.RunTaskInput) (*ecs.Task
 	if err != nil {
 		return nil, err
 	}
-	e.emitTasks(created...) // before the agent can report on them
+	e.ev.Tasks(created...) // before the agent can report on them
 	for _, t := range out.Tasks {
 		e.fg.Launch(t.TaskArn)
 	}

@@ -79,7 +79,7 @@ func (e *Emulator) StartTask(ctx context.Context, in *ecs.StartTaskInput) (*ecs.
 	if err != nil {
 		return nil, err
 	}
-	e.emitTasks(out.Tasks...)
+	e.ev.Tasks(out.Tasks...)
 	for _, t := range out.Tasks {
 		e.fg.Launch(t.TaskArn)
 	}
