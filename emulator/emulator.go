@@ -11,6 +11,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/eventemit"
 	"github.com/ecsmini/ecsmini/emulator/events"
+	"github.com/ecsmini/ecsmini/emulator/execsession"
 	"github.com/ecsmini/ecsmini/emulator/fargatectl"
 	"github.com/ecsmini/ecsmini/emulator/servicectl"
 	"github.com/ecsmini/ecsmini/emulator/state"
@@ -77,7 +78,7 @@ type Emulator struct {
 	ec2    *ec2ctl.Ctl
 	rnd    *admission.Random // EC2 placement's random source
 	ev     *eventemit.Emitter
-	exec   *execSessions
+	exec   *execsession.Sessions
 }
 
 // New builds an emulator and, when cfg.StateDir is set, loads its state from there.
@@ -116,8 +117,8 @@ func New(cfg Config) (*Emulator, error) {
 		loop:      newLoop(),
 		rnd:       admission.NewRandom(time.Now().UnixNano()),
 		ev:        eventemit.New(st, cfg.Events, cfg.Clock.Now()),
-		exec:      newExecSessions(),
 	}
+	e.exec = execsession.New(st, e.ev)
 	e.ctl = servicectl.New(st, host{e}, e.rnd, e.loop.poke)
 	e.ec2 = ec2ctl.New(st, host{e}, e.rnd, e.loop.poke)
 	e.fg = fargatectl.New(st, host{e}, e.loop.poke)
