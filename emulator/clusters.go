@@ -7,6 +7,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/check"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/paging"
+	"github.com/ecsmini/ecsmini/emulator/providers"
 	"github.com/ecsmini/ecsmini/emulator/settings"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
@@ -40,7 +41,7 @@ func (e *Emulator) CreateCluster(ctx context.Context, in *ecs.CreateClusterInput
 			out = old
 			return nil
 		}
-		providers, strategy, err := e.checkClusterCapacity(sc, k, in.CapacityProviders, in.DefaultCapacityProviderStrategy)
+		providers, strategy, err := providers.CheckClusterCapacity(e.st, sc, k, in.CapacityProviders, in.DefaultCapacityProviderStrategy)
 		if err != nil {
 			return err
 		}
@@ -72,7 +73,7 @@ func sameCapacity(sc ecs.Scope, old *ecs.Cluster, in *ecs.CreateClusterInput) bo
 	if in.CapacityProviders != nil {
 		names := make([]string, len(in.CapacityProviders))
 		for i, ref := range in.CapacityProviders {
-			names[i] = providerName(sc, ref)
+			names[i] = providers.Name(sc, ref)
 		}
 		if !slices.Equal(old.CapacityProviders, names) {
 			return false
@@ -81,7 +82,7 @@ func sameCapacity(sc ecs.Scope, old *ecs.Cluster, in *ecs.CreateClusterInput) bo
 	if in.DefaultCapacityProviderStrategy != nil {
 		strategy := slices.Clone(in.DefaultCapacityProviderStrategy)
 		for i := range strategy {
-			strategy[i].CapacityProvider = providerName(sc, strategy[i].CapacityProvider)
+			strategy[i].CapacityProvider = providers.Name(sc, strategy[i].CapacityProvider)
 		}
 		if !slices.Equal(old.DefaultCapacityProviderStrategy, strategy) {
 			return false

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator/admission"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/providers"
 	"github.com/ecsmini/ecsmini/emulator/scheduler"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
@@ -180,7 +181,7 @@ func (e *Emulator) launchPlan(sc ecs.Scope, c *ecs.Cluster, in *ecs.RunTaskInput
 	if len(strategy) == 0 {
 		return ecs.LaunchEC2, none, nil
 	}
-	normalised, err := e.checkStrategy(sc, strategy, c.CapacityProviders)
+	normalised, err := providers.CheckStrategy(e.st, sc, strategy, c.CapacityProviders)
 	if err != nil {
 		return "", nil, err
 	}
