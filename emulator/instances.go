@@ -6,11 +6,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/ecsmini/ecsmini/ec2sim"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/instview"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 	"github.com/ecsmini/ecsmini/emulator/tagging"
@@ -199,7 +199,7 @@ func (e *Emulator) instancesChanged(arns ...string) []*ecs.ContainerInstance {
 	if len(arns) == 0 {
 		return nil // nothing changed: waking the loops would make them spin
 	}
-	shown := e.describe(arns)
+	shown := instview.Describe(e.st, arns)
 	for _, ci := range shown {
 		e.emitInstance(ci)
 	}
@@ -255,11 +255,4 @@ func putAttribute(attrs []ecs.Attribute, a ecs.Attribute) []ecs.Attribute {
 		}
 	}
 	return append(attrs, a)
-}
-
-func atoiOr(s string, def int) int {
-	if n, err := strconv.Atoi(s); err == nil {
-		return n
-	}
-	return def
 }
