@@ -24,7 +24,6 @@ type (
 	taskDefRecord    = state.TaskDef
 	familyRecord     = state.Family
 	pendingPlacement = state.Placement
-	capacity         = state.Capacity
 )
 
 // ASGRequest sets a simulated Auto Scaling group's sizes (nil leaves one as it is).
