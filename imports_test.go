@@ -25,7 +25,7 @@ var allowedImports = map[string][]string{
 	"tui":                             {"emulator/ecs"},
 	"emulator/taskdef":                {"emulator/ecs", "fargate"},
 	"emulator/httpapi":                {"emulator/ecs"},
-	"emulator":                        {"emulator/ecs", "emulator/clock", "emulator/store", "emulator/taskdef", "emulator/scheduler", "emulator/lb", "emulator/events", "fargate", "ec2sim", "emulator/state", "emulator/admission", "emulator/servicectl", "emulator/fargatectl", "emulator/ec2ctl", "emulator/cost", "emulator/paging", "emulator/check", "emulator/tagging", "emulator/taskdefs", "emulator/settings", "emulator/eventemit", "emulator/execsession", "emulator/providers", "emulator/protection", "emulator/instview"},
+	"emulator":                        {"emulator/ecs", "emulator/clock", "emulator/store", "emulator/taskdef", "emulator/scheduler", "emulator/lb", "emulator/events", "fargate", "ec2sim", "emulator/state", "emulator/admission", "emulator/servicectl", "emulator/fargatectl", "emulator/ec2ctl", "emulator/cost", "emulator/paging", "emulator/check", "emulator/tagging", "emulator/taskdefs", "emulator/settings", "emulator/eventemit", "emulator/execsession", "emulator/providers", "emulator/protection", "emulator/instview", "emulator/svcdeploy"},
 	"emulator/cost":                   {"emulator/ecs", "emulator/state", "fargate"},
 	"emulator/paging":                 {"emulator/ecs", "emulator/store"},
 	"emulator/check":                  {"emulator/ecs"},
@@ -53,6 +53,7 @@ var allowedImports = map[string][]string{
 	"emulator/agent":                  {"emulator/ecs", "emulator/store", "emulator/containers", "emulator/clock", "fargate", "emulator/metadata", "emulator/discovery"},
 	"emulator/discovery":              {"emulator/ecs"},
 	"emulator/scheduler":              {"emulator/ecs", "fargate", "ec2sim"},
+	"emulator/svcdeploy":              {"emulator/ecs", "emulator/scheduler"},
 	"emulator/containers/sim":         {"emulator/containers", "emulator/clock"},
 	"emulator/containers/runtimetest": {"emulator/containers"},
 	"emulator/logs":                   {"emulator/containers", "emulator/clock", "emulator/ecs", "emulator/agent"},
@@ -62,7 +63,7 @@ var allowedImports = map[string][]string{
 	"emulator/ssmsession":             {},
 	"emulator/execchannel":            {"emulator/ecs", "emulator/clock", "emulator/containers", "emulator/ssmsession"},
 	"internal/ecsminiapi":             {"emulator", "emulator/ecs", "emulator/clock", "emulator/events", "emulator/logs", "emulator/httpapi", "fargate"},
-	"internal/composeapply":           {"emulator/ecs", "internal/composeimport", "internal/ecsminiapi", "internal/dockerrt"},
+	"internal/composeapply":           {"emulator/ecs", "emulator/clock", "internal/composeimport", "internal/ecsminiapi", "internal/dockerrt"},
 	"internal/cli":                    {"emulator/", "emulator", "fargate", "ec2sim", "tui", "internal/"},
 }
 
@@ -70,6 +71,9 @@ var allowedImports = map[string][]string{
 // packages below it) and the only packages that may import them, tests included.
 var onlyImporters = map[string][]string{
 	"github.com/docker/docker": {"internal/dockerrt"},
+	// BuildKit's client, session and Dockerfile frontend: compose builds.
+	"github.com/moby/buildkit":     {"internal/dockerrt"},
+	"github.com/tonistiigi/fsutil": {"internal/dockerrt"},
 	// The Session Manager data channel is the only WebSocket ecsmini speaks.
 	"github.com/gorilla/websocket":           {"emulator/execchannel"},
 	"github.com/compose-spec/compose-go":     {"internal/composeimport", "internal/composeapply"},

@@ -448,6 +448,48 @@ ok "describe-services: events in ECS's words, newest first" \
 	'any(.[]; test("^\\(service web\\) has started 2 tasks: \\(task [0-9a-f]{32}\\) \\(task [0-9a-f]{32}\\)\\.$"))' \
 	'any(.[]; test("^\\(service web\\) has stopped [12] running tasks: "))' \
 	'any(.[]; startswith("(service web) registered "))' 'any(.[]; startswith("(service web) has begun draining connections on "))'
+# Service deployments: the rolling update above, then a circuit breaker rollback.
+ok "list-service-deployments: the create and the update, newest first, SUCCESSFUL" \
+	'aws ecs list-service-deployments --cluster demo --service web --endpoint-url $ECSMINI_ENDPOINT' \
+	'.serviceDeployments | length == 2' '[.serviceDeployments[].status] == ["SUCCESSFUL", "SUCCESSFUL"]' \
+	'.serviceDeployments[0].serviceDeploymentArn | test(":service-deployment/demo/web/[A-Za-z0-9_-]{21}$")' \
+	'.serviceDeployments[0].targetServiceRevisionArn | test(":service-revision/demo/web/[0-9]{19}$")'
+ok "describe-service-deployments: the update moved revision 2's tasks to revision 3" \
+	'aws ecs describe-service-deployments --service-deployment-arns $(aws ecs list-service-deployments --cluster demo --service web --query "serviceDeployments[0].serviceDeploymentArn" --output text --endpoint-url $ECSMINI_ENDPOINT) --endpoint-url $ECSMINI_ENDPOINT' \
+	'.serviceDeployments[0].status == "SUCCESSFUL"' '.serviceDeployments[0].sourceServiceRevisions | length == 1' \
+	'.serviceDeployments[0].targetServiceRevision.runningTaskCount == 2' '.serviceDeployments[0].finishedAt > .serviceDeployments[0].startedAt' \
+	'.serviceDeployments[0].deploymentCircuitBreaker.status == "MONITORING_COMPLETE"'
+ok "describe-service-revisions: the update's revision runs fargate-web:3 behind the target group" \
+	'aws ecs describe-service-revisions --service-revision-arns $(aws ecs list-service-deployments --cluster demo --service web --query "serviceDeployments[0].targetServiceRevisionArn" --output text --endpoint-url $ECSMINI_ENDPOINT) --endpoint-url $ECSMINI_ENDPOINT' \
+	'.serviceRevisions[0].taskDefinition | endswith("fargate-web:3")' '.serviceRevisions[0].loadBalancers[0].containerPort == 8080' \
+	'.serviceRevisions[0].containerImages[0].image == "ecsmini-demo:latest"'
+ok "register-task-definition broken-web: an image that cannot be pulled" \
+	'aws ecs register-task-definition --family broken-web --requires-compatibilities FARGATE --network-mode awsvpc --cpu 256 --memory 512 --container-definitions "[{\"name\":\"web\",\"image\":\"ecsmini-demo:missing\",\"portMappings\":[{\"containerPort\":8080}]}]" --endpoint-url $ECSMINI_ENDPOINT' \
+	'.taskDefinition.revision == 1'
+ok "update-service to broken-web: a deployment the circuit breaker will roll back" \
+	'aws ecs update-service --cluster demo --service web --task-definition broken-web --endpoint-url $ECSMINI_ENDPOINT' \
+	'.service.deployments[0].taskDefinition | endswith("broken-web:1")'
+deadline=$((SECONDS + 180)) # the breaker trips after 3 failed starts; the rollback takes ~40 s
+while [ $SECONDS -lt $deadline ]; do
+	run 'aws ecs list-service-deployments --cluster demo --service web --status ROLLBACK_SUCCESSFUL --endpoint-url $ECSMINI_ENDPOINT'
+	if [ "$RC" -eq 0 ] && jq -e '.serviceDeployments | length == 1' "$OUT" >/dev/null 2>&1; then
+		break
+	fi
+	sleep 1
+done
+ok "list-service-deployments --status ROLLBACK_SUCCESSFUL: the breaker rolled the update back" \
+	'aws ecs list-service-deployments --cluster demo --service web --status ROLLBACK_SUCCESSFUL --endpoint-url $ECSMINI_ENDPOINT' \
+	'.serviceDeployments | length == 1' '.serviceDeployments[0].finishedAt != null'
+ok "describe-service-deployments: rolled back to revision 3, breaker TRIGGERED" \
+	'aws ecs describe-service-deployments --service-deployment-arns $(aws ecs list-service-deployments --cluster demo --service web --query "serviceDeployments[0].serviceDeploymentArn" --output text --endpoint-url $ECSMINI_ENDPOINT) --endpoint-url $ECSMINI_ENDPOINT' \
+	'.serviceDeployments[0].status == "ROLLBACK_SUCCESSFUL"' '.serviceDeployments[0].deploymentCircuitBreaker.status == "TRIGGERED"' \
+	'.serviceDeployments[0].deploymentCircuitBreaker.failureCount >= 3' \
+	'.serviceDeployments[0].rollback.serviceRevisionArn == .serviceDeployments[0].sourceServiceRevisions[0].arn'
+ok "aws ecs wait services-stable (after the rollback)" \
+	'aws ecs wait services-stable --cluster demo --services web --endpoint-url $ECSMINI_ENDPOINT'
+ok "describe-services: back on fargate-web:3" \
+	'aws ecs describe-services --cluster demo --services web --query "services[0].taskDefinition" --endpoint-url $ECSMINI_ENDPOINT' \
+	'endswith("fargate-web:3")'
 rejects "delete-service without --force while scaled above 0" InvalidParameterException \
 	'aws ecs delete-service --cluster demo --service web --endpoint-url $ECSMINI_ENDPOINT' \
 	"The service cannot be stopped while it is scaled above 0."
@@ -603,6 +645,9 @@ ok "after SIGKILL: keeper runs 1 task, started twice (before and after the crash
 	'aws ecs describe-services --cluster demo --services keeper --endpoint-url $ECSMINI_ENDPOINT' \
 	'.services[0].status == "ACTIVE"' '.services[0].runningCount == 1' \
 	'[.services[0].events[].message | select(startswith("(service keeper) has started 1 tasks"))] | length == 2'
+ok "after SIGKILL: keeper's service deployment is back, SUCCESSFUL" \
+	'aws ecs list-service-deployments --cluster demo --service keeper --endpoint-url $ECSMINI_ENDPOINT' \
+	'.serviceDeployments | length == 1' '.serviceDeployments[0].status == "SUCCESSFUL"'
 ok "delete-service keeper --force" \
 	'aws ecs delete-service --cluster demo --service keeper --force --endpoint-url $ECSMINI_ENDPOINT' \
 	'.service.status == "DRAINING"'
@@ -611,7 +656,7 @@ ok "after SIGKILL: boto3's cluster is back" \
 	'.clusterArns | index("arn:aws:ecs:us-east-1:000000000000:cluster/from-boto3") != null'
 ok "after SIGKILL: task definitions are back (fargate-web:1 stays deleted)" \
 	'aws ecs list-task-definitions --endpoint-url $ECSMINI_ENDPOINT' \
-	'.taskDefinitionArns | sort == ["arn:aws:ecs:us-east-1:000000000000:task-definition/ec2-bridge:1","arn:aws:ecs:us-east-1:000000000000:task-definition/fargate-web:2","arn:aws:ecs:us-east-1:000000000000:task-definition/fargate-web:3","arn:aws:ecs:us-east-1:000000000000:task-definition/hello-job:1","arn:aws:ecs:us-east-1:000000000000:task-definition/hello-job:2","arn:aws:ecs:us-east-1:000000000000:task-definition/worker-spot:1"]'
+	'.taskDefinitionArns | sort == ["arn:aws:ecs:us-east-1:000000000000:task-definition/broken-web:1","arn:aws:ecs:us-east-1:000000000000:task-definition/ec2-bridge:1","arn:aws:ecs:us-east-1:000000000000:task-definition/fargate-web:2","arn:aws:ecs:us-east-1:000000000000:task-definition/fargate-web:3","arn:aws:ecs:us-east-1:000000000000:task-definition/hello-job:1","arn:aws:ecs:us-east-1:000000000000:task-definition/hello-job:2","arn:aws:ecs:us-east-1:000000000000:task-definition/worker-spot:1"]'
 ok "after SIGKILL: describe-task-definition fargate-web → revision 3 with its tags" \
 	'aws ecs describe-task-definition --task-definition fargate-web --include TAGS --endpoint-url $ECSMINI_ENDPOINT' \
 	'.taskDefinition.revision == 3' '.tags | index({"key":"example","value":"fargate-web"}) != null'

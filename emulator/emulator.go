@@ -16,6 +16,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/servicectl"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
+	"github.com/ecsmini/ecsmini/emulator/svcdeploy"
 )
 
 // Config configures an Emulator.
@@ -71,6 +72,14 @@ type Emulator struct {
 	instances *store.Table[instanceRecord]
 	asgs      *store.Table[asgRecord]
 
+	serviceDeploys  *store.Table[svcdeploy.Record]
+	gateways        *store.Table[ecs.Gateway]
+	gatewayClusters *store.Table[gatewayAssociation]
+	daemonTaskDefs  *store.Table[ecs.DaemonTaskDefinition]
+	daemons         *store.Table[daemonRecord]
+	daemonDeploys   *store.Table[daemonDeploymentRecord]
+	daemonRevisions *store.Table[ecs.DaemonRevision]
+
 	runner TaskRunner // nil until SetRunner: tasks are recorded but not run
 	loop   *loop
 	ctl    *servicectl.Ctl
@@ -114,9 +123,17 @@ func New(cfg Config) (*Emulator, error) {
 		spot:      st.Spot,
 		instances: st.Instances,
 		asgs:      st.ASGs,
-		loop:      newLoop(),
-		rnd:       admission.NewRandom(time.Now().UnixNano()),
-		ev:        eventemit.New(st, cfg.Events, cfg.Clock.Now()),
+
+		serviceDeploys:  store.NewTable[svcdeploy.Record](s, "serviceDeployments"),
+		gateways:        store.NewTable[ecs.Gateway](s, "gateways"),
+		gatewayClusters: store.NewTable[gatewayAssociation](s, "gatewayClusters"),
+		daemonTaskDefs:  store.NewTable[ecs.DaemonTaskDefinition](s, "daemonTaskDefinitions"),
+		daemons:         store.NewTable[daemonRecord](s, "daemons"),
+		daemonDeploys:   store.NewTable[daemonDeploymentRecord](s, "daemonDeployments"),
+		daemonRevisions: store.NewTable[ecs.DaemonRevision](s, "daemonRevisions"),
+		loop:            newLoop(),
+		rnd:             admission.NewRandom(time.Now().UnixNano()),
+		ev:              eventemit.New(st, cfg.Events, cfg.Clock.Now()),
 	}
 	e.exec = execsession.New(st, e.ev)
 	e.ctl = servicectl.New(st, host{e}, e.rnd, e.loop.poke)

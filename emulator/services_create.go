@@ -91,7 +91,7 @@ func (e *Emulator) CreateService(ctx context.Context, in *ecs.CreateServiceInput
 		dep.CreatedAt, dep.UpdatedAt = ecs.At(now), ecs.At(now)
 		rec := &serviceRecord{Service: s, ClusterName: cluster.ClusterName, ClientToken: in.ClientToken,
 			Request: fingerprint, Deployments: []deploymentRecord{{Deployment: *dep}}}
-		e.services.Put(tx, k, rec)
+		e.putService(tx, k, rec)
 		out = rec.Present(false)
 		return nil
 	})

@@ -114,7 +114,7 @@ func (e *Emulator) changeService(ctx context.Context, clusterRef, ref string, ch
 		case err != nil:
 			return err
 		}
-		e.services.Put(tx, k, r)
+		e.putService(tx, k, r)
 		out = r.Present(false)
 		return nil
 	})

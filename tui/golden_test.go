@@ -83,11 +83,13 @@ func TestGoldenViews(t *testing.T) {
 				m := New(src, act, Options{Now: fixedNow, Tick: -1, Notes: notes, ConfirmQuit: sc.quit})
 				tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(sz.w, sz.h))
 				var seen bytes.Buffer // WaitFor consumes the output: keep all of it
+				// teatest can only poll the program's output: every millisecond, not its
+				// default 50 ms, which cost this test 1.7 s of waiting.
 				waitFor := func(s string) {
 					teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
 						seen.Write(b)
 						return bytes.Contains(seen.Bytes(), []byte(s))
-					}, teatest.WithDuration(5*time.Second))
+					}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(time.Millisecond))
 				}
 				waitFor("default") // the first snapshot
 				for _, k := range keyMsgs(sc.keys...) {

@@ -57,9 +57,9 @@ type Config struct {
 	Activity *clock.Activity
 }
 
-// Agent runs tasks on a container runtime: one goroutine per task, woken by runtime
-// events, desired-status changes and its own deadlines. Every goroutine ends when the
-// task is STOPPED or the agent's context ends.
+// Agent runs tasks on a container runtime: one runner per task, woken by runtime
+// events, desired-status changes and its own deadlines, with a goroutine while it works.
+// Every runner ends when the task is STOPPED or the agent's context ends.
 type Agent struct {
 	cfg Config
 
@@ -96,6 +96,8 @@ func (a *Agent) Start(ctx context.Context) error {
 	a.mu.Lock()
 	a.ctx, a.key = ctx, key
 	a.mu.Unlock()
+	// Parked runners have no goroutine to see ctx end: wake them, and they end.
+	context.AfterFunc(ctx, a.nudgeAll)
 	events, errs := a.events(ctx)
 	a.wg.Add(1)
 	go func() {
@@ -185,20 +187,11 @@ func (a *Agent) launch(taskARN string, ad *adoption) {
 	if a.ctx == nil || a.runners[taskARN] != nil {
 		return
 	}
-	r := &runner{a: a, arn: taskARN, wake: make(chan struct{}, 1), ids: map[string]string{}, done: make(chan struct{}), adopted: ad}
+	r := &runner{a: a, arn: taskARN, ids: map[string]string{}, done: make(chan struct{}), adopted: ad}
 	a.runners[taskARN] = r
-	a.wg.Add(1)
-	a.cfg.Activity.Add(1) // the runner's token, until it waits for news
-	go func() {
-		defer a.wg.Done()
-		defer close(r.done)
-		r.run(a.ctx)
-		a.mu.Lock()
-		delete(a.runners, taskARN)
-		a.mu.Unlock()
-		r.retire()
-		a.cfg.Activity.Done()
-	}()
+	a.wg.Add(1)           // until the runner ends (runner.end)
+	a.cfg.Activity.Add(1) // the runner's token, until it parks
+	go r.run(a.ctx)
 }
 
 // Nudge wakes a task's runner to look again (its desired status or a container changed).

@@ -27,7 +27,7 @@ func TestAWSLogsLabelsMatchCWLogs(t *testing.T) {
 
 // awslogsEnv runs the agent, the logs collector (with CloudWatch Logs as its sink) and
 // a Logs service on one simulated runtime and fake clock, as `ecsmini up` wires them.
-func newAWSLogsEnv(t *testing.T) (*prepEnv, *cwlogs.Service) {
+func newAWSLogsEnv(t *testing.T) (*prepEnv, *cwlogs.Service, *logs.Collector) {
 	t.Helper()
 	clk := clock.NewFake(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
 	rt := &recordingRuntime{Runtime: sim.New(clk, sim.Options{}), specs: map[string]containers.Spec{}}
@@ -47,7 +47,7 @@ func newAWSLogsEnv(t *testing.T) (*prepEnv, *cwlogs.Service) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cancel(); a.Wait(); <-col.Done() })
-	return &prepEnv{store: store, rt: rt, agent: a}, svc
+	return &prepEnv{store: store, rt: rt, agent: a}, svc, col
 }
 
 func awslogsContainer(name, output string, opts map[string]string) ecs.ContainerDefinition {
@@ -71,7 +71,7 @@ func streamMessages(t *testing.T, svc *cwlogs.Service, group, stream string) []s
 }
 
 func TestAWSLogsRoutesLinesToTheGroupAndStreamECSNames(t *testing.T) {
-	e, svc := newAWSLogsEnv(t)
+	e, svc, col := newAWSLogsEnv(t)
 	td := taskDef(
 		awslogsContainer("web", "listening on :80\nGET /", map[string]string{
 			"awslogs-group": "/ecs/app", "awslogs-region": "us-east-1", "awslogs-stream-prefix": "ecs", "awslogs-create-group": "true"}),
@@ -86,7 +86,7 @@ func TestAWSLogsRoutesLinesToTheGroupAndStreamECSNames(t *testing.T) {
 	e.waitStatus(t, arn, ecs.StatusRunning)
 	id := arn[len(arn)-32:]
 	stream := "ecs/web/" + id
-	waitUntil(t, "web's lines in CloudWatch Logs", func() bool { return len(streamMessages(t, svc, "/ecs/app", stream)) == 2 })
+	waitUntil(t, col, "web's lines in CloudWatch Logs", func() bool { return len(streamMessages(t, svc, "/ecs/app", stream)) == 2 })
 	if got := streamMessages(t, svc, "/ecs/app", stream); !slices.Equal(got, []string{"listening on :80", "GET /"}) {
 		t.Fatalf("stream %s has %q", stream, got)
 	}
@@ -102,7 +102,7 @@ func TestAWSLogsRoutesLinesToTheGroupAndStreamECSNames(t *testing.T) {
 			sidecarID = c.RuntimeID
 		}
 	}
-	waitUntil(t, "sidecar's line", func() bool {
+	waitUntil(t, col, "sidecar's line", func() bool {
 		return slices.Equal(streamMessages(t, svc, "/ecs/app", sidecarID), []string{"sidecar up"})
 	})
 	out, _ := svc.DescribeLogStreams(&cwlogs.DescribeLogStreamsInput{LogGroupName: "/ecs/app"})
@@ -112,7 +112,7 @@ func TestAWSLogsRoutesLinesToTheGroupAndStreamECSNames(t *testing.T) {
 }
 
 func TestAWSLogsMissingGroupFailsTheTask(t *testing.T) {
-	e, svc := newAWSLogsEnv(t)
+	e, svc, _ := newAWSLogsEnv(t)
 	td := taskDef(awslogsContainer("web", "x", map[string]string{"awslogs-group": "/ecs/none", "awslogs-region": "us-east-1", "awslogs-stream-prefix": "ecs"}))
 	arn := e.run(td, nil)
 	task := e.waitStatus(t, arn, ecs.StatusStopped)
@@ -130,15 +130,23 @@ func TestAWSLogsMissingGroupFailsTheTask(t *testing.T) {
 	e.waitStatus(t, e.run(td, nil), ecs.StatusRunning)
 }
 
-// waitUntil polls cond (the collector copies in its own goroutines) for up to 10 s.
-func waitUntil(t *testing.T, what string, cond func() bool) {
+// waitUntil waits until cond holds, looking again at each change of the collector
+// (it copies in its own goroutines and hands the lines to CloudWatch Logs); 10 s of
+// real time bound a broken test.
+func waitUntil(t *testing.T, col *logs.Collector, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
+	limit := time.NewTimer(10 * time.Second)
+	defer limit.Stop()
+	for {
+		changed := col.Changed()
+		if cond() {
+			return
+		}
+		select {
+		case <-changed:
+		case <-limit.C:
 			t.Fatalf("timed out waiting for %s", what)
 		}
-		time.Sleep(time.Millisecond)
 	}
 }
 
@@ -176,7 +184,7 @@ func TestMetadataShowsTheAWSLogsStream(t *testing.T) {
 }
 
 func TestAWSLogsMultilineEvents(t *testing.T) {
-	e, svc := newAWSLogsEnv(t)
+	e, svc, col := newAWSLogsEnv(t)
 	out := "2026-03-01 12:00:00 ERROR boom\njava.lang.Exception: x\n\tat A.b(A.java:1)\n2026-03-01 12:00:01 INFO fine"
 	tests := []struct {
 		name string
@@ -192,7 +200,7 @@ func TestAWSLogsMultilineEvents(t *testing.T) {
 			arn := e.run(taskDef(awslogsContainer("app", out, opts)), nil)
 			stream := fmt.Sprintf("%d/app/%s", i, arn[len(arn)-32:])
 			want := []string{"2026-03-01 12:00:00 ERROR boom\njava.lang.Exception: x\n\tat A.b(A.java:1)", "2026-03-01 12:00:01 INFO fine"}
-			waitUntil(t, "two events", func() bool { return len(streamMessages(t, svc, "/ecs/multi", stream)) >= 2 })
+			waitUntil(t, col, "two events", func() bool { return len(streamMessages(t, svc, "/ecs/multi", stream)) >= 2 })
 			if got := streamMessages(t, svc, "/ecs/multi", stream); !slices.Equal(got, want) {
 				t.Fatalf("events %q", got)
 			}

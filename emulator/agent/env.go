@@ -109,7 +109,6 @@ func (r *runner) prepare(ctx context.Context, task *ecs.Task, td *ecs.TaskDefini
 	if err := r.prepareAWSLogs(td); err != nil {
 		return err
 	}
-	r.envFiles, r.secrets = map[string]map[string]string{}, map[string]map[string]string{}
 	for i := range td.ContainerDefinitions {
 		cd := &td.ContainerDefinitions[i]
 		name := ecs.Deref(cd.Name)
@@ -125,7 +124,19 @@ func (r *runner) prepare(ctx context.Context, task *ecs.Task, td *ecs.TaskDefini
 		if err != nil {
 			return fmt.Errorf("ResourceInitializationError: %w", err)
 		}
-		r.secrets[name], r.envFiles[name] = secrets, env
+		// Kept only when there are some (two empty maps were 400 bytes a task).
+		if len(secrets) > 0 {
+			if r.secrets == nil {
+				r.secrets = map[string]map[string]string{}
+			}
+			r.secrets[name] = secrets
+		}
+		if len(env) > 0 {
+			if r.envFiles == nil {
+				r.envFiles = map[string]map[string]string{}
+			}
+			r.envFiles[name] = env
+		}
 	}
 	return nil
 }

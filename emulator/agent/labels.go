@@ -4,6 +4,8 @@ import (
 	"maps"
 	"strconv"
 	"strings"
+
+	"github.com/ecsmini/ecsmini/emulator/ecs"
 )
 
 // Docker labels on everything ecsmini runs. The com.amazonaws.ecs.* keys are the ones the
@@ -51,7 +53,15 @@ type TaskInfo struct {
 	StateDir string
 	// ContainerInstanceARN is the simulated instance the task is placed on, if any.
 	ContainerInstanceARN string
+	// LocalBinds are host paths bound, on this machine only, into task volumes that
+	// have no source (volume name → absolute path), from the task's LocalBindTagPrefix
+	// tags: how a compose bind mount of a Fargate service reaches its files locally
+	// while its task definition stays valid for Fargate.
+	LocalBinds map[string]string
 }
+
+// LocalBindTagPrefix is ecs.LocalBindTagPrefix, the tags LocalBinds come from.
+const LocalBindTagPrefix = ecs.LocalBindTagPrefix
 
 // TaskLabels are the labels shared by every container, network and volume of a task
 // (everything but the container name), so the pause container and task networks carry

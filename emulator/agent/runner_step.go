@@ -15,6 +15,7 @@ import (
 func (r *runner) step(ctx context.Context) (bool, error) {
 	task, td, err := r.a.cfg.Store.Task(r.arn)
 	if err != nil {
+		r.abandon(ctx) // forgotten by a reset: take its containers down with it
 		return true, err
 	}
 	if task.LastStatus == ecs.StatusStopped {
@@ -142,6 +143,9 @@ func (r *runner) execute(ctx context.Context, s Step, task *ecs.Task, td *ecs.Ta
 		id, early := r.early[s.Container]
 		if early {
 			delete(r.early, s.Container)
+			if len(r.early) == 0 {
+				r.early = nil // the map's room is not given back by delete
+			}
 		} else {
 			spec, err := r.containerSpec(task, td, s.Container)
 			if err != nil {

@@ -44,6 +44,8 @@ type volumePlan struct {
 //   - efsVolumeConfiguration: a local stand-in kept across tasks, one per file system
 //     (named ecsmini-efs-<fileSystemId>; rootDirectory and the rest are ignored), so
 //     that, as on EFS, what one task writes the next one reads.
+//   - a volume with no source that the task's LocalBinds name (a compose bind mount on
+//     Fargate): a bind mount of that host path, on this machine only.
 //   - anything else (no host path, a Fargate bind mount, configuredAtLaunch EBS, FSx):
 //     a task-scoped volume shared by the task's containers and removed with the task,
 //     as ECS ties such a volume to the task's lifecycle.
@@ -107,6 +109,13 @@ func planVolumes(t TaskInfo, vols []ecs.Volume) (volumePlan, error) {
 			}
 		case v.EfsVolumeConfiguration != nil && v.EfsVolumeConfiguration.FileSystemID != "":
 			shared(name, volumeName("ecsmini-efs-"+v.EfsVolumeConfiguration.FileSystemID), "", nil, nil)
+		case v.Host == nil && v.ConfiguredAtLaunch == nil && v.FsxWindowsFileServerVolumeConfiguration == nil &&
+			v.S3filesVolumeConfiguration == nil && t.LocalBinds[name] != "":
+			src := t.LocalBinds[name]
+			if !filepath.IsAbs(src) {
+				return volumePlan{}, fmt.Errorf("volume %q: the local bind %q (tag %s%s) is not an absolute path", name, src, LocalBindTagPrefix, name)
+			}
+			p.mounts[name] = TaskVolume{Type: "bind", Source: src}
 		default:
 			taskScoped(name, "", nil, nil)
 		}

@@ -1,6 +1,7 @@
 package clock_test
 
 import (
+	"context"
 	"slices"
 	"sync"
 	"testing"
@@ -203,5 +204,54 @@ func TestRealAfterFuncAndSince(t *testing.T) {
 	f.Advance(time.Minute)
 	if got := clock.Since(f, start); got != time.Minute {
 		t.Errorf("Since = %v, want 1m", got)
+	}
+}
+
+// Next is the earliest pending timer's due time, and nothing once all have fired.
+func TestFakeNext(t *testing.T) {
+	f := clock.NewFake(start)
+	if _, ok := f.Next(); ok {
+		t.Fatal("Next with no timer pending")
+	}
+	f.AfterFunc(3*time.Second, func() {})
+	stopped := f.AfterFunc(time.Second, func() {})
+	f.AfterFunc(2*time.Second, func() {})
+	if next, ok := f.Next(); !ok || !next.Equal(start.Add(time.Second)) {
+		t.Errorf("Next = %v %v, want %v", next, ok, start.Add(time.Second))
+	}
+	stopped.Stop()
+	if next, _ := f.Next(); !next.Equal(start.Add(2 * time.Second)) {
+		t.Errorf("after Stop, Next = %v, want %v", next, start.Add(2*time.Second))
+	}
+	f.Advance(time.Hour)
+	if _, ok := f.Next(); ok {
+		t.Error("Next after every timer fired")
+	}
+}
+
+// WaitPending returns once a goroutine has armed its timers, and not before.
+func TestFakeWaitPending(t *testing.T) {
+	f := clock.NewFake(start)
+	armed := make(chan struct{})
+	done := make(chan error, 1)
+	go func() { done <- f.WaitPending(context.Background(), 2) }()
+	f.AfterFunc(time.Second, func() {})
+	go func() {
+		<-armed
+		f.AfterFunc(time.Second, func() {})
+	}()
+	select {
+	case err := <-done:
+		t.Fatalf("WaitPending returned with one timer pending: %v", err)
+	default:
+	}
+	close(armed)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := f.WaitPending(ctx, 3); err == nil {
+		t.Error("WaitPending for a third timer returned no error when ctx ended")
 	}
 }

@@ -2,6 +2,7 @@ package clock
 
 import (
 	"container/heap"
+	"context"
 	"sync"
 	"time"
 )
@@ -15,6 +16,9 @@ type Fake struct {
 	now    time.Time
 	timers timerHeap
 	seq    uint64 // orders timers set for the same instant
+	// changed is closed (and replaced) whenever a timer is set, fires or is stopped,
+	// so WaitPending waits for news instead of polling.
+	changed chan struct{}
 }
 
 // NewFake returns a Fake clock set to start.
@@ -39,7 +43,16 @@ func (f *Fake) AfterFunc(d time.Duration, fn func()) Timer {
 	f.seq++
 	t := &fakeTimer{fake: f, when: f.now.Add(d), seq: f.seq, fn: fn, index: -1}
 	heap.Push(&f.timers, t)
+	f.notifyLocked()
 	return t
+}
+
+// notifyLocked wakes the goroutines waiting in WaitPending.
+func (f *Fake) notifyLocked() {
+	if f.changed != nil {
+		close(f.changed)
+		f.changed = nil
+	}
 }
 
 // Advance moves the fake time forward by d, firing every timer that falls due on the
@@ -60,6 +73,7 @@ func (f *Fake) Advance(d time.Duration) {
 			return
 		}
 		t := heap.Pop(&f.timers).(*fakeTimer)
+		f.notifyLocked()
 		if t.when.After(f.now) {
 			f.now = t.when
 		}
@@ -73,6 +87,40 @@ func (f *Fake) Pending() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return len(f.timers)
+}
+
+// Next reports when the earliest pending timer falls due; false when none is pending.
+// A test that runs a simulation to its end advances to Next until nothing is left.
+func (f *Fake) Next() (time.Time, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.timers) == 0 {
+		return time.Time{}, false
+	}
+	return f.timers[0].when, true
+}
+
+// WaitPending blocks until at least n timers are pending or ctx ends: a test learns
+// that the goroutine it drives has armed its timers (is waiting on the clock) without
+// polling in real time.
+func (f *Fake) WaitPending(ctx context.Context, n int) error {
+	for {
+		f.mu.Lock()
+		if len(f.timers) >= n {
+			f.mu.Unlock()
+			return nil
+		}
+		if f.changed == nil {
+			f.changed = make(chan struct{})
+		}
+		ch := f.changed
+		f.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 }
 
 // fakeTimer is one pending AfterFunc of a Fake; index is its place in the heap, -1 once
@@ -93,6 +141,7 @@ func (t *fakeTimer) Stop() bool {
 		return false
 	}
 	heap.Remove(&t.fake.timers, t.index)
+	t.fake.notifyLocked()
 	return true
 }
 

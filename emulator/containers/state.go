@@ -90,9 +90,9 @@ type Event struct {
 	ID       string
 	Kind     EventKind
 	At       time.Time
-	Labels   map[string]string
-	ExitCode int    // for EventDie
-	Health   Health // for EventHealth
+	Labels   map[string]string // read only: a runtime may share it between events
+	ExitCode int               // for EventDie
+	Health   Health            // for EventHealth
 	// Handled, when set, must be called once the consumer has acted on the event (see
 	// clock.Activity); nil for untracked streams.
 	Handled func() `json:"-"`

@@ -46,12 +46,10 @@ func TestLiveTail(t *testing.T) {
 		}
 		ch := make(chan result, 1)
 		go func() { up, err := tail.Next(context.Background()); ch <- result{up, err} }()
-		deadline := time.Now().Add(10 * time.Second)
-		for clk.Pending() == 0 {
-			if time.Now().After(deadline) {
-				t.Fatal("Next never waited for the clock")
-			}
-			time.Sleep(time.Millisecond)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := clk.WaitPending(ctx, 1); err != nil {
+			t.Fatalf("Next never waited for the clock: %v", err)
 		}
 		clk.Advance(time.Second)
 		r := <-ch

@@ -23,6 +23,9 @@ type Bus struct {
 	total   uint64 // events published
 	closed  bool
 	dropped uint64 // events lost by all subscribers together
+	// changed is closed (and replaced) when a subscription starts or ends, so that
+	// WaitSubscribers waits for news instead of polling.
+	changed chan struct{}
 }
 
 // NewBus returns a bus that keeps the last history events (DefaultHistory if ≤ 0).
@@ -87,6 +90,7 @@ func (b *Bus) subscribe(ctx context.Context, f Filter, buffer int, history bool)
 		return s, past
 	}
 	b.subs[s] = struct{}{}
+	b.notifyLocked()
 	// No goroutine waits on ctx: the runtime calls unsubscribe once it ends (in a
 	// goroutine of its own, which waits for b.mu, so not before s is registered).
 	s.stop = context.AfterFunc(ctx, func() { b.unsubscribe(s) })
@@ -99,6 +103,37 @@ func (b *Bus) unsubscribe(s *Subscription) {
 	if _, ok := b.subs[s]; ok {
 		delete(b.subs, s)
 		close(s.c)
+		b.notifyLocked()
+	}
+}
+
+// notifyLocked wakes the goroutines in WaitSubscribers.
+func (b *Bus) notifyLocked() {
+	if b.changed != nil {
+		close(b.changed)
+		b.changed = nil
+	}
+}
+
+// WaitSubscribers blocks until the bus has exactly n subscribers, or ctx ends: a
+// caller (a test) learns without polling that a follower listens, or has gone.
+func (b *Bus) WaitSubscribers(ctx context.Context, n int) error {
+	for {
+		b.mu.Lock()
+		if len(b.subs) == n {
+			b.mu.Unlock()
+			return nil
+		}
+		if b.changed == nil {
+			b.changed = make(chan struct{})
+		}
+		ch := b.changed
+		b.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
 }
 
@@ -201,4 +236,5 @@ func (b *Bus) Close() {
 		s.stop()
 		close(s.c)
 	}
+	b.notifyLocked()
 }

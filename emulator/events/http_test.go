@@ -152,11 +152,9 @@ func TestHandlerFollow(t *testing.T) {
 
 func waitSubscribers(t *testing.T, b *Bus, n int) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for b.Stats().Subscribers != n {
-		if time.Now().After(deadline) {
-			t.Fatalf("%d subscribers, want %d", b.Stats().Subscribers, n)
-		}
-		time.Sleep(time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := b.WaitSubscribers(ctx, n); err != nil {
+		t.Fatalf("%d subscribers, want %d: %v", b.Stats().Subscribers, n, err)
 	}
 }

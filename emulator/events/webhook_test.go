@@ -21,6 +21,7 @@ type receiver struct {
 	calls    int
 	got      []Event
 	block    chan struct{} // if set, each request waits for it
+	changed  chan struct{} // closed (and replaced) after each request: await wakes on it
 }
 
 func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
@@ -29,6 +30,7 @@ func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	defer r.notifyLocked()
 	r.calls++
 	if req.Method != http.MethodPost || req.Header.Get("Content-Type") != "application/json" {
 		http.Error(w, "bad request", http.StatusBadRequest)
@@ -54,14 +56,34 @@ func (r *receiver) count() int {
 	return len(r.got)
 }
 
-func waitFor(t *testing.T, what string, cond func() bool) {
+func (r *receiver) notifyLocked() {
+	if r.changed != nil {
+		close(r.changed)
+		r.changed = nil
+	}
+}
+
+// await waits, without polling, until cond holds after a request the receiver answered
+// (cond may lock r.mu itself); 10 s of real time bound a test that is broken.
+func (r *receiver) await(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
+	limit := time.NewTimer(10 * time.Second)
+	defer limit.Stop()
+	for {
+		r.mu.Lock()
+		if r.changed == nil {
+			r.changed = make(chan struct{})
+		}
+		ch := r.changed
+		r.mu.Unlock()
+		if cond() {
+			return
+		}
+		select {
+		case <-ch:
+		case <-limit.C:
 			t.Fatalf("never %s", what)
 		}
-		time.Sleep(time.Millisecond)
 	}
 }
 
@@ -78,7 +100,7 @@ func TestWebhookDeliversInOrderAndRetries(t *testing.T) {
 	b.Publish(taskEvent(t, "a", 1, "PROVISIONING"))
 	other, _ := New(ServiceAction, SourceECS, "0", "r", t0, nil, map[string]string{"eventName": "SERVICE_STEADY_STATE"})
 	b.Publish(other, taskEvent(t, "a", 2, "RUNNING"))
-	waitFor(t, "2 events delivered", func() bool { return rcv.count() == 2 })
+	rcv.await(t, "2 events delivered", func() bool { return rcv.count() == 2 })
 	cancel()
 	<-done
 	for i, ev := range rcv.got {
@@ -107,12 +129,12 @@ func TestWebhookLogsFailuresOncePerBurst(t *testing.T) {
 		b.Publish(taskEvent(t, "a", i, "RUNNING"))
 	}
 	// 3 attempts for the first event, then 1 for each of the next 4.
-	waitFor(t, "7 attempts", func() bool { rcv.mu.Lock(); defer rcv.mu.Unlock(); return rcv.calls == 7 })
+	rcv.await(t, "7 attempts", func() bool { rcv.mu.Lock(); defer rcv.mu.Unlock(); return rcv.calls == 7 })
 	rcv.mu.Lock()
 	rcv.failures = 0
 	rcv.mu.Unlock()
 	b.Publish(taskEvent(t, "a", 6, "STOPPED"))
-	waitFor(t, "the 6th delivered", func() bool { return rcv.count() == 1 })
+	rcv.await(t, "the 6th delivered", func() bool { return rcv.count() == 1 })
 	cancel()
 	<-done
 	out := logs.String()

@@ -1,6 +1,7 @@
 package execchannel_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -169,12 +170,10 @@ func TestSizeAfterTheProcessStarted(t *testing.T) {
 	fake := clock.NewFake(time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC))
 	p, rt, _ := dialPeer(t, fake)
 	p.handshake()
-	deadline := time.Now().Add(5 * time.Second)
-	for fake.Pending() < 2 { // the resend ticker and the wait for a size
-		if time.Now().After(deadline) {
-			t.Fatal("the server never waited for the first size")
-		}
-		time.Sleep(time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := fake.WaitPending(ctx, 2); err != nil { // the resend ticker and the wait for a size
+		t.Fatalf("the server never waited for the first size: %v", err)
 	}
 	fake.Advance(2 * time.Second)
 	p.ack(p.output(2, ssmsession.Output)) // the greeting: the process runs

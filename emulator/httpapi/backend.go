@@ -15,6 +15,10 @@ type Backend interface {
 	AccountSettingBackend
 	TaskBackend
 	ServiceBackend
+	ServiceDeploymentBackend
+	TaskSetBackend
+	GatewayBackend
+	DaemonBackend
 	InstanceBackend
 	ExecBackend
 }

@@ -33,7 +33,8 @@ type Handler struct {
 	extras  *http.ServeMux
 	targets []targetRoute // other AWS services' JSON protocols on the same listener
 	log     *slog.Logger
-	account string // the caller of STS GetCallerIdentity
+	account string       // the caller of STS GetCallerIdentity
+	reset   http.Handler // POST /moto-api/reset (reset.go), nil when the backend cannot
 }
 
 // defaultAccount is the account STS reports when the backend does not name one.
@@ -55,8 +56,16 @@ func New(b Backend, log *slog.Logger) *Handler {
 	h.registerTagsAndSettings(b)
 	h.registerTasks(b)
 	h.registerServices(b)
+	h.registerServiceDeployments(b)
+	h.registerTaskSets(b)
+	h.registerGateways(b)
+	h.registerDaemons(b)
 	h.registerInstances(b)
 	h.registerExec(b)
+	if rb, ok := b.(Resetter); ok {
+		h.reset = resetHandler(rb)
+		h.extras.Handle(ResetPath, h.reset)
+	}
 	return h
 }
 
@@ -87,6 +96,10 @@ func op[In, Out any](f func(context.Context, *In) (*Out, error)) operation {
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("x-amzn-RequestId", ecs.NewUUID())
+	if r.URL.Path == MotoResetPath && h.reset != nil {
+		h.reset.ServeHTTP(w, r)
+		return
+	}
 	if strings.HasPrefix(r.URL.Path, "/_ecsmini/") {
 		h.extras.ServeHTTP(w, r)
 		return

@@ -74,6 +74,10 @@ type Collector struct {
 	stopping chan struct{}
 	ready    chan struct{} // closed once Run has subscribed to events (tests)
 	once     sync.Once
+	// activity is closed and replaced at every change a reader could wait for (see
+	// Changed); actMu guards it and is taken last, under any other lock.
+	actMu    sync.Mutex
+	activity chan struct{}
 }
 
 // Sink receives the lines the collector copies; see Collector.Sink.
@@ -100,6 +104,8 @@ type file struct {
 	// created but not started. Followers stop at the end of the file once it is zero.
 	live    int
 	changed chan struct{} // closed and replaced on every write or live change
+	// onChange tells the collector (Collector.Changed) of every write or live change.
+	onChange func()
 }
 
 // NewCollector returns a collector that keeps logs under dir, timestamped by clk.
@@ -111,7 +117,26 @@ func NewCollector(rt containers.Runtime, dir string, clk clock.Clock) *Collector
 		done:     make(chan struct{}),
 		stopping: make(chan struct{}),
 		ready:    make(chan struct{}),
+		activity: make(chan struct{}),
 	}
+}
+
+// Changed returns a channel closed at the collector's next change: a log file created
+// or written, a copier started or ended, lines handed to the Sink. A caller (a test)
+// takes it, looks, and waits on it when what it looks for is not there yet, instead
+// of polling.
+func (c *Collector) Changed() <-chan struct{} {
+	c.actMu.Lock()
+	defer c.actMu.Unlock()
+	return c.activity
+}
+
+// changed closes the channel Changed handed out.
+func (c *Collector) changed() {
+	c.actMu.Lock()
+	close(c.activity)
+	c.activity = make(chan struct{})
+	c.actMu.Unlock()
 }
 
 // Ready is closed once Run has subscribed to the runtime's events: containers that
@@ -233,18 +258,27 @@ func (c *Collector) handle(ctx context.Context, e containers.Event, wg *sync.Wai
 	prev, done := t.last, make(chan struct{})
 	t.last = done
 	wg.Add(1)
+	finish := func() {
+		t.file.addLive(-1)
+		close(done)
+		wg.Done()
+	}
 	go func() {
-		defer wg.Done()
-		defer close(done)
-		defer t.file.addLive(-1)
 		if prev != nil { // a restart: let the previous run's copier finish first
 			select {
 			case <-prev:
 			case <-ctx.Done():
+				finish()
 				return
 			}
 		}
-		c.copy(ctx, e.ID, t)
+		cp := c.follow(ctx, e.ID, t)
+		if cp == nil {
+			finish()
+			return
+		}
+		cp.finish = finish
+		cp.run()
 	}()
 }
 
@@ -263,7 +297,7 @@ func (c *Collector) pathFor(labels map[string]string) (string, bool) {
 func (c *Collector) fileLocked(path string, create bool) (*file, error) {
 	f := c.files[path]
 	if f == nil {
-		f = &file{path: path, size: -1, changed: make(chan struct{})}
+		f = &file{path: path, size: -1, changed: make(chan struct{}), onChange: c.changed}
 	}
 	if create {
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
@@ -276,57 +310,134 @@ func (c *Collector) fileLocked(path string, create bool) (*file, error) {
 		fh.Close()
 	}
 	c.files[path] = f
+	c.changed()
 	return f, nil
 }
 
-// copy follows the container's output and appends the lines not yet written.
-func (c *Collector) copy(ctx context.Context, id string, t *tracked) {
+// errWouldBlock is what a LogNotifier's stream reads when Read would block.
+var errWouldBlock = errors.New("logs: nothing to read yet")
+
+// copier copies one run of a container's output to its file.
+type copier struct {
+	c  *Collector
+	id string
+	t  *tracked
+	rc io.ReadCloser
+	// src is what br reads: rc, or for a LogNotifier a reader that says errWouldBlock
+	// instead of blocking, so that the copier can let its goroutine go while it waits.
+	src    io.Reader
+	nb     containers.LogNotifier
+	br     *bufio.Reader // nil while parked
+	batch  []string
+	skip   int    // lines a previous copier of this container ID wrote already
+	carry  []byte // an unterminated line read before a park
+	ctx    context.Context
+	finish func() // called once the copier has ended
+}
+
+// follow opens the container's output; nil when there is none to copy.
+func (c *Collector) follow(ctx context.Context, id string, t *tracked) *copier {
 	rc, err := c.rt.Logs(ctx, id, true)
 	if err != nil {
 		if !errors.Is(err, containers.ErrNotFound) && ctx.Err() == nil {
 			c.logError("following container "+id, err)
 		}
-		return
+		return nil
 	}
-	defer rc.Close()
 	c.mu.Lock()
 	skip := t.copied
 	c.mu.Unlock()
-	br := bufio.NewReaderSize(rc, idleBufferBytes)
-	var batch []string
+	cp := &copier{c: c, id: id, t: t, rc: rc, src: rc, skip: skip, ctx: ctx}
+	if nb, ok := rc.(containers.LogNotifier); ok {
+		cp.nb = nb
+		cp.src = nonBlocking{rc, nb}
+	}
+	return cp
+}
+
+// nonBlocking reads a LogNotifier's stream, errWouldBlock where it would block.
+type nonBlocking struct {
+	r  io.Reader
+	nb containers.LogNotifier
+}
+
+func (n nonBlocking) Read(p []byte) (int, error) {
+	if !n.nb.Readable() {
+		return 0, errWouldBlock
+	}
+	return n.r.Read(p)
+}
+
+// run copies until the stream ends, then finishes; a LogNotifier's copier instead
+// parks, without a goroutine, when it has read all there is for now, and runs again
+// on a new goroutine once there is more.
+func (cp *copier) run() {
+	if !cp.pump() {
+		cp.nb.WhenReadable(func() { go cp.run() })
+		return
+	}
+	cp.rc.Close()
+	cp.finish()
+}
+
+// pump appends the lines not yet written, until the stream ends (true) or would block
+// (false, a LogNotifier's only).
+func (cp *copier) pump() bool {
+	c, t := cp.c, cp.t
+	if cp.br == nil {
+		cp.br = bufio.NewReaderSize(cp.src, idleBufferBytes)
+	}
 	for {
+		br := cp.br
 		line, err := readLine(br, maxLineBytes)
+		parked := errors.Is(err, errWouldBlock)
+		if parked && line != nil {
+			// The start of a line whose end is not printed yet (split if too long).
+			cp.carry, line = append(cp.carry, line...), nil
+			if len(cp.carry) >= maxLineBytes {
+				line, cp.carry = cp.carry, nil
+			}
+		} else if cp.carry != nil && (line != nil || !parked) {
+			line, cp.carry = append(cp.carry, line...), nil
+		}
 		if line != nil {
-			if skip > 0 {
-				skip--
+			if cp.skip > 0 {
+				cp.skip--
 			} else {
-				batch = append(batch, string(line))
+				cp.batch = append(cp.batch, string(line))
 			}
 		}
 		if err == nil && br.Size() < readBufferBytes && (len(line) >= idleBufferBytes/2 || br.Buffered() >= idleBufferBytes/2) {
 			// A chatty container: read through a larger buffer from now on (what the
 			// small one holds is read through the large one first).
-			br = bufio.NewReaderSize(br, readBufferBytes)
+			cp.br = bufio.NewReaderSize(br, readBufferBytes)
 		}
 		// Write what is buffered at once: one open and one wake-up per burst.
-		if len(batch) > 0 && (err != nil || br.Buffered() == 0) {
-			if werr := t.file.append(c.clock.Now(), batch, c.maxBytes()); werr != nil {
+		if len(cp.batch) > 0 && (err != nil || cp.br.Buffered() == 0) {
+			if werr := t.file.append(c.clock.Now(), cp.batch, c.maxBytes()); werr != nil {
 				c.logError("writing "+t.file.path, werr)
 			}
 			c.mu.Lock()
-			t.copied += len(batch)
+			t.copied += len(cp.batch)
 			labels := t.labels
 			c.mu.Unlock()
 			if c.Sink != nil {
-				c.Sink.Lines(labels, id, batch)
+				c.Sink.Lines(labels, cp.id, cp.batch)
+				c.changed()
 			}
-			batch = batch[:0]
+			cp.batch = cp.batch[:0]
+		}
+		if parked {
+			// Nothing is buffered (the reader hands out what it has with the error):
+			// give the buffers up while waiting.
+			cp.br, cp.batch = nil, nil
+			return false
 		}
 		if err != nil {
-			if !errors.Is(err, io.EOF) && ctx.Err() == nil {
-				c.logError("reading container "+id, err)
+			if !errors.Is(err, io.EOF) && cp.ctx.Err() == nil {
+				c.logError("reading container "+cp.id, err)
 			}
-			return
+			return true
 		}
 	}
 }
@@ -424,6 +535,9 @@ func (f *file) addLive(d int) {
 func (f *file) wake() {
 	close(f.changed)
 	f.changed = make(chan struct{})
+	if f.onChange != nil {
+		f.onChange()
+	}
 }
 
 // parseTaskARN splits arn:aws:ecs:REGION:ACCOUNT:task/CLUSTER/ID into cluster and ID.

@@ -95,15 +95,22 @@ func (e *env) run(arn, name, output string, extra map[string]string) string {
 	return id
 }
 
-// waitFor polls cond (the collector works in its own goroutines) for up to 10 s.
-func waitFor(t *testing.T, what string, cond func() bool) {
+// waitFor waits until cond holds, looking again at each change of the collector (which
+// works in its own goroutines); 10 s of real time bound a broken test.
+func waitFor(t *testing.T, c *Collector, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
+	limit := time.NewTimer(10 * time.Second)
+	defer limit.Stop()
+	for {
+		changed := c.Changed()
+		if cond() {
+			return
+		}
+		select {
+		case <-changed:
+		case <-limit.C:
 			t.Fatalf("timed out waiting for %s", what)
 		}
-		time.Sleep(2 * time.Millisecond)
 	}
 }
 
@@ -152,7 +159,7 @@ func TestTwoContainersLandInTheirFiles(t *testing.T) {
 	e := newEnv(t, nil)
 	e.run(taskARN, "app", "a1\na2", nil)
 	e.run(taskARN, "sidecar", "b1", nil)
-	waitFor(t, "both files", func() bool {
+	waitFor(t, e.c, "both files", func() bool {
 		return slices.Equal(e.texts("default", taskID, "app"), []string{"a1", "a2"}) &&
 			slices.Equal(e.texts("default", taskID, "sidecar"), []string{"b1"})
 	})
@@ -194,7 +201,7 @@ func TestIgnoresContainersOutsideTasks(t *testing.T) {
 	}
 	e.run(taskARN, "~internal~ecs~pause", "p", nil)
 	e.run(taskARN, "app", "a", nil)
-	waitFor(t, "app", func() bool { return len(e.texts("default", taskID, "app")) == 1 })
+	waitFor(t, e.c, "app", func() bool { return len(e.texts("default", taskID, "app")) == 1 })
 	task, err := e.c.Lookup(taskID)
 	if err != nil || !slices.Equal(task.Containers, []string{"app"}) {
 		t.Errorf("Lookup = %+v, %v; want only app", task, err)
@@ -204,14 +211,14 @@ func TestIgnoresContainersOutsideTasks(t *testing.T) {
 func TestRestartedContainerAppends(t *testing.T) {
 	e := newEnv(t, nil)
 	id := e.run(taskARN, "app", "hello\nworld", map[string]string{sim.LabelExitAfter: "1s"})
-	waitFor(t, "first run", func() bool { return len(e.texts("default", taskID, "app")) == 2 })
+	waitFor(t, e.c, "first run", func() bool { return len(e.texts("default", taskID, "app")) == 2 })
 	e.clk.Advance(time.Second)
-	waitFor(t, "first run to end", func() bool { return e.idle("app") })
+	waitFor(t, e.c, "first run to end", func() bool { return e.idle("app") })
 	e.clk.Advance(time.Minute)
 	e.start(id) // the sim replays the first run's lines; only the new ones are kept
-	waitFor(t, "second run", func() bool { return len(e.texts("default", taskID, "app")) >= 4 })
+	waitFor(t, e.c, "second run", func() bool { return len(e.texts("default", taskID, "app")) >= 4 })
 	e.clk.Advance(time.Second)
-	waitFor(t, "second run to end", func() bool { return e.idle("app") })
+	waitFor(t, e.c, "second run to end", func() bool { return e.idle("app") })
 	if got, want := e.texts("default", taskID, "app"), []string{"hello", "world", "hello", "world"}; !slices.Equal(got, want) {
 		t.Fatalf("lines %q, want %q", got, want)
 	}
@@ -234,7 +241,7 @@ func TestFollowEndsWhenContainerExits(t *testing.T) {
 	e := newEnv(t, nil)
 	// Follow a container that is created but not started: the stream waits for it.
 	id := e.create(taskARN, "app", "one\ntwo", map[string]string{sim.LabelExitAfter: "5s"})
-	waitFor(t, "the created container's file", func() bool {
+	waitFor(t, e.c, "the created container's file", func() bool {
 		_, err := e.c.Lookup(taskID)
 		return err == nil && !e.idle("app")
 	})
@@ -259,7 +266,7 @@ func TestFollowEndsWhenContainerExits(t *testing.T) {
 		}
 	}()
 	e.start(id)
-	waitFor(t, "lines", func() bool { return len(e.texts("default", taskID, "app")) == 2 })
+	waitFor(t, e.c, "lines", func() bool { return len(e.texts("default", taskID, "app")) == 2 })
 	select {
 	case r := <-got:
 		t.Fatalf("follow ended while the container runs: %q", r.lines)
@@ -279,7 +286,7 @@ func TestFollowEndsWhenContainerExits(t *testing.T) {
 func TestFollowEndsWithContext(t *testing.T) {
 	e := newEnv(t, nil)
 	e.run(taskARN, "app", "x", nil)
-	waitFor(t, "line", func() bool { return len(e.texts("default", taskID, "app")) == 1 })
+	waitFor(t, e.c, "line", func() bool { return len(e.texts("default", taskID, "app")) == 1 })
 	ctx, cancel := context.WithCancel(context.Background())
 	s, err := e.c.Read(ctx, taskID, "app", ReadOptions{Follow: true, Tail: 1})
 	if err != nil {
@@ -303,7 +310,7 @@ func TestRotation(t *testing.T) {
 	}
 	e.run(taskARN, "app", strings.Join(out, "\n"), map[string]string{sim.LabelExitAfter: "1s"})
 	e.clk.Advance(time.Second)
-	waitFor(t, "copy", func() bool { return e.idle("app") })
+	waitFor(t, e.c, "copy", func() bool { return e.idle("app") })
 	path := filepath.Join(e.dir, "default", taskID, "app.log")
 	for _, p := range []string{path, path + ".1"} {
 		st, err := os.Stat(p)
@@ -358,7 +365,7 @@ func TestParseTaskARN(t *testing.T) {
 func TestDrainAfterStop(t *testing.T) {
 	e := newEnv(t, func(c *Collector) { c.Drain = time.Minute })
 	e.run(taskARN, "app", "x", nil) // runs until stopped
-	waitFor(t, "line", func() bool { return len(e.texts("default", taskID, "app")) == 1 })
+	waitFor(t, e.c, "line", func() bool { return len(e.texts("default", taskID, "app")) == 1 })
 	s, err := e.c.Read(context.Background(), taskID, "app", ReadOptions{Follow: true})
 	if err != nil {
 		t.Fatal(err)
@@ -377,7 +384,11 @@ func TestDrainAfterStop(t *testing.T) {
 		t.Fatalf("Run returned before the drain: %v", err)
 	case <-time.After(20 * time.Millisecond):
 	}
-	waitFor(t, "the drain timer", func() bool { return e.clk.Pending() > 0 })
+	armed, cancelArmed := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancelArmed()
+	if err := e.clk.WaitPending(armed, 1); err != nil {
+		t.Fatalf("the drain timer was never set: %v", err)
+	}
 	e.clk.Advance(time.Minute)
 	select {
 	case <-e.ran:

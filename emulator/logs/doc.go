@@ -4,9 +4,9 @@
 //
 // A Collector subscribes to the runtime's container events. When a container labelled
 // with a task ARN (com.amazonaws.ecs.task-arn) and a container name
-// (com.amazonaws.ecs.container-name) starts, it follows the container's log stream in one
-// goroutine, which ends when the stream ends (the container exited) or, Drain after
-// Run's context ends, and appends every line to
+// (com.amazonaws.ecs.container-name) starts, it follows the container's log stream until
+// the stream ends (the container exited) or, Drain after Run's context ends, and appends
+// every line to
 //
 //	<dir>/<cluster>/<task-id>/<container>.log
 //
@@ -15,6 +15,11 @@
 // replay a container's whole output when it is followed again. Containers whose names
 // are not plain file names (the awsvpc pause container, "~internal~ecs~pause") are not
 // kept.
+//
+// A follower reads in a goroutine of its own. A stream that can say when it has more
+// to read (containers.LogNotifier: the simulated runtime's, whose containers print at
+// start and then only end) is followed without one while it waits: the follower parks
+// and a goroutine resumes it when the stream has more or ends. Docker's streams block.
 //
 // # Format
 //

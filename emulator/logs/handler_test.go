@@ -31,10 +31,10 @@ func get(t *testing.T, srv *httptest.Server, query string) (int, string) {
 func TestHandler(t *testing.T) {
 	e := newEnv(t, nil)
 	e.run(taskARN, "app", "a1\na2", nil)
-	waitFor(t, "app", func() bool { return len(e.texts("default", taskID, "app")) == 2 })
+	waitFor(t, e.c, "app", func() bool { return len(e.texts("default", taskID, "app")) == 2 })
 	e.clk.Advance(time.Second)
 	e.run(taskARN, "db", "b1", nil)
-	waitFor(t, "db", func() bool { return len(e.texts("default", taskID, "db")) == 1 })
+	waitFor(t, e.c, "db", func() bool { return len(e.texts("default", taskID, "db")) == 1 })
 	srv := httptest.NewServer(Handler(e.c))
 	defer srv.Close()
 
@@ -66,9 +66,9 @@ func TestHandler(t *testing.T) {
 func TestHandlerFollow(t *testing.T) {
 	e := newEnv(t, nil)
 	e.run(taskARN, "app", "a1", map[string]string{sim.LabelExitAfter: "2s"})
-	waitFor(t, "app", func() bool { return len(e.texts("default", taskID, "app")) == 1 })
+	waitFor(t, e.c, "app", func() bool { return len(e.texts("default", taskID, "app")) == 1 })
 	db := e.create(taskARN, "db", "b1\nb2", map[string]string{sim.LabelExitAfter: "3s"})
-	waitFor(t, "db created", func() bool { return !e.idle("db") })
+	waitFor(t, e.c, "db created", func() bool { return !e.idle("db") })
 	srv := httptest.NewServer(Handler(e.c))
 	defer srv.Close()
 

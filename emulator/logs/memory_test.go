@@ -22,7 +22,7 @@ func TestIdleFollowersHoldLittleMemory(t *testing.T) {
 		e.run("arn:aws:ecs:us-east-1:000000000000:task/default/"+ids[i], "app", "ready", nil)
 	}
 	for _, id := range ids { // each follower has read its first line and waits for more
-		waitFor(t, "the follower of "+id, func() bool { return len(e.texts("default", id, "app")) == 1 })
+		waitFor(t, e.c, "the follower of "+id, func() bool { return len(e.texts("default", id, "app")) == 1 })
 	}
 	runtime.GC()
 	runtime.ReadMemStats(&after)
@@ -43,7 +43,7 @@ func TestFollowerGrowsItsBuffer(t *testing.T) {
 	}
 	id := fmt.Sprintf("%032x", 7)
 	e.run("arn:aws:ecs:us-east-1:000000000000:task/default/"+id, "app", strings.Join(lines, "\n"), nil)
-	waitFor(t, "every line", func() bool { return len(e.texts("default", id, "app")) == len(lines) })
+	waitFor(t, e.c, "every line", func() bool { return len(e.texts("default", id, "app")) == len(lines) })
 	if got := e.texts("default", id, "app"); !slices.Equal(got, lines) {
 		t.Fatalf("lines differ: got %d, first %q", len(got), got[0])
 	}

@@ -30,7 +30,7 @@ func TestSinkReceivesEveryLineWithTheContainersLabels(t *testing.T) {
 	sink := &recordingSink{lines: map[string][]string{}, label: map[string]string{}}
 	e := newEnv(t, func(c *Collector) { c.Sink = sink })
 	id := e.run(taskARN, "web", "one\ntwo\nthree", map[string]string{"route": "to-here"})
-	waitFor(t, "the sink's lines", func() bool { l, _ := sink.got(id); return len(l) == 3 })
+	waitFor(t, e.c, "the sink's lines", func() bool { l, _ := sink.got(id); return len(l) == 3 })
 	lines, route := sink.got(id)
 	if !slices.Equal(lines, []string{"one", "two", "three"}) || route != "to-here" {
 		t.Fatalf("sink got %q with label %q", lines, route)

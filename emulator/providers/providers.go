@@ -39,7 +39,7 @@ func Name(sc ecs.Scope, ref string) string {
 }
 
 // capacityProvider resolves an ACTIVE capacity provider by name or ARN.
-func capacityProvider(st *state.State, sc ecs.Scope, ref string) (*ecs.CapacityProvider, error) {
+func CapacityProvider(st *state.State, sc ecs.Scope, ref string) (*ecs.CapacityProvider, error) {
 	name := Name(sc, ref)
 	if name == ecs.Fargate || name == ecs.FargateSpot {
 		return fargateProvider(sc, name), nil

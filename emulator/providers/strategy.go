@@ -18,7 +18,7 @@ func CheckClusterCapacity(st *state.State, sc ecs.Scope, clusterKey string, prov
 	}
 	names := make([]string, 0, len(providers))
 	for _, ref := range providers {
-		cp, err := capacityProvider(st, sc, ref)
+		cp, err := CapacityProvider(st, sc, ref)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -49,7 +49,7 @@ func CheckStrategy(st *state.State, sc ecs.Scope, strategy []ecs.CapacityProvide
 	withBase, weighted := 0, 0
 	var kinds []string
 	for _, it := range strategy {
-		cp, err := capacityProvider(st, sc, it.CapacityProvider)
+		cp, err := CapacityProvider(st, sc, it.CapacityProvider)
 		if err != nil {
 			return nil, err
 		}

@@ -50,7 +50,8 @@ func (ctl *Ctl) reconcileService(k string, now time.Time) error {
 			}
 			released = true
 		}
-		if !reflect.DeepEqual(old, r) { // a pass that changes nothing journals nothing
+		ctl.host.SyncServiceDeployments(tx, r, now) // even when r is unchanged: a stop request moves on
+		if !reflect.DeepEqual(old, r) {             // a pass that changes nothing journals nothing
 			ctl.st.Services.Put(tx, k, r)
 		}
 		launched, nudged, wake = x.launched, x.nudged, plan.Wake

@@ -24,6 +24,9 @@ type Host interface {
 	// Launch hands recorded tasks to the agent; Nudge tells it a desired status changed.
 	Launch(taskARNs ...string)
 	Nudge(taskARN string)
+	// SyncServiceDeployments brings a service's deployment records up to date with it,
+	// in the transaction about to store it.
+	SyncServiceDeployments(tx *store.Tx, r *state.Service, now time.Time)
 }
 
 // Watch follows one service pass for the event stream.

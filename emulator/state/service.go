@@ -42,6 +42,9 @@ type Deployment struct {
 	ecs.Deployment
 	ReachedRunning bool `json:"reachedRunning,omitempty"`
 	Rollback       bool `json:"rollback,omitempty"`
+	// ServiceDeployment is the store key of the deployment's service deployment record
+	// (emulator/servicedeploys.go).
+	ServiceDeployment string `json:"serviceDeployment,omitempty"`
 }
 
 // MaxServiceEvents is how many events a service keeps (the console shows 100).

@@ -29,7 +29,7 @@ The capacity provider accepts the group's ARN or, in ecsmini, its name. With man
 scaling, tasks wait in PROVISIONING while the group scales out (every minute, as ECS
 evaluates CapacityProviderReservation); idle instances are scaled in after 15 minutes.`,
 	}
-	cmd.PersistentFlags().StringVar(&endpoint, "endpoint", "", "URL of the running ecsmini (default $ECSMINI_ENDPOINT, $AWS_ENDPOINT_URL_ECS, http://"+DefaultListen+")")
+	cmd.PersistentFlags().StringVar(&endpoint, "endpoint", "", "URL of the running ecsmini (default $ECSMINI_ENDPOINT, $AWS_ENDPOINT_URL_ECS, $ECSMINI_LISTEN, then http://"+DefaultListen+")")
 
 	var in emulator.ASGRequest
 	var minSize, maxSize, desired int

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os/exec"
 	"path/filepath"
 
 	"net/http"
@@ -27,7 +28,7 @@ func BenchmarkStartup(b *testing.B) {
 
 // benchStartup starts ecsmini on a copy of the state files (nil: a fresh state directory).
 func benchStartup(b *testing.B, state map[string][]byte) {
-	ecsminiBinary(b)
+	bin := ecsminiBinary(b)
 	var total time.Duration
 	var rss float64
 	for i := 0; i < b.N; i++ {
@@ -38,7 +39,7 @@ func benchStartup(b *testing.B, state map[string][]byte) {
 			}
 		}
 		start := time.Now()
-		p := startBinary(b, dir)
+		p := startProcess(b, exec.Command(bin, "up", "--runtime", "sim", "--listen", "127.0.0.1:0", "--state-dir", dir))
 		for {
 			req, _ := http.NewRequest(http.MethodPost, "http://"+p.addr+"/", strings.NewReader("{}"))
 			req.Header.Set("X-Amz-Target", "AmazonEC2ContainerServiceV20141113.ListClusters")

@@ -47,10 +47,34 @@ type process struct {
 	addr string
 }
 
-// startBinary runs `ecsmini up` on a free port and waits for its endpoint line.
+// asMainEnv makes the test binary run as ecsmini itself (see TestMain).
+const asMainEnv = "ECSMINI_TEST_BINARY_AS_MAIN"
+
+// TestMain lets the test binary serve as ecsmini: with asMainEnv set it runs Main on
+// its arguments, so a test of the process (signals, restarts) needs no go build.
+func TestMain(m *testing.M) {
+	if os.Getenv(asMainEnv) == "1" {
+		os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+// startBinary runs `ecsmini up` (this test binary as ecsmini) on a free port and
+// waits for its endpoint line.
 func startBinary(t testing.TB, stateDir string) *process {
 	t.Helper()
-	cmd := exec.Command(ecsminiBinary(t), "up", "--runtime", "sim", "--listen", "127.0.0.1:0", "--state-dir", stateDir)
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(self, "up", "--runtime", "sim", "--listen", "127.0.0.1:0", "--state-dir", stateDir)
+	cmd.Env = append(os.Environ(), asMainEnv+"=1")
+	return startProcess(t, cmd)
+}
+
+// startProcess starts cmd, an `ecsmini up`, and waits for its endpoint line.
+func startProcess(t testing.TB, cmd *exec.Cmd) *process {
+	t.Helper()
 	stdout, _ := cmd.StdoutPipe()
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {

@@ -10,7 +10,7 @@ import (
 // The whole emulator follows its clock: advancing it an hour ends a simulated task that
 // exits after an hour, and 'ecsmini clock' shows the new time.
 func TestClockCommandMovesTheEmulator(t *testing.T) {
-	addr, _, _ := startUp(t, upOptions{stateDir: t.TempDir(), runtime: "sim"})
+	addr, _, dc := startDriven(t, upOptions{stateDir: t.TempDir(), runtime: "sim"})
 	td := `{"family":"hourly","containerDefinitions":[{"name":"job","image":"busybox","memory":64,` +
 		`"dockerLabels":{"ecsmini.sim/exit-after":"1h","ecsmini.sim/exit-code":"4"}}]}`
 	if code, m := call(t, addr, "RegisterTaskDefinition", td); code != 200 {
@@ -18,26 +18,21 @@ func TestClockCommandMovesTheEmulator(t *testing.T) {
 	}
 	_, m := call(t, addr, "RunTask", `{"taskDefinition":"hourly"}`)
 	arn := m["tasks"].([]any)[0].(map[string]any)["taskArn"].(string)
-	status := func() string {
-		_, d := call(t, addr, "DescribeTasks", `{"tasks":["`+arn+`"]}`)
-		return d["tasks"].([]any)[0].(map[string]any)["lastStatus"].(string)
-	}
-	for deadline := time.Now().Add(5 * time.Second); status() != "RUNNING"; time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("task never RUNNING")
-		}
+	taskState(t, dc, addr, "default", arn, "RUNNING")
+	dc.advance(t, 50*time.Minute)
+	if tk := describeTask(t, addr, "default", arn); tk["lastStatus"] != "RUNNING" {
+		t.Fatalf("50 minutes in, the hour-long task is %v", tk["lastStatus"])
 	}
 	var out, errOut bytes.Buffer
-	if code := Main([]string{"clock", "advance", "1h", "--endpoint", "http://" + addr}, &out, &errOut); code != 0 {
+	if code := Main([]string{"clock", "advance", "10m", "--endpoint", "http://" + addr}, &out, &errOut); code != 0 {
 		t.Fatalf("clock advance: exit %d %s", code, errOut.String())
 	}
-	for deadline := time.Now().Add(5 * time.Second); status() != "STOPPED"; time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("an hour later the task is %s, want STOPPED", status())
-		}
+	dc.settleT(t)
+	if tk := describeTask(t, addr, "default", arn); tk["lastStatus"] != "STOPPED" {
+		t.Fatalf("an hour later the task is %v, want STOPPED", tk["lastStatus"])
 	}
 	shown, err := time.Parse(time.RFC3339, strings.Fields(out.String())[0])
-	if err != nil || time.Until(shown) < 59*time.Minute {
+	if err != nil || time.Until(shown) < 59*time.Minute || time.Until(shown) > 61*time.Minute {
 		t.Errorf("clock shows %q, want about an hour ahead", out.String())
 	}
 	out.Reset()

@@ -15,7 +15,7 @@ import (
 // The EC2 example imports onto simulated container instances: api's two tasks and a
 // logs task per instance (global → DAEMON) are placed on the instances.
 func TestComposeEC2Sim(t *testing.T) {
-	addr, _, _ := startUp(t, upOptions{runtime: "sim", stateDir: t.TempDir()})
+	addr, _, dc := startDriven(t, upOptions{runtime: "sim", stateDir: t.TempDir()})
 	ep := "http://" + addr
 	if code, body := call(t, addr, "CreateCluster", `{"clusterName":"fleet"}`); code != 200 {
 		t.Fatalf("CreateCluster: %d %v", code, body)
@@ -31,8 +31,8 @@ func TestComposeEC2Sim(t *testing.T) {
 	run("import", filepath.Join("..", "..", "examples", "compose-ec2", "compose.yaml"))
 	c := newClient(ep)
 	ctx := context.Background()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	var placed map[string]int
+	dc.eventually(t, time.Minute, "api's 2 and logs' 2 tasks placed on the instances", func() bool {
 		arns, err := c.ListTasks(ctx, ecs.ListTasksInput{Cluster: "fleet", DesiredStatus: ""})
 		if err != nil {
 			t.Fatal(err)
@@ -41,20 +41,14 @@ func TestComposeEC2Sim(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		placed := map[string]int{}
+		placed = map[string]int{}
 		for _, tk := range tasks {
 			if tk.LastStatus == ecs.StatusRunning && tk.ContainerInstanceArn != "" {
 				placed[tk.Group]++
 			}
 		}
-		if placed["service:api"] == 2 && placed["service:logs"] == 2 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("tasks placed on instances by group: %v, want service:api 2, service:logs 2", placed)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+		return placed["service:api"] == 2 && placed["service:logs"] == 2
+	})
 }
 
 // import into a running ecsmini puts a published port's load balancer on the compose
@@ -62,27 +56,19 @@ func TestComposeEC2Sim(t *testing.T) {
 func TestComposeImportPinsPorts(t *testing.T) {
 	port := freeLoopbackPortT(t)
 	t.Setenv("FRONTEND_PORT", strconv.Itoa(port))
-	addr, _, _ := startUp(t, upOptions{runtime: "sim", stateDir: t.TempDir()})
+	addr, _, dc := startDriven(t, upOptions{runtime: "sim", stateDir: t.TempDir()})
 	var out, errb bytes.Buffer
 	if code := Main([]string{"import", filepath.Join("..", "..", "examples", "compose-spot", "compose.yaml"), "--endpoint", "http://" + addr}, &out, &errb); code != 0 {
 		t.Fatalf("import: %s%s", out.String(), errb.String())
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		code, body := call(t, addr, "DescribeServices", `{"cluster":"batch","services":["frontend"]}`)
-		if code != 200 {
-			t.Fatalf("DescribeServices: %d %v", code, body)
-		}
-		conn, err := net.DialTimeout("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), time.Second)
-		if err == nil {
-			conn.Close()
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("nothing listens on the compose port %d: %v\n%s", port, err, out.String())
-		}
-		time.Sleep(200 * time.Millisecond)
+	// The load balancer listens once the service's tasks are registered with it: after
+	// a settle, a refused connection means no listener, not "not yet".
+	dc.settleT(t)
+	conn, err := net.DialTimeout("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), time.Second)
+	if err != nil {
+		t.Fatalf("nothing listens on the compose port %d: %v\n%s", port, err, out.String())
 	}
+	conn.Close()
 }
 
 func freeLoopbackPortT(t *testing.T) int {

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/ecsmini/ecsmini/emulator/clock"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 )
 
@@ -82,26 +84,42 @@ func upCompose(t *testing.T, file string, watch bool) (string, *syncBuffer) {
 	return upComposeWith(t, upOptions{runtime: "sim", stateDir: t.TempDir(), watch: watch, compose: composeFlags{files: []string{file}}})
 }
 
-// upComposeWith is upCompose with more options.
+// upComposeWith is upCompose with more options. It runs up on a driven clock, and
+// under --watch with a debounce that fires as soon as the watcher arms it.
 func upComposeWith(t *testing.T, o upOptions) (string, *syncBuffer) {
 	t.Helper()
+	o.drive = newDrivenClock().driver()
+	if o.watch {
+		o.drive.Debounce = autoDebounce(t)
+	}
 	addr, out, _ := startUp(t, o)
 	waitOutput(t, out, "is up in cluster", "watching", 90*time.Second)
 	return addr, out
 }
 
+// autoDebounce is a debounce clock that fires as soon as the watcher arms it: the
+// test's edits are atomic (editFile), one file event each, so nothing is gained by
+// waiting for more, and no real time is spent.
+func autoDebounce(t *testing.T) *clock.Fake {
+	fake := clock.NewFake(time.Now())
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for fake.WaitPending(ctx, 1) == nil {
+			fake.Advance(time.Hour)
+		}
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	return fake
+}
+
 // waitOutput waits until out holds one of the words.
 func waitOutput(t *testing.T, out *syncBuffer, a, b string, timeout time.Duration) {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for time.Now().Before(deadline) {
-		s := out.String()
-		if strings.Contains(s, a) || (b != "" && strings.Contains(s, b)) {
-			return
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Fatalf("no %q in the output after %s:\n%s", a, timeout, out)
+	out.await(t, 0, timeout, fmt.Sprintf("%q", a), func(s string) bool {
+		return strings.Contains(s, a) || (b != "" && strings.Contains(s, b))
+	})
 }
 
 // serviceRevisions describes the services and returns their task definitions.

@@ -40,7 +40,7 @@ func prepareCompose(ctx context.Context, o *upOptions, stderr io.Writer) (*compo
 		}
 		o.secretsFile = path
 	}
-	return &composeUp{project: p, run: composeapply.RunOptions{Watch: o.watch, SkipBuild: o.runtime == "sim"}}, nil
+	return &composeUp{project: p, run: composeapply.RunOptions{Watch: o.watch, SkipBuild: o.runtime == "sim", Wait: o.drive.wait(), Clock: o.drive.debounce()}}, nil
 }
 
 // start imports the project into the ecsmini at endpoint in the background. Without

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -41,7 +42,18 @@ func editFile(t *testing.T, path, old, new string) {
 	if !strings.Contains(string(b), old) {
 		t.Fatalf("%s has no %q", path, old)
 	}
-	if err := os.WriteFile(path, []byte(strings.Replace(string(b), old, new, 1)), 0o644); err != nil {
+	writeAtomic(t, path, strings.Replace(string(b), old, new, 1))
+}
+
+// writeAtomic replaces a file by renaming a complete one over it, as editors do: the
+// watcher sees one event and never a half-written file.
+func writeAtomic(t *testing.T, path, content string) {
+	t.Helper()
+	tmp := filepath.Join(t.TempDir(), filepath.Base(path))
+	if err := os.WriteFile(tmp, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -80,9 +92,7 @@ func TestComposeWatchSim(t *testing.T) {
 	waitNote(t, notes, tui.NoteOK, "project shop matches its files")
 
 	mark = len(out.String())
-	if err := os.WriteFile(filepath.Join(dir, "web", "index.html"), []byte("<h1>v2</h1>\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeAtomic(t, filepath.Join(dir, "web", "index.html"), "<h1>v2</h1>\n")
 	waitFor(t, out, mark, "shop: updated web")
 	if r := serviceRevisions(t, addr, "shop", "web")["web"]; r != "shop-web:2" {
 		t.Errorf("after editing web's build context, web runs %s, want shop-web:2", r)
@@ -126,12 +136,5 @@ func waitNote(t *testing.T, notes <-chan tui.Note, level tui.NoteLevel, text str
 // waitFor waits until the output after mark holds s.
 func waitFor(t *testing.T, out *syncBuffer, mark int, s string) {
 	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
-		if strings.Contains(out.String()[mark:], s) {
-			return
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Fatalf("no %q after 60s:\n%s", s, out.String()[mark:])
+	out.await(t, mark, 60*time.Second, fmt.Sprintf("%q", s), func(text string) bool { return strings.Contains(text, s) })
 }

@@ -48,6 +48,7 @@ ids with x-ecs). Subnets default to a placeholder; set x-ecs.subnets.`,
 			if err != nil {
 				return err
 			}
+			plan.ForAWS()
 			switch format {
 			case "json":
 				return writeConvertJSON(cmd.OutOrStdout(), plan)

@@ -49,7 +49,7 @@ prints the built-in table in that file's format.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.endpoint, "endpoint", "", "URL of the running ecsmini (default $ECSMINI_ENDPOINT, $AWS_ENDPOINT_URL_ECS, http://"+DefaultListen+")")
+	f.StringVar(&o.endpoint, "endpoint", "", "URL of the running ecsmini (default $ECSMINI_ENDPOINT, $AWS_ENDPOINT_URL_ECS, $ECSMINI_LISTEN, then http://"+DefaultListen+")")
 	f.StringVar(&o.cluster, "cluster", "default", "cluster name or ARN")
 	f.BoolVar(&o.allClusters, "all-clusters", false, "report every cluster")
 	f.StringVarP(&o.output, "output", "o", "", "output format: text or json")

@@ -25,7 +25,7 @@ func TestCostCommand(t *testing.T) {
 	if err := o.prices.Set(prices); err != nil {
 		t.Fatal(err)
 	}
-	addr, _, _ := startUp(t, o)
+	addr, _, dc := startDriven(t, o)
 	if out := cli(t, addr, false, "cost"); out != "no tasks in cluster default: nothing to cost\n" {
 		t.Fatalf("cost with no tasks: %q", out)
 	}
@@ -43,18 +43,12 @@ func TestCostCommand(t *testing.T) {
 		}
 	}
 	var rep emulator.CostReport
-	for range 500 { // the service's tasks start within the control loop's next pass
+	dc.eventually(t, time.Minute, "3 running tasks", func() bool {
 		if err := json.Unmarshal([]byte(cli(t, addr, false, "cost", "--cluster", "shop", "-o", "json")), &rep); err != nil {
 			t.Fatal(err)
 		}
-		if rep.Total.Running == 3 {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if rep.Total.Running != 3 {
-		t.Fatalf("not 3 running tasks: %+v", rep.Total)
-	}
+		return rep.Total.Running == 3
+	})
 	cli(t, addr, false, "clock", "advance", "1h")
 	if err := json.Unmarshal([]byte(cli(t, addr, false, "cost", "--cluster", "shop", "-o", "json")), &rep); err != nil {
 		t.Fatal(err)

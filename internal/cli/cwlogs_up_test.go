@@ -2,10 +2,10 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -23,6 +23,8 @@ func logsClient(addr string) *cwl.Client {
 func TestUpRoutesAWSLogsToCloudWatchLogs(t *testing.T) {
 	dir := t.TempDir()
 	o := upOptions{stateDir: dir, runtime: "sim", region: "us-east-1"}
+	dc := newDrivenClock()
+	o.drive = dc.driver()
 	addr, out, stop := startUp(t, o)
 	if !strings.Contains(out.String(), "export AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=http://"+addr) {
 		t.Errorf("up does not print the Logs endpoint:\n%s", out)
@@ -57,13 +59,8 @@ func TestUpRoutesAWSLogsToCloudWatchLogs(t *testing.T) {
 		return msgs
 	}
 	want := []string{"hello from app", "ERROR boom"}
-	deadline := time.Now().Add(10 * time.Second)
-	for !slices.Equal(read(addr), want) {
-		if time.Now().After(deadline) {
-			t.Fatalf("stream %s has %q, want %q", stream, read(addr), want)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	taskState(t, dc, addr, "default", arn, "RUNNING")
+	dc.awaitLogs(t, fmt.Sprintf("stream %s to hold %q", stream, want), func() bool { return slices.Equal(read(addr), want) })
 	f, err := logsClient(addr).FilterLogEvents(ctx, &cwl.FilterLogEventsInput{LogGroupName: aws.String("/ecs/web"), FilterPattern: aws.String("ERROR")})
 	if err != nil || len(f.Events) != 1 || aws.ToString(f.Events[0].LogStreamName) != stream {
 		t.Fatalf("FilterLogEvents: %v %+v", err, f)
@@ -71,6 +68,7 @@ func TestUpRoutesAWSLogsToCloudWatchLogs(t *testing.T) {
 	if err := stop(); err != nil {
 		t.Fatal(err)
 	}
+	o.drive = nil // the second run only serves what the first kept
 	addr2, _, _ := startUp(t, o)
 	if got := read(addr2); !slices.Equal(got, want) {
 		t.Fatalf("after a restart the stream has %q", got)

@@ -13,9 +13,9 @@ import (
 
 // dashSetup starts ecsmini on the simulated runtime with a cluster "dash" (Spot
 // capacity), a task definition and a service "web" of two tasks.
-func dashSetup(t *testing.T) (addr string, out *syncBuffer) {
+func dashSetup(t *testing.T) (addr string, out *syncBuffer, dc *drivenClock) {
 	t.Helper()
-	addr, out, _ = startUp(t, upOptions{runtime: "sim", stateDir: t.TempDir()})
+	addr, out, dc = startDriven(t, upOptions{runtime: "sim", stateDir: t.TempDir()})
 	for _, c := range []struct{ op, body string }{
 		{"CreateCluster", `{"clusterName":"dash","capacityProviders":["FARGATE","FARGATE_SPOT"]}`},
 		{"RegisterTaskDefinition", `{"family":"job","networkMode":"awsvpc","requiresCompatibilities":["FARGATE"],"cpu":"256","memory":"512",
@@ -28,26 +28,22 @@ func dashSetup(t *testing.T) (addr string, out *syncBuffer) {
 			t.Fatalf("%s: %d %v", c.op, status, m)
 		}
 	}
-	return addr, out
+	return addr, out, dc
 }
 
-// waitSnapshot takes snapshots until ok accepts one.
-func waitSnapshot(t *testing.T, src *dashSource, what string, ok func(*tui.Snapshot) bool) *tui.Snapshot {
+// waitSnapshot moves the driven clock until ok accepts a snapshot (at most ten minutes
+// of emulator time).
+func waitSnapshot(t *testing.T, dc *drivenClock, src *dashSource, what string, ok func(*tui.Snapshot) bool) *tui.Snapshot {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		s, err := src.Snapshot(context.Background())
-		if err != nil {
+	var s *tui.Snapshot
+	dc.eventually(t, 10*time.Minute, "a snapshot with "+what, func() bool {
+		var err error
+		if s, err = src.Snapshot(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		if ok(s) {
-			return s
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no snapshot with %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return ok(s)
+	})
+	return s
 }
 
 func dashCluster(s *tui.Snapshot) *tui.ClusterState {
@@ -72,11 +68,11 @@ func running(c *tui.ClusterState) int {
 // TestDashSourceAndActions: the dashboard's adapter reads a running ecsmini and its
 // actions reach it through the API a user would call.
 func TestDashSourceAndActions(t *testing.T) {
-	addr, out := dashSetup(t)
+	addr, out, dc := dashSetup(t)
 	src := newDashSource("http://" + addr)
 	act := dashActions{src: src}
 	ctx := context.Background()
-	s := waitSnapshot(t, src, "two running tasks", func(s *tui.Snapshot) bool { c := dashCluster(s); return c != nil && running(c) == 2 })
+	s := waitSnapshot(t, dc, src, "two running tasks", func(s *tui.Snapshot) bool { c := dashCluster(s); return c != nil && running(c) == 2 })
 	c := dashCluster(s)
 	if s.Scale != 1 || s.Now.IsZero() || len(c.Services) != 1 || c.SpotAvailable == nil || !*c.SpotAvailable || c.Cost == nil {
 		t.Fatalf("snapshot: scale %v now %v services %d spot %v cost %v", s.Scale, s.Now, len(c.Services), c.SpotAvailable, c.Cost)
@@ -89,7 +85,7 @@ func TestDashSourceAndActions(t *testing.T) {
 	if err := act.ScaleService(ctx, "dash", "web", 3); err != nil {
 		t.Fatal(err)
 	}
-	waitSnapshot(t, src, "three running tasks", func(s *tui.Snapshot) bool { return running(dashCluster(s)) == 3 })
+	waitSnapshot(t, dc, src, "three running tasks", func(s *tui.Snapshot) bool { return running(dashCluster(s)) == 3 })
 
 	victim := c.Tasks[0].TaskArn
 	if err := act.InterruptSpot(ctx, "dash", victim); err != nil {
@@ -111,7 +107,7 @@ func TestDashSourceAndActions(t *testing.T) {
 	if err := act.StopTask(ctx, "dash", "no-such-task", "test"); err == nil {
 		t.Error("stopping a task that does not exist succeeded")
 	}
-	waitSnapshot(t, src, "Spot capacity off and the retirement", func(s *tui.Snapshot) bool {
+	waitSnapshot(t, dc, src, "Spot capacity off and the retirement", func(s *tui.Snapshot) bool {
 		c := dashCluster(s)
 		return c.SpotAvailable != nil && !*c.SpotAvailable && len(s.Retirements) > 0
 	})
@@ -125,14 +121,14 @@ func TestDashSourceAndActions(t *testing.T) {
 	}
 	// The control loop launches them on its next pass: move the clock only once they
 	// are booting, or they would start their 30 s after the minute has passed.
-	waitSnapshot(t, src, "the group's two instances booting", func(s *tui.Snapshot) bool {
+	waitSnapshot(t, dc, src, "the group's two instances booting", func(s *tui.Snapshot) bool {
 		c := dashCluster(s)
 		return len(c.ASGs) == 1 && c.ASGs[0].Booting+c.ASGs[0].Instances == 2
 	})
 	if err := act.AdvanceClock(ctx, "1m"); err != nil {
 		t.Fatal(err)
 	}
-	s = waitSnapshot(t, src, "the group's two instances", func(s *tui.Snapshot) bool {
+	s = waitSnapshot(t, dc, src, "the group's two instances", func(s *tui.Snapshot) bool {
 		c := dashCluster(s)
 		return len(c.ASGs) == 1 && len(c.Instances) == 2 && c.Instances[0].ASG == "dash-asg" && c.Instances[0].CPU.Registered > 0
 	})
@@ -140,7 +136,7 @@ func TestDashSourceAndActions(t *testing.T) {
 	if err := act.SetInstanceState(ctx, "dash", in.ARN, "DRAINING"); err != nil {
 		t.Fatal(err)
 	}
-	waitSnapshot(t, src, "a draining instance", func(s *tui.Snapshot) bool {
+	waitSnapshot(t, dc, src, "a draining instance", func(s *tui.Snapshot) bool {
 		for _, i := range dashCluster(s).Instances {
 			if i.ARN == in.ARN {
 				return i.Status == "DRAINING"
@@ -152,7 +148,7 @@ func TestDashSourceAndActions(t *testing.T) {
 	if err := act.AddInstance(ctx, "dash", "c5.large", "us-east-1c"); err != nil {
 		t.Fatal(err)
 	}
-	s = waitSnapshot(t, src, "the added instance", func(s *tui.Snapshot) bool {
+	s = waitSnapshot(t, dc, src, "the added instance", func(s *tui.Snapshot) bool {
 		for _, i := range dashCluster(s).Instances {
 			if i.InstanceType == "c5.large" && i.AvailabilityZone == "us-east-1c" {
 				return true
@@ -172,7 +168,7 @@ func TestDashSourceAndActions(t *testing.T) {
 	if err := act.TerminateInstance(ctx, "dash", added.ARN); err != nil {
 		t.Fatal(err)
 	}
-	waitSnapshot(t, src, "the terminated instance gone", func(s *tui.Snapshot) bool {
+	waitSnapshot(t, dc, src, "the terminated instance gone", func(s *tui.Snapshot) bool {
 		for _, i := range dashCluster(s).Instances {
 			if i.ARN == added.ARN {
 				return false
@@ -215,7 +211,7 @@ func TestDashCommand(t *testing.T) {
 			t.Errorf("%q: exit %d, %q", args, code, out.String())
 		}
 	}
-	addr, _ := dashSetup(t)
+	addr, _, dc := dashSetup(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	var got syncBuffer
 	done := make(chan error, 1)
@@ -223,17 +219,17 @@ func TestDashCommand(t *testing.T) {
 		_, err := runDashboardOrLines(ctx, "http://"+addr, &got, &got, dashOptions{Output: "json"})
 		done <- err
 	}()
-	time.Sleep(200 * time.Millisecond) // following
+	waitCtx, stopWaiting := context.WithTimeout(ctx, 10*time.Second)
+	defer stopWaiting()
+	// Two followers: up's own plain lines and the dashboard's JSON lines.
+	if err := dc.emu.Load().Events().WaitSubscribers(waitCtx, 2); err != nil {
+		t.Fatalf("the dashboard never followed the events: %v", err)
+	}
 	if status, m := call(t, addr, "UpdateService", `{"cluster":"dash","service":"web","desiredCount":1}`); status != 200 {
 		t.Fatalf("UpdateService: %v", m)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(got.String(), `"detail-type":"ECS Task State Change"`) {
-		if time.Now().After(deadline) {
-			t.Fatalf("no JSON events: %q", got.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	dc.advance(t, time.Minute)
+	got.await(t, 0, 10*time.Second, "JSON events", func(s string) bool { return strings.Contains(s, `"detail-type":"ECS Task State Change"`) })
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)

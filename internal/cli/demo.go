@@ -59,6 +59,7 @@ services:
 `
 
 type demoOptions struct {
+	drive   *upDriver // tests: the emulator runs on the test's clock
 	runtime string
 	noTUI   bool
 	keep    bool
@@ -100,13 +101,13 @@ AWS CLI or 'ecsmini dash'.`,
 
 // runDemo runs the whole scenario and stops the emulator it started.
 func runDemo(ctx context.Context, o demoOptions, out io.Writer, runtimeChosen bool) error {
-	d := &demo{out: out, pace: o.pace}
+	d := &demo{out: out, pace: o.pace, wait: o.drive.wait()}
 	if o.runtime == "docker" {
 		if err := d.buildImage(ctx); err != nil {
-			if runtimeChosen {
+			if runtimeChosen || !errors.Is(err, errNoDocker) {
 				return err
 			}
-			d.say("Docker is not available (%v): the tasks will be simulated", err)
+			d.say("%v: the tasks will be simulated", err)
 			o.runtime = "sim"
 		}
 	}
@@ -142,7 +143,7 @@ func runDemo(ctx context.Context, o demoOptions, out io.Writer, runtimeChosen bo
 		pins = append(pins, tg+"="+strconv.Itoa(p))
 	}
 	uo := upOptions{runtime: o.runtime, stateDir: filepath.Join(dir, "state"), listen: "127.0.0.1:0", noTUI: true, pauseImage: DefaultImageTag,
-		lbPorts: pins, region: "us-east-1", accountID: "000000000000"}
+		lbPorts: pins, region: "us-east-1", accountID: "000000000000", drive: o.drive}
 	log, err := os.Create(filepath.Join(dir, "up.log"))
 	if err != nil {
 		return err
@@ -203,27 +204,26 @@ func (d *demo) inDashboard(ctx context.Context, plan *composeimport.Plan) error 
 }
 
 // buildImage builds ecsmini-demo:latest from the running ecsmini, as 'ecsmini image
-// build' does.
+// build' does. Only an engine that cannot be reached is errNoDocker (the demo then
+// simulates its tasks); any other failure is the demo's.
 func (d *demo) buildImage(ctx context.Context) error {
 	path, _, err := imageBinary("")
 	if err != nil {
 		return err
 	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return fmt.Errorf("read binary: %w", err)
-	}
 	bctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	engine, err := dockerrt.Connect(bctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("%w: %w", errNoDocker, err)
 	}
 	defer engine.Close()
 	d.say("Building the demo image %s from this ecsmini (FROM scratch, no registry)", DefaultImageTag)
-	files := map[string][]byte{"Dockerfile": []byte(workloadDockerfile), "ecsmini": data}
-	return engine.BuildImage(bctx, DefaultImageTag, files, map[string]string{"ecsmini.image": "workload", "ecsmini.version": Version})
+	return buildWorkloadImageFrom(bctx, engine, DefaultImageTag, path)
 }
+
+// errNoDocker marks a Docker Engine that cannot be reached.
+var errNoDocker = errors.New("the Docker Engine is not reachable")
 
 func freeLoopbackPort() (int, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -237,5 +237,5 @@ func freeLoopbackPort() (int, error) {
 // syncer imports the demo's compose project, saying what it does on out. The demo's
 // images are never built: ecsmini's own image serves every role.
 func (d *demo) syncer(out io.Writer) *composeapply.Syncer {
-	return composeapply.NewSyncer(d.c, out, composeapply.SyncOptions{SkipBuild: true})
+	return composeapply.NewSyncer(d.c, out, composeapply.SyncOptions{SkipBuild: true, NoReport: true, Wait: d.wait})
 }

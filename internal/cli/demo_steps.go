@@ -25,9 +25,15 @@ type demo struct {
 	sim      bool
 	c        *ecsminiapi.Client
 	seen     map[string]bool // service events already told
+	// wait pauses between two looks at the emulator (nil: real time; tests move the
+	// emulator's clock instead).
+	wait func(ctx context.Context, d time.Duration) error
 }
 
 const demoCluster = "demo"
+
+// demoPoll is how often the demo looks at the services it waits for.
+const demoPoll = 500 * time.Millisecond
 
 func (d *demo) say(format string, args ...any) {
 	fmt.Fprintf(d.out, "demo: "+format+"\n", args...)
@@ -38,10 +44,23 @@ func (d *demo) step(n int, title string) {
 }
 
 func (d *demo) pause(ctx context.Context) error {
+	return d.sleep(ctx, d.pace)
+}
+
+// sleep waits d before the next look at the emulator, or until ctx ends.
+func (d *demo) sleep(ctx context.Context, dur time.Duration) error {
+	if d.wait != nil {
+		if err := d.wait(ctx, dur); err != nil {
+			return err
+		}
+		return ctx.Err()
+	}
+	t := time.NewTimer(dur)
+	defer t.Stop()
 	select {
 	case <-ctx.Done():
 		return ctx.Err()
-	case <-time.After(d.pace):
+	case <-t.C:
 		return nil
 	}
 }
@@ -143,10 +162,8 @@ func (d *demo) waitStable(ctx context.Context, names ...string) error {
 		if stable {
 			return nil
 		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("services %s did not settle: %w", strings.Join(names, ", "), ctx.Err())
-		case <-time.After(500 * time.Millisecond):
+		if err := d.sleep(ctx, demoPoll); err != nil {
+			return fmt.Errorf("services %s did not settle: %w", strings.Join(names, ", "), err)
 		}
 	}
 }
@@ -181,10 +198,8 @@ func (d *demo) waitStopped(ctx context.Context, arns []string) error {
 			}
 			return nil
 		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("tasks did not stop: %w", ctx.Err())
-		case <-time.After(500 * time.Millisecond):
+		if err := d.sleep(ctx, demoPoll); err != nil {
+			return fmt.Errorf("tasks did not stop: %w", err)
 		}
 	}
 }

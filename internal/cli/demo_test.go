@@ -10,10 +10,10 @@ import (
 // The demo runs start to end on the simulated runtime: the stack, a rolling
 // deployment, a Spot interruption and a retirement, each told from ECS's own events.
 func TestDemoSim(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	var out syncBuffer
-	if err := runDemo(ctx, demoOptions{runtime: "sim", pace: 0, port: 0}, &out, true); err != nil {
+	if err := runDemo(ctx, demoOptions{runtime: "sim", pace: 0, port: 0, drive: newDrivenClock().driver()}, &out, true); err != nil {
 		t.Fatalf("demo: %v\n%s", err, out.String())
 	}
 	for _, want := range []string{

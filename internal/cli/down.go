@@ -23,6 +23,8 @@ type downOptions struct {
 	stateDir string
 	purge    bool
 	timeout  time.Duration
+	// ask confirms stopping an ecsmini that is not the user's own; nil refuses.
+	ask func(question string) bool
 }
 
 func newDownCmd() *cobra.Command {
@@ -36,17 +38,25 @@ networks and volumes it left behind, found by their ecsmini.managed and
 ecsmini.state-dir labels. With nothing answering, it cleans up after the ecsmini of
 --state-dir (default the per-user state directory), e.g. one that crashed.
 
+Without --endpoint or --state-dir it stops only the ecsmini of your own state directory (the
+per-user default): another one answering at the default address (another user's, or one
+of yours on another --state-dir) is left running unless you confirm on a terminal, or
+name it with --endpoint.
+
 --purge also deletes the state directory, so the next 'ecsmini up' starts empty.`,
 		Example: `  ecsmini down
   ecsmini down --purge
   ecsmini down --state-dir ./.ecsmini`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if isTerminal(stdinFile()) && isTerminal(cmd.ErrOrStderr()) {
+				o.ask = func(q string) bool { return confirm(stdinFile(), cmd.ErrOrStderr(), q) }
+			}
 			return runDown(cmd.Context(), o, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.endpoint, "endpoint", "", "URL of the running ecsmini (default $ECSMINI_ENDPOINT, $AWS_ENDPOINT_URL_ECS, http://"+DefaultListen+")")
+	f.StringVar(&o.endpoint, "endpoint", "", "URL of the running ecsmini (default $ECSMINI_ENDPOINT, $AWS_ENDPOINT_URL_ECS, $ECSMINI_LISTEN, then http://"+DefaultListen+")")
 	f.StringVar(&o.stateDir, "state-dir", "", "state directory of the ecsmini to clean up after when none answers (default the per-user state directory)")
 	f.BoolVar(&o.purge, "purge", false, "also delete the state directory")
 	f.DurationVar(&o.timeout, "timeout", 150*time.Second, "how long to wait for ecsmini to stop its tasks and exit")
@@ -68,6 +78,11 @@ func runDown(ctx context.Context, o downOptions, stdout, stderr io.Writer) error
 	if h != nil {
 		if o.stateDir != "" && filepath.Clean(o.stateDir) != filepath.Clean(h.StateDir) {
 			return fmt.Errorf("the ecsmini at %s uses state directory %s, not %s; pass the --endpoint of the one you mean", u, h.StateDir, o.stateDir)
+		}
+		if o.endpoint == "" && o.stateDir == "" {
+			if err := checkOwn(u, h.StateDir, h.PID, o.ask); err != nil {
+				return err
+			}
 		}
 		stateDir, runtime = h.StateDir, h.Runtime
 		if err := requestShutdown(ctx, u, h.PID); err != nil {
@@ -114,6 +129,31 @@ func runDown(ctx context.Context, o downOptions, stdout, stderr io.Writer) error
 		fmt.Fprintf(stdout, "nothing to do: no ecsmini answers at %s and none left anything behind (state directory %s)\n", u, stateDir)
 	}
 	return nil
+}
+
+// checkOwn lets down, given no --endpoint or --state-dir, stop only the user's own
+// ecsmini: the one on the per-user state directory. Another one answering at the
+// default address (another user's on a shared machine, or a test's) is stopped only
+// when ask confirms it; without ask (no terminal) down refuses and says how to name it.
+func checkOwn(endpoint, stateDir string, pid int, ask func(string) bool) error {
+	mine, err := defaultStateDir()
+	if err == nil && filepath.Clean(stateDir) == filepath.Clean(mine) {
+		return nil
+	}
+	what := fmt.Sprintf("the ecsmini at %s (pid %d) keeps its state in %s, not in your state directory %s", endpoint, pid, stateDir, mine)
+	if ask != nil && ask(what+". Stop it and its tasks? [y/N] ") {
+		return nil
+	}
+	return fmt.Errorf("not stopping it: %s; to stop it, name it: ecsmini down --endpoint %s", what, endpoint)
+}
+
+// confirm asks question on w and reads a yes from r.
+func confirm(r io.Reader, w io.Writer, question string) bool {
+	fmt.Fprint(w, question)
+	var answer string
+	_, _ = fmt.Fscanln(r, &answer) // no answer is no
+	answer = strings.ToLower(strings.TrimSpace(answer))
+	return answer == "y" || answer == "yes"
 }
 
 // requestShutdown asks the ecsmini at endpoint to stop.

@@ -54,7 +54,7 @@ func TestDownRemovesLeftoversFromDocker(t *testing.T) {
 	assertNoObjects(t, ctx, dir)
 
 	// An ecsmini on Docker that answers: down stops it, then removes what is left.
-	endpoint, dir, _, upDone := upWithShutdown(t, "docker")
+	endpoint, dir, _, upDone := upWithShutdown(t, "docker", nil)
 	leaveObjects(t, ctx, image, "running-"+suffix, dir)
 	out, errOut, code = runMain(t, "down", "--endpoint", endpoint, "--purge")
 	if code != 0 || !strings.HasPrefix(out, "stopped ecsmini (pid ") ||

@@ -20,11 +20,12 @@ import (
 
 // upWithShutdown runs up in-process with the shutdown endpoint in front of it, as
 // `ecsmini up` serves it: a proxy that answers /_ecsmini/shutdown by stopping up and
-// passes everything else on. It returns the front's URL and the state directory.
-func upWithShutdown(t *testing.T, runtime string) (endpoint, stateDir string, upOut *syncBuffer, upDone chan error) {
+// passes everything else on. It returns the front's URL and the state directory. drive,
+// when set, runs up on the test's clock.
+func upWithShutdown(t *testing.T, runtime string, drive *upDriver) (endpoint, stateDir string, upOut *syncBuffer, upDone chan error) {
 	t.Helper()
 	stateDir = t.TempDir()
-	addr, out, stop := startUp(t, upOptions{stateDir: stateDir, runtime: runtime})
+	addr, out, stop := startUp(t, upOptions{stateDir: stateDir, runtime: runtime, drive: drive})
 	target, _ := url.Parse("http://" + addr)
 	upDone = make(chan error, 1)
 	mux := http.NewServeMux()
@@ -38,9 +39,10 @@ func upWithShutdown(t *testing.T, runtime string) (endpoint, stateDir string, up
 }
 
 func TestDownStopsARunningEcsmini(t *testing.T) {
-	endpoint, stateDir, upOut, upDone := upWithShutdown(t, "sim")
+	dc := newDrivenClock()
+	endpoint, stateDir, upOut, upDone := upWithShutdown(t, "sim", dc.driver())
 	c := newClient(endpoint)
-	waitTasks(t, c, "default", runTasks(t, c, "", webTaskDef, 2), ecs.StatusRunning)
+	waitTasks(t, dc, c, "default", runTasks(t, c, "", webTaskDef, 2), ecs.StatusRunning)
 
 	out, errOut, code := runMain(t, "down", "--endpoint", endpoint, "--timeout", "30s")
 	if code != 0 {
@@ -88,7 +90,7 @@ func TestDownStopsARunningEcsmini(t *testing.T) {
 }
 
 func TestDownPurgeWhileRunning(t *testing.T) {
-	endpoint, stateDir, _, _ := upWithShutdown(t, "sim")
+	endpoint, stateDir, _, _ := upWithShutdown(t, "sim", nil)
 	out, errOut, code := runMain(t, "down", "--endpoint", endpoint, "--purge")
 	if code != 0 || !strings.HasPrefix(out, "stopped ecsmini") || !strings.Contains(out, "deleted "+stateDir+"\n") {
 		t.Fatalf("down --purge: exit %d %q %q", code, out, errOut)
@@ -119,7 +121,7 @@ func TestDownRefuses(t *testing.T) {
 	}
 
 	// --state-dir must agree with the ecsmini that answers.
-	endpoint, _, _, _ := upWithShutdown(t, "sim")
+	endpoint, _, _, _ := upWithShutdown(t, "sim", nil)
 	_, errOut, code = runMain(t, "down", "--endpoint", endpoint, "--state-dir", t.TempDir())
 	if code == 0 || !strings.Contains(errOut, "uses state directory") {
 		t.Errorf("down with another --state-dir: exit %d %q", code, errOut)
@@ -209,7 +211,7 @@ func mustWrite(t *testing.T, path string) {
 // --state-dir is a path like any other: relative to the working directory, as up takes
 // it, and with or without a trailing slash.
 func TestDownRelativeStateDir(t *testing.T) {
-	endpoint, stateDir, _, upDone := upWithShutdown(t, "sim")
+	endpoint, stateDir, _, upDone := upWithShutdown(t, "sim", nil)
 	t.Chdir(filepath.Dir(stateDir))
 	rel := filepath.Base(stateDir) + "/"
 	out, errOut, code := runMain(t, "down", "--endpoint", endpoint, "--state-dir", rel, "--timeout", "30s")

@@ -54,7 +54,7 @@ Examples:
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.endpoint, "endpoint", "", "URL of the running ecsmini (default $ECSMINI_ENDPOINT, $AWS_ENDPOINT_URL_ECS, http://"+DefaultListen+")")
+	f.StringVar(&o.endpoint, "endpoint", "", "URL of the running ecsmini (default $ECSMINI_ENDPOINT, $AWS_ENDPOINT_URL_ECS, $ECSMINI_LISTEN, then http://"+DefaultListen+")")
 	f.BoolVarP(&o.follow, "follow", "f", false, "keep printing new events until interrupted")
 	f.StringArrayVar(&o.filters, "filter", nil, "only events matching KEY=VALUE (repeatable; see above)")
 	f.IntVar(&o.tail, "tail", -1, "only the last N recent events (-1: all kept; 0: none, with -f only new ones)")

@@ -46,7 +46,7 @@ func lastStatus(t *testing.T, ev events.Event) string {
 // TestEventsCommand runs ecsmini events against an ecsmini on the simulated runtime:
 // the recent events, filtered, and a follower that sees a task stop.
 func TestEventsCommand(t *testing.T) {
-	addr, _, _ := startUp(t, upOptions{runtime: "sim", stateDir: t.TempDir()})
+	addr, _, dc := startDriven(t, upOptions{runtime: "sim", stateDir: t.TempDir()})
 	if status, m := call(t, addr, "RegisterTaskDefinition", `{"family":"job","containerDefinitions":[{"name":"app","image":"ecsmini-demo:latest","memory":64}]}`); status != 200 {
 		t.Fatalf("RegisterTaskDefinition: %v", m)
 	}
@@ -55,7 +55,7 @@ func TestEventsCommand(t *testing.T) {
 		t.Fatalf("RunTask: %v", m)
 	}
 	arn := m["tasks"].([]any)[0].(map[string]any)["taskArn"].(string)
-	taskState(t, addr, "default", arn, "RUNNING")
+	taskState(t, dc, addr, "default", arn, "RUNNING")
 
 	evs := eventLines(t, cli(t, addr, false, "events"))
 	if len(evs) < 2 || evs[0].DetailType != events.TaskStateChange || lastStatus(t, evs[0]) != "PROVISIONING" || evs[0].Resources[0] != arn {
@@ -81,13 +81,8 @@ func TestEventsCommand(t *testing.T) {
 	if status, m := call(t, addr, "StopTask", `{"task":"`+arn+`"}`); status != 200 {
 		t.Fatalf("StopTask: %v", m)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(out.String(), `"lastStatus":"STOPPED"`) {
-		if time.Now().After(deadline) {
-			t.Fatalf("the follower never printed the STOPPED task: %q", out.String())
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	taskState(t, dc, addr, "default", arn, "STOPPED")
+	out.await(t, 0, 10*time.Second, "STOPPED task from the follower", func(s string) bool { return strings.Contains(s, `"lastStatus":"STOPPED"`) })
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("follower ended with %v", err)
@@ -176,7 +171,8 @@ func TestUpEventWebhook(t *testing.T) {
 	rcv := &hookReceiver{}
 	srv := httptest.NewServer(rcv)
 	defer srv.Close()
-	addr, _, stop := startUp(t, upOptions{runtime: "sim", stateDir: t.TempDir(), eventWebhooks: []string{srv.URL + "/hook"}})
+	dc := newDrivenClock()
+	addr, _, stop := startUp(t, upOptions{runtime: "sim", stateDir: t.TempDir(), eventWebhooks: []string{srv.URL + "/hook"}, drive: dc.driver()})
 	for op, body := range map[string]string{
 		"CreateCluster": `{"clusterName":"spotty","capacityProviders":["FARGATE","FARGATE_SPOT"]}`,
 		"RegisterTaskDefinition": `{"family":"job","networkMode":"awsvpc","requiresCompatibilities":["FARGATE"],"cpu":"256","memory":"512",
@@ -188,10 +184,10 @@ func TestUpEventWebhook(t *testing.T) {
 	}
 	spotTask := runSpotTask(t, addr)
 	other := runSpotTask(t, addr)
-	taskState(t, addr, "spotty", spotTask, "RUNNING")
-	taskState(t, addr, "spotty", other, "RUNNING")
+	taskState(t, dc, addr, "spotty", spotTask, "RUNNING")
+	taskState(t, dc, addr, "spotty", other, "RUNNING")
 	cli(t, addr, false, "spot", "interrupt", spotTask, "--cluster", "spotty")
-	taskState(t, addr, "spotty", spotTask, "STOPPED")
+	taskState(t, dc, addr, "spotty", spotTask, "STOPPED")
 	warning := eventLines(t, cli(t, addr, false, "events", "--filter", "detail.stopCode=SpotInterruption", "--filter", "detail.lastStatus=RUNNING"))
 	if len(warning) != 1 || warning[0].Resources[0] != spotTask {
 		t.Fatalf("the Spot warning: %+v", warning)

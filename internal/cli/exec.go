@@ -61,7 +61,7 @@ image has no shell: '-- /ecsmini workload sh -i' is a tiny one.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.endpoint, "endpoint", "", "URL of the running ecsmini (default $ECSMINI_ENDPOINT, $AWS_ENDPOINT_URL_ECS, http://"+DefaultListen+")")
+	f.StringVar(&o.endpoint, "endpoint", "", "URL of the running ecsmini (default $ECSMINI_ENDPOINT, $AWS_ENDPOINT_URL_ECS, $ECSMINI_LISTEN, then http://"+DefaultListen+")")
 	f.StringVar(&o.cluster, "cluster", "default", "the task's cluster (taken from TASK when it is an ARN)")
 	f.StringVar(&o.container, "container", "", "the container to run in (needed when the task has several)")
 	return cmd

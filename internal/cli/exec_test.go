@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/mattn/go-shellwords"
 )
@@ -29,7 +28,7 @@ func TestJoinCommandRoundTrips(t *testing.T) {
 // On the simulated runtime there is no container to enter: ecsmini exec says so and
 // fails, and the session's failure is an event of the task.
 func TestExecOnTheSimulatedRuntime(t *testing.T) {
-	addr, _, _ := startUp(t, upOptions{runtime: "sim", stateDir: t.TempDir()})
+	addr, _, dc := startDriven(t, upOptions{runtime: "sim", stateDir: t.TempDir()})
 	endpoint := "http://" + addr
 	if code, body := call(t, addr, "RegisterTaskDefinition", `{"family":"sh","containerDefinitions":[{"name":"app","image":"ecsmini-demo:latest","memory":64}]}`); code != 200 {
 		t.Fatalf("register: %d %v", code, body)
@@ -40,17 +39,7 @@ func TestExecOnTheSimulatedRuntime(t *testing.T) {
 	}
 	arn := body["tasks"].([]any)[0].(map[string]any)["taskArn"].(string)
 	id := arn[strings.LastIndexByte(arn, '/')+1:]
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		_, d := call(t, addr, "DescribeTasks", `{"tasks":["`+arn+`"]}`)
-		if d["tasks"].([]any)[0].(map[string]any)["lastStatus"] == "RUNNING" {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("task not RUNNING: %v", d)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	taskState(t, dc, addr, "default", arn, "RUNNING")
 	_, errOut, exit := runMain(t, "exec", "--endpoint", endpoint, id[:8], "--", "sh", "-c", "echo hi")
 	if exit != 1 || !strings.Contains(errOut, "there is no container to enter on the simulated runtime") {
 		t.Fatalf("exec on sim = %d %q", exit, errOut)

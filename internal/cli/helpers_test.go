@@ -18,12 +18,56 @@ import (
 type syncBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
+	// changed is closed (and replaced) by every write, so await waits for news.
+	changed chan struct{}
 }
 
 func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.changed != nil {
+		close(s.changed)
+		s.changed = nil
+	}
 	return s.b.Write(p)
+}
+
+// changes returns a channel closed at the next write.
+func (s *syncBuffer) changes() chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.changed == nil {
+		s.changed = make(chan struct{})
+	}
+	return s.changed
+}
+
+// await waits, without polling, until ok holds for the text written from byte from on,
+// and fails the test after limit of real time (a bound that only a broken test reaches).
+func (s *syncBuffer) await(t testing.TB, from int, limit time.Duration, what string, ok func(string) bool) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	defer cancel()
+	for {
+		s.mu.Lock()
+		text := s.b.String()
+		if s.changed == nil {
+			s.changed = make(chan struct{})
+		}
+		ch := s.changed
+		s.mu.Unlock()
+		if from > len(text) {
+			from = len(text)
+		}
+		if ok(text[from:]) {
+			return
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			t.Fatalf("no %s after %s:\n%s", what, limit, text[from:])
+		}
+	}
 }
 
 func (s *syncBuffer) String() string {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"runtime"
 
@@ -25,8 +26,8 @@ ENTRYPOINT ["/ecsmini"]
 CMD ["workload", "--listen", ":8080"]
 `
 
-// staticBuildHint tells the user how to get a binary that fits a scratch image.
-const staticBuildHint = "build one with: CGO_ENABLED=0 GOOS=linux go build -o ecsmini-linux . && ecsmini image build --binary ./ecsmini-linux"
+// binaryHint tells the user how to get a binary for the engine's machine.
+const binaryHint = "build one with: GOOS=linux go build -o ecsmini-linux . && ecsmini image build --binary ./ecsmini-linux"
 
 func newImageCmd() *cobra.Command {
 	cmd := &cobra.Command{
@@ -43,16 +44,18 @@ func newImageBuildCmd() *cobra.Command {
 	var tag, binary, output string
 	cmd := &cobra.Command{
 		Use:   "build",
-		Short: "Package ecsmini as a FROM scratch workload image on the local Docker Engine",
-		Long: `Package a static Linux ecsmini binary as a FROM scratch image on the local Docker Engine,
+		Short: "Package ecsmini as a workload image on the local Docker Engine",
+		Long: `Package a Linux ecsmini binary as a FROM scratch image on the local Docker Engine,
 with ENTRYPOINT ["/ecsmini"] and CMD ["workload", "--listen", ":8080"], so tasks and demos have
 an image without any registry. Any 'ecsmini workload' arguments can be given as the
 container's command.
 
-The binary is the running ecsmini when it is a static Linux executable for this machine's
-architecture; otherwise build one and pass it with --binary:
+'ecsmini up' builds this image by itself the first time a task needs it (as the pause image
+of awsvpc tasks, or as ecsmini-demo:latest); this command rebuilds it, e.g. after an upgrade.
 
-  CGO_ENABLED=0 GOOS=linux go build -o ecsmini-linux . && ecsmini image build --binary ./ecsmini-linux`,
+The binary is the running ecsmini unless --binary names another (for another architecture,
+say). A dynamically linked binary (a plain 'go build' with cgo) goes in with its loader and
+shared libraries.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if output != "" && output != "text" && output != "json" {
@@ -65,19 +68,13 @@ architecture; otherwise build one and pass it with --binary:
 			if arch != runtime.GOARCH {
 				fmt.Fprintf(cmd.ErrOrStderr(), "note: %s is a linux/%s binary; the image runs only on a %s engine\n", path, arch, arch)
 			}
-			data, err := os.ReadFile(path)
-			if err != nil {
-				return fmt.Errorf("read binary: %w", err)
-			}
 			ctx := cmd.Context()
 			engine, err := dockerrt.Connect(ctx)
 			if err != nil {
 				return err
 			}
 			defer engine.Close()
-			files := map[string][]byte{"Dockerfile": []byte(workloadDockerfile), "ecsmini": data}
-			labels := map[string]string{"ecsmini.image": "workload", "ecsmini.version": Version}
-			if err := engine.BuildImage(ctx, tag, files, labels); err != nil {
+			if err := buildWorkloadImageFrom(ctx, engine, tag, path); err != nil {
 				return err
 			}
 			img, err := engine.EnsureImage(ctx, tag)
@@ -93,29 +90,29 @@ architecture; otherwise build one and pass it with --binary:
 	}
 	f := cmd.Flags()
 	f.StringVarP(&tag, "tag", "t", DefaultImageTag, "name and tag of the image")
-	f.StringVar(&binary, "binary", "", "static Linux ecsmini binary to package (default: the running ecsmini)")
+	f.StringVar(&binary, "binary", "", "Linux ecsmini binary to package (default: the running ecsmini)")
 	f.StringVarP(&output, "output", "o", "", "output format: text or json")
 	return cmd
 }
 
-// imageBinary returns the binary to package and its architecture: path when given (any architecture, since
-// the engine may run elsewhere, e.g. in a Docker Desktop VM), else the running
-// executable, which must also match this machine's architecture.
+// imageBinary returns the binary to package and its architecture: path when given (any
+// architecture, since the engine may run elsewhere, e.g. in a Docker Desktop VM), else
+// the running executable, which must also match this machine's architecture.
 func imageBinary(path string) (binary, arch string, err error) {
 	if path != "" {
-		arch, err := checkStaticLinux(path, "")
+		arch, _, err := checkLinuxExec(path, "")
 		if err != nil {
-			return "", "", fmt.Errorf("--binary %s: %w; %s", path, err, staticBuildHint)
+			return "", "", fmt.Errorf("--binary %s: %w; %s", path, err, binaryHint)
 		}
 		return path, arch, nil
 	}
 	self, err := os.Executable()
 	if err != nil {
-		return "", "", fmt.Errorf("cannot find the running ecsmini (%w); %s", err, staticBuildHint)
+		return "", "", fmt.Errorf("cannot find the running ecsmini (%w); %s", err, binaryHint)
 	}
-	arch, err = checkStaticLinux(self, runtime.GOARCH)
+	arch, _, err = checkLinuxExec(self, runtime.GOARCH)
 	if err != nil {
-		return "", "", fmt.Errorf("the running ecsmini (%s) cannot go into a scratch image: %w; %s", self, err, staticBuildHint)
+		return "", "", fmt.Errorf("the running ecsmini (%s) cannot go into a Linux image: %w; %s", self, err, binaryHint)
 	}
 	return self, arch, nil
 }
@@ -132,37 +129,45 @@ var elfArch = map[elf.Machine]string{
 	elf.EM_LOONGARCH: "loong64",
 }
 
-// checkStaticLinux reports the architecture of the Linux executable at path, or why it
-// cannot run in a scratch image: not ELF, built for another OS, dynamically linked (a
-// PT_INTERP program header names a loader that scratch lacks) or, when wantArch is not
-// empty, built for another architecture.
+// checkStaticLinux is checkLinuxExec for a binary that must go into a scratch image
+// alone: a dynamically linked one is an error.
 func checkStaticLinux(path, wantArch string) (string, error) {
+	arch, dynamic, err := checkLinuxExec(path, wantArch)
+	if err == nil && dynamic {
+		err = errors.New("dynamically linked (it needs a loader, which a scratch image lacks)")
+	}
+	return arch, err
+}
+
+// checkLinuxExec reports the architecture of the Linux executable at path and whether
+// it is dynamically linked (a PT_INTERP program header names its loader), or why it
+// cannot run in an image: not ELF, built for another OS or, when wantArch is not empty,
+// built for another architecture.
+func checkLinuxExec(path, wantArch string) (arch string, dynamic bool, err error) {
 	f, err := elf.Open(path)
 	if err != nil {
 		var fe *elf.FormatError
-		if errors.As(err, &fe) {
-			return "", errors.New("not a Linux executable (ELF)")
+		if errors.As(err, &fe) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return "", false, errors.New("not a Linux executable (ELF)")
 		}
-		return "", err
+		return "", false, err
 	}
 	defer f.Close()
 	if f.Type != elf.ET_EXEC && f.Type != elf.ET_DYN {
-		return "", fmt.Errorf("not an executable (ELF type %v)", f.Type)
+		return "", false, fmt.Errorf("not an executable (ELF type %v)", f.Type)
 	}
 	if f.OSABI != elf.ELFOSABI_NONE && f.OSABI != elf.ELFOSABI_LINUX {
-		return "", fmt.Errorf("built for %v, not Linux", f.OSABI)
+		return "", false, fmt.Errorf("built for %v, not Linux", f.OSABI)
 	}
 	for _, p := range f.Progs {
-		if p.Type == elf.PT_INTERP {
-			return "", errors.New("dynamically linked (it needs a loader, which a scratch image lacks)")
-		}
+		dynamic = dynamic || p.Type == elf.PT_INTERP
 	}
 	arch, ok := elfArch[f.Machine]
 	if !ok {
 		arch = f.Machine.String()
 	}
 	if wantArch != "" && arch != wantArch {
-		return "", fmt.Errorf("built for %s, not %s", arch, wantArch)
+		return "", false, fmt.Errorf("built for %s, not %s", arch, wantArch)
 	}
-	return arch, nil
+	return arch, dynamic, nil
 }

@@ -26,7 +26,7 @@ remaining CPU and memory follow its tasks. Tasks still run as containers on the 
 Docker Engine; the instance decides where they would run. Drain an instance with
 'aws ecs update-container-instances-state --status DRAINING'.`,
 	}
-	cmd.PersistentFlags().StringVar(&endpoint, "endpoint", "", "URL of the running ecsmini (default $ECSMINI_ENDPOINT, $AWS_ENDPOINT_URL_ECS, http://"+DefaultListen+")")
+	cmd.PersistentFlags().StringVar(&endpoint, "endpoint", "", "URL of the running ecsmini (default $ECSMINI_ENDPOINT, $AWS_ENDPOINT_URL_ECS, $ECSMINI_LISTEN, then http://"+DefaultListen+")")
 	cmd.PersistentFlags().StringVar(&cluster, "cluster", "default", "cluster name or ARN")
 
 	var add ecsminiapi.InstanceAdd

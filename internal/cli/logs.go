@@ -38,7 +38,7 @@ in the awslogs-group, stream PREFIX/CONTAINER/TASK-ID, where 'aws logs' reads th
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.endpoint, "endpoint", "", "URL of the running ecsmini (default $ECSMINI_ENDPOINT, $AWS_ENDPOINT_URL_ECS, http://"+DefaultListen+")")
+	f.StringVar(&o.endpoint, "endpoint", "", "URL of the running ecsmini (default $ECSMINI_ENDPOINT, $AWS_ENDPOINT_URL_ECS, $ECSMINI_LISTEN, then http://"+DefaultListen+")")
 	f.StringVar(&o.container, "container", "", "only this container's output")
 	f.BoolVarP(&o.follow, "follow", "f", false, "keep printing new output until the containers exit")
 	f.IntVar(&o.tail, "tail", -1, "only the last N lines of each container (-1: all)")

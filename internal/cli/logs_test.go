@@ -25,6 +25,7 @@ type logsServer struct {
 	url string
 	rt  *sim.Runtime
 	clk *clock.Fake
+	c   *logs.Collector
 }
 
 func newLogsServer(t *testing.T) *logsServer {
@@ -43,9 +44,9 @@ func newLogsServer(t *testing.T) *logsServer {
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	// startLogs returns once the collector is subscribed: it sees this container start.
-	s := &logsServer{url: srv.URL, rt: rt, clk: clk}
+	s := &logsServer{url: srv.URL, rt: rt, clk: clk, c: c}
 	s.run(t, "probe", "p", "")
-	logsWaitUntil(t, "the probe's line", func() bool {
+	s.waitUntil(t, "the probe's line", func() bool {
 		st, err := c.Read(context.Background(), logsTaskID, "probe", logs.ReadOptions{})
 		if err != nil {
 			return false
@@ -78,14 +79,27 @@ func (s *logsServer) run(t *testing.T, name, output, exitAfter string) {
 	t.Cleanup(func() { _ = s.rt.Remove(context.Background(), id) }) // ends the copier
 }
 
-func logsWaitUntil(t *testing.T, what string, cond func() bool) {
+// waitUntil waits until cond holds, looking again at each change of the collector or
+// of out (nil: none); 10 s of real time bound a broken test.
+func (s *logsServer) waitUntil(t *testing.T, what string, cond func() bool, out ...*syncBuffer) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
+	limit := time.NewTimer(10 * time.Second)
+	defer limit.Stop()
+	for {
+		changed := s.c.Changed()
+		var written chan struct{}
+		for _, o := range out {
+			written = o.changes()
+		}
+		if cond() {
+			return
+		}
+		select {
+		case <-changed:
+		case <-written:
+		case <-limit.C:
 			t.Fatalf("timed out waiting for %s", what)
 		}
-		time.Sleep(2 * time.Millisecond)
 	}
 }
 
@@ -95,7 +109,7 @@ func TestLogsCommand(t *testing.T) {
 
 	// Wait until web's lines are kept, through the command itself.
 	var out string
-	logsWaitUntil(t, "web's lines", func() bool {
+	s.waitUntil(t, "web's lines", func() bool {
 		out, _, _ = runMain(t, "logs", logsTaskID, "--container", "web", "--endpoint", s.url)
 		return out == "hello\nworld\n"
 	})
@@ -119,7 +133,7 @@ func TestLogsCommand(t *testing.T) {
 func TestLogsFollow(t *testing.T) {
 	s := newLogsServer(t)
 	s.run(t, "job", "working", "10s")
-	logsWaitUntil(t, "job's line", func() bool {
+	s.waitUntil(t, "job's line", func() bool {
 		out, _, _ := runMain(t, "logs", logsTaskID, "--container", "job", "--endpoint", s.url)
 		return out == "working\n"
 	})
@@ -128,7 +142,7 @@ func TestLogsFollow(t *testing.T) {
 	go func() {
 		done <- Main([]string{"logs", logsTaskID, "-f", "--container", "job", "--endpoint", s.url}, out, out)
 	}()
-	logsWaitUntil(t, "the followed line", func() bool { return out.String() == "working\n" })
+	s.waitUntil(t, "the followed line", func() bool { return out.String() == "working\n" }, out)
 	select {
 	case code := <-done:
 		t.Fatalf("follow ended while the container runs: %d %q", code, out)

@@ -50,7 +50,7 @@ Without --all only tasks whose desired status is RUNNING are listed, as ListTask
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.endpoint, "endpoint", "", "URL of the running ecsmini (default $ECSMINI_ENDPOINT, $AWS_ENDPOINT_URL_ECS, http://"+DefaultListen+")")
+	f.StringVar(&o.endpoint, "endpoint", "", "URL of the running ecsmini (default $ECSMINI_ENDPOINT, $AWS_ENDPOINT_URL_ECS, $ECSMINI_LISTEN, then http://"+DefaultListen+")")
 	f.StringVar(&o.cluster, "cluster", "default", "cluster name or ARN")
 	f.BoolVar(&o.allClusters, "all-clusters", false, "list the tasks of every cluster")
 	f.BoolVarP(&o.all, "all", "a", false, "include stopped tasks (ECS keeps them for an hour)")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -43,23 +44,19 @@ func runTasks(t *testing.T, c *ecsminiapi.Client, cluster, taskDef string, count
 	return arns
 }
 
-// waitTasks waits until every task has reached the last status.
-func waitTasks(t *testing.T, c *ecsminiapi.Client, cluster string, arns []string, status ecs.TaskStatus) []*ecs.Task {
+// waitTasks moves the driven clock until every task has reached the last status (at
+// most a minute of emulator time).
+func waitTasks(t *testing.T, dc *drivenClock, c *ecsminiapi.Client, cluster string, arns []string, status ecs.TaskStatus) []*ecs.Task {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		tasks, err := c.DescribeTasks(context.Background(), cluster, arns)
-		if err != nil {
+	var tasks []*ecs.Task
+	dc.eventually(t, time.Minute, fmt.Sprintf("tasks %s", status), func() bool {
+		var err error
+		if tasks, err = c.DescribeTasks(context.Background(), cluster, arns); err != nil {
 			t.Fatal(err)
 		}
-		if len(tasks) == len(arns) && !slices.ContainsFunc(tasks, func(task *ecs.Task) bool { return task.LastStatus != status }) {
-			return tasks
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("tasks not %s after 10s: %+v", status, tasks[0])
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return len(tasks) == len(arns) && !slices.ContainsFunc(tasks, func(task *ecs.Task) bool { return task.LastStatus != status })
+	})
+	return tasks
 }
 
 const (
@@ -70,7 +67,7 @@ const (
 )
 
 func TestPsListsTasksOfARunningEcsmini(t *testing.T) {
-	addr, _, _ := startUp(t, upOptions{stateDir: t.TempDir(), runtime: "sim"})
+	addr, _, dc := startDriven(t, upOptions{stateDir: t.TempDir(), runtime: "sim"})
 	endpoint := "http://" + addr
 	c := newClient(endpoint)
 
@@ -80,12 +77,12 @@ func TestPsListsTasksOfARunningEcsmini(t *testing.T) {
 		t.Fatalf("empty ps: exit %d, %q %q", code, out, errOut)
 	}
 
-	web := waitTasks(t, c, "default", runTasks(t, c, "", webTaskDef, 3), ecs.StatusRunning)
-	crash := waitTasks(t, c, "default", runTasks(t, c, "default", crashTaskDef, 1), ecs.StatusStopped)
+	web := waitTasks(t, dc, c, "default", runTasks(t, c, "", webTaskDef, 3), ecs.StatusRunning)
+	crash := waitTasks(t, dc, c, "default", runTasks(t, c, "default", crashTaskDef, 1), ecs.StatusStopped)
 	if err := c.Call(context.Background(), "CreateCluster", map[string]string{"clusterName": "batch"}, &struct{}{}); err != nil {
 		t.Fatal(err)
 	}
-	other := waitTasks(t, c, "batch", runTasks(t, c, "batch", webTaskDef, 1), ecs.StatusRunning)
+	other := waitTasks(t, dc, c, "batch", runTasks(t, c, "batch", webTaskDef, 1), ecs.StatusRunning)
 
 	// Text: the three web tasks of the default cluster, each reachable on its own port.
 	out, errOut, code = runMain(t, "ps", "--endpoint", endpoint)

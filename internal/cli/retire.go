@@ -51,7 +51,7 @@ minimumHealthyPercent; standalone tasks are stopped and not replaced, with stopp
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&endpoint, "endpoint", "", "URL of the running ecsmini (default $ECSMINI_ENDPOINT, $AWS_ENDPOINT_URL_ECS, http://"+DefaultListen+")")
+	f.StringVar(&endpoint, "endpoint", "", "URL of the running ecsmini (default $ECSMINI_ENDPOINT, $AWS_ENDPOINT_URL_ECS, $ECSMINI_LISTEN, then http://"+DefaultListen+")")
 	f.StringVar(&cluster, "cluster", "", "cluster name or ARN (default: default; with --platform-version, every cluster)")
 	f.StringVar(&service, "service", "", "retire every task of this service")
 	f.StringVar(&version, "platform-version", "", "retire every Fargate task on this platform version (e.g. 1.4.0)")

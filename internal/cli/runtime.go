@@ -19,16 +19,21 @@ import (
 
 // openRuntime connects the task runtime `up` was asked for. For Docker it checks the
 // engine at once, so a missing engine is reported at start-up rather than when the
-// first task runs.
-func openRuntime(ctx context.Context, name string, clk clock.Clock) (containers.Runtime, string, func(), error) {
+// first task runs, and has maker build the images selfImages (ecsmini's own) on first
+// need instead of pulling them. act, when set, is shared with the simulated runtime so
+// a test can settle it.
+func openRuntime(ctx context.Context, name string, clk clock.Clock, act *clock.Activity, maker dockerrt.ImageMaker, selfImages ...string) (containers.Runtime, string, func(), error) {
 	if name == "sim" {
-		return sim.New(clk, sim.Options{}), "", func() {}, nil
+		return sim.New(clk, sim.Options{Activity: act}), "", func() {}, nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	e, err := dockerrt.Connect(ctx)
 	if err != nil {
 		return nil, "", nil, fmt.Errorf("%w (start Docker, point DOCKER_HOST at it, or run without Docker: ecsmini up --runtime sim)", err)
+	}
+	if maker != nil {
+		e.MakeLocally(maker, selfImages...)
 	}
 	info := e.Info()
 	return e.Runtime(), info.Version + " at " + info.Host, func() { _ = e.Close() }, nil
@@ -58,7 +63,7 @@ func startAgent(ctx context.Context, emu *emulator.Emulator, rt containers.Runti
 	ep := newEndpoints(endpointsConfig{Runtime: rt, Simulated: rt.Name() == "sim", Discovery: emu})
 	a := agent.New(agent.Config{Runtime: rt, Clock: clk, Store: emu, Region: o.region, Account: o.accountID,
 		PauseImage: o.pauseImage, StateDir: o.stateDir, Endpoints: ep, Secrets: secrets, Credentials: creds,
-		RuntimeTime: runtimeTime(rt, clk), AWSLogs: awslogs, Log: log})
+		RuntimeTime: runtimeTime(rt, clk), AWSLogs: awslogs, Log: log, Activity: o.drive.activity()})
 	adopt, live, err := findAdoptable(ctx, emu, rt)
 	if err != nil {
 		return nil, nil, err

@@ -30,7 +30,7 @@ func newSpotCmd() *cobra.Command {
 'ecsmini up --spot-interruption-rate 30m' also reclaims Spot tasks at random, and
 '--spot-instance-interruption-rate' EC2 Spot instances.`,
 	}
-	cmd.PersistentFlags().StringVar(&endpoint, "endpoint", "", "URL of the running ecsmini (default $ECSMINI_ENDPOINT, $AWS_ENDPOINT_URL_ECS, http://"+DefaultListen+")")
+	cmd.PersistentFlags().StringVar(&endpoint, "endpoint", "", "URL of the running ecsmini (default $ECSMINI_ENDPOINT, $AWS_ENDPOINT_URL_ECS, $ECSMINI_LISTEN, then http://"+DefaultListen+")")
 	cmd.PersistentFlags().StringVar(&cluster, "cluster", "default", "cluster name or ARN")
 
 	capacity := &cobra.Command{

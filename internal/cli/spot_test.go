@@ -19,24 +19,26 @@ func cli(t *testing.T, addr string, wantFail bool, args ...string) string {
 	return out.String()
 }
 
-// taskState polls DescribeTasks until the task's lastStatus is want.
-func taskState(t *testing.T, addr, cluster, arn, want string) map[string]any {
+// taskState moves the driven clock until the task's lastStatus is want (at most a
+// minute of emulator time).
+func taskState(t *testing.T, dc *drivenClock, addr, cluster, arn, want string) map[string]any {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		_, m := call(t, addr, "DescribeTasks", `{"cluster":"`+cluster+`","tasks":["`+arn+`"]}`)
-		tasks, _ := m["tasks"].([]any)
-		if len(tasks) == 1 {
-			tk := tasks[0].(map[string]any)
-			if tk["lastStatus"] == want {
-				return tk
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("task %s is %v, never %s", arn, tk["lastStatus"], want)
-			}
-		}
-		time.Sleep(10 * time.Millisecond)
+	var tk map[string]any
+	dc.eventually(t, time.Minute, "task "+arn+" "+want, func() bool {
+		tk = describeTask(t, addr, cluster, arn)
+		return tk["lastStatus"] == want
+	})
+	return tk
+}
+
+// describeTask is the task as DescribeTasks shows it (nil when there is none).
+func describeTask(t *testing.T, addr, cluster, arn string) map[string]any {
+	t.Helper()
+	_, m := call(t, addr, "DescribeTasks", `{"cluster":"`+cluster+`","tasks":["`+arn+`"]}`)
+	if tasks, _ := m["tasks"].([]any); len(tasks) == 1 {
+		return tasks[0].(map[string]any)
 	}
+	return nil
 }
 
 func runSpotTask(t *testing.T, addr string) string {
@@ -53,7 +55,7 @@ func runSpotTask(t *testing.T, addr string) string {
 // runtime: interrupt a Spot task, take Spot capacity away and give it back, retire a
 // standalone task with a 0-day wait.
 func TestSpotAndRetireCommands(t *testing.T) {
-	addr, _, _ := startUp(t, upOptions{runtime: "sim", stateDir: t.TempDir()})
+	addr, _, dc := startDriven(t, upOptions{runtime: "sim", stateDir: t.TempDir()})
 	for op, body := range map[string]string{
 		"CreateCluster": `{"clusterName":"spotty","capacityProviders":["FARGATE","FARGATE_SPOT"]}`,
 		"RegisterTaskDefinition": `{"family":"job","networkMode":"awsvpc","requiresCompatibilities":["FARGATE"],"cpu":"256","memory":"512",
@@ -66,11 +68,11 @@ func TestSpotAndRetireCommands(t *testing.T) {
 	}
 
 	arn := runSpotTask(t, addr)
-	taskState(t, addr, "spotty", arn, "RUNNING")
+	taskState(t, dc, addr, "spotty", arn, "RUNNING")
 	if out := cli(t, addr, false, "spot", "interrupt", arn, "--cluster", "spotty"); !strings.Contains(out, "interrupted "+arn) {
 		t.Fatalf("spot interrupt: %s", out)
 	}
-	tk := taskState(t, addr, "spotty", arn, "STOPPED")
+	tk := taskState(t, dc, addr, "spotty", arn, "STOPPED")
 	if tk["stopCode"] != "SpotInterruption" || tk["stoppedReason"] != "Your Spot Task was interrupted." {
 		t.Fatalf("interrupted task: %v %v", tk["stopCode"], tk["stoppedReason"])
 	}
@@ -85,16 +87,18 @@ func TestSpotAndRetireCommands(t *testing.T) {
 		t.Fatalf("spot capacity: %s", out)
 	}
 	held := runSpotTask(t, addr)
-	time.Sleep(100 * time.Millisecond)
-	taskState(t, addr, "spotty", held, "PROVISIONING")
+	dc.advance(t, time.Minute) // no Spot capacity: the task waits, however long
+	if tk := describeTask(t, addr, "spotty", held); tk["lastStatus"] != "PROVISIONING" {
+		t.Fatalf("without Spot capacity the task is %v, want PROVISIONING", tk["lastStatus"])
+	}
 	cli(t, addr, false, "spot", "capacity", "on", "--cluster", "spotty")
-	taskState(t, addr, "spotty", held, "RUNNING")
+	taskState(t, dc, addr, "spotty", held, "RUNNING")
 
 	out := cli(t, addr, false, "retire", held, "--cluster", "spotty")
 	if !strings.Contains(out, held+" retires at ") || !strings.Contains(out, "standalone") {
 		t.Fatalf("retire: %s", out)
 	}
-	tk = taskState(t, addr, "spotty", held, "STOPPED")
+	tk = taskState(t, dc, addr, "spotty", held, "STOPPED")
 	if tk["stoppedReason"] != "ECS is performing maintenance on the underlying infrastructure hosting the task" {
 		t.Fatalf("retired task: %v", tk["stoppedReason"])
 	}

@@ -46,6 +46,7 @@ type upOptions struct {
 	compose         composeFlags  // -f FILE: import a compose project once the API answers
 	watch           bool          // keep the compose project in sync with its files
 	notes           chan tui.Note // the dashboard's notes (the compose watcher's); made when nil
+	drive           *upDriver     // tests: run on a clock the test drives (nil: the wall clock)
 }
 
 func newUpCmd() *cobra.Command {
@@ -91,7 +92,7 @@ acknowledged.`,
 	o.compose.add(f, true)
 	f.BoolVar(&o.watch, "watch", false, "with -f: re-import the compose project when its files or build contexts change")
 	f.IntVar(&o.metadataPort, "metadata-port", preferredMetadataPort, "preferred loopback port of the task metadata and credentials endpoints (any free port when taken; the port chosen is kept in the state directory and reused, as adopted containers need it)")
-	f.StringVar(&o.pauseImage, "pause-image", "ecsmini-demo:latest", "image whose 'ecsmini workload' holds awsvpc tasks' network namespaces (build it with 'ecsmini image build')")
+	f.StringVar(&o.pauseImage, "pause-image", "ecsmini-demo:latest", "image whose 'ecsmini workload' holds awsvpc tasks' network namespaces (built from this ecsmini on first need when absent)")
 	return cmd
 }
 

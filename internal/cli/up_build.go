@@ -73,6 +73,7 @@ func buildUp(ctx context.Context, o upOptions, stderr io.Writer, stopUp func()) 
 	if s.collector, err = startLogs(ctx, rt, s.o.stateDir, cwlogs.Sink{Service: s.cwl, Log: s.log}); err != nil {
 		return nil, fmt.Errorf("task logs: %w", err)
 	}
+	s.o.drive.collected(s.collector)
 	if err := s.startAgent(rt); err != nil {
 		return nil, err
 	}
@@ -97,7 +98,7 @@ func (s *upStack) release() {
 // openClock is the emulator's clock: real time scaled by --time-scale, as far ahead as
 // it was moved before the last stop.
 func openClock(o upOptions) (*clock.Virtual, error) {
-	clk, err := clock.NewVirtual(clock.Real{}, o.timeScale)
+	clk, err := clock.NewVirtual(o.drive.base(), o.timeScale)
 	if err != nil {
 		return nil, fmt.Errorf("--time-scale: %w", err)
 	}
@@ -115,7 +116,8 @@ func openClock(o upOptions) (*clock.Virtual, error) {
 
 // openRuntime connects the task runtime.
 func (s *upStack) openRuntime(ctx context.Context) (containers.Runtime, error) {
-	rt, engine, closeRuntime, err := openRuntime(ctx, s.o.runtime, s.clk)
+	say := func(format string, args ...any) { s.log.Info(fmt.Sprintf(format, args...)) }
+	rt, engine, closeRuntime, err := openRuntime(ctx, s.o.runtime, s.clk, s.o.drive.activity(), selfImageMaker(say), s.o.pauseImage, DefaultImageTag)
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +136,7 @@ func (s *upStack) openEmulator() error {
 	}
 	start := time.Now()
 	emu, err := emulator.New(emulator.Config{Region: o.region, AccountID: o.accountID, StateDir: o.stateDir,
-		StoppedTaskTTL: o.stoppedTTL, Clock: s.clk, Recover: o.recover, NoSync: !o.fsync,
+		StoppedTaskTTL: o.stoppedTTL, Clock: s.clk, Recover: o.recover, NoSync: !o.fsync, Activity: o.drive.activity(),
 		LoadBalancers: emulator.LoadBalancerConfig{Ports: ports, DeregistrationDelay: o.drainDelay,
 			Simulated: o.runtime == "sim", Log: s.log},
 		SpotInterruptionRate:         o.spotRate,
@@ -143,6 +145,7 @@ func (s *upStack) openEmulator() error {
 	if err != nil {
 		return err
 	}
+	o.drive.built(emu)
 	reportRecovered(s.logOut, o.stateDir, emu.Recovered())
 	s.emu, s.loaded = emu, time.Since(start)
 	stopHooks, err := startEventWebhooks(emu.Events(), o.eventWebhooks, s.log)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"sync"
 	"time"
@@ -19,7 +20,12 @@ import (
 // line per change of a task's status, a deployment, a service's state or an instance
 // (events that change none of these are skipped).
 func printProgress(ctx context.Context, endpoint string, stdout io.Writer, asJSON bool) error {
-	body, err := newClient(endpoint).Events(ctx, ecsminiapi.EventsQuery{Follow: true, Tail: 0})
+	c := newClient(endpoint)
+	// A connection of its own, never pooled: when ctx ends while the stream is still
+	// being dialled, a pooled connection would sit unused on the server, and the
+	// server's Shutdown waits 5 s for a connection that never sent a request.
+	c.HTTP = &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	body, err := c.Events(ctx, ecsminiapi.EventsQuery{Follow: true, Tail: 0})
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil

@@ -29,21 +29,45 @@ type applier struct {
 	depTimeout time.Duration
 	// poll is how often a dependency is checked.
 	poll time.Duration
+	// wait pauses between two checks (nil: real time).
+	wait func(ctx context.Context, d time.Duration) error
 }
 
-// Result counts what an apply changed.
+// Result counts what an apply changed, and which services it could not bring up.
 type Result struct {
 	Created, Updated, Deleted, Unchanged, Ran []string
+	// Failed are the services the apply could not carry out (a failed build, a
+	// dependency that did not come up, an error of the API), with why.
+	Failed []Failure
+}
+
+// Failure is a service that did not come up, and why.
+type Failure struct {
+	Service string `json:"service"`
+	Reason  string `json:"reason"`
+}
+
+// failed says whether the service is among the failures.
+func (r *Result) failed(name string) bool {
+	for _, f := range r.Failed {
+		if f.Service == name {
+			return true
+		}
+	}
+	return false
 }
 
 func (a *applier) logf(format string, args ...any) {
 	fmt.Fprintf(a.out, "compose: "+format+"\n", args...)
 }
 
-// apply converges the cluster on plan. It stops at the first error; what it did
-// before stays (a later apply resumes from there).
-func (a *applier) apply(ctx context.Context, plan *composeimport.Plan) (Result, error) {
-	var res Result
+// apply converges the cluster on plan. A service that cannot be applied (or whose
+// image did not build: failed) is recorded in Result.Failed and the others go on; the
+// services that depend on it fail with it. Only an error that concerns the whole
+// project (the cluster) stops it; what it did before stays (a later apply resumes
+// from there).
+func (a *applier) apply(ctx context.Context, plan *composeimport.Plan, failed []Failure) (Result, error) {
+	res := Result{Failed: failed}
 	var cl ecs.ClusterOutput
 	if err := a.c.Call(ctx, "CreateCluster", &ecs.CreateClusterInput{ClusterName: ecs.Ptr(plan.Cluster),
 		Tags: []ecs.Tag{{Key: ecs.Ptr(composeimport.ProjectTag), Value: ecs.Ptr(plan.Project)}}}, &cl); err != nil {
@@ -54,13 +78,35 @@ func (a *applier) apply(ctx context.Context, plan *composeimport.Plan) (Result, 
 	}
 	for i := range plan.Services {
 		s := &plan.Services[i]
+		if res.failed(s.Name) {
+			continue
+		}
+		if dep := failedDependency(s, &res); dep != "" {
+			res.Failed = append(res.Failed, Failure{Service: s.Name, Reason: "its dependency " + dep + " did not come up"})
+			a.logf("service %s: not started: its dependency %s did not come up", s.Name, dep)
+			continue
+		}
 		if err := a.applyService(ctx, plan, s, &res); err != nil {
-			return res, fmt.Errorf("service %s: %w", s.Name, err)
+			if ctx.Err() != nil {
+				return res, fmt.Errorf("service %s: %w", s.Name, err)
+			}
+			res.Failed = append(res.Failed, Failure{Service: s.Name, Reason: err.Error()})
+			a.logf("service %s: %v", s.Name, err)
 		}
 	}
 	gone, err := a.removeGone(ctx, plan)
 	res.Deleted = gone
 	return res, err
+}
+
+// failedDependency is a service s depends on that has failed, or "".
+func failedDependency(s *composeimport.Service, res *Result) string {
+	for _, d := range s.DependsOn {
+		if res.failed(d.Service) {
+			return d.Service
+		}
+	}
+	return ""
 }
 
 // associate adds the capacity providers the services' strategies use to the cluster's,

@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -19,22 +21,29 @@ import (
 const maxBuildContext = 256 << 20
 
 // builder builds the images of a plan's services that have build: on the local
-// Docker Engine, each tagged with a hash of its context (<image>:ctx-<hash>), so that a
-// changed context is a new image name and so a new task definition revision, and an
-// unchanged one is not rebuilt.
+// Docker Engine (with its BuildKit), each tagged with a hash of its context and build
+// options (<image>:ctx-<hash>), so that a changed context is a new image name and so a
+// new task definition revision, and an unchanged one is not rebuilt.
 type builder struct {
 	// dryRun computes the tags without building (the simulated runtime needs no image).
 	dryRun bool
 	built  map[string]bool
-	warned map[string]bool
 }
 
 // prepare builds what is needed and points each built service's container at its tag.
-func (b *builder) prepare(ctx context.Context, plan *composeimport.Plan, logf func(string, ...any)) error {
+// A service whose image does not build is returned as a failure with the builder's
+// message, and the others go on.
+func (b *builder) prepare(ctx context.Context, plan *composeimport.Plan, logf func(string, ...any), progress io.Writer) []Failure {
 	if b.built == nil {
-		b.built, b.warned = map[string]bool{}, map[string]bool{}
+		b.built = map[string]bool{}
+	}
+	var failed []Failure
+	fail := func(s *composeimport.Service, err error) {
+		failed = append(failed, Failure{Service: s.Name, Reason: "build: " + err.Error()})
+		logf("service %s: build failed: %v", s.Name, err)
 	}
 	var engine *dockerrt.Engine
+	var engineErr error
 	defer func() {
 		if engine != nil {
 			engine.Close()
@@ -45,32 +54,54 @@ func (b *builder) prepare(ctx context.Context, plan *composeimport.Plan, logf fu
 		if s.Build == nil {
 			continue
 		}
-		files, sum, err := readBuildContext(s.Build.Context, s.Build.Dockerfile)
+		_, sum, err := readBuildContext(s.Build.Context, s.Build.Dockerfile)
 		if err != nil {
-			return fmt.Errorf("service %s: build: %w", s.Name, err)
+			fail(s, err)
+			continue
 		}
-		tag := imageRepo(s.Build.Tag) + ":ctx-" + sum[:12]
+		tag := imageRepo(s.Build.Tag) + ":ctx-" + buildHash(sum, s.Build)[:12]
 		s.TaskDefinition.ContainerDefinitions[0].Image = &tag
-		if len(s.Build.Args) > 0 && !b.warned[s.Name] {
-			logf("warning: service %s: build.args: not passed (ecsmini builds from an in-memory context with the classic builder); the Dockerfile's ARG defaults apply", s.Name)
-			b.warned[s.Name] = true
-		}
 		if b.dryRun || b.built[tag] {
 			continue
 		}
-		if engine == nil {
-			if engine, err = dockerrt.Connect(ctx); err != nil {
-				return err
-			}
+		if engine == nil && engineErr == nil {
+			engine, engineErr = dockerrt.Connect(ctx)
+		}
+		if engineErr != nil {
+			fail(s, engineErr)
+			continue
 		}
 		logf("building %s from %s", tag, s.Build.Context)
 		labels := map[string]string{"ecsmini.image": "compose", composeimport.ProjectTag: plan.Project}
-		if err := engine.BuildImage(ctx, tag, files, labels); err != nil {
-			return fmt.Errorf("service %s: build: %w", s.Name, err)
+		for k, v := range s.Build.Labels {
+			labels[k] = v
+		}
+		spec := dockerrt.BuildSpec{Tag: tag, ContextDir: s.Build.Context, Dockerfile: s.Build.Dockerfile,
+			Args: s.Build.Args, Target: s.Build.Target, Labels: labels, SSH: s.Build.SSH,
+			CacheFrom: s.Build.CacheFrom, CacheTo: s.Build.CacheTo, NoCache: s.Build.NoCache,
+			ExtraHosts: s.Build.ExtraHosts, ShmSize: s.Build.ShmSize, Progress: progress}
+		for _, sec := range s.Build.Secrets {
+			spec.Secrets = append(spec.Secrets, dockerrt.BuildSecret{ID: sec.ID, File: sec.File, Env: sec.Env})
+		}
+		if err := engine.Build(ctx, spec); err != nil {
+			fail(s, err)
+			continue
 		}
 		b.built[tag] = true
 	}
-	return nil
+	return failed
+}
+
+// buildHash mixes the context's hash with the build options that change the image.
+func buildHash(contextSum string, b *composeimport.Build) string {
+	h := sha256.New()
+	opts, _ := json.Marshal(struct {
+		Args   map[string]string `json:"args"`
+		Target string            `json:"target"`
+		Labels map[string]string `json:"labels"`
+	}{b.Args, b.Target, b.Labels}) // maps marshal in key order: stable
+	fmt.Fprintf(h, "%s\x00%s", contextSum, opts)
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // imageRepo is an image name without its tag ("reg:5000/a/b:1" → "reg:5000/a/b").

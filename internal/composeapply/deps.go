@@ -2,6 +2,7 @@ package composeapply
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -69,14 +70,30 @@ func (a *applier) waitFor(ctx context.Context, cluster string, dep *composeimpor
 			a.logf("waiting for %s to be %s", dep.Name, ConditionWord(cond))
 			said = true
 		}
-		select {
-		case <-ctx.Done():
-			if ctx.Err() == context.DeadlineExceeded {
+		if err := a.pause(ctx, poll); err != nil {
+			if errors.Is(err, context.DeadlineExceeded) {
 				return fmt.Errorf("not so after %s", timeout)
 			}
-			return ctx.Err()
-		case <-time.After(poll):
+			return err
 		}
+	}
+}
+
+// pause waits d before the next check, or until ctx ends.
+func (a *applier) pause(ctx context.Context, d time.Duration) error {
+	if a.wait != nil {
+		if err := a.wait(ctx, d); err != nil {
+			return err
+		}
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
 	}
 }
 

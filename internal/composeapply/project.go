@@ -9,9 +9,11 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"time"
 
 	"github.com/compose-spec/compose-go/v2/types"
 
+	"github.com/ecsmini/ecsmini/emulator/clock"
 	"github.com/ecsmini/ecsmini/internal/composeimport"
 	"github.com/ecsmini/ecsmini/internal/ecsminiapi"
 )
@@ -97,6 +99,11 @@ type RunOptions struct {
 	Watch bool
 	// SkipBuild does not build images (the simulated runtime needs none).
 	SkipBuild bool
+	// Wait is the pause between two checks of a depends_on condition (nil: real time).
+	Wait func(ctx context.Context, d time.Duration) error
+	// Clock times Watch's debounce, the quiet spell after a change before it is
+	// applied (nil: the wall clock). A test passes a fake clock it fires itself.
+	Clock clock.Clock
 	// Applied, when set, hears how each import ended (nil: the stack matches the
 	// files), the first and, with Watch, every re-import, so that the dashboard can
 	// show it; called on Run's goroutine.
@@ -107,7 +114,7 @@ type RunOptions struct {
 // Without Watch it returns the import's error; with it a failed import is reported and
 // the next change of the files tried, until ctx ends.
 func (p *Project) Run(ctx context.Context, c *ecsminiapi.Client, out io.Writer, o RunOptions) error {
-	syncer := NewSyncer(c, out, SyncOptions{SkipBuild: o.SkipBuild})
+	syncer := NewSyncer(c, out, SyncOptions{SkipBuild: o.SkipBuild, Wait: o.Wait})
 	err := syncer.Sync(ctx, p.plan)
 	applied := func(err error) {
 		if o.Applied != nil && ctx.Err() == nil {
@@ -118,12 +125,18 @@ func (p *Project) Run(ctx context.Context, c *ecsminiapi.Client, out io.Writer, 
 	if !o.Watch {
 		if err == nil {
 			fmt.Fprintf(out, "compose: project %s is up in cluster %s\n", p.plan.Project, p.plan.Cluster)
+		} else {
+			fmt.Fprintf(out, "compose: %v\n", err)
 		}
 		return err
 	}
 	if err != nil && ctx.Err() == nil {
 		fmt.Fprintf(out, "compose: %v (watching for a fix)\n", err)
 	}
-	w := &watcher{src: p.src, out: out, sync: syncer, applied: applied}
+	clk := o.Clock
+	if clk == nil {
+		clk = clock.Real{}
+	}
+	w := &watcher{src: p.src, out: out, sync: syncer, clk: clk, applied: applied}
 	return w.run(ctx, p.project)
 }

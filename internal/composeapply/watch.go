@@ -13,6 +13,8 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/fsnotify/fsnotify"
+
+	"github.com/ecsmini/ecsmini/emulator/clock"
 )
 
 // watchDebounce is how long the files must be quiet before a change is applied, so
@@ -26,6 +28,7 @@ type watcher struct {
 	src  Source
 	out  io.Writer
 	sync *Syncer
+	clk  clock.Clock // times the debounce
 	// applied hears how each re-import ended (nil error: applied).
 	applied func(error)
 
@@ -44,8 +47,16 @@ func (w *watcher) run(ctx context.Context, p *types.Project) error {
 	w.dirs = map[string]bool{}
 	w.track(fw, p)
 	fmt.Fprintf(w.out, "compose: watching %d files and %d build contexts\n", len(w.files), len(w.contexts))
-	var fire <-chan time.Time
-	var timer *time.Timer
+	// The debounce timer hands its generation back; a stopped timer's late delivery
+	// is stale and ignored.
+	fire := make(chan int, 1)
+	gen := 0
+	var timer clock.Timer
+	defer func() {
+		if timer != nil {
+			timer.Stop()
+		}
+	}()
 	for {
 		select {
 		case <-ctx.Done():
@@ -63,15 +74,24 @@ func (w *watcher) run(ctx context.Context, p *types.Project) error {
 			if timer != nil {
 				timer.Stop()
 			}
-			timer = time.NewTimer(watchDebounce)
-			fire = timer.C
+			gen++
+			g := gen
+			timer = w.clk.AfterFunc(watchDebounce, func() {
+				select {
+				case fire <- g:
+				case <-ctx.Done():
+				}
+			})
 		case err, ok := <-fw.Errors:
 			if !ok {
 				return nil
 			}
 			fmt.Fprintf(w.out, "compose: watch: %v\n", err)
-		case <-fire:
-			fire = nil
+		case g := <-fire:
+			if g != gen {
+				continue // a timer stopped after it fired
+			}
+			timer = nil
 			if np := w.reload(ctx); np != nil {
 				w.track(fw, np)
 			}

@@ -29,7 +29,7 @@ func (c *serviceConverter) image() {
 				c.out.Build.Args[k] = *v
 			}
 		}
-		c.buildWarnings()
+		c.buildOptions()
 	}
 	c.cd.Image = ecs.Ptr(img)
 }
@@ -38,15 +38,49 @@ func lastSegment(s string) string {
 	return s[strings.LastIndex(s, "/")+1:]
 }
 
-func (c *serviceConverter) buildWarnings() {
-	b := c.s.Build
+// buildOptions carries over what BuildKit takes from compose's build: labels,
+// secrets (from the project's file or environment secrets), ssh, cache, no_cache,
+// extra_hosts and shm_size; the rest is warned about.
+func (c *serviceConverter) buildOptions() {
+	b, out := c.s.Build, c.out.Build
+	if len(b.Labels) > 0 {
+		out.Labels = map[string]string{}
+		for k, v := range b.Labels {
+			out.Labels[k] = v
+		}
+	}
+	for _, ref := range b.Secrets {
+		sc, ok := c.p.Secrets[ref.Source]
+		switch {
+		case !ok:
+			c.warn("build.secrets", "secret %s is not defined at the top level; not passed", ref.Source)
+		case sc.File != "":
+			out.Secrets = append(out.Secrets, BuildSecret{ID: ref.Source, File: sc.File})
+		case sc.Environment != "":
+			out.Secrets = append(out.Secrets, BuildSecret{ID: ref.Source, Env: sc.Environment})
+		default:
+			c.warn("build.secrets", "secret %s has neither file nor environment; not passed", ref.Source)
+		}
+	}
+	for _, k := range b.SSH {
+		if k.Path == "" {
+			out.SSH = append(out.SSH, k.ID)
+		} else {
+			out.SSH = append(out.SSH, k.ID+"="+k.Path)
+		}
+	}
+	out.CacheFrom, out.CacheTo, out.NoCache = b.CacheFrom, b.CacheTo, b.NoCache
+	for _, host := range sortedKeys(b.ExtraHosts) {
+		for _, ip := range b.ExtraHosts[host] {
+			out.ExtraHosts = append(out.ExtraHosts, host+":"+ip)
+		}
+	}
+	out.ShmSize = int64(b.ShmSize)
 	unsupported := map[string]bool{
-		"dockerfile_inline": b.DockerfileInline != "", "ssh": len(b.SSH) > 0, "cache_from": len(b.CacheFrom) > 0,
-		"cache_to": len(b.CacheTo) > 0, "additional_contexts": len(b.AdditionalContexts) > 0,
-		"secrets": len(b.Secrets) > 0, "platforms": len(b.Platforms) > 0, "tags": len(b.Tags) > 0,
-		"extra_hosts": len(b.ExtraHosts) > 0, "network": b.Network != "", "shm_size": b.ShmSize != 0,
+		"dockerfile_inline": b.DockerfileInline != "", "additional_contexts": len(b.AdditionalContexts) > 0,
+		"platforms": len(b.Platforms) > 0, "tags": len(b.Tags) > 0, "network": b.Network != "",
 		"ulimits": len(b.Ulimits) > 0, "entitlements": len(b.Entitlements) > 0, "privileged": b.Privileged,
-		"no_cache": b.NoCache, "pull": b.Pull, "labels": len(b.Labels) > 0, "isolation": b.Isolation != "",
+		"pull": b.Pull, "isolation": b.Isolation != "",
 	}
 	for _, k := range sortedKeys(unsupported) {
 		if unsupported[k] {

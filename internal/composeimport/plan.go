@@ -3,6 +3,7 @@ package composeimport
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 )
@@ -64,6 +65,25 @@ type Build struct {
 	Args       map[string]string `json:"args,omitempty"`
 	Target     string            `json:"target,omitempty"`
 	Tag        string            `json:"tag"`
+	Labels     map[string]string `json:"labels,omitempty"`
+	// Secrets are the build secrets RUN --mount=type=secret reads, from the project's
+	// secrets: a file or an environment variable of ecsmini's.
+	Secrets []BuildSecret `json:"secrets,omitempty"`
+	// SSH are the SSH agents or keys RUN --mount=type=ssh may use: "default" or ID=PATH.
+	SSH        []string `json:"ssh,omitempty"`
+	CacheFrom  []string `json:"cacheFrom,omitempty"`
+	CacheTo    []string `json:"cacheTo,omitempty"`
+	NoCache    bool     `json:"noCache,omitempty"`
+	ExtraHosts []string `json:"extraHosts,omitempty"`
+	ShmSize    int64    `json:"shmSize,omitempty"`
+}
+
+// BuildSecret is one build secret: the ID the Dockerfile mounts and where its value
+// comes from (File or Env).
+type BuildSecret struct {
+	ID   string `json:"id"`
+	File string `json:"file,omitempty"`
+	Env  string `json:"env,omitempty"`
 }
 
 // PublishedPort is a compose "HOST:CONTAINER" port as an ECS load balancer.
@@ -105,6 +125,32 @@ func (p *Plan) LBPorts() map[string]int {
 	for _, s := range p.Services {
 		for _, pp := range s.Ports {
 			out[pp.TargetGroupName] = pp.HostPort
+		}
+	}
+	return out
+}
+
+// ForAWS removes what only ecsmini uses from the plan's requests: the local bind tags
+// of Fargate bind mounts (host paths of this machine, which AWS has no use for).
+func (p *Plan) ForAWS() {
+	for i := range p.Services {
+		s := &p.Services[i]
+		s.TaskDefinition.Tags = withoutLocalBinds(s.TaskDefinition.Tags)
+		if s.Service != nil {
+			s.Service.Tags = withoutLocalBinds(s.Service.Tags)
+		}
+		if s.RunTask != nil {
+			s.RunTask.Tags = withoutLocalBinds(s.RunTask.Tags)
+		}
+	}
+}
+
+// withoutLocalBinds is tags less the local bind ones.
+func withoutLocalBinds(tags []ecs.Tag) []ecs.Tag {
+	out := make([]ecs.Tag, 0, len(tags))
+	for _, t := range tags {
+		if !strings.HasPrefix(ecs.Deref(t.Key), ecs.LocalBindTagPrefix) {
+			out = append(out, t)
 		}
 	}
 	return out

@@ -33,6 +33,7 @@ type serviceConverter struct {
 	notes    []Warning
 	out      Service
 	cd       ecs.ContainerDefinition
+	binds    map[string]string // local bind tags of Fargate bind mounts (see fargateBind)
 }
 
 func newServiceConverter(p *types.Project, o Options, cluster string, s types.ServiceConfig) *serviceConverter {
@@ -89,6 +90,9 @@ func (c *serviceConverter) convert() (*Service, error) {
 // tags are the compose bookkeeping tags plus extra ones, sorted by key.
 func (c *serviceConverter) tags(extra map[string]string) []ecs.Tag {
 	m := map[string]string{ProjectTag: c.p.Name, ServiceTag: c.s.Name}
+	for k, v := range c.binds {
+		m[k] = v
+	}
 	for k, v := range extra {
 		m[k] = v
 	}
@@ -121,8 +125,11 @@ func (c *serviceConverter) serviceInput(family string) error {
 	in.Tags = c.tags(labels)
 	in.PropagateTags = "SERVICE"
 	// The token makes CreateService idempotent for the same input, so that retrying an
-	// import after a failure does not fail on the service it already created.
-	b, err := json.Marshal(in)
+	// import after a failure does not fail on the service it already created. Local
+	// bind paths are left out: they are this machine's, not the service's.
+	hashed := *in
+	hashed.Tags = withoutLocalBinds(in.Tags)
+	b, err := json.Marshal(&hashed)
 	if err != nil {
 		return fmt.Errorf("encoding the service: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/types"
@@ -18,8 +19,11 @@ import (
 //     as one local Docker volume per file system id). The id is the top-level volume's
 //     x-ecs.fileSystemId, else one derived from the project and volume names.
 //   - an anonymous volume becomes a task volume (empty at start, gone with the task).
-//   - a bind mount is a host.sourcePath volume on EC2; Fargate has no host paths, so
-//     there it becomes a task volume and a warning.
+//   - a bind mount is a host.sourcePath volume on EC2. Fargate has no host paths, so
+//     there it becomes a task volume (what it is on AWS) with a warning, and ecsmini
+//     binds the host path into it locally: a tag beside the task definition (and on
+//     the service, which propagates it to its tasks) names the path, as
+//     ecs.LocalBindTagPrefix+volume.
 func (c *serviceConverter) volumes() error {
 	for i, v := range c.s.Volumes {
 		c.volumeOptionWarnings(v)
@@ -35,8 +39,7 @@ func (c *serviceConverter) volumes() error {
 		case types.VolumeTypeBind:
 			name := fmt.Sprintf("bind-%d", i)
 			if c.fargate {
-				c.warn("volumes["+v.Target+"]", "Fargate cannot mount host path %s; %s is an empty task volume instead (use x-ecs launchType EC2 for a bind mount)", v.Source, v.Target)
-				c.taskVolume(name, v.Target, v.ReadOnly)
+				c.fargateBind(name, v)
 				continue
 			}
 			c.addVolume(ecs.Volume{Name: ecs.Ptr(name), Host: &ecs.HostVolumeProperties{SourcePath: ecs.Ptr(v.Source)}}, v.Target, v.ReadOnly)
@@ -48,6 +51,25 @@ func (c *serviceConverter) volumes() error {
 		}
 	}
 	return nil
+}
+
+// maxTagValue is ECS's limit on a tag value, which holds a local bind's path.
+const maxTagValue = 256
+
+// fargateBind maps a bind mount of a Fargate service: an empty task volume in the task
+// definition (valid on Fargate), bound to the host path by ecsmini locally.
+func (c *serviceConverter) fargateBind(name string, v types.ServiceVolumeConfig) {
+	c.taskVolume(name, v.Target, v.ReadOnly)
+	key := "volumes[" + v.Target + "]"
+	if !filepath.IsAbs(v.Source) || len(v.Source) > maxTagValue {
+		c.warn(key, "Fargate has no host paths, and ecsmini cannot bind %s locally (not an absolute path of at most %d characters); %s is an empty task volume", v.Source, maxTagValue, v.Target)
+		return
+	}
+	if c.binds == nil {
+		c.binds = map[string]string{}
+	}
+	c.binds[ecs.LocalBindTagPrefix+name] = v.Source
+	c.warn(key, "Fargate has no host paths: on AWS %s is an empty task volume; ecsmini binds %s there locally (tag %s%s)", v.Target, v.Source, ecs.LocalBindTagPrefix, name)
 }
 
 // volumeOptionWarnings warns about a mount's options that ECS mount points lack.

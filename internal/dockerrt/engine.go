@@ -15,6 +15,7 @@ type Engine struct {
 	// netMu serialises EnsureNetwork, so two tasks of a new cluster starting at once
 	// do not both create its network.
 	netMu sync.Mutex
+	local localImages // images built on first need instead of pulled
 }
 
 // Info describes the engine ecsmini is connected to.

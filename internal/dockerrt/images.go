@@ -12,12 +12,16 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/containers"
 )
 
-// EnsureImage returns the local image ref, pulling it when absent. Offline (normal for
+// EnsureImage returns the local image ref, pulling it when absent (building it, when
+// it is one MakeLocally registered). Offline (normal for
 // ecsmini) a pull fails; that is ErrImageNotFound carrying the engine's own message,
 // from which the agent writes ECS's CannotPullContainerError reason.
 func (e *Engine) EnsureImage(ctx context.Context, ref string) (containers.Image, error) {
 	img, err := e.inspectImage(ctx, ref)
 	if !errors.Is(err, containers.ErrImageNotFound) {
+		return img, err
+	}
+	if img, ok, err := e.makeLocal(ctx, ref); ok {
 		return img, err
 	}
 	if err := e.pull(ctx, ref); err != nil {

@@ -40,7 +40,8 @@ func TestMain(m *testing.M) {
 }
 
 func runTier(m *testing.M) int {
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	// Compiling ecsmini (BuildKit's frontend included) takes minutes on a busy machine.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	e, err := Connect(ctx)
 	if err != nil {

@@ -125,6 +125,10 @@ func (g *Guard) refusal(r *http.Request) string {
 				o, g.allowHint(g.origFlag, o))
 		}
 	}
+	if strings.HasPrefix(r.URL.Path, motoPrefix) && browserLike(r) {
+		return fmt.Sprintf("ecsmini refused %s %s: it looks like a browser's request (Content-Type %q%s), and only programs such as moto's client may reset ecsmini",
+			r.Method, r.URL.Path, r.Header.Get("Content-Type"), fetchHint(r))
+	}
 	if strings.HasPrefix(r.URL.Path, extrasPrefix) && !safeMethod(r.Method) && !nonSimple(r) {
 		return fmt.Sprintf("ecsmini refused %s %s with Content-Type %q: its own endpoints need Content-Type: application/json or an %s header, which a cross-site form cannot send",
 			r.Method, r.URL.Path, r.Header.Get("Content-Type"), ClientHeader)

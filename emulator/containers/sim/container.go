@@ -40,6 +40,9 @@ type container struct {
 	gone                chan struct{} // closed by Remove
 	timers              []clock.Timer // pending one-off timers of the current run
 	probe               clock.Timer   // the next health probe, re-armed by each probe
+	// onExit are the log followers' wake-ups (logReader.WhenReadable) of the current
+	// run, called when it ends.
+	onExit []func()
 }
 
 // Create validates the spec and its behaviour and records a Created container.
@@ -194,6 +197,10 @@ func (r *Runtime) exit(c *container, code int, oom bool) {
 	}
 	r.emit(c, containers.EventDie, func(e *containers.Event) { e.ExitCode = code })
 	r.wake(c.exited, &c.waitExit)
+	for _, f := range c.onExit {
+		f()
+	}
+	c.onExit = nil
 }
 
 func (r *Runtime) stopTimers(c *container) {

@@ -3,7 +3,6 @@ package sim
 import (
 	"context"
 	"fmt"
-	"maps"
 	"sync"
 
 	"github.com/ecsmini/ecsmini/emulator/clock"
@@ -103,18 +102,19 @@ func (s *subscriber) push(e containers.Event, limit int) {
 	}
 }
 
-// emit sends an event about c to every subscriber, each with its own copy of the
-// labels. Callers hold r.mu, which keeps each subscriber's events in order.
+// emit sends an event about c to every subscriber. The events share the container's
+// labels, which are never modified after Create (a copy per event was 1 KiB a task that
+// the log collector keeps while a container lives). Callers hold r.mu, which keeps each
+// subscriber's events in order.
 func (r *Runtime) emit(c *container, kind containers.EventKind, set func(*containers.Event)) {
 	if len(r.subs) == 0 {
 		return
 	}
-	e := containers.Event{ID: c.id, Kind: kind, At: r.clock.Now()}
+	e := containers.Event{ID: c.id, Kind: kind, At: r.clock.Now(), Labels: c.spec.Labels}
 	if set != nil {
 		set(&e)
 	}
 	for s := range r.subs {
-		e.Labels = maps.Clone(c.spec.Labels)
 		s.push(e, r.opts.EventBuffer)
 	}
 }

@@ -79,7 +79,7 @@ func hasLabels(have, want map[string]string) bool {
 
 // Logs returns the lines the container printed. Following a running container keeps
 // the reader open, without a goroutine, until it exits, is removed, ctx ends or the
-// reader is closed.
+// reader is closed. The reader is a containers.LogNotifier.
 func (r *Runtime) Logs(ctx context.Context, id string, follow bool) (io.ReadCloser, error) {
 	r.mu.Lock()
 	c, err := r.lookup(id)
@@ -95,7 +95,7 @@ func (r *Runtime) Logs(ctx context.Context, id string, follow bool) (io.ReadClos
 	running := c.status == containers.Running
 	exited, gone := c.exited, c.gone
 	r.mu.Unlock()
-	lr := &logReader{text: strings.NewReader(text.String()), closed: make(chan struct{})}
+	lr := &logReader{r: r, c: c, text: strings.NewReader(text.String()), closed: make(chan struct{})}
 	if follow && running {
 		lr.ctx, lr.exited, lr.gone = ctx, exited, gone
 	}
@@ -104,13 +104,18 @@ func (r *Runtime) Logs(ctx context.Context, id string, follow bool) (io.ReadClos
 
 // logReader serves the text, then, when following, blocks until the stream ends.
 type logReader struct {
+	r         *Runtime
+	c         *container
 	text      *strings.Reader
 	ctx       context.Context // nil when not following
 	exited    <-chan struct{}
 	gone      <-chan struct{}
 	closed    chan struct{}
 	closeOnce sync.Once
+	onClose   func() // WhenReadable's, guarded by r.mu
 }
+
+var _ containers.LogNotifier = (*logReader)(nil)
 
 func (l *logReader) Read(p []byte) (int, error) {
 	if n, err := l.text.Read(p); n > 0 || err != io.EOF {
@@ -128,8 +133,47 @@ func (l *logReader) Read(p []byte) (int, error) {
 	return 0, io.EOF
 }
 
+// Readable reports whether Read would return at once.
+func (l *logReader) Readable() bool {
+	return l.text.Len() > 0 || l.ctx == nil || closed(l.closed) || l.ctx.Err() != nil ||
+		closed(l.exited) || closed(l.gone)
+}
+
+// WhenReadable calls f once Read would return at once: when the container exits (a
+// removal exits it first), ctx ends or the reader is closed.
+func (l *logReader) WhenReadable(f func()) {
+	l.r.mu.Lock()
+	// The container's run ends under r.mu: looking under it too, no exit is missed.
+	if l.Readable() {
+		l.r.mu.Unlock()
+		f()
+		return
+	}
+	var once sync.Once
+	var stop func() bool
+	fire := func() {
+		once.Do(func() {
+			if stop != nil {
+				stop()
+			}
+			f()
+		})
+	}
+	stop = context.AfterFunc(l.ctx, fire)
+	l.c.onExit = append(l.c.onExit, fire)
+	l.onClose = fire
+	l.r.mu.Unlock()
+}
+
 func (l *logReader) Close() error {
 	l.closeOnce.Do(func() { close(l.closed) })
+	l.r.mu.Lock()
+	f := l.onClose
+	l.onClose = nil
+	l.r.mu.Unlock()
+	if f != nil {
+		f()
+	}
 	return nil
 }
 

@@ -36,7 +36,7 @@ func (r *Runtime) wake(ch chan struct{}, waiting *int) {
 	close(ch)
 }
 
-func closed(ch chan struct{}) bool {
+func closed(ch <-chan struct{}) bool {
 	select {
 	case <-ch:
 		return true

@@ -70,15 +70,13 @@ func TestStartDelay(t *testing.T) {
 	}
 }
 
-// waitPending waits (real time, briefly) for a goroutine to arm n timers on fake.
+// waitPending waits for a goroutine to arm n timers on fake.
 func waitPending(t *testing.T, fake *clock.Fake, n int) {
 	t.Helper()
-	deadline := time.Now().Add(2 * time.Second)
-	for fake.Pending() < n {
-		if time.Now().After(deadline) {
-			t.Fatalf("%d timers pending, want %d", fake.Pending(), n)
-		}
-		time.Sleep(time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := fake.WaitPending(ctx, n); err != nil {
+		t.Fatalf("%d timers pending, want %d: %v", fake.Pending(), n, err)
 	}
 }
 

@@ -1,0 +1,433 @@
+package emulator
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/paging"
+	"github.com/ecsmini/ecsmini/emulator/providers"
+	"github.com/ecsmini/ecsmini/emulator/state"
+	"github.com/ecsmini/ecsmini/emulator/store"
+	"github.com/ecsmini/ecsmini/emulator/svcdeploy"
+	"github.com/ecsmini/ecsmini/emulator/tagging"
+)
+
+// Daemons (CreateDaemon and the rest): a daemon runs one task of its daemon task
+// definition on every container instance of its capacity providers. Every create,
+// update and delete makes a daemon revision (the configuration as deployed) and a
+// daemon deployment that moves the daemon to it.
+//
+// Not yet built: ecsmini does not place daemon tasks on instances, so revisions count
+// no running tasks and a deployment completes (SUCCESSFUL) as soon as it is made.
+
+// daemonRecord is a stored daemon.
+type daemonRecord struct {
+	Detail                  ecs.DaemonDetail `json:"detail"`
+	Name                    string           `json:"name"`
+	ClusterName             string           `json:"clusterName"`
+	TaskDefinition          string           `json:"taskDefinition"`
+	CapacityProviders       []string         `json:"capacityProviders"`
+	DeploymentConfiguration json.RawMessage  `json:"deploymentConfiguration,omitempty"`
+	PropagateTags           string           `json:"propagateTags,omitempty"`
+	EnableECSManagedTags    *bool            `json:"enableECSManagedTags,omitempty"`
+	EnableExecuteCommand    *bool            `json:"enableExecuteCommand,omitempty"`
+	Tags                    []ecs.Tag        `json:"tags,omitempty"`
+}
+
+// daemonDeploymentRecord is a stored daemon deployment.
+type daemonDeploymentRecord struct {
+	Deployment ecs.DaemonDeployment `json:"deployment"`
+	DaemonArn  string               `json:"daemonArn"`
+}
+
+var daemonPropagateTags = ecs.Enum{Shape: "DaemonPropagateTags", Values: []string{"DAEMON", "NONE"}}
+
+var daemonDeploymentStatuses = ecs.Enum{Shape: "DaemonDeploymentStatus", Values: []string{"PENDING", "SUCCESSFUL", "STOPPED",
+	"STOP_REQUESTED", "IN_PROGRESS", "ROLLBACK_IN_PROGRESS", "ROLLBACK_SUCCESSFUL", "ROLLBACK_FAILED"}}
+
+func daemonARN(sc ecs.Scope, kind, cluster, name, id string) string {
+	s := "arn:aws:ecs:" + sc.Region + ":" + sc.Account + ":" + kind + "/" + cluster + "/" + name
+	if id != "" {
+		s += "/" + id
+	}
+	return s
+}
+
+// daemonRefKey resolves a daemon ARN (arn:aws:ecs:REGION:ACCOUNT:daemon/CLUSTER/NAME).
+func (e *Emulator) daemonRefKey(ctx context.Context, ref, kind string) (k string, parts []string, err error) {
+	a, ok := ecs.ParseARN(ref)
+	if ref == "" {
+		return "", nil, ecs.InvalidParameter("The %s ARN can not be blank.", kind)
+	}
+	if !ok || a.Service != "ecs" || a.Kind() != kind || !a.InAccount(e.st.Scope(ctx).Account) {
+		return "", nil, ecs.InvalidParameter("Invalid %s ARN %s.", kind, ref)
+	}
+	parts = strings.Split(a.Path(), "/")
+	if len(parts) < 2 {
+		return "", nil, ecs.InvalidParameter("Invalid %s ARN %s.", kind, ref)
+	}
+	return state.Key(a.Region, parts[0], parts[1]), parts, nil
+}
+
+func (e *Emulator) findDaemon(ctx context.Context, ref string) (string, *daemonRecord, error) {
+	k, _, err := e.daemonRefKey(ctx, ref, "daemon")
+	if err != nil {
+		return "", nil, err
+	}
+	d, ok := e.daemons.Get(k)
+	if !ok {
+		return "", nil, ecs.Errorf(ecs.CodeResourceNotFound, "The daemon %s does not exist.", ref)
+	}
+	return k, d, nil
+}
+
+// daemonLaunch checks what a daemon is to run: an ACTIVE daemon task definition and
+// EC2 capacity providers of the cluster. It must run inside a store View or Update.
+func (e *Emulator) daemonLaunch(ctx context.Context, c *ecs.Cluster, in *ecs.DaemonInput) (*ecs.DaemonTaskDefinition, []string, error) {
+	var problems []string
+	if in.DaemonTaskDefinitionArn == "" {
+		problems = append(problems, "The daemon task definition ARN can not be blank.")
+	}
+	if len(in.CapacityProviderArns) == 0 {
+		problems = append(problems, "Capacity providers can not be empty.")
+	}
+	if in.PropagateTags != "" && !daemonPropagateTags.Has(in.PropagateTags) {
+		problems = append(problems, fmt.Sprintf("Invalid propagateTags '%s'. Valid values: %s.", in.PropagateTags, daemonPropagateTags.List()))
+	}
+	if len(problems) > 0 {
+		return nil, nil, ecs.InvalidParameter("%s", strings.Join(problems, " "))
+	}
+	_, td, err := e.findDaemonTaskDef(ctx, in.DaemonTaskDefinitionArn)
+	if err != nil {
+		return nil, nil, err
+	}
+	if td.Status != ecs.DaemonActive {
+		return nil, nil, ecs.ClientError("The daemon task definition %s is not ACTIVE.", td.DaemonTaskDefinitionArn)
+	}
+	sc := e.st.Scope(ctx)
+	var cps []string
+	for _, ref := range in.CapacityProviderArns {
+		cp, err := providers.CapacityProvider(e.st, sc, ref)
+		if err != nil {
+			return nil, nil, err
+		}
+		if cp.Name == ecs.Fargate || cp.Name == ecs.FargateSpot {
+			return nil, nil, ecs.InvalidParameter("Daemons run on container instances: the capacity provider %s is a Fargate capacity provider.", cp.Name)
+		}
+		if !slices.Contains(c.CapacityProviders, cp.Name) {
+			return nil, nil, ecs.InvalidParameter("The capacity provider %s is not associated with the cluster %s.", cp.Name, c.ClusterName)
+		}
+		cps = append(cps, cp.CapacityProviderArn)
+	}
+	return td, cps, nil
+}
+
+// deployDaemon makes a revision of r as it now is and a deployment to it from the
+// daemon's current revisions; it sets r's current revision and deployment.
+func (e *Emulator) deployDaemon(tx *store.Tx, sc ecs.Scope, r *daemonRecord, td *ecs.DaemonTaskDefinition) {
+	now := ecs.At(e.cfg.Clock.Now())
+	revID, depID := svcdeploy.NewID(), svcdeploy.NewID()
+	rev := &ecs.DaemonRevision{DaemonRevisionArn: daemonARN(sc, "daemon-revision", r.ClusterName, r.Name, revID),
+		ClusterArn: r.Detail.ClusterArn, DaemonArn: r.Detail.DaemonArn, DaemonTaskDefinitionArn: r.TaskDefinition, CreatedAt: now,
+		PropagateTags: r.PropagateTags, EnableECSManagedTags: r.EnableECSManagedTags, EnableExecuteCommand: r.EnableExecuteCommand}
+	if td != nil {
+		var cs []daemonContainer
+		_ = json.Unmarshal(td.ContainerDefinitions, &cs) // checked when registered
+		for _, c := range cs {
+			rev.ContainerImages = append(rev.ContainerImages, ecs.ContainerImage{ContainerName: c.Name, Image: c.Image})
+		}
+	}
+	e.daemonRevisions.Put(tx, state.Key(sc.Region, r.ClusterName, r.Name, revID), rev)
+	target := &ecs.DaemonDeploymentRevisionDetail{Arn: rev.DaemonRevisionArn, CapacityProviders: []ecs.DaemonDeploymentCapacityProvider{}}
+	for _, cp := range r.CapacityProviders {
+		target.CapacityProviders = append(target.CapacityProviders, ecs.DaemonDeploymentCapacityProvider{Arn: cp})
+	}
+	dep := ecs.DaemonDeployment{DaemonDeploymentArn: daemonARN(sc, "daemon-deployment", r.ClusterName, r.Name, depID),
+		ClusterArn: r.Detail.ClusterArn, Status: ecs.SDSuccessful, TargetDaemonRevision: target,
+		CircuitBreaker:          &ecs.ServiceDeploymentCircuitBreaker{Status: ecs.MonitorDisabled},
+		DeploymentConfiguration: r.DeploymentConfiguration, CreatedAt: now, StartedAt: now, FinishedAt: now}
+	for _, cur := range r.Detail.CurrentRevisions {
+		src := ecs.DaemonDeploymentRevisionDetail{Arn: cur.Arn, CapacityProviders: []ecs.DaemonDeploymentCapacityProvider{}}
+		for _, cp := range cur.CapacityProviders {
+			src.CapacityProviders = append(src.CapacityProviders, ecs.DaemonDeploymentCapacityProvider{Arn: cp.Arn})
+		}
+		dep.SourceDaemonRevisions = append(dep.SourceDaemonRevisions, src)
+	}
+	prefix := state.Key(sc.Region, r.ClusterName, r.Name) + "\x00"
+	e.daemonDeploys.Put(tx, prefix+nextOrdinal(e.daemonDeploys, prefix)+"\x00"+depID,
+		&daemonDeploymentRecord{Deployment: dep, DaemonArn: r.Detail.DaemonArn})
+	r.Detail.DeploymentArn, r.Detail.UpdatedAt = dep.DaemonDeploymentArn, now
+	r.Detail.CurrentRevisions = nil
+	if td != nil {
+		cur := ecs.DaemonRevisionDetail{Arn: rev.DaemonRevisionArn, CapacityProviders: []ecs.DaemonCapacityProvider{}}
+		for _, cp := range r.CapacityProviders {
+			cur.CapacityProviders = append(cur.CapacityProviders, ecs.DaemonCapacityProvider{Arn: cp})
+		}
+		r.Detail.CurrentRevisions = []ecs.DaemonRevisionDetail{cur}
+	}
+	if r.Detail.CurrentRevisions == nil {
+		r.Detail.CurrentRevisions = []ecs.DaemonRevisionDetail{}
+	}
+}
+
+func daemonOutput(r *daemonRecord) *ecs.DaemonOutput {
+	d := r.Detail
+	return &ecs.DaemonOutput{DaemonArn: d.DaemonArn, Status: d.Status, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, DeploymentArn: d.DeploymentArn}
+}
+
+// CreateDaemon creates a daemon in a cluster and its first deployment.
+func (e *Emulator) CreateDaemon(ctx context.Context, in *ecs.DaemonInput) (*ecs.DaemonOutput, error) {
+	if in.DaemonName == "" || !serviceNameRE.MatchString(in.DaemonName) {
+		return nil, ecs.InvalidParameter("Daemon name must match ^[a-zA-Z0-9_-]{1,255}$, but was %q.", in.DaemonName)
+	}
+	if err := tagging.Validate(in.Tags); err != nil {
+		return nil, err
+	}
+	var out *ecs.DaemonOutput
+	err := e.store.Update(func(tx *store.Tx) error {
+		ck, c, err := e.st.ActiveCluster(ctx, in.ClusterArn)
+		if err != nil {
+			return err
+		}
+		td, cps, err := e.daemonLaunch(ctx, c, in)
+		if err != nil {
+			return err
+		}
+		sc := ecs.Scope{Region: state.LastRegion(ck), Account: e.cfg.AccountID}
+		k := state.Key(sc.Region, c.ClusterName, in.DaemonName)
+		if old, ok := e.daemons.Get(k); ok && old.Detail.Status == ecs.DaemonActive {
+			return ecs.InvalidParameter("A daemon named %s already exists in the cluster %s.", in.DaemonName, c.ClusterName)
+		}
+		now := ecs.At(e.cfg.Clock.Now())
+		r := &daemonRecord{Name: in.DaemonName, ClusterName: c.ClusterName, TaskDefinition: td.DaemonTaskDefinitionArn,
+			CapacityProviders: cps, DeploymentConfiguration: in.DeploymentConfiguration, PropagateTags: in.PropagateTags,
+			EnableECSManagedTags: in.EnableECSManagedTags, EnableExecuteCommand: in.EnableExecuteCommand, Tags: in.Tags,
+			Detail: ecs.DaemonDetail{DaemonArn: daemonARN(sc, "daemon", c.ClusterName, in.DaemonName, ""), ClusterArn: c.ClusterArn,
+				Status: ecs.DaemonActive, CreatedAt: now}}
+		e.deployDaemon(tx, sc, r, td)
+		e.daemons.Put(tx, k, r)
+		out = daemonOutput(r)
+		return nil
+	})
+	return out, err
+}
+
+// UpdateDaemon changes a daemon's task definition, capacity providers or settings and
+// deploys the change.
+func (e *Emulator) UpdateDaemon(ctx context.Context, in *ecs.DaemonInput) (*ecs.DaemonOutput, error) {
+	var out *ecs.DaemonOutput
+	err := e.store.Update(func(tx *store.Tx) error {
+		k, old, err := e.findDaemon(ctx, in.DaemonArn)
+		if err != nil {
+			return err
+		}
+		if old.Detail.Status != ecs.DaemonActive {
+			return ecs.InvalidParameter("The daemon %s is %s and can't be updated.", old.Name, old.Detail.Status)
+		}
+		ck, c, err := e.st.ActiveCluster(ctx, old.Detail.ClusterArn)
+		if err != nil {
+			return err
+		}
+		td, cps, err := e.daemonLaunch(ctx, c, in)
+		if err != nil {
+			return err
+		}
+		r := *old
+		r.TaskDefinition, r.CapacityProviders = td.DaemonTaskDefinitionArn, cps
+		if len(in.DeploymentConfiguration) > 0 {
+			r.DeploymentConfiguration = in.DeploymentConfiguration
+		}
+		if in.PropagateTags != "" {
+			r.PropagateTags = in.PropagateTags
+		}
+		if in.EnableECSManagedTags != nil {
+			r.EnableECSManagedTags = in.EnableECSManagedTags
+		}
+		if in.EnableExecuteCommand != nil {
+			r.EnableExecuteCommand = in.EnableExecuteCommand
+		}
+		e.deployDaemon(tx, ecs.Scope{Region: state.LastRegion(ck), Account: e.cfg.AccountID}, &r, td)
+		e.daemons.Put(tx, k, &r)
+		out = daemonOutput(&r)
+		return nil
+	})
+	return out, err
+}
+
+// DeleteDaemon moves a daemon to DELETE_IN_PROGRESS with a deployment that drains its
+// tasks.
+func (e *Emulator) DeleteDaemon(ctx context.Context, in *ecs.DaemonRef) (*ecs.DaemonOutput, error) {
+	var out *ecs.DaemonOutput
+	err := e.store.Update(func(tx *store.Tx) error {
+		k, old, err := e.findDaemon(ctx, in.DaemonArn)
+		if err != nil {
+			return err
+		}
+		if old.Detail.Status != ecs.DaemonActive {
+			return ecs.InvalidParameter("The daemon %s must be ACTIVE to be deleted; it is %s.", old.Name, old.Detail.Status)
+		}
+		r := *old
+		r.Detail.Status = ecs.DaemonDeleteInProgress
+		a, _ := ecs.ParseARN(r.Detail.DaemonArn)
+		e.deployDaemon(tx, ecs.Scope{Region: a.Region, Account: e.cfg.AccountID}, &r, nil)
+		e.daemons.Put(tx, k, &r)
+		out = daemonOutput(&r)
+		return nil
+	})
+	return out, err
+}
+
+// DescribeDaemon describes one daemon.
+func (e *Emulator) DescribeDaemon(ctx context.Context, in *ecs.DaemonRef) (*ecs.DescribeDaemonOutput, error) {
+	var out *ecs.DescribeDaemonOutput
+	var err error
+	e.store.View(func() {
+		var r *daemonRecord
+		if _, r, err = e.findDaemon(ctx, in.DaemonArn); err == nil {
+			d := r.Detail
+			out = &ecs.DescribeDaemonOutput{Daemon: &d}
+		}
+	})
+	return out, err
+}
+
+// ListDaemons lists the Region's daemons, or a cluster's, filtered by capacity provider.
+func (e *Emulator) ListDaemons(ctx context.Context, in *ecs.ListDaemonsInput) (*ecs.ListDaemonsOutput, error) {
+	prefix := e.st.Scope(ctx).Region + "\x00"
+	out := &ecs.ListDaemonsOutput{DaemonSummariesList: []ecs.DaemonSummary{}}
+	var err error
+	e.store.View(func() {
+		if in.ClusterArn != "" {
+			var ck string
+			if ck, _, err = e.st.ActiveCluster(ctx, in.ClusterArn); err != nil {
+				return
+			}
+			prefix = ck + "\x00"
+		}
+		var p paging.Page
+		if p, err = paging.New(in.ListInput, prefix, 100, 100); err != nil {
+			return
+		}
+		ds, next := paging.List(e.daemons, p, prefix, false, func(_ string, r *daemonRecord) bool {
+			for _, cp := range in.CapacityProviderArns {
+				if !slices.ContainsFunc(r.CapacityProviders, func(s string) bool { return s == cp || strings.HasSuffix(s, "/"+cp) }) {
+					return false
+				}
+			}
+			return true
+		})
+		for _, r := range ds {
+			d := r.Detail
+			out.DaemonSummariesList = append(out.DaemonSummariesList, ecs.DaemonSummary{DaemonArn: d.DaemonArn, Status: d.Status, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt})
+		}
+		out.NextToken = next
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListDaemonDeployments lists a daemon's deployments, newest first.
+func (e *Emulator) ListDaemonDeployments(ctx context.Context, in *ecs.ListDaemonDeploymentsInput) (*ecs.ListDaemonDeploymentsOutput, error) {
+	for _, s := range in.Status {
+		if !daemonDeploymentStatuses.Has(s) {
+			return nil, ecs.InvalidParameter("Invalid status '%s'. Valid values: %s.", s, daemonDeploymentStatuses.List())
+		}
+	}
+	out := &ecs.ListDaemonDeploymentsOutput{DaemonDeployments: []ecs.DaemonDeploymentSummary{}}
+	var err error
+	e.store.View(func() {
+		var k string
+		if k, _, err = e.findDaemon(ctx, in.DaemonArn); err != nil {
+			return
+		}
+		prefix := k + "\x00"
+		var p paging.Page
+		if p, err = paging.New(in.ListInput, prefix, 20, 100); err != nil {
+			return
+		}
+		ds, next := paging.List(e.daemonDeploys, p, prefix, true, func(_ string, r *daemonDeploymentRecord) bool {
+			d := r.Deployment
+			if len(in.Status) > 0 && !slices.Contains(in.Status, d.Status) {
+				return false
+			}
+			if f := in.CreatedAt; f != nil && d.CreatedAt != nil {
+				if (f.After != nil && !d.CreatedAt.After(f.After.Time)) || (f.Before != nil && !d.CreatedAt.Before(f.Before.Time)) {
+					return false
+				}
+			}
+			return true
+		})
+		for _, r := range ds {
+			d := r.Deployment
+			s := ecs.DaemonDeploymentSummary{DaemonDeploymentArn: d.DaemonDeploymentArn, DaemonArn: r.DaemonArn, ClusterArn: d.ClusterArn,
+				Status: d.Status, StatusReason: d.StatusReason, CreatedAt: d.CreatedAt, StartedAt: d.StartedAt, StoppedAt: d.StoppedAt, FinishedAt: d.FinishedAt}
+			if d.TargetDaemonRevision != nil {
+				s.TargetDaemonRevisionArn = d.TargetDaemonRevision.Arn
+			}
+			out.DaemonDeployments = append(out.DaemonDeployments, s)
+		}
+		out.NextToken = next
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// DescribeDaemonDeployments describes daemon deployments by ARN.
+func (e *Emulator) DescribeDaemonDeployments(ctx context.Context, in *ecs.DescribeDaemonDeploymentsInput) (*ecs.DescribeDaemonDeploymentsOutput, error) {
+	if err := checkARNList("daemonDeploymentArns", in.DaemonDeploymentArns); err != nil {
+		return nil, err
+	}
+	out := &ecs.DescribeDaemonDeploymentsOutput{DaemonDeployments: []ecs.DaemonDeployment{}, Failures: []ecs.Failure{}}
+	e.store.View(func() {
+		for _, arn := range in.DaemonDeploymentArns {
+			var found *daemonDeploymentRecord
+			if k, parts, err := e.daemonRefKey(ctx, arn, "daemon-deployment"); err == nil && len(parts) == 3 {
+				prefix := k + "\x00"
+				e.daemonDeploys.Ascend(prefix, func(dk string, r *daemonDeploymentRecord) bool {
+					if !strings.HasPrefix(dk, prefix) {
+						return false
+					}
+					if strings.HasSuffix(dk, "\x00"+parts[2]) {
+						found = r
+						return false
+					}
+					return true
+				})
+			}
+			if found != nil {
+				out.DaemonDeployments = append(out.DaemonDeployments, found.Deployment)
+			} else {
+				out.Failures = append(out.Failures, ecs.Failure{Arn: arn, Reason: "MISSING"})
+			}
+		}
+	})
+	return out, nil
+}
+
+// DescribeDaemonRevisions describes daemon revisions by ARN.
+func (e *Emulator) DescribeDaemonRevisions(ctx context.Context, in *ecs.DescribeDaemonRevisionsInput) (*ecs.DescribeDaemonRevisionsOutput, error) {
+	if err := checkARNList("daemonRevisionArns", in.DaemonRevisionArns); err != nil {
+		return nil, err
+	}
+	out := &ecs.DescribeDaemonRevisionsOutput{DaemonRevisions: []ecs.DaemonRevision{}, Failures: []ecs.Failure{}}
+	e.store.View(func() {
+		for _, arn := range in.DaemonRevisionArns {
+			if k, parts, err := e.daemonRefKey(ctx, arn, "daemon-revision"); err == nil && len(parts) == 3 {
+				if rev, ok := e.daemonRevisions.Get(k + "\x00" + parts[2]); ok {
+					out.DaemonRevisions = append(out.DaemonRevisions, *rev)
+					continue
+				}
+			}
+			out.Failures = append(out.Failures, ecs.Failure{Arn: arn, Reason: "MISSING"})
+		}
+	})
+	return out, nil
+}
