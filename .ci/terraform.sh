@@ -11,6 +11,10 @@
 #                         provider → destroy (nothing left)
 #   .ci/terraform/import  a cluster, task definition and service made with the AWS CLI →
 #                         terraform import → plan (0) → destroy
+#   .ci/terraform/appscaling  a service with aws_appautoscaling_target (tagged),
+#                         aws_appautoscaling_policy (target tracking and step) and
+#                         aws_appautoscaling_scheduled_action: apply → plan (0) → destroy
+#                         (nothing registered left)
 #
 # The provider comes from a filesystem mirror found at run time (find / -name
 # 'terraform-provider-aws*'); nothing is downloaded. The provider block has endpoints for
@@ -227,5 +231,18 @@ tf "apply after import (provider-only settings)" import apply -auto-approve
 check "import: that apply started no deployment" test "$(deployments tf-import tf-import-svc)" = 1
 noChanges import
 tf "destroy" import destroy -auto-approve
+
+# ------------------------------------------------------------------ Application Auto Scaling
+
+work appscaling
+tf "apply" appscaling apply -auto-approve
+noChanges appscaling
+check "appscaling: the scalable target is registered with its policies" \
+	test "$(aws application-autoscaling describe-scaling-policies --service-namespace ecs --endpoint-url "$URL" --query 'length(ScalingPolicies)' --output text)" = 2
+tf "apply with no changes" appscaling apply -auto-approve
+noChanges appscaling
+tf "destroy" appscaling destroy -auto-approve
+check "appscaling: nothing registered after destroy" \
+	test "$(aws application-autoscaling describe-scalable-targets --service-namespace ecs --endpoint-url "$URL" --query 'length(ScalableTargets)' --output text)" = 0
 
 finish

@@ -37,6 +37,8 @@
 //	emulator/discovery   the per-cluster DNS table tasks resolve service names with
 //	emulator/ssmsession  the Session Manager data channel; execchannel serves ECS Exec
 //	emulator/httpapi     the ECS JSON 1.1 protocol over HTTP, one file per resource group
+//	emulator/appscaling  Application Auto Scaling for services (a reconciler the loop runs,
+//	                     added with AddReconciler; ecsbridge its ports, appscalingapi its API)
 //	fargate, ec2sim      pure rules: Fargate sizes, Spot, retirement; instances, placement
 //
 // # The loop
@@ -46,7 +48,8 @@
 // emulator clock: the services (servicectl: plan with scheduler.PlanService, carry out
 // with an execution), Fargate (fargatectl: Spot interruptions, retirement of standalone
 // tasks), EC2 (ec2ctl: instances booting and ending, Spot notices, managed scaling,
-// tasks waiting for capacity) and the purges of expired resources. Each returns when it
+// tasks waiting for capacity), the purges of expired resources, then the reconcilers
+// added from outside (extensions.go: Application Auto Scaling). Each returns when it
 // next falls due; the loop arms one timer at the earliest. The reconcilers share the
 // state package and reach the facade only through a small Host interface (hosts.go):
 // UpdateTask, the agent, the event stream; none imports package emulator
@@ -80,6 +83,13 @@
 // starts a new deployment when the task definition or deployment-shaping fields change;
 // the planner rolls tasks within minimumHealthyPercent/maximumPercent, replaces unhealthy
 // tasks, and the circuit breaker fails or rolls back. DeleteService drains to INACTIVE.
+//
+// # Remote agents
+//
+// Tasks placed on an external instance that `ecsmini agent` registered (anywhere_*.go)
+// are not run here: taskRouter hands them to the agent link, which that agent
+// long-polls (internal/anywhere) as its heartbeat; its reports come back through
+// SubmitTaskStateChange, and a silent agent's instance is disconnected by the loop.
 //
 // # Glossary
 //

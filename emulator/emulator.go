@@ -88,6 +88,8 @@ type Emulator struct {
 	rnd    *admission.Random // EC2 placement's random source
 	ev     *eventemit.Emitter
 	exec   *execsession.Sessions
+	link   *agentLink // remote agents (anywhere_link.go)
+	ext    extensions // reconcilers added from outside (extensions.go)
 }
 
 // New builds an emulator and, when cfg.StateDir is set, loads its state from there.
@@ -134,6 +136,7 @@ func New(cfg Config) (*Emulator, error) {
 		loop:            newLoop(),
 		rnd:             admission.NewRandom(time.Now().UnixNano()),
 		ev:              eventemit.New(st, cfg.Events, cfg.Clock.Now()),
+		link:            newAgentLink(),
 	}
 	e.exec = execsession.New(st, e.ev)
 	e.ctl = servicectl.New(st, host{e}, e.rnd, e.loop.poke)
@@ -159,7 +162,14 @@ func New(cfg Config) (*Emulator, error) {
 }
 
 // SetRunner connects the agent that runs recorded tasks. Call it before serving.
-func (e *Emulator) SetRunner(r TaskRunner) { e.runner = r }
+// Tasks on remote agents' instances go to those agents instead (taskRouter).
+func (e *Emulator) SetRunner(r TaskRunner) {
+	if r == nil {
+		e.runner = nil
+		return
+	}
+	e.runner = &taskRouter{e: e, local: r}
+}
 
 // Recovered lists what loading damaged state with Config.Recover dropped (nil if nothing).
 func (e *Emulator) Recovered() []string { return e.store.Recovered() }

@@ -42,11 +42,16 @@ type AddInstanceRequest struct {
 	CapacityProvider string // set by a simulated Auto Scaling group
 	ASG              string
 	Attributes       []ecs.Attribute
+	// External registers an ECS Anywhere instance (anywhere_register.go) instead.
+	External bool
 }
 
 // AddInstance simulates launching an EC2 instance whose agent registers it with the
 // cluster, as `ecsmini instance add` and Auto Scaling groups do.
 func (e *Emulator) AddInstance(ctx context.Context, in AddInstanceRequest) (*ecs.ContainerInstance, error) {
+	if in.External {
+		return e.addExternal(ctx, in)
+	}
 	sc := e.st.Scope(ctx)
 	doc := identityDocument{InstanceID: newEC2InstanceID(), InstanceType: in.Type, AvailabilityZone: in.AZ, Region: sc.Region, ImageID: simAMI}
 	raw, err := json.Marshal(doc)
@@ -62,6 +67,8 @@ type registration struct {
 	spot     bool
 	provider string
 	asg      string
+	// external: a simulated ECS Anywhere instance, run by the local agent.
+	external bool
 }
 
 // RegisterContainerInstance registers an instance as its agent would. The instance
@@ -75,6 +82,9 @@ func (e *Emulator) RegisterContainerInstance(ctx context.Context, in *ecs.Regist
 }
 
 func (e *Emulator) register(ctx context.Context, in *ecs.RegisterContainerInstanceInput, how registration) (*ecs.ContainerInstance, error) {
+	if how.external || isExternal(in.Attributes) {
+		return e.registerExternal(ctx, in, how)
+	}
 	sc := e.st.Scope(ctx)
 	var doc identityDocument
 	if in.InstanceIdentityDocument != "" {

@@ -61,7 +61,13 @@ func (e *Emulator) pass() (time.Time, error) {
 	at(n)
 	at(e.fg.Due(now))
 	at(e.ReconcileEC2())
+	at(e.reconcileAgents(now))
 	n, err = e.purge(now)
+	at(n)
+	if err != nil {
+		return next, err
+	}
+	n, err = e.reconcileExtensions(now)
 	at(n)
 	return next, err
 }

@@ -21,6 +21,9 @@ func (e *Emulator) CreateService(ctx context.Context, in *ecs.CreateServiceInput
 	if err := checkServiceInput(in); err != nil {
 		return nil, err
 	}
+	if err := checkExternalService(in); err != nil {
+		return nil, err
+	}
 	sc := e.st.Scope(ctx)
 	fingerprint := requestFingerprint(in)
 	var out *ecs.Service

@@ -36,6 +36,9 @@ func (e *Emulator) UpdateService(ctx context.Context, in *ecs.UpdateServiceInput
 		if r.Service.Status != ecs.ServiceActive {
 			return ecs.Errorf(ecs.CodeServiceNotActive, "Service was not ACTIVE.")
 		}
+		if err := checkExternalUpdate(r.Service.LaunchType, in); err != nil {
+			return err
+		}
 		s := r.Service
 		cluster, _ := e.clusters.Get(state.Key(state.LastRegion(k), r.ClusterName))
 		if in.DesiredCount != nil && s.SchedulingStrategy == ecs.SchedulingReplica {

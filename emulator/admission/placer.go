@@ -16,6 +16,8 @@ type taskPlacer struct {
 	c   *state.Capacity // read on first use
 	// onInstances: the cluster places EC2 tasks on its instances (placesOnInstances).
 	onInstances bool
+	// external: EXTERNAL tasks, placed on external instances only (EC2 tasks never are).
+	external bool
 	// placers are the request compiled once per set of instances it places on (all, or
 	// one capacity provider's): a request's tasks share one need and one placement.
 	placers map[string]*ec2sim.Placer
@@ -24,6 +26,9 @@ type taskPlacer struct {
 // newTaskPlacer is nil for launches that use no simulated instance: Fargate, and EC2
 // tasks of a cluster that never had instances. It must run inside a store transaction.
 func newTaskPlacer(st *state.State, rnd *Random, ck, launch string) *taskPlacer {
+	if launch == ecs.LaunchExternal {
+		return externalPlacer(st, rnd, ck)
+	}
 	if launch != ecs.LaunchEC2 {
 		return nil
 	}
@@ -73,7 +78,7 @@ func (p *taskPlacer) place(td *ecs.TaskDefinition, tr *state.Task, provider stri
 	if asg {
 		scope = provider
 	}
-	idx := p.c.Within(scope)
+	idx := p.ofKind(p.c.Within(scope))
 	i, why := -1, noInstances
 	if len(idx) > 0 {
 		i, why = p.placeOn(idx, scope, pp.Request(need))
@@ -131,4 +136,34 @@ func CheckPlacement(launch string, strategies []ecs.PlacementStrategy, constrain
 		return ecs.InvalidParameter("Task placement strategies and constraints are not supported with the FARGATE launch type.")
 	}
 	return ec2sim.ValidatePlacement(strategies, constraints)
+}
+
+// externalPlacer places EXTERNAL tasks on the cluster's external instances once it has
+// (or had, within the hour) one; before that, like EC2 tasks of a cluster without
+// instances, they run on this machine with no limits (nil). Call it inside a store
+// transaction.
+func externalPlacer(st *state.State, rnd *Random, ck string) *taskPlacer {
+	found := false
+	for _, r := range st.InstancesOf(ck) {
+		if r.External {
+			found = true
+			break
+		}
+	}
+	if !found {
+		return nil
+	}
+	return &taskPlacer{st: st, rnd: rnd, ck: ck, onInstances: true, external: true}
+}
+
+// ofKind keeps the instances of idx a placer's tasks may use: external instances for
+// EXTERNAL tasks, the others for EC2 tasks.
+func (p *taskPlacer) ofKind(idx []int) []int {
+	out := idx[:0:0]
+	for _, i := range idx {
+		if p.c.Recs[i].External == p.external {
+			out = append(out, i)
+		}
+	}
+	return out
 }

@@ -20,6 +20,7 @@ type Backend interface {
 	GatewayBackend
 	DaemonBackend
 	InstanceBackend
+	AgentBackend
 	ExecBackend
 }
 

@@ -61,6 +61,7 @@ func New(b Backend, log *slog.Logger) *Handler {
 	h.registerGateways(b)
 	h.registerDaemons(b)
 	h.registerInstances(b)
+	h.registerAgent(b)
 	h.registerExec(b)
 	if rb, ok := b.(Resetter); ok {
 		h.reset = resetHandler(rb)

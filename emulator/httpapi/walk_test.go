@@ -20,11 +20,6 @@ var builtOnOtherBranches = map[string]bool{
 	"DescribeExpressGatewayService": true,
 	"UpdateExpressGatewayService":   true,
 	"DeleteExpressGatewayService":   true,
-	"DiscoverPollEndpoint":          true,
-	"SubmitTaskStateChange":         true,
-	"SubmitContainerStateChange":    true,
-	"SubmitAttachmentStateChanges":  true,
-	"UpdateContainerAgent":          true,
 }
 
 // skipValidation removes the SDK's client-side check of required members, so that an

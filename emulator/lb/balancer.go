@@ -81,6 +81,17 @@ type Balancer struct {
 	targets map[string]*target
 	conns   map[*proxyConn]struct{}
 	rr      uint64 // round-robin position, advanced per client connection
+	// requests counts exchanges: each time a client sends after its backend answered
+	// (or first), as ELB counts HTTP requests on keep-alive connections.
+	requests uint64
+}
+
+// Requests is how many requests (exchanges) the balancer has forwarded since it
+// started, for ALBRequestCountPerTarget.
+func (b *Balancer) Requests() uint64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.requests
 }
 
 // New validates cfg, starts listening and returns the running balancer.

@@ -207,6 +207,9 @@ func (b *Balancer) beginWrite(c *proxyConn, up bool) bool {
 		if c.finSent {
 			return false
 		}
+		if !c.awaitingReply {
+			b.requests++ // the client speaks after the backend did (or first): a new request
+		}
 		c.upBusy, c.awaitingReply = true, true
 		return true
 	}

@@ -49,8 +49,9 @@ func (ctl *Ctl) daemonDesired(serviceKey string, r *state.Service) int {
 	}
 	n := 0
 	for i, rec := range c.Recs {
-		if rec.Instance.Status != ecs.InstanceActive || !rec.Instance.AgentConnected || rec.TerminateAt != nil {
-			continue
+		if rec.Instance.Status != ecs.InstanceActive || !rec.Instance.AgentConnected || rec.TerminateAt != nil ||
+			rec.External != (r.Service.LaunchType == ecs.LaunchExternal) {
+			continue // EXTERNAL daemons run on external instances, EC2 ones on the others
 		}
 		ok := true
 		for _, x := range exprs {

@@ -48,6 +48,8 @@ type LoadBalancer struct {
 	Address        string            `json:"address"`
 	Services       []string          `json:"services"`
 	Targets        []lb.TargetHealth `json:"targets"`
+	// Requests counts the requests forwarded since the balancer started.
+	Requests uint64 `json:"requests"`
 }
 
 // SetLoadBalancers configures the local load balancers. Call it before serving.
@@ -69,7 +71,7 @@ func (ctl *Ctl) LoadBalancers() []LoadBalancer {
 			svcs = append(svcs, state.LastPart(k))
 		}
 		sort.Strings(svcs)
-		out = append(out, LoadBalancer{TargetGroupArn: tg, Address: b.Addr(), Services: svcs, Targets: b.Targets()})
+		out = append(out, LoadBalancer{TargetGroupArn: tg, Address: b.Addr(), Services: svcs, Targets: b.Targets(), Requests: b.Requests()})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].TargetGroupArn < out[j].TargetGroupArn })
 	return out

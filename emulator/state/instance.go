@@ -26,6 +26,13 @@ type Instance struct {
 	// ScaleIn marks an instance its group is scaling in: it drains, then terminates
 	// once empty (or at TerminateAt).
 	ScaleIn bool `json:"scaleIn,omitempty"`
+	// External is an ECS Anywhere instance (mi-…, EXTERNAL tasks only); Remote one
+	// whose tasks a real agent elsewhere runs (emulator/anywhere_link.go), not the
+	// local engine.
+	External bool `json:"external,omitempty"`
+	Remote   bool `json:"remote,omitempty"`
+	// DisconnectedAt is when a remote agent's heartbeats stopped (agentConnected false).
+	DisconnectedAt *time.Time `json:"disconnectedAt,omitempty"`
 }
 
 // ResolveInstance finds an instance of the cluster by container instance ID or ARN.
@@ -75,7 +82,7 @@ func (s *State) PlacesOnInstances(clusterKey string) bool {
 // FindInstance resolves an instance by container instance ID or ARN, or by its EC2
 // instance ID, as ecsmini's own commands accept either.
 func (s *State) FindInstance(ck, ref string) (string, *Instance, error) {
-	if strings.HasPrefix(ref, "i-") {
+	if strings.HasPrefix(ref, "i-") || strings.HasPrefix(ref, "mi-") {
 		for _, r := range s.InstancesOf(ck) {
 			if r.Instance.Ec2InstanceId == ref {
 				return InstanceKeyOf(r.Instance.ContainerInstanceArn), r, nil

@@ -36,6 +36,8 @@ the SDKs and Terraform talk to ecsmini:
 			// ecsmini answers STS GetCallerIdentity on the same listener: the Terraform
 			// provider and `aws sts get-caller-identity` learn the account from it.
 			fmt.Fprintf(out, "export AWS_ENDPOINT_URL_STS=%s\n", u)
+			// Application Auto Scaling (service ID "Application Auto Scaling"), same listener.
+			fmt.Fprintf(out, "export AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING=%s\n", u)
 			fmt.Fprintf(out, "export ECSMINI_ENDPOINT=%s\n", u)
 			fmt.Fprintf(out, "export AWS_REGION=%s\n", region)
 			fmt.Fprintf(out, "export AWS_DEFAULT_REGION=%s\n", region)

@@ -50,6 +50,10 @@ Docker Engine; the instance decides where they would run. Drain an instance with
 				return err
 			}
 			for _, ci := range out.ContainerInstances {
+				if add.External {
+					fmt.Fprintf(cmd.OutOrStdout(), "added external instance %s (container instance %s)\n", ci.Ec2InstanceId, instanceID(ci.ContainerInstanceArn))
+					continue
+				}
 				fmt.Fprintf(cmd.OutOrStdout(), "added %s (container instance %s): %s in %s\n", ci.Ec2InstanceId,
 					instanceID(ci.ContainerInstanceArn), attribute(ci, "ecs.instance-type"), attribute(ci, "ecs.availability-zone"))
 			}
@@ -60,6 +64,7 @@ Docker Engine; the instance decides where they would run. Drain an instance with
 	addCmd.Flags().StringVar(&add.AZ, "az", "", "availability zone (default the region's a zone)")
 	addCmd.Flags().BoolVar(&add.Spot, "spot", false, "a Spot instance, which 'ecsmini spot interrupt-instance' can reclaim")
 	addCmd.Flags().IntVar(&add.Count, "count", 1, "how many instances")
+	addCmd.Flags().BoolVar(&add.External, "external", false, "an ECS Anywhere instance (mi-… ID, EXTERNAL tasks only, no awsvpc) instead of an EC2 instance")
 	addCmd.Flags().StringArrayVar(&attrs, "attribute", nil, "custom attribute NAME=VALUE, as ECS_INSTANCE_ATTRIBUTES sets them (repeatable)")
 
 	removeCmd := &cobra.Command{
@@ -104,7 +109,7 @@ Docker Engine; the instance decides where they would run. Drain an instance with
 			return w.Flush()
 		},
 	}
-	cmd.AddCommand(addCmd, removeCmd, lsCmd, typesCmd)
+	cmd.AddCommand(addCmd, removeCmd, lsCmd, typesCmd, newJoinTokenCmd(&endpoint))
 	return cmd
 }
 

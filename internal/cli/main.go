@@ -70,7 +70,7 @@ Start it with 'ecsmini up', then point any AWS tool at it: eval "$(ecsmini env)"
 	root.AddCommand(newSpotCmd(), newRetireCmd())
 	root.AddCommand(newCostCmd())
 	root.AddCommand(newEventsCmd())
-	root.AddCommand(newInstanceCmd(), newASGCmd())
+	root.AddCommand(newInstanceCmd(), newASGCmd(), newAgentCmd())
 	root.AddCommand(newImportCmd(), newConvertCmd(), newDemoCmd())
 	root.AddCommand(newDashCmd())
 	root.AddCommand(newExecCmd())

@@ -45,6 +45,8 @@ type upOptions struct {
 	allowOrigins    []string      // browser origins allowed to call the API
 	compose         composeFlags  // -f FILE: import a compose project once the API answers
 	watch           bool          // keep the compose project in sync with its files
+	agentTimeout    time.Duration // remote agents: silence before agentConnected false
+	agentGrace      time.Duration // remote agents: disconnection before service tasks are replaced
 	notes           chan tui.Note // the dashboard's notes (the compose watcher's); made when nil
 	drive           *upDriver     // tests: run on a clock the test drives (nil: the wall clock)
 }
@@ -89,6 +91,8 @@ acknowledged.`,
 	f.StringArrayVar(&o.allowHosts, "allow-host", nil, "also answer requests for this host name (e.g. host.docker.internal); only loopback names and addresses and the --listen address are answered otherwise, against DNS rebinding (repeatable)")
 	f.StringArrayVar(&o.allowOrigins, "allow-origin", nil, "let web pages of this origin (scheme://host:port) call the API; requests from browsers are refused otherwise (repeatable)")
 	f.DurationVar(&o.drainDelay, "deregistration-delay", 5*time.Second, "how long a load balancer target drains its connections before its task stops (ELB's default is 300s)")
+	f.DurationVar(&o.agentTimeout, "agent-timeout", emulator.AgentHeartbeatTimeout, "ECS Anywhere: how long a remote agent ('ecsmini agent') may be silent before its instance shows agentConnected false")
+	f.DurationVar(&o.agentGrace, "agent-task-grace", emulator.AgentTaskGrace, "ECS Anywhere: how long an instance may stay disconnected before its service tasks are replaced elsewhere")
 	o.compose.add(f, true)
 	f.BoolVar(&o.watch, "watch", false, "with -f: re-import the compose project when its files or build contexts change")
 	f.IntVar(&o.metadataPort, "metadata-port", preferredMetadataPort, "preferred loopback port of the task metadata and credentials endpoints (any free port when taken; the port chosen is kept in the state directory and reused, as adopted containers need it)")

@@ -11,6 +11,8 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator"
 	"github.com/ecsmini/ecsmini/emulator/agent"
+	"github.com/ecsmini/ecsmini/emulator/appscaling"
+	"github.com/ecsmini/ecsmini/emulator/appscaling/appscalingapi"
 	"github.com/ecsmini/ecsmini/emulator/clock"
 	"github.com/ecsmini/ecsmini/emulator/containers"
 	"github.com/ecsmini/ecsmini/emulator/cwlogs"
@@ -33,12 +35,15 @@ type upStack struct {
 	loaded    time.Duration // how long loading the state took
 	api       *httpapi.Handler
 	collector *logs.Collector
-	cwl       *cwlogs.Service // CloudWatch Logs: awslogs output and the Logs API
+	cwl       *cwlogs.Service     // CloudWatch Logs: awslogs output and the Logs API
+	asc       *appscaling.Service // Application Auto Scaling, run by the control loop
 	tasks     *agent.Agent
 	stopAgent context.CancelFunc
 	stopHooks func()
 	compose   *composeUp
 	ln        net.Listener
+	// agentToken is the join token remote agents present (anywhere.go).
+	agentToken string
 	// undo releases what was acquired, in reverse order (release runs it).
 	undo []func()
 }
@@ -76,6 +81,9 @@ func buildUp(ctx context.Context, o upOptions, stderr io.Writer, stopUp func()) 
 	s.o.drive.collected(s.collector)
 	if err := s.startAgent(rt); err != nil {
 		return nil, err
+	}
+	if s.asc, err = openAppScaling(s.o, s.emu, s.clk, s.tasks, s.log); err != nil {
+		return nil, fmt.Errorf("application auto scaling: %w", err)
 	}
 	if s.ln, err = net.Listen("tcp", s.o.listen); err != nil {
 		return nil, fmt.Errorf("cannot listen on %s (is another ecsmini running? use --listen): %w", s.o.listen, err)
@@ -145,6 +153,7 @@ func (s *upStack) openEmulator() error {
 	if err != nil {
 		return err
 	}
+	emu.SetAgentTimeouts(o.agentTimeout, o.agentGrace)
 	o.drive.built(emu)
 	reportRecovered(s.logOut, o.stateDir, emu.Recovered())
 	s.emu, s.loaded = emu, time.Since(start)
@@ -193,10 +202,12 @@ func (s *upStack) mountAPI(ctx context.Context, stopUp func()) {
 	o := s.o
 	s.api = httpapi.New(s.emu, s.log)
 	mountCloudWatchLogs(ctx, s.cwl, s.api, s.log)
+	s.api.HandleTarget(appscalingapi.TargetPrefix, appscalingapi.New(s.asc, s.log))
 	ecsminiapi.Mount(ctx, s.api, ecsminiapi.Config{
 		Emulator: s.emu, Clock: s.clk, ClockMoved: s.saveClock, Prices: o.prices.table(), PriceSource: o.prices.source(),
 		Shutdown: stopUp, Logs: s.collector,
 		Health: ecsminiapi.Health{Status: "ok", Version: Version, Region: o.region, AccountID: o.accountID,
 			StateDir: o.stateDir, PID: os.Getpid(), Runtime: o.runtime, DockerEngine: s.engine},
 	})
+	s.mountAgents()
 }

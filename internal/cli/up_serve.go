@@ -37,6 +37,7 @@ func (s *upStack) serve(ctx context.Context, stdout, stderr io.Writer, ready cha
 		serveErr: make(chan error, 1), loopErr: make(chan error, 1)}
 	if warning := exposureWarning(s.ln.Addr().String()); warning != "" {
 		fmt.Fprint(stderr, warning)
+		fmt.Fprint(stderr, joinHint(s.ln.Addr().String(), s.agentToken))
 	}
 	go func() { r.serveErr <- r.srv.Serve(s.ln) }()
 	loopCtx, stopLoop := context.WithCancel(ctx)
@@ -72,6 +73,7 @@ func (s *upStack) announce(stdout io.Writer, endpoint string) {
 	fmt.Fprintf(stdout, "export AWS_ENDPOINT_URL_ECS=%s\n", endpoint)
 	fmt.Fprintf(stdout, "export AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=%s\n", endpoint)
 	fmt.Fprintf(stdout, "export AWS_ENDPOINT_URL_STS=%s\n", endpoint) // STS GetCallerIdentity, same listener
+	fmt.Fprintf(stdout, "export AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING=%s\n", endpoint)
 }
 
 // wait blocks until ctx ends (Ctrl-C, SIGTERM, `ecsmini down`, the dashboard quit) or

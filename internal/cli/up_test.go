@@ -86,7 +86,7 @@ func TestEnvPrintsExports(t *testing.T) {
 	}
 	for _, want := range []string{
 		"export AWS_ENDPOINT_URL_ECS=http://" + addr, "export AWS_ENDPOINT_URL_LOGS=http://" + addr, "export AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=http://" + addr,
-		"export AWS_ENDPOINT_URL_STS=http://" + addr, "export AWS_REGION=eu-west-1",
+		"export AWS_ENDPOINT_URL_STS=http://" + addr, "export AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING=http://" + addr, "export AWS_REGION=eu-west-1",
 		"export AWS_DEFAULT_REGION=eu-west-1", "export AWS_ACCESS_KEY_ID=", "export AWS_SECRET_ACCESS_KEY=",
 	} {
 		if !strings.Contains(out.String(), want) {

@@ -18,6 +18,7 @@ type workloadOptions struct {
 	exitAfter     time.Duration
 	ignoreSIGTERM bool
 	allocateMiB   int
+	burnCPU       time.Duration
 	logs          []string
 	listen        string
 	unhealthy     bool
@@ -43,6 +44,7 @@ the task metadata from $ECS_CONTAINER_METADATA_URI_V4/task.`,
   ecsmini workload --exit-code 3 --exit-after 5s
   ecsmini workload --ignore-sigterm --log "starting up"
   ecsmini workload --allocate-mb 512      # with a 256 MiB limit: OOM-killed, exit 137
+  ecsmini workload --burn-cpu 5m          # one CPU busy for five minutes, then idle
   ecsmini workload probe http://127.0.0.1:8080/health`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -68,6 +70,7 @@ func (o *workloadOptions) bind(f *pflag.FlagSet) {
 	f.IntVar(&o.exitCode, "exit-code", 0, "exit code to exit with after --exit-after")
 	f.DurationVar(&o.exitAfter, "exit-after", 0, "exit with --exit-code after this long (default: run until signalled)")
 	f.BoolVar(&o.ignoreSIGTERM, "ignore-sigterm", false, "log SIGTERM and keep running (a stop must kill it)")
+	f.DurationVar(&o.burnCPU, "burn-cpu", 0, "keep one CPU busy for this long after start, then idle (a load for Application Auto Scaling)")
 	f.IntVar(&o.allocateMiB, "allocate-mb", 0, "allocate and touch this many MiB at start and hold them (meets the OOM killer under a memory limit)")
 	f.StringArrayVar(&o.logs, "log", nil, "print this line on stdout at start (repeatable)")
 	f.StringVar(&o.listen, "listen", "", "serve HTTP on this address, e.g. :8080 (GET /health, GET /)")
@@ -85,6 +88,7 @@ func (o *workloadOptions) config(flags *pflag.FlagSet) (workload.Config, error) 
 		ExitCode:      o.exitCode,
 		IgnoreSIGTERM: o.ignoreSIGTERM,
 		AllocateMiB:   o.allocateMiB,
+		BurnCPU:       o.burnCPU,
 		Logs:          o.logs,
 		Listen:        o.listen,
 		Unhealthy:     o.unhealthy,

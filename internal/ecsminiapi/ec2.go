@@ -28,6 +28,7 @@ type InstanceAdd struct {
 	Spot       bool              `json:"spot,omitempty"`
 	Count      int               `json:"count,omitempty"`
 	Attributes map[string]string `json:"attributes,omitempty"`
+	External   bool              `json:"external,omitempty"`
 }
 
 // InstanceRefs names instances of a cluster (EC2 instance ID, container instance ID or
@@ -60,7 +61,7 @@ func mountEC2(emu *emulator.Emulator, mux Mux) {
 			attrs = append(attrs, ecs.Attribute{Name: k, Value: ecs.Ptr(v)})
 		}
 		for range max(in.Count, 1) {
-			ci, err := emu.AddInstance(ctx, emulator.AddInstanceRequest{Cluster: in.Cluster, Type: in.Type, AZ: in.AZ, Spot: in.Spot, Attributes: attrs})
+			ci, err := emu.AddInstance(ctx, emulator.AddInstanceRequest{Cluster: in.Cluster, Type: in.Type, AZ: in.AZ, Spot: in.Spot, Attributes: attrs, External: in.External})
 			if err != nil {
 				return out, err
 			}

@@ -24,6 +24,9 @@ type Config struct {
 	// AllocateMiB is memory allocated and touched right after start and held until exit,
 	// so that a container memory limit below it makes the kernel OOM-kill the process.
 	AllocateMiB int
+	// BurnCPU keeps one CPU busy for this long after start, then lets it idle: a load
+	// that comes and goes, for Application Auto Scaling's CPU metric.
+	BurnCPU time.Duration
 	// Logs are printed, one line each, on stdout at start.
 	Logs []string
 	// Listen, when not empty, is the address of the HTTP server (e.g. ":8080").
@@ -87,6 +90,13 @@ func Run(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 		logf(stdout, "allocated %d MiB", cfg.AllocateMiB)
 		// Keep the memory reachable until Run returns, so the GC cannot give it back.
 		defer runtime.KeepAlive(held)
+	}
+
+	if cfg.BurnCPU > 0 {
+		bctx, stop := context.WithTimeout(ctx, cfg.BurnCPU)
+		defer stop()
+		logf(stdout, "burning one CPU for %v", cfg.BurnCPU)
+		go burn(bctx, stdout)
 	}
 
 	if len(cfg.Proxies) > 0 {

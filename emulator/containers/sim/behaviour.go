@@ -18,7 +18,13 @@ const (
 	LabelHealth        = "ecsmini.sim/health"
 	LabelOutput        = "ecsmini.sim/output"
 	LabelStartDelay    = "ecsmini.sim/start-delay"
+	LabelCPUPercent    = "ecsmini.sim/cpu-percent"
+	LabelBurnCPU       = "ecsmini.sim/burn-cpu"
 )
+
+// defaultCPUPercent is a simulated container's CPU use while running, in percent of
+// one CPU, unless ecsmini.sim/cpu-percent says otherwise.
+const defaultCPUPercent = 2
 
 // behaviour is what a simulated container's process does.
 type behaviour struct {
@@ -32,11 +38,16 @@ type behaviour struct {
 	health     string
 	output     []string
 	startDelay time.Duration
+	// cpuPercent is the steady CPU use while running (percent of one CPU); burnFor the
+	// time after start during which one whole CPU more is used (the declared load
+	// Application Auto Scaling's CPU metric sees).
+	cpuPercent float64
+	burnFor    time.Duration
 }
 
 // parseBehaviour reads the workload arguments of spec, then its labels, which win.
 func parseBehaviour(spec containers.Spec) (behaviour, error) {
-	var b behaviour
+	b := behaviour{cpuPercent: defaultCPUPercent}
 	args := append(append([]string(nil), spec.Entrypoint...), spec.Cmd...)
 	if err := b.parseArgs(args); err != nil {
 		return b, err
@@ -92,6 +103,8 @@ func (b *behaviour) parseArgs(args []string) error {
 			b.allocateMiB, err = parseMiB(next())
 		case "log":
 			b.output = append(b.output, next())
+		case "burn-cpu":
+			b.burnFor, err = parseDuration(next())
 		case "listen":
 			next() // the sim serves nothing; Ports are still bound
 		}
@@ -104,7 +117,7 @@ func (b *behaviour) parseArgs(args []string) error {
 
 func (b *behaviour) parseLabels(labels map[string]string) error {
 	for _, key := range []string{LabelExitCode, LabelExitAfter, LabelIgnoreSIGTERM,
-		LabelAllocateMiB, LabelHealth, LabelOutput, LabelStartDelay} {
+		LabelAllocateMiB, LabelHealth, LabelOutput, LabelStartDelay, LabelCPUPercent, LabelBurnCPU} {
 		v, ok := labels[key]
 		if !ok {
 			continue
@@ -131,6 +144,10 @@ func (b *behaviour) parseLabels(labels map[string]string) error {
 			b.output = strings.Split(strings.TrimSuffix(v, "\n"), "\n")
 		case LabelStartDelay:
 			b.startDelay, err = parseDuration(v)
+		case LabelCPUPercent:
+			b.cpuPercent, err = parsePercent(v)
+		case LabelBurnCPU:
+			b.burnFor, err = parseDuration(v)
 		}
 		if err != nil {
 			return fmt.Errorf("label %s=%q: %w: %w", key, v, ErrBehaviour, err)
@@ -159,6 +176,18 @@ func parseDuration(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("negative duration %v", d)
 	}
 	return d, nil
+}
+
+// parsePercent reads a CPU load in percent of one CPU (0..6400: up to 64 CPUs).
+func parsePercent(s string) (float64, error) {
+	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil {
+		return 0, err
+	}
+	if f < 0 || f > 6400 {
+		return 0, fmt.Errorf("%v%% outside 0..6400", f)
+	}
+	return f, nil
 }
 
 func parseMiB(s string) (int, error) {

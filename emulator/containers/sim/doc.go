@@ -27,6 +27,10 @@
 //	ecsmini.sim/output       --log TEXT         log lines printed at start (label: lines
 //	                                            separated by \n; flag: repeatable)
 //	ecsmini.sim/start-delay  (none)             Start takes this long (Go duration)
+//	ecsmini.sim/cpu-percent  (none)             steady CPU use while running, in percent
+//	                                            of one CPU (default 2)
+//	ecsmini.sim/burn-cpu     --burn-cpu D       one whole CPU more for D after start (Go
+//	                                            duration): a load that then goes away
 //
 // Flags are parsed leniently (--flag value, --flag=value, one or two dashes; unknown flags
 // and words are ignored); a bad value of a known flag or label is an ErrBehaviour from
@@ -51,7 +55,8 @@
 //   - Addresses: "bridge" (the default) is 172.17.0.0/16; each EnsureNetwork gets its own
 //     /16 (172.18–172.31, then 10.0–10.255), big enough for thousands of tasks on one
 //     per-cluster network; running containers get addresses from .0.2 upwards in order.
-//   - Stats are deterministic functions of the clock: 2% of one CPU while running, 4 MiB
+//   - Stats are deterministic functions of the clock: 2% of one CPU while running
+//     (cpu-percent), plus one CPU during burn-cpu, 4 MiB
 //     plus the allocated memory (capped at the limit), 1 KiB/s received, 512 B/s sent.
 //   - Events go to every subscriber through its own queue, so the state machine never
 //     blocks; a subscriber more than Options.EventBuffer events behind gets an error and

@@ -209,7 +209,7 @@ func (r *Runtime) Stats(ctx context.Context, id string) (containers.Stats, error
 		ran = c.finishedAt.Sub(c.startedAt)
 	}
 	ran = max(ran, 0)
-	s.CPUTotalNanos = uint64(ran / 50)
+	s.CPUTotalNanos = uint64(float64(ran)*c.beh.cpuPercent/100) + uint64(min(ran, c.beh.burnFor))
 	s.NetworkRxBytes = uint64(ran / time.Millisecond)
 	s.NetworkTxBytes = uint64(ran / (2 * time.Millisecond))
 	return s, nil

@@ -130,3 +130,34 @@ func TestStatsDeterministic(t *testing.T) {
 		t.Errorf("Stats = %+v\nwant    %+v", s, want)
 	}
 }
+
+// A declared CPU load shows in the CPU counter: the steady percentage all along, one
+// whole CPU more during burn-cpu (from the label or the workload flag).
+func TestStatsDeclaredCPULoad(t *testing.T) {
+	tests := []struct {
+		name string
+		spec containers.Spec
+		want time.Duration // CPU time after two minutes
+	}{
+		{"default two percent", containers.Spec{}, 2400 * time.Millisecond},
+		{"cpu-percent", containers.Spec{Labels: map[string]string{sim.LabelCPUPercent: "50"}}, time.Minute},
+		{"burn-cpu label", containers.Spec{Labels: map[string]string{sim.LabelCPUPercent: "0", sim.LabelBurnCPU: "30s"}}, 30 * time.Second},
+		{"burn-cpu flag", containers.Spec{Cmd: []string{"workload", "--burn-cpu", "90s"}}, 90*time.Second + 2400*time.Millisecond},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rt, fake := newSim(t)
+			spec := tt.spec
+			spec.Name, spec.Image = "c", testImage
+			id := mustRun(t, rt, spec)
+			fake.Advance(2 * time.Minute)
+			s, err := rt.Stats(t.Context(), id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := time.Duration(s.CPUTotalNanos); got != tt.want {
+				t.Fatalf("CPU time %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,16 @@
+// Package anywhere connects machines beyond this one to a running ecsmini as ECS
+// Anywhere (EXTERNAL) container instances.
+//
+// `ecsmini agent` on another machine registers it with RegisterContainerInstance
+// (attribute ecs.capability.external), then long-polls ecsmini's own endpoint
+// /_ecsmini/agent/poll for the tasks placed on its instance; every poll is also its
+// heartbeat. It runs those tasks on its own Docker Engine with the same task agent
+// `ecsmini up` uses (emulator/agent), whose store here is remote: reads come from the
+// last poll, changes go back with SubmitTaskStateChange. ECS's agent learns of work
+// over the ACS websocket instead; ecsmini's poll is simpler and needs no SigV4.
+//
+// The poll endpoint hands out task definitions (environment, secrets' names) and
+// decides what a machine runs, so it requires the join token that `ecsmini up` keeps
+// in its state directory (Authorization: Bearer <token>); `ecsmini instance
+// join-token` prints it, to clients on the same machine only.
+package anywhere
