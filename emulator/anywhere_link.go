@@ -332,7 +332,7 @@ func (e *Emulator) reconcileAgents(now time.Time) time.Time {
 		e.st.LogError("agent link", err)
 		return next
 	}
-	e.emitTasks(stopped...)
+	e.ev.Tasks(stopped...)
 	for _, s := range services {
 		e.ctl.MarkDirty(s)
 	}

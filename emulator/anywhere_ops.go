@@ -174,7 +174,7 @@ func (e *Emulator) SubmitAttachmentStateChanges(ctx context.Context, in *ecs.Sub
 	if err != nil {
 		return nil, err
 	}
-	e.emitTasks(touched...)
+	e.ev.Tasks(touched...)
 	return &ecs.AcknowledgmentOutput{Acknowledgment: ack}, nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
+	"github.com/ecsmini/ecsmini/emulator/tagging"
 )
 
 // ECS Anywhere: container instances that are not EC2 instances. The agent on such a
@@ -56,7 +57,7 @@ func (e *Emulator) registerExternal(ctx context.Context, in *ecs.RegisterContain
 			return nil, err
 		}
 	}
-	if err := validateTags(in.Tags); err != nil {
+	if err := tagging.Validate(in.Tags); err != nil {
 		return nil, err
 	}
 	sc := e.st.Scope(ctx)

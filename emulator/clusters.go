@@ -4,9 +4,14 @@ import (
 	"context"
 	"slices"
 
+	"github.com/ecsmini/ecsmini/emulator/check"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/paging"
+	"github.com/ecsmini/ecsmini/emulator/providers"
+	"github.com/ecsmini/ecsmini/emulator/settings"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
+	"github.com/ecsmini/ecsmini/emulator/tagging"
 )
 
 // CreateCluster creates a cluster, or returns the existing ACTIVE one of that name
@@ -20,7 +25,7 @@ func (e *Emulator) CreateCluster(ctx context.Context, in *ecs.CreateClusterInput
 	if !state.ClusterNameRE.MatchString(name) {
 		return nil, ecs.InvalidParameter("Cluster name must match ^[a-zA-Z0-9\\-_]{1,255}$, but was %s", name)
 	}
-	if err := validateTags(in.Tags); err != nil {
+	if err := tagging.Validate(in.Tags); err != nil {
 		return nil, err
 	}
 	if err := validateClusterSettings(in.Settings); err != nil {
@@ -36,7 +41,7 @@ func (e *Emulator) CreateCluster(ctx context.Context, in *ecs.CreateClusterInput
 			out = old
 			return nil
 		}
-		providers, strategy, err := e.checkClusterCapacity(sc, k, in.CapacityProviders, in.DefaultCapacityProviderStrategy)
+		providers, strategy, err := providers.CheckClusterCapacity(e.st, sc, k, in.CapacityProviders, in.DefaultCapacityProviderStrategy)
 		if err != nil {
 			return err
 		}
@@ -68,7 +73,7 @@ func sameCapacity(sc ecs.Scope, old *ecs.Cluster, in *ecs.CreateClusterInput) bo
 	if in.CapacityProviders != nil {
 		names := make([]string, len(in.CapacityProviders))
 		for i, ref := range in.CapacityProviders {
-			names[i] = providerName(sc, ref)
+			names[i] = providers.Name(sc, ref)
 		}
 		if !slices.Equal(old.CapacityProviders, names) {
 			return false
@@ -77,7 +82,7 @@ func sameCapacity(sc ecs.Scope, old *ecs.Cluster, in *ecs.CreateClusterInput) bo
 	if in.DefaultCapacityProviderStrategy != nil {
 		strategy := slices.Clone(in.DefaultCapacityProviderStrategy)
 		for i := range strategy {
-			strategy[i].CapacityProvider = providerName(sc, strategy[i].CapacityProvider)
+			strategy[i].CapacityProvider = providers.Name(sc, strategy[i].CapacityProvider)
 		}
 		if !slices.Equal(old.DefaultCapacityProviderStrategy, strategy) {
 			return false
@@ -92,7 +97,7 @@ func (e *Emulator) clusterSettings(sc ecs.Scope, given []ecs.ClusterSetting) []e
 	if len(given) > 0 {
 		return slices.Clone(given)
 	}
-	v := e.effectiveSetting(sc, sc.RootPrincipal(), "containerInsights").Value
+	v := settings.Effective(e.st, sc, sc.RootPrincipal(), "containerInsights").Value
 	return []ecs.ClusterSetting{{Name: "containerInsights", Value: v}}
 }
 
@@ -120,7 +125,7 @@ func (e *Emulator) DescribeClusters(ctx context.Context, in *ecs.DescribeCluster
 	if len(refs) > 100 {
 		return nil, ecs.InvalidParameter("clusters can have at most 100 items.")
 	}
-	if err := checkInclude(in.Include, ecs.EnumClusterField); err != nil {
+	if err := check.Include(in.Include, ecs.EnumClusterField); err != nil {
 		return nil, err
 	}
 	out := &ecs.DescribeClustersOutput{Clusters: []*ecs.Cluster{}, Failures: []ecs.Failure{}}
@@ -224,27 +229,17 @@ func (e *Emulator) launchCounts(clusterKey string) map[string][2]int {
 	return out
 }
 
-// checkInclude refuses an include value the operation's field enumeration lacks.
-func checkInclude(include []string, allowed ecs.Enum) error {
-	for _, v := range include {
-		if !allowed.Has(v) {
-			return ecs.InvalidParameter("Invalid include value '%s'.", v)
-		}
-	}
-	return nil
-}
-
 // ListClusters lists the ARNs of the caller region's ACTIVE clusters in name order.
 func (e *Emulator) ListClusters(ctx context.Context, in *ecs.ListInput) (*ecs.ListClustersOutput, error) {
 	prefix := state.Key(e.st.Scope(ctx).Region, "")
-	p, err := newPage(*in, prefix, 100, 100)
+	p, err := paging.New(*in, prefix, 100, 100)
 	if err != nil {
 		return nil, err
 	}
 	out := &ecs.ListClustersOutput{ClusterArns: []string{}}
 	e.store.View(func() {
 		var cs []*ecs.Cluster
-		cs, out.NextToken = listPage(e.clusters, p, prefix, false, func(_ string, c *ecs.Cluster) bool {
+		cs, out.NextToken = paging.List(e.clusters, p, prefix, false, func(_ string, c *ecs.Cluster) bool {
 			return c.Status == ecs.ClusterActive
 		})
 		for _, c := range cs {

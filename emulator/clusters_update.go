@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/providers"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
 
@@ -95,7 +96,7 @@ func (e *Emulator) PutClusterCapacityProviders(ctx context.Context, in *ecs.PutC
 		return nil, ecs.InvalidParameter("capacityProviders and defaultCapacityProviderStrategy are required; pass empty lists to clear them.")
 	}
 	c, err := e.updateCluster(ctx, in.Cluster, func(sc ecs.Scope, k string, c *ecs.Cluster) error {
-		providers, strategy, err := e.checkClusterCapacity(sc, k, in.CapacityProviders, in.DefaultCapacityProviderStrategy)
+		providers, strategy, err := providers.CheckClusterCapacity(e.st, sc, k, in.CapacityProviders, in.DefaultCapacityProviderStrategy)
 		if err != nil {
 			return err
 		}

@@ -8,8 +8,10 @@ import (
 	"strings"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/paging"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
+	"github.com/ecsmini/ecsmini/emulator/tagging"
 )
 
 // Daemon task definitions (RegisterDaemonTaskDefinition and the rest): families of
@@ -65,7 +67,7 @@ func (e *Emulator) RegisterDaemonTaskDefinition(ctx context.Context, in *ecs.Reg
 	if len(problems) > 0 {
 		return nil, ecs.ClientError("%s", strings.Join(problems, " "))
 	}
-	if err := validateTags(in.Tags); err != nil {
+	if err := tagging.Validate(in.Tags); err != nil {
 		return nil, err
 	}
 	sc := e.st.Scope(ctx)
@@ -196,7 +198,7 @@ func (e *Emulator) ListDaemonTaskDefinitions(ctx context.Context, in *ecs.ListDa
 	if in.Family != "" {
 		prefix = state.Key(sc.Region, in.Family) + "\x00"
 	}
-	p, err := newPage(in.ListInput, prefix, 100, 100)
+	p, err := paging.New(in.ListInput, prefix, 100, 100)
 	if err != nil {
 		return nil, err
 	}
@@ -212,7 +214,7 @@ func (e *Emulator) ListDaemonTaskDefinitions(ctx context.Context, in *ecs.ListDa
 				return true
 			})
 		}
-		ds, next := listPage(e.daemonTaskDefs, p, prefix, in.Sort == "DESC", func(_ string, d *ecs.DaemonTaskDefinition) bool {
+		ds, next := paging.List(e.daemonTaskDefs, p, prefix, in.Sort == "DESC", func(_ string, d *ecs.DaemonTaskDefinition) bool {
 			return (status == "ALL" || d.Status == status) && strings.HasPrefix(d.Family, in.FamilyPrefix) &&
 				(in.Revision == "" || last[d.Family] == d.Revision)
 		})

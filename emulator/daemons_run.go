@@ -8,9 +8,12 @@ import (
 	"strings"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/paging"
+	"github.com/ecsmini/ecsmini/emulator/providers"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 	"github.com/ecsmini/ecsmini/emulator/svcdeploy"
+	"github.com/ecsmini/ecsmini/emulator/tagging"
 )
 
 // Daemons (CreateDaemon and the rest): a daemon runs one task of its daemon task
@@ -108,7 +111,7 @@ func (e *Emulator) daemonLaunch(ctx context.Context, c *ecs.Cluster, in *ecs.Dae
 	sc := e.st.Scope(ctx)
 	var cps []string
 	for _, ref := range in.CapacityProviderArns {
-		cp, err := e.capacityProvider(sc, ref)
+		cp, err := providers.CapacityProvider(e.st, sc, ref)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -181,7 +184,7 @@ func (e *Emulator) CreateDaemon(ctx context.Context, in *ecs.DaemonInput) (*ecs.
 	if in.DaemonName == "" || !serviceNameRE.MatchString(in.DaemonName) {
 		return nil, ecs.InvalidParameter("Daemon name must match ^[a-zA-Z0-9_-]{1,255}$, but was %q.", in.DaemonName)
 	}
-	if err := validateTags(in.Tags); err != nil {
+	if err := tagging.Validate(in.Tags); err != nil {
 		return nil, err
 	}
 	var out *ecs.DaemonOutput
@@ -305,11 +308,11 @@ func (e *Emulator) ListDaemons(ctx context.Context, in *ecs.ListDaemonsInput) (*
 			}
 			prefix = ck + "\x00"
 		}
-		var p page
-		if p, err = newPage(in.ListInput, prefix, 100, 100); err != nil {
+		var p paging.Page
+		if p, err = paging.New(in.ListInput, prefix, 100, 100); err != nil {
 			return
 		}
-		ds, next := listPage(e.daemons, p, prefix, false, func(_ string, r *daemonRecord) bool {
+		ds, next := paging.List(e.daemons, p, prefix, false, func(_ string, r *daemonRecord) bool {
 			for _, cp := range in.CapacityProviderArns {
 				if !slices.ContainsFunc(r.CapacityProviders, func(s string) bool { return s == cp || strings.HasSuffix(s, "/"+cp) }) {
 					return false
@@ -344,11 +347,11 @@ func (e *Emulator) ListDaemonDeployments(ctx context.Context, in *ecs.ListDaemon
 			return
 		}
 		prefix := k + "\x00"
-		var p page
-		if p, err = newPage(in.ListInput, prefix, 20, 100); err != nil {
+		var p paging.Page
+		if p, err = paging.New(in.ListInput, prefix, 20, 100); err != nil {
 			return
 		}
-		ds, next := listPage(e.daemonDeploys, p, prefix, true, func(_ string, r *daemonDeploymentRecord) bool {
+		ds, next := paging.List(e.daemonDeploys, p, prefix, true, func(_ string, r *daemonDeploymentRecord) bool {
 			d := r.Deployment
 			if len(in.Status) > 0 && !slices.Contains(in.Status, d.Status) {
 				return false

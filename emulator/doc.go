@@ -15,6 +15,12 @@
 //	                     retirement, Spot tasks held for capacity
 //	emulator/ec2ctl      the EC2 reconciler: instances booting and ending, EC2 Spot,
 //	                     managed scaling, draining, tasks waiting for an instance
+//	emulator/taskdefs    task definition operations over the state (register ... reap)
+//	emulator/providers   capacity providers and strategy checks; settings account settings
+//	emulator/tagging     resource tags; protection task scale-in protection
+//	emulator/instview    Describe/ListContainerInstances; paging the List operations' tokens
+//	emulator/eventemit   what is published on the event stream, and when
+//	emulator/execsession ECS Exec sessions; cost the Fargate cost report; check shared checks
 //	emulator/ecs         domain types, status enums, ECS errors and ARNs
 //	emulator/taskdef     task definition validation and normalisation
 //	emulator/store       versioned in-memory tables, journal and snapshots, commit hooks
@@ -48,7 +54,9 @@
 // next falls due; the loop arms one timer at the earliest. The reconcilers share the
 // state package and reach the facade only through a small Host interface (hosts.go):
 // UpdateTask, the agent, the event stream; none imports package emulator
-// (imports_test.go). Side effects that must follow a commit (launching tasks, load
+// (imports_test.go). The operation packages (taskdefs, providers, settings, ...) follow
+// the same rule: functions over *state.State that the facade wraps in one line.
+// Side effects that must follow a commit (launching tasks, load
 // balancer registration, the membership index, published events) are registered with
 // store.Tx.AfterCommit or run after Update returns, never under the store lock.
 //

@@ -9,7 +9,9 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/clock"
 	"github.com/ecsmini/ecsmini/emulator/ec2ctl"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/eventemit"
 	"github.com/ecsmini/ecsmini/emulator/events"
+	"github.com/ecsmini/ecsmini/emulator/execsession"
 	"github.com/ecsmini/ecsmini/emulator/fargatectl"
 	"github.com/ecsmini/ecsmini/emulator/servicectl"
 	"github.com/ecsmini/ecsmini/emulator/state"
@@ -84,8 +86,8 @@ type Emulator struct {
 	fg     *fargatectl.Ctl
 	ec2    *ec2ctl.Ctl
 	rnd    *admission.Random // EC2 placement's random source
-	ev     *eventState
-	exec   *execSessions
+	ev     *eventemit.Emitter
+	exec   *execsession.Sessions
 	link   *agentLink // remote agents (anywhere_link.go)
 	ext    extensions // reconcilers added from outside (extensions.go)
 
@@ -137,11 +139,11 @@ func New(cfg Config) (*Emulator, error) {
 		daemonRevisions: store.NewTable[ecs.DaemonRevision](s, "daemonRevisions"),
 		loop:            newLoop(),
 		rnd:             admission.NewRandom(time.Now().UnixNano()),
-		ev:              newEventState(cfg.Events, cfg.Clock.Now()),
-		exec:            newExecSessions(),
+		ev:              eventemit.New(st, cfg.Events, cfg.Clock.Now()),
 		link:            newAgentLink(),
 	}
 	e.registries = store.NewTable[registryName](s, "discoveryRegistries")
+	e.exec = execsession.New(st, e.ev)
 	e.ctl = servicectl.New(st, host{e}, e.rnd, e.loop.poke)
 	e.ec2 = ec2ctl.New(st, host{e}, e.rnd, e.loop.poke)
 	e.fg = fargatectl.New(st, host{e}, e.loop.poke)

@@ -9,7 +9,6 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/clock"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/events"
-	"github.com/ecsmini/ecsmini/emulator/scheduler"
 )
 
 func eventsEmulator(t *testing.T) *Emulator {
@@ -27,7 +26,7 @@ func eventsEmulator(t *testing.T) *Emulator {
 func TestEmitHealthRetirement(t *testing.T) {
 	e := eventsEmulator(t)
 	at := time.Date(2026, 8, 23, 23, 18, 51, 0, time.UTC)
-	e.emitHealth([]Retirement{
+	e.ev.Health([]Retirement{
 		{TaskArn: "arn:aws:ecs:us-east-1:123456789012:task/prod/aaa", Service: "web", RetireAt: at},
 		{TaskArn: "arn:aws:ecs:us-east-1:123456789012:task/prod/bbb", Service: "web", RetireAt: at},
 		{TaskArn: "arn:aws:ecs:us-east-1:123456789012:task/prod/ccc", Service: "api", RetireAt: at.Add(time.Hour)},
@@ -62,8 +61,8 @@ func TestEmitHealthRetirement(t *testing.T) {
 func TestEmitServiceActionAndContainerInstance(t *testing.T) {
 	e := eventsEmulator(t)
 	s := &ecs.Service{ServiceArn: "arn:aws:ecs:eu-west-1:123456789012:service/prod/web", ClusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/prod"}
-	e.emitServiceAction(s, "ERROR", "SERVICE_TASK_PLACEMENT_FAILURE", "RESOURCE:FARGATE", ecs.FargateSpot)
-	e.emitContainerInstance("arn:aws:ecs:eu-west-1:123456789012:container-instance/prod/i1", map[string]any{"version": 2, "status": "ACTIVE"})
+	e.ev.ServiceAction(s, "ERROR", "SERVICE_TASK_PLACEMENT_FAILURE", "RESOURCE:FARGATE", ecs.FargateSpot)
+	e.ev.ContainerInstance("arn:aws:ecs:eu-west-1:123456789012:container-instance/prod/i1", map[string]any{"version": 2, "status": "ACTIVE"})
 	h := e.Events().History(events.Filter{}, 0)
 	if len(h) != 2 {
 		t.Fatalf("%d events", len(h))
@@ -75,36 +74,5 @@ func TestEmitServiceActionAndContainerInstance(t *testing.T) {
 	}
 	if h[1].DetailType != "ECS Container Instance State Change" || h[1].Resources[0] != "arn:aws:ecs:eu-west-1:123456789012:container-instance/prod/i1" {
 		t.Errorf("container instance %+v", h[1])
-	}
-}
-
-func TestServiceActionOf(t *testing.T) {
-	unplaceable := func(code string) scheduler.Event {
-		return scheduler.Event{Kind: scheduler.EventUnplaceable, Service: "web", Placement: code, Closest: "arn:aws:ecs:us-east-1:000000000000:container-instance/c/abc"}
-	}
-	tests := []struct {
-		ev   scheduler.Event
-		want string
-	}{
-		{scheduler.Event{Kind: scheduler.EventThrottled, Service: "web"}, "WARN SERVICE_TASK_START_IMPAIRED "},
-		{unplaceable("RESOURCE:PORTS"), "ERROR SERVICE_TASK_PLACEMENT_FAILURE RESOURCE:PORTS"},
-		{unplaceable("RESOURCE:PORTS_UDP"), "ERROR SERVICE_TASK_PLACEMENT_FAILURE RESOURCE:PORTS"},
-		{unplaceable("RESOURCE:CPU"), "ERROR SERVICE_TASK_PLACEMENT_FAILURE RESOURCE:CPU"},
-		{unplaceable("RESOURCE:MEMORY"), "ERROR SERVICE_TASK_PLACEMENT_FAILURE RESOURCE:MEMORY"},
-		{unplaceable(scheduler.PlaceFargateCapacity), "ERROR SERVICE_TASK_PLACEMENT_FAILURE RESOURCE:FARGATE"},
-		{unplaceable(scheduler.PlaceNoTaskDef), "ERROR SERVICE_TASK_PLACEMENT_FAILURE "},
-		{unplaceable(scheduler.PlaceNoInstances), "ERROR SERVICE_TASK_PLACEMENT_FAILURE "},
-		{scheduler.Event{Kind: scheduler.EventSteady, Service: "web"}, ""},
-		{scheduler.Event{Kind: scheduler.EventStarted, Service: "web", Tasks: []string{"abc"}}, ""},
-	}
-	for _, tc := range tests {
-		a, ok := serviceActionOf(tc.ev)
-		got := ""
-		if ok {
-			got = a.eventType + " " + a.eventName + " " + a.reason
-		}
-		if got != tc.want {
-			t.Errorf("%q: %q, want %q", tc.ev.Message(), got, tc.want)
-		}
 	}
 }

@@ -7,8 +7,10 @@ import (
 	"strings"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/paging"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
+	"github.com/ecsmini/ecsmini/emulator/tagging"
 )
 
 // Service gateways (CreateGateway and the rest). A gateway is a stored resource that
@@ -109,7 +111,7 @@ func (e *Emulator) CreateGateway(ctx context.Context, in *ecs.GatewayInput) (*ec
 	if len(problems) > 0 {
 		return nil, ecs.InvalidParameter("%s", strings.Join(problems, " "))
 	}
-	if err := validateTags(in.Tags); err != nil {
+	if err := tagging.Validate(in.Tags); err != nil {
 		return nil, err
 	}
 	sc := e.st.Scope(ctx)
@@ -214,13 +216,13 @@ func (e *Emulator) ListGateways(ctx context.Context, in *ecs.ListGatewaysInput) 
 		}
 	}
 	prefix := e.st.Scope(ctx).Region + "\x00"
-	p, err := newPage(in.ListInput, prefix, 100, 100)
+	p, err := paging.New(in.ListInput, prefix, 100, 100)
 	if err != nil {
 		return nil, err
 	}
 	out := &ecs.ListGatewaysOutput{Gateways: []ecs.GatewaySummary{}}
 	e.store.View(func() {
-		gs, next := listPage(e.gateways, p, prefix, false, func(_ string, g *ecs.Gateway) bool {
+		gs, next := paging.List(e.gateways, p, prefix, false, func(_ string, g *ecs.Gateway) bool {
 			return (len(in.Names) == 0 || slices.Contains(in.Names, g.Name)) && (len(in.Status) == 0 || slices.Contains(in.Status, g.Status))
 		})
 		for _, g := range gs {
@@ -333,11 +335,11 @@ func (e *Emulator) ListGatewayClusterAssociations(ctx context.Context, in *ecs.G
 			}
 			clusterArn = c.ClusterArn
 		}
-		var p page
-		if p, err = newPage(in.ListInput, prefix, 100, 100); err != nil {
+		var p paging.Page
+		if p, err = paging.New(in.ListInput, prefix, 100, 100); err != nil {
 			return
 		}
-		as, next := listPage(e.gatewayClusters, p, prefix, false, func(_ string, a *gatewayAssociation) bool {
+		as, next := paging.List(e.gatewayClusters, p, prefix, false, func(_ string, a *gatewayAssociation) bool {
 			return (clusterArn == "" || a.ClusterArn == clusterArn) && (len(in.Status) == 0 || slices.Contains(in.Status, ecs.AssociationActive))
 		})
 		for _, a := range as {

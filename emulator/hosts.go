@@ -7,6 +7,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/ec2ctl"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/servicectl"
+	"github.com/ecsmini/ecsmini/emulator/settings"
 )
 
 // host is what the reconciler packages see of the facade: the operations that commit
@@ -20,10 +21,10 @@ func (h host) UpdateTask(arn string, change func(t *ecs.Task) error) (*ecs.Task,
 
 func (h host) MemberKeys(serviceKey string) []string { return h.e.ctl.MemberKeys(serviceKey) }
 func (h host) MarkDirty(serviceKey string)           { h.e.ctl.MarkDirty(serviceKey) }
-func (h host) EmitHealth(rs []Retirement)            { h.e.emitHealth(rs) }
+func (h host) EmitHealth(rs []Retirement)            { h.e.ev.Health(rs) }
 
 func (h host) EffectiveSetting(sc ecs.Scope, principal, name string) ecs.Setting {
-	return h.e.effectiveSetting(sc, principal, name)
+	return settings.Effective(h.e.st, sc, principal, name)
 }
 
 func (h host) HasAgent() bool { return h.e.runner != nil }
@@ -47,12 +48,12 @@ func (h host) LaunchInstance(ctx context.Context, in ec2ctl.Launch) error {
 }
 
 func (h host) InstancesChanged(arns ...string) { h.e.instancesChanged(arns...) }
-func (h host) EmitTasks(tasks ...*ecs.Task)    { h.e.emitTasks(tasks...) }
+func (h host) EmitTasks(tasks ...*ecs.Task)    { h.e.ev.Tasks(tasks...) }
 func (h host) Nudge(arn string)                { h.e.fg.Nudge(arn) }
 func (h host) Release(arns ...string)          { h.e.fg.Release(arns...) }
 
 func (h host) WatchService(k string, now time.Time, old, r *serviceRecord, tasks map[string]*taskRecord) servicectl.Watch {
-	return h.e.watchService(k, now, old, r, tasks)
+	return h.e.ev.WatchService(k, now, old, r, tasks)
 }
 
 func (h host) NewTask(sc ecs.Scope, c *ecs.Cluster, td *ecs.TaskDefinition, in *ecs.RunTaskInput, launch, provider string) *ecs.Task {

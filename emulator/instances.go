@@ -6,13 +6,14 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/ecsmini/ecsmini/ec2sim"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/instview"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
+	"github.com/ecsmini/ecsmini/emulator/tagging"
 )
 
 // identityDocument is the part of the EC2 instance identity document ECS reads.
@@ -112,7 +113,7 @@ func (e *Emulator) register(ctx context.Context, in *ecs.RegisterContainerInstan
 			return nil, err
 		}
 	}
-	if err := validateTags(in.Tags); err != nil {
+	if err := tagging.Validate(in.Tags); err != nil {
 		return nil, err
 	}
 	now := e.cfg.Clock.Now()
@@ -208,7 +209,7 @@ func (e *Emulator) instancesChanged(arns ...string) []*ecs.ContainerInstance {
 	if len(arns) == 0 {
 		return nil // nothing changed: waking the loops would make them spin
 	}
-	shown := e.describe(arns)
+	shown := instview.Describe(e.st, arns)
 	for _, ci := range shown {
 		e.emitInstance(ci)
 	}
@@ -264,11 +265,4 @@ func putAttribute(attrs []ecs.Attribute, a ecs.Attribute) []ecs.Attribute {
 		}
 	}
 	return append(attrs, a)
-}
-
-func atoiOr(s string, def int) int {
-	if n, err := strconv.Atoi(s); err == nil {
-		return n
-	}
-	return def
 }

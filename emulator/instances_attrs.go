@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/paging"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
 
@@ -165,12 +166,12 @@ func (e *Emulator) ListAttributes(ctx context.Context, in *ecs.ListAttributesInp
 		if ck, _, err = e.st.ActiveCluster(ctx, in.Cluster); err != nil {
 			return
 		}
-		var p page
-		if p, err = newPage(in.ListInput, ck+"\x00", 100, 100); err != nil {
+		var p paging.Page
+		if p, err = paging.New(in.ListInput, ck+"\x00", 100, 100); err != nil {
 			return
 		}
 		// Pages are of instances: every matching attribute of an instance comes together.
-		recs, next := listPage(e.instances, p, ck+"\x00", false, func(_ string, r *instanceRecord) bool {
+		recs, next := paging.List(e.instances, p, ck+"\x00", false, func(_ string, r *instanceRecord) bool {
 			return r.Instance.Status != ecs.InstanceInactive && len(matchingAttributes(r, in)) > 0
 		})
 		for _, r := range recs {

@@ -8,6 +8,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/ec2ctl"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/events"
+	"github.com/ecsmini/ecsmini/emulator/instview"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
 
@@ -111,7 +112,7 @@ func (e *Emulator) UpdateContainerInstancesState(ctx context.Context, in *ecs.Up
 		return nil, err
 	}
 	e.instancesChanged(changed...)
-	out.ContainerInstances = append(out.ContainerInstances, e.describe(shown)...)
+	out.ContainerInstances = append(out.ContainerInstances, instview.Describe(e.st, shown)...)
 	return out, nil
 }
 
@@ -169,7 +170,7 @@ func (e *Emulator) emitInstance(ci *ecs.ContainerInstance) {
 	if ci.RegisteredAt != nil {
 		d.RegisteredAt = events.Stamp(ci.RegisteredAt.Time)
 	}
-	e.emitContainerInstance(ci.ContainerInstanceArn, d)
+	e.ev.ContainerInstance(ci.ContainerInstanceArn, d)
 }
 
 // TerminateInstance simulates terminating a container instance's EC2 instance: its

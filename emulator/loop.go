@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ecsmini/ecsmini/emulator/clock"
+	"github.com/ecsmini/ecsmini/emulator/taskdefs"
 )
 
 // loop is the emulator's one control loop: every reconciler shares its kick channel,
@@ -78,7 +79,7 @@ func (e *Emulator) purge(now time.Time) (time.Time, error) {
 		return e.loop.nextPurge, nil
 	}
 	e.loop.nextPurge = now.Add(PurgeInterval)
-	if err := e.reapTaskDefinitions(now, TaskDefinitionDeleteGrace); err != nil {
+	if err := taskdefs.Reap(e.st, now, TaskDefinitionDeleteGrace); err != nil {
 		return e.loop.nextPurge, fmt.Errorf("purge deleted task definitions: %w", err)
 	}
 	if err := e.reapStoppedTasks(now, e.cfg.StoppedTaskTTL); err != nil {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/paging"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 	"github.com/ecsmini/ecsmini/emulator/svcdeploy"
@@ -42,11 +43,11 @@ func (e *Emulator) ListServiceDeployments(ctx context.Context, in *ecs.ListServi
 			return
 		}
 		prefix := serviceDeploymentPrefix(state.LastRegion(k), r.ClusterName, r.Service.ServiceName)
-		var p page
-		if p, err = newPage(in.ListInput, prefix, 20, 100); err != nil {
+		var p paging.Page
+		if p, err = paging.New(in.ListInput, prefix, 20, 100); err != nil {
 			return
 		}
-		recs, next := listPage(e.serviceDeploys, p, prefix, true, func(_ string, v *svcdeploy.Record) bool {
+		recs, next := paging.List(e.serviceDeploys, p, prefix, true, func(_ string, v *svcdeploy.Record) bool {
 			return matchesDeploymentFilter(v, in)
 		})
 		for _, v := range recs {

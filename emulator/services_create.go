@@ -12,6 +12,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
+	"github.com/ecsmini/ecsmini/emulator/tagging"
 )
 
 // CreateService records a service with one PRIMARY deployment IN_PROGRESS and leaves
@@ -160,7 +161,7 @@ func checkServiceInput(in *ecs.CreateServiceInput) error {
 		in.LoadBalancers, in.PlacementConstraints, in.PlacementStrategy); err != nil {
 		return err
 	}
-	return validateTags(in.Tags)
+	return tagging.Validate(in.Tags)
 }
 
 // maxServiceTasks is ECS's quota of tasks per service.

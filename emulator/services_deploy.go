@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/taskdefs"
 )
 
 // serviceLaunch is what a deployment launches tasks with.
@@ -28,7 +29,7 @@ func (e *Emulator) newDeployment(ctx context.Context, sc ecs.Scope, cluster *ecs
 	if err := checkLaunchType(l.launchType); err != nil {
 		return nil, err
 	}
-	_, rec, err := e.resolveTaskDef(ctx, l.taskDefinition)
+	_, rec, err := taskdefs.Resolve(ctx, e.st, l.taskDefinition)
 	if ee, ok := ecs.AsError(err); ok && ee.Code == ecs.CodeClient {
 		return nil, ecs.ClientError("TaskDefinition not found.") // CreateService's wording
 	}

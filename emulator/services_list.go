@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/paging"
 	"github.com/ecsmini/ecsmini/emulator/state"
 )
 
@@ -89,11 +90,11 @@ func (e *Emulator) ListServices(ctx context.Context, in *ecs.ListServicesInput) 
 // listServiceARNs pages through the ACTIVE services under prefix that keep accepts. It
 // must run inside a store View.
 func (e *Emulator) listServiceARNs(in ecs.ListInput, prefix string, keep func(*serviceRecord) bool) (*ecs.ListServicesOutput, error) {
-	p, err := newPage(in, prefix, 10, 100)
+	p, err := paging.New(in, prefix, 10, 100)
 	if err != nil {
 		return nil, err
 	}
-	vals, next := listPage(e.services, p, prefix, false, func(_ string, r *serviceRecord) bool {
+	vals, next := paging.List(e.services, p, prefix, false, func(_ string, r *serviceRecord) bool {
 		return r.Service.Status == ecs.ServiceActive && keep(r)
 	})
 	out := &ecs.ListServicesOutput{ServiceArns: []string{}, NextToken: next}

@@ -2,191 +2,29 @@ package emulator
 
 import (
 	"context"
-	"slices"
-	"strings"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
-	"github.com/ecsmini/ecsmini/emulator/state"
-	"github.com/ecsmini/ecsmini/emulator/store"
+	"github.com/ecsmini/ecsmini/emulator/settings"
 )
 
-// accountSetting describes one account setting: its built-in default and valid values.
-type accountSetting struct {
-	name     string
-	def      string
-	values   []string
-	readOnly bool
-}
+// The account setting operations live in package settings.
 
-// accountSettings are ECS's account settings in the order ListAccountSettings returns
-// them (spec: ecs-control-plane §7.3).
-var accountSettings = []accountSetting{
-	{name: "serviceLongArnFormat", def: "enabled", values: []string{"enabled"}},
-	{name: "taskLongArnFormat", def: "enabled", values: []string{"enabled"}},
-	{name: "containerInstanceLongArnFormat", def: "enabled", values: []string{"enabled"}},
-	{name: "awsvpcTrunking", def: "disabled", values: []string{"enabled", "disabled"}},
-	{name: "containerInsights", def: "disabled", values: []string{"enabled", "disabled", "enhanced"}},
-	{name: "dualStackIPv6", def: "disabled", values: []string{"enabled", "disabled"}},
-	{name: "fargateFIPSMode", def: "disabled", values: []string{"enabled", "disabled"}},
-	{name: "tagResourceAuthorization", def: "on", values: []string{"on", "off"}},
-	{name: "fargateTaskRetirementWaitPeriod", def: "7", values: []string{"0", "7", "14"}},
-	{name: "guardDutyActivate", def: "off", values: []string{"on", "off"}, readOnly: true},
-	{name: "defaultLogDriverMode", def: "non-blocking", values: []string{"blocking", "non-blocking"}},
-	{name: "fargateEventWindows", def: "disabled", values: []string{"enabled", "disabled"}},
-}
-
-func lookupSetting(name string) (accountSetting, error) {
-	i := slices.IndexFunc(accountSettings, func(s accountSetting) bool { return s.name == name })
-	if i < 0 {
-		names := make([]string, len(accountSettings))
-		for j, s := range accountSettings {
-			names[j] = s.name
-		}
-		return accountSetting{}, ecs.InvalidParameter("Invalid setting name '%s'. Valid names: %s.", name, strings.Join(names, ", "))
-	}
-	return accountSettings[i], nil
-}
-
-// settingKey stores a principal's setting. The root principal's settings are the
-// account defaults: PutAccountSettingDefault writes them.
-func settingKey(sc ecs.Scope, principal, name string) string {
-	return state.Key(sc.Region, principal, name)
-}
-
-// effectiveSetting resolves a setting for principal: its own value, else the account
-// default (root's), else ECS's built-in default.
-func (e *Emulator) effectiveSetting(sc ecs.Scope, principal, name string) ecs.Setting {
-	if s, ok := e.settings.Get(settingKey(sc, principal, name)); ok {
-		return *s
-	}
-	if s, ok := e.settings.Get(settingKey(sc, sc.RootPrincipal(), name)); ok {
-		return *s
-	}
-	def, _ := lookupSetting(name)
-	typ := ecs.SettingTypeUser
-	if def.readOnly {
-		typ = ecs.SettingTypeAWSManaged
-	}
-	return ecs.Setting{Name: name, Value: def.def, PrincipalArn: sc.RootPrincipal(), Type: typ}
-}
-
-func (e *Emulator) putSetting(ctx context.Context, name, value, principal string) (*ecs.SettingOutput, error) {
-	sc := e.st.Scope(ctx)
-	def, err := lookupSetting(name)
-	if err != nil {
-		return nil, err
-	}
-	if def.readOnly {
-		return nil, ecs.InvalidParameter("The %s account setting is managed by AWS and cannot be changed.", name)
-	}
-	if !slices.Contains(def.values, value) {
-		return nil, ecs.InvalidParameter("Invalid setting 'value'")
-	}
-	if principal == "" {
-		principal = sc.RootPrincipal()
-	}
-	s := &ecs.Setting{Name: name, Value: value, PrincipalArn: principal, Type: ecs.SettingTypeUser}
-	err = e.store.Update(func(tx *store.Tx) error {
-		e.settings.Put(tx, settingKey(sc, principal, name), s)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &ecs.SettingOutput{Setting: s}, nil
-}
-
-// PutAccountSetting sets a setting for a principal (the caller, taken to be the account
-// root, when none is named).
+// PutAccountSetting: see settings.PutAccountSetting.
 func (e *Emulator) PutAccountSetting(ctx context.Context, in *ecs.PutAccountSettingInput) (*ecs.SettingOutput, error) {
-	return e.putSetting(ctx, in.Name, in.Value, ecs.Deref(in.PrincipalArn))
+	return settings.PutAccountSetting(ctx, e.st, in)
 }
 
-// PutAccountSettingDefault sets the account-wide default of a setting.
+// PutAccountSettingDefault: see settings.PutAccountSettingDefault.
 func (e *Emulator) PutAccountSettingDefault(ctx context.Context, in *ecs.PutAccountSettingInput) (*ecs.SettingOutput, error) {
-	return e.putSetting(ctx, in.Name, in.Value, "")
+	return settings.PutAccountSettingDefault(ctx, e.st, in)
 }
 
-// DeleteAccountSetting removes a principal's own value, so the default applies again.
+// DeleteAccountSetting: see settings.DeleteAccountSetting.
 func (e *Emulator) DeleteAccountSetting(ctx context.Context, in *ecs.DeleteAccountSettingInput) (*ecs.SettingOutput, error) {
-	sc := e.st.Scope(ctx)
-	if _, err := lookupSetting(in.Name); err != nil {
-		return nil, err
-	}
-	principal := ecs.Deref(in.PrincipalArn)
-	if principal == "" {
-		principal = sc.RootPrincipal()
-	}
-	var out *ecs.Setting
-	err := e.store.Update(func(tx *store.Tx) error {
-		k := settingKey(sc, principal, in.Name)
-		s, ok := e.settings.Get(k)
-		if !ok {
-			return ecs.InvalidParameter("The specified account setting is not set for the principal %s.", principal)
-		}
-		e.settings.Delete(tx, k)
-		out = s
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &ecs.SettingOutput{Setting: out}, nil
+	return settings.DeleteAccountSetting(ctx, e.st, in)
 }
 
-// ListAccountSettings lists the principal's own settings or, with effectiveSettings,
-// the value in force for every setting.
+// ListAccountSettings: see settings.ListAccountSettings.
 func (e *Emulator) ListAccountSettings(ctx context.Context, in *ecs.ListAccountSettingsInput) (*ecs.ListAccountSettingsOutput, error) {
-	sc := e.st.Scope(ctx)
-	if in.Name != nil {
-		if _, err := lookupSetting(*in.Name); err != nil {
-			return nil, err
-		}
-	}
-	if in.Value != nil && in.Name == nil {
-		return nil, ecs.InvalidParameter("The value filter requires the name filter.")
-	}
-	principal := ecs.Deref(in.PrincipalArn)
-	if principal == "" {
-		principal = sc.RootPrincipal()
-	}
-	p, err := newPage(in.ListInput, "settings:", 10, 10)
-	if err != nil {
-		return nil, err
-	}
-	var all []ecs.Setting
-	e.store.View(func() {
-		for _, def := range accountSettings {
-			if in.Name != nil && *in.Name != def.name {
-				continue
-			}
-			s, own := e.settings.Get(settingKey(sc, principal, def.name))
-			var v ecs.Setting
-			switch {
-			case in.EffectiveSettings:
-				v = e.effectiveSetting(sc, principal, def.name)
-			case own:
-				v = *s
-			default:
-				continue
-			}
-			if in.Value != nil && *in.Value != v.Value {
-				continue
-			}
-			all = append(all, v)
-		}
-	})
-	out := &ecs.ListAccountSettingsOutput{Settings: []ecs.Setting{}}
-	start := 0
-	if p.after != "" {
-		start = slices.IndexFunc(all, func(s ecs.Setting) bool { return "settings:"+s.Name == p.after }) + 1
-	}
-	for i := start; i < len(all); i++ {
-		if len(out.Settings) == p.limit {
-			out.NextToken = token("settings:" + all[i-1].Name)
-			break
-		}
-		out.Settings = append(out.Settings, all[i])
-	}
-	return out, nil
+	return settings.ListAccountSettings(ctx, e.st, in)
 }

@@ -55,7 +55,7 @@ func (e *Emulator) UpdateTask(taskARN string, change func(t *ecs.Task) error) (*
 		return nil
 	})
 	if err == nil {
-		e.emitTasks(changed) // ECS Task State Change (events_emit.go)
+		e.ev.Tasks(changed) // ECS Task State Change (events_emit.go)
 	}
 	if out != nil && out.CapacityProviderName == ecs.FargateSpot && e.fg.RandomSpot() {
 		// A Spot task's random interruption is drawn from when it is RUNNING. Without a
@@ -197,7 +197,7 @@ func (e *Emulator) StopOrphanedTasks(reason string, keep func(taskARN string) bo
 		return nil
 	})
 	if err == nil {
-		e.emitTasks(stopped...)
+		e.ev.Tasks(stopped...)
 	}
 	return arns, err
 }

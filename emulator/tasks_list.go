@@ -6,9 +6,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ecsmini/ecsmini/emulator/check"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/paging"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
+	"github.com/ecsmini/ecsmini/emulator/taskdefs"
 )
 
 // DescribeTasks describes tasks of a cluster by ID or ARN; unknown ones are reported in
@@ -20,7 +23,7 @@ func (e *Emulator) DescribeTasks(ctx context.Context, in *ecs.DescribeTasksInput
 	case len(in.Tasks) > 100:
 		return nil, ecs.InvalidParameter("tasks can have at most 100 items.")
 	}
-	if err := checkInclude(in.Include, ecs.EnumTaskField); err != nil {
+	if err := check.Include(in.Include, ecs.EnumTaskField); err != nil {
 		return nil, err
 	}
 	withTags := slices.Contains(in.Include, "TAGS")
@@ -69,7 +72,7 @@ func (e *Emulator) ListTasks(ctx context.Context, in *ecs.ListTasksInput) (*ecs.
 		}
 		desired = s
 	}
-	if in.Family != "" && !familyRE.MatchString(in.Family) {
+	if in.Family != "" && !taskdefs.FamilyRE.MatchString(in.Family) {
 		return nil, ecs.InvalidParameter("family must match ^[a-zA-Z0-9\\-_]+$")
 	}
 	if in.ServiceName != "" && in.Family != "" {
@@ -84,13 +87,13 @@ func (e *Emulator) ListTasks(ctx context.Context, in *ecs.ListTasksInput) (*ecs.
 			return
 		}
 		prefix := state.TaskKey(state.LastRegion(ck), c.ClusterName, "")
-		p, perr := newPage(in.ListInput, prefix, 100, 100)
+		p, perr := paging.New(in.ListInput, prefix, 100, 100)
 		if perr != nil {
 			err = perr
 			return
 		}
 		var rs []*taskRecord
-		rs, out.NextToken = listPage(e.tasks, p, prefix, false, func(_ string, r *taskRecord) bool {
+		rs, out.NextToken = paging.List(e.tasks, p, prefix, false, func(_ string, r *taskRecord) bool {
 			return taskMatches(r.Task, in, desired)
 		})
 		for _, r := range rs {

@@ -8,9 +8,12 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator/admission"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/providers"
 	"github.com/ecsmini/ecsmini/emulator/scheduler"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
+	"github.com/ecsmini/ecsmini/emulator/tagging"
+	"github.com/ecsmini/ecsmini/emulator/taskdefs"
 	"github.com/ecsmini/ecsmini/fargate"
 )
 
@@ -35,7 +38,7 @@ func (e *Emulator) RunTask(ctx context.Context, in *ecs.RunTaskInput) (*ecs.Task
 	if err := checkLaunchType(in.LaunchType); err != nil {
 		return nil, err
 	}
-	if err := validateTags(in.Tags); err != nil {
+	if err := tagging.Validate(in.Tags); err != nil {
 		return nil, err
 	}
 	switch in.PropagateTags {
@@ -100,7 +103,7 @@ func (e *Emulator) RunTask(ctx context.Context, in *ecs.RunTaskInput) (*ecs.Task
 	if err != nil {
 		return nil, err
 	}
-	e.emitTasks(created...) // before the agent can report on them
+	e.ev.Tasks(created...) // before the agent can report on them
 	for _, t := range out.Tasks {
 		e.fg.Launch(t.TaskArn)
 	}
@@ -110,7 +113,7 @@ func (e *Emulator) RunTask(ctx context.Context, in *ecs.RunTaskInput) (*ecs.Task
 // runnableTaskDef resolves the task definition a task is started from: it must be
 // ACTIVE.
 func (e *Emulator) runnableTaskDef(ctx context.Context, ref string) (*taskDefRecord, *ecs.TaskDefinition, error) {
-	_, rec, err := e.resolveTaskDef(ctx, ref)
+	_, rec, err := taskdefs.Resolve(ctx, e.st, ref)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -178,7 +181,7 @@ func (e *Emulator) launchPlan(sc ecs.Scope, c *ecs.Cluster, in *ecs.RunTaskInput
 	if len(strategy) == 0 {
 		return ecs.LaunchEC2, none, nil
 	}
-	normalised, err := e.checkStrategy(sc, strategy, c.CapacityProviders)
+	normalised, err := providers.CheckStrategy(e.st, sc, strategy, c.CapacityProviders)
 	if err != nil {
 		return "", nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
+	"github.com/ecsmini/ecsmini/emulator/tagging"
 )
 
 // StartTask starts one task on each named container instance, as a custom scheduler
@@ -23,7 +24,7 @@ func (e *Emulator) StartTask(ctx context.Context, in *ecs.StartTaskInput) (*ecs.
 	case len(in.ContainerInstances) > 10:
 		return nil, ecs.InvalidParameter("ContainerInstances can have at most 10 items.")
 	}
-	if err := validateTags(in.Tags); err != nil {
+	if err := tagging.Validate(in.Tags); err != nil {
 		return nil, err
 	}
 	run := &ecs.RunTaskInput{Cluster: in.Cluster, TaskDefinition: in.TaskDefinition, Overrides: in.Overrides, Group: in.Group,
@@ -78,7 +79,7 @@ func (e *Emulator) StartTask(ctx context.Context, in *ecs.StartTaskInput) (*ecs.
 	if err != nil {
 		return nil, err
 	}
-	e.emitTasks(out.Tasks...)
+	e.ev.Tasks(out.Tasks...)
 	for _, t := range out.Tasks {
 		e.fg.Launch(t.TaskArn)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator/clock"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/taskdefs"
 )
 
 // STOPPED tasks are forgotten after the configured time, not before.
@@ -72,7 +73,7 @@ func TestDeletedRevisionOutlivesItsTasks(t *testing.T) {
 		t.Fatal(err)
 	}
 	later := fake.Now().Add(TaskDefinitionDeleteGrace)
-	if err := e.reapTaskDefinitions(later, TaskDefinitionDeleteGrace); err != nil {
+	if err := taskdefs.Reap(e.st, later, TaskDefinitionDeleteGrace); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := e.Task(run.Tasks[0].TaskArn); err != nil {
@@ -81,7 +82,7 @@ func TestDeletedRevisionOutlivesItsTasks(t *testing.T) {
 	if _, err := e.StopOrphanedTasks("test", nil); err != nil { // the task stops
 		t.Fatal(err)
 	}
-	if err := e.reapTaskDefinitions(later, TaskDefinitionDeleteGrace); err != nil {
+	if err := taskdefs.Reap(e.st, later, TaskDefinitionDeleteGrace); err != nil {
 		t.Fatal(err)
 	}
 	if e.taskDefs.Len() != 0 {

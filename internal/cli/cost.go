@@ -104,7 +104,7 @@ func printCost(w io.Writer, rep *emulator.CostReport, cluster string) error {
 	for _, c := range rep.Clusters {
 		for _, s := range c.Services {
 			fmt.Fprintf(w, "\nservice %s (cluster %s)\n", s.Service, c.Cluster)
-			if err := printCostTasks(w, s.GroupCost); err != nil {
+			if err := printCostTasks(w, s.Group); err != nil {
 				return err
 			}
 		}

@@ -1,4 +1,4 @@
-package emulator
+package execsession
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/eventemit"
+	"github.com/ecsmini/ecsmini/emulator/state"
 )
 
 // execSession is a session from ExecuteCommand to its end.
@@ -18,17 +20,23 @@ type execSession struct {
 	cancel    func() // ends the running data channel (TerminateSession)
 }
 
-// execSessions holds the open sessions. Its own mutex, not the store's: sessions are
+// Sessions holds the open sessions. Its own mutex, not the store's: sessions are
 // not state that is saved or replayed.
-type execSessions struct {
+type Sessions struct {
+	st *state.State
+	ev *eventemit.Emitter
+
 	mu   sync.Mutex
 	byID map[string]*execSession
 }
 
-func newExecSessions() *execSessions { return &execSessions{byID: map[string]*execSession{}} }
+// New makes the session table of an emulator whose state is st, announcing sessions on ev.
+func New(st *state.State, ev *eventemit.Emitter) *Sessions {
+	return &Sessions{st: st, ev: ev, byID: map[string]*execSession{}}
+}
 
 // open records a new session for target; expired unopened sessions are dropped.
-func (s *execSessions) open(target ecs.ExecTarget, now time.Time) *execSession {
+func (s *Sessions) open(target ecs.ExecTarget, now time.Time) *execSession {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for id, old := range s.byID {
@@ -45,8 +53,8 @@ func (s *execSessions) open(target ecs.ExecTarget, now time.Time) *execSession {
 
 // OpenExecSession is the data channel presenting a session's token. The token is
 // single use: the session is then open, and cancel ends it if TerminateSession is called.
-func (e *Emulator) OpenExecSession(sessionID, token string, cancel func()) (ecs.ExecTarget, error) {
-	s := e.exec
+func (e *Sessions) OpenExecSession(sessionID, token string, cancel func()) (ecs.ExecTarget, error) {
+	s := e
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	sess, ok := s.byID[sessionID]
@@ -55,7 +63,7 @@ func (e *Emulator) OpenExecSession(sessionID, token string, cancel func()) (ecs.
 		return ecs.ExecTarget{}, fmt.Errorf("session %s does not exist or has ended", sessionID)
 	case sess.opened:
 		return ecs.ExecTarget{}, fmt.Errorf("session %s is already open; its token is single use", sessionID)
-	case e.cfg.Clock.Now().After(sess.expires):
+	case e.st.Clock.Now().After(sess.expires):
 		delete(s.byID, sessionID)
 		return ecs.ExecTarget{}, fmt.Errorf("the token of session %s has expired (valid %s)", sessionID, ExecSessionTTL)
 	case token != sess.token:
@@ -67,11 +75,11 @@ func (e *Emulator) OpenExecSession(sessionID, token string, cancel func()) (ecs.
 
 // CloseExecSession is the data channel reporting its session's end: the command's exit
 // code, or the error that ended the session (err). The session is forgotten.
-func (e *Emulator) CloseExecSession(sessionID string, exitCode int, err error) {
-	e.exec.mu.Lock()
-	sess, ok := e.exec.byID[sessionID]
-	delete(e.exec.byID, sessionID)
-	e.exec.mu.Unlock()
+func (e *Sessions) CloseExecSession(sessionID string, exitCode int, err error) {
+	e.mu.Lock()
+	sess, ok := e.byID[sessionID]
+	delete(e.byID, sessionID)
+	e.mu.Unlock()
 	if !ok {
 		return
 	}
@@ -84,10 +92,10 @@ func (e *Emulator) CloseExecSession(sessionID string, exitCode int, err error) {
 
 // TerminateSession is SSM's TerminateSession, which the session-manager-plugin calls on
 // the endpoint it is given: it ends the session's command and forgets the session.
-func (e *Emulator) TerminateSession(_ context.Context, in *ecs.SessionInput) (*ecs.TerminateSessionOutput, error) {
-	e.exec.mu.Lock()
-	sess, ok := e.exec.byID[in.SessionID]
-	e.exec.mu.Unlock()
+func (e *Sessions) TerminateSession(_ context.Context, in *ecs.SessionInput) (*ecs.TerminateSessionOutput, error) {
+	e.mu.Lock()
+	sess, ok := e.byID[in.SessionID]
+	e.mu.Unlock()
 	if !ok {
 		// SSM answers a terminated or unknown session with success, so retries are safe.
 		return &ecs.TerminateSessionOutput{SessionID: in.SessionID}, nil
@@ -104,15 +112,15 @@ func (e *Emulator) TerminateSession(_ context.Context, in *ecs.SessionInput) (*e
 // WebSocket fails. A session whose data channel has not opened yet gets a fresh token;
 // an open session cannot be resumed (its command ended with its connection), which is
 // SSM's DoesNotExistException.
-func (e *Emulator) ResumeSession(ctx context.Context, in *ecs.SessionInput) (*ecs.ResumeSessionOutput, error) {
-	e.exec.mu.Lock()
-	defer e.exec.mu.Unlock()
-	sess, ok := e.exec.byID[in.SessionID]
+func (e *Sessions) ResumeSession(ctx context.Context, in *ecs.SessionInput) (*ecs.ResumeSessionOutput, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	sess, ok := e.byID[in.SessionID]
 	if !ok || sess.opened {
 		return nil, ecs.Errorf(ecs.CodeDoesNotExist, "Session %s does not exist or has ended; ecsmini cannot resume an ECS Exec session whose connection was lost.", in.SessionID)
 	}
 	host := ecs.EndpointFrom(ctx)
 	sess.token = newToken(32)
-	sess.expires = e.cfg.Clock.Now().Add(ExecSessionTTL)
+	sess.expires = e.st.Clock.Now().Add(ExecSessionTTL)
 	return &ecs.ResumeSessionOutput{SessionID: sess.id, TokenValue: sess.token, StreamURL: streamURL(host, sess.id)}, nil
 }

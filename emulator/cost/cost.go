@@ -1,4 +1,6 @@
-package emulator
+// Package cost estimates what the tasks in the store would cost on AWS Fargate. It
+// only reads the state.
+package cost
 
 import (
 	"cmp"
@@ -12,17 +14,17 @@ import (
 	"github.com/ecsmini/ecsmini/fargate"
 )
 
-// CostReport estimates what the tasks the emulator knows would cost on AWS Fargate:
+// Report estimates what the tasks the emulator knows would cost on AWS Fargate:
 // per task, per service, per cluster and in total. Stopped tasks count while the store
 // keeps them (Config.StoppedTaskTTL), so "cost so far" is the cost of the tasks still
 // listed. All figures are USD.
-type CostReport struct {
+type Report struct {
 	At       time.Time `json:"at"`
 	Currency string    `json:"currency"`
 	Billing  string    `json:"billing"`
-	Total    CostTotal `json:"total"`
+	Total    Total     `json:"total"`
 	// Clusters are in name order; each holds its services and standalone tasks.
-	Clusters []ClusterCost `json:"clusters"`
+	Clusters []Cluster `json:"clusters"`
 	// Prices are the prices used, by region (only the regions that priced a task), and
 	// PriceSource says where they come from (set by whoever chose them).
 	Prices      map[string]fargate.RegionPrices `json:"prices"`
@@ -30,9 +32,9 @@ type CostReport struct {
 }
 
 // Only keeps the cluster named by name or ARN, with the totals recomputed.
-func (r CostReport) Only(cluster string) CostReport {
+func (r Report) Only(cluster string) Report {
 	out := r
-	out.Clusters, out.Total = []ClusterCost{}, CostTotal{}
+	out.Clusters, out.Total = []Cluster{}, Total{}
 	for _, c := range r.Clusters {
 		if c.Cluster == cluster || c.ClusterArn == cluster {
 			out.Clusters = append(out.Clusters, c)
@@ -42,10 +44,10 @@ func (r CostReport) Only(cluster string) CostReport {
 	return out
 }
 
-// CostTotal sums tasks: Cost so far, PerHour of those running now, SpotSavings so far
+// Total sums tasks: Cost so far, PerHour of those running now, SpotSavings so far
 // (what the same usage would have cost on demand, minus its Spot cost) and the hourly
 // savings of the Spot tasks running now.
-type CostTotal struct {
+type Total struct {
 	Tasks          int     `json:"tasks"`
 	Running        int     `json:"running"`
 	Cost           float64 `json:"cost"`
@@ -54,7 +56,7 @@ type CostTotal struct {
 	SpotSavingsPer float64 `json:"spotSavingsPerHour"`
 }
 
-func (t *CostTotal) add(e fargate.Estimate) {
+func (t *Total) add(e fargate.Estimate) {
 	t.Tasks++
 	t.Cost += e.Cost
 	t.SpotSavings += e.SpotSavings
@@ -65,7 +67,7 @@ func (t *CostTotal) add(e fargate.Estimate) {
 	}
 }
 
-func (t *CostTotal) merge(o CostTotal) {
+func (t *Total) merge(o Total) {
 	t.Tasks += o.Tasks
 	t.Running += o.Running
 	t.Cost += o.Cost
@@ -74,29 +76,29 @@ func (t *CostTotal) merge(o CostTotal) {
 	t.SpotSavingsPer += o.SpotSavingsPer
 }
 
-// ClusterCost is one cluster's tasks: by service, then the standalone ones.
-type ClusterCost struct {
-	Cluster    string        `json:"cluster"`
-	ClusterArn string        `json:"clusterArn"`
-	Total      CostTotal     `json:"total"`
-	Services   []ServiceCost `json:"services"`
-	Standalone GroupCost     `json:"standalone"`
+// Cluster is one cluster's tasks: by service, then the standalone ones.
+type Cluster struct {
+	Cluster    string    `json:"cluster"`
+	ClusterArn string    `json:"clusterArn"`
+	Total      Total     `json:"total"`
+	Services   []Service `json:"services"`
+	Standalone Group     `json:"standalone"`
 }
 
-// ServiceCost is the tasks of one service (group "service:NAME").
-type ServiceCost struct {
+// Service is the tasks of one service (group "service:NAME").
+type Service struct {
 	Service string `json:"service"`
-	GroupCost
+	Group
 }
 
-// GroupCost is a set of tasks and their sum, newest first.
-type GroupCost struct {
-	Total CostTotal  `json:"total"`
-	Tasks []TaskCost `json:"tasks"`
+// Group is a set of tasks and their sum, newest first.
+type Group struct {
+	Total Total  `json:"total"`
+	Tasks []Task `json:"tasks"`
 }
 
-// TaskCost is one task's estimate.
-type TaskCost struct {
+// Task is one task's estimate.
+type Task struct {
 	TaskArn    string `json:"taskArn"`
 	TaskID     string `json:"taskId"`
 	Definition string `json:"definition"` // family:revision
@@ -104,35 +106,35 @@ type TaskCost struct {
 	fargate.Estimate
 }
 
-// Cost reports the estimated Fargate cost of every task in the store at time now (the
+// Of reports the estimated Fargate cost of every task in the store at time now (the
 // emulator's clock when now is zero), priced with prices. It only reads.
-func (e *Emulator) Cost(now time.Time, prices fargate.PriceTable) CostReport {
+func Of(st *state.State, now time.Time, prices fargate.PriceTable) Report {
 	if now.IsZero() {
-		now = e.cfg.Clock.Now()
+		now = st.Clock.Now()
 	}
-	rep := CostReport{At: now, Currency: "USD", Clusters: []ClusterCost{}, Prices: map[string]fargate.RegionPrices{},
+	rep := Report{At: now, Currency: "USD", Clusters: []Cluster{}, Prices: map[string]fargate.RegionPrices{},
 		Billing: "per second, one-minute minimum, from the image pull until the task stops; Fargate tasks only"}
-	clusters := map[string]*ClusterCost{}
-	services := map[string]*ServiceCost{} // by cluster ARN + NUL + service name
-	platforms := map[string]platform{}    // by task definition ARN
-	e.store.View(func() {
-		e.tasks.Ascend("", func(_ string, r *taskRecord) bool {
+	clusters := map[string]*Cluster{}
+	services := map[string]*Service{}  // by cluster ARN + NUL + service name
+	platforms := map[string]platform{} // by task definition ARN
+	st.Store.View(func() {
+		st.Tasks.Ascend("", func(_ string, r *state.Task) bool {
 			t := r.Task
 			p, ok := platforms[t.TaskDefinitionArn]
 			if !ok {
-				p = e.platformOf(t.TaskDefinitionArn)
+				p = platformOf(st, t.TaskDefinitionArn)
 				platforms[t.TaskDefinitionArn] = p
 			}
 			est := prices.Cost(fargate.UsageOf(t, p.arch, p.os, now))
 			if est.PricedAs != "" {
 				rep.Prices[est.PricedAs], _, _ = prices.For(est.PricedAs)
 			}
-			tc := TaskCost{TaskArn: t.TaskArn, TaskID: lastPathPart(t.TaskArn), Definition: lastPathPart(t.TaskDefinitionArn),
+			tc := Task{TaskArn: t.TaskArn, TaskID: lastPathPart(t.TaskArn), Definition: lastPathPart(t.TaskDefinitionArn),
 				LastStatus: t.LastStatus.String(), Estimate: est}
 			c := clusters[t.ClusterArn]
 			if c == nil {
-				c = &ClusterCost{Cluster: cmp.Or(r.ClusterName, lastPathPart(t.ClusterArn)), ClusterArn: t.ClusterArn, Services: []ServiceCost{},
-					Standalone: GroupCost{Tasks: []TaskCost{}}}
+				c = &Cluster{Cluster: cmp.Or(r.ClusterName, lastPathPart(t.ClusterArn)), ClusterArn: t.ClusterArn, Services: []Service{},
+					Standalone: Group{Tasks: []Task{}}}
 				clusters[t.ClusterArn] = c
 			}
 			c.Total.add(est)
@@ -141,10 +143,10 @@ func (e *Emulator) Cost(now time.Time, prices fargate.PriceTable) CostReport {
 				k := t.ClusterArn + "\x00" + name
 				s := services[k]
 				if s == nil {
-					s = &ServiceCost{Service: name, GroupCost: GroupCost{Tasks: []TaskCost{}}}
+					s = &Service{Service: name, Group: Group{Tasks: []Task{}}}
 					services[k] = s
 				}
-				g = &s.GroupCost
+				g = &s.Group
 			}
 			g.Total.add(est)
 			g.Tasks = append(g.Tasks, tc)
@@ -156,7 +158,7 @@ func (e *Emulator) Cost(now time.Time, prices fargate.PriceTable) CostReport {
 		clusters[arn].Services = append(clusters[arn].Services, *s)
 	}
 	for _, c := range clusters {
-		slices.SortFunc(c.Services, func(a, b ServiceCost) int { return cmp.Compare(a.Service, b.Service) })
+		slices.SortFunc(c.Services, func(a, b Service) int { return cmp.Compare(a.Service, b.Service) })
 		for i := range c.Services {
 			sortTaskCosts(c.Services[i].Tasks)
 		}
@@ -164,15 +166,15 @@ func (e *Emulator) Cost(now time.Time, prices fargate.PriceTable) CostReport {
 		rep.Total.merge(c.Total)
 		rep.Clusters = append(rep.Clusters, *c)
 	}
-	slices.SortFunc(rep.Clusters, func(a, b ClusterCost) int {
+	slices.SortFunc(rep.Clusters, func(a, b Cluster) int {
 		return cmp.Or(cmp.Compare(a.Cluster, b.Cluster), cmp.Compare(a.ClusterArn, b.ClusterArn))
 	})
 	return rep
 }
 
 // sortTaskCosts orders tasks running first, then by start, newest first.
-func sortTaskCosts(ts []TaskCost) {
-	slices.SortFunc(ts, func(a, b TaskCost) int {
+func sortTaskCosts(ts []Task) {
+	slices.SortFunc(ts, func(a, b Task) int {
 		if a.Running != b.Running {
 			if a.Running {
 				return -1
@@ -188,11 +190,11 @@ type platform struct{ arch, os string }
 
 // platformOf reads a task definition's CPU architecture and OS family ("" when it
 // names none, or is gone). It runs inside a store View.
-func (e *Emulator) platformOf(taskDefARN string) platform {
+func platformOf(st *state.State, taskDefARN string) platform {
 	a, _ := ecs.ParseARN(taskDefARN)
 	family, rev, _ := strings.Cut(a.Path(), ":")
 	n, _ := state.AtoiPositive(rev)
-	td, ok := e.taskDefs.Get(state.Key(a.Region, family, state.RevKey(n)))
+	td, ok := st.TaskDefs.Get(state.Key(a.Region, family, state.RevKey(n)))
 	if !ok {
 		return platform{}
 	}

@@ -1,4 +1,6 @@
-package emulator
+// Package tagging is ECS resource tags: the checks on tags a caller supplies, and
+// TagResource, UntagResource and ListTagsForResource over the state.
+package tagging
 
 import (
 	"context"
@@ -12,24 +14,24 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
 
-const maxTags = 50
+const Max = 50
 
 // tagCharsRE is the character set AWS allows in tag keys and values.
 var tagCharsRE = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
 
-// errTooManyTags is ECS's answer to more than 50 user tags on a resource. ECS's exact
+// ErrTooMany is ECS's answer to more than 50 user tags on a resource. ECS's exact
 // wording is not documented; this follows its other limit messages.
-func errTooManyTags() error {
-	return ecs.InvalidParameter("The number of tags on the resource exceeds the limit of %d.", maxTags)
+func ErrTooMany() error {
+	return ecs.InvalidParameter("The number of tags on the resource exceeds the limit of %d.", Max)
 }
 
-// validateTags checks tags a caller supplies (spec: ecs-control-plane §7.2). Their
+// Validate checks tags a caller supplies (spec: ecs-control-plane §7.2). Their
 // number is checked first, before any per-tag work or lock: a 1 MiB request holds
 // tens of thousands of tags. A caller cannot supply aws: tags (reserved), so every
 // supplied tag counts toward the limit.
-func validateTags(tags []ecs.Tag) error {
-	if len(tags) > maxTags {
-		return errTooManyTags()
+func Validate(tags []ecs.Tag) error {
+	if len(tags) > Max {
+		return ErrTooMany()
 	}
 	for _, t := range tags {
 		k, v := ecs.Deref(t.Key), ecs.Deref(t.Value)
@@ -64,22 +66,22 @@ type taggable struct {
 }
 
 // resolveTaggable finds the resource an ARN names.
-func (e *Emulator) resolveTaggable(ctx context.Context, resourceArn string) (*taggable, error) {
+func resolveTaggable(ctx context.Context, st *state.State, resourceArn string) (*taggable, error) {
 	a, ok := ecs.ParseARN(resourceArn)
-	if !ok || a.Service != "ecs" || !a.InAccount(e.cfg.AccountID) {
+	if !ok || a.Service != "ecs" || !a.InAccount(st.AccountID) {
 		return nil, ecs.InvalidParameter("The ARN provided is invalid.")
 	}
 	switch a.Kind() {
 	case "cluster":
 		k := state.Key(a.Region, a.Path())
-		c, ok := e.clusters.Get(k)
+		c, ok := st.Clusters.Get(k)
 		if !ok || c.Status != ecs.ClusterActive {
 			return nil, ecs.ClusterNotFound()
 		}
 		return &taggable{tags: c.Tags, put: func(tx *store.Tx, tags []ecs.Tag) {
 			cp := *c
 			cp.Tags = tags
-			e.clusters.Put(tx, k, &cp)
+			st.Clusters.Put(tx, k, &cp)
 		}}, nil
 	case "capacity-provider":
 		name := a.Path()
@@ -87,14 +89,14 @@ func (e *Emulator) resolveTaggable(ctx context.Context, resourceArn string) (*ta
 			return nil, ecs.InvalidParameter("The FARGATE and FARGATE_SPOT capacity providers cannot be tagged.")
 		}
 		k := state.Key(a.Region, name)
-		cp, ok := e.providers.Get(k)
+		cp, ok := st.Providers.Get(k)
 		if !ok || cp.Status != ecs.CapacityProviderActive {
 			return nil, ecs.Errorf(ecs.CodeResourceNotFound, "The specified capacity provider does not exist.")
 		}
 		return &taggable{tags: cp.Tags, put: func(tx *store.Tx, tags []ecs.Tag) {
 			c := *cp
 			c.Tags = tags
-			e.providers.Put(tx, k, &c)
+			st.Providers.Put(tx, k, &c)
 		}}, nil
 	case "service":
 		cluster, name, ok := strings.Cut(a.Path(), "/")
@@ -102,14 +104,14 @@ func (e *Emulator) resolveTaggable(ctx context.Context, resourceArn string) (*ta
 			return nil, ecs.InvalidParameter("The ARN provided is invalid.")
 		}
 		k := state.ServiceKey(a.Region, cluster, name)
-		r, ok := e.services.Get(k)
+		r, ok := st.Services.Get(k)
 		if !ok || r.Service.Status == ecs.ServiceInactive {
 			return nil, ecs.Errorf(ecs.CodeServiceNotFound, "Service not found.")
 		}
 		return &taggable{tags: r.Service.Tags, put: func(tx *store.Tx, tags []ecs.Tag) {
 			c := r.Clone()
 			c.Service.Tags = tags
-			e.services.Put(tx, k, c)
+			st.Services.Put(tx, k, c)
 		}}, nil
 	case "task":
 		cluster, id, ok := strings.Cut(a.Path(), "/")
@@ -117,7 +119,7 @@ func (e *Emulator) resolveTaggable(ctx context.Context, resourceArn string) (*ta
 			return nil, ecs.InvalidParameter("The ARN provided is invalid.")
 		}
 		k := state.TaskKey(a.Region, cluster, id)
-		r, ok := e.tasks.Get(k)
+		r, ok := st.Tasks.Get(k)
 		if !ok {
 			return nil, ecs.InvalidParameter("The referenced task was not found.")
 		}
@@ -125,7 +127,7 @@ func (e *Emulator) resolveTaggable(ctx context.Context, resourceArn string) (*ta
 			next := *r
 			next.Task = state.CloneTask(r.Task)
 			next.Task.Tags = tags
-			e.tasks.Put(tx, k, &next)
+			st.Tasks.Put(tx, k, &next)
 		}}, nil
 	case "task-definition":
 		family, rev, _ := strings.Cut(a.Path(), ":")
@@ -134,33 +136,33 @@ func (e *Emulator) resolveTaggable(ctx context.Context, resourceArn string) (*ta
 			return nil, ecs.InvalidParameter("The ARN provided is invalid.")
 		}
 		k := state.Key(a.Region, family, state.RevKey(n))
-		r, ok := e.taskDefs.Get(k)
+		r, ok := st.TaskDefs.Get(k)
 		if !ok {
 			return nil, ecs.ClientError("Unable to describe task definition.")
 		}
 		return &taggable{tags: r.Tags, put: func(tx *store.Tx, tags []ecs.Tag) {
-			e.taskDefs.Put(tx, k, r.WithTags(tags))
+			st.TaskDefs.Put(tx, k, r.WithTags(tags))
 		}}, nil
 	}
 	return nil, ecs.InvalidParameter("The ARN provided is invalid.")
 }
 
 // TagResource adds or overwrites tags on a resource.
-func (e *Emulator) TagResource(ctx context.Context, in *ecs.TagResourceInput) (*ecs.Empty, error) {
+func TagResource(ctx context.Context, st *state.State, in *ecs.TagResourceInput) (*ecs.Empty, error) {
 	if len(in.Tags) == 0 {
 		return nil, ecs.InvalidParameter("Tags can not be empty.")
 	}
-	if err := validateTags(in.Tags); err != nil {
+	if err := Validate(in.Tags); err != nil {
 		return nil, err
 	}
-	err := e.store.Update(func(tx *store.Tx) error {
-		r, err := e.resolveTaggable(ctx, in.ResourceArn)
+	err := st.Store.Update(func(tx *store.Tx) error {
+		r, err := resolveTaggable(ctx, st, in.ResourceArn)
 		if err != nil {
 			return err
 		}
 		tags := state.MergeTags(r.tags, in.Tags)
-		if countUserTags(tags) > maxTags {
-			return errTooManyTags()
+		if countUserTags(tags) > Max {
+			return ErrTooMany()
 		}
 		r.put(tx, tags)
 		return nil
@@ -172,12 +174,12 @@ func (e *Emulator) TagResource(ctx context.Context, in *ecs.TagResourceInput) (*
 }
 
 // UntagResource removes tags by key; keys the resource does not have are ignored.
-func (e *Emulator) UntagResource(ctx context.Context, in *ecs.UntagResourceInput) (*ecs.Empty, error) {
+func UntagResource(ctx context.Context, st *state.State, in *ecs.UntagResourceInput) (*ecs.Empty, error) {
 	if len(in.TagKeys) == 0 {
 		return nil, ecs.InvalidParameter("TagKeys can not be empty.")
 	}
-	err := e.store.Update(func(tx *store.Tx) error {
-		r, err := e.resolveTaggable(ctx, in.ResourceArn)
+	err := st.Store.Update(func(tx *store.Tx) error {
+		r, err := resolveTaggable(ctx, st, in.ResourceArn)
 		if err != nil {
 			return err
 		}
@@ -195,12 +197,12 @@ func (e *Emulator) UntagResource(ctx context.Context, in *ecs.UntagResourceInput
 }
 
 // ListTagsForResource lists a resource's tags.
-func (e *Emulator) ListTagsForResource(ctx context.Context, in *ecs.ResourceRef) (*ecs.TagsOutput, error) {
+func ListTagsForResource(ctx context.Context, st *state.State, in *ecs.ResourceRef) (*ecs.TagsOutput, error) {
 	var out *ecs.TagsOutput
 	var err error
-	e.store.View(func() {
+	st.Store.View(func() {
 		var r *taggable
-		if r, err = e.resolveTaggable(ctx, in.ResourceArn); err == nil {
+		if r, err = resolveTaggable(ctx, st, in.ResourceArn); err == nil {
 			out = &ecs.TagsOutput{Tags: slices.Clone(r.tags)}
 			if out.Tags == nil {
 				out.Tags = []ecs.Tag{}

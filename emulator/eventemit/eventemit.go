@@ -1,4 +1,6 @@
-package emulator
+// Package eventemit is what the emulator publishes on its event stream (package
+// events), and when. It reads the state, never writes it.
+package eventemit
 
 import (
 	"fmt"
@@ -9,7 +11,9 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/events"
+	"github.com/ecsmini/ecsmini/emulator/fargatectl"
 	"github.com/ecsmini/ecsmini/emulator/scheduler"
+	"github.com/ecsmini/ecsmini/emulator/state"
 )
 
 // The event stream (package events): what the emulator publishes, and when. Every
@@ -24,10 +28,11 @@ import (
 //   - ECS Service Action: SERVICE_STEADY_STATE when a service becomes steady,
 //     SERVICE_TASK_START_IMPAIRED and SERVICE_TASK_PLACEMENT_FAILURE with the service
 //     events that report them (spec §5.9).
-//   - AWS Health Event: emitHealth, for Fargate task retirement notices (tasks §3.7).
+//   - AWS Health Event: Health, for Fargate task retirement notices (tasks §3.7).
 
-// eventState is the emulator's side of the event stream.
-type eventState struct {
+// Emitter builds the emulator's events and publishes them on its bus.
+type Emitter struct {
+	st  *state.State
 	bus *events.Bus
 	// since is when this emulator started: deployments created before it (in an
 	// earlier run) are not announced as new.
@@ -39,21 +44,23 @@ type eventState struct {
 	rollouts map[string]map[string]string
 }
 
-func newEventState(bus *events.Bus, now time.Time) *eventState {
+// New makes an Emitter publishing on bus (a new one when nil); now is when the
+// emulator started.
+func New(st *state.State, bus *events.Bus, now time.Time) *Emitter {
 	if bus == nil {
 		bus = events.NewBus(0)
 	}
-	return &eventState{bus: bus, since: now, rollouts: map[string]map[string]string{}}
+	return &Emitter{st: st, bus: bus, since: now, rollouts: map[string]map[string]string{}}
 }
 
-// Events is the emulator's event stream: subscribe to it, read its history, serve it
-// with events.Handler.
-func (e *Emulator) Events() *events.Bus { return e.ev.bus }
+// Bus is the event stream: subscribe to it, read its history, serve it with
+// events.Handler.
+func (e *Emitter) Bus() *events.Bus { return e.bus }
 
-// newEvent builds an event of the emulator's account; a detail that cannot be
+// Event builds an event of the emulator's account; a detail that cannot be
 // marshalled (a bug) is logged and the event skipped.
-func (e *Emulator) newEvent(detailType, source, region string, at time.Time, resources []string, detail any) (events.Event, bool) {
-	ev, err := events.New(detailType, source, e.cfg.AccountID, region, at, resources, detail)
+func (e *Emitter) Event(detailType, source, region string, at time.Time, resources []string, detail any) (events.Event, bool) {
+	ev, err := events.New(detailType, source, e.st.AccountID, region, at, resources, detail)
 	if err != nil {
 		e.st.LogError("event", err)
 		return ev, false
@@ -61,9 +68,9 @@ func (e *Emulator) newEvent(detailType, source, region string, at time.Time, res
 	return ev, true
 }
 
-// emitTasks publishes an ECS Task State Change for each task (nil ones are skipped).
+// Tasks publishes an ECS Task State Change for each task (nil ones are skipped).
 // Call it after the commit that stored the tasks, with the tasks as stored.
-func (e *Emulator) emitTasks(tasks ...*ecs.Task) {
+func (e *Emitter) Tasks(tasks ...*ecs.Task) {
 	var evs []events.Event
 	var now time.Time
 	for _, t := range tasks {
@@ -71,15 +78,15 @@ func (e *Emulator) emitTasks(tasks ...*ecs.Task) {
 			continue
 		}
 		if now.IsZero() {
-			now = e.cfg.Clock.Now()
+			now = e.st.Clock.Now()
 		}
-		if ev, ok := e.newEvent(events.TaskStateChange, events.SourceECS, e.st.RegionOf(t.TaskArn), now,
+		if ev, ok := e.Event(events.TaskStateChange, events.SourceECS, e.st.RegionOf(t.TaskArn), now,
 			[]string{t.TaskArn}, taskStateDetail(t, now)); ok {
 			evs = append(evs, ev)
 		}
 	}
 	if len(evs) > 0 { // an update that changed nothing costs nothing here
-		e.ev.bus.Publish(evs...)
+		e.bus.Publish(evs...)
 	}
 }
 
@@ -113,23 +120,23 @@ func taskStateDetail(t *ecs.Task, now time.Time) taskDetail {
 		StoppingAt: stamp(t.StoppingAt), UpdatedAt: events.Stamp(now)}
 }
 
-// serviceWatch remembers a service and its tasks as a service pass found them, so that
+// ServiceWatch remembers a service and its tasks as a service pass found them, so that
 // once the pass is committed, publish can announce what it changed.
-type serviceWatch struct {
-	e        *Emulator
+type ServiceWatch struct {
+	e        *Emitter
 	k        string
 	now      time.Time
-	old, r   *serviceRecord         // before the pass, and the record the pass changes
-	tasks    map[string]*taskRecord // the pass's task map, which it changes in place
+	old, r   *state.Service         // before the pass, and the record the pass changes
+	tasks    map[string]*state.Task // the pass's task map, which it changes in place
 	versions map[string]int64       // task versions before the pass
 	written  []scheduler.Event      // the service events the pass wrote, oldest first
 }
 
-// watchService starts watching a service pass: call it inside the pass's transaction
+// WatchService starts watching a service pass: call it inside the pass's transaction
 // before the plan is carried out, with the stored record (old), the copy the pass
 // changes (r) and the task map the pass changes; call publish once it committed.
-func (e *Emulator) watchService(k string, now time.Time, old, r *serviceRecord, tasks map[string]*taskRecord) *serviceWatch {
-	w := &serviceWatch{e: e, k: k, now: now, old: old, r: r, tasks: tasks, versions: make(map[string]int64, len(tasks))}
+func (e *Emitter) WatchService(k string, now time.Time, old, r *state.Service, tasks map[string]*state.Task) *ServiceWatch {
+	w := &ServiceWatch{e: e, k: k, now: now, old: old, r: r, tasks: tasks, versions: make(map[string]int64, len(tasks))}
 	for tk, tr := range tasks {
 		w.versions[tk] = tr.Task.Version
 	}
@@ -142,10 +149,10 @@ func (e *Emulator) watchService(k string, now time.Time, old, r *serviceRecord, 
 // rollback, COMPLETED), the tasks it started or stopped, then steady state. A nil
 // watch publishes nothing.
 // Written records the service events the pass wrote.
-func (w *serviceWatch) Written(evs []scheduler.Event) { w.written = evs }
+func (w *ServiceWatch) Written(evs []scheduler.Event) { w.written = evs }
 
 // Publish publishes what the pass changed.
-func (w *serviceWatch) Publish() {
+func (w *ServiceWatch) Publish() {
 	if w == nil {
 		return
 	}
@@ -166,7 +173,7 @@ func (w *serviceWatch) Publish() {
 	}
 	slices.SortFunc(changed, func(a, b *ecs.Task) int { return strings.Compare(a.TaskArn, b.TaskArn) })
 	for _, t := range changed {
-		if ev, ok := e.newEvent(events.TaskStateChange, events.SourceECS, region, w.now, []string{t.TaskArn}, taskStateDetail(t, w.now)); ok {
+		if ev, ok := e.Event(events.TaskStateChange, events.SourceECS, region, w.now, []string{t.TaskArn}, taskStateDetail(t, w.now)); ok {
 			evs = append(evs, ev)
 		}
 	}
@@ -174,7 +181,7 @@ func (w *serviceWatch) Publish() {
 		evs = append(evs, e.serviceActionEvent(region, s, serviceAction{eventType: "INFO", eventName: "SERVICE_STEADY_STATE"}, w.now)...)
 	}
 	if len(evs) > 0 {
-		e.ev.bus.Publish(evs...)
+		e.bus.Publish(evs...)
 	}
 }
 
@@ -182,8 +189,8 @@ func (w *serviceWatch) Publish() {
 // whose rolloutState differs from the one last announced: first those of deployments
 // seen for the first time (new ones, announced from IN_PROGRESS, unless they predate
 // this emulator), then the changes of known ones.
-func (w *serviceWatch) rollouts(region string) (fresh, changes []events.Event) {
-	st := w.e.ev
+func (w *ServiceWatch) rollouts(region string) (fresh, changes []events.Event) {
+	st := w.e
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if w.r.Service.Status == ecs.ServiceInactive {
@@ -214,7 +221,7 @@ func (w *serviceWatch) rollouts(region string) (fresh, changes []events.Event) {
 
 // deploymentEvent is an ECS Deployment State Change for a deployment reaching state,
 // with the reason texts of spec §5.7.
-func (e *Emulator) deploymentEvent(region, serviceARN string, d *deploymentRecord, state string, now time.Time) []events.Event {
+func (e *Emitter) deploymentEvent(region, serviceARN string, d *state.Deployment, state string, now time.Time) []events.Event {
 	detail := struct {
 		EventType    string `json:"eventType"`
 		EventName    string `json:"eventName"`
@@ -238,7 +245,7 @@ func (e *Emulator) deploymentEvent(region, serviceARN string, d *deploymentRecor
 	default:
 		return nil
 	}
-	ev, ok := e.newEvent(events.DeploymentStateChange, events.SourceECS, region, now, []string{serviceARN}, detail)
+	ev, ok := e.Event(events.DeploymentStateChange, events.SourceECS, region, now, []string{serviceARN}, detail)
 	if !ok {
 		return nil
 	}
@@ -273,7 +280,7 @@ func serviceActionOf(ev scheduler.Event) (serviceAction, bool) {
 	return serviceAction{}, false
 }
 
-func (e *Emulator) serviceActionEvent(region string, s *ecs.Service, a serviceAction, now time.Time) []events.Event {
+func (e *Emitter) serviceActionEvent(region string, s *ecs.Service, a serviceAction, now time.Time) []events.Event {
 	detail := struct {
 		EventType            string   `json:"eventType"`
 		EventName            string   `json:"eventName"`
@@ -282,37 +289,37 @@ func (e *Emulator) serviceActionEvent(region string, s *ecs.Service, a serviceAc
 		Reason               string   `json:"reason,omitempty"`
 		CreatedAt            string   `json:"createdAt"`
 	}{EventType: a.eventType, EventName: a.eventName, ClusterArn: s.ClusterArn, Reason: a.reason, CreatedAt: events.Stamp(now)}
-	sc := ecs.Scope{Region: region, Account: e.cfg.AccountID}
+	sc := ecs.Scope{Region: region, Account: e.st.AccountID}
 	for _, p := range a.capacityProviders {
 		detail.CapacityProviderArns = append(detail.CapacityProviderArns, sc.CapacityProviderARN(p))
 	}
-	ev, ok := e.newEvent(events.ServiceAction, events.SourceECS, region, now, []string{s.ServiceArn}, detail)
+	ev, ok := e.Event(events.ServiceAction, events.SourceECS, region, now, []string{s.ServiceArn}, detail)
 	if !ok {
 		return nil
 	}
 	return []events.Event{ev}
 }
 
-// emitServiceAction publishes an ECS Service Action for a service (eventType INFO,
+// ServiceAction publishes an ECS Service Action for a service (eventType INFO,
 // WARN or ERROR; eventName as in spec §5.9; reason and capacity provider names
 // optional). Service passes already send the actions of the service events they
 // write (serviceActionOf): use this only for an action that writes no service event.
-func (e *Emulator) emitServiceAction(s *ecs.Service, eventType, eventName, reason string, capacityProviders ...string) {
-	e.ev.bus.Publish(e.serviceActionEvent(e.st.RegionOf(s.ServiceArn), s,
+func (e *Emitter) ServiceAction(s *ecs.Service, eventType, eventName, reason string, capacityProviders ...string) {
+	e.bus.Publish(e.serviceActionEvent(e.st.RegionOf(s.ServiceArn), s,
 		serviceAction{eventType: eventType, eventName: eventName, reason: reason, capacityProviders: capacityProviders},
-		e.cfg.Clock.Now())...)
+		e.st.Clock.Now())...)
 }
 
 // Health event types ecsmini sends.
 const healthTaskRetirement = "AWS_ECS_TASK_PATCHING_RETIREMENT"
 
-// emitHealth publishes the AWS Health Events that announce Fargate task retirements
+// Health publishes the AWS Health Events that announce Fargate task retirements
 // (tasks spec §3.7), as AWS sends them: per region, one for service tasks (resources
 // and affectedEntities "cluster/service") and one for standalone tasks (their task
 // ARNs), eventTypeCode AWS_ECS_TASK_PATCHING_RETIREMENT, category scheduledChange,
 // startTime the earliest retirement of the group. Call it once the retirements are
 // committed, with the ones newly scheduled.
-func (e *Emulator) emitHealth(retirements []Retirement) {
+func (e *Emitter) Health(retirements []fargatectl.Retirement) {
 	type group struct {
 		region   string
 		services bool
@@ -347,14 +354,14 @@ func (e *Emulator) emitHealth(retirements []Retirement) {
 			"They will be stopped on or after %s; service tasks are replaced, standalone tasks are not. "+
 			"To replace service tasks sooner, update the service with --force-new-deployment.",
 			what, events.HealthTime(start[g]))
-		e.emitHealthEvent(g.region, healthTaskRetirement, "scheduledChange", start[g], desc, entities[g])
+		e.HealthEvent(g.region, healthTaskRetirement, "scheduledChange", start[g], desc, entities[g])
 	}
 }
 
-// emitHealthEvent publishes one AWS Health Event (source aws.health) for ECS: resources
+// HealthEvent publishes one AWS Health Event (source aws.health) for ECS: resources
 // and affectedEntities are entities, startTime start, the description in en_US.
-func (e *Emulator) emitHealthEvent(region, typeCode, category string, start time.Time, description string, entities []string) {
-	now := e.cfg.Clock.Now()
+func (e *Emitter) HealthEvent(region, typeCode, category string, start time.Time, description string, entities []string) {
+	now := e.st.Clock.Now()
 	type entity struct {
 		EntityValue string `json:"entityValue"`
 	}
@@ -387,17 +394,17 @@ func (e *Emulator) emitHealthEvent(region, typeCode, category string, start time
 	for _, v := range entities {
 		detail.AffectedEntities = append(detail.AffectedEntities, entity{EntityValue: v})
 	}
-	if ev, ok := e.newEvent(events.HealthEvent, events.SourceHealth, region, now, slices.Clone(entities), detail); ok {
-		e.ev.bus.Publish(ev)
+	if ev, ok := e.Event(events.HealthEvent, events.SourceHealth, region, now, slices.Clone(entities), detail); ok {
+		e.bus.Publish(ev)
 	}
 }
 
-// emitContainerInstance publishes an ECS Container Instance State Change; detail is
+// ContainerInstance publishes an ECS Container Instance State Change; detail is
 // the container instance as DescribeContainerInstances shows it, with its version and
 // clusterArn (spec §3.3). For the simulated EC2 instances to call once they exist.
-func (e *Emulator) emitContainerInstance(containerInstanceARN string, detail any) {
-	if ev, ok := e.newEvent(events.ContainerInstanceStateChange, events.SourceECS, e.st.RegionOf(containerInstanceARN),
-		e.cfg.Clock.Now(), []string{containerInstanceARN}, detail); ok {
-		e.ev.bus.Publish(ev)
+func (e *Emitter) ContainerInstance(containerInstanceARN string, detail any) {
+	if ev, ok := e.Event(events.ContainerInstanceStateChange, events.SourceECS, e.st.RegionOf(containerInstanceARN),
+		e.st.Clock.Now(), []string{containerInstanceARN}, detail); ok {
+		e.bus.Publish(ev)
 	}
 }

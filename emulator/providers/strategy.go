@@ -1,4 +1,4 @@
-package emulator
+package providers
 
 import (
 	"slices"
@@ -9,16 +9,16 @@ import (
 
 const maxProvidersPerCluster = 20
 
-// checkClusterCapacity validates a cluster's capacity providers and default strategy
+// CheckClusterCapacity validates a cluster's capacity providers and default strategy
 // (spec: ecs-control-plane §1.5, §2.3) and returns them with provider ARNs reduced to
 // names, as ECS shows them.
-func (e *Emulator) checkClusterCapacity(sc ecs.Scope, clusterKey string, providers []string, strategy []ecs.CapacityProviderStrategyItem) ([]string, []ecs.CapacityProviderStrategyItem, error) {
+func CheckClusterCapacity(st *state.State, sc ecs.Scope, clusterKey string, providers []string, strategy []ecs.CapacityProviderStrategyItem) ([]string, []ecs.CapacityProviderStrategyItem, error) {
 	if len(providers) > maxProvidersPerCluster {
 		return nil, nil, ecs.InvalidParameter("The maximum number of capacity providers per cluster has been exceeded.")
 	}
 	names := make([]string, 0, len(providers))
 	for _, ref := range providers {
-		cp, err := e.capacityProvider(sc, ref)
+		cp, err := CapacityProvider(st, sc, ref)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -26,22 +26,22 @@ func (e *Emulator) checkClusterCapacity(sc ecs.Scope, clusterKey string, provide
 			return nil, nil, ecs.InvalidParameter("The capacity provider %s is specified more than once. Specify each capacity provider once.", cp.Name)
 		}
 		if cp.Type == ecs.ProviderTypeASG && managedScalingEnabled(cp) {
-			if other := e.clusterUsingProvider(sc, cp.Name, clusterKey); other != "" {
+			if other := clusterUsingProvider(st, sc, cp.Name, clusterKey); other != "" {
 				return nil, nil, ecs.InvalidParameter("The specified capacity provider %s is already associated with cluster %s. A capacity provider with managed scaling enabled can be associated with only one cluster.", cp.Name, other)
 			}
 		}
 		names = append(names, cp.Name)
 	}
-	out, err := e.checkStrategy(sc, strategy, names)
+	out, err := CheckStrategy(st, sc, strategy, names)
 	if err != nil {
 		return nil, nil, err
 	}
 	return names, out, nil
 }
 
-// checkStrategy validates a capacity provider strategy against the providers associated
+// CheckStrategy validates a capacity provider strategy against the providers associated
 // with the cluster and returns it with provider names normalised.
-func (e *Emulator) checkStrategy(sc ecs.Scope, strategy []ecs.CapacityProviderStrategyItem, associated []string) ([]ecs.CapacityProviderStrategyItem, error) {
+func CheckStrategy(st *state.State, sc ecs.Scope, strategy []ecs.CapacityProviderStrategyItem, associated []string) ([]ecs.CapacityProviderStrategyItem, error) {
 	if len(strategy) > maxProvidersPerCluster {
 		return nil, ecs.InvalidParameter("The capacity provider strategy cannot contain more than %d capacity providers.", maxProvidersPerCluster)
 	}
@@ -49,7 +49,7 @@ func (e *Emulator) checkStrategy(sc ecs.Scope, strategy []ecs.CapacityProviderSt
 	withBase, weighted := 0, 0
 	var kinds []string
 	for _, it := range strategy {
-		cp, err := e.capacityProvider(sc, it.CapacityProvider)
+		cp, err := CapacityProvider(st, sc, it.CapacityProvider)
 		if err != nil {
 			return nil, err
 		}
@@ -98,10 +98,10 @@ func managedScalingEnabled(cp *ecs.CapacityProvider) bool {
 
 // clusterUsingProvider returns the name of an ACTIVE cluster other than exceptKey (in
 // the scope's region) that has the provider associated, or "".
-func (e *Emulator) clusterUsingProvider(sc ecs.Scope, provider, exceptKey string) string {
+func clusterUsingProvider(st *state.State, sc ecs.Scope, provider, exceptKey string) string {
 	prefix := state.Key(sc.Region, "")
 	found := ""
-	e.clusters.Ascend(prefix, func(k string, c *ecs.Cluster) bool {
+	st.Clusters.Ascend(prefix, func(k string, c *ecs.Cluster) bool {
 		if len(k) < len(prefix) || k[:len(prefix)] != prefix {
 			return false
 		}

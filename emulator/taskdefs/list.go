@@ -1,4 +1,4 @@
-package emulator
+package taskdefs
 
 import (
 	"context"
@@ -7,17 +7,18 @@ import (
 	"time"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/paging"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
 
-var familyRE = regexp.MustCompile(`^[a-zA-Z0-9\-_]{1,255}$`)
+var FamilyRE = regexp.MustCompile(`^[a-zA-Z0-9\-_]{1,255}$`)
 
 // ListTaskDefinitions lists revision ARNs ordered by family then revision (DESC
 // reverses both). familyPrefix is, despite its name, the full family name, as ECS
 // documents it.
-func (e *Emulator) ListTaskDefinitions(ctx context.Context, in *ecs.ListTaskDefinitionsInput) (*ecs.ListTaskDefinitionsOutput, error) {
-	sc := e.st.Scope(ctx)
+func ListTaskDefinitions(ctx context.Context, st *state.State, in *ecs.ListTaskDefinitionsInput) (*ecs.ListTaskDefinitionsOutput, error) {
+	sc := st.Scope(ctx)
 	status := ecs.TaskDefActive
 	if in.Status != nil {
 		status = *in.Status
@@ -34,19 +35,19 @@ func (e *Emulator) ListTaskDefinitions(ctx context.Context, in *ecs.ListTaskDefi
 	}
 	prefix := state.Key(sc.Region, "")
 	if f := ecs.Deref(in.FamilyPrefix); f != "" {
-		if !familyRE.MatchString(f) {
+		if !FamilyRE.MatchString(f) {
 			return nil, ecs.InvalidParameter("family must match ^[a-zA-Z0-9\\-_]+$")
 		}
 		prefix = state.Key(sc.Region, f, "")
 	}
-	p, err := newPage(in.ListInput, prefix, 100, 100)
+	p, err := paging.New(in.ListInput, prefix, 100, 100)
 	if err != nil {
 		return nil, err
 	}
 	out := &ecs.ListTaskDefinitionsOutput{TaskDefinitionArns: []string{}}
-	e.store.View(func() {
-		var rs []*taskDefRecord
-		rs, out.NextToken = listPage(e.taskDefs, p, prefix, desc, func(_ string, r *taskDefRecord) bool {
+	st.Store.View(func() {
+		var rs []*state.TaskDef
+		rs, out.NextToken = paging.List(st.TaskDefs, p, prefix, desc, func(_ string, r *state.TaskDef) bool {
 			return r.Status == status
 		})
 		for _, r := range rs {
@@ -58,8 +59,8 @@ func (e *Emulator) ListTaskDefinitions(ctx context.Context, in *ecs.ListTaskDefi
 
 // ListTaskDefinitionFamilies lists family names starting with familyPrefix: ACTIVE
 // (default) families have an ACTIVE revision, INACTIVE ones have none, ALL is both.
-func (e *Emulator) ListTaskDefinitionFamilies(ctx context.Context, in *ecs.ListTaskDefinitionFamiliesInput) (*ecs.ListTaskDefinitionFamiliesOutput, error) {
-	sc := e.st.Scope(ctx)
+func ListTaskDefinitionFamilies(ctx context.Context, st *state.State, in *ecs.ListTaskDefinitionFamiliesInput) (*ecs.ListTaskDefinitionFamiliesOutput, error) {
+	sc := st.Scope(ctx)
 	status := "ACTIVE"
 	if in.Status != nil {
 		status = *in.Status
@@ -69,24 +70,24 @@ func (e *Emulator) ListTaskDefinitionFamilies(ctx context.Context, in *ecs.ListT
 	}
 	regionPrefix := state.Key(sc.Region, "")
 	prefix := regionPrefix + ecs.Deref(in.FamilyPrefix)
-	p, err := newPage(in.ListInput, regionPrefix, 100, 100)
+	p, err := paging.New(in.ListInput, regionPrefix, 100, 100)
 	if err != nil {
 		return nil, err
 	}
 	out := &ecs.ListTaskDefinitionFamiliesOutput{Families: []string{}}
-	e.store.View(func() {
+	st.Store.View(func() {
 		var names []string
-		keep := func(k string, _ *familyRecord) bool {
-			active, any := e.familyState(k)
+		keep := func(k string, _ *state.Family) bool {
+			active, any := familyState(st, k)
 			ok := any && (status == "ALL" || (status == "ACTIVE") == active)
 			if ok {
 				names = append(names, state.LastPart(k))
 			}
 			return ok
 		}
-		_, out.NextToken = listPage(e.families, p, prefix, false, keep)
-		if len(names) > p.limit {
-			names = names[:p.limit]
+		_, out.NextToken = paging.List(st.Families, p, prefix, false, keep)
+		if len(names) > p.Limit {
+			names = names[:p.Limit]
 		}
 		out.Families = append(out.Families, names...)
 	})
@@ -95,9 +96,9 @@ func (e *Emulator) ListTaskDefinitionFamilies(ctx context.Context, in *ecs.ListT
 
 // familyState reports whether the family (by its store key) has an ACTIVE revision and
 // whether it has any revision still stored.
-func (e *Emulator) familyState(familyKey string) (active, any bool) {
+func familyState(st *state.State, familyKey string) (active, any bool) {
 	prefix := familyKey + "\x00"
-	e.taskDefs.Ascend(prefix, func(k string, r *taskDefRecord) bool {
+	st.TaskDefs.Ascend(prefix, func(k string, r *state.TaskDef) bool {
 		if !strings.HasPrefix(k, prefix) {
 			return false
 		}
@@ -108,27 +109,27 @@ func (e *Emulator) familyState(familyKey string) (active, any bool) {
 	return active, any
 }
 
-// reapTaskDefinitions permanently removes DELETE_IN_PROGRESS revisions whose deletion
+// Reap permanently removes DELETE_IN_PROGRESS revisions whose deletion
 // was requested at least grace ago and that no task still uses (ECS waits for them to
 // stop; services add their references when they arrive).
-func (e *Emulator) reapTaskDefinitions(now time.Time, grace time.Duration) error {
-	return e.store.Update(func(tx *store.Tx) error {
+func Reap(st *state.State, now time.Time, grace time.Duration) error {
+	return st.Store.Update(func(tx *store.Tx) error {
 		inUse := map[string]bool{}
-		e.tasks.Ascend("", func(_ string, r *taskRecord) bool {
+		st.Tasks.Ascend("", func(_ string, r *state.Task) bool {
 			if r.Task.LastStatus != ecs.StatusStopped {
 				inUse[r.Task.TaskDefinitionArn] = true
 			}
 			return true
 		})
 		var doomed []string
-		e.taskDefs.Ascend("", func(k string, r *taskDefRecord) bool {
+		st.TaskDefs.Ascend("", func(k string, r *state.TaskDef) bool {
 			if r.Status == ecs.TaskDefDeleteInProgress && !inUse[r.ARN] && r.DeleteRequestedAt != nil && now.Sub(r.DeleteRequestedAt.Time) >= grace {
 				doomed = append(doomed, k)
 			}
 			return true
 		})
 		for _, k := range doomed {
-			e.taskDefs.Delete(tx, k)
+			st.TaskDefs.Delete(tx, k)
 		}
 		return nil
 	})

@@ -1,4 +1,7 @@
-package emulator
+// Package providers is capacity providers: the built-in FARGATE and FARGATE_SPOT ones,
+// the Auto Scaling group ones a caller creates, their operations over the state, and
+// the checks of the capacity provider strategies clusters and RunTask name.
+package providers
 
 import (
 	"context"
@@ -9,6 +12,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
+	"github.com/ecsmini/ecsmini/emulator/tagging"
 )
 
 var providerNameRE = regexp.MustCompile(`^[a-zA-Z0-9\-_]{1,255}$`)
@@ -25,9 +29,9 @@ func fargateProvider(sc ecs.Scope, name string) *ecs.CapacityProvider {
 	}
 }
 
-// providerName reduces a capacity provider name or ARN to its name. An ARN of another
+// Name reduces a capacity provider name or ARN to its name. An ARN of another
 // account is kept whole: no provider has such a name, so it resolves to nothing.
-func providerName(sc ecs.Scope, ref string) string {
+func Name(sc ecs.Scope, ref string) string {
 	if a, ok := ecs.ParseARN(ref); ok && a.Kind() == "capacity-provider" && a.InAccount(sc.Account) {
 		return a.Path()
 	}
@@ -35,12 +39,12 @@ func providerName(sc ecs.Scope, ref string) string {
 }
 
 // capacityProvider resolves an ACTIVE capacity provider by name or ARN.
-func (e *Emulator) capacityProvider(sc ecs.Scope, ref string) (*ecs.CapacityProvider, error) {
-	name := providerName(sc, ref)
+func CapacityProvider(st *state.State, sc ecs.Scope, ref string) (*ecs.CapacityProvider, error) {
+	name := Name(sc, ref)
 	if name == ecs.Fargate || name == ecs.FargateSpot {
 		return fargateProvider(sc, name), nil
 	}
-	cp, ok := e.providers.Get(state.Key(sc.Region, name))
+	cp, ok := st.Providers.Get(state.Key(sc.Region, name))
 	if !ok || cp.Status != ecs.CapacityProviderActive {
 		return nil, ecs.InvalidParameter("The specified capacity provider was not found. Specify a valid capacity provider and try again.")
 	}
@@ -49,8 +53,8 @@ func (e *Emulator) capacityProvider(sc ecs.Scope, ref string) (*ecs.CapacityProv
 
 // CreateCapacityProvider creates an Auto Scaling group capacity provider. The group's
 // behaviour (scaling, draining) belongs to ec2sim; here it is stored with ECS's defaults.
-func (e *Emulator) CreateCapacityProvider(ctx context.Context, in *ecs.CreateCapacityProviderInput) (*ecs.CapacityProviderOutput, error) {
-	sc := e.st.Scope(ctx)
+func CreateCapacityProvider(ctx context.Context, st *state.State, in *ecs.CreateCapacityProviderInput) (*ecs.CapacityProviderOutput, error) {
+	sc := st.Scope(ctx)
 	lower := strings.ToLower(in.Name)
 	if !providerNameRE.MatchString(in.Name) || strings.HasPrefix(lower, "aws") || strings.HasPrefix(lower, "ecs") || strings.HasPrefix(lower, "fargate") {
 		return nil, ecs.ClientError(`The specified capacity provider name is invalid. Up to 255 characters are allowed, including letters (upper and lowercase), numbers, underscores, and hyphens. The name cannot be prefixed with "aws", "ecs", or "fargate". Specify a valid name and try again.`)
@@ -59,7 +63,7 @@ func (e *Emulator) CreateCapacityProvider(ctx context.Context, in *ecs.CreateCap
 	if asg == nil || asg.AutoScalingGroupArn == "" {
 		return nil, ecs.InvalidParameter("autoScalingGroupProvider.autoScalingGroupArn is required.")
 	}
-	if err := validateTags(in.Tags); err != nil {
+	if err := tagging.Validate(in.Tags); err != nil {
 		return nil, err
 	}
 	p := *asg
@@ -78,12 +82,12 @@ func (e *Emulator) CreateCapacityProvider(ctx context.Context, in *ecs.CreateCap
 		return nil, ecs.ClientError("The managed termination protection setting for the capacity provider is invalid. To enable managed termination protection for a capacity provider, managed scaling must be enabled.")
 	}
 	var out *ecs.CapacityProvider
-	err = e.store.Update(func(tx *store.Tx) error {
+	err = st.Store.Update(func(tx *store.Tx) error {
 		k := state.Key(sc.Region, in.Name)
-		if old, ok := e.providers.Get(k); ok && old.Status == ecs.CapacityProviderActive {
+		if old, ok := st.Providers.Get(k); ok && old.Status == ecs.CapacityProviderActive {
 			return ecs.ClientError("The specified capacity provider already exists. To change the configuration of an existing capacity provider, update the capacity provider.")
 		}
-		if e.asgInUse(sc, p.AutoScalingGroupArn) {
+		if asgInUse(st, sc, p.AutoScalingGroupArn) {
 			return ecs.ClientError("The specified Auto Scaling group ARN is already being used by another capacity provider. Specify a unique Auto Scaling group ARN and try again.")
 		}
 		out = &ecs.CapacityProvider{
@@ -94,7 +98,7 @@ func (e *Emulator) CreateCapacityProvider(ctx context.Context, in *ecs.CreateCap
 			Tags:                     state.MergeTags(nil, in.Tags),
 			Type:                     ecs.ProviderTypeASG,
 		}
-		e.providers.Put(tx, k, out)
+		st.Providers.Put(tx, k, out)
 		return nil
 	})
 	if err != nil {
@@ -105,14 +109,14 @@ func (e *Emulator) CreateCapacityProvider(ctx context.Context, in *ecs.CreateCap
 
 // asgInUse reports whether an ACTIVE provider already names the group asgArn names
 // (by any of its ARNs or its name).
-func (e *Emulator) asgInUse(sc ecs.Scope, asgArn string) bool {
+func asgInUse(st *state.State, sc ecs.Scope, asgArn string) bool {
 	same := func(ref string) bool {
 		want := state.ASGNameOf(sc.Account, asgArn)
 		return ref == asgArn || want != "" && state.ASGNameOf(sc.Account, ref) == want
 	}
 	used := false
 	prefix := state.Key(sc.Region, "")
-	e.providers.Ascend(prefix, func(k string, cp *ecs.CapacityProvider) bool {
+	st.Providers.Ascend(prefix, func(k string, cp *ecs.CapacityProvider) bool {
 		if !strings.HasPrefix(k, prefix) {
 			return false
 		}
@@ -174,10 +178,10 @@ func enabledDisabled(field, v, def string, values ecs.Enum) (string, error) {
 
 // capacityProvidersIn lists the caller region's providers: FARGATE, FARGATE_SPOT, then
 // the stored ones in name order.
-func (e *Emulator) capacityProvidersIn(sc ecs.Scope) []*ecs.CapacityProvider {
+func capacityProvidersIn(st *state.State, sc ecs.Scope) []*ecs.CapacityProvider {
 	out := []*ecs.CapacityProvider{fargateProvider(sc, ecs.Fargate), fargateProvider(sc, ecs.FargateSpot)}
 	prefix := state.Key(sc.Region, "")
-	e.providers.Ascend(prefix, func(k string, cp *ecs.CapacityProvider) bool {
+	st.Providers.Ascend(prefix, func(k string, cp *ecs.CapacityProvider) bool {
 		if !strings.HasPrefix(k, prefix) {
 			return false
 		}

@@ -1,27 +1,29 @@
-package emulator
+package providers
 
 import (
 	"context"
 	"slices"
 
+	"github.com/ecsmini/ecsmini/emulator/check"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/paging"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
 
 // DescribeCapacityProviders describes the named providers (unknown ones in failures), or
 // pages through all of the region's providers, built-in ones first.
-func (e *Emulator) DescribeCapacityProviders(ctx context.Context, in *ecs.DescribeCapacityProvidersInput) (*ecs.DescribeCapacityProvidersOutput, error) {
-	sc := e.st.Scope(ctx)
-	if err := checkInclude(in.Include, ecs.EnumCapacityProviderField); err != nil {
+func DescribeCapacityProviders(ctx context.Context, st *state.State, in *ecs.DescribeCapacityProvidersInput) (*ecs.DescribeCapacityProvidersOutput, error) {
+	sc := st.Scope(ctx)
+	if err := check.Include(in.Include, ecs.EnumCapacityProviderField); err != nil {
 		return nil, err
 	}
 	out := &ecs.DescribeCapacityProvidersOutput{CapacityProviders: []*ecs.CapacityProvider{}, Failures: []ecs.Failure{}}
 	if len(in.CapacityProviders) > 0 {
-		e.store.View(func() {
+		st.Store.View(func() {
 			for _, ref := range in.CapacityProviders {
-				name := providerName(sc, ref)
-				cp, ok := e.providers.Get(state.Key(sc.Region, name))
+				name := Name(sc, ref)
+				cp, ok := st.Providers.Get(state.Key(sc.Region, name))
 				if name == ecs.Fargate || name == ecs.FargateSpot {
 					cp, ok = fargateProvider(sc, name), true
 				}
@@ -39,23 +41,23 @@ func (e *Emulator) DescribeCapacityProviders(ctx context.Context, in *ecs.Descri
 		return out, nil
 	}
 	prefix := state.Key(sc.Region, "")
-	p, err := newPage(in.ListInput, prefix, 10, 10)
+	p, err := paging.New(in.ListInput, prefix, 10, 10)
 	if err != nil {
 		return nil, err
 	}
-	e.store.View(func() {
-		all := e.capacityProvidersIn(sc)
+	st.Store.View(func() {
+		all := capacityProvidersIn(st, sc)
 		start := 0
-		if p.after != "" {
-			start = slices.IndexFunc(all, func(cp *ecs.CapacityProvider) bool { return state.Key(sc.Region, cp.Name) == p.after }) + 1
+		if p.After != "" {
+			start = slices.IndexFunc(all, func(cp *ecs.CapacityProvider) bool { return state.Key(sc.Region, cp.Name) == p.After }) + 1
 			if start == 0 { // not a token of this listing
 				err = ecs.InvalidParameter("Invalid nextToken.")
 				return
 			}
 		}
 		for i := start; i < len(all); i++ {
-			if len(out.CapacityProviders) == p.limit {
-				out.NextToken = token(state.Key(sc.Region, all[i-1].Name))
+			if len(out.CapacityProviders) == p.Limit {
+				out.NextToken = paging.Token(state.Key(sc.Region, all[i-1].Name))
 				break
 			}
 			out.CapacityProviders = append(out.CapacityProviders, withoutTags(all[i], in.Include))
@@ -68,8 +70,8 @@ func (e *Emulator) DescribeCapacityProviders(ctx context.Context, in *ecs.Descri
 }
 
 // storedProvider resolves a provider the caller may change: not a built-in one.
-func (e *Emulator) storedProvider(sc ecs.Scope, ref string) (string, *ecs.CapacityProvider, error) {
-	name := providerName(sc, ref)
+func storedProvider(st *state.State, sc ecs.Scope, ref string) (string, *ecs.CapacityProvider, error) {
+	name := Name(sc, ref)
 	if name == "" {
 		return "", nil, ecs.InvalidParameter("Capacity provider can not be blank.")
 	}
@@ -77,7 +79,7 @@ func (e *Emulator) storedProvider(sc ecs.Scope, ref string) (string, *ecs.Capaci
 		return "", nil, ecs.ClientError("The specified capacity provider is reserved and cannot be modified or deleted.")
 	}
 	k := state.Key(sc.Region, name)
-	cp, ok := e.providers.Get(k)
+	cp, ok := st.Providers.Get(k)
 	if !ok || cp.Status != ecs.CapacityProviderActive {
 		return "", nil, ecs.ClientError("The specified capacity provider does not exist. Specify a valid name or ARN and try again.")
 	}
@@ -88,14 +90,14 @@ func (e *Emulator) storedProvider(sc ecs.Scope, ref string) (string, *ecs.Capaci
 // ECS applies updates asynchronously: the response shows the provider as it was, with
 // updateStatus UPDATE_IN_PROGRESS; a later describe shows the new values and
 // UPDATE_COMPLETE. ecsmini commits at once and answers the same way.
-func (e *Emulator) UpdateCapacityProvider(ctx context.Context, in *ecs.UpdateCapacityProviderInput) (*ecs.CapacityProviderOutput, error) {
-	sc := e.st.Scope(ctx)
+func UpdateCapacityProvider(ctx context.Context, st *state.State, in *ecs.UpdateCapacityProviderInput) (*ecs.CapacityProviderOutput, error) {
+	sc := st.Scope(ctx)
 	if in.AutoScalingGroupProvider == nil {
 		return nil, ecs.InvalidParameter("autoScalingGroupProvider is required.")
 	}
 	var before *ecs.CapacityProvider
-	err := e.store.Update(func(tx *store.Tx) error {
-		k, cp, err := e.storedProvider(sc, in.Name)
+	err := st.Store.Update(func(tx *store.Tx) error {
+		k, cp, err := storedProvider(st, sc, in.Name)
 		if err != nil {
 			return err
 		}
@@ -116,7 +118,7 @@ func (e *Emulator) UpdateCapacityProvider(ctx context.Context, in *ecs.UpdateCap
 		next := *cp
 		next.AutoScalingGroupProvider = &asg
 		next.UpdateStatus = ecs.UpdateComplete
-		e.providers.Put(tx, k, &next)
+		st.Providers.Put(tx, k, &next)
 		b := *cp
 		b.UpdateStatus = ecs.UpdateInProgress
 		before = &b
@@ -132,25 +134,25 @@ func (e *Emulator) UpdateCapacityProvider(ctx context.Context, in *ecs.UpdateCap
 // has it associated, ECS answers with the provider and updateStatus DELETE_FAILED rather
 // than an error; otherwise the provider becomes INACTIVE (the response shows the delete
 // in progress, as ECS's asynchronous delete does).
-func (e *Emulator) DeleteCapacityProvider(ctx context.Context, in *ecs.DeleteCapacityProviderInput) (*ecs.CapacityProviderOutput, error) {
-	sc := e.st.Scope(ctx)
+func DeleteCapacityProvider(ctx context.Context, st *state.State, in *ecs.DeleteCapacityProviderInput) (*ecs.CapacityProviderOutput, error) {
+	sc := st.Scope(ctx)
 	var out *ecs.CapacityProvider
-	err := e.store.Update(func(tx *store.Tx) error {
-		k, cp, err := e.storedProvider(sc, in.CapacityProvider)
+	err := st.Store.Update(func(tx *store.Tx) error {
+		k, cp, err := storedProvider(st, sc, in.CapacityProvider)
 		if err != nil {
 			return err
 		}
-		if cluster := e.clusterUsingProvider(sc, cp.Name, ""); cluster != "" {
+		if cluster := clusterUsingProvider(st, sc, cp.Name, ""); cluster != "" {
 			failed := *cp
 			failed.UpdateStatus = "DELETE_FAILED"
 			failed.UpdateStatusReason = "The capacity provider cannot be deleted because it is associated with cluster: " + cluster + ". Remove the capacity provider from the cluster and try again."
-			e.providers.Put(tx, k, &failed)
+			st.Providers.Put(tx, k, &failed)
 			out = &failed
 			return nil
 		}
 		gone := *cp
 		gone.Status, gone.UpdateStatus, gone.UpdateStatusReason = ecs.CapacityProviderInactive, ecs.DeleteComplete, ""
-		e.providers.Put(tx, k, &gone)
+		st.Providers.Put(tx, k, &gone)
 		resp := *cp
 		resp.UpdateStatus, resp.UpdateStatusReason = "DELETE_IN_PROGRESS", ""
 		out = &resp
