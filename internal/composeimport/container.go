@@ -1,6 +1,7 @@
 package composeimport
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -69,6 +70,9 @@ func (c *serviceConverter) buildOptions() {
 			out.SSH = append(out.SSH, k.ID+"="+k.Path)
 		}
 	}
+	// compose-go hands the ssh list over in map order; sorted, a plan is the same each
+	// time it is made (the order means nothing to BuildKit).
+	slices.Sort(out.SSH)
 	out.CacheFrom, out.CacheTo, out.NoCache = b.CacheFrom, b.CacheTo, b.NoCache
 	for _, host := range sortedKeys(b.ExtraHosts) {
 		for _, ip := range b.ExtraHosts[host] {
