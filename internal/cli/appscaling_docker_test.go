@@ -75,11 +75,13 @@ func TestCPUTargetTrackingOnDocker(t *testing.T) {
 		return
 	}
 	time.Sleep(burn + 2*time.Second) // the new tasks' load ends too
-	for i := 0; i < 20 && desired() != 1; i++ {
+	// Fifteen low datapoints in a row scale in; a loaded machine may lose one (a task
+	// not sampled in time), so up to thirty minutes are allowed.
+	for i := 0; i < 30 && desired() != 1; i++ {
 		minute()
 	}
 	if got := desired(); got != 1 {
-		t.Fatalf("desired %d twenty minutes after the load stopped, want 1\n%s", got, d.out)
+		t.Fatalf("desired %d thirty minutes after the load stopped, want 1\n%s", got, d.out)
 	}
 	acts, err := client.DescribeScalingActivities(tctx(t, 10*time.Second), &aas.DescribeScalingActivitiesInput{ServiceNamespace: aastypes.ServiceNamespaceEcs, ResourceId: id})
 	if err != nil || len(acts.ScalingActivities) != 2 ||

@@ -30,11 +30,12 @@ type Bridge struct {
 
 	mu   sync.Mutex
 	last map[string]containers.Stats // by runtime ID: the previous sample, for CPU rates
+	rate map[string]float64          // by runtime ID: the last CPU rate measured (cores)
 }
 
 // New returns a bridge to emu, sampling containers with stats.
 func New(emu *emulator.Emulator, stats Stats) *Bridge {
-	return &Bridge{emu: emu, stats: stats, last: map[string]containers.Stats{}}
+	return &Bridge{emu: emu, stats: stats, last: map[string]containers.Stats{}, rate: map[string]float64{}}
 }
 
 func (b *Bridge) service(ctx context.Context, region, cluster, name string) (*ecs.Service, error) {
@@ -176,14 +177,26 @@ func (b *Bridge) taskUsage(ctx context.Context, t *ecs.Task) (cpu, mem float64, 
 		mem += float64(st.MemoryUsage) / (1 << 20)
 		b.mu.Lock()
 		prev, seen := b.last[c.RuntimeID]
-		b.last[c.RuntimeID] = st
-		b.prune(st.Read)
-		b.mu.Unlock()
-		if !seen || !st.Read.After(prev.Read) || st.CPUTotalNanos < prev.CPUTotalNanos {
+		last, measured := b.rate[c.RuntimeID]
+		switch {
+		case seen && !st.Read.After(prev.Read) && measured:
+			// The engine answered from the same collection as last time (Docker
+			// collects once a second): the container's rate is the one last measured,
+			// as CloudWatch's continuous metric would have it, not a missing datapoint.
+			b.mu.Unlock()
+			cpu += last * 1024
+			continue
+		case !seen || !st.Read.After(prev.Read) || st.CPUTotalNanos < prev.CPUTotalNanos:
+			b.last[c.RuntimeID] = st
+			b.prune(st.Read)
+			b.mu.Unlock()
 			ok = false
 			continue
 		}
 		cores := float64(st.CPUTotalNanos-prev.CPUTotalNanos) / float64(st.Read.Sub(prev.Read))
+		b.last[c.RuntimeID], b.rate[c.RuntimeID] = st, cores
+		b.prune(st.Read)
+		b.mu.Unlock()
 		cpu += cores * 1024
 	}
 	return cpu, mem, ok, nil
@@ -197,6 +210,7 @@ func (b *Bridge) prune(now time.Time) {
 	for id, st := range b.last {
 		if now.Sub(st.Read) > time.Hour {
 			delete(b.last, id)
+			delete(b.rate, id)
 		}
 	}
 }
