@@ -256,7 +256,7 @@ fi
 
 # ------------------------------------------------------------------ down
 
-"$BIN" down >/dev/null 2>&1 || fail "ecsmini down"
+"$BIN" down --endpoint "$ECSMINI_ENDPOINT" >/dev/null 2>&1 || fail "ecsmini down"
 wait "$PID" 2>/dev/null
 PID=""
 left=$(
