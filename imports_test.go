@@ -25,7 +25,7 @@ var allowedImports = map[string][]string{
 	"tui":                               {"emulator/ecs"},
 	"emulator/taskdef":                  {"emulator/ecs", "fargate"},
 	"emulator/httpapi":                  {"emulator/ecs"},
-	"emulator":                          {"emulator/ecs", "emulator/clock", "emulator/store", "emulator/taskdef", "emulator/scheduler", "emulator/lb", "emulator/events", "emulator/discovery", "emulator/serviceconnect", "fargate", "ec2sim", "emulator/state", "emulator/admission", "emulator/servicectl", "emulator/fargatectl", "emulator/ec2ctl", "emulator/svcdeploy", "emulator/cost", "emulator/paging", "emulator/check", "emulator/tagging", "emulator/taskdefs", "emulator/settings", "emulator/eventemit", "emulator/execsession", "emulator/providers", "emulator/protection", "emulator/instview"},
+	"emulator":                          {"emulator/ecs", "emulator/clock", "emulator/store", "emulator/taskdef", "emulator/scheduler", "emulator/lb", "emulator/events", "emulator/discovery", "emulator/serviceconnect", "fargate", "ec2sim", "emulator/state", "emulator/admission", "emulator/servicectl", "emulator/fargatectl", "emulator/ec2ctl", "emulator/svcdeploy", "emulator/cost", "emulator/paging", "emulator/check", "emulator/tagging", "emulator/taskdefs", "emulator/settings", "emulator/eventemit", "emulator/execsession", "emulator/providers", "emulator/protection", "emulator/instview", "emulator/tasksetctl"},
 	"emulator/cost":                     {"emulator/ecs", "emulator/state", "fargate"},
 	"emulator/paging":                   {"emulator/ecs", "emulator/store"},
 	"emulator/check":                    {"emulator/ecs"},
@@ -41,6 +41,7 @@ var allowedImports = map[string][]string{
 	"emulator/admission":                {"emulator/ecs", "emulator/state", "emulator/scheduler", "ec2sim"},
 	"emulator/servicectl":               {"emulator/ecs", "emulator/state", "emulator/store", "emulator/admission", "emulator/scheduler", "emulator/lb", "fargate", "ec2sim"},
 	"emulator/fargatectl":               {"emulator/ecs", "emulator/state", "emulator/store", "emulator/admission", "fargate"},
+	"emulator/tasksetctl":               {"emulator/ecs", "emulator/state", "emulator/store", "emulator/admission", "emulator/scheduler", "fargate"},
 	"emulator/ec2ctl":                   {"emulator/ecs", "emulator/state", "emulator/store", "emulator/admission", "fargate", "ec2sim"},
 	"emulator/events":                   {"emulator/ecs", "emulator/clock"},
 	"internal/dockerrt":                 {"emulator/containers"},
@@ -168,7 +169,7 @@ func TestMayImport(t *testing.T) {
 
 // reconcilers are the packages the control loop runs a pass of, and the packages they
 // share: none may depend on the facade (package emulator), which wires them together.
-var reconcilers = []string{"emulator/state", "emulator/admission", "emulator/servicectl", "emulator/fargatectl", "emulator/ec2ctl"}
+var reconcilers = []string{"emulator/state", "emulator/admission", "emulator/servicectl", "emulator/fargatectl", "emulator/ec2ctl", "emulator/tasksetctl"}
 
 // operations are the packages the facade delegates a group of API operations or a
 // report to (moved out of package emulator to keep the facade small); like the

@@ -17,6 +17,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 	"github.com/ecsmini/ecsmini/emulator/svcdeploy"
+	"github.com/ecsmini/ecsmini/emulator/tasksetctl"
 )
 
 // Config configures an Emulator.
@@ -83,6 +84,7 @@ type Emulator struct {
 	runner TaskRunner // nil until SetRunner: tasks are recorded but not run
 	loop   *loop
 	ctl    *servicectl.Ctl
+	sets   *tasksetctl.Ctl // task sets of EXTERNAL and CODE_DEPLOY services
 	fg     *fargatectl.Ctl
 	ec2    *ec2ctl.Ctl
 	rnd    *admission.Random // EC2 placement's random source
@@ -145,6 +147,8 @@ func New(cfg Config) (*Emulator, error) {
 	e.registries = store.NewTable[registryName](s, "discoveryRegistries")
 	e.exec = execsession.New(st, e.ev)
 	e.ctl = servicectl.New(st, host{e}, e.rnd, e.loop.poke)
+	e.sets = tasksetctl.New(st, host{e}, e.ctl, e.rnd)
+	e.ctl.SetTaskSets(taskSetPasses{e.sets})
 	e.ec2 = ec2ctl.New(st, host{e}, e.rnd, e.loop.poke)
 	e.fg = fargatectl.New(st, host{e}, e.loop.poke)
 	e.ctl.SetLoadBalancers(cfg.LoadBalancers)

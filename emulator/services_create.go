@@ -13,6 +13,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 	"github.com/ecsmini/ecsmini/emulator/tagging"
+	"github.com/ecsmini/ecsmini/emulator/tasksetctl"
 )
 
 // CreateService records a service with one PRIMARY deployment IN_PROGRESS and leaves
@@ -23,6 +24,13 @@ func (e *Emulator) CreateService(ctx context.Context, in *ecs.CreateServiceInput
 	}
 	if err := checkExternalService(in); err != nil {
 		return nil, err
+	}
+	if err := tasksetctl.CheckService(in); err != nil {
+		return nil, err
+	}
+	controller := ecs.ControllerECS
+	if in.DeploymentController != nil && in.DeploymentController.Type != "" {
+		controller = in.DeploymentController.Type
 	}
 	sc := e.st.Scope(ctx)
 	fingerprint := requestFingerprint(in)
@@ -45,13 +53,15 @@ func (e *Emulator) CreateService(ctx context.Context, in *ecs.CreateServiceInput
 				return ecs.InvalidParameter("Creation of service was not idempotent.")
 			}
 		}
-		dep, err := e.newDeployment(ctx, sc, cluster, serviceLaunch{
-			taskDefinition: in.TaskDefinition, launchType: in.LaunchType, strategy: in.CapacityProviderStrategy,
-			platformVersion: in.PlatformVersion, network: in.NetworkConfiguration, loadBalancers: in.LoadBalancers,
-			scheduling: in.SchedulingStrategy, volumes: noVolumes(in.VolumeConfigurations),
-		})
-		if err != nil {
-			return err
+		dep := &ecs.Deployment{} // an EXTERNAL service's task sets say what runs
+		if controller != ecs.ControllerExternal {
+			if dep, err = e.newDeployment(ctx, sc, cluster, serviceLaunch{
+				taskDefinition: in.TaskDefinition, launchType: in.LaunchType, strategy: in.CapacityProviderStrategy,
+				platformVersion: in.PlatformVersion, network: in.NetworkConfiguration, loadBalancers: in.LoadBalancers,
+				scheduling: in.SchedulingStrategy, volumes: noVolumes(in.VolumeConfigurations),
+			}); err != nil {
+				return err
+			}
 		}
 		if err := e.checkServiceConnect(in.ServiceConnectConfiguration, dep.TaskDefinition, cluster); err != nil {
 			return err
@@ -66,7 +76,7 @@ func (e *Emulator) CreateService(ctx context.Context, in *ecs.CreateServiceInput
 			Events: []ecs.ServiceEvent{}, CreatedAt: ecs.At(now), CreatedBy: sc.RootPrincipal(),
 			PlacementConstraints: nonNil(in.PlacementConstraints), PlacementStrategy: nonNil(in.PlacementStrategy),
 			NetworkConfiguration: in.NetworkConfiguration, HealthCheckGracePeriodSeconds: in.HealthCheckGracePeriodSeconds,
-			SchedulingStrategy: schedulingOf(in.SchedulingStrategy), DeploymentController: &ecs.DeploymentController{Type: ecs.ControllerECS},
+			SchedulingStrategy: schedulingOf(in.SchedulingStrategy), DeploymentController: &ecs.DeploymentController{Type: controller},
 			Tags: nonNil(in.Tags), EnableECSManagedTags: in.EnableECSManagedTags, PropagateTags: cmp.Or(in.PropagateTags, "NONE"),
 			EnableExecuteCommand: in.EnableExecuteCommand, AvailabilityZoneRebalancing: cmp.Or(in.AvailabilityZoneRebalancing, "ENABLED"),
 		}
@@ -97,6 +107,12 @@ func (e *Emulator) CreateService(ctx context.Context, in *ecs.CreateServiceInput
 		dep.CreatedAt, dep.UpdatedAt = ecs.At(now), ecs.At(now)
 		rec := &serviceRecord{Service: s, ClusterName: cluster.ClusterName, ClientToken: in.ClientToken,
 			Request: fingerprint, Deployments: []deploymentRecord{{Deployment: *dep}}}
+		if state.UsesTaskSets(s) {
+			rec.Deployments = nil // task sets instead
+			if controller == ecs.ControllerCodeDeploy {
+				tasksetctl.Initial(sc, rec, launchOf(dep), now)
+			}
+		}
 		e.putService(tx, k, rec)
 		out = rec.Present(false)
 		return nil
@@ -151,7 +167,7 @@ func checkServiceInput(in *ecs.CreateServiceInput) error {
 	if in.DesiredCount != nil && (*in.DesiredCount < 0 || *in.DesiredCount > maxServiceTasks) {
 		return ecs.InvalidParameter("desiredCount must be between 0 and %d.", maxServiceTasks)
 	}
-	if in.TaskDefinition == "" {
+	if in.TaskDefinition == "" && (in.DeploymentController == nil || in.DeploymentController.Type != ecs.ControllerExternal) {
 		return ecs.InvalidParameter("TaskDefinition can not be blank.")
 	}
 	if err := admission.CheckPlacement(in.LaunchType, in.PlacementStrategy, in.PlacementConstraints); err != nil {
@@ -167,15 +183,11 @@ func checkServiceInput(in *ecs.CreateServiceInput) error {
 // maxServiceTasks is ECS's quota of tasks per service.
 const maxServiceTasks = 5000
 
-// checkController accepts the ECS (rolling update) controller. CODE_DEPLOY and EXTERNAL
-// need task sets and AWS CodeDeploy, which ecsmini does not emulate: it refuses them
-// rather than accept a service it would never run.
+// checkController accepts the deployment controllers ECS has: ECS (rolling update),
+// and EXTERNAL and CODE_DEPLOY, whose services run task sets (package tasksetctl).
 func checkController(c *ecs.DeploymentController) error {
-	if c == nil || c.Type == "" || c.Type == ecs.ControllerECS {
+	if c == nil || c.Type == "" || ecs.EnumDeploymentController.Has(c.Type) {
 		return nil
-	}
-	if c.Type == ecs.ControllerCodeDeploy || c.Type == ecs.ControllerExternal {
-		return ecs.InvalidParameter("ecsmini supports the ECS deployment controller only; %s deployments (task sets) are not emulated.", c.Type)
 	}
 	return ecs.InvalidParameter("Invalid deploymentController type '%s'. Valid values: %s.", c.Type, ecs.EnumDeploymentController.List())
 }

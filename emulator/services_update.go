@@ -39,6 +39,12 @@ func (e *Emulator) UpdateService(ctx context.Context, in *ecs.UpdateServiceInput
 		if err := checkExternalUpdate(r.Service.LaunchType, in); err != nil {
 			return err
 		}
+		if state.UsesTaskSets(r.Service) {
+			return e.updateTaskSetService(ctx, sc, k, r, in)
+		}
+		if c := in.DeploymentController; c != nil && c.Type != "" && c.Type != ecs.ControllerECS {
+			return ecs.InvalidParameter("Unable to update the deployment controller of a service from ECS to %s.", c.Type)
+		}
 		s := r.Service
 		cluster, _ := e.clusters.Get(state.Key(state.LastRegion(k), r.ClusterName))
 		if in.DesiredCount != nil && s.SchedulingStrategy == ecs.SchedulingReplica {

@@ -23,6 +23,7 @@ type Service struct {
 	TaskDefinition                string                         `json:"taskDefinition,omitempty"`
 	DeploymentConfiguration       *DeploymentConfiguration       `json:"deploymentConfiguration,omitempty"`
 	Deployments                   []Deployment                   `json:"deployments"`
+	TaskSets                      []TaskSet                      `json:"taskSets,omitempty"`
 	RoleArn                       string                         `json:"roleArn,omitempty"`
 	Events                        []ServiceEvent                 `json:"events"`
 	CreatedAt                     *Timestamp                     `json:"createdAt,omitempty"`

@@ -16,6 +16,9 @@ import (
 // the plan out in one commit; the runner hears of new and stopping tasks afterwards.
 // It decides nothing the plan does not say (DESIGN principle 3).
 func (ctl *Ctl) reconcileService(k string, now time.Time) error {
+	if handled, err := ctl.reconcileTaskSets(k, now); handled {
+		return err
+	}
 	var launched, nudged []string
 	var wake time.Time
 	var watch Watch // what the pass changed, for the event stream (events_emit.go)

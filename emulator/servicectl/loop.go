@@ -56,6 +56,8 @@ type Ctl struct {
 	// defs caches decoded task definitions by ARN: revisions never change.
 	defs map[string]*ecs.TaskDefinition
 	lbs  loadBalancers
+	// taskSets passes the EXTERNAL and CODE_DEPLOY services (tasksets.go).
+	taskSets TaskSets
 }
 
 // New is the services reconciler of st, placing with rnd; poke asks the control loop

@@ -35,6 +35,8 @@ type Service struct {
 	// lasts, by message, with when each was last written: ECS writes such an event once
 	// until its cause goes away or six hours pass.
 	Conditions map[string]time.Time `json:"conditions,omitempty"`
+	// TaskSets are the task sets of an EXTERNAL or CODE_DEPLOY service (taskset.go).
+	TaskSets []TaskSet `json:"taskSets,omitempty"`
 }
 
 // Deployment is a deployment and the scheduler state that ECS does not show.
@@ -101,6 +103,7 @@ func (r *Service) Clone() *Service {
 	c.Service = &s
 	c.Deployments = slices.Clone(r.Deployments)
 	c.Conditions = maps.Clone(r.Conditions)
+	c.TaskSets = slices.Clone(r.TaskSets)
 	return &c
 }
 
@@ -148,6 +151,9 @@ func (r *Service) Present(withTags bool) *ecs.Service {
 	slices.SortStableFunc(s.Deployments, func(a, b ecs.Deployment) int {
 		return DeploymentRank(a.Status) - DeploymentRank(b.Status)
 	})
+	if UsesTaskSets(&s) {
+		r.presentTaskSets(&s)
+	}
 	s.Events = slices.Clone(r.Service.Events)
 	if s.Events == nil {
 		s.Events = []ecs.ServiceEvent{}
