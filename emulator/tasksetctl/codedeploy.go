@@ -87,3 +87,20 @@ func (x *sweep) retire(i int) {
 	ts := x.r.TaskSets[i]
 	x.r.AddEvents(x.now, "(service "+x.r.Service.ServiceName+", taskSet "+ts.ID+") is now the primary task set; the original task set is draining.")
 }
+
+// pending asks for another pass while a CodeDeploy-style deployment is under way: at
+// once when its replacement just became ready, else soon, to see its targets healthy.
+func (x *sweep) pending() {
+	if c := x.r.Service.DeploymentController; c == nil || c.Type != ecs.ControllerCodeDeploy {
+		return
+	}
+	for _, ts := range x.r.TaskSets {
+		switch {
+		case ts.Status != ecs.TaskSetActive:
+		case ts.Held && ts.StabilityStatus == ecs.TaskSetSteady:
+			x.wakeAt(x.now)
+		default:
+			x.wakeAt(x.now.Add(time.Second))
+		}
+	}
+}

@@ -95,6 +95,7 @@ func (c *Ctl) Reconcile(k string, now time.Time, members []string) (Pass, error)
 			x.count(&r.TaskSets[i])
 		}
 		x.forgetDrained()
+		x.pending()
 		if r.Service.Status == ecs.ServiceDraining && x.live() == 0 {
 			r.Service.Status = ecs.ServiceInactive
 			at := now
