@@ -11,6 +11,8 @@
 #                         provider → destroy (nothing left)
 #   .ci/terraform/import  a cluster, task definition and service made with the AWS CLI →
 #                         terraform import → plan (0) → destroy
+#   .ci/terraform/tasksets  an EXTERNAL-controller service and an aws_ecs_task_set of it:
+#                         apply → plan (0) → destroy
 #   .ci/terraform/appscaling  a service with aws_appautoscaling_target (tagged),
 #                         aws_appautoscaling_policy (target tracking and step) and
 #                         aws_appautoscaling_scheduled_action: apply → plan (0) → destroy
@@ -244,5 +246,16 @@ noChanges appscaling
 tf "destroy" appscaling destroy -auto-approve
 check "appscaling: nothing registered after destroy" \
 	test "$(aws application-autoscaling describe-scalable-targets --service-namespace ecs --endpoint-url "$URL" --query 'length(ScalableTargets)' --output text)" = 0
+
+# ------------------------------------------------------------------ task sets
+
+work tasksets
+tf "apply" tasksets apply -auto-approve
+noChanges tasksets
+check "tasksets: the EXTERNAL service runs its task set's computed count (1 of 2 at 50 %)" \
+	test "$(aws ecs describe-services --cluster tf-sets --services tf-external --query 'services[0].taskSets[0].computedDesiredCount' --output text)" = 1
+tf "destroy" tasksets destroy -auto-approve
+check "tasksets: the service is gone after destroy" \
+	test "$(aws ecs describe-services --cluster tf-sets --services tf-external --query 'services[?status==`ACTIVE`] | length(@)' --output text 2>/dev/null || echo 0)" = 0
 
 finish

@@ -203,9 +203,12 @@ func TestExternalTaskSets(t *testing.T) {
 		t.Errorf("events: %v", eventsOf(svc2))
 	}
 
-	// Deleting: a scaled set needs force; it drains, its tasks stop, then it is gone.
+	// Deleting: a set still scaling needs force; a deleted set drains, its tasks stop,
+	// then it is gone.
+	must[*sdkecs.UpdateTaskSetOutput](t)(e.ecs.UpdateTaskSet(ctx(t), &sdkecs.UpdateTaskSetInput{Cluster: c, Service: s, TaskSet: aws.String(bid),
+		Scale: &types.Scale{Unit: types.ScaleUnitPercent, Value: 50}}))
 	_, err = e.ecs.DeleteTaskSet(ctx(t), &sdkecs.DeleteTaskSetInput{Cluster: c, Service: s, TaskSet: aws.String(bid)})
-	assertAPIError(t, err, "InvalidParameterException", "non-zero scale")
+	assertAPIError(t, err, "InvalidParameterException", "The task set is scaling and cannot be deleted until it reaches STEADY_STATE")
 	d := must[*sdkecs.DeleteTaskSetOutput](t)(e.ecs.DeleteTaskSet(ctx(t), &sdkecs.DeleteTaskSetInput{Cluster: c, Service: s, TaskSet: aws.String(bid), Force: aws.Bool(true)})).TaskSet
 	if aws.ToString(d.Status) != "DRAINING" {
 		t.Fatalf("deleted: %s", aws.ToString(d.Status))

@@ -239,16 +239,16 @@ func promote(r *state.Service, i int, now time.Time) {
 }
 
 // Delete starts deleting a task set (DeleteTaskSet): it turns DRAINING and the
-// reconciler stops its tasks, then forgets it. A set still scaled above zero needs
-// force.
+// reconciler stops its tasks, then forgets it. A set still scaling (STABILIZING) needs
+// force, which lets it go without waiting for the scaling to finish.
 func Delete(r *state.Service, in *ecs.TaskSetInput, now time.Time) (*ecs.TaskSet, error) {
 	i, err := find(r, in.TaskSet)
 	if err != nil {
 		return nil, err
 	}
 	ts := &r.TaskSets[i]
-	if !ecs.Deref(in.Force) && ts.Scale != nil && ts.Scale.Value > 0 {
-		return nil, ecs.InvalidParameter("Cannot delete a task set with a non-zero scale without setting force to true.")
+	if !ecs.Deref(in.Force) && ts.StabilityStatus == ecs.TaskSetStabilizing {
+		return nil, ecs.InvalidParameter("The task set is scaling and cannot be deleted until it reaches STEADY_STATE; set force to true to delete it now.")
 	}
 	ts.Status, ts.UpdatedAt = ecs.TaskSetDraining, ecs.At(now)
 	resize(ts, r.Service.DesiredCount, now)
