@@ -13,6 +13,8 @@
 //	                     membership index, local load balancers, DNS records, daemons
 //	emulator/fargatectl  the Fargate reconciler: Spot capacity and interruptions,
 //	                     retirement, Spot tasks held for capacity
+//	emulator/tasksetctl  task sets of EXTERNAL and CODE_DEPLOY services: their operations
+//	                     and the reconciler servicectl hands such services to
 //	emulator/ec2ctl      the EC2 reconciler: instances booting and ending, EC2 Spot,
 //	                     managed scaling, draining, tasks waiting for an instance
 //	emulator/taskdefs    task definition operations over the state (register ... reap)
