@@ -266,7 +266,7 @@ func TestDeleteCluster(t *testing.T) {
 		t.Fatalf("INACTIVE cluster not listed: %v", list.ClusterArns)
 	}
 	_, err := e.ecs.UpdateClusterSettings(ctx(t), &sdkecs.UpdateClusterSettingsInput{Cluster: aws.String("d"), Settings: []types.ClusterSetting{{Name: types.ClusterSettingNameContainerInsights, Value: aws.String("enabled")}}})
-	assertAPIError(t, err, "ClusterNotFoundException", "Cluster not found.")
+	assertAPIError(t, err, "ClusterNotFoundException", "The referenced cluster was inactive.")
 	// The name can be used again, for a new ACTIVE cluster.
 	if c := e.createCluster(t, "d"); aws.ToString(c.Status) != "ACTIVE" {
 		t.Fatalf("recreated status = %s", aws.ToString(c.Status))
