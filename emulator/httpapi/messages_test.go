@@ -28,6 +28,10 @@ func TestFirstProblemReadsAsECS(t *testing.T) {
 	must[*sdkecs.RegisterTaskDefinitionOutput](t)(e.ecs.RegisterTaskDefinition(ctx(t), fargateTD("fgtd")))
 	must[*sdkecs.CreateServiceOutput](t)(e.ecs.CreateService(ctx(t), &sdkecs.CreateServiceInput{Cluster: aws.String("c1"),
 		ServiceName: aws.String("web"), TaskDefinition: aws.String("ec2only"), DesiredCount: aws.Int32(0)}))
+	must[*sdkecs.CreateServiceOutput](t)(e.ecs.CreateService(ctx(t), &sdkecs.CreateServiceInput{Cluster: aws.String("c1"),
+		ServiceName: aws.String("old"), TaskDefinition: aws.String("ec2only"), DesiredCount: aws.Int32(0)}))
+	must[*sdkecs.DeleteServiceOutput](t)(e.ecs.DeleteService(ctx(t), &sdkecs.DeleteServiceInput{Cluster: aws.String("c1"), Service: aws.String("old")}))
+	e.settle(t)
 
 	td := func(change func(in *sdkecs.RegisterTaskDefinitionInput)) func(context.Context) error {
 		return func(c context.Context) error {
@@ -125,6 +129,7 @@ func TestFirstProblemReadsAsECS(t *testing.T) {
 		// UpdateService
 		{"update service: unknown cluster", "ClusterNotFoundException", "Cluster not found.", updateService(func(in *sdkecs.UpdateServiceInput) { in.Cluster = aws.String("ghost") })},
 		{"update service: unknown service", "ServiceNotFoundException", "Service not found.", updateService(func(in *sdkecs.UpdateServiceInput) { in.Service = aws.String("ghost") })},
+		{"update service: deleted service", "ServiceNotActiveException", "Service was not ACTIVE.", updateService(func(in *sdkecs.UpdateServiceInput) { in.Service = aws.String("old") })},
 		{"update service: unknown task definition", client, "TaskDefinition not found.", updateService(func(in *sdkecs.UpdateServiceInput) { in.TaskDefinition = aws.String("ghost:3") })},
 
 		// RunTask
