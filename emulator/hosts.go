@@ -62,3 +62,7 @@ func (h host) NewTask(sc ecs.Scope, c *ecs.Cluster, td *ecs.TaskDefinition, in *
 
 func (h host) Quotas() FargateQuotas { return h.e.fg.Quotas() }
 func (h host) Launch(arns ...string) { h.e.fg.Launch(arns...) }
+
+func (h host) ServiceAction(s *ecs.Service, eventType, eventName, reason string, capacityProviders ...string) {
+	h.e.ev.ServiceAction(s, eventType, eventName, reason, capacityProviders...)
+}

@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sdkecs "github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/ecsmini/ecsmini/emulator/events"
 )
 
 // Task sets (issue 15): the EXTERNAL deployment controller's task set operations and
@@ -135,6 +137,12 @@ func TestExternalTaskSets(t *testing.T) {
 	b = &bs
 	if got := tsSummary(bs); got != "ACTIVE STEADY_STATE computed 2 running 2 pending 0" {
 		t.Fatalf("blue settled: %s", got)
+	}
+	if !slices.ContainsFunc(e.emu.Events().History(events.Filter{}, 0), func(ev events.Event) bool {
+		return ev.DetailType == events.ServiceAction && strings.Contains(string(ev.Detail), `"TASKSET_STEADY_STATE"`) &&
+			strings.Contains(string(ev.Detail), bid) && slices.Equal(ev.Resources, []string{arn("service/c1/s")})
+	}) {
+		t.Errorf("no ECS Service Action TASKSET_STEADY_STATE for %s", bid)
 	}
 	if tagMap(b.Tags)["colour"] != "blue" {
 		t.Errorf("blue tags %v", b.Tags)

@@ -24,6 +24,8 @@ type Host interface {
 	// Launch hands recorded tasks to the agent; Nudge tells it a desired status changed.
 	Launch(taskARNs ...string)
 	Nudge(taskARN string)
+	// ServiceAction publishes an ECS Service Action event (TASKSET_STEADY_STATE).
+	ServiceAction(s *ecs.Service, eventType, eventName, reason string, capacityProviders ...string)
 }
 
 // Targets are the local load balancers, as the services reconciler keeps them (one
@@ -63,7 +65,8 @@ type Pass struct {
 // the production traffic once it is ready, and a deleted service ends.
 func (c *Ctl) Reconcile(k string, now time.Time, members []string) (Pass, error) {
 	var pass Pass
-	var launched, nudged []string
+	var launched, nudged, steady []string
+	var svc *ecs.Service
 	err := c.st.Store.Update(func(tx *store.Tx) error {
 		old, ok := c.st.Services.Get(k)
 		if !ok || old.Service.Status == ecs.ServiceInactive {
@@ -107,6 +110,7 @@ func (c *Ctl) Reconcile(k string, now time.Time, members []string) (Pass, error)
 			c.st.Services.Put(tx, k, r)
 		}
 		launched, nudged, pass.Wake, pass.Started = x.launched, x.nudged, x.wake, x.started
+		steady, svc = x.steady, r.Service
 		return nil
 	})
 	if err != nil {
@@ -115,6 +119,9 @@ func (c *Ctl) Reconcile(k string, now time.Time, members []string) (Pass, error)
 	c.host.Launch(launched...)
 	for _, arn := range nudged {
 		c.host.Nudge(arn)
+	}
+	for _, set := range steady {
+		c.host.ServiceAction(svc, "INFO", "TASKSET_STEADY_STATE", "(taskSet "+set+") has reached a steady state.")
 	}
 	return pass, nil
 }
@@ -130,6 +137,7 @@ type sweep struct {
 
 	launched, nudged []string
 	started          []string // keys of the tasks started
+	steady           []string // task sets that reached a steady state
 	wake             time.Time
 }
 
@@ -330,6 +338,7 @@ func (x *sweep) count(ts *state.TaskSet) {
 	steady := running == ts.ComputedDesiredCount && pending == 0 && stopping == 0
 	if steady && ts.StabilityStatus != ecs.TaskSetSteady && ts.Status != ecs.TaskSetDraining {
 		x.event(scheduler.Event{Kind: scheduler.EventSteady}, ts.ID)
+		x.steady = append(x.steady, ts.ID)
 	}
 	if steady {
 		setStability(ts, ecs.TaskSetSteady, x.now)
