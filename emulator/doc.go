@@ -16,6 +16,9 @@
 //	emulator/ec2ctl      the EC2 reconciler: instances booting and ending, EC2 Spot,
 //	                     managed scaling, draining, tasks waiting for an instance
 //	emulator/taskdefs    task definition operations over the state (register ... reap)
+//	emulator/daemons     managed daemons: daemon task definitions, daemons, revisions,
+//	                     deployments, and the reconciler keeping a task on every instance
+//	emulator/gateways    service gateways and their cluster associations
 //	emulator/providers   capacity providers and strategy checks; settings account settings
 //	emulator/tagging     resource tags; protection task scale-in protection
 //	emulator/instview    Describe/ListContainerInstances; paging the List operations' tokens
