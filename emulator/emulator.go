@@ -130,7 +130,6 @@ func New(cfg Config) (*Emulator, error) {
 
 		serviceDeploys: store.NewTable[svcdeploy.Record](s, "serviceDeployments"),
 		gw:             gateways.New(st),
-		dm:             daemons.New(st),
 		loop:           newLoop(),
 		rnd:            admission.NewRandom(time.Now().UnixNano()),
 		ev:             eventemit.New(st, cfg.Events, cfg.Clock.Now()),
@@ -139,6 +138,7 @@ func New(cfg Config) (*Emulator, error) {
 	e.registries = store.NewTable[registryName](s, "discoveryRegistries")
 	e.exec = execsession.New(st, e.ev)
 	e.ctl = servicectl.New(st, host{e}, e.rnd, e.loop.poke)
+	e.dm = daemons.New(st, host{e}, e.rnd)
 	e.ec2 = ec2ctl.New(st, host{e}, e.rnd, e.loop.poke)
 	e.fg = fargatectl.New(st, host{e}, e.loop.poke)
 	e.ctl.SetLoadBalancers(cfg.LoadBalancers)

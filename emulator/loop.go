@@ -54,6 +54,7 @@ func (e *Emulator) pass() (time.Time, error) {
 			next = t
 		}
 	}
+	at(e.dm.Reconcile(now)) // before the services: a daemon's task has its instance first
 	n, err := e.ReconcileServices()
 	if err != nil {
 		return n, fmt.Errorf("service scheduler: %w", err)

@@ -11,7 +11,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/ecsmini/ecsmini/emulator/admission"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/paging"
 	"github.com/ecsmini/ecsmini/emulator/providers"
@@ -26,8 +28,8 @@ import (
 // update and delete makes a daemon revision (the configuration as deployed) and a
 // daemon deployment that moves the daemon to it.
 //
-// Not yet built: ecsmini does not place daemon tasks on instances, so revisions count
-// no running tasks and a deployment completes (SUCCESSFUL) as soon as it is made.
+// The daemon reconciler (reconcile.go) carries deployments out: a deployment is
+// IN_PROGRESS until every eligible instance runs a task of its target revision.
 
 // Daemons is the daemon operations, their tables and the daemon reconciler.
 type Daemons struct {
@@ -36,12 +38,19 @@ type Daemons struct {
 	daemons         *store.Table[daemonRecord]
 	daemonDeploys   *store.Table[daemonDeploymentRecord]
 	daemonRevisions *store.Table[ecs.DaemonRevision]
+
+	host Host
+	rnd  *admission.Random // EC2 placement's random source
+	// started is when a daemon's task last started on an instance (instance ARN, NUL,
+	// daemon key); only the control loop's passes use it.
+	started map[string]time.Time
 }
 
-// New registers the daemon tables in st's store; call it before the store is opened.
-func New(st *state.State) *Daemons {
+// New registers the daemon tables in st's store (call it before the store is opened);
+// the reconciler starts tasks through host, placing them with rnd.
+func New(st *state.State, host Host, rnd *admission.Random) *Daemons {
 	s := st.Store
-	return &Daemons{st: st,
+	return &Daemons{st: st, host: host, rnd: rnd, started: map[string]time.Time{},
 		daemonTaskDefs:  store.NewTable[ecs.DaemonTaskDefinition](s, "daemonTaskDefinitions"),
 		daemons:         store.NewTable[daemonRecord](s, "daemons"),
 		daemonDeploys:   store.NewTable[daemonDeploymentRecord](s, "daemonDeployments"),
@@ -63,6 +72,13 @@ type daemonRecord struct {
 	EnableECSManagedTags    *bool            `json:"enableECSManagedTags,omitempty"`
 	EnableExecuteCommand    *bool            `json:"enableExecuteCommand,omitempty"`
 	Tags                    []ecs.Tag        `json:"tags,omitempty"`
+	// TargetRevision is the revision ARN the daemon deploys ("" once deleted);
+	// DeploymentKey the store key of its latest deployment.
+	TargetRevision string `json:"targetRevision,omitempty"`
+	DeploymentKey  string `json:"deploymentKey,omitempty"`
+	// Stepping marks a deployment step under way; BakeUntil is when the next may start.
+	Stepping  bool       `json:"stepping,omitempty"`
+	BakeUntil *time.Time `json:"bakeUntil,omitempty"`
 }
 
 // daemonDeploymentRecord is a stored daemon deployment.
@@ -174,27 +190,38 @@ func (dm *Daemons) deployDaemon(tx *store.Tx, sc ecs.Scope, r *daemonRecord, td 
 		target.CapacityProviders = append(target.CapacityProviders, ecs.DaemonDeploymentCapacityProvider{Arn: cp})
 	}
 	dep := ecs.DaemonDeployment{DaemonDeploymentArn: daemonARN(sc, "daemon-deployment", r.ClusterName, r.Name, depID),
-		ClusterArn: r.Detail.ClusterArn, Status: ecs.SDSuccessful, TargetDaemonRevision: target,
+		ClusterArn: r.Detail.ClusterArn, Status: ecs.SDInProgress, TargetDaemonRevision: target,
 		CircuitBreaker:          &ecs.ServiceDeploymentCircuitBreaker{Status: ecs.MonitorDisabled},
-		DeploymentConfiguration: r.DeploymentConfiguration, CreatedAt: now, StartedAt: now, FinishedAt: now}
+		DeploymentConfiguration: r.DeploymentConfiguration, CreatedAt: now, StartedAt: now}
+	var keep []ecs.DaemonRevisionDetail
 	for _, cur := range r.Detail.CurrentRevisions {
+		if cur.TotalRunningCount > 0 {
+			keep = append(keep, cur) // its tasks run until the deployment replaces them
+		}
 		src := ecs.DaemonDeploymentRevisionDetail{Arn: cur.Arn, CapacityProviders: []ecs.DaemonDeploymentCapacityProvider{}}
 		for _, cp := range cur.CapacityProviders {
 			src.CapacityProviders = append(src.CapacityProviders, ecs.DaemonDeploymentCapacityProvider{Arn: cp.Arn})
 		}
 		dep.SourceDaemonRevisions = append(dep.SourceDaemonRevisions, src)
 	}
+	if prev, ok := dm.daemonDeploys.Get(r.DeploymentKey); ok && (prev.Deployment.Status == ecs.SDInProgress || prev.Deployment.Status == ecs.SDPending) {
+		stopped := *prev
+		stopped.Deployment.Status, stopped.Deployment.StoppedAt = ecs.SDStopped, now
+		stopped.Deployment.StatusReason = "A newer daemon deployment replaced this one."
+		dm.daemonDeploys.Put(tx, r.DeploymentKey, &stopped)
+	}
 	prefix := state.Key(sc.Region, r.ClusterName, r.Name) + "\x00"
-	dm.daemonDeploys.Put(tx, prefix+nextOrdinal(dm.daemonDeploys, prefix)+"\x00"+depID,
-		&daemonDeploymentRecord{Deployment: dep, DaemonArn: r.Detail.DaemonArn})
+	r.DeploymentKey = prefix + nextOrdinal(dm.daemonDeploys, prefix) + "\x00" + depID
+	dm.daemonDeploys.Put(tx, r.DeploymentKey, &daemonDeploymentRecord{Deployment: dep, DaemonArn: r.Detail.DaemonArn})
 	r.Detail.DeploymentArn, r.Detail.UpdatedAt = dep.DaemonDeploymentArn, now
-	r.Detail.CurrentRevisions = nil
+	r.Detail.CurrentRevisions, r.TargetRevision, r.Stepping, r.BakeUntil = keep, "", false, nil
 	if td != nil {
 		cur := ecs.DaemonRevisionDetail{Arn: rev.DaemonRevisionArn, CapacityProviders: []ecs.DaemonCapacityProvider{}}
 		for _, cp := range r.CapacityProviders {
 			cur.CapacityProviders = append(cur.CapacityProviders, ecs.DaemonCapacityProvider{Arn: cp})
 		}
-		r.Detail.CurrentRevisions = []ecs.DaemonRevisionDetail{cur}
+		r.Detail.CurrentRevisions = append(r.Detail.CurrentRevisions, cur)
+		r.TargetRevision = rev.DaemonRevisionArn
 	}
 	if r.Detail.CurrentRevisions == nil {
 		r.Detail.CurrentRevisions = []ecs.DaemonRevisionDetail{}
