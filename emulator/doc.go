@@ -49,10 +49,12 @@
 //
 // API handlers validate, commit one store transaction and kick the loop (loop.go); they
 // never run reconcilers themselves. A pass runs, in this order and at one instant of the
-// emulator clock: the services (servicectl: plan with scheduler.PlanService, carry out
-// with an execution), Fargate (fargatectl: Spot interruptions, retirement of standalone
-// tasks), EC2 (ec2ctl: instances booting and ending, Spot notices, managed scaling,
-// tasks waiting for capacity), the purges of expired resources, then the reconcilers
+// emulator clock: the managed daemons (daemons: a task on every instance, first, so it
+// has its instance before other tasks), the services (servicectl: plan with
+// scheduler.PlanService, carry out with an execution), Fargate (fargatectl: Spot
+// interruptions, retirement of standalone tasks), EC2 (ec2ctl: instances booting and
+// ending, Spot notices, managed scaling, the daemons again on new instances, then tasks
+// waiting for capacity), the purges of expired resources, then the reconcilers
 // added from outside (extensions.go: Application Auto Scaling). Each returns when it
 // next falls due; the loop arms one timer at the earliest. The reconcilers share the
 // state package and reach the facade only through a small Host interface (hosts.go):
