@@ -48,6 +48,21 @@ func (dm *Daemons) Reconcile(now time.Time) time.Time {
 	if dm.host == nil {
 		return time.Time{}
 	}
+	for ik, at := range dm.started {
+		if !now.Before(at.Add(RestartDelay)) {
+			delete(dm.started, ik) // no longer holds a restart back
+		}
+	}
+	found := false
+	dm.st.Store.View(func() {
+		dm.daemons.Ascend("", func(string, *daemonRecord) bool {
+			found = true
+			return false
+		})
+	})
+	if !found {
+		return time.Time{} // no daemons: no transaction
+	}
 	var next time.Time
 	var launched []string
 	var created, stopped []*ecs.Task
