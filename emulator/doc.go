@@ -19,6 +19,11 @@
 //	emulator/providers   capacity providers and strategy checks; settings account settings
 //	emulator/tagging     resource tags; protection task scale-in protection
 //	emulator/instview    Describe/ListContainerInstances; paging the List operations' tokens
+//	emulator/instances   container instances: registration (EC2 and external), attributes,
+//	                     draining, deregistration, simulated Auto Scaling groups
+//	emulator/anywhere    ECS Anywhere's remote agents: their poll for work, heartbeats,
+//	                     disconnection, and the agent-side operations (Submit*StateChange)
+//	emulator/servicedefs the pure checks of a service's definition (role, volumes, EXTERNAL)
 //	emulator/eventemit   what is published on the event stream, and when
 //	emulator/execsession ECS Exec sessions; cost the Fargate cost report; check shared checks
 //	emulator/ecs         domain types, status enums, ECS errors and ARNs
@@ -87,9 +92,9 @@
 //
 // # Remote agents
 //
-// Tasks placed on an external instance that `ecsmini agent` registered (anywhere_*.go)
-// are not run here: taskRouter hands them to the agent link, which that agent
-// long-polls (internal/anywhere) as its heartbeat; its reports come back through
+// Tasks placed on an external instance that `ecsmini agent` registered (package
+// instances) are not run here: taskRouter (anywhere.go) hands them to package anywhere,
+// which that agent long-polls (internal/anywhere) as its heartbeat; its reports come back through
 // SubmitTaskStateChange, and a silent agent's instance is disconnected by the loop.
 //
 // # Glossary

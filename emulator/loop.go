@@ -61,7 +61,7 @@ func (e *Emulator) pass() (time.Time, error) {
 	at(n)
 	at(e.fg.Due(now))
 	at(e.ReconcileEC2())
-	at(e.reconcileAgents(now))
+	at(e.agents.Reconcile(now))
 	n, err = e.purge(now)
 	at(n)
 	if err != nil {
@@ -88,7 +88,7 @@ func (e *Emulator) purge(now time.Time) (time.Time, error) {
 	if err := e.ctl.ReapInactive(now, e.cfg.StoppedTaskTTL); err != nil {
 		return e.loop.nextPurge, fmt.Errorf("forget inactive services: %w", err)
 	}
-	if err := e.reapInstances(now, InstanceTTL); err != nil {
+	if err := e.inst.Reap(now, InstanceTTL); err != nil {
 		return e.loop.nextPurge, fmt.Errorf("forget deregistered container instances: %w", err)
 	}
 	return e.loop.nextPurge, nil

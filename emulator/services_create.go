@@ -10,6 +10,7 @@ import (
 	"github.com/ecsmini/ecsmini/ec2sim"
 	"github.com/ecsmini/ecsmini/emulator/admission"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/servicedefs"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 	"github.com/ecsmini/ecsmini/emulator/tagging"
@@ -21,7 +22,7 @@ func (e *Emulator) CreateService(ctx context.Context, in *ecs.CreateServiceInput
 	if err := checkServiceInput(in); err != nil {
 		return nil, err
 	}
-	if err := checkExternalService(in); err != nil {
+	if err := servicedefs.ExternalService(in); err != nil {
 		return nil, err
 	}
 	sc := e.st.Scope(ctx)
@@ -48,7 +49,7 @@ func (e *Emulator) CreateService(ctx context.Context, in *ecs.CreateServiceInput
 		dep, err := e.newDeployment(ctx, sc, cluster, serviceLaunch{
 			taskDefinition: in.TaskDefinition, launchType: in.LaunchType, strategy: in.CapacityProviderStrategy,
 			platformVersion: in.PlatformVersion, network: in.NetworkConfiguration, loadBalancers: in.LoadBalancers,
-			scheduling: in.SchedulingStrategy, volumes: noVolumes(in.VolumeConfigurations),
+			scheduling: in.SchedulingStrategy, volumes: servicedefs.NoVolumes(in.VolumeConfigurations),
 		})
 		if err != nil {
 			return err
@@ -87,7 +88,7 @@ func (e *Emulator) CreateService(ctx context.Context, in *ecs.CreateServiceInput
 			s.RoleArn = "arn:aws:iam::" + sc.Account + ":role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS"
 		}
 		if in.Role != "" {
-			s.RoleArn = roleARN(sc, in.Role)
+			s.RoleArn = servicedefs.RoleARN(sc, in.Role)
 		}
 		if in.HealthCheckGracePeriodSeconds == nil && len(in.LoadBalancers) > 0 {
 			s.HealthCheckGracePeriodSeconds = ecs.Ptr(0)
@@ -124,7 +125,7 @@ func checkServiceInput(in *ecs.CreateServiceInput) error {
 	if err := checkAZRebalancing(in.AvailabilityZoneRebalancing); err != nil {
 		return err
 	}
-	if err := checkRole(in); err != nil {
+	if err := servicedefs.Role(in); err != nil {
 		return err
 	}
 	switch schedulingOf(in.SchedulingStrategy) {

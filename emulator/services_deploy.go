@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/servicedefs"
 	"github.com/ecsmini/ecsmini/emulator/taskdefs"
 )
 
@@ -67,7 +68,7 @@ func (e *Emulator) newDeployment(ctx context.Context, sc ecs.Scope, cluster *ecs
 	if err := checkLoadBalancers(td, l.loadBalancers); err != nil {
 		return nil, err
 	}
-	if err := checkVolumeConfigurations(td, l.volumes); err != nil {
+	if err := servicedefs.VolumeConfigurations(td, l.volumes); err != nil {
 		return nil, err
 	}
 	d := &ecs.Deployment{

@@ -6,6 +6,7 @@ import (
 	"reflect"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/servicedefs"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
@@ -36,7 +37,7 @@ func (e *Emulator) UpdateService(ctx context.Context, in *ecs.UpdateServiceInput
 		if r.Service.Status != ecs.ServiceActive {
 			return ecs.Errorf(ecs.CodeServiceNotActive, "Service was not ACTIVE.")
 		}
-		if err := checkExternalUpdate(r.Service.LaunchType, in); err != nil {
+		if err := servicedefs.ExternalUpdate(r.Service.LaunchType, in); err != nil {
 			return err
 		}
 		s := r.Service
@@ -152,8 +153,8 @@ func (e *Emulator) redeploy(ctx context.Context, sc ecs.Scope, cluster *ecs.Clus
 	if in.CapacityProviderStrategy != nil && !reflect.DeepEqual(in.CapacityProviderStrategy, s.CapacityProviderStrategy) {
 		l.strategy, l.launchType, changed = in.CapacityProviderStrategy, "", true
 	}
-	if in.VolumeConfigurations != nil && !jsonEqual(noVolumes(in.VolumeConfigurations), cur.VolumeConfigurations) {
-		l.volumes, changed = noVolumes(in.VolumeConfigurations), true // [] removes them
+	if in.VolumeConfigurations != nil && !jsonEqual(servicedefs.NoVolumes(in.VolumeConfigurations), cur.VolumeConfigurations) {
+		l.volumes, changed = servicedefs.NoVolumes(in.VolumeConfigurations), true // [] removes them
 	}
 	if len(in.ServiceConnectConfiguration) > 0 && !jsonEqual(in.ServiceConnectConfiguration, sconn) {
 		sconn, changed = in.ServiceConnectConfiguration, true
