@@ -76,7 +76,9 @@
 // # Lifecycles
 //
 // A task: RunTask (or a service pass, or StartTask) admits it (package admission: host
-// ports, Fargate vCPU quota, EC2 placement) and records it PROVISIONING; after the
+// ports, Fargate vCPU quota, EC2 placement; a service pass puts each admission in its
+// plan as a placement, "place web:3 on i-0abc (binpack memory)") and records it
+// PROVISIONING; after the
 // commit the agent is told to launch it and moves it PROVISIONING → PENDING →
 // ACTIVATING → RUNNING → DEACTIVATING → STOPPING → DEPROVISIONING → STOPPED through
 // UpdateTask, each change a new version and an ECS Task State Change event. StopTask, a
