@@ -39,7 +39,7 @@ var allowedImports = map[string][]string{
 	"emulator/instview":                 {"emulator/ecs", "emulator/state", "emulator/paging", "ec2sim"},
 	"emulator/instances":                {"emulator/ecs", "emulator/state", "emulator/store", "emulator/paging", "emulator/tagging", "emulator/instview", "emulator/ec2ctl", "emulator/events", "ec2sim"},
 	"emulator/anywhere":                 {"emulator/ecs", "emulator/state", "emulator/store", "emulator/instances"},
-	"emulator/servicedefs":              {"emulator/ecs"},
+	"emulator/servicedefs":              {"emulator/ecs", "emulator/admission", "emulator/tagging", "ec2sim"},
 	"emulator/state":                    {"emulator/ecs", "emulator/clock", "emulator/store", "emulator/scheduler", "ec2sim"},
 	"emulator/admission":                {"emulator/ecs", "emulator/state", "emulator/scheduler", "ec2sim"},
 	"emulator/servicectl":               {"emulator/ecs", "emulator/state", "emulator/store", "emulator/admission", "emulator/scheduler", "emulator/lb", "fargate", "ec2sim"},

@@ -23,9 +23,10 @@
 //	                     draining, deregistration, simulated Auto Scaling groups
 //	emulator/anywhere    ECS Anywhere's remote agents: their poll for work, heartbeats,
 //	                     disconnection, and the agent-side operations (Submit*StateChange)
-//	emulator/servicedefs the pure checks of a service's definition (role, volumes, EXTERNAL)
+//	emulator/servicedefs the pure checks of a service's definition (Create/UpdateService input)
 //	emulator/eventemit   what is published on the event stream, and when
 //	emulator/execsession ECS Exec sessions; cost the Fargate cost report; check shared checks
+//	                     (launch type and task definition against launch, include values)
 //	emulator/ecs         domain types, status enums, ECS errors and ARNs
 //	emulator/taskdef     task definition validation and normalisation
 //	emulator/store       versioned in-memory tables, journal and snapshots, commit hooks

@@ -16,20 +16,7 @@ import (
 // forceNewDeployment starts a new PRIMARY deployment; the old one turns ACTIVE and the
 // control loop rolls tasks over (spec §5.2, §5.4). Other changes take effect in place.
 func (e *Emulator) UpdateService(ctx context.Context, in *ecs.UpdateServiceInput) (*ecs.ServiceOutput, error) {
-	if in.Service == "" {
-		return nil, ecs.InvalidParameter("Service can not be blank.")
-	}
-	if err := checkController(in.DeploymentController); err != nil {
-		return nil, err
-	}
-	if err := checkAZRebalancing(ecs.Deref(in.AvailabilityZoneRebalancing)); err != nil {
-		return nil, err
-	}
-	if in.DesiredCount != nil && (*in.DesiredCount < 0 || *in.DesiredCount > maxServiceTasks) {
-		return nil, ecs.InvalidParameter("desiredCount must be between 0 and %d.", maxServiceTasks)
-	}
-	if err := checkServiceCommon(in.DeploymentConfiguration, in.HealthCheckGracePeriodSeconds, ecs.Deref(in.PropagateTags),
-		in.LoadBalancers, in.PlacementConstraints, in.PlacementStrategy); err != nil {
+	if err := servicedefs.UpdateInput(in); err != nil {
 		return nil, err
 	}
 	sc := e.st.Scope(ctx)

@@ -1,7 +1,8 @@
 // Package servicedefs holds the pure checks and normalisations of a service's
-// definition as CreateService and UpdateService receive it: what an EXTERNAL service
-// cannot have, the classic load balancer role, the volumes configured at launch. They
-// read only the request (and the task definition), never the state.
+// definition as CreateService and UpdateService receive it: names, counts, the
+// deployment controller and configuration, placement, what an EXTERNAL service cannot
+// have, the classic load balancer role, the volumes configured at launch. They read
+// only the request (and the task definition), never the state.
 package servicedefs
 
 import (

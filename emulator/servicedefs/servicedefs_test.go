@@ -86,3 +86,73 @@ func TestVolumeConfigurations(t *testing.T) {
 		t.Error("NoVolumes: an empty list or null is no volume configurations")
 	}
 }
+
+func TestCreateInput(t *testing.T) {
+	ok := func() ecs.CreateServiceInput {
+		return ecs.CreateServiceInput{ServiceName: "web", TaskDefinition: "web:1", DesiredCount: ecs.Ptr(2)}
+	}
+	with := func(f func(*ecs.CreateServiceInput)) ecs.CreateServiceInput { in := ok(); f(&in); return in }
+	tests := []struct {
+		name string
+		in   ecs.CreateServiceInput
+		want string
+	}{
+		{"plain replica service", ok(), ""},
+		{"blank name", with(func(in *ecs.CreateServiceInput) { in.ServiceName = "" }), "can not be blank"},
+		{"bad name", with(func(in *ecs.CreateServiceInput) { in.ServiceName = "a b" }), "up to 255 characters"},
+		{"replica without desiredCount", with(func(in *ecs.CreateServiceInput) { in.DesiredCount = nil }), "desiredCount parameter is required"},
+		{"too many tasks", with(func(in *ecs.CreateServiceInput) { in.DesiredCount = ecs.Ptr(MaxTasks + 1) }), "between 0 and 5000"},
+		{"DAEMON on Fargate", with(func(in *ecs.CreateServiceInput) {
+			in.SchedulingStrategy, in.LaunchType = ecs.SchedulingDaemon, ecs.LaunchFargate
+		}), "DAEMON scheduling strategy is not supported"},
+		{"CODE_DEPLOY controller", with(func(in *ecs.CreateServiceInput) {
+			in.DeploymentController = &ecs.DeploymentController{Type: ecs.ControllerCodeDeploy}
+		}), "ECS deployment controller only"},
+		{"maximumPercent below 100", with(func(in *ecs.CreateServiceInput) {
+			in.DeploymentConfiguration = &ecs.DeploymentConfiguration{MinimumHealthyPercent: ecs.Ptr(50), MaximumPercent: ecs.Ptr(90)}
+		}), "at least 100"},
+		{"placement on Fargate", with(func(in *ecs.CreateServiceInput) {
+			in.LaunchType, in.PlacementStrategy = ecs.LaunchFargate, []ecs.PlacementStrategy{{Type: "random"}}
+		}), "not supported with the FARGATE launch type"},
+	}
+	for _, tt := range tests {
+		err := CreateInput(&tt.in)
+		if (err == nil) != (tt.want == "") || (err != nil && !strings.Contains(err.Error(), tt.want)) {
+			t.Errorf("%s: CreateInput = %v, want %q", tt.name, err, tt.want)
+		}
+	}
+}
+
+func TestUpdateInput(t *testing.T) {
+	tests := []struct {
+		name string
+		in   ecs.UpdateServiceInput
+		want string
+	}{
+		{"desired count", ecs.UpdateServiceInput{Service: "web", DesiredCount: ecs.Ptr(3)}, ""},
+		{"blank service", ecs.UpdateServiceInput{}, "Service can not be blank"},
+		{"negative count", ecs.UpdateServiceInput{Service: "web", DesiredCount: ecs.Ptr(-1)}, "between 0 and 5000"},
+		{"bad rebalancing", ecs.UpdateServiceInput{Service: "web", AvailabilityZoneRebalancing: ecs.Ptr("SOMETIMES")}, "availabilityZoneRebalancing"},
+	}
+	for _, tt := range tests {
+		err := UpdateInput(&tt.in)
+		if (err == nil) != (tt.want == "") || (err != nil && !strings.Contains(err.Error(), tt.want)) {
+			t.Errorf("%s: UpdateInput = %v, want %q", tt.name, err, tt.want)
+		}
+	}
+}
+
+func TestDeploymentConfig(t *testing.T) {
+	for _, tt := range []struct {
+		scheduling string
+		lo, hi     int
+	}{{ecs.SchedulingReplica, 100, 200}, {ecs.SchedulingDaemon, 0, 100}} {
+		dc := DeploymentConfig(nil, tt.scheduling)
+		if *dc.MinimumHealthyPercent != tt.lo || *dc.MaximumPercent != tt.hi || dc.DeploymentCircuitBreaker == nil {
+			t.Errorf("%s: DeploymentConfig = %d/%d, want %d/%d with a circuit breaker", tt.scheduling, *dc.MinimumHealthyPercent, *dc.MaximumPercent, tt.lo, tt.hi)
+		}
+	}
+	if Fingerprint(&ecs.CreateServiceInput{ServiceName: "a", ClientToken: "x"}) != Fingerprint(&ecs.CreateServiceInput{ServiceName: "a", ClientToken: "y"}) {
+		t.Error("Fingerprint: the client token is not part of the request")
+	}
+}
