@@ -71,7 +71,7 @@ func TestInvoke(t *testing.T) {
 		{name: "command exit 3", target: &Target{Command: script(t, "echo bad input >&2; exit 3")}, want: Failed, wantErr: "status 3: bad input"},
 		{name: "command answers", target: &Target{Command: script(t, `echo '{"hookStatus":"IN_PROGRESS"}'`)}, want: InProgress},
 		{name: "command answers failed", target: &Target{Command: script(t, `echo '{"hookStatus":"FAILED"}'`)}, want: Failed},
-		{name: "command reads stdin", target: &Target{Command: script(t, `grep -q testTrafficWeights && [ "$ECSMINI_HOOK_TARGET_ARN" = "` + arn + `" ]`)}, want: Succeeded},
+		{name: "command reads stdin", target: &Target{Command: script(t, `grep -q testTrafficWeights && [ "$ECSMINI_HOOK_TARGET_ARN" = "`+arn+`" ]`)}, want: Succeeded},
 		{name: "command garbage", target: &Target{Command: script(t, "echo not json")}, want: Failed, wantErr: "not JSON"},
 		{name: "command missing", target: &Target{Command: "/nonexistent/hook"}, want: Failed, wantErr: "/nonexistent/hook"},
 		{name: "command timeout", target: &Target{Command: script(t, "exec sleep 30")}, want: Failed, wantErr: "timed out"},
