@@ -69,7 +69,7 @@ var allowedImports = map[string][]string{
 	"emulator/appscaling/appscalingapi": {"emulator/ecs", "emulator/appscaling"},
 	"emulator/appscaling/ecsbridge":     {"emulator", "emulator/ecs", "emulator/appscaling", "emulator/containers", "emulator/events", "emulator/clock", "emulator/containers/sim", "emulator/agent", "emulator/httpapi"},
 	"emulator/execchannel":              {"emulator/ecs", "emulator/clock", "emulator/containers", "emulator/ssmsession"},
-	"internal/ecsminiapi":               {"emulator", "emulator/ecs", "emulator/clock", "emulator/events", "emulator/logs", "emulator/httpapi", "emulator/discovery", "fargate"},
+	"internal/ecsminiapi":               {"emulator", "emulator/ecs", "emulator/clock", "emulator/events", "emulator/logs", "emulator/httpapi", "emulator/discovery", "fargate", "emulator/hooks", "emulator/alarms"},
 	"internal/composeapply":             {"emulator/ecs", "emulator/clock", "internal/composeimport", "internal/ecsminiapi", "internal/dockerrt"},
 	"internal/anywhere":                 {"emulator", "emulator/ecs", "emulator/agent", "emulator/clock", "emulator/containers", "emulator/httpapi", "internal/ecsminiapi", "internal/httpguard"},
 	"internal/cli":                      {"emulator/", "emulator", "fargate", "ec2sim", "tui", "internal/"},
@@ -83,7 +83,9 @@ var onlyImporters = map[string][]string{
 	"github.com/moby/buildkit":     {"internal/dockerrt"},
 	"github.com/tonistiigi/fsutil": {"internal/dockerrt"},
 	// The Session Manager data channel is the only WebSocket ecsmini speaks.
-	"github.com/gorilla/websocket":           {"emulator/execchannel"},
+	"github.com/gorilla/websocket": {"emulator/execchannel"},
+	// CloudWatch's Smithy RPC v2 CBOR protocol.
+	"github.com/fxamacker/cbor":              {"emulator/alarms/cwapi"},
 	"github.com/compose-spec/compose-go":     {"internal/composeimport", "internal/composeapply"},
 	"github.com/fsnotify/fsnotify":           {"internal/composeapply"},
 	"github.com/spf13/cobra":                 {"internal/cli"},

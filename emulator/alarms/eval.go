@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -103,6 +104,11 @@ func (s *Service) advance(ctx context.Context, a *alarm, cluster, service string
 	ev, step := &a.eval, a.step()
 	period := time.Duration(*a.A.Period) * time.Second
 	if !ev.started {
+		// The first sample is a baseline: CPU rates are differences of the runtime's
+		// counters, so it has no value of its own.
+		if _, _, err := s.sample(ctx, a.A.MetricName, a.Region, cluster, service); err != nil {
+			return false, err
+		}
 		*ev = evaluation{started: true, nextSample: now.Add(step), periodEnd: now.Add(period)}
 		return false, nil
 	}
@@ -268,15 +274,22 @@ func (a *alarm) evaluate(start time.Time) (state, reason, data string) {
 		return "", "", ""
 	case evaluated == 0:
 		return StateInsufficient, fmt.Sprintf("Insufficient Data: %d datapoints were unknown.", len(pts)), data
+	case breached+(n-evaluated) >= need:
+		// The datapoints still to come could yet make ALARM: no conclusion, as
+		// CloudWatch waits for enough datapoints before it calls an alarm OK.
+		return "", "", ""
 	default:
 		return StateOK, fmt.Sprintf("Threshold Crossed: %d out of the last %d datapoints [%s] were not %s the threshold (%s) (minimum %d datapoints for ALARM -> OK transition).",
-			len(pts)-breached, len(pts), strings.Join(shown, ", "), words, formatValue(threshold), 1), data
+			evaluated-breached, len(pts), strings.Join(shown, ", "), words, formatValue(threshold), n-need+1), data
 	}
 }
 
+// formatValue prints a datapoint as CloudWatch's reasons do: at least one decimal,
+// without the float noise of a computed rate.
 func formatValue(v float64) string {
+	v = math.Round(v*1e6) / 1e6
 	if v == math.Trunc(v) {
 		return fmt.Sprintf("%.1f", v)
 	}
-	return fmt.Sprint(v)
+	return strconv.FormatFloat(v, 'f', -1, 64)
 }

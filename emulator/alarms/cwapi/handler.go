@@ -1,10 +1,12 @@
-// Package cwapi serves CloudWatch's alarm operations (package alarms) over the
-// protocol today's clients speak: Smithy RPC v2 CBOR. boto3 and the AWS CLI pick it
-// first from the cloudwatch model's protocols list, and the Go SDK v2 (service/cloudwatch
-// since 2025) speaks nothing else. A request is POST /service/GraniteServiceVersion20100801/operation/<Name>
-// with a CBOR body; answers are CBOR, errors a map with __type and message plus the
-// awsQuery code in X-Amzn-Query-Error (CloudWatch is query-compatible, so clients
-// report the query error codes such as ResourceNotFound).
+// Package cwapi serves CloudWatch's alarm operations (package alarms) on ecsmini's
+// listener over both protocols today's clients speak. The cloudwatch model lists
+// smithy-rpc-v2-cbor, json and query: the Go SDK v2 (service/cloudwatch) speaks
+// only Smithy RPC v2 CBOR (POST /service/GraniteServiceVersion20100801/operation/<Name>),
+// while boto3 and the AWS CLI v1 rank json above CBOR and send JSON 1.0 (POST / with
+// X-Amz-Target GraniteServiceVersion20100801.<Name>). The query protocol (older SDKs)
+// is not served. Errors carry __type and message plus the awsQuery code in
+// X-Amzn-Query-Error: CloudWatch is query-compatible, so clients report the query
+// error codes such as ResourceNotFound.
 package cwapi
 
 import (
