@@ -58,7 +58,7 @@ func TestUpAlarmFiresStepScaling(t *testing.T) {
 	if _, err := alarms.PutMetricAlarm(ctx, &cw.PutMetricAlarmInput{AlarmName: aws.String("web-cpu-high"), Namespace: aws.String("AWS/ECS"),
 		MetricName: aws.String("CPUUtilization"), Statistic: cwtypes.StatisticAverage, Period: aws.Int32(60),
 		EvaluationPeriods: aws.Int32(2), Threshold: aws.Float64(50), ComparisonOperator: cwtypes.ComparisonOperatorGreaterThanThreshold,
-		Dimensions: []cwtypes.Dimension{{Name: aws.String("ClusterName"), Value: aws.String("default")}, {Name: aws.String("ServiceName"), Value: aws.String("web")}},
+		Dimensions:   []cwtypes.Dimension{{Name: aws.String("ClusterName"), Value: aws.String("default")}, {Name: aws.String("ServiceName"), Value: aws.String("web")}},
 		AlarmActions: []string{aws.ToString(pol.PolicyARN)}}); err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func TestUpAlarmFiresStepScaling(t *testing.T) {
 	if got := state(); got != cwtypes.StateValueAlarm {
 		t.Errorf("after a restart the alarm is %s, want ALARM", got)
 	}
-	hs, err := newClient("http://"+addr).Hooks(ctx)
+	hs, err := newClient("http://" + addr).Hooks(ctx)
 	if err != nil || len(hs.Hooks) != 1 || hs.Hooks[0] != (hooks.Target{ARN: hook, Command: "true"}) {
 		t.Errorf("after a restart the hooks are %+v (%v), want the --hook mapping", hs, err)
 	}
