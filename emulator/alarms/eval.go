@@ -145,7 +145,7 @@ func (s *Service) advance(ctx context.Context, a *alarm, cluster, service string
 		if state == "" {
 			continue
 		}
-		if s.transition(ctx, a, at, state, reason, data) {
+		if s.transition(a, at, state, reason, data) {
 			changed = true
 		}
 		s.runActions(ctx, a, at)

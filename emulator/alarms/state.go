@@ -54,7 +54,7 @@ func (s *Service) setState(ctx context.Context, in *SetAlarmStateInput, create b
 		a.addHistory(now, "ConfigurationUpdate", fmt.Sprintf("Alarm %q created by ecsmini alarm set", in.AlarmName), "")
 		s.alarms[key] = a
 	}
-	changed := s.transition(ctx, a, now, in.StateValue, in.StateReason, in.StateReasonData)
+	changed := s.transition(a, now, in.StateValue, in.StateReason, in.StateReasonData)
 	if err := s.saveLocked(); err != nil {
 		return nil, err
 	}
@@ -67,7 +67,7 @@ func (s *Service) setState(ctx context.Context, in *SetAlarmStateInput, create b
 
 // transition moves a to state with reason and records it; it reports whether the
 // state changed. The caller holds s.mu.
-func (s *Service) transition(_ context.Context, a *alarm, now time.Time, state, reason, data string) bool {
+func (s *Service) transition(a *alarm, now time.Time, state, reason, data string) bool {
 	old := a.A.StateValue
 	at := now
 	a.A.StateReason, a.A.StateReasonData, a.A.StateUpdatedTimestamp = reason, data, &at

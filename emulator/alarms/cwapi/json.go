@@ -109,8 +109,6 @@ func jsonToCBOR(body []byte) ([]byte, error) {
 	return encMode.Marshal(walk("", v))
 }
 
-var timeType = reflect.TypeOf(time.Time{})
-
 // toJSON encodes an answer as JSON 1.0 does: through CBOR into plain values, with
 // times as epoch seconds.
 func toJSON(out any) ([]byte, error) {
