@@ -49,6 +49,9 @@
 //	emulator/httpapi     the ECS JSON 1.1 protocol over HTTP, one file per resource group
 //	emulator/appscaling  Application Auto Scaling for services (a reconciler the loop runs,
 //	                     added with AddReconciler; ecsbridge its ports, appscalingapi its API)
+//	emulator/alarms      CloudWatch metric alarms on the ECS metrics (a reconciler too; their
+//	                     actions run step scaling policies; cwapi its CBOR and JSON protocols)
+//	emulator/hooks       deployment lifecycle hooks answered by user-mapped endpoints/commands
 //	fargate, ec2sim      pure rules: Fargate sizes, Spot, retirement; instances, placement
 //
 // # The loop
