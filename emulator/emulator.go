@@ -12,6 +12,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/eventemit"
 	"github.com/ecsmini/ecsmini/emulator/events"
 	"github.com/ecsmini/ecsmini/emulator/execsession"
+	"github.com/ecsmini/ecsmini/emulator/express"
 	"github.com/ecsmini/ecsmini/emulator/fargatectl"
 	"github.com/ecsmini/ecsmini/emulator/servicectl"
 	"github.com/ecsmini/ecsmini/emulator/state"
@@ -91,6 +92,8 @@ type Emulator struct {
 	link   *agentLink // remote agents (anywhere_link.go)
 	ext    extensions // reconcilers added from outside (extensions.go)
 
+	express *express.Services // Express gateway services (express_ops.go)
+
 	// registries names the Cloud Map services of serviceRegistries (services_registry.go).
 	registries *store.Table[registryName]
 	tables     tableCache // the discovery tables (services_table.go)
@@ -144,6 +147,7 @@ func New(cfg Config) (*Emulator, error) {
 	}
 	e.registries = store.NewTable[registryName](s, "discoveryRegistries")
 	e.exec = execsession.New(st, e.ev)
+	e.express = express.New(st, e)
 	e.ctl = servicectl.New(st, host{e}, e.rnd, e.loop.poke)
 	e.ec2 = ec2ctl.New(st, host{e}, e.rnd, e.loop.poke)
 	e.fg = fargatectl.New(st, host{e}, e.loop.poke)
