@@ -25,7 +25,7 @@ func (s *Services) Describe(ctx context.Context, in *ecs.ExpressGatewayServiceRe
 
 // describe shows a record with what its ECS service says now: the status, the
 // current deployment, and as active configurations those whose task definition a
-// deployment still runs (during a rolling update, the old and the new).
+// deployment still runs (during a rolling update, the new and the old), newest first.
 func (s *Services) describe(ctx context.Context, r *Record, tags bool) (*ecs.ExpressGatewayServiceOutput, error) {
 	svc, err := s.ecsService(ctx, r)
 	if err != nil {
@@ -47,9 +47,10 @@ func (s *Services) describe(ctx context.Context, r *Record, tags bool) (*ecs.Exp
 		}
 		running[d.TaskDefinition] = true
 	}
-	for _, c := range r.Configs {
-		if running[c.TaskDefinitionArn] {
+	for i := len(r.Configs) - 1; i >= 0; i-- { // newest first, one per task definition
+		if c := r.Configs[i]; running[c.TaskDefinitionArn] {
 			out.ActiveConfigurations = append(out.ActiveConfigurations, s.live(r, c))
+			delete(running, c.TaskDefinitionArn)
 		}
 	}
 	if len(out.ActiveConfigurations) == 0 && len(r.Configs) > 0 {
