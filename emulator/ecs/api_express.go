@@ -5,12 +5,12 @@ package ecs
 
 // ExpressGatewayContainer is an Express service's primary container.
 type ExpressGatewayContainer struct {
-	Image                 string                                 `json:"image,omitempty"`
-	ContainerPort         *int                                   `json:"containerPort,omitempty"`
-	Command               []string                               `json:"command,omitempty"`
-	Environment           []KeyValuePair                         `json:"environment,omitempty"`
-	Secrets               []Secret                               `json:"secrets,omitempty"`
-	RepositoryCredentials *RepositoryCredentials                 `json:"repositoryCredentials,omitempty"`
+	Image                 string                                     `json:"image,omitempty"`
+	ContainerPort         *int                                       `json:"containerPort,omitempty"`
+	Command               []string                                   `json:"command,omitempty"`
+	Environment           []KeyValuePair                             `json:"environment,omitempty"`
+	Secrets               []Secret                                   `json:"secrets,omitempty"`
+	RepositoryCredentials *RepositoryCredentials                     `json:"repositoryCredentials,omitempty"`
 	AwsLogsConfiguration  *ExpressGatewayServiceAwsLogsConfiguration `json:"awsLogsConfiguration,omitempty"`
 }
 
