@@ -20,6 +20,8 @@ var serviceNameRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,255}$`)
 // way leaves at most a service the caller was never told of, and nothing answered is
 // lost.
 func (s *Services) Create(ctx context.Context, in *ecs.CreateExpressGatewayServiceInput) (*ecs.ExpressGatewayServiceOutput, error) {
+	s.ops.Lock()
+	defer s.ops.Unlock()
 	cfg, err := s.checkCreate(in)
 	if err != nil {
 		return nil, err

@@ -13,6 +13,8 @@ import (
 // releases its local load balancer. The task definitions stay registered, as ECS
 // leaves them.
 func (s *Services) Delete(ctx context.Context, in *ecs.ExpressGatewayServiceRef) (*ecs.ExpressGatewayServiceOutput, error) {
+	s.ops.Lock()
+	defer s.ops.Unlock()
 	k, r, err := s.active(ctx, in.ServiceArn)
 	if err != nil {
 		return nil, err

@@ -60,6 +60,10 @@ type Services struct {
 	host  Host
 	table *store.Table[Record]
 
+	// ops serialises Create, Update and Delete: each is several commits through the
+	// facade and Application Auto Scaling, read-modify-write on a record.
+	ops sync.Mutex
+
 	mu     sync.Mutex
 	scaler Scaler // nil: no Application Auto Scaling (the service keeps its count)
 }

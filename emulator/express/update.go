@@ -33,6 +33,8 @@ func (s *Services) active(ctx context.Context, serviceArn string) (string, *Reco
 // when the network changes, and the scaling target and policy when they change.
 // Members left out keep their values.
 func (s *Services) Update(ctx context.Context, in *ecs.UpdateExpressGatewayServiceInput) (*ecs.UpdateExpressGatewayServiceOutput, error) {
+	s.ops.Lock()
+	defer s.ops.Unlock()
 	for _, err := range []error{checkContainer(in.PrimaryContainer), checkHealthPath(in.HealthCheckPath), checkArch(in.CpuArchitecture), checkScaling(in.ScalingTarget)} {
 		if err != nil {
 			return nil, err
@@ -101,7 +103,7 @@ func (s *Services) Update(ctx context.Context, in *ecs.UpdateExpressGatewayServi
 	}
 	now := s.st.Clock.Now()
 	cfg.CreatedAt = ecs.At(now)
-	r.Configs = append(r.Configs, cfg)
+	r.Configs = append(slices.Clone(r.Configs), cfg) // r shares the stored record's slice
 	if n := len(r.Configs); n > maxConfigs {
 		r.Configs = slices.Clone(r.Configs[n-maxConfigs:])
 	}
