@@ -69,6 +69,20 @@ func (e *expressEnv) scalableTargets(t *testing.T, id string) []aastypes.Scalabl
 	return out.ScalableTargets
 }
 
+// advanceUntil settles and moves the clock on ten seconds at a time, for up to five
+// minutes, until the service meets cond.
+func (e *expressEnv) advanceUntil(t *testing.T, name, what string, cond func(types.Service) bool) types.Service {
+	t.Helper()
+	e.settle(t)
+	for range 30 {
+		if s := e.service(t, "default", name); cond(s) {
+			return s
+		}
+		e.advance(t, 10*time.Second)
+	}
+	return e.eventuallyService(t, "default", name, what, cond)
+}
+
 func webInput() *sdkecs.CreateExpressGatewayServiceInput {
 	return &sdkecs.CreateExpressGatewayServiceInput{InfrastructureRoleArn: aws.String(infraRole), ServiceName: aws.String("web"),
 		ExecutionRoleArn: aws.String("arn:aws:iam::000000000000:role/ecsTaskExecutionRole"),
@@ -102,11 +116,14 @@ func TestExpressServiceLifecycle(t *testing.T) {
 		st.AutoScalingMetric != types.ExpressGatewayServiceScalingMetricAverageCPUUtilization || aws.ToInt32(st.AutoScalingTargetValue) != 60 {
 		t.Fatalf("configuration %+v scaling %+v", c, st)
 	}
-	endpoint := endpointOf(t, s)
-	if !strings.HasPrefix(endpoint, "http://localhost:") {
+	if endpoint := endpointOf(t, s); !strings.HasPrefix(endpoint, "http://localhost:") {
 		t.Fatalf("endpoint %q", endpoint)
 	}
 	e.settle(t)
+	// The port is stable for the service; a balancer that found it taken (by another
+	// test's, here) listens elsewhere, and Describe says where.
+	endpoint := endpointOf(t, must[*sdkecs.DescribeExpressGatewayServiceOutput](t)(e.ecs.DescribeExpressGatewayService(ctx(t),
+		&sdkecs.DescribeExpressGatewayServiceInput{ServiceArn: s.ServiceArn})).Service)
 
 	// The ECS service and task definition, through the ordinary API.
 	svc := e.service(t, "default", "web")
@@ -178,7 +195,7 @@ func TestExpressServiceLifecycle(t *testing.T) {
 	if len(during.ActiveConfigurations) != 2 {
 		t.Fatalf("during the deployment, active configurations %+v", during.ActiveConfigurations)
 	}
-	svc = e.eventuallyService(t, "default", "web", "finish its deployment", func(s types.Service) bool {
+	svc = e.advanceUntil(t, "web", "finish its deployment", func(s types.Service) bool {
 		return len(s.Deployments) == 1 && s.RunningCount == 1 && aws.ToString(s.TaskDefinition) == aws.ToString(tc.TaskDefinitionArn)
 	})
 	after := must[*sdkecs.DescribeExpressGatewayServiceOutput](t)(e.ecs.DescribeExpressGatewayService(ctx(t), &sdkecs.DescribeExpressGatewayServiceInput{ServiceArn: s.ServiceArn})).Service
@@ -200,10 +217,7 @@ func TestExpressServiceLifecycle(t *testing.T) {
 	if got := e.scalableTargets(t, "service/default/web"); len(got) != 0 {
 		t.Fatalf("scalable targets after delete %+v", got)
 	}
-	for i := 0; i < 30 && aws.ToString(e.service(t, "default", "web").Status) != "INACTIVE"; i++ {
-		e.advance(t, 10*time.Second)
-	}
-	e.eventuallyService(t, "default", "web", "become INACTIVE", func(s types.Service) bool { return aws.ToString(s.Status) == "INACTIVE" })
+	e.advanceUntil(t, "web", "become INACTIVE", func(s types.Service) bool { return aws.ToString(s.Status) == "INACTIVE" })
 	if lbs := e.emu.LoadBalancers(); len(lbs) != 0 {
 		t.Fatalf("load balancers after delete %+v", lbs)
 	}
@@ -226,7 +240,7 @@ func TestExpressServiceScalingTarget(t *testing.T) {
 		AutoScalingMetric: types.ExpressGatewayServiceScalingMetricRequestCountPerTarget, AutoScalingTargetValue: aws.Int32(100)}
 	in.Tags = []types.Tag{tag("team", "web")}
 	s := e.create(t, in)
-	e.eventuallyService(t, "default", "web", "run its minimum", func(s types.Service) bool { return s.RunningCount == 2 })
+	e.advanceUntil(t, "web", "run its minimum", func(s types.Service) bool { return s.RunningCount == 2 })
 	pol := must[*aas.DescribeScalingPoliciesOutput](t)(e.aas.DescribeScalingPolicies(ctx(t), &aas.DescribeScalingPoliciesInput{ServiceNamespace: aastypes.ServiceNamespaceEcs, ResourceId: aws.String("service/default/web")}))
 	if len(pol.ScalingPolicies) != 1 || pol.ScalingPolicies[0].TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification.PredefinedMetricType != aastypes.MetricTypeALBRequestCountPerTarget {
 		t.Fatalf("policies %+v", pol.ScalingPolicies)
@@ -239,7 +253,7 @@ func TestExpressServiceScalingTarget(t *testing.T) {
 	if len(targets) != 1 || aws.ToInt32(targets[0].MinCapacity) != 3 || aws.ToInt32(targets[0].MaxCapacity) != 4 {
 		t.Fatalf("scalable targets %+v", targets)
 	}
-	svc := e.eventuallyService(t, "default", "web", "run the new minimum", func(s types.Service) bool { return s.DesiredCount == 3 && s.RunningCount == 3 })
+	svc := e.advanceUntil(t, "web", "run the new minimum", func(s types.Service) bool { return s.DesiredCount == 3 && s.RunningCount == 3 })
 	if len(svc.Deployments) != 1 {
 		t.Fatalf("a scaling change deployed: %v", deploymentsOf(svc))
 	}
