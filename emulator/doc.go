@@ -30,6 +30,7 @@
 //	emulator/eventemit   what is published on the event stream, and when
 //	emulator/execsession ECS Exec sessions; cost the Fargate cost report; check shared checks
 //	                     (launch type and task definition against launch, include values)
+//	emulator/express     Express gateway services, over the facade's service operations
 //	emulator/ecs         domain types, status enums, ECS errors and ARNs
 //	emulator/taskdef     task definition validation and normalisation
 //	emulator/store       versioned in-memory tables, journal and snapshots, commit hooks

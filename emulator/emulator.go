@@ -14,6 +14,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/eventemit"
 	"github.com/ecsmini/ecsmini/emulator/events"
 	"github.com/ecsmini/ecsmini/emulator/execsession"
+	"github.com/ecsmini/ecsmini/emulator/express"
 	"github.com/ecsmini/ecsmini/emulator/fargatectl"
 	"github.com/ecsmini/ecsmini/emulator/gateways"
 	"github.com/ecsmini/ecsmini/emulator/instances"
@@ -92,6 +93,8 @@ type Emulator struct {
 	agents *anywhere.Agents // remote agents (ECS Anywhere)
 	ext    extensions       // reconcilers added from outside (extensions.go)
 
+	express *express.Services // Express gateway services (express_ops.go)
+
 	// registries names the Cloud Map services of serviceRegistries (services_registry.go).
 	registries *store.Table[registryName]
 	tables     tableCache // the discovery tables (services_table.go)
@@ -139,6 +142,7 @@ func New(cfg Config) (*Emulator, error) {
 	}
 	e.registries = store.NewTable[registryName](s, "discoveryRegistries")
 	e.exec = execsession.New(st, e.ev)
+	e.express = express.New(st, e)
 	e.ctl = servicectl.New(st, host{e}, e.rnd, e.loop.poke)
 	e.dm = daemons.New(st, host{e}, e.rnd)
 	e.ec2 = ec2ctl.New(st, host{e}, e.rnd, e.loop.poke)

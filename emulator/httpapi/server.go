@@ -60,6 +60,7 @@ func New(b Backend, log *slog.Logger) *Handler {
 	h.registerServiceDeployments(b)
 	h.registerTaskSets(b)
 	h.registerGateways(b)
+	h.registerExpress(b)
 	h.registerDaemons(b)
 	h.registerInstances(b)
 	h.registerAgent(b)
