@@ -34,6 +34,12 @@ func openRuntime(ctx context.Context, name string, clk clock.Clock, act *clock.A
 	}
 	if maker != nil {
 		e.MakeLocally(maker, selfImages...)
+		// ecsmini's own helper image, when an older (or another) ecsmini built it, is
+		// built again from this one. An image named by the user (--pause-image) is
+		// taken as it is: it may be a binary built on purpose, for another machine.
+		if build, err := selfBuild(); err == nil && slices.Contains(selfImages, DefaultImageTag) {
+			e.MakeLocallyFrom(maker, build, DefaultImageTag)
+		}
 	}
 	info := e.Info()
 	return e.Runtime(), info.Version + " at " + info.Host, func() { _ = e.Close() }, nil
