@@ -461,7 +461,8 @@ func (r *runner) warmPool(ctx context.Context) {
 			r.a.cfg.Activity.Add(1)
 			go func() {
 				defer r.a.cfg.Activity.Done()
-				if err := rn.Rename(ctx, w.pooled, w.spec.Name); err != nil && ctx.Err() == nil {
+				// A task that ended first took the container with it: nothing to name.
+				if err := rn.Rename(ctx, w.pooled, w.spec.Name); err != nil && !isGone(err) && ctx.Err() == nil {
 					r.a.cfg.Log.Error("naming the pause container after its task", "task", r.arn, "err", err)
 				}
 			}()
