@@ -58,6 +58,7 @@ func TestDemoOnDocker(t *testing.T) {
 		t.Fatal(err)
 	}
 	exited := make(chan error, 1)
+	finished := make(chan struct{}) // closed once the demo has exited
 	up := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
@@ -70,9 +71,21 @@ func TestDemoOnDocker(t *testing.T) {
 		}
 		_, _ = io.Copy(io.Discard, stdout)
 		exited <- cmd.Wait()
+		close(finished)
 	}()
 	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
+		// A demo still running (the test failed) is stopped as a user would, so that it
+		// removes what it made; killed only when it does not stop.
+		select {
+		case <-finished:
+		default:
+			_ = cmd.Process.Signal(syscall.SIGINT)
+			select {
+			case <-finished:
+			case <-time.After(2 * time.Minute):
+				_ = cmd.Process.Kill()
+			}
+		}
 		for _, left := range demoLeftovers(t, tmp) {
 			t.Errorf("left behind: %s", left)
 			kind, id, _ := strings.Cut(left, " ")
