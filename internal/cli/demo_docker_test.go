@@ -45,8 +45,9 @@ func TestDemoOnDocker(t *testing.T) {
 	staleID := dockerCLI(t, "image", "inspect", "-f", "{{.Id}}", DefaultImageTag)
 
 	// The demo's state directory is under TMPDIR: every object it labels is found by it.
+	// Not tied to ctx: a failed test stops it with Ctrl-C (see the cleanup), not a kill.
 	tmp := t.TempDir()
-	cmd := exec.CommandContext(ctx, bin, "demo", "--no-tui", "--pace", "0", "--port", "0", "--keep")
+	cmd := exec.Command(bin, "demo", "--no-tui", "--pace", "0", "--port", "0", "--keep")
 	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
