@@ -29,6 +29,7 @@ type upOptions struct {
 	noTUI           bool
 	output          outputFlag // "" or text: plain lines when not on a terminal; json: the event stream
 	pauseImage      string
+	pausePool       int // warm pause containers per awsvpc network shape on Docker; 0: defaultPausePool, <0: none
 	metadataPort    int // preferred port of the task metadata and credentials endpoints; 0: 51680
 	secretsFile     string
 	credentialsFile string
@@ -57,6 +58,7 @@ type upOptions struct {
 
 func newUpCmd() *cobra.Command {
 	o := upOptions{}
+	warmPauses := defaultPausePool
 	cmd := &cobra.Command{
 		Use:   "up",
 		Short: "Run the ECS emulator in the foreground",
@@ -68,6 +70,10 @@ acknowledged.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
+			o.pausePool = warmPauses
+			if warmPauses <= 0 {
+				o.pausePool = -1
+			}
 			return runUp(ctx, o, cmd.OutOrStdout(), cmd.ErrOrStderr(), nil)
 		},
 	}
@@ -104,6 +110,7 @@ acknowledged.`,
 	f.BoolVar(&o.watch, "watch", false, "with -f: re-import the compose project when its files or build contexts change")
 	f.IntVar(&o.metadataPort, "metadata-port", preferredMetadataPort, "preferred loopback port of the task metadata and credentials endpoints (any free port when taken; the port chosen is kept in the state directory and reused, as adopted containers need it)")
 	f.StringVar(&o.pauseImage, "pause-image", "ecsmini-demo:latest", "image whose 'ecsmini workload' holds awsvpc tasks' network namespaces (built from this ecsmini on first need when absent)")
+	f.IntVar(&warmPauses, "warm-pause-containers", defaultPausePool, "on Docker, pause containers kept started ahead of need for each shape of awsvpc task network already run, so the next such task starts sooner (0: none)")
 	return cmd
 }
 
