@@ -6,13 +6,18 @@ import (
 	"time"
 
 	"github.com/ecsmini/ecsmini/emulator/admission"
+	"github.com/ecsmini/ecsmini/emulator/anywhere"
 	"github.com/ecsmini/ecsmini/emulator/clock"
+	"github.com/ecsmini/ecsmini/emulator/daemons"
 	"github.com/ecsmini/ecsmini/emulator/ec2ctl"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/eventemit"
 	"github.com/ecsmini/ecsmini/emulator/events"
 	"github.com/ecsmini/ecsmini/emulator/execsession"
+	"github.com/ecsmini/ecsmini/emulator/express"
 	"github.com/ecsmini/ecsmini/emulator/fargatectl"
+	"github.com/ecsmini/ecsmini/emulator/gateways"
+	"github.com/ecsmini/ecsmini/emulator/instances"
 	"github.com/ecsmini/ecsmini/emulator/servicectl"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
@@ -73,13 +78,9 @@ type Emulator struct {
 	instances *store.Table[instanceRecord]
 	asgs      *store.Table[asgRecord]
 
-	serviceDeploys  *store.Table[svcdeploy.Record]
-	gateways        *store.Table[ecs.Gateway]
-	gatewayClusters *store.Table[gatewayAssociation]
-	daemonTaskDefs  *store.Table[ecs.DaemonTaskDefinition]
-	daemons         *store.Table[daemonRecord]
-	daemonDeploys   *store.Table[daemonDeploymentRecord]
-	daemonRevisions *store.Table[ecs.DaemonRevision]
+	serviceDeploys *store.Table[svcdeploy.Record]
+	gw             *gateways.Gateways
+	dm             *daemons.Daemons
 
 	runner TaskRunner // nil until SetRunner: tasks are recorded but not run
 	loop   *loop
@@ -90,8 +91,11 @@ type Emulator struct {
 	rnd    *admission.Random // EC2 placement's random source
 	ev     *eventemit.Emitter
 	exec   *execsession.Sessions
-	link   *agentLink // remote agents (anywhere_link.go)
-	ext    extensions // reconcilers added from outside (extensions.go)
+	inst   *instances.Ops   // container instance operations
+	agents *anywhere.Agents // remote agents (ECS Anywhere)
+	ext    extensions       // reconcilers added from outside (extensions.go)
+
+	express *express.Services // Express gateway services (express_ops.go)
 
 	// registries names the Cloud Map services of serviceRegistries (services_registry.go).
 	registries *store.Table[registryName]
@@ -132,25 +136,23 @@ func New(cfg Config) (*Emulator, error) {
 		instances: st.Instances,
 		asgs:      st.ASGs,
 
-		serviceDeploys:  store.NewTable[svcdeploy.Record](s, "serviceDeployments"),
-		gateways:        store.NewTable[ecs.Gateway](s, "gateways"),
-		gatewayClusters: store.NewTable[gatewayAssociation](s, "gatewayClusters"),
-		daemonTaskDefs:  store.NewTable[ecs.DaemonTaskDefinition](s, "daemonTaskDefinitions"),
-		daemons:         store.NewTable[daemonRecord](s, "daemons"),
-		daemonDeploys:   store.NewTable[daemonDeploymentRecord](s, "daemonDeployments"),
-		daemonRevisions: store.NewTable[ecs.DaemonRevision](s, "daemonRevisions"),
-		loop:            newLoop(),
-		rnd:             admission.NewRandom(time.Now().UnixNano()),
-		ev:              eventemit.New(st, cfg.Events, cfg.Clock.Now()),
-		link:            newAgentLink(),
+		serviceDeploys: store.NewTable[svcdeploy.Record](s, "serviceDeployments"),
+		gw:             gateways.New(st),
+		loop:           newLoop(),
+		rnd:            admission.NewRandom(time.Now().UnixNano()),
+		ev:             eventemit.New(st, cfg.Events, cfg.Clock.Now()),
 	}
 	e.registries = store.NewTable[registryName](s, "discoveryRegistries")
 	e.exec = execsession.New(st, e.ev)
+	e.express = express.New(st, e)
 	e.ctl = servicectl.New(st, host{e}, e.rnd, e.loop.poke)
 	e.sets = tasksetctl.New(st, host{e}, e.ctl, e.rnd)
 	e.ctl.SetTaskSets(taskSetPasses{e.sets})
+	e.dm = daemons.New(st, host{e}, e.rnd)
 	e.ec2 = ec2ctl.New(st, host{e}, e.rnd, e.loop.poke)
 	e.fg = fargatectl.New(st, host{e}, e.loop.poke)
+	e.inst = instances.New(st, host{e}, e.ec2)
+	e.agents = anywhere.New(st, host{e}, e.inst)
 	e.ctl.SetLoadBalancers(cfg.LoadBalancers)
 	e.fg.SetQuotas(cfg.FargateQuotas)
 	if cfg.SpotInterruptionRate > 0 {
@@ -177,7 +179,7 @@ func (e *Emulator) SetRunner(r TaskRunner) {
 		e.runner = nil
 		return
 	}
-	e.runner = &taskRouter{e: e, local: r}
+	e.runner = &taskRouter{agents: e.agents, local: r}
 }
 
 // Recovered lists what loading damaged state with Config.Recover dropped (nil if nothing).

@@ -13,7 +13,7 @@ import (
 )
 
 // loop is the emulator's one control loop: every reconciler shares its kick channel,
-// and a pass runs them all in a fixed order (services, Fargate, EC2, purges) at one
+// and a pass runs them all in a fixed order (daemons, services, Fargate, EC2, purges) at one
 // instant of the emulator's clock. Handlers validate, commit and kick; nothing else owns
 // a loop. A pass at a time: Run and Settle may both call pass.
 type loop struct {
@@ -54,6 +54,7 @@ func (e *Emulator) pass() (time.Time, error) {
 			next = t
 		}
 	}
+	at(e.dm.Reconcile(now)) // before the services: a daemon's task has its instance first
 	n, err := e.ReconcileServices()
 	if err != nil {
 		return n, fmt.Errorf("service scheduler: %w", err)
@@ -61,7 +62,7 @@ func (e *Emulator) pass() (time.Time, error) {
 	at(n)
 	at(e.fg.Due(now))
 	at(e.ReconcileEC2())
-	at(e.reconcileAgents(now))
+	at(e.agents.Reconcile(now))
 	n, err = e.purge(now)
 	at(n)
 	if err != nil {
@@ -88,7 +89,7 @@ func (e *Emulator) purge(now time.Time) (time.Time, error) {
 	if err := e.ctl.ReapInactive(now, e.cfg.StoppedTaskTTL); err != nil {
 		return e.loop.nextPurge, fmt.Errorf("forget inactive services: %w", err)
 	}
-	if err := e.reapInstances(now, InstanceTTL); err != nil {
+	if err := e.inst.Reap(now, InstanceTTL); err != nil {
 		return e.loop.nextPurge, fmt.Errorf("forget deregistered container instances: %w", err)
 	}
 	if err := e.reapClusters(now, ClusterTTL); err != nil {

@@ -33,6 +33,7 @@ func (e *Emulator) UpdateTask(taskARN string, change func(t *ecs.Task) error) (*
 	}
 	var out, changed *ecs.Task
 	var service string
+	var daemon bool // a managed daemon's task: the daemon reconciler counts it
 	err := e.store.Update(func(tx *store.Tx) error {
 		k := state.TaskKey(a.Region, cluster, id)
 		r, ok := e.tasks.Get(k)
@@ -51,7 +52,7 @@ func (e *Emulator) UpdateTask(taskARN string, change func(t *ecs.Task) error) (*
 		next := *r
 		next.Task = t
 		e.tasks.Put(tx, k, &next)
-		service, changed = r.Service, t
+		service, changed, daemon = r.Service, t, r.Daemon && r.Service == ""
 		return nil
 	})
 	if err == nil {
@@ -69,6 +70,9 @@ func (e *Emulator) UpdateTask(taskARN string, change func(t *ecs.Task) error) (*
 	}
 	if service != "" && err == nil {
 		e.ctl.MarkDirty(service)
+	}
+	if daemon && err == nil {
+		e.loop.poke()
 	}
 	return out, err
 }
@@ -88,12 +92,18 @@ func (e *Emulator) Task(taskARN string) (*ecs.Task, *ecs.TaskDefinition, error) 
 			td, _ = e.taskDefs.Get(state.Key(ta.Region, family, state.RevKey(n)))
 		}
 	})
-	if r == nil || td == nil {
+	var def *ecs.TaskDefinition
+	if r != nil && td == nil && r.Daemon && r.Service == "" {
+		def = e.dm.TaskDefinition(r.Task.TaskDefinitionArn) // a managed daemon's task
+	}
+	if r == nil || (td == nil && def == nil) {
 		return nil, nil, ecs.InvalidParameter("The referenced task was not found.")
 	}
-	def, err := td.Decode()
-	if err != nil {
-		return nil, nil, err
+	if def == nil {
+		var err error
+		if def, err = td.Decode(); err != nil {
+			return nil, nil, err
+		}
 	}
 	t := state.CloneTask(r.Task)
 	if r.Draining && t.LastStatus < ecs.StatusStopping {
@@ -153,7 +163,7 @@ func (e *Emulator) UnfinishedTasks() []string {
 	var arns []string
 	e.store.View(func() {
 		e.tasks.Ascend("", func(_ string, r *taskRecord) bool {
-			if r.Task.LastStatus != ecs.StatusStopped && !e.onRemote(r.Task) {
+			if r.Task.LastStatus != ecs.StatusStopped && !e.agents.OnRemote(r.Task) {
 				arns = append(arns, r.Task.TaskArn)
 			}
 			return true
@@ -171,7 +181,7 @@ func (e *Emulator) StopOrphanedTasks(reason string, keep func(taskARN string) bo
 	err := e.store.Update(func(tx *store.Tx) error {
 		now := e.cfg.Clock.Now()
 		e.tasks.Ascend("", func(k string, r *taskRecord) bool {
-			if r.Task.LastStatus == ecs.StatusStopped || (keep != nil && keep(r.Task.TaskArn)) || e.onRemote(r.Task) {
+			if r.Task.LastStatus == ecs.StatusStopped || (keep != nil && keep(r.Task.TaskArn)) || e.agents.OnRemote(r.Task) {
 				return true
 			}
 			t := state.CloneTask(r.Task)

@@ -16,6 +16,7 @@ func (r *runner) abandon(ctx context.Context) {
 		if err := rt.Remove(ctx, r.pauseID); err != nil && !isGone(err) {
 			r.a.cfg.Log.Error("remove pause container of a forgotten task", "task", r.arn, "err", err)
 		}
+		r.a.releasePause(r.pauseID)
 	}
 	r.removeVolumes(ctx)
 	if r.timer != nil {

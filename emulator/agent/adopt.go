@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/ecsmini/ecsmini/emulator/containers"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
@@ -76,13 +77,18 @@ func (a *Agent) Adopt(taskARN string, found []containers.State) {
 	ids := map[string]string{}
 	pause := ""
 	for _, c := range found {
-		switch name := c.Labels[LabelContainerName]; name {
-		case "":
-		case pauseContainerName:
+		switch name := c.Labels[LabelContainerName]; {
+		case name == pauseContainerName || c.Labels[LabelPausePool] != "":
 			pause = c.ID
+		case name == "":
 		default:
 			ids[name] = c.ID
 		}
+	}
+	if pause != "" {
+		a.pool.mu.Lock()
+		a.pool.taken[pause] = taskARN // its events carry no task labels
+		a.pool.mu.Unlock()
 	}
 	a.launch(taskARN, &adoption{ids: ids, pauseID: pause})
 }
@@ -149,4 +155,29 @@ func (r *runner) resume(ctx context.Context, ad *adoption, task *ecs.Task) {
 			r.base = "http://" + reach
 		}
 	}
+}
+
+// TaskContainers lists a task's containers by their labels, with its pause container
+// when that was a pooled one: it carries no task labels (they cannot change after a
+// task takes it), and the task's containers name it in LabelPauseID.
+func TaskContainers(ctx context.Context, rt containers.Runtime, taskARN string) ([]containers.State, error) {
+	found, err := rt.List(ctx, map[string]string{LabelTaskARN: taskARN})
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range found {
+		id := c.Labels[LabelPauseID]
+		if id == "" || slices.ContainsFunc(found, func(f containers.State) bool { return f.ID == id }) {
+			continue
+		}
+		st, err := rt.Inspect(ctx, id)
+		switch {
+		case isGone(err):
+			continue
+		case err != nil:
+			return nil, err
+		}
+		found = append(found, st)
+	}
+	return found, nil
 }

@@ -51,6 +51,10 @@ type Config struct {
 	// simulator does).
 	RuntimeTime func(time.Time) time.Time
 	Log         *slog.Logger
+	// PausePool is how many started pause containers the agent keeps warm for each
+	// shape of awsvpc task network it has run (see pausePool); 0 keeps none. ecsmini
+	// sets it on Docker, where starting a pause container is the slowest step of a task.
+	PausePool int
 	// Activity, when set, counts the agent's work so that a Settle can wait until every
 	// task runner has done what it can at the current time (see clock.Activity). Share
 	// it with the simulated runtime (sim.Options.Activity).
@@ -68,6 +72,7 @@ type Agent struct {
 	runners  map[string]*runner // by task ARN
 	networks map[string]bool    // networks the agent created, removed on Shutdown
 	warm     map[string]bool    // networks readied, with the pause image, for awsvpc tasks
+	pool     pausePool
 	tokens   map[string]tokenEntry
 	creds    map[string]credEntry
 	key      []byte // derives tokens and credentials IDs; see adopt.go
@@ -83,7 +88,8 @@ func New(cfg Config) *Agent {
 		cfg.HostIP = "127.0.0.1"
 	}
 	return &Agent{cfg: cfg, runners: map[string]*runner{}, networks: map[string]bool{},
-		tokens: map[string]tokenEntry{}, creds: map[string]credEntry{}}
+		tokens: map[string]tokenEntry{}, creds: map[string]credEntry{},
+		pool: pausePool{size: max(cfg.PausePool, 0), idle: map[string][]string{}, filling: map[string]int{}, taken: map[string]string{}}}
 }
 
 // Start subscribes to runtime events and dispatches them to task runners until ctx
@@ -140,6 +146,8 @@ func (a *Agent) dispatch(ctx context.Context, events <-chan containers.Event, er
 			}
 			if arn := ev.Labels[LabelTaskARN]; arn != "" {
 				a.Nudge(arn)
+			} else if ev.Labels[LabelPausePool] != "" {
+				a.poolEvent(ev)
 			}
 			ev.Done()
 		case err, ok := <-errs:
@@ -234,6 +242,10 @@ func (a *Agent) Shutdown(ctx context.Context, reason string) error {
 		case <-ctx.Done():
 			return fmt.Errorf("tasks still stopping: %w", ctx.Err())
 		}
+	}
+	// The warm pause containers go before the networks they are on.
+	if err := a.drainPool(ctx); err != nil {
+		return err
 	}
 	a.mu.Lock()
 	nets := make([]string, 0, len(a.networks))

@@ -39,6 +39,8 @@ type runner struct {
 	// container started (name → runtime ID); their start step starts them.
 	early   map[string]string
 	pauseID string
+	// warm is what to do for the pause pool after the first step (see warmPool).
+	warm *warmAfter
 	// pauseSeen is the pause container's state as this step (or provisioning) saw it.
 	pauseSeen *containers.State
 	network   string // runtime network mode of the task's containers
@@ -183,6 +185,9 @@ func (r *runner) loop(ctx context.Context) {
 		done, err := r.step(ctx)
 		if err != nil {
 			r.a.cfg.Log.Error("task step failed", "task", r.arn, "err", err)
+		}
+		if !done {
+			r.warmPool(ctx)
 		}
 		if done {
 			r.end()
@@ -343,34 +348,13 @@ func (r *runner) provisionNetwork(ctx context.Context, task *ecs.Task, td *ecs.T
 			}
 			spec.Ports = append(spec.Ports, ports...)
 		}
-		id, err := rt.Create(ctx, spec)
-		if warm && (errors.Is(err, containers.ErrNotFound) || errors.Is(err, containers.ErrImageNotFound)) {
-			r.a.setWarm(netName, false)
-			if err := ensure(); err != nil {
-				return err
-			}
-			id, err = rt.Create(ctx, spec)
-		}
+		st, pooled, err := r.startPause(ctx, spec, warm, ensure, ready)
 		if err != nil {
-			return fmt.Errorf("ResourceInitializationError: failed to start the task network namespace: %w", err)
-		}
-		r.pauseID = id // from here on deprovision removes it, even if it cannot start
-		r.network = "container:" + id
-		readied := make(chan error, 1)
-		go func() { readied <- ready() }()
-		err = rt.Start(ctx, id)
-		readyErr := <-readied
-		if err != nil {
-			return fmt.Errorf("ResourceInitializationError: failed to start the task network namespace: %w", err)
-		}
-		if readyErr != nil {
-			return readyErr
-		}
-		st, err := rt.Inspect(ctx, id)
-		if err != nil {
-			return fmt.Errorf("ResourceInitializationError: %w", err)
+			return err
 		}
 		r.pauseSeen = &st // the first step's look
+		r.warm = &warmAfter{spec: spec, pooled: pooled,
+			cluster: map[string]string{LabelCluster: r.info.ClusterName, LabelClusterARN: r.info.ClusterARN}}
 		ip := st.IPAddresses[netName]
 		_, err = r.update(func(t *ecs.Task) error {
 			for i := range t.Attachments {
@@ -407,6 +391,84 @@ func (r *runner) provisionNetwork(ctx context.Context, task *ecs.Task, td *ecs.T
 		return nil
 	})
 	return err
+}
+
+// startPause gives the task a running pause container of spec, warm from the pool
+// when it has one (then only ready is left to do), else created and started now while
+// ready runs. ensure readies the network and the pause image again when a create finds
+// either gone (warm says they were taken as there). It returns the container's state
+// and, for a pooled one, its ID.
+func (r *runner) startPause(ctx context.Context, spec containers.Spec, warm bool, ensure, ready func() error) (containers.State, string, error) {
+	if st, ok := r.a.takePause(ctx, r.arn, spec); ok {
+		r.pauseID, r.network = st.ID, "container:"+st.ID
+		return st, st.ID, ready()
+	}
+	st, err := r.startColdPause(ctx, spec, warm, ensure, ready)
+	return st, "", err
+}
+
+// startColdPause creates and starts the task's pause container while ready runs.
+func (r *runner) startColdPause(ctx context.Context, spec containers.Spec, warm bool, ensure, ready func() error) (containers.State, error) {
+	rt := r.a.cfg.Runtime
+	id, err := rt.Create(ctx, spec)
+	if warm && (errors.Is(err, containers.ErrNotFound) || errors.Is(err, containers.ErrImageNotFound)) {
+		r.a.setWarm(spec.NetworkMode, false)
+		if err := ensure(); err != nil {
+			return containers.State{}, err
+		}
+		id, err = rt.Create(ctx, spec)
+	}
+	if err != nil {
+		return containers.State{}, fmt.Errorf("ResourceInitializationError: failed to start the task network namespace: %w", err)
+	}
+	r.pauseID = id // from here on deprovision removes it, even if it cannot start
+	r.network = "container:" + id
+	readied := make(chan error, 1)
+	go func() { readied <- ready() }()
+	err = rt.Start(ctx, id)
+	readyErr := <-readied
+	if err != nil {
+		return containers.State{}, fmt.Errorf("ResourceInitializationError: failed to start the task network namespace: %w", err)
+	}
+	if readyErr != nil {
+		return containers.State{}, readyErr
+	}
+	st, err := rt.Inspect(ctx, id)
+	if err != nil {
+		return containers.State{}, fmt.Errorf("ResourceInitializationError: %w", err)
+	}
+	return st, nil
+}
+
+// warmAfter is what a runner does for the pause pool after its task's first step, when
+// the engine is no longer busy starting the task: warm another pause container of its
+// shape, and give a pooled one it took its task's name.
+type warmAfter struct {
+	spec    containers.Spec
+	cluster map[string]string // the cluster's labels
+	pooled  string            // the ID of the pooled pause container the task took
+}
+
+// warmPool does the runner's warmAfter, once.
+func (r *runner) warmPool(ctx context.Context) {
+	w := r.warm
+	if w == nil {
+		return
+	}
+	r.warm = nil
+	if w.pooled != "" {
+		if rn, ok := r.a.cfg.Runtime.(containers.Renamer); ok {
+			r.a.cfg.Activity.Add(1)
+			go func() {
+				defer r.a.cfg.Activity.Done()
+				// A task that ended first took the container with it: nothing to name.
+				if err := rn.Rename(ctx, w.pooled, w.spec.Name); err != nil && !isGone(err) && ctx.Err() == nil {
+					r.a.cfg.Log.Error("naming the pause container after its task", "task", r.arn, "err", err)
+				}
+			}()
+		}
+	}
+	r.a.refillPause(ctx, w.spec, w.cluster)
 }
 
 // taskDNSAddr is where an awsvpc task's DNS server listens in the task's network

@@ -179,6 +179,9 @@ func (r *runner) containerSpec(task *ecs.Task, td *ecs.TaskDefinition, name stri
 	if err != nil {
 		return containers.Spec{}, fmt.Errorf("CannotCreateContainerError: %w", err)
 	}
+	if r.pauseID != "" {
+		spec.Labels[LabelPauseID] = r.pauseID // how a later ecsmini finds a pooled one
+	}
 	return spec, nil
 }
 
@@ -359,6 +362,7 @@ func (r *runner) deprovision(ctx context.Context) error {
 		if err := rt.Remove(ctx, r.pauseID); err != nil {
 			r.a.cfg.Log.Error("remove pause container", "task", r.arn, "err", err)
 		}
+		r.a.releasePause(r.pauseID)
 	}
 	r.removeVolumes(ctx)
 	if r.timer != nil {

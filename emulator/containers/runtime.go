@@ -92,6 +92,13 @@ type Runtime interface {
 	Execer
 }
 
+// Renamer is implemented by runtimes that can rename a container (Docker can): the
+// agent gives a pause container it started ahead of need its task's name once a task
+// takes it. A name in use is ErrConflict; an unknown ID is ErrNotFound.
+type Renamer interface {
+	Rename(ctx context.Context, id, name string) error
+}
+
 // Image is a local image.
 type Image struct {
 	Ref    string // as asked for, e.g. ecsmini-demo:latest

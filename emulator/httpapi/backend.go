@@ -18,6 +18,7 @@ type Backend interface {
 	ServiceDeploymentBackend
 	TaskSetBackend
 	GatewayBackend
+	ExpressBackend
 	DaemonBackend
 	InstanceBackend
 	AgentBackend

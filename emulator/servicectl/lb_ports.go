@@ -34,3 +34,26 @@ func (ctl *Ctl) PinLoadBalancerPort(targetGroupArn string, port int) bool {
 	l.cfg.Ports = ports
 	return true
 }
+
+// LoadBalancerPort is the localhost port of a target group's local load balancer: the
+// one it listens on, else the one it will take when it starts (pinned, or the stable
+// port derived from the ARN), so that an Express service's endpoint is known as soon
+// as the service is created.
+func (ctl *Ctl) LoadBalancerPort(targetGroupArn string) int {
+	l := &ctl.lbs
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	addr := l.addresses(targetGroupArn)[0]
+	if b, running := l.byTG[targetGroupArn]; running {
+		addr = b.Addr()
+	}
+	_, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		return 0
+	}
+	n, err := strconv.Atoi(p)
+	if err != nil {
+		return 0
+	}
+	return n
+}

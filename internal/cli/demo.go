@@ -204,8 +204,10 @@ func (d *demo) inDashboard(ctx context.Context, plan *composeimport.Plan) error 
 }
 
 // buildImage builds ecsmini-demo:latest from the running ecsmini, as 'ecsmini image
-// build' does. Only an engine that cannot be reached is errNoDocker (the demo then
-// simulates its tasks); any other failure is the demo's.
+// build' does, unless the engine has it from this very binary (its build label): an
+// image an older ecsmini left is built again, and the old one removed. Only an engine
+// that cannot be reached is errNoDocker (the demo then simulates its tasks); any other
+// failure is the demo's.
 func (d *demo) buildImage(ctx context.Context) error {
 	path, _, err := imageBinary("")
 	if err != nil {
@@ -218,8 +220,16 @@ func (d *demo) buildImage(ctx context.Context) error {
 		return fmt.Errorf("%w: %w", errNoDocker, err)
 	}
 	defer engine.Close()
-	d.say("Building the demo image %s from this ecsmini (FROM scratch, no registry)", DefaultImageTag)
-	return buildWorkloadImageFrom(bctx, engine, DefaultImageTag, path)
+	build, err := binaryBuild(path)
+	if err != nil {
+		return err
+	}
+	engine.MakeLocallyFrom(func(ctx context.Context, e *dockerrt.Engine, ref string) error {
+		d.say("Building the demo image %s from this ecsmini (FROM scratch, no registry)", ref)
+		return buildWorkloadImageFrom(ctx, e, ref, path)
+	}, build, DefaultImageTag)
+	_, err = engine.EnsureImage(bctx, DefaultImageTag)
+	return err
 }
 
 // errNoDocker marks a Docker Engine that cannot be reached.

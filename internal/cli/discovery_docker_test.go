@@ -103,8 +103,8 @@ func TestServiceNamesResolveBetweenAwsvpcTasks(t *testing.T) {
 	}
 	// Docker's own names (the api task's pause container, by its container name) still
 	// resolve: the task's DNS server forwards what it does not know to Docker's resolver.
-	pauseName, err := exec2(ctx, "docker", "ps", "--filter", "label=com.amazonaws.ecs.task-arn="+api,
-		"--filter", "label=com.amazonaws.ecs.container-name=~internal~ecs~pause", "--format", "{{.Names}}")
+	pauseName, err := exec2(ctx, "docker", "inspect", "-f", "{{.Name}}", pauseContainer(t, api))
+	pauseName = strings.TrimPrefix(pauseName, "/")
 	if err != nil || pauseName == "" {
 		t.Fatalf("the api task's pause container: %q %v", pauseName, err)
 	}

@@ -27,8 +27,7 @@ func TestLostPauseContainerOnDocker(t *testing.T) {
 		t.Fatalf("GET /health = %q", body)
 	}
 	arn := aws.ToString(first.TaskArn)
-	pause := dockerCLI(t, "ps", "-q", "--filter", "label=com.amazonaws.ecs.task-arn="+arn,
-		"--filter", "label=com.amazonaws.ecs.container-name=~internal~ecs~pause")
+	pause := pauseContainer(t, arn)
 	if pause == "" {
 		t.Fatal("no pause container for the service's task")
 	}

@@ -133,8 +133,7 @@ func testExitWhileDown(t *testing.T, image string) {
 	if st := inspectState(t, id); !st.Running {
 		t.Fatalf("the container exited (%s) before ecsmini was killed: the machine is too slow for this test", st.Status)
 	}
-	pause := dockerCLI(t, "ps", "-q", "--filter", "label=com.amazonaws.ecs.task-arn="+aws.ToString(tasks[1].TaskArn),
-		"--filter", "label=com.amazonaws.ecs.container-name=~internal~ecs~pause")
+	pause := pauseContainer(t, aws.ToString(tasks[1].TaskArn))
 	if pause == "" {
 		t.Fatal("no pause container for the awsvpc task")
 	}

@@ -34,6 +34,12 @@ func openRuntime(ctx context.Context, name string, clk clock.Clock, act *clock.A
 	}
 	if maker != nil {
 		e.MakeLocally(maker, selfImages...)
+		// ecsmini's own helper image, when an older (or another) ecsmini built it, is
+		// built again from this one. An image named by the user (--pause-image) is
+		// taken as it is: it may be a binary built on purpose, for another machine.
+		if build, err := selfBuild(); err == nil && slices.Contains(selfImages, DefaultImageTag) {
+			e.MakeLocallyFrom(maker, build, DefaultImageTag)
+		}
 	}
 	info := e.Info()
 	return e.Runtime(), info.Version + " at " + info.Host, func() { _ = e.Close() }, nil
@@ -63,7 +69,8 @@ func startAgent(ctx context.Context, emu *emulator.Emulator, rt containers.Runti
 	ep := newEndpoints(endpointsConfig{Runtime: rt, Simulated: rt.Name() == "sim", Discovery: emu})
 	a := agent.New(agent.Config{Runtime: rt, Clock: clk, Store: emu, Region: o.region, Account: o.accountID,
 		PauseImage: o.pauseImage, StateDir: o.stateDir, Endpoints: ep, Secrets: secrets, Credentials: creds,
-		RuntimeTime: runtimeTime(rt, clk), AWSLogs: awslogs, Log: log, Activity: o.drive.activity()})
+		RuntimeTime: runtimeTime(rt, clk), AWSLogs: awslogs, Log: log, Activity: o.drive.activity(),
+		PausePool: pausePool(rt, o.pausePool)})
 	adopt, live, err := findAdoptable(ctx, emu, rt)
 	if err != nil {
 		return nil, nil, err
@@ -102,6 +109,23 @@ func startAgent(ctx context.Context, emu *emulator.Emulator, rt containers.Runti
 	return a, ep, nil
 }
 
+// defaultPausePool is how many started pause containers `up` keeps warm per shape of
+// awsvpc task network on Docker: one takes the start of a pause container (the slowest
+// step of an awsvpc task) off the next task's way.
+const defaultPausePool = 1
+
+// pausePool is the agent's PausePool: none on the simulated runtime, where a pause
+// container costs nothing to start.
+func pausePool(rt containers.Runtime, n int) int {
+	switch {
+	case rt.Name() == "sim" || n < 0:
+		return 0
+	case n == 0:
+		return defaultPausePool
+	}
+	return n
+}
+
 // findAdoptable finds, by their labels, the containers of the tasks a killed ecsmini
 // left unfinished, keeping the tasks agent.Adoptable takes over; live reports whether
 // any of their containers still runs (and so holds the endpoints' URIs).
@@ -109,7 +133,7 @@ func findAdoptable(ctx context.Context, emu *emulator.Emulator, rt containers.Ru
 	adopt := map[string][]containers.State{}
 	live := false
 	for _, arn := range emu.UnfinishedTasks() {
-		found, err := rt.List(ctx, map[string]string{agent.LabelTaskARN: arn})
+		found, err := agent.TaskContainers(ctx, rt, arn)
 		if err != nil {
 			return nil, false, fmt.Errorf("looking for the containers of %s: %w", arn, err)
 		}
@@ -159,9 +183,15 @@ func removeUnclaimed(ctx context.Context, rt containers.Runtime, stateDir string
 	if err != nil {
 		return 0, fmt.Errorf("listing leftover containers: %w", err)
 	}
+	claimed := map[string]bool{}
+	for _, found := range adopt {
+		for _, c := range found {
+			claimed[c.ID] = true // a pooled pause container has no task labels
+		}
+	}
 	n := 0
 	for _, c := range left {
-		if adopt[c.Labels[agent.LabelTaskARN]] != nil {
+		if claimed[c.ID] {
 			continue
 		}
 		if err := rt.Remove(ctx, c.ID); err != nil {

@@ -483,3 +483,17 @@ func waitLogs(t *testing.T, id, want string, within time.Duration) {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// pauseContainer is the ID of the awsvpc task's pause container, "" when it has none:
+// its containers name it in the ecsmini.pause-id label (a warm one from the pool carries
+// no task labels, so it is not found by the task ARN).
+func pauseContainer(t *testing.T, taskARN string) string {
+	t.Helper()
+	ids := dockerCLI(t, "ps", "-a", "--filter", "label=com.amazonaws.ecs.task-arn="+taskARN, "--format", `{{.Label "ecsmini.pause-id"}}`)
+	for _, id := range strings.Fields(ids) {
+		if id != "" {
+			return id
+		}
+	}
+	return ""
+}

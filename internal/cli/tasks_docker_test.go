@@ -76,8 +76,7 @@ func testRunServeStop(t *testing.T, d *dockerTasks) {
 		t.Errorf("connectivity %q", running.Connectivity)
 	}
 	// The ENI's address is the pause container's real one on the cluster's network.
-	pause := dockerCLI(t, "ps", "-q", "--filter", "label=com.amazonaws.ecs.task-arn="+aws.ToString(tk.TaskArn),
-		"--filter", "label=com.amazonaws.ecs.container-name=~internal~ecs~pause")
+	pause := pauseContainer(t, aws.ToString(tk.TaskArn))
 	if pause == "" {
 		t.Fatalf("no running pause container for the awsvpc task")
 	}

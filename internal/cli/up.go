@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ecsmini/ecsmini/emulator"
+	"github.com/ecsmini/ecsmini/emulator/hooks"
 	"github.com/ecsmini/ecsmini/tui"
 )
 
@@ -28,6 +29,7 @@ type upOptions struct {
 	noTUI           bool
 	output          outputFlag // "" or text: plain lines when not on a terminal; json: the event stream
 	pauseImage      string
+	pausePool       int // warm pause containers per awsvpc network shape on Docker; 0: defaultPausePool, <0: none
 	metadataPort    int // preferred port of the task metadata and credentials endpoints; 0: 51680
 	secretsFile     string
 	credentialsFile string
@@ -42,6 +44,8 @@ type upOptions struct {
 	spotVCPUQuota   float64
 	prices          pricesFlag
 	eventWebhooks   []string
+	hooks           []string      // lifecycle hook mappings ARN=URL or ARN=cmd:COMMAND
+	hookTimeout     time.Duration // bounds one lifecycle hook invocation
 	allowHosts      []string      // further Host names the API answers to
 	allowOrigins    []string      // browser origins allowed to call the API
 	compose         composeFlags  // -f FILE: import a compose project once the API answers
@@ -54,6 +58,7 @@ type upOptions struct {
 
 func newUpCmd() *cobra.Command {
 	o := upOptions{}
+	warmPauses := defaultPausePool
 	cmd := &cobra.Command{
 		Use:   "up",
 		Short: "Run the ECS emulator in the foreground",
@@ -65,6 +70,10 @@ acknowledged.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
+			o.pausePool = warmPauses
+			if warmPauses <= 0 {
+				o.pausePool = -1
+			}
 			return runUp(ctx, o, cmd.OutOrStdout(), cmd.ErrOrStderr(), nil)
 		},
 	}
@@ -89,6 +98,8 @@ acknowledged.`,
 	f.Var(&o.prices, "prices-file", "JSON file of Fargate prices by region laid over the built-in ones, for 'ecsmini cost' (see 'ecsmini cost --builtin-prices')")
 	f.StringArrayVar(&o.discoveryMaps, "discovery-map", nil, "name the tasks of a service's Cloud Map registry, as REGISTRY_ARN=NAME.NAMESPACE (repeatable; kept in the state; see 'ecsmini discovery map')")
 	f.StringArrayVar(&o.lbPorts, "lb-port", nil, "host port of a service target group's local load balancer, as NAME=PORT (target group name or ARN; repeatable; default a stable port from 30000-39999)")
+	f.StringArrayVar(&o.hooks, "hook", nil, "answer a deployment lifecycle hook's Lambda ARN locally, as ARN=http://… (POST the payload, read hookStatus) or ARN=cmd:COMMAND (payload on stdin; hookStatus on stdout or the exit status) (repeatable; kept in the state; see 'ecsmini hook')")
+	f.DurationVar(&o.hookTimeout, "hook-timeout", hooks.DefaultTimeout, "how long one lifecycle hook invocation may take before it counts as FAILED")
 	f.StringArrayVar(&o.eventWebhooks, "event-webhook", nil, "POST every event (as EventBridge sends it; see 'ecsmini events') to this http:// URL, to test a handler (repeatable)")
 	f.StringArrayVar(&o.allowHosts, "allow-host", nil, "also answer requests for this host name (e.g. host.docker.internal); only loopback names and addresses and the --listen address are answered otherwise, against DNS rebinding (repeatable)")
 	f.StringArrayVar(&o.allowOrigins, "allow-origin", nil, "let web pages of this origin (scheme://host:port) call the API; requests from browsers are refused otherwise (repeatable)")
@@ -99,6 +110,7 @@ acknowledged.`,
 	f.BoolVar(&o.watch, "watch", false, "with -f: re-import the compose project when its files or build contexts change")
 	f.IntVar(&o.metadataPort, "metadata-port", preferredMetadataPort, "preferred loopback port of the task metadata and credentials endpoints (any free port when taken; the port chosen is kept in the state directory and reused, as adopted containers need it)")
 	f.StringVar(&o.pauseImage, "pause-image", "ecsmini-demo:latest", "image whose 'ecsmini workload' holds awsvpc tasks' network namespaces (built from this ecsmini on first need when absent)")
+	f.IntVar(&warmPauses, "warm-pause-containers", defaultPausePool, "on Docker, pause containers kept started ahead of need for each shape of awsvpc task network already run, so the next such task starts sooner (0: none)")
 	return cmd
 }
 

@@ -45,6 +45,11 @@ func (e *Engine) Start(ctx context.Context, id string) error {
 	return wrapErr("start "+id, e.cli.ContainerStart(ctx, id, container.StartOptions{}), false)
 }
 
+// Rename gives the container another name.
+func (e *Engine) Rename(ctx context.Context, id, name string) error {
+	return wrapErr("rename "+id, e.cli.ContainerRename(ctx, id, name), false)
+}
+
 // Stop asks the engine to stop the container: the spec's stop signal, then SIGKILL
 // after timeout. The engine counts the timeout in whole seconds, so it is rounded up:
 // a container is never killed before its stop timeout, as ECS promises. Stop returns

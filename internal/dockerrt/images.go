@@ -16,13 +16,19 @@ import (
 // it is one MakeLocally registered). Offline (normal for
 // ecsmini) a pull fails; that is ErrImageNotFound carrying the engine's own message,
 // from which the agent writes ECS's CannotPullContainerError reason.
+//
+// An image a maker registered with MakeLocallyFrom is also built again, on its first
+// EnsureImage, when it carries another build than the running ecsmini's.
 func (e *Engine) EnsureImage(ctx context.Context, ref string) (containers.Image, error) {
 	img, err := e.inspectImage(ctx, ref)
-	if !errors.Is(err, containers.ErrImageNotFound) {
+	if err != nil && !errors.Is(err, containers.ErrImageNotFound) {
 		return img, err
 	}
-	if img, ok, err := e.makeLocal(ctx, ref); ok {
+	if img, ok, err := e.ensureLocal(ctx, ref, err == nil); ok {
 		return img, err
+	}
+	if err == nil {
+		return img, nil
 	}
 	if err := e.pull(ctx, ref); err != nil {
 		return containers.Image{}, err

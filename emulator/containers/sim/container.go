@@ -212,3 +212,24 @@ func (r *Runtime) stopTimers(c *container) {
 	}
 	c.timers, c.probe = nil, nil
 }
+
+// Rename gives a container another name, as Docker's rename does.
+func (r *Runtime) Rename(ctx context.Context, id, name string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	name = strings.TrimPrefix(name, "/")
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	c, err := r.lookup(id)
+	if err != nil {
+		return err
+	}
+	if other, taken := r.byName[name]; taken && other != c {
+		return fmt.Errorf("sim: rename %s: name %q already in use: %w", id, name, containers.ErrConflict)
+	}
+	delete(r.byName, c.spec.Name)
+	c.spec.Name = name
+	r.byName[name] = c
+	return nil
+}
