@@ -25,7 +25,7 @@ var allowedImports = map[string][]string{
 	"tui":                               {"emulator/ecs"},
 	"emulator/taskdef":                  {"emulator/ecs", "fargate"},
 	"emulator/httpapi":                  {"emulator/ecs"},
-	"emulator":                          {"emulator/ecs", "emulator/clock", "emulator/store", "emulator/taskdef", "emulator/scheduler", "emulator/lb", "emulator/events", "emulator/discovery", "emulator/serviceconnect", "fargate", "ec2sim", "emulator/state", "emulator/admission", "emulator/servicectl", "emulator/fargatectl", "emulator/ec2ctl", "emulator/svcdeploy", "emulator/cost", "emulator/paging", "emulator/check", "emulator/tagging", "emulator/taskdefs", "emulator/settings", "emulator/eventemit", "emulator/execsession", "emulator/providers", "emulator/protection", "emulator/instview"},
+	"emulator":                          {"emulator/ecs", "emulator/clock", "emulator/store", "emulator/taskdef", "emulator/scheduler", "emulator/lb", "emulator/events", "emulator/discovery", "emulator/serviceconnect", "fargate", "ec2sim", "emulator/state", "emulator/admission", "emulator/servicectl", "emulator/fargatectl", "emulator/ec2ctl", "emulator/svcdeploy", "emulator/cost", "emulator/paging", "emulator/check", "emulator/tagging", "emulator/taskdefs", "emulator/settings", "emulator/eventemit", "emulator/execsession", "emulator/providers", "emulator/protection", "emulator/instview", "emulator/deployments"},
 	"emulator/cost":                     {"emulator/ecs", "emulator/state", "fargate"},
 	"emulator/paging":                   {"emulator/ecs", "emulator/store"},
 	"emulator/check":                    {"emulator/ecs"},
@@ -37,6 +37,7 @@ var allowedImports = map[string][]string{
 	"emulator/providers":                {"emulator/ecs", "emulator/state", "emulator/store", "emulator/tagging", "emulator/check", "emulator/paging"},
 	"emulator/protection":               {"emulator/ecs", "emulator/state", "emulator/store"},
 	"emulator/instview":                 {"emulator/ecs", "emulator/state", "emulator/paging", "ec2sim"},
+	"emulator/deployments":              {"emulator/ecs", "emulator/state", "emulator/store", "emulator/paging", "emulator/svcdeploy", "emulator/scheduler"},
 	"emulator/state":                    {"emulator/ecs", "emulator/clock", "emulator/store", "emulator/scheduler", "ec2sim"},
 	"emulator/admission":                {"emulator/ecs", "emulator/state", "emulator/scheduler", "ec2sim"},
 	"emulator/servicectl":               {"emulator/ecs", "emulator/state", "emulator/store", "emulator/admission", "emulator/scheduler", "emulator/lb", "fargate", "ec2sim"},
@@ -173,7 +174,7 @@ var reconcilers = []string{"emulator/state", "emulator/admission", "emulator/ser
 // operations are the packages the facade delegates a group of API operations or a
 // report to (moved out of package emulator to keep the facade small); like the
 // reconcilers, they work on *state.State and never on *Emulator.
-var operations = []string{"emulator/cost", "emulator/paging", "emulator/check", "emulator/tagging", "emulator/taskdefs", "emulator/settings", "emulator/eventemit", "emulator/execsession", "emulator/providers", "emulator/protection", "emulator/instview"}
+var operations = []string{"emulator/cost", "emulator/paging", "emulator/check", "emulator/tagging", "emulator/taskdefs", "emulator/settings", "emulator/eventemit", "emulator/execsession", "emulator/providers", "emulator/protection", "emulator/instview", "emulator/deployments"}
 
 // TestReconcilersDoNotImportTheFacade holds the rule table to issue 13's shape: each
 // reconciler depends on the state package and small interfaces, never on *Emulator,

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator/admission"
 	"github.com/ecsmini/ecsmini/emulator/clock"
+	"github.com/ecsmini/ecsmini/emulator/deployments"
 	"github.com/ecsmini/ecsmini/emulator/ec2ctl"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/eventemit"
@@ -72,7 +73,7 @@ type Emulator struct {
 	instances *store.Table[instanceRecord]
 	asgs      *store.Table[asgRecord]
 
-	serviceDeploys  *store.Table[svcdeploy.Record]
+	deploys         *deployments.Records // service deployment records and operations
 	gateways        *store.Table[ecs.Gateway]
 	gatewayClusters *store.Table[gatewayAssociation]
 	daemonTaskDefs  *store.Table[ecs.DaemonTaskDefinition]
@@ -130,7 +131,7 @@ func New(cfg Config) (*Emulator, error) {
 		instances: st.Instances,
 		asgs:      st.ASGs,
 
-		serviceDeploys:  store.NewTable[svcdeploy.Record](s, "serviceDeployments"),
+		deploys:         &deployments.Records{St: st, Table: store.NewTable[svcdeploy.Record](s, "serviceDeployments")},
 		gateways:        store.NewTable[ecs.Gateway](s, "gateways"),
 		gatewayClusters: store.NewTable[gatewayAssociation](s, "gatewayClusters"),
 		daemonTaskDefs:  store.NewTable[ecs.DaemonTaskDefinition](s, "daemonTaskDefinitions"),

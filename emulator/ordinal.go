@@ -1,26 +1,6 @@
 package emulator
 
-import (
-	"fmt"
-	"strconv"
-	"strings"
+import "github.com/ecsmini/ecsmini/emulator/store"
 
-	"github.com/ecsmini/ecsmini/emulator/store"
-)
-
-// nextOrdinal is the key part that orders a new record after every record under prefix
-// (keys prefix + ordinal + NUL + id): creation order, even for records made at the same
-// instant. It must run inside a store Update.
-func nextOrdinal[T any](t *store.Table[T], prefix string) string {
-	n := uint64(0)
-	t.Descend(prefix+"\xff", func(k string, _ *T) bool {
-		if rest, ok := strings.CutPrefix(k, prefix); ok {
-			ord, _, _ := strings.Cut(rest, "\x00")
-			if v, err := strconv.ParseUint(ord, 10, 64); err == nil {
-				n = v
-			}
-		}
-		return false
-	})
-	return fmt.Sprintf("%012d", n+1)
-}
+// nextOrdinal orders a new record after every record under prefix (store.NextOrdinal).
+func nextOrdinal[T any](t *store.Table[T], prefix string) string { return store.NextOrdinal(t, prefix) }
