@@ -17,6 +17,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/servicectl"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
+	"github.com/ecsmini/ecsmini/emulator/strategy"
 	"github.com/ecsmini/ecsmini/emulator/svcdeploy"
 )
 
@@ -54,6 +55,11 @@ type Config struct {
 	FargateQuotas FargateQuotas
 	// PlacementSeed, when not 0, makes random EC2 placement repeatable.
 	PlacementSeed int64
+	// HookRunner answers the lifecycle hooks of BLUE_GREEN, LINEAR and CANARY
+	// deployments (nil: every hook succeeds); AlarmStates tells the state of the
+	// CloudWatch alarms deploymentConfiguration.alarms names (nil: none is in ALARM).
+	HookRunner  strategy.HookRunner
+	AlarmStates strategy.AlarmStates
 }
 
 // Emulator is the ECS control plane.

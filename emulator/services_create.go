@@ -12,6 +12,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
+	"github.com/ecsmini/ecsmini/emulator/strategy"
 	"github.com/ecsmini/ecsmini/emulator/tagging"
 )
 
@@ -159,6 +160,9 @@ func checkServiceInput(in *ecs.CreateServiceInput) error {
 	}
 	if err := checkServiceCommon(in.DeploymentConfiguration, in.HealthCheckGracePeriodSeconds, in.PropagateTags,
 		in.LoadBalancers, in.PlacementConstraints, in.PlacementStrategy); err != nil {
+		return err
+	}
+	if err := strategy.Validate(in.DeploymentConfiguration, in.LoadBalancers, schedulingOf(in.SchedulingStrategy) == ecs.SchedulingDaemon); err != nil {
 		return err
 	}
 	return tagging.Validate(in.Tags)
