@@ -155,6 +155,7 @@ func New(cfg Config) (*Emulator, error) {
 	e.ec2 = ec2ctl.New(st, host{e}, e.rnd, e.loop.poke)
 	e.fg = fargatectl.New(st, host{e}, e.loop.poke)
 	e.ctl.SetLoadBalancers(cfg.LoadBalancers)
+	e.ctl.SetStrategyPorts(cfg.HookRunner, cfg.AlarmStates, cfg.Activity)
 	e.fg.SetQuotas(cfg.FargateQuotas)
 	if cfg.SpotInterruptionRate > 0 {
 		e.fg.SetInterruptionRate(cfg.SpotInterruptionRate)

@@ -61,7 +61,13 @@ func (e *Records) Sync(tx *store.Tx, r *state.Service, now time.Time) {
 		if !ok {
 			continue
 		}
-		if next := svcdeploy.Advance(old, deps, now); next != old {
+		next := svcdeploy.Advance(old, deps, now)
+		if next.Deployment.LifecycleStage != d.LifecycleStage {
+			c := *next
+			c.Deployment.LifecycleStage = d.LifecycleStage
+			next = &c
+		}
+		if next != old {
 			e.Table.Put(tx, d.ServiceDeployment, next)
 		}
 	}
