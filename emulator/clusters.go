@@ -57,6 +57,9 @@ func (e *Emulator) CreateCluster(ctx context.Context, in *ecs.CreateClusterInput
 			ServiceConnectDefaults:          in.ServiceConnectDefaults,
 		}
 		e.clusters.Put(tx, k, c)
+		// Creating a cluster under the name of a deleted one makes it ACTIVE again
+		// (same ARN), with only what this request gives it.
+		e.st.ClusterGone.Delete(tx, k)
 		out = c
 		return nil
 	})
@@ -229,7 +232,8 @@ func (e *Emulator) launchCounts(clusterKey string) map[string][2]int {
 	return out
 }
 
-// ListClusters lists the ARNs of the caller region's ACTIVE clusters in name order.
+// ListClusters lists the ARNs of the caller region's clusters in name order: ACTIVE
+// ones and, as ECS does, the INACTIVE (deleted) ones it still keeps (ClusterTTL).
 func (e *Emulator) ListClusters(ctx context.Context, in *ecs.ListInput) (*ecs.ListClustersOutput, error) {
 	prefix := state.Key(e.st.Scope(ctx).Region, "")
 	p, err := paging.New(*in, prefix, 100, 100)
@@ -239,9 +243,7 @@ func (e *Emulator) ListClusters(ctx context.Context, in *ecs.ListInput) (*ecs.Li
 	out := &ecs.ListClustersOutput{ClusterArns: []string{}}
 	e.store.View(func() {
 		var cs []*ecs.Cluster
-		cs, out.NextToken = paging.List(e.clusters, p, prefix, false, func(_ string, c *ecs.Cluster) bool {
-			return c.Status == ecs.ClusterActive
-		})
+		cs, out.NextToken = paging.List(e.clusters, p, prefix, false, func(string, *ecs.Cluster) bool { return true })
 		for _, c := range cs {
 			out.ClusterArns = append(out.ClusterArns, c.ClusterArn)
 		}

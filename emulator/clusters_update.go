@@ -133,7 +133,9 @@ func (e *Emulator) providerInUse(clusterKey, provider string) bool {
 }
 
 // DeleteCluster marks a cluster INACTIVE. ECS refuses while services, tasks or container
-// instances remain; deleting an INACTIVE cluster returns it again.
+// instances remain; deleting an INACTIVE cluster returns it again. An INACTIVE cluster
+// stays listed and describable for ClusterTTL of emulator time (reapClusters), as ECS
+// keeps deleted clusters discoverable for a while.
 func (e *Emulator) DeleteCluster(ctx context.Context, in *ecs.ClusterRef) (*ecs.ClusterOutput, error) {
 	if in.Cluster == "" {
 		return nil, ecs.InvalidParameter("Cluster can not be blank.")
@@ -158,6 +160,7 @@ func (e *Emulator) DeleteCluster(ctx context.Context, in *ecs.ClusterRef) (*ecs.
 		cp := *c
 		cp.Status = ecs.ClusterInactive
 		e.clusters.Put(tx, k, &cp)
+		e.st.ClusterGone.Put(tx, k, ecs.Ptr(e.cfg.Clock.Now()))
 		out = &cp
 		return nil
 	})

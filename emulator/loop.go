@@ -91,6 +91,9 @@ func (e *Emulator) purge(now time.Time) (time.Time, error) {
 	if err := e.reapInstances(now, InstanceTTL); err != nil {
 		return e.loop.nextPurge, fmt.Errorf("forget deregistered container instances: %w", err)
 	}
+	if err := e.reapClusters(now, ClusterTTL); err != nil {
+		return e.loop.nextPurge, fmt.Errorf("forget deleted clusters: %w", err)
+	}
 	return e.loop.nextPurge, nil
 }
 

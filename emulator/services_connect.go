@@ -6,6 +6,7 @@ import (
 	"net"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/ecsmini/ecsmini/emulator/discovery"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
@@ -46,6 +47,7 @@ func connectConfigOf(r *serviceRecord) connectConfig {
 // connectEntry is one services[] entry of a Service Connect service, resolved against
 // its live tasks.
 type connectEntry struct {
+	source    string // the service ARN and entry index: a neighbour cluster's entry comes once per client
 	discovery string // discoveryName (default portName)
 	namespace string // the namespace's name (an ARN's id)
 	aliases   []connectAlias
@@ -61,21 +63,64 @@ type connectAlias struct {
 }
 
 // connectEntries resolves a service's Service Connect entries; a client-only service
-// (no services[]) has none. defaultNS is the cluster's serviceConnectDefaults namespace,
-// used when the service names none. Call it in a store View.
+// (no services[]) has none of its own. defaultNS is the cluster's serviceConnectDefaults
+// namespace, used when the service names none. A namespace is not a cluster's: the
+// entries of the services of other clusters of the region in the same namespace come
+// with it, so that a client reaches a server across clusters as on ECS (the cluster's
+// own services are resolved by its table's walk). Call it in a store View.
 func (e *Emulator) connectEntries(r *serviceRecord, tasks []servicectl.LiveTask, defaultNS string) []connectEntry {
 	sc := connectConfigOf(r)
 	if !sc.Enabled {
 		return nil
 	}
+	ns := connectNamespace(sc, defaultNS)
+	out := e.ownEntries(r, sc, ns, tasks)
+	if ns == "" {
+		return out
+	}
+	region := ""
+	if a, ok := ecs.ParseARN(r.Service.ServiceArn); ok {
+		region = a.Region
+	}
+	prefix := state.Key(region, "")
+	e.services.Ascend(prefix, func(k string, o *serviceRecord) bool {
+		if !strings.HasPrefix(k, prefix) {
+			return false
+		}
+		if o.ClusterName == r.ClusterName || o.Service.Status != ecs.ServiceActive {
+			return true
+		}
+		osc := connectConfigOf(o)
+		if !osc.Enabled || len(osc.Services) == 0 {
+			return true
+		}
+		odefault := ""
+		if c, ok := e.clusters.Get(state.Key(region, o.ClusterName)); ok && c.ServiceConnectDefaults != nil {
+			odefault = ecs.Deref(c.ServiceConnectDefaults.Namespace)
+		}
+		if connectNamespace(osc, odefault) == ns {
+			out = append(out, e.ownEntries(o, osc, ns, e.ctl.LiveTasks(k))...)
+		}
+		return true
+	})
+	return out
+}
+
+// connectNamespace is the namespace a configuration uses, as a table name: its own, else
+// the cluster's default (an ARN stands for its id).
+func connectNamespace(sc connectConfig, defaultNS string) string {
 	ns := sc.Namespace
 	if ns == "" {
 		ns = defaultNS
 	}
-	ns = dnsName(state.NamespaceName(ns))
+	return dnsName(state.NamespaceName(ns))
+}
+
+// ownEntries resolves the services[] entries of one service over its live tasks.
+func (e *Emulator) ownEntries(r *serviceRecord, sc connectConfig, ns string, tasks []servicectl.LiveTask) []connectEntry {
 	var out []connectEntry
-	for _, s := range sc.Services {
-		ce := connectEntry{discovery: dnsName(s.DiscoveryName), namespace: ns}
+	for i, s := range sc.Services {
+		ce := connectEntry{source: r.Service.ServiceArn + "#" + strconv.Itoa(i), discovery: dnsName(s.DiscoveryName), namespace: ns}
 		if ce.discovery == "" {
 			ce.discovery = dnsName(s.PortName)
 		}
@@ -138,6 +183,12 @@ func addServiceConnect(t *discovery.Table, entries []connectEntry, logError func
 	if len(names) == 0 {
 		return
 	}
+	seen := map[string]bool{}
+	entries = slices.DeleteFunc(slices.Clone(entries), func(ce connectEntry) bool {
+		dup := seen[ce.source]
+		seen[ce.source] = true
+		return dup
+	})
 	addrs, err := serviceconnect.AssignAddrs(names)
 	if err != nil {
 		logError("service connect", err)

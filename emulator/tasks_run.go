@@ -134,17 +134,17 @@ func (e *Emulator) clusterForUse(ctx context.Context, tx *store.Tx, ref string) 
 	if err != nil {
 		return "", nil, err
 	}
-	c, ok := e.clusters.Get(k)
-	if ok && c.Status == ecs.ClusterActive {
+	if name != defaultCluster {
+		return e.st.ActiveCluster(ctx, ref)
+	}
+	if c, ok := e.clusters.Get(k); ok && c.Status == ecs.ClusterActive {
 		return k, c, nil
 	}
-	if name != defaultCluster {
-		return "", nil, ecs.ClusterNotFound()
-	}
 	sc := ecs.Scope{Region: state.LastRegion(k), Account: e.cfg.AccountID}
-	c = &ecs.Cluster{ClusterArn: sc.ClusterARN(name), ClusterName: name, Status: ecs.ClusterActive,
+	c := &ecs.Cluster{ClusterArn: sc.ClusterARN(name), ClusterName: name, Status: ecs.ClusterActive,
 		Settings: e.clusterSettings(sc, nil), Tags: []ecs.Tag{}}
 	e.clusters.Put(tx, k, c)
+	e.st.ClusterGone.Delete(tx, k) // a deleted default cluster comes back
 	return k, c, nil
 }
 

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
+
+	"github.com/ecsmini/ecsmini/emulator"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sdkecs "github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -144,8 +147,10 @@ func TestListClustersPagination(t *testing.T) {
 	for i := range 25 {
 		want = append(want, arn(fmt.Sprintf("cluster/c%02d", i)))
 	}
+	// A deleted cluster is still listed (INACTIVE), in its name's place.
 	e.createCluster(t, "gone")
 	must[*sdkecs.DeleteClusterOutput](t)(e.ecs.DeleteCluster(ctx(t), &sdkecs.DeleteClusterInput{Cluster: aws.String("gone")}))
+	want = append(want, arn("cluster/gone"))
 
 	for _, max := range []int32{1, 7, 25, 100} {
 		t.Run(fmt.Sprintf("maxResults=%d", max), func(t *testing.T) {
@@ -160,7 +165,7 @@ func TestListClustersPagination(t *testing.T) {
 				return out.ClusterArns, out.NextToken, nil
 			})
 			assertSameList(t, got, want)
-			if wantPages := (25 + int(max) - 1) / int(max); pages < wantPages || pages > wantPages+1 {
+			if wantPages := (26 + int(max) - 1) / int(max); pages < wantPages || pages > wantPages+1 {
 				t.Fatalf("pages = %d, want about %d", pages, wantPages)
 			}
 		})
@@ -257,15 +262,70 @@ func TestDeleteCluster(t *testing.T) {
 		t.Fatalf("describe after delete = %+v", desc)
 	}
 	list := must[*sdkecs.ListClustersOutput](t)(e.ecs.ListClusters(ctx(t), &sdkecs.ListClustersInput{}))
-	if slices.Contains(list.ClusterArns, arn("cluster/d")) {
-		t.Fatalf("INACTIVE cluster listed")
+	if !slices.Contains(list.ClusterArns, arn("cluster/d")) {
+		t.Fatalf("INACTIVE cluster not listed: %v", list.ClusterArns)
 	}
 	_, err := e.ecs.UpdateClusterSettings(ctx(t), &sdkecs.UpdateClusterSettingsInput{Cluster: aws.String("d"), Settings: []types.ClusterSetting{{Name: types.ClusterSettingNameContainerInsights, Value: aws.String("enabled")}}})
-	assertAPIError(t, err, "ClusterNotFoundException", "Cluster not found.")
+	assertAPIError(t, err, "ClusterNotFoundException", "The referenced cluster was inactive.")
 	// The name can be used again, for a new ACTIVE cluster.
 	if c := e.createCluster(t, "d"); aws.ToString(c.Status) != "ACTIVE" {
 		t.Fatalf("recreated status = %s", aws.ToString(c.Status))
 	}
 	_, err = e.ecs.DeleteCluster(ctx(t), &sdkecs.DeleteClusterInput{Cluster: aws.String("ghost")})
+	assertAPIError(t, err, "ClusterNotFoundException", "Cluster not found.")
+}
+
+// TestInactiveClusterLifecycle follows a deleted cluster: described INACTIVE with zero
+// counts, listed, refused for tagging as ECS refuses it, made ACTIVE again by a
+// CreateCluster of its name (same ARN, only the new request's tags), and forgotten
+// ClusterTTL after its deletion on the emulator clock.
+func TestInactiveClusterLifecycle(t *testing.T) {
+	e := newEnv(t)
+	must[*sdkecs.CreateClusterOutput](t)(e.ecs.CreateCluster(ctx(t), &sdkecs.CreateClusterInput{ClusterName: aws.String("old"), Tags: []types.Tag{tag("team", "a")}}))
+	e.createCluster(t, "gone")
+	for _, name := range []string{"old", "gone"} {
+		must[*sdkecs.DeleteClusterOutput](t)(e.ecs.DeleteCluster(ctx(t), &sdkecs.DeleteClusterInput{Cluster: aws.String(name)}))
+	}
+
+	desc := must[*sdkecs.DescribeClustersOutput](t)(e.ecs.DescribeClusters(ctx(t), &sdkecs.DescribeClustersInput{Clusters: []string{"gone"}, Include: []types.ClusterField{types.ClusterFieldStatistics}}))
+	if len(desc.Clusters) != 1 || len(desc.Failures) != 0 {
+		t.Fatalf("describe deleted cluster = %+v", desc)
+	}
+	c := desc.Clusters[0]
+	if aws.ToString(c.Status) != "INACTIVE" || aws.ToString(c.ClusterArn) != arn("cluster/gone") ||
+		c.RunningTasksCount != 0 || c.PendingTasksCount != 0 || c.ActiveServicesCount != 0 || c.RegisteredContainerInstancesCount != 0 {
+		t.Fatalf("deleted cluster = %s %s counts %d/%d/%d/%d", aws.ToString(c.Status), aws.ToString(c.ClusterArn),
+			c.RunningTasksCount, c.PendingTasksCount, c.ActiveServicesCount, c.RegisteredContainerInstancesCount)
+	}
+
+	inactive := "The specified cluster is inactive. Specify an active cluster and try again."
+	_, err := e.ecs.TagResource(ctx(t), &sdkecs.TagResourceInput{ResourceArn: aws.String(arn("cluster/old")), Tags: []types.Tag{tag("k", "v")}})
+	assertAPIError(t, err, "InvalidParameterException", inactive)
+	_, err = e.ecs.UntagResource(ctx(t), &sdkecs.UntagResourceInput{ResourceArn: aws.String(arn("cluster/old")), TagKeys: []string{"team"}})
+	assertAPIError(t, err, "InvalidParameterException", inactive)
+	_, err = e.ecs.ListTagsForResource(ctx(t), &sdkecs.ListTagsForResourceInput{ResourceArn: aws.String(arn("cluster/old"))})
+	assertAPIError(t, err, "InvalidParameterException", inactive)
+
+	// Re-creating "old" reactivates it under the same ARN, with the new request's tags.
+	again := must[*sdkecs.CreateClusterOutput](t)(e.ecs.CreateCluster(ctx(t), &sdkecs.CreateClusterInput{ClusterName: aws.String("old"), Tags: []types.Tag{tag("team", "b")}})).Cluster
+	if aws.ToString(again.Status) != "ACTIVE" || aws.ToString(again.ClusterArn) != arn("cluster/old") {
+		t.Fatalf("re-created = %s %s", aws.ToString(again.Status), aws.ToString(again.ClusterArn))
+	}
+	if got := e.tags(t, arn("cluster/old")); len(got) != 1 || got["team"] != "b" {
+		t.Fatalf("re-created cluster tags = %v", got)
+	}
+
+	listed := func() []string {
+		return must[*sdkecs.ListClustersOutput](t)(e.ecs.ListClusters(ctx(t), &sdkecs.ListClustersInput{})).ClusterArns
+	}
+	e.advance(t, emulator.ClusterTTL-time.Minute)
+	assertSameList(t, listed(), []string{arn("cluster/gone"), arn("cluster/old")})
+	e.advance(t, 2*time.Minute)
+	assertSameList(t, listed(), []string{arn("cluster/old")}) // the re-created one stays
+	gone := must[*sdkecs.DescribeClustersOutput](t)(e.ecs.DescribeClusters(ctx(t), &sdkecs.DescribeClustersInput{Clusters: []string{"gone"}}))
+	if len(gone.Clusters) != 0 || len(gone.Failures) != 1 || aws.ToString(gone.Failures[0].Reason) != "MISSING" {
+		t.Fatalf("forgotten cluster described = %+v", gone)
+	}
+	_, err = e.ecs.TagResource(ctx(t), &sdkecs.TagResourceInput{ResourceArn: aws.String(arn("cluster/gone")), Tags: []types.Tag{tag("k", "v")}})
 	assertAPIError(t, err, "ClusterNotFoundException", "Cluster not found.")
 }

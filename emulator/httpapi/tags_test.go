@@ -93,7 +93,7 @@ func TestTagErrors(t *testing.T) {
 		{"other account", "arn:aws:ecs:us-east-1:111111111111:cluster/x", "InvalidParameterException", "The ARN provided is invalid."},
 		{"unsupported kind", arn("widget/x"), "InvalidParameterException", "The ARN provided is invalid."},
 		{"unknown cluster", arn("cluster/ghost"), "ClusterNotFoundException", "Cluster not found."},
-		{"deleted cluster", arn("cluster/gone"), "ClusterNotFoundException", "Cluster not found."},
+		{"deleted cluster", arn("cluster/gone"), "InvalidParameterException", "The specified cluster is inactive. Specify an active cluster and try again."},
 		{"unknown task definition", tdARN("ghost", 1), "ClientException", "Unable to describe task definition."},
 		{"task definition without revision", arn("task-definition/ghost"), "InvalidParameterException", "The ARN provided is invalid."},
 		{"unknown capacity provider", arn("capacity-provider/ghost"), "ResourceNotFoundException", "capacity provider does not exist"},

@@ -34,14 +34,19 @@ func (s *State) ClusterKey(ctx context.Context, ref string) (k, name string, err
 }
 
 // ActiveCluster returns the ACTIVE cluster named by ref, or ClusterNotFoundException.
+// ECS answers "The referenced cluster was inactive." for a deleted one it still keeps.
 func (s *State) ActiveCluster(ctx context.Context, ref string) (string, *ecs.Cluster, error) {
 	k, _, err := s.ClusterKey(ctx, ref)
 	if err != nil {
 		return "", nil, err
 	}
 	c, ok := s.Clusters.Get(k)
-	if !ok || c.Status != ecs.ClusterActive {
+	if !ok {
 		return "", nil, ecs.ClusterNotFound()
+	}
+	if c.Status != ecs.ClusterActive {
+		// A deleted cluster ECS still keeps: same exception, its own message.
+		return "", nil, ecs.Errorf(ecs.CodeClusterNotFound, "The referenced cluster was inactive.")
 	}
 	return k, c, nil
 }

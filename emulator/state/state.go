@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ecsmini/ecsmini/emulator/clock"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
@@ -35,6 +36,9 @@ type State struct {
 	Spot      *store.Table[Spot]
 	Instances *store.Table[Instance]
 	ASGs      *store.Table[ASG]
+	// ClusterGone holds when each INACTIVE (deleted) cluster was deleted, under the
+	// cluster's key; the purge forgets the cluster a while after (ClusterTTL).
+	ClusterGone *store.Table[time.Time]
 }
 
 // New makes the tables on a fresh store. Region, AccountID, Clock and Log must be set.
@@ -42,16 +46,17 @@ func New(region, account string, clk clock.Clock, log *slog.Logger) *State {
 	s := store.New()
 	return &State{
 		Store: s, Clock: clk, Region: region, AccountID: account, Log: log,
-		Clusters:  store.NewTable[ecs.Cluster](s, "clusters"),
-		TaskDefs:  store.NewTable[TaskDef](s, "taskDefinitions"),
-		Families:  store.NewTable[Family](s, "families"),
-		Providers: store.NewTable[ecs.CapacityProvider](s, "capacityProviders"),
-		Settings:  store.NewTable[ecs.Setting](s, "accountSettings"),
-		Tasks:     store.NewTable[Task](s, "tasks"),
-		Services:  store.NewTable[Service](s, "services"),
-		Spot:      store.NewTable[Spot](s, "spotCapacity"),
-		Instances: store.NewTable[Instance](s, "instances"),
-		ASGs:      store.NewTable[ASG](s, "autoScalingGroups"),
+		Clusters:    store.NewTable[ecs.Cluster](s, "clusters"),
+		TaskDefs:    store.NewTable[TaskDef](s, "taskDefinitions"),
+		Families:    store.NewTable[Family](s, "families"),
+		Providers:   store.NewTable[ecs.CapacityProvider](s, "capacityProviders"),
+		Settings:    store.NewTable[ecs.Setting](s, "accountSettings"),
+		Tasks:       store.NewTable[Task](s, "tasks"),
+		Services:    store.NewTable[Service](s, "services"),
+		Spot:        store.NewTable[Spot](s, "spotCapacity"),
+		Instances:   store.NewTable[Instance](s, "instances"),
+		ASGs:        store.NewTable[ASG](s, "autoScalingGroups"),
+		ClusterGone: store.NewTable[time.Time](s, "deletedClusters"),
 	}
 }
 

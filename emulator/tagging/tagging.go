@@ -59,6 +59,21 @@ func countUserTags(tags []ecs.Tag) int {
 	return n
 }
 
+// ErrClusterInactive is ECS's answer to tagging, untagging or listing the tags of a
+// deleted (INACTIVE) cluster, or of a service or task in one.
+func ErrClusterInactive() error {
+	return ecs.InvalidParameter("The specified cluster is inactive. Specify an active cluster and try again.")
+}
+
+// clusterActive refuses a resource whose cluster is still kept but INACTIVE; a cluster
+// that is gone altogether leaves the resource's own not-found answer to its caller.
+func clusterActive(st *state.State, region, cluster string) error {
+	if c, ok := st.Clusters.Get(state.Key(region, cluster)); ok && c.Status != ecs.ClusterActive {
+		return ErrClusterInactive()
+	}
+	return nil
+}
+
 // taggable is a resource's tags and a way to commit a change to them.
 type taggable struct {
 	tags []ecs.Tag
@@ -75,8 +90,11 @@ func resolveTaggable(ctx context.Context, st *state.State, resourceArn string) (
 	case "cluster":
 		k := state.Key(a.Region, a.Path())
 		c, ok := st.Clusters.Get(k)
-		if !ok || c.Status != ecs.ClusterActive {
+		if !ok {
 			return nil, ecs.ClusterNotFound()
+		}
+		if c.Status != ecs.ClusterActive {
+			return nil, ErrClusterInactive()
 		}
 		return &taggable{tags: c.Tags, put: func(tx *store.Tx, tags []ecs.Tag) {
 			cp := *c
@@ -103,6 +121,9 @@ func resolveTaggable(ctx context.Context, st *state.State, resourceArn string) (
 		if !ok {
 			return nil, ecs.InvalidParameter("The ARN provided is invalid.")
 		}
+		if err := clusterActive(st, a.Region, cluster); err != nil {
+			return nil, err
+		}
 		k := state.ServiceKey(a.Region, cluster, name)
 		r, ok := st.Services.Get(k)
 		if !ok || r.Service.Status == ecs.ServiceInactive {
@@ -117,6 +138,9 @@ func resolveTaggable(ctx context.Context, st *state.State, resourceArn string) (
 		cluster, id, ok := strings.Cut(a.Path(), "/")
 		if !ok {
 			return nil, ecs.InvalidParameter("The ARN provided is invalid.")
+		}
+		if err := clusterActive(st, a.Region, cluster); err != nil {
+			return nil, err
 		}
 		k := state.TaskKey(a.Region, cluster, id)
 		r, ok := st.Tasks.Get(k)

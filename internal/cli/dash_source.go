@@ -58,6 +58,9 @@ func (s *dashSource) Snapshot(ctx context.Context) (*tui.Snapshot, error) {
 		}
 		arns = arns[n:]
 		for _, cl := range out.Clusters {
+			if cl.Status != ecs.ClusterActive {
+				continue // deleted: ListClusters keeps it a while, as ECS does
+			}
 			cs, err := s.cluster(ctx, cl)
 			if isCode(err, ecs.CodeClusterNotFound) {
 				continue // deleted while we looked

@@ -238,3 +238,28 @@ func TestDashCommand(t *testing.T) {
 		t.Error("--output yaml accepted")
 	}
 }
+
+// TestDashLeavesOutDeletedClusters: a deleted cluster, which ListClusters still names
+// (INACTIVE) for a while as ECS does, is not shown on the dashboard.
+func TestDashLeavesOutDeletedClusters(t *testing.T) {
+	addr, _, _ := startDriven(t, upOptions{runtime: "sim", stateDir: t.TempDir()})
+	for _, c := range []struct{ op, body string }{
+		{"CreateCluster", `{"clusterName":"kept"}`},
+		{"CreateCluster", `{"clusterName":"gone"}`},
+		{"DeleteCluster", `{"cluster":"gone"}`},
+	} {
+		if status, m := call(t, addr, c.op, c.body); status != 200 {
+			t.Fatalf("%s: %d %v", c.op, status, m)
+		}
+	}
+	if status, m := call(t, addr, "ListClusters", `{}`); status != 200 || len(m["clusterArns"].([]any)) != 2 {
+		t.Fatalf("ListClusters: %d %v", status, m)
+	}
+	s, err := newDashSource("http://" + addr).Snapshot(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Clusters) != 1 || s.Clusters[0].Cluster.ClusterName != "kept" {
+		t.Fatalf("dashboard clusters: %+v", s.Clusters)
+	}
+}
