@@ -48,7 +48,7 @@ var allowedImports = map[string][]string{
 	"internal/dockerrt":                 {"emulator/containers"},
 	"internal/workload":                 {"emulator/serviceconnect"},
 	"internal/httpguard":                {"emulator/ecs"},
-	"internal/composeimport":            {"emulator/ecs"},
+	"internal/composeimport":            {"emulator/ecs", "emulator/strategy"},
 	"emulator/containers":               {},
 	"emulator/metadata":                 {"emulator/ecs", "emulator/containers"},
 	"emulator/agent/agenttest":          {"emulator/ecs"},
