@@ -215,3 +215,21 @@ func TestAlarmDuringBakeRollsBack(t *testing.T) {
 		t.Errorf("no service event names the alarm")
 	}
 }
+
+func TestAlarmDuringRollingUpdateRollsBack(t *testing.T) {
+	e, _, alarms := newStrategyEnv(t)
+	id := e.deployStrategy(t, &types.DeploymentConfiguration{Strategy: types.DeploymentStrategyRolling,
+		Alarms: &types.DeploymentAlarms{Enable: true, Rollback: true, AlarmNames: []string{"web-5xx"}}})
+	got := e.timeline(t, id, 30*time.Second, 30*time.Minute, func(_ time.Duration, sd types.ServiceDeployment) bool {
+		if sd.Status == types.ServiceDeploymentStatusInProgress {
+			alarms.set("web-5xx", "ALARM") // once the rollout runs
+		}
+		return sd.Status == types.ServiceDeploymentStatusRollbackSuccessful
+	})
+	if !strings.Contains(got, "ROLLBACK_SUCCESSFUL") {
+		t.Errorf("an alarm during a rolling update must roll back:\n%s", got)
+	}
+	if s := e.service(t, "c1", "web"); !strings.HasSuffix(aws.ToString(s.TaskDefinition), ":1") || s.RunningCount != 2 {
+		t.Errorf("after the rollback: %s running %d", aws.ToString(s.TaskDefinition), s.RunningCount)
+	}
+}
