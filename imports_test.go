@@ -25,7 +25,7 @@ var allowedImports = map[string][]string{
 	"tui":                               {"emulator/ecs"},
 	"emulator/taskdef":                  {"emulator/ecs", "fargate"},
 	"emulator/httpapi":                  {"emulator/ecs"},
-	"emulator":                          {"emulator/ecs", "emulator/clock", "emulator/store", "emulator/taskdef", "emulator/scheduler", "emulator/lb", "emulator/events", "emulator/discovery", "emulator/serviceconnect", "fargate", "ec2sim", "emulator/state", "emulator/admission", "emulator/servicectl", "emulator/fargatectl", "emulator/ec2ctl", "emulator/svcdeploy", "emulator/cost", "emulator/paging", "emulator/check", "emulator/tagging", "emulator/taskdefs", "emulator/settings", "emulator/eventemit", "emulator/execsession", "emulator/providers", "emulator/protection", "emulator/instview", "emulator/deployments", "emulator/strategy"},
+	"emulator":                          {"emulator/ecs", "emulator/clock", "emulator/store", "emulator/taskdef", "emulator/scheduler", "emulator/lb", "emulator/events", "emulator/discovery", "emulator/serviceconnect", "fargate", "ec2sim", "emulator/state", "emulator/admission", "emulator/servicectl", "emulator/fargatectl", "emulator/ec2ctl", "emulator/svcdeploy", "emulator/cost", "emulator/paging", "emulator/check", "emulator/tagging", "emulator/taskdefs", "emulator/settings", "emulator/eventemit", "emulator/execsession", "emulator/providers", "emulator/protection", "emulator/instview", "emulator/gateways", "emulator/daemons", "emulator/deployments", "emulator/strategy"},
 	"emulator/cost":                     {"emulator/ecs", "emulator/state", "fargate"},
 	"emulator/paging":                   {"emulator/ecs", "emulator/store"},
 	"emulator/check":                    {"emulator/ecs"},
@@ -36,6 +36,8 @@ var allowedImports = map[string][]string{
 	"emulator/execsession":              {"emulator/ecs", "emulator/state", "emulator/events", "emulator/eventemit"},
 	"emulator/providers":                {"emulator/ecs", "emulator/state", "emulator/store", "emulator/tagging", "emulator/check", "emulator/paging"},
 	"emulator/protection":               {"emulator/ecs", "emulator/state", "emulator/store"},
+	"emulator/gateways":                 {"emulator/ecs", "emulator/state", "emulator/store", "emulator/paging", "emulator/tagging"},
+	"emulator/daemons":                  {"emulator/ecs", "emulator/state", "emulator/store", "emulator/paging", "emulator/tagging", "emulator/providers", "emulator/svcdeploy", "emulator/admission", "ec2sim"},
 	"emulator/instview":                 {"emulator/ecs", "emulator/state", "emulator/paging", "ec2sim"},
 	"emulator/strategy":                 {"emulator/ecs"},
 	"emulator/deployments":              {"emulator/ecs", "emulator/state", "emulator/store", "emulator/paging", "emulator/svcdeploy", "emulator/scheduler"},
@@ -170,12 +172,12 @@ func TestMayImport(t *testing.T) {
 
 // reconcilers are the packages the control loop runs a pass of, and the packages they
 // share: none may depend on the facade (package emulator), which wires them together.
-var reconcilers = []string{"emulator/state", "emulator/admission", "emulator/servicectl", "emulator/fargatectl", "emulator/ec2ctl"}
+var reconcilers = []string{"emulator/state", "emulator/admission", "emulator/servicectl", "emulator/fargatectl", "emulator/ec2ctl", "emulator/daemons"}
 
 // operations are the packages the facade delegates a group of API operations or a
 // report to (moved out of package emulator to keep the facade small); like the
 // reconcilers, they work on *state.State and never on *Emulator.
-var operations = []string{"emulator/cost", "emulator/paging", "emulator/check", "emulator/tagging", "emulator/taskdefs", "emulator/settings", "emulator/eventemit", "emulator/execsession", "emulator/providers", "emulator/protection", "emulator/instview", "emulator/deployments"}
+var operations = []string{"emulator/cost", "emulator/paging", "emulator/check", "emulator/tagging", "emulator/taskdefs", "emulator/settings", "emulator/eventemit", "emulator/execsession", "emulator/providers", "emulator/protection", "emulator/instview", "emulator/gateways", "emulator/deployments"}
 
 // TestReconcilersDoNotImportTheFacade holds the rule table to issue 13's shape: each
 // reconciler depends on the state package and small interfaces, never on *Emulator,

@@ -16,6 +16,9 @@
 //	emulator/ec2ctl      the EC2 reconciler: instances booting and ending, EC2 Spot,
 //	                     managed scaling, draining, tasks waiting for an instance
 //	emulator/taskdefs    task definition operations over the state (register ... reap)
+//	emulator/daemons     managed daemons: daemon task definitions, daemons, revisions,
+//	                     deployments, and the reconciler keeping a task on every instance
+//	emulator/gateways    service gateways and their cluster associations
 //	emulator/providers   capacity providers and strategy checks; settings account settings
 //	emulator/tagging     resource tags; protection task scale-in protection
 //	emulator/instview    Describe/ListContainerInstances; paging the List operations' tokens
@@ -49,10 +52,12 @@
 //
 // API handlers validate, commit one store transaction and kick the loop (loop.go); they
 // never run reconcilers themselves. A pass runs, in this order and at one instant of the
-// emulator clock: the services (servicectl: plan with scheduler.PlanService, carry out
-// with an execution), Fargate (fargatectl: Spot interruptions, retirement of standalone
-// tasks), EC2 (ec2ctl: instances booting and ending, Spot notices, managed scaling,
-// tasks waiting for capacity), the purges of expired resources, then the reconcilers
+// emulator clock: the managed daemons (daemons: a task on every instance, first, so it
+// has its instance before other tasks), the services (servicectl: plan with
+// scheduler.PlanService, carry out with an execution), Fargate (fargatectl: Spot
+// interruptions, retirement of standalone tasks), EC2 (ec2ctl: instances booting and
+// ending, Spot notices, managed scaling, the daemons again on new instances, then tasks
+// waiting for capacity), the purges of expired resources, then the reconcilers
 // added from outside (extensions.go: Application Auto Scaling). Each returns when it
 // next falls due; the loop arms one timer at the earliest. The reconcilers share the
 // state package and reach the facade only through a small Host interface (hosts.go):

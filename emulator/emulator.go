@@ -7,6 +7,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator/admission"
 	"github.com/ecsmini/ecsmini/emulator/clock"
+	"github.com/ecsmini/ecsmini/emulator/daemons"
 	"github.com/ecsmini/ecsmini/emulator/deployments"
 	"github.com/ecsmini/ecsmini/emulator/ec2ctl"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
@@ -14,6 +15,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/events"
 	"github.com/ecsmini/ecsmini/emulator/execsession"
 	"github.com/ecsmini/ecsmini/emulator/fargatectl"
+	"github.com/ecsmini/ecsmini/emulator/gateways"
 	"github.com/ecsmini/ecsmini/emulator/servicectl"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
@@ -79,13 +81,9 @@ type Emulator struct {
 	instances *store.Table[instanceRecord]
 	asgs      *store.Table[asgRecord]
 
-	deploys         *deployments.Records // service deployment records and operations
-	gateways        *store.Table[ecs.Gateway]
-	gatewayClusters *store.Table[gatewayAssociation]
-	daemonTaskDefs  *store.Table[ecs.DaemonTaskDefinition]
-	daemons         *store.Table[daemonRecord]
-	daemonDeploys   *store.Table[daemonDeploymentRecord]
-	daemonRevisions *store.Table[ecs.DaemonRevision]
+	deploys *deployments.Records // service deployment records and operations
+	gw      *gateways.Gateways
+	dm      *daemons.Daemons
 
 	runner TaskRunner // nil until SetRunner: tasks are recorded but not run
 	loop   *loop
@@ -137,21 +135,17 @@ func New(cfg Config) (*Emulator, error) {
 		instances: st.Instances,
 		asgs:      st.ASGs,
 
-		deploys:         &deployments.Records{St: st, Table: store.NewTable[svcdeploy.Record](s, "serviceDeployments")},
-		gateways:        store.NewTable[ecs.Gateway](s, "gateways"),
-		gatewayClusters: store.NewTable[gatewayAssociation](s, "gatewayClusters"),
-		daemonTaskDefs:  store.NewTable[ecs.DaemonTaskDefinition](s, "daemonTaskDefinitions"),
-		daemons:         store.NewTable[daemonRecord](s, "daemons"),
-		daemonDeploys:   store.NewTable[daemonDeploymentRecord](s, "daemonDeployments"),
-		daemonRevisions: store.NewTable[ecs.DaemonRevision](s, "daemonRevisions"),
-		loop:            newLoop(),
-		rnd:             admission.NewRandom(time.Now().UnixNano()),
-		ev:              eventemit.New(st, cfg.Events, cfg.Clock.Now()),
-		link:            newAgentLink(),
+		deploys: &deployments.Records{St: st, Table: store.NewTable[svcdeploy.Record](s, "serviceDeployments")},
+		gw:      gateways.New(st),
+		loop:    newLoop(),
+		rnd:     admission.NewRandom(time.Now().UnixNano()),
+		ev:      eventemit.New(st, cfg.Events, cfg.Clock.Now()),
+		link:    newAgentLink(),
 	}
 	e.registries = store.NewTable[registryName](s, "discoveryRegistries")
 	e.exec = execsession.New(st, e.ev)
 	e.ctl = servicectl.New(st, host{e}, e.rnd, e.loop.poke)
+	e.dm = daemons.New(st, host{e}, e.rnd)
 	e.ec2 = ec2ctl.New(st, host{e}, e.rnd, e.loop.poke)
 	e.fg = fargatectl.New(st, host{e}, e.loop.poke)
 	e.ctl.SetLoadBalancers(cfg.LoadBalancers)

@@ -62,3 +62,7 @@ func (h host) NewTask(sc ecs.Scope, c *ecs.Cluster, td *ecs.TaskDefinition, in *
 
 func (h host) Quotas() FargateQuotas { return h.e.fg.Quotas() }
 func (h host) Launch(arns ...string) { h.e.fg.Launch(arns...) }
+
+// StartDaemons runs the daemon reconciler; the EC2 reconciler calls it before it places
+// waiting tasks on instances that just booted.
+func (h host) StartDaemons() { h.e.dm.Reconcile(h.e.cfg.Clock.Now()) }

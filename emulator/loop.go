@@ -13,7 +13,7 @@ import (
 )
 
 // loop is the emulator's one control loop: every reconciler shares its kick channel,
-// and a pass runs them all in a fixed order (services, Fargate, EC2, purges) at one
+// and a pass runs them all in a fixed order (daemons, services, Fargate, EC2, purges) at one
 // instant of the emulator's clock. Handlers validate, commit and kick; nothing else owns
 // a loop. A pass at a time: Run and Settle may both call pass.
 type loop struct {
@@ -54,6 +54,7 @@ func (e *Emulator) pass() (time.Time, error) {
 			next = t
 		}
 	}
+	at(e.dm.Reconcile(now)) // before the services: a daemon's task has its instance first
 	n, err := e.ReconcileServices()
 	if err != nil {
 		return n, fmt.Errorf("service scheduler: %w", err)

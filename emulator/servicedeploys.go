@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/ecsmini/ecsmini/emulator/deployments"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
@@ -20,9 +19,6 @@ func (e *Emulator) putService(tx *store.Tx, k string, r *state.Service) { e.depl
 func (h host) SyncServiceDeployments(tx *store.Tx, r *state.Service, now time.Time) {
 	h.e.deploys.Sync(tx, r, now)
 }
-
-// checkARNList validates the ARN list of the Describe operations (1 to 20).
-func checkARNList(name string, arns []string) error { return deployments.CheckARNList(name, arns) }
 
 // ListServiceDeployments lists a service's deployments, newest first.
 func (e *Emulator) ListServiceDeployments(ctx context.Context, in *ecs.ListServiceDeploymentsInput) (*ecs.ListServiceDeploymentsOutput, error) {

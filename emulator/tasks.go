@@ -33,6 +33,7 @@ func (e *Emulator) UpdateTask(taskARN string, change func(t *ecs.Task) error) (*
 	}
 	var out, changed *ecs.Task
 	var service string
+	var daemon bool // a managed daemon's task: the daemon reconciler counts it
 	err := e.store.Update(func(tx *store.Tx) error {
 		k := state.TaskKey(a.Region, cluster, id)
 		r, ok := e.tasks.Get(k)
@@ -51,7 +52,7 @@ func (e *Emulator) UpdateTask(taskARN string, change func(t *ecs.Task) error) (*
 		next := *r
 		next.Task = t
 		e.tasks.Put(tx, k, &next)
-		service, changed = r.Service, t
+		service, changed, daemon = r.Service, t, r.Daemon && r.Service == ""
 		return nil
 	})
 	if err == nil {
@@ -69,6 +70,9 @@ func (e *Emulator) UpdateTask(taskARN string, change func(t *ecs.Task) error) (*
 	}
 	if service != "" && err == nil {
 		e.ctl.MarkDirty(service)
+	}
+	if daemon && err == nil {
+		e.loop.poke()
 	}
 	return out, err
 }
@@ -88,12 +92,18 @@ func (e *Emulator) Task(taskARN string) (*ecs.Task, *ecs.TaskDefinition, error) 
 			td, _ = e.taskDefs.Get(state.Key(ta.Region, family, state.RevKey(n)))
 		}
 	})
-	if r == nil || td == nil {
+	var def *ecs.TaskDefinition
+	if r != nil && td == nil && r.Daemon && r.Service == "" {
+		def = e.dm.TaskDefinition(r.Task.TaskDefinitionArn) // a managed daemon's task
+	}
+	if r == nil || (td == nil && def == nil) {
 		return nil, nil, ecs.InvalidParameter("The referenced task was not found.")
 	}
-	def, err := td.Decode()
-	if err != nil {
-		return nil, nil, err
+	if def == nil {
+		var err error
+		if def, err = td.Decode(); err != nil {
+			return nil, nil, err
+		}
 	}
 	t := state.CloneTask(r.Task)
 	if r.Draining && t.LastStatus < ecs.StatusStopping {

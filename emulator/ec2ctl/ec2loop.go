@@ -26,6 +26,9 @@ type Host interface {
 	// waited for capacity to the agent (fargatectl.Ctl).
 	Nudge(taskARN string)
 	Release(taskARNs ...string)
+	// StartDaemons starts managed daemons' tasks on new instances, before waiting tasks
+	// are placed there.
+	StartDaemons()
 }
 
 // Launch is one instance an Auto Scaling group launches.
@@ -76,6 +79,7 @@ func (ctl *Ctl) Reconcile() time.Time {
 	ctl.interruptSpotInstances(now, at)
 	ctl.scaleGroups(now, at)
 	ctl.bootInstances(now, at)
+	ctl.host.StartDaemons()
 	ctl.placeWaiting()
 	return next
 }

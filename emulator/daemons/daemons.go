@@ -1,12 +1,19 @@
-package emulator
+// Package daemons holds the managed daemons: daemon task definitions, daemons, their
+// revisions and deployments (the operations over the state and the tables it owns),
+// and the daemon reconciler that keeps one daemon task on every instance.
+package daemons
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
+	"github.com/ecsmini/ecsmini/emulator/admission"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/paging"
 	"github.com/ecsmini/ecsmini/emulator/providers"
@@ -21,8 +28,37 @@ import (
 // update and delete makes a daemon revision (the configuration as deployed) and a
 // daemon deployment that moves the daemon to it.
 //
-// Not yet built: ecsmini does not place daemon tasks on instances, so revisions count
-// no running tasks and a deployment completes (SUCCESSFUL) as soon as it is made.
+// The daemon reconciler (reconcile.go) carries deployments out: a deployment is
+// IN_PROGRESS until every eligible instance runs a task of its target revision.
+
+// Daemons is the daemon operations, their tables and the daemon reconciler.
+type Daemons struct {
+	st              *state.State
+	daemonTaskDefs  *store.Table[ecs.DaemonTaskDefinition]
+	daemons         *store.Table[daemonRecord]
+	daemonDeploys   *store.Table[daemonDeploymentRecord]
+	daemonRevisions *store.Table[ecs.DaemonRevision]
+
+	host Host
+	rnd  *admission.Random // EC2 placement's random source
+	// started is when a daemon's task last started on an instance (instance ARN, NUL,
+	// daemon key); only the control loop's passes use it.
+	started map[string]time.Time
+}
+
+// New registers the daemon tables in st's store (call it before the store is opened);
+// the reconciler starts tasks through host, placing them with rnd.
+func New(st *state.State, host Host, rnd *admission.Random) *Daemons {
+	s := st.Store
+	return &Daemons{st: st, host: host, rnd: rnd, started: map[string]time.Time{},
+		daemonTaskDefs:  store.NewTable[ecs.DaemonTaskDefinition](s, "daemonTaskDefinitions"),
+		daemons:         store.NewTable[daemonRecord](s, "daemons"),
+		daemonDeploys:   store.NewTable[daemonDeploymentRecord](s, "daemonDeployments"),
+		daemonRevisions: store.NewTable[ecs.DaemonRevision](s, "daemonRevisions"),
+	}
+}
+
+var nameRE = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,255}$`)
 
 // daemonRecord is a stored daemon.
 type daemonRecord struct {
@@ -36,6 +72,13 @@ type daemonRecord struct {
 	EnableECSManagedTags    *bool            `json:"enableECSManagedTags,omitempty"`
 	EnableExecuteCommand    *bool            `json:"enableExecuteCommand,omitempty"`
 	Tags                    []ecs.Tag        `json:"tags,omitempty"`
+	// TargetRevision is the revision ARN the daemon deploys ("" once deleted);
+	// DeploymentKey the store key of its latest deployment.
+	TargetRevision string `json:"targetRevision,omitempty"`
+	DeploymentKey  string `json:"deploymentKey,omitempty"`
+	// Stepping marks a deployment step under way; BakeUntil is when the next may start.
+	Stepping  bool       `json:"stepping,omitempty"`
+	BakeUntil *time.Time `json:"bakeUntil,omitempty"`
 }
 
 // daemonDeploymentRecord is a stored daemon deployment.
@@ -58,12 +101,12 @@ func daemonARN(sc ecs.Scope, kind, cluster, name, id string) string {
 }
 
 // daemonRefKey resolves a daemon ARN (arn:aws:ecs:REGION:ACCOUNT:daemon/CLUSTER/NAME).
-func (e *Emulator) daemonRefKey(ctx context.Context, ref, kind string) (k string, parts []string, err error) {
+func (dm *Daemons) daemonRefKey(ctx context.Context, ref, kind string) (k string, parts []string, err error) {
 	a, ok := ecs.ParseARN(ref)
 	if ref == "" {
 		return "", nil, ecs.InvalidParameter("The %s ARN can not be blank.", kind)
 	}
-	if !ok || a.Service != "ecs" || a.Kind() != kind || !a.InAccount(e.st.Scope(ctx).Account) {
+	if !ok || a.Service != "ecs" || a.Kind() != kind || !a.InAccount(dm.st.Scope(ctx).Account) {
 		return "", nil, ecs.InvalidParameter("Invalid %s ARN %s.", kind, ref)
 	}
 	parts = strings.Split(a.Path(), "/")
@@ -73,12 +116,12 @@ func (e *Emulator) daemonRefKey(ctx context.Context, ref, kind string) (k string
 	return state.Key(a.Region, parts[0], parts[1]), parts, nil
 }
 
-func (e *Emulator) findDaemon(ctx context.Context, ref string) (string, *daemonRecord, error) {
-	k, _, err := e.daemonRefKey(ctx, ref, "daemon")
+func (dm *Daemons) findDaemon(ctx context.Context, ref string) (string, *daemonRecord, error) {
+	k, _, err := dm.daemonRefKey(ctx, ref, "daemon")
 	if err != nil {
 		return "", nil, err
 	}
-	d, ok := e.daemons.Get(k)
+	d, ok := dm.daemons.Get(k)
 	if !ok {
 		return "", nil, ecs.Errorf(ecs.CodeResourceNotFound, "The daemon %s does not exist.", ref)
 	}
@@ -87,7 +130,7 @@ func (e *Emulator) findDaemon(ctx context.Context, ref string) (string, *daemonR
 
 // daemonLaunch checks what a daemon is to run: an ACTIVE daemon task definition and
 // EC2 capacity providers of the cluster. It must run inside a store View or Update.
-func (e *Emulator) daemonLaunch(ctx context.Context, c *ecs.Cluster, in *ecs.DaemonInput) (*ecs.DaemonTaskDefinition, []string, error) {
+func (dm *Daemons) daemonLaunch(ctx context.Context, c *ecs.Cluster, in *ecs.DaemonInput) (*ecs.DaemonTaskDefinition, []string, error) {
 	var problems []string
 	if in.DaemonTaskDefinitionArn == "" {
 		problems = append(problems, "The daemon task definition ARN can not be blank.")
@@ -101,17 +144,17 @@ func (e *Emulator) daemonLaunch(ctx context.Context, c *ecs.Cluster, in *ecs.Dae
 	if len(problems) > 0 {
 		return nil, nil, ecs.InvalidParameter("%s", strings.Join(problems, " "))
 	}
-	_, td, err := e.findDaemonTaskDef(ctx, in.DaemonTaskDefinitionArn)
+	_, td, err := dm.findDaemonTaskDef(ctx, in.DaemonTaskDefinitionArn)
 	if err != nil {
 		return nil, nil, err
 	}
 	if td.Status != ecs.DaemonActive {
 		return nil, nil, ecs.ClientError("The daemon task definition %s is not ACTIVE.", td.DaemonTaskDefinitionArn)
 	}
-	sc := e.st.Scope(ctx)
+	sc := dm.st.Scope(ctx)
 	var cps []string
 	for _, ref := range in.CapacityProviderArns {
-		cp, err := providers.CapacityProvider(e.st, sc, ref)
+		cp, err := providers.CapacityProvider(dm.st, sc, ref)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -128,8 +171,8 @@ func (e *Emulator) daemonLaunch(ctx context.Context, c *ecs.Cluster, in *ecs.Dae
 
 // deployDaemon makes a revision of r as it now is and a deployment to it from the
 // daemon's current revisions; it sets r's current revision and deployment.
-func (e *Emulator) deployDaemon(tx *store.Tx, sc ecs.Scope, r *daemonRecord, td *ecs.DaemonTaskDefinition) {
-	now := ecs.At(e.cfg.Clock.Now())
+func (dm *Daemons) deployDaemon(tx *store.Tx, sc ecs.Scope, r *daemonRecord, td *ecs.DaemonTaskDefinition) {
+	now := ecs.At(dm.st.Clock.Now())
 	revID, depID := svcdeploy.NewID(), svcdeploy.NewID()
 	rev := &ecs.DaemonRevision{DaemonRevisionArn: daemonARN(sc, "daemon-revision", r.ClusterName, r.Name, revID),
 		ClusterArn: r.Detail.ClusterArn, DaemonArn: r.Detail.DaemonArn, DaemonTaskDefinitionArn: r.TaskDefinition, CreatedAt: now,
@@ -141,33 +184,44 @@ func (e *Emulator) deployDaemon(tx *store.Tx, sc ecs.Scope, r *daemonRecord, td 
 			rev.ContainerImages = append(rev.ContainerImages, ecs.ContainerImage{ContainerName: c.Name, Image: c.Image})
 		}
 	}
-	e.daemonRevisions.Put(tx, state.Key(sc.Region, r.ClusterName, r.Name, revID), rev)
+	dm.daemonRevisions.Put(tx, state.Key(sc.Region, r.ClusterName, r.Name, revID), rev)
 	target := &ecs.DaemonDeploymentRevisionDetail{Arn: rev.DaemonRevisionArn, CapacityProviders: []ecs.DaemonDeploymentCapacityProvider{}}
 	for _, cp := range r.CapacityProviders {
 		target.CapacityProviders = append(target.CapacityProviders, ecs.DaemonDeploymentCapacityProvider{Arn: cp})
 	}
 	dep := ecs.DaemonDeployment{DaemonDeploymentArn: daemonARN(sc, "daemon-deployment", r.ClusterName, r.Name, depID),
-		ClusterArn: r.Detail.ClusterArn, Status: ecs.SDSuccessful, TargetDaemonRevision: target,
+		ClusterArn: r.Detail.ClusterArn, Status: ecs.SDInProgress, TargetDaemonRevision: target,
 		CircuitBreaker:          &ecs.ServiceDeploymentCircuitBreaker{Status: ecs.MonitorDisabled},
-		DeploymentConfiguration: r.DeploymentConfiguration, CreatedAt: now, StartedAt: now, FinishedAt: now}
+		DeploymentConfiguration: r.DeploymentConfiguration, CreatedAt: now, StartedAt: now}
+	var keep []ecs.DaemonRevisionDetail
 	for _, cur := range r.Detail.CurrentRevisions {
+		if cur.TotalRunningCount > 0 {
+			keep = append(keep, cur) // its tasks run until the deployment replaces them
+		}
 		src := ecs.DaemonDeploymentRevisionDetail{Arn: cur.Arn, CapacityProviders: []ecs.DaemonDeploymentCapacityProvider{}}
 		for _, cp := range cur.CapacityProviders {
 			src.CapacityProviders = append(src.CapacityProviders, ecs.DaemonDeploymentCapacityProvider{Arn: cp.Arn})
 		}
 		dep.SourceDaemonRevisions = append(dep.SourceDaemonRevisions, src)
 	}
+	if prev, ok := dm.daemonDeploys.Get(r.DeploymentKey); ok && (prev.Deployment.Status == ecs.SDInProgress || prev.Deployment.Status == ecs.SDPending) {
+		stopped := *prev
+		stopped.Deployment.Status, stopped.Deployment.StoppedAt = ecs.SDStopped, now
+		stopped.Deployment.StatusReason = "A newer daemon deployment replaced this one."
+		dm.daemonDeploys.Put(tx, r.DeploymentKey, &stopped)
+	}
 	prefix := state.Key(sc.Region, r.ClusterName, r.Name) + "\x00"
-	e.daemonDeploys.Put(tx, prefix+nextOrdinal(e.daemonDeploys, prefix)+"\x00"+depID,
-		&daemonDeploymentRecord{Deployment: dep, DaemonArn: r.Detail.DaemonArn})
+	r.DeploymentKey = prefix + nextOrdinal(dm.daemonDeploys, prefix) + "\x00" + depID
+	dm.daemonDeploys.Put(tx, r.DeploymentKey, &daemonDeploymentRecord{Deployment: dep, DaemonArn: r.Detail.DaemonArn})
 	r.Detail.DeploymentArn, r.Detail.UpdatedAt = dep.DaemonDeploymentArn, now
-	r.Detail.CurrentRevisions = nil
+	r.Detail.CurrentRevisions, r.TargetRevision, r.Stepping, r.BakeUntil = keep, "", false, nil
 	if td != nil {
 		cur := ecs.DaemonRevisionDetail{Arn: rev.DaemonRevisionArn, CapacityProviders: []ecs.DaemonCapacityProvider{}}
 		for _, cp := range r.CapacityProviders {
 			cur.CapacityProviders = append(cur.CapacityProviders, ecs.DaemonCapacityProvider{Arn: cp})
 		}
-		r.Detail.CurrentRevisions = []ecs.DaemonRevisionDetail{cur}
+		r.Detail.CurrentRevisions = append(r.Detail.CurrentRevisions, cur)
+		r.TargetRevision = rev.DaemonRevisionArn
 	}
 	if r.Detail.CurrentRevisions == nil {
 		r.Detail.CurrentRevisions = []ecs.DaemonRevisionDetail{}
@@ -180,36 +234,36 @@ func daemonOutput(r *daemonRecord) *ecs.DaemonOutput {
 }
 
 // CreateDaemon creates a daemon in a cluster and its first deployment.
-func (e *Emulator) CreateDaemon(ctx context.Context, in *ecs.DaemonInput) (*ecs.DaemonOutput, error) {
-	if in.DaemonName == "" || !serviceNameRE.MatchString(in.DaemonName) {
+func (dm *Daemons) CreateDaemon(ctx context.Context, in *ecs.DaemonInput) (*ecs.DaemonOutput, error) {
+	if in.DaemonName == "" || !nameRE.MatchString(in.DaemonName) {
 		return nil, ecs.InvalidParameter("Daemon name must match ^[a-zA-Z0-9_-]{1,255}$, but was %q.", in.DaemonName)
 	}
 	if err := tagging.Validate(in.Tags); err != nil {
 		return nil, err
 	}
 	var out *ecs.DaemonOutput
-	err := e.store.Update(func(tx *store.Tx) error {
-		ck, c, err := e.st.ActiveCluster(ctx, in.ClusterArn)
+	err := dm.st.Store.Update(func(tx *store.Tx) error {
+		ck, c, err := dm.st.ActiveCluster(ctx, in.ClusterArn)
 		if err != nil {
 			return err
 		}
-		td, cps, err := e.daemonLaunch(ctx, c, in)
+		td, cps, err := dm.daemonLaunch(ctx, c, in)
 		if err != nil {
 			return err
 		}
-		sc := ecs.Scope{Region: state.LastRegion(ck), Account: e.cfg.AccountID}
+		sc := ecs.Scope{Region: state.LastRegion(ck), Account: dm.st.AccountID}
 		k := state.Key(sc.Region, c.ClusterName, in.DaemonName)
-		if old, ok := e.daemons.Get(k); ok && old.Detail.Status == ecs.DaemonActive {
+		if old, ok := dm.daemons.Get(k); ok && old.Detail.Status == ecs.DaemonActive {
 			return ecs.InvalidParameter("A daemon named %s already exists in the cluster %s.", in.DaemonName, c.ClusterName)
 		}
-		now := ecs.At(e.cfg.Clock.Now())
+		now := ecs.At(dm.st.Clock.Now())
 		r := &daemonRecord{Name: in.DaemonName, ClusterName: c.ClusterName, TaskDefinition: td.DaemonTaskDefinitionArn,
 			CapacityProviders: cps, DeploymentConfiguration: in.DeploymentConfiguration, PropagateTags: in.PropagateTags,
 			EnableECSManagedTags: in.EnableECSManagedTags, EnableExecuteCommand: in.EnableExecuteCommand, Tags: in.Tags,
 			Detail: ecs.DaemonDetail{DaemonArn: daemonARN(sc, "daemon", c.ClusterName, in.DaemonName, ""), ClusterArn: c.ClusterArn,
 				Status: ecs.DaemonActive, CreatedAt: now}}
-		e.deployDaemon(tx, sc, r, td)
-		e.daemons.Put(tx, k, r)
+		dm.deployDaemon(tx, sc, r, td)
+		dm.daemons.Put(tx, k, r)
 		out = daemonOutput(r)
 		return nil
 	})
@@ -218,21 +272,21 @@ func (e *Emulator) CreateDaemon(ctx context.Context, in *ecs.DaemonInput) (*ecs.
 
 // UpdateDaemon changes a daemon's task definition, capacity providers or settings and
 // deploys the change.
-func (e *Emulator) UpdateDaemon(ctx context.Context, in *ecs.DaemonInput) (*ecs.DaemonOutput, error) {
+func (dm *Daemons) UpdateDaemon(ctx context.Context, in *ecs.DaemonInput) (*ecs.DaemonOutput, error) {
 	var out *ecs.DaemonOutput
-	err := e.store.Update(func(tx *store.Tx) error {
-		k, old, err := e.findDaemon(ctx, in.DaemonArn)
+	err := dm.st.Store.Update(func(tx *store.Tx) error {
+		k, old, err := dm.findDaemon(ctx, in.DaemonArn)
 		if err != nil {
 			return err
 		}
 		if old.Detail.Status != ecs.DaemonActive {
 			return ecs.InvalidParameter("The daemon %s is %s and can't be updated.", old.Name, old.Detail.Status)
 		}
-		ck, c, err := e.st.ActiveCluster(ctx, old.Detail.ClusterArn)
+		ck, c, err := dm.st.ActiveCluster(ctx, old.Detail.ClusterArn)
 		if err != nil {
 			return err
 		}
-		td, cps, err := e.daemonLaunch(ctx, c, in)
+		td, cps, err := dm.daemonLaunch(ctx, c, in)
 		if err != nil {
 			return err
 		}
@@ -250,8 +304,8 @@ func (e *Emulator) UpdateDaemon(ctx context.Context, in *ecs.DaemonInput) (*ecs.
 		if in.EnableExecuteCommand != nil {
 			r.EnableExecuteCommand = in.EnableExecuteCommand
 		}
-		e.deployDaemon(tx, ecs.Scope{Region: state.LastRegion(ck), Account: e.cfg.AccountID}, &r, td)
-		e.daemons.Put(tx, k, &r)
+		dm.deployDaemon(tx, ecs.Scope{Region: state.LastRegion(ck), Account: dm.st.AccountID}, &r, td)
+		dm.daemons.Put(tx, k, &r)
 		out = daemonOutput(&r)
 		return nil
 	})
@@ -260,10 +314,10 @@ func (e *Emulator) UpdateDaemon(ctx context.Context, in *ecs.DaemonInput) (*ecs.
 
 // DeleteDaemon moves a daemon to DELETE_IN_PROGRESS with a deployment that drains its
 // tasks.
-func (e *Emulator) DeleteDaemon(ctx context.Context, in *ecs.DaemonRef) (*ecs.DaemonOutput, error) {
+func (dm *Daemons) DeleteDaemon(ctx context.Context, in *ecs.DaemonRef) (*ecs.DaemonOutput, error) {
 	var out *ecs.DaemonOutput
-	err := e.store.Update(func(tx *store.Tx) error {
-		k, old, err := e.findDaemon(ctx, in.DaemonArn)
+	err := dm.st.Store.Update(func(tx *store.Tx) error {
+		k, old, err := dm.findDaemon(ctx, in.DaemonArn)
 		if err != nil {
 			return err
 		}
@@ -273,8 +327,8 @@ func (e *Emulator) DeleteDaemon(ctx context.Context, in *ecs.DaemonRef) (*ecs.Da
 		r := *old
 		r.Detail.Status = ecs.DaemonDeleteInProgress
 		a, _ := ecs.ParseARN(r.Detail.DaemonArn)
-		e.deployDaemon(tx, ecs.Scope{Region: a.Region, Account: e.cfg.AccountID}, &r, nil)
-		e.daemons.Put(tx, k, &r)
+		dm.deployDaemon(tx, ecs.Scope{Region: a.Region, Account: dm.st.AccountID}, &r, nil)
+		dm.daemons.Put(tx, k, &r)
 		out = daemonOutput(&r)
 		return nil
 	})
@@ -282,12 +336,12 @@ func (e *Emulator) DeleteDaemon(ctx context.Context, in *ecs.DaemonRef) (*ecs.Da
 }
 
 // DescribeDaemon describes one daemon.
-func (e *Emulator) DescribeDaemon(ctx context.Context, in *ecs.DaemonRef) (*ecs.DescribeDaemonOutput, error) {
+func (dm *Daemons) DescribeDaemon(ctx context.Context, in *ecs.DaemonRef) (*ecs.DescribeDaemonOutput, error) {
 	var out *ecs.DescribeDaemonOutput
 	var err error
-	e.store.View(func() {
+	dm.st.Store.View(func() {
 		var r *daemonRecord
-		if _, r, err = e.findDaemon(ctx, in.DaemonArn); err == nil {
+		if _, r, err = dm.findDaemon(ctx, in.DaemonArn); err == nil {
 			d := r.Detail
 			out = &ecs.DescribeDaemonOutput{Daemon: &d}
 		}
@@ -296,14 +350,14 @@ func (e *Emulator) DescribeDaemon(ctx context.Context, in *ecs.DaemonRef) (*ecs.
 }
 
 // ListDaemons lists the Region's daemons, or a cluster's, filtered by capacity provider.
-func (e *Emulator) ListDaemons(ctx context.Context, in *ecs.ListDaemonsInput) (*ecs.ListDaemonsOutput, error) {
-	prefix := e.st.Scope(ctx).Region + "\x00"
+func (dm *Daemons) ListDaemons(ctx context.Context, in *ecs.ListDaemonsInput) (*ecs.ListDaemonsOutput, error) {
+	prefix := dm.st.Scope(ctx).Region + "\x00"
 	out := &ecs.ListDaemonsOutput{DaemonSummariesList: []ecs.DaemonSummary{}}
 	var err error
-	e.store.View(func() {
+	dm.st.Store.View(func() {
 		if in.ClusterArn != "" {
 			var ck string
-			if ck, _, err = e.st.ActiveCluster(ctx, in.ClusterArn); err != nil {
+			if ck, _, err = dm.st.ActiveCluster(ctx, in.ClusterArn); err != nil {
 				return
 			}
 			prefix = ck + "\x00"
@@ -312,7 +366,7 @@ func (e *Emulator) ListDaemons(ctx context.Context, in *ecs.ListDaemonsInput) (*
 		if p, err = paging.New(in.ListInput, prefix, 100, 100); err != nil {
 			return
 		}
-		ds, next := paging.List(e.daemons, p, prefix, false, func(_ string, r *daemonRecord) bool {
+		ds, next := paging.List(dm.daemons, p, prefix, false, func(_ string, r *daemonRecord) bool {
 			for _, cp := range in.CapacityProviderArns {
 				if !slices.ContainsFunc(r.CapacityProviders, func(s string) bool { return s == cp || strings.HasSuffix(s, "/"+cp) }) {
 					return false
@@ -333,7 +387,7 @@ func (e *Emulator) ListDaemons(ctx context.Context, in *ecs.ListDaemonsInput) (*
 }
 
 // ListDaemonDeployments lists a daemon's deployments, newest first.
-func (e *Emulator) ListDaemonDeployments(ctx context.Context, in *ecs.ListDaemonDeploymentsInput) (*ecs.ListDaemonDeploymentsOutput, error) {
+func (dm *Daemons) ListDaemonDeployments(ctx context.Context, in *ecs.ListDaemonDeploymentsInput) (*ecs.ListDaemonDeploymentsOutput, error) {
 	for _, s := range in.Status {
 		if !daemonDeploymentStatuses.Has(s) {
 			return nil, ecs.InvalidParameter("Invalid status '%s'. Valid values: %s.", s, daemonDeploymentStatuses.List())
@@ -341,9 +395,9 @@ func (e *Emulator) ListDaemonDeployments(ctx context.Context, in *ecs.ListDaemon
 	}
 	out := &ecs.ListDaemonDeploymentsOutput{DaemonDeployments: []ecs.DaemonDeploymentSummary{}}
 	var err error
-	e.store.View(func() {
+	dm.st.Store.View(func() {
 		var k string
-		if k, _, err = e.findDaemon(ctx, in.DaemonArn); err != nil {
+		if k, _, err = dm.findDaemon(ctx, in.DaemonArn); err != nil {
 			return
 		}
 		prefix := k + "\x00"
@@ -351,7 +405,7 @@ func (e *Emulator) ListDaemonDeployments(ctx context.Context, in *ecs.ListDaemon
 		if p, err = paging.New(in.ListInput, prefix, 20, 100); err != nil {
 			return
 		}
-		ds, next := paging.List(e.daemonDeploys, p, prefix, true, func(_ string, r *daemonDeploymentRecord) bool {
+		ds, next := paging.List(dm.daemonDeploys, p, prefix, true, func(_ string, r *daemonDeploymentRecord) bool {
 			d := r.Deployment
 			if len(in.Status) > 0 && !slices.Contains(in.Status, d.Status) {
 				return false
@@ -381,17 +435,17 @@ func (e *Emulator) ListDaemonDeployments(ctx context.Context, in *ecs.ListDaemon
 }
 
 // DescribeDaemonDeployments describes daemon deployments by ARN.
-func (e *Emulator) DescribeDaemonDeployments(ctx context.Context, in *ecs.DescribeDaemonDeploymentsInput) (*ecs.DescribeDaemonDeploymentsOutput, error) {
+func (dm *Daemons) DescribeDaemonDeployments(ctx context.Context, in *ecs.DescribeDaemonDeploymentsInput) (*ecs.DescribeDaemonDeploymentsOutput, error) {
 	if err := checkARNList("daemonDeploymentArns", in.DaemonDeploymentArns); err != nil {
 		return nil, err
 	}
 	out := &ecs.DescribeDaemonDeploymentsOutput{DaemonDeployments: []ecs.DaemonDeployment{}, Failures: []ecs.Failure{}}
-	e.store.View(func() {
+	dm.st.Store.View(func() {
 		for _, arn := range in.DaemonDeploymentArns {
 			var found *daemonDeploymentRecord
-			if k, parts, err := e.daemonRefKey(ctx, arn, "daemon-deployment"); err == nil && len(parts) == 3 {
+			if k, parts, err := dm.daemonRefKey(ctx, arn, "daemon-deployment"); err == nil && len(parts) == 3 {
 				prefix := k + "\x00"
-				e.daemonDeploys.Ascend(prefix, func(dk string, r *daemonDeploymentRecord) bool {
+				dm.daemonDeploys.Ascend(prefix, func(dk string, r *daemonDeploymentRecord) bool {
 					if !strings.HasPrefix(dk, prefix) {
 						return false
 					}
@@ -413,15 +467,15 @@ func (e *Emulator) DescribeDaemonDeployments(ctx context.Context, in *ecs.Descri
 }
 
 // DescribeDaemonRevisions describes daemon revisions by ARN.
-func (e *Emulator) DescribeDaemonRevisions(ctx context.Context, in *ecs.DescribeDaemonRevisionsInput) (*ecs.DescribeDaemonRevisionsOutput, error) {
+func (dm *Daemons) DescribeDaemonRevisions(ctx context.Context, in *ecs.DescribeDaemonRevisionsInput) (*ecs.DescribeDaemonRevisionsOutput, error) {
 	if err := checkARNList("daemonRevisionArns", in.DaemonRevisionArns); err != nil {
 		return nil, err
 	}
 	out := &ecs.DescribeDaemonRevisionsOutput{DaemonRevisions: []ecs.DaemonRevision{}, Failures: []ecs.Failure{}}
-	e.store.View(func() {
+	dm.st.Store.View(func() {
 		for _, arn := range in.DaemonRevisionArns {
-			if k, parts, err := e.daemonRefKey(ctx, arn, "daemon-revision"); err == nil && len(parts) == 3 {
-				if rev, ok := e.daemonRevisions.Get(k + "\x00" + parts[2]); ok {
+			if k, parts, err := dm.daemonRefKey(ctx, arn, "daemon-revision"); err == nil && len(parts) == 3 {
+				if rev, ok := dm.daemonRevisions.Get(k + "\x00" + parts[2]); ok {
 					out.DaemonRevisions = append(out.DaemonRevisions, *rev)
 					continue
 				}
@@ -430,4 +484,32 @@ func (e *Emulator) DescribeDaemonRevisions(ctx context.Context, in *ecs.Describe
 		}
 	})
 	return out, nil
+}
+
+// nextOrdinal is the key part that orders a new record after every record under prefix
+// (keys prefix + ordinal + NUL + id): creation order, even for records made at the same
+// instant. It must run inside a store Update.
+func nextOrdinal[T any](t *store.Table[T], prefix string) string {
+	n := uint64(0)
+	t.Descend(prefix+"\xff", func(k string, _ *T) bool {
+		if rest, ok := strings.CutPrefix(k, prefix); ok {
+			ord, _, _ := strings.Cut(rest, "\x00")
+			if v, err := strconv.ParseUint(ord, 10, 64); err == nil {
+				n = v
+			}
+		}
+		return false
+	})
+	return fmt.Sprintf("%012d", n+1)
+}
+
+// checkARNList validates the ARN list of the Describe operations (1 to 20).
+func checkARNList(name string, arns []string) error {
+	switch {
+	case len(arns) == 0:
+		return ecs.InvalidParameter("%s can not be empty.", name)
+	case len(arns) > 20:
+		return ecs.InvalidParameter("%s can have at most 20 items.", name)
+	}
+	return nil
 }
