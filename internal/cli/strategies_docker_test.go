@@ -37,7 +37,7 @@ func TestCanaryOnDocker(t *testing.T) {
 	old := arnsOf(oldTasks)
 	bal := d.loadBalancer(t, tg)
 
-	h := &hammer{url: "http://" + bal.Address + "/", done: make(chan struct{})}
+	h := &hammer{url: "http://" + bal.Address + "/", done: make(chan struct{}), keep: &http.Transport{Proxy: nil}}
 	h.wg.Add(1)
 	go h.loop(&http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true}}, 5*time.Millisecond)
 	t.Cleanup(h.stop)
