@@ -25,7 +25,7 @@ var allowedImports = map[string][]string{
 	"tui":                               {"emulator/ecs"},
 	"emulator/taskdef":                  {"emulator/ecs", "fargate"},
 	"emulator/httpapi":                  {"emulator/ecs"},
-	"emulator":                          {"emulator/ecs", "emulator/clock", "emulator/store", "emulator/taskdef", "emulator/scheduler", "emulator/lb", "emulator/events", "emulator/discovery", "emulator/serviceconnect", "fargate", "ec2sim", "emulator/state", "emulator/admission", "emulator/servicectl", "emulator/fargatectl", "emulator/ec2ctl", "emulator/svcdeploy", "emulator/cost", "emulator/paging", "emulator/check", "emulator/tagging", "emulator/taskdefs", "emulator/settings", "emulator/eventemit", "emulator/execsession", "emulator/providers", "emulator/protection", "emulator/instview", "emulator/gateways", "emulator/daemons", "emulator/deployments", "emulator/strategy"},
+	"emulator":                          {"emulator/ecs", "emulator/clock", "emulator/store", "emulator/taskdef", "emulator/scheduler", "emulator/lb", "emulator/events", "emulator/discovery", "emulator/serviceconnect", "fargate", "ec2sim", "emulator/state", "emulator/admission", "emulator/servicectl", "emulator/fargatectl", "emulator/ec2ctl", "emulator/svcdeploy", "emulator/cost", "emulator/paging", "emulator/check", "emulator/tagging", "emulator/taskdefs", "emulator/settings", "emulator/eventemit", "emulator/execsession", "emulator/providers", "emulator/protection", "emulator/instview", "emulator/gateways", "emulator/daemons", "emulator/instances", "emulator/anywhere", "emulator/servicedefs", "emulator/deployments", "emulator/strategy"},
 	"emulator/cost":                     {"emulator/ecs", "emulator/state", "fargate"},
 	"emulator/paging":                   {"emulator/ecs", "emulator/store"},
 	"emulator/check":                    {"emulator/ecs"},
@@ -41,6 +41,9 @@ var allowedImports = map[string][]string{
 	"emulator/instview":                 {"emulator/ecs", "emulator/state", "emulator/paging", "ec2sim"},
 	"emulator/strategy":                 {"emulator/ecs"},
 	"emulator/deployments":              {"emulator/ecs", "emulator/state", "emulator/store", "emulator/paging", "emulator/svcdeploy", "emulator/scheduler"},
+	"emulator/instances":                {"emulator/ecs", "emulator/state", "emulator/store", "emulator/paging", "emulator/tagging", "emulator/instview", "emulator/ec2ctl", "emulator/events", "ec2sim"},
+	"emulator/anywhere":                 {"emulator/ecs", "emulator/state", "emulator/store", "emulator/instances"},
+	"emulator/servicedefs":              {"emulator/ecs", "emulator/admission", "emulator/tagging", "ec2sim"},
 	"emulator/state":                    {"emulator/ecs", "emulator/clock", "emulator/store", "emulator/scheduler", "ec2sim", "emulator/strategy"},
 	"emulator/admission":                {"emulator/ecs", "emulator/state", "emulator/scheduler", "ec2sim"},
 	"emulator/servicectl":               {"emulator/ecs", "emulator/state", "emulator/store", "emulator/admission", "emulator/scheduler", "emulator/lb", "fargate", "ec2sim", "emulator/strategy", "emulator/clock"},
@@ -67,10 +70,13 @@ var allowedImports = map[string][]string{
 	"emulator/cwlogs/cwlogsapi":         {"emulator/ecs", "emulator/cwlogs"},
 	"emulator/ssmsession":               {},
 	"emulator/appscaling":               {"emulator/ecs", "emulator/clock"},
+	"emulator/hooks":                    {},
+	"emulator/alarms":                   {"emulator/ecs", "emulator/clock", "emulator/appscaling"},
+	"emulator/alarms/cwapi":             {"emulator/ecs", "emulator/alarms"},
 	"emulator/appscaling/appscalingapi": {"emulator/ecs", "emulator/appscaling"},
 	"emulator/appscaling/ecsbridge":     {"emulator", "emulator/ecs", "emulator/appscaling", "emulator/containers", "emulator/events", "emulator/clock", "emulator/containers/sim", "emulator/agent", "emulator/httpapi"},
 	"emulator/execchannel":              {"emulator/ecs", "emulator/clock", "emulator/containers", "emulator/ssmsession"},
-	"internal/ecsminiapi":               {"emulator", "emulator/ecs", "emulator/clock", "emulator/events", "emulator/logs", "emulator/httpapi", "emulator/discovery", "fargate"},
+	"internal/ecsminiapi":               {"emulator", "emulator/ecs", "emulator/clock", "emulator/events", "emulator/logs", "emulator/httpapi", "emulator/discovery", "fargate", "emulator/hooks", "emulator/alarms"},
 	"internal/composeapply":             {"emulator/ecs", "emulator/clock", "internal/composeimport", "internal/ecsminiapi", "internal/dockerrt"},
 	"internal/anywhere":                 {"emulator", "emulator/ecs", "emulator/agent", "emulator/clock", "emulator/containers", "emulator/httpapi", "internal/ecsminiapi", "internal/httpguard"},
 	"internal/cli":                      {"emulator/", "emulator", "fargate", "ec2sim", "tui", "internal/"},
@@ -84,7 +90,9 @@ var onlyImporters = map[string][]string{
 	"github.com/moby/buildkit":     {"internal/dockerrt"},
 	"github.com/tonistiigi/fsutil": {"internal/dockerrt"},
 	// The Session Manager data channel is the only WebSocket ecsmini speaks.
-	"github.com/gorilla/websocket":           {"emulator/execchannel"},
+	"github.com/gorilla/websocket": {"emulator/execchannel"},
+	// CloudWatch's Smithy RPC v2 CBOR protocol.
+	"github.com/fxamacker/cbor":              {"emulator/alarms/cwapi"},
 	"github.com/compose-spec/compose-go":     {"internal/composeimport", "internal/composeapply"},
 	"github.com/fsnotify/fsnotify":           {"internal/composeapply"},
 	"github.com/spf13/cobra":                 {"internal/cli"},
@@ -177,7 +185,7 @@ var reconcilers = []string{"emulator/state", "emulator/admission", "emulator/ser
 // operations are the packages the facade delegates a group of API operations or a
 // report to (moved out of package emulator to keep the facade small); like the
 // reconcilers, they work on *state.State and never on *Emulator.
-var operations = []string{"emulator/cost", "emulator/paging", "emulator/check", "emulator/tagging", "emulator/taskdefs", "emulator/settings", "emulator/eventemit", "emulator/execsession", "emulator/providers", "emulator/protection", "emulator/instview", "emulator/gateways", "emulator/deployments"}
+var operations = []string{"emulator/cost", "emulator/paging", "emulator/check", "emulator/tagging", "emulator/taskdefs", "emulator/settings", "emulator/eventemit", "emulator/execsession", "emulator/providers", "emulator/protection", "emulator/instview", "emulator/gateways", "emulator/instances", "emulator/anywhere", "emulator/servicedefs", "emulator/deployments"}
 
 // TestReconcilersDoNotImportTheFacade holds the rule table to issue 13's shape: each
 // reconciler depends on the state package and small interfaces, never on *Emulator,

@@ -22,8 +22,14 @@
 //	emulator/providers   capacity providers and strategy checks; settings account settings
 //	emulator/tagging     resource tags; protection task scale-in protection
 //	emulator/instview    Describe/ListContainerInstances; paging the List operations' tokens
+//	emulator/instances   container instances: registration (EC2 and external), attributes,
+//	                     draining, deregistration, simulated Auto Scaling groups
+//	emulator/anywhere    ECS Anywhere's remote agents: their poll for work, heartbeats,
+//	                     disconnection, and the agent-side operations (Submit*StateChange)
+//	emulator/servicedefs the pure checks of a service's definition (Create/UpdateService input)
 //	emulator/eventemit   what is published on the event stream, and when
 //	emulator/execsession ECS Exec sessions; cost the Fargate cost report; check shared checks
+//	                     (launch type and task definition against launch, include values)
 //	emulator/ecs         domain types, status enums, ECS errors and ARNs
 //	emulator/taskdef     task definition validation and normalisation
 //	emulator/store       versioned in-memory tables, journal and snapshots, commit hooks
@@ -46,6 +52,9 @@
 //	emulator/httpapi     the ECS JSON 1.1 protocol over HTTP, one file per resource group
 //	emulator/appscaling  Application Auto Scaling for services (a reconciler the loop runs,
 //	                     added with AddReconciler; ecsbridge its ports, appscalingapi its API)
+//	emulator/alarms      CloudWatch metric alarms on the ECS metrics (a reconciler too; their
+//	                     actions run step scaling policies; cwapi its CBOR and JSON protocols)
+//	emulator/hooks       deployment lifecycle hooks answered by user-mapped endpoints/commands
 //	fargate, ec2sim      pure rules: Fargate sizes, Spot, retirement; instances, placement
 //
 // # The loop
@@ -79,7 +88,9 @@
 // # Lifecycles
 //
 // A task: RunTask (or a service pass, or StartTask) admits it (package admission: host
-// ports, Fargate vCPU quota, EC2 placement) and records it PROVISIONING; after the
+// ports, Fargate vCPU quota, EC2 placement; a service pass puts each admission in its
+// plan as a placement, "place web:3 on i-0abc (binpack memory)") and records it
+// PROVISIONING; after the
 // commit the agent is told to launch it and moves it PROVISIONING → PENDING →
 // ACTIVATING → RUNNING → DEACTIVATING → STOPPING → DEPROVISIONING → STOPPED through
 // UpdateTask, each change a new version and an ECS Task State Change event. StopTask, a
@@ -95,9 +106,9 @@
 //
 // # Remote agents
 //
-// Tasks placed on an external instance that `ecsmini agent` registered (anywhere_*.go)
-// are not run here: taskRouter hands them to the agent link, which that agent
-// long-polls (internal/anywhere) as its heartbeat; its reports come back through
+// Tasks placed on an external instance that `ecsmini agent` registered (package
+// instances) are not run here: taskRouter (anywhere.go) hands them to package anywhere,
+// which that agent long-polls (internal/anywhere) as its heartbeat; its reports come back through
 // SubmitTaskStateChange, and a silent agent's instance is disconnected by the loop.
 //
 // # Glossary

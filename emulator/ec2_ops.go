@@ -6,7 +6,6 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator/ec2ctl"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
-	"github.com/ecsmini/ecsmini/emulator/store"
 )
 
 // The EC2 simulation (instances booting and ending, EC2 Spot, managed scaling, tasks
@@ -35,18 +34,7 @@ func (e *Emulator) ReconcileEC2() time.Time { return e.ec2.Reconcile() }
 // this mean (0 turns it off).
 func (e *Emulator) SetSpotInstanceInterruptionRate(mean time.Duration) { e.ec2.SetSpotRate(mean) }
 
-// InterruptSpotInstance gives a Spot instance EC2's two-minute notice: ECS sets it
-// DRAINING (as with ECS_ENABLE_SPOT_INSTANCE_DRAINING) so services move their tasks,
-// and the instance terminates when the notice ends (spec §3.6).
+// InterruptSpotInstance: see instances.Ops.InterruptSpotInstance.
 func (e *Emulator) InterruptSpotInstance(ctx context.Context, cluster, ref string) (*ecs.ContainerInstance, error) {
-	return e.changeInstance(ctx, cluster, ref, e.st.FindInstance, func(tx *store.Tx, _, ik string, r *instanceRecord) ([]*ecs.Task, error) {
-		if !r.Spot {
-			return nil, ecs.InvalidParameter("Container instance %s is not a Spot instance.", ref)
-		}
-		if r.Instance.Status == ecs.InstanceInactive {
-			return nil, ecs.InvalidParameter("Container instance %s is INACTIVE.", ref)
-		}
-		e.ec2.NoticeSpot(tx, ik, r)
-		return nil, nil
-	})
+	return e.inst.InterruptSpotInstance(ctx, cluster, ref)
 }

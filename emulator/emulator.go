@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ecsmini/ecsmini/emulator/admission"
+	"github.com/ecsmini/ecsmini/emulator/anywhere"
 	"github.com/ecsmini/ecsmini/emulator/clock"
 	"github.com/ecsmini/ecsmini/emulator/daemons"
 	"github.com/ecsmini/ecsmini/emulator/deployments"
@@ -16,6 +17,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/execsession"
 	"github.com/ecsmini/ecsmini/emulator/fargatectl"
 	"github.com/ecsmini/ecsmini/emulator/gateways"
+	"github.com/ecsmini/ecsmini/emulator/instances"
 	"github.com/ecsmini/ecsmini/emulator/servicectl"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
@@ -93,8 +95,9 @@ type Emulator struct {
 	rnd    *admission.Random // EC2 placement's random source
 	ev     *eventemit.Emitter
 	exec   *execsession.Sessions
-	link   *agentLink // remote agents (anywhere_link.go)
-	ext    extensions // reconcilers added from outside (extensions.go)
+	inst   *instances.Ops   // container instance operations
+	agents *anywhere.Agents // remote agents (ECS Anywhere)
+	ext    extensions       // reconcilers added from outside (extensions.go)
 
 	// registries names the Cloud Map services of serviceRegistries (services_registry.go).
 	registries *store.Table[registryName]
@@ -140,7 +143,6 @@ func New(cfg Config) (*Emulator, error) {
 		loop:    newLoop(),
 		rnd:     admission.NewRandom(time.Now().UnixNano()),
 		ev:      eventemit.New(st, cfg.Events, cfg.Clock.Now()),
-		link:    newAgentLink(),
 	}
 	e.registries = store.NewTable[registryName](s, "discoveryRegistries")
 	e.exec = execsession.New(st, e.ev)
@@ -148,6 +150,8 @@ func New(cfg Config) (*Emulator, error) {
 	e.dm = daemons.New(st, host{e}, e.rnd)
 	e.ec2 = ec2ctl.New(st, host{e}, e.rnd, e.loop.poke)
 	e.fg = fargatectl.New(st, host{e}, e.loop.poke)
+	e.inst = instances.New(st, host{e}, e.ec2)
+	e.agents = anywhere.New(st, host{e}, e.inst)
 	e.ctl.SetLoadBalancers(cfg.LoadBalancers)
 	e.ctl.SetStrategyPorts(cfg.HookRunner, cfg.AlarmStates, cfg.Activity)
 	e.fg.SetQuotas(cfg.FargateQuotas)
@@ -175,7 +179,7 @@ func (e *Emulator) SetRunner(r TaskRunner) {
 		e.runner = nil
 		return
 	}
-	e.runner = &taskRouter{e: e, local: r}
+	e.runner = &taskRouter{agents: e.agents, local: r}
 }
 
 // Recovered lists what loading damaged state with Config.Recover dropped (nil if nothing).

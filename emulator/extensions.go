@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/servicedefs"
 )
 
 // Reconciler is a reconciler from outside the emulator (Application Auto Scaling) that
@@ -56,8 +57,8 @@ func (e *Emulator) reconcileExtensions(now time.Time) (time.Time, error) {
 // records message as a service event, in one commit. It answers the desired count
 // before the change; a service that is not ACTIVE is ServiceNotActiveException.
 func (e *Emulator) ScaleService(ctx context.Context, cluster, service string, desired int, message string) (int, error) {
-	if desired < 0 || desired > maxServiceTasks {
-		return 0, ecs.InvalidParameter("desiredCount must be between 0 and %d.", maxServiceTasks)
+	if desired < 0 || desired > servicedefs.MaxTasks {
+		return 0, ecs.InvalidParameter("desiredCount must be between 0 and %d.", servicedefs.MaxTasks)
 	}
 	now := e.cfg.Clock.Now()
 	old := 0

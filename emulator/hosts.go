@@ -8,6 +8,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/servicectl"
 	"github.com/ecsmini/ecsmini/emulator/settings"
+	"github.com/ecsmini/ecsmini/emulator/store"
 )
 
 // host is what the reconciler packages see of the facade: the operations that commit
@@ -47,7 +48,7 @@ func (h host) LaunchInstance(ctx context.Context, in ec2ctl.Launch) error {
 	return err
 }
 
-func (h host) InstancesChanged(arns ...string) { h.e.instancesChanged(arns...) }
+func (h host) InstancesChanged(arns ...string) { h.e.inst.Changed(arns...) }
 func (h host) EmitTasks(tasks ...*ecs.Task)    { h.e.ev.Tasks(tasks...) }
 func (h host) Nudge(arn string)                { h.e.fg.Nudge(arn) }
 func (h host) Release(arns ...string)          { h.e.fg.Release(arns...) }
@@ -66,3 +67,10 @@ func (h host) Launch(arns ...string) { h.e.fg.Launch(arns...) }
 // StartDaemons runs the daemon reconciler; the EC2 reconciler calls it before it places
 // waiting tasks on instances that just booted.
 func (h host) StartDaemons() { h.e.dm.Reconcile(h.e.cfg.Clock.Now()) }
+func (h host) ClusterForUse(ctx context.Context, tx *store.Tx, ref string) (string, *ecs.Cluster, error) {
+	return h.e.clusterForUse(ctx, tx, ref)
+}
+
+func (h host) Poke()                               { h.e.loop.poke() }
+func (h host) EmitInstance(arn string, detail any) { h.e.ev.ContainerInstance(arn, detail) }
+func (h host) Heartbeat(arn string, now time.Time) { h.e.agents.Heartbeat(arn, now) }

@@ -62,7 +62,7 @@ func (e *Emulator) pass() (time.Time, error) {
 	at(n)
 	at(e.fg.Due(now))
 	at(e.ReconcileEC2())
-	at(e.reconcileAgents(now))
+	at(e.agents.Reconcile(now))
 	n, err = e.purge(now)
 	at(n)
 	if err != nil {
@@ -89,7 +89,7 @@ func (e *Emulator) purge(now time.Time) (time.Time, error) {
 	if err := e.ctl.ReapInactive(now, e.cfg.StoppedTaskTTL); err != nil {
 		return e.loop.nextPurge, fmt.Errorf("forget inactive services: %w", err)
 	}
-	if err := e.reapInstances(now, InstanceTTL); err != nil {
+	if err := e.inst.Reap(now, InstanceTTL); err != nil {
 		return e.loop.nextPurge, fmt.Errorf("forget deregistered container instances: %w", err)
 	}
 	if err := e.reapClusters(now, ClusterTTL); err != nil {

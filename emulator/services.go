@@ -4,10 +4,12 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"fmt"
-	"regexp"
+
+	"github.com/ecsmini/ecsmini/emulator/servicedefs"
 )
 
-var serviceNameRE = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,255}$`)
+// serviceNameRE is what a service, daemon or gateway name may be.
+var serviceNameRE = servicedefs.NameRE
 
 // newDeploymentID is ECS's deployment id: "ecs-svc/" and 19 digits.
 func newDeploymentID() string {

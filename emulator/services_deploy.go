@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 
+	"github.com/ecsmini/ecsmini/emulator/check"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/servicedefs"
 	"github.com/ecsmini/ecsmini/emulator/taskdefs"
 )
 
@@ -26,7 +28,7 @@ func (e *Emulator) newDeployment(ctx context.Context, sc ecs.Scope, cluster *ecs
 	if l.launchType != "" && len(l.strategy) > 0 {
 		return nil, ecs.InvalidParameter("Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.")
 	}
-	if err := checkLaunchType(l.launchType); err != nil {
+	if err := check.LaunchType(l.launchType); err != nil {
 		return nil, err
 	}
 	_, rec, err := taskdefs.Resolve(ctx, e.st, l.taskDefinition)
@@ -58,7 +60,7 @@ func (e *Emulator) newDeployment(ctx context.Context, sc ecs.Scope, cluster *ecs
 			}
 		}
 	}
-	if err := checkLaunch(td, launch, run); err != nil {
+	if err := check.Launch(td, launch, run); err != nil {
 		return nil, err
 	}
 	if l.scheduling == ecs.SchedulingDaemon && launch == ecs.LaunchFargate {
@@ -67,7 +69,7 @@ func (e *Emulator) newDeployment(ctx context.Context, sc ecs.Scope, cluster *ecs
 	if err := checkLoadBalancers(td, l.loadBalancers); err != nil {
 		return nil, err
 	}
-	if err := checkVolumeConfigurations(td, l.volumes); err != nil {
+	if err := servicedefs.VolumeConfigurations(td, l.volumes); err != nil {
 		return nil, err
 	}
 	d := &ecs.Deployment{
@@ -113,21 +115,4 @@ func checkLoadBalancers(td *ecs.TaskDefinition, lbs []ecs.LoadBalancer) error {
 		}
 	}
 	return nil
-}
-
-// checkLaunchType refuses a launch type ecsmini does not run; empty means none given.
-func checkLaunchType(lt string) error {
-	if lt == "" || ecs.EnumLaunchType.Has(lt) {
-		return nil
-	}
-	return ecs.InvalidParameter("Invalid launch type '%s'. Valid values: %s.", lt, ecs.EnumLaunchType.List())
-}
-
-// checkAZRebalancing refuses an availabilityZoneRebalancing the model lacks; empty means
-// none given (CreateService then defaults to ENABLED, UpdateService keeps the service's).
-func checkAZRebalancing(v string) error {
-	if v == "" || ecs.EnumAZRebalancing.Has(v) {
-		return nil
-	}
-	return ecs.InvalidParameter("Invalid availabilityZoneRebalancing '%s'. Valid values: %s.", v, ecs.EnumAZRebalancing.List())
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 
+	"github.com/ecsmini/ecsmini/emulator/check"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/paging"
 	"github.com/ecsmini/ecsmini/emulator/state"
@@ -61,7 +62,7 @@ func (e *Emulator) DescribeServices(ctx context.Context, in *ecs.DescribeService
 // ListServices lists the ARNs of a cluster's ACTIVE services (DRAINING and INACTIVE ones
 // are no longer listed, spec §5.14), in name order.
 func (e *Emulator) ListServices(ctx context.Context, in *ecs.ListServicesInput) (*ecs.ListServicesOutput, error) {
-	if err := checkLaunchType(in.LaunchType); err != nil {
+	if err := check.LaunchType(in.LaunchType); err != nil {
 		return nil, err
 	}
 	if in.SchedulingStrategy != "" && !ecs.EnumSchedulingStrategy.Has(in.SchedulingStrategy) {

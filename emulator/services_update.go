@@ -6,6 +6,7 @@ import (
 	"reflect"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/servicedefs"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 	"github.com/ecsmini/ecsmini/emulator/strategy"
@@ -16,20 +17,7 @@ import (
 // forceNewDeployment starts a new PRIMARY deployment; the old one turns ACTIVE and the
 // control loop rolls tasks over (spec §5.2, §5.4). Other changes take effect in place.
 func (e *Emulator) UpdateService(ctx context.Context, in *ecs.UpdateServiceInput) (*ecs.ServiceOutput, error) {
-	if in.Service == "" {
-		return nil, ecs.InvalidParameter("Service can not be blank.")
-	}
-	if err := checkController(in.DeploymentController); err != nil {
-		return nil, err
-	}
-	if err := checkAZRebalancing(ecs.Deref(in.AvailabilityZoneRebalancing)); err != nil {
-		return nil, err
-	}
-	if in.DesiredCount != nil && (*in.DesiredCount < 0 || *in.DesiredCount > maxServiceTasks) {
-		return nil, ecs.InvalidParameter("desiredCount must be between 0 and %d.", maxServiceTasks)
-	}
-	if err := checkServiceCommon(in.DeploymentConfiguration, in.HealthCheckGracePeriodSeconds, ecs.Deref(in.PropagateTags),
-		in.LoadBalancers, in.PlacementConstraints, in.PlacementStrategy); err != nil {
+	if err := servicedefs.UpdateInput(in); err != nil {
 		return nil, err
 	}
 	sc := e.st.Scope(ctx)
@@ -37,7 +25,7 @@ func (e *Emulator) UpdateService(ctx context.Context, in *ecs.UpdateServiceInput
 		if r.Service.Status != ecs.ServiceActive {
 			return ecs.Errorf(ecs.CodeServiceNotActive, "Service was not ACTIVE.")
 		}
-		if err := checkExternalUpdate(r.Service.LaunchType, in); err != nil {
+		if err := servicedefs.ExternalUpdate(r.Service.LaunchType, in); err != nil {
 			return err
 		}
 		s := r.Service
@@ -161,8 +149,8 @@ func (e *Emulator) redeploy(ctx context.Context, sc ecs.Scope, cluster *ecs.Clus
 	if in.CapacityProviderStrategy != nil && !reflect.DeepEqual(in.CapacityProviderStrategy, s.CapacityProviderStrategy) {
 		l.strategy, l.launchType, changed = in.CapacityProviderStrategy, "", true
 	}
-	if in.VolumeConfigurations != nil && !jsonEqual(noVolumes(in.VolumeConfigurations), cur.VolumeConfigurations) {
-		l.volumes, changed = noVolumes(in.VolumeConfigurations), true // [] removes them
+	if in.VolumeConfigurations != nil && !jsonEqual(servicedefs.NoVolumes(in.VolumeConfigurations), cur.VolumeConfigurations) {
+		l.volumes, changed = servicedefs.NoVolumes(in.VolumeConfigurations), true // [] removes them
 	}
 	if len(in.ServiceConnectConfiguration) > 0 && !jsonEqual(in.ServiceConnectConfiguration, sconn) {
 		sconn, changed = in.ServiceConnectConfiguration, true

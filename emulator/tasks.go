@@ -163,7 +163,7 @@ func (e *Emulator) UnfinishedTasks() []string {
 	var arns []string
 	e.store.View(func() {
 		e.tasks.Ascend("", func(_ string, r *taskRecord) bool {
-			if r.Task.LastStatus != ecs.StatusStopped && !e.onRemote(r.Task) {
+			if r.Task.LastStatus != ecs.StatusStopped && !e.agents.OnRemote(r.Task) {
 				arns = append(arns, r.Task.TaskArn)
 			}
 			return true
@@ -181,7 +181,7 @@ func (e *Emulator) StopOrphanedTasks(reason string, keep func(taskARN string) bo
 	err := e.store.Update(func(tx *store.Tx) error {
 		now := e.cfg.Clock.Now()
 		e.tasks.Ascend("", func(k string, r *taskRecord) bool {
-			if r.Task.LastStatus == ecs.StatusStopped || (keep != nil && keep(r.Task.TaskArn)) || e.onRemote(r.Task) {
+			if r.Task.LastStatus == ecs.StatusStopped || (keep != nil && keep(r.Task.TaskArn)) || e.agents.OnRemote(r.Task) {
 				return true
 			}
 			t := state.CloneTask(r.Task)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ecsmini/ecsmini/emulator/admission"
+	"github.com/ecsmini/ecsmini/emulator/check"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/providers"
 	"github.com/ecsmini/ecsmini/emulator/scheduler"
@@ -35,7 +36,7 @@ func (e *Emulator) RunTask(ctx context.Context, in *ecs.RunTaskInput) (*ecs.Task
 	case in.LaunchType != "" && len(in.CapacityProviderStrategy) > 0:
 		return nil, ecs.InvalidParameter("Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.")
 	}
-	if err := checkLaunchType(in.LaunchType); err != nil {
+	if err := check.LaunchType(in.LaunchType); err != nil {
 		return nil, err
 	}
 	if err := tagging.Validate(in.Tags); err != nil {
@@ -68,7 +69,7 @@ func (e *Emulator) RunTask(ctx context.Context, in *ecs.RunTaskInput) (*ecs.Task
 		if err != nil {
 			return err
 		}
-		if err := checkLaunch(td, launch, in); err != nil {
+		if err := check.Launch(td, launch, in); err != nil {
 			return err
 		}
 		if err := admission.CheckPlacement(launch, in.PlacementStrategy, in.PlacementConstraints); err != nil {
@@ -194,62 +195,6 @@ func (e *Emulator) launchPlan(sc ecs.Scope, c *ecs.Cluster, in *ecs.RunTaskInput
 		launch = ecs.LaunchFargate
 	}
 	return launch, providers, nil
-}
-
-// checkLaunch applies ECS's checks of a task definition against the launch type.
-func checkLaunch(td *ecs.TaskDefinition, launch string, in *ecs.RunTaskInput) error {
-	compatible := false
-	for _, c := range td.Compatibilities {
-		compatible = compatible || c == launch
-	}
-	if !compatible {
-		return ecs.InvalidParameter("Task definition does not support launch_type %s.", launch)
-	}
-	awsvpc := ecs.Deref(td.NetworkMode) == ecs.NetworkAwsvpc
-	hasNet := in.NetworkConfiguration != nil && in.NetworkConfiguration.AwsvpcConfiguration != nil
-	switch {
-	case awsvpc && !hasNet:
-		return ecs.InvalidParameter("Network Configuration must be provided when networkMode 'awsvpc' is specified.")
-	case !awsvpc && hasNet:
-		return ecs.InvalidParameter("Network Configuration is not valid for the given networkMode of this task definition.")
-	case hasNet && len(in.NetworkConfiguration.AwsvpcConfiguration.Subnets) == 0:
-		return ecs.InvalidParameter("subnets can not be empty.")
-	case hasNet && len(in.NetworkConfiguration.AwsvpcConfiguration.Subnets) > 16:
-		return ecs.InvalidParameter("subnets can have at most 16 items.")
-	case hasNet && len(in.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups) > 5:
-		return ecs.InvalidParameter("securityGroups can have at most 5 items.")
-	case launch != ecs.LaunchFargate && in.PlatformVersion != "":
-		return ecs.InvalidParameter("The platform version must be null when specifying an EC2 launch type.")
-	}
-	if o := in.Overrides; o != nil && o.EphemeralStorage != nil {
-		if launch != ecs.LaunchFargate {
-			return ecs.InvalidParameter("The ephemeralStorage override is only supported for tasks on Fargate.")
-		}
-		if n := o.EphemeralStorage.SizeInGiB; n < 21 || n > 200 {
-			return ecs.InvalidParameter("The ephemeralStorage sizeInGiB override must be between 21 and 200 GiB.")
-		}
-	}
-	if launch == ecs.LaunchFargate && in.PlatformVersion != "" && in.PlatformVersion != "LATEST" && !knownPlatformVersion(in.PlatformVersion) {
-		return ecs.Errorf("PlatformUnknownException", "The specified platform version does not exist.")
-	}
-	if launch == ecs.LaunchFargate && in.PlatformVersion == "1.3.0" {
-		// Features that arrived with 1.4.0 (tasks spec §3.2).
-		if cpu, _ := strconv.Atoi(ecs.Deref(td.Cpu)); cpu >= 8192 {
-			return ecs.Errorf("PlatformTaskDefinitionIncompatibilityException", "The specified platform does not satisfy the task definition’s required capabilities: 8 and 16 vCPU tasks need platform version 1.4.0 or later.")
-		}
-		if td.EphemeralStorage != nil || (in.Overrides != nil && in.Overrides.EphemeralStorage != nil) {
-			return ecs.Errorf("PlatformTaskDefinitionIncompatibilityException", "The specified platform does not satisfy the task definition’s required capabilities: ephemeralStorage needs platform version 1.4.0 or later.")
-		}
-	}
-	return nil
-}
-
-func knownPlatformVersion(v string) bool {
-	switch v {
-	case "1.4.0", "1.3.0":
-		return true
-	}
-	return false
 }
 
 // newTask builds a task in PROVISIONING from its task definition and the request.

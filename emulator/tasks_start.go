@@ -6,6 +6,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/ec2sim"
 	"github.com/ecsmini/ecsmini/emulator/admission"
+	"github.com/ecsmini/ecsmini/emulator/check"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
@@ -41,7 +42,7 @@ func (e *Emulator) StartTask(ctx context.Context, in *ecs.StartTaskInput) (*ecs.
 		if err != nil {
 			return err
 		}
-		if err := checkLaunch(td, ecs.LaunchEC2, run); err != nil {
+		if err := check.Launch(td, ecs.LaunchEC2, run); err != nil {
 			return err
 		}
 		c := e.st.CapacityOf(ck)

@@ -1,6 +1,8 @@
 package admission
 
 import (
+	"strings"
+
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/scheduler"
 	"github.com/ecsmini/ecsmini/emulator/state"
@@ -47,4 +49,40 @@ func (a *Admission) Admit(td *ecs.TaskDefinition, tr *state.Task, provider strin
 		a.inUse[p] = true
 	}
 	return "", ""
+}
+
+// Place admits tr as Admit does and says the outcome as the plan prints it: the
+// instance and strategy, the capacity provider, or the failure.
+func (a *Admission) Place(td *ecs.TaskDefinition, tr *state.Task, provider string) scheduler.Placement {
+	p := scheduler.Placement{TaskDefinition: tr.Task.TaskDefinitionArn, Launch: a.launch, Provider: provider}
+	if p.TaskDefinition == "" {
+		p.TaskDefinition = td.TaskDefinitionArn
+	}
+	code, closest := a.Admit(td, tr, provider)
+	if code != "" {
+		p.Failure, p.Closest = code, closest
+		return p
+	}
+	if arn := tr.Task.ContainerInstanceArn; arn != "" && a.placer != nil && a.placer.c != nil {
+		if i, ok := a.placer.c.Index[arn]; ok {
+			p.Instance = a.placer.c.Recs[i].Instance.Ec2InstanceId
+		}
+		p.Strategy = StrategyText(a.how.Strategies)
+	}
+	p.Waits = tr.Placement != nil
+	return p
+}
+
+// StrategyText prints placement strategies as ECS names them, in order: "binpack
+// memory", "spread attribute:ecs.availability-zone, random".
+func StrategyText(strategies []ecs.PlacementStrategy) string {
+	parts := make([]string, 0, len(strategies))
+	for _, s := range strategies {
+		if f := s.Field; f != "" {
+			parts = append(parts, s.Type+" "+f)
+		} else {
+			parts = append(parts, s.Type)
+		}
+	}
+	return strings.Join(parts, ", ")
 }

@@ -22,12 +22,13 @@
 //     target's capacities, and a desired count outside them is brought inside.
 //   - SuspendedState suspends dynamic scale-in, scale-out, and scheduled scaling.
 //   - Activities carry AWS's Description, Cause and StatusMessage texts.
+//   - Step scaling policies run when a CloudWatch alarm (package alarms) whose actions
+//     name them is in ALARM (or the state whose actions name them): ExecuteScalingPolicy
+//     applies the step that contains the breach, with the policy's Cooldown.
 //
 // # What does not
 //
-//   - Step scaling policies are stored and validated, and StepCapacity computes their
-//     adjustment, but nothing invokes them: ecsmini has no CloudWatch alarms to attach
-//     them to. Customized metrics are likewise stored and never evaluated.
+//   - Customized metrics are stored and never evaluated.
 //   - Minutes the clock skipped (an advance of an hour at once) get the one sample taken
 //     after the jump, as if the load had been steady.
 //   - During a scale-out cooldown ecsmini does not scale out again (AWS may, by the

@@ -85,6 +85,8 @@ type target struct {
 	Policies     []*ScalingPolicy   `json:"policies,omitempty"`
 	Actions      []*scheduledAction `json:"actions,omitempty"`
 	Activities   []ScalingActivity  `json:"activities,omitempty"` // newest first
+	// StepRuns is when each step scaling policy (by ARN) last scaled, for its Cooldown.
+	StepRuns map[string]time.Time `json:"StepRuns,omitempty"`
 	// The metric history is not kept across restarts: CloudWatch's alarms would start
 	// over from the datapoints after the gap too.
 	points     []point

@@ -32,6 +32,7 @@ type Handler struct {
 	ssm     map[string]operation // SSM session operations, by name (see exec.go)
 	extras  *http.ServeMux
 	targets []targetRoute // other AWS services' JSON protocols on the same listener
+	paths   []targetRoute // other AWS services' RPC v2 protocols, by URL path
 	log     *slog.Logger
 	account string       // the caller of STS GetCallerIdentity
 	reset   http.Handler // POST /moto-api/reset (reset.go), nil when the backend cannot
@@ -107,6 +108,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.URL.Path == "/" && isSTS(r) {
 		serveSTS(w, r, h.account)
+		return
+	}
+	if other := h.pathHandler(r.URL.Path); other != nil {
+		other.ServeHTTP(w, r)
 		return
 	}
 	if r.Method != http.MethodPost || r.URL.Path != "/" {

@@ -20,6 +20,23 @@ func (h *Handler) HandleTarget(prefix string, handler http.Handler) {
 	h.targets = append(h.targets, targetRoute{prefix: prefix, handler: handler})
 }
 
+// HandlePath serves requests whose URL path starts with prefix with handler: the
+// Smithy RPC v2 protocols route by path (/service/<Service>/operation/<Name>), not by
+// X-Amz-Target. Register before serving.
+func (h *Handler) HandlePath(prefix string, handler http.Handler) {
+	h.paths = append(h.paths, targetRoute{prefix: prefix, handler: handler})
+}
+
+// pathHandler is the handler registered for path's prefix, or nil.
+func (h *Handler) pathHandler(path string) http.Handler {
+	for _, t := range h.paths {
+		if strings.HasPrefix(path, t.prefix) {
+			return t.handler
+		}
+	}
+	return nil
+}
+
 // targetHandler is the handler registered for target's prefix, or nil.
 func (h *Handler) targetHandler(target string) http.Handler {
 	for _, t := range h.targets {

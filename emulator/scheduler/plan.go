@@ -12,6 +12,9 @@ type Plan struct {
 	Deployments []DeploymentUpdate
 	Stop        []StopStep
 	Start       []StartStep
+	// Placements are the start steps admitted against the cluster, one per task in
+	// order (filled in by the services reconciler, not the planner: see Placement).
+	Placements []Placement
 	// Forget lists STOPPED tasks this plan accounted for; the executor drops them from
 	// the service so they are not counted twice.
 	Forget []string
@@ -83,6 +86,9 @@ func (p Plan) String() string {
 	}
 	for _, s := range p.Start {
 		fmt.Fprintf(&b, "start %d × %s (%s): %s\n", s.Count, s.DeploymentID, s.TaskDefinition, s.Cause)
+	}
+	for _, pl := range p.Placements {
+		fmt.Fprintf(&b, "%s\n", pl)
 	}
 	for _, f := range p.Forget {
 		fmt.Fprintf(&b, "forget %s\n", taskID(f))

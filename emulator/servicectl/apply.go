@@ -190,20 +190,24 @@ func (x *execution) settle() {
 	}
 }
 
-// start creates the tasks the plan starts, each in PROVISIONING with group
-// service:NAME and startedBy the deployment id, as ECS sets them.
-func (x *execution) start(steps []scheduler.StartStep) {
-	for _, s := range steps {
+// start admits the plan's start steps against the cluster (package admission: host
+// ports, Fargate quota and Spot capacity, EC2 placement), records each task's outcome
+// in plan.Placements, and then creates the tasks the placements admit, each in
+// PROVISIONING with group service:NAME and startedBy the deployment id, as ECS sets them.
+func (x *execution) start(plan *scheduler.Plan) {
+	for _, s := range plan.Start {
 		d := x.deployment(s.DeploymentID)
 		if d == nil {
 			continue
 		}
-		ids, problem := x.startTasks(d, s.Count)
+		a := x.admitStart(d, s.Count)
+		plan.Placements = append(plan.Placements, a.placements...)
+		ids := x.create(a.admitted)
 		if len(ids) > 0 {
 			x.events(scheduler.Event{Kind: scheduler.EventStarted, Service: x.r.Service.ServiceName, Tasks: ids, Replaced: s.Replaced})
 		}
-		if problem != nil {
-			x.events(*problem)
+		if a.problem != nil {
+			x.events(*a.problem)
 		}
 		if unplaced := s.Count - len(ids); unplaced > 0 {
 			// The plan counted them as pending; they are not. Try again later, as ECS
@@ -234,18 +238,26 @@ func (x *execution) deployment(id string) *state.Deployment {
 	return nil
 }
 
-// startTasks creates up to n tasks of a deployment. It returns their IDs and, when a
-// task cannot be placed, the service event ECS writes for it.
-func (x *execution) startTasks(d *state.Deployment, n int) ([]string, *scheduler.Event) {
+// admitted is the admission of one start step: where each task goes (placements, in
+// order, up to the first that cannot start), the records of the tasks admitted, and the
+// service event ECS writes when a task cannot be placed.
+type admitted struct {
+	placements []scheduler.Placement
+	admitted   []*state.Task
+	problem    *scheduler.Event
+}
+
+// admitStart admits up to n new tasks of a deployment. It writes nothing.
+func (x *execution) admitStart(d *state.Deployment, n int) admitted {
 	ctl, s := x.ctl, x.r.Service
 	region := state.LastRegion(x.k)
 	cluster, ok := ctl.st.Clusters.Get(state.Key(region, x.r.ClusterName))
 	if !ok {
-		return nil, nil
+		return admitted{}
 	}
 	td := ctl.defByARN(d.TaskDefinition)
 	if td == nil {
-		return nil, &scheduler.Event{Kind: scheduler.EventUnplaceable, Service: s.ServiceName, Placement: scheduler.PlaceNoTaskDef}
+		return admitted{problem: &scheduler.Event{Kind: scheduler.EventUnplaceable, Service: s.ServiceName, Placement: scheduler.PlaceNoTaskDef}}
 	}
 	sc := ecs.Scope{Region: region, Account: ctl.st.AccountID}
 	in := &ecs.RunTaskInput{Cluster: x.r.ClusterName, TaskDefinition: d.TaskDefinition, LaunchType: d.LaunchType,
@@ -275,15 +287,14 @@ func (x *execution) startTasks(d *state.Deployment, n int) ([]string, *scheduler
 		tags = state.MergeTags(tags, []ecs.Tag{{Key: ecs.Ptr("aws:ecs:clusterName"), Value: ecs.Ptr(x.r.ClusterName)},
 			{Key: ecs.Ptr("aws:ecs:serviceName"), Value: ecs.Ptr(s.ServiceName)}})
 	}
-	var ids []string
-	var problem *scheduler.Event
+	var out admitted
 	unplaceable := func(code, closest string) *scheduler.Event {
 		return &scheduler.Event{Kind: scheduler.EventUnplaceable, Service: s.ServiceName, Placement: code, Closest: closest}
 	}
 	if spot, ok := ctl.st.Spot.Get(state.Key(region, x.r.ClusterName)); ok && spot.Unavailable && slices.Contains(providers, ecs.FargateSpot) {
 		// The tasks are recorded and wait in PROVISIONING until capacity returns (spec
 		// §2.6); the service says why.
-		problem = unplaceable(scheduler.PlaceFargateCapacity, "")
+		out.problem = unplaceable(scheduler.PlaceFargateCapacity, "")
 	}
 	how := state.Placement{Strategies: s.PlacementStrategy, Constraints: admission.PlacementConstraints(td, s.PlacementConstraints), Service: true}
 	daemon := s.SchedulingStrategy == ecs.SchedulingDaemon
@@ -299,19 +310,38 @@ func (x *execution) startTasks(d *state.Deployment, n int) ([]string, *scheduler
 		if t.Tags == nil {
 			t.Tags = []ecs.Tag{}
 		}
+		tr := &state.Task{Task: t, ClusterName: x.r.ClusterName, Service: x.k, Daemon: daemon}
+		p := admit.Place(td, tr, providers[i])
+		p.Deployment = d.ID
+		if p.Provider == ecs.FargateSpot && out.problem != nil && out.problem.Placement == scheduler.PlaceFargateCapacity {
+			p.Waits = true
+		}
+		out.placements = append(out.placements, p)
+		if p.Failure != "" {
+			out.problem = unplaceable(p.Failure, p.Closest)
+			return out
+		}
+		out.admitted = append(out.admitted, tr)
+	}
+	return out
+}
+
+// create records the admitted tasks and returns their IDs.
+func (x *execution) create(trs []*state.Task) []string {
+	ctl := x.ctl
+	region := state.LastRegion(x.k)
+	var ids []string
+	for _, tr := range trs {
+		t := tr.Task
 		id := t.TaskArn[strings.LastIndexByte(t.TaskArn, '/')+1:]
 		tk := state.TaskKey(region, x.r.ClusterName, id)
-		tr := &state.Task{Task: t, ClusterName: x.r.ClusterName, Service: x.k, Daemon: daemon}
-		if why, closest := admit.Admit(td, tr, providers[i]); why != "" {
-			return ids, unplaceable(why, closest)
-		}
 		ctl.st.Tasks.Put(x.tx, tk, tr)
 		x.tx.AfterCommit(func() { ctl.addMember(x.k, tk) })
 		x.tasks[tk] = tr
 		x.launched = append(x.launched, t.TaskArn)
 		ids = append(ids, id)
 	}
-	return ids, problem
+	return ids
 }
 
 // providerCounts counts the service's live tasks per capacity provider, so a strategy's

@@ -40,7 +40,7 @@ func (ctl *Ctl) reconcileService(k string, now time.Time) error {
 		x.forget(plan.Forget)
 		x.stop(plan.Stop)
 		x.events(plan.Events...)
-		x.start(plan.Start)
+		x.start(&plan)
 		x.settle()
 		r.Throttle, r.Steady = plan.Throttle, plan.Steady
 		if p := r.Primary(); p != nil {

@@ -38,6 +38,8 @@ the SDKs and Terraform talk to ecsmini:
 			fmt.Fprintf(out, "export AWS_ENDPOINT_URL_STS=%s\n", u)
 			// Application Auto Scaling (service ID "Application Auto Scaling"), same listener.
 			fmt.Fprintf(out, "export AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING=%s\n", u)
+			// CloudWatch alarms (service ID "CloudWatch"), same listener.
+			fmt.Fprintf(out, "export AWS_ENDPOINT_URL_CLOUDWATCH=%s\n", u)
 			fmt.Fprintf(out, "export ECSMINI_ENDPOINT=%s\n", u)
 			fmt.Fprintf(out, "export AWS_REGION=%s\n", region)
 			fmt.Fprintf(out, "export AWS_DEFAULT_REGION=%s\n", region)

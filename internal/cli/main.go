@@ -75,6 +75,7 @@ Start it with 'ecsmini up', then point any AWS tool at it: eval "$(ecsmini env)"
 	root.AddCommand(newDashCmd())
 	root.AddCommand(newExecCmd())
 	root.AddCommand(newDiscoveryCmd())
+	root.AddCommand(newHookCmd(), newAlarmCmd())
 	return root
 }
 

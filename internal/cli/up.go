@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ecsmini/ecsmini/emulator"
+	"github.com/ecsmini/ecsmini/emulator/hooks"
 	"github.com/ecsmini/ecsmini/tui"
 )
 
@@ -42,6 +43,8 @@ type upOptions struct {
 	spotVCPUQuota   float64
 	prices          pricesFlag
 	eventWebhooks   []string
+	hooks           []string      // lifecycle hook mappings ARN=URL or ARN=cmd:COMMAND
+	hookTimeout     time.Duration // bounds one lifecycle hook invocation
 	allowHosts      []string      // further Host names the API answers to
 	allowOrigins    []string      // browser origins allowed to call the API
 	compose         composeFlags  // -f FILE: import a compose project once the API answers
@@ -89,6 +92,8 @@ acknowledged.`,
 	f.Var(&o.prices, "prices-file", "JSON file of Fargate prices by region laid over the built-in ones, for 'ecsmini cost' (see 'ecsmini cost --builtin-prices')")
 	f.StringArrayVar(&o.discoveryMaps, "discovery-map", nil, "name the tasks of a service's Cloud Map registry, as REGISTRY_ARN=NAME.NAMESPACE (repeatable; kept in the state; see 'ecsmini discovery map')")
 	f.StringArrayVar(&o.lbPorts, "lb-port", nil, "host port of a service target group's local load balancer, as NAME=PORT (target group name or ARN; repeatable; default a stable port from 30000-39999)")
+	f.StringArrayVar(&o.hooks, "hook", nil, "answer a deployment lifecycle hook's Lambda ARN locally, as ARN=http://… (POST the payload, read hookStatus) or ARN=cmd:COMMAND (payload on stdin; hookStatus on stdout or the exit status) (repeatable; kept in the state; see 'ecsmini hook')")
+	f.DurationVar(&o.hookTimeout, "hook-timeout", hooks.DefaultTimeout, "how long one lifecycle hook invocation may take before it counts as FAILED")
 	f.StringArrayVar(&o.eventWebhooks, "event-webhook", nil, "POST every event (as EventBridge sends it; see 'ecsmini events') to this http:// URL, to test a handler (repeatable)")
 	f.StringArrayVar(&o.allowHosts, "allow-host", nil, "also answer requests for this host name (e.g. host.docker.internal); only loopback names and addresses and the --listen address are answered otherwise, against DNS rebinding (repeatable)")
 	f.StringArrayVar(&o.allowOrigins, "allow-origin", nil, "let web pages of this origin (scheme://host:port) call the API; requests from browsers are refused otherwise (repeatable)")

@@ -11,12 +11,15 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator"
 	"github.com/ecsmini/ecsmini/emulator/agent"
+	"github.com/ecsmini/ecsmini/emulator/alarms"
+	"github.com/ecsmini/ecsmini/emulator/alarms/cwapi"
 	"github.com/ecsmini/ecsmini/emulator/appscaling"
 	"github.com/ecsmini/ecsmini/emulator/appscaling/appscalingapi"
 	"github.com/ecsmini/ecsmini/emulator/clock"
 	"github.com/ecsmini/ecsmini/emulator/containers"
 	"github.com/ecsmini/ecsmini/emulator/cwlogs"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/hooks"
 	"github.com/ecsmini/ecsmini/emulator/httpapi"
 	"github.com/ecsmini/ecsmini/emulator/logs"
 	"github.com/ecsmini/ecsmini/internal/ecsminiapi"
@@ -37,6 +40,8 @@ type upStack struct {
 	collector *logs.Collector
 	cwl       *cwlogs.Service     // CloudWatch Logs: awslogs output and the Logs API
 	asc       *appscaling.Service // Application Auto Scaling, run by the control loop
+	alarms    *alarms.Service     // CloudWatch alarms, run by the control loop
+	hooks     *hooks.Runner       // lifecycle hooks answered by the user's mappings
 	tasks     *agent.Agent
 	stopAgent context.CancelFunc
 	stopHooks func()
@@ -84,6 +89,12 @@ func buildUp(ctx context.Context, o upOptions, stderr io.Writer, stopUp func()) 
 	}
 	if s.asc, err = openAppScaling(s.o, s.emu, s.clk, s.tasks, s.log); err != nil {
 		return nil, fmt.Errorf("application auto scaling: %w", err)
+	}
+	if s.alarms, err = openAlarms(s.o, s.emu, s.clk, s.tasks, s.asc, s.log); err != nil {
+		return nil, fmt.Errorf("CloudWatch alarms: %w", err)
+	}
+	if s.hooks, err = openHooks(s.o, s.log); err != nil {
+		return nil, err
 	}
 	if s.ln, err = net.Listen("tcp", s.o.listen); err != nil {
 		return nil, fmt.Errorf("cannot listen on %s (is another ecsmini running? use --listen): %w", s.o.listen, err)
@@ -206,9 +217,12 @@ func (s *upStack) mountAPI(ctx context.Context, stopUp func()) {
 	s.api = httpapi.New(s.emu, s.log)
 	mountCloudWatchLogs(ctx, s.cwl, s.api, s.log)
 	s.api.HandleTarget(appscalingapi.TargetPrefix, appscalingapi.New(s.asc, s.log))
+	cw := cwapi.New(s.alarms, s.log)
+	s.api.HandlePath(cwapi.PathPrefix, cw)
+	s.api.HandleTarget(cwapi.TargetPrefix, cw.JSON())
 	ecsminiapi.Mount(ctx, s.api, ecsminiapi.Config{
 		Emulator: s.emu, Clock: s.clk, ClockMoved: s.saveClock, Prices: o.prices.table(), PriceSource: o.prices.source(),
-		Shutdown: stopUp, Logs: s.collector,
+		Shutdown: stopUp, Logs: s.collector, Hooks: s.hooks, Alarms: s.alarms,
 		Health: ecsminiapi.Health{Status: "ok", Version: Version, Region: o.region, AccountID: o.accountID,
 			StateDir: o.stateDir, PID: os.Getpid(), Runtime: o.runtime, DockerEngine: s.engine},
 	})

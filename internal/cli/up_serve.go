@@ -74,6 +74,7 @@ func (s *upStack) announce(stdout io.Writer, endpoint string) {
 	fmt.Fprintf(stdout, "export AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=%s\n", endpoint)
 	fmt.Fprintf(stdout, "export AWS_ENDPOINT_URL_STS=%s\n", endpoint) // STS GetCallerIdentity, same listener
 	fmt.Fprintf(stdout, "export AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING=%s\n", endpoint)
+	fmt.Fprintf(stdout, "export AWS_ENDPOINT_URL_CLOUDWATCH=%s\n", endpoint)
 }
 
 // wait blocks until ctx ends (Ctrl-C, SIGTERM, `ecsmini down`, the dashboard quit) or

@@ -8,9 +8,11 @@ import (
 	"net/http"
 
 	"github.com/ecsmini/ecsmini/emulator"
+	"github.com/ecsmini/ecsmini/emulator/alarms"
 	"github.com/ecsmini/ecsmini/emulator/clock"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/events"
+	"github.com/ecsmini/ecsmini/emulator/hooks"
 	"github.com/ecsmini/ecsmini/emulator/logs"
 	"github.com/ecsmini/ecsmini/fargate"
 )
@@ -32,6 +34,10 @@ type Config struct {
 	Shutdown func()
 	// Logs, if set, serves the task logs at /_ecsmini/logs.
 	Logs *logs.Collector
+	// Hooks, if set, serves the lifecycle hook mappings at /_ecsmini/hooks.
+	Hooks *hooks.Runner
+	// Alarms, if set, serves the CloudWatch alarms at /_ecsmini/alarms.
+	Alarms *alarms.Service
 }
 
 // Mux is where the handlers are mounted (an *http.ServeMux, httpapi's Handler).
@@ -59,6 +65,12 @@ func Mount(ctx context.Context, mux Mux, cfg Config) {
 	mux.Handle(EventsPath, events.Handler(ctx, emu.Events()))
 	if cfg.Logs != nil {
 		mux.Handle(LogsPath, logs.Handler(cfg.Logs))
+	}
+	if cfg.Hooks != nil {
+		mux.Handle(HooksPath, hooksHandler(cfg.Hooks))
+	}
+	if cfg.Alarms != nil {
+		mux.Handle(AlarmsPath, alarmsHandler(cfg.Alarms))
 	}
 }
 

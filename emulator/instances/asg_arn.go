@@ -1,4 +1,4 @@
-package emulator
+package instances
 
 import (
 	"crypto/sha1" // UUID version 5 is defined on SHA-1; nothing secret rides on it
@@ -43,14 +43,14 @@ func asgARN(sc ecs.Scope, name string) string {
 // clusterOfASGName names the cluster that the capacity provider of group name is
 // associated with, or "" (the default cluster) when there is none. It must run inside a
 // store transaction or view.
-func (e *Emulator) clusterOfASGName(region, name string) string {
-	cp := e.ec2.ProviderOfASGName(region, name)
+func (o *Ops) clusterOfASGName(region, name string) string {
+	cp := o.ec2.ProviderOfASGName(region, name)
 	if cp == nil {
 		return ""
 	}
 	found := ""
 	prefix := state.Key(region, "")
-	e.clusters.Ascend(prefix, func(k string, c *ecs.Cluster) bool {
+	o.st.Clusters.Ascend(prefix, func(k string, c *ecs.Cluster) bool {
 		if !strings.HasPrefix(k, prefix) {
 			return false
 		}

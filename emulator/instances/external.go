@@ -1,4 +1,4 @@
-package emulator
+package instances
 
 import (
 	"context"
@@ -37,18 +37,18 @@ func isExternal(attrs []ecs.Attribute) bool {
 
 // addExternal registers a simulated external instance, run by the local agent
 // (`ecsmini instance add --external`).
-func (e *Emulator) addExternal(ctx context.Context, in AddInstanceRequest) (*ecs.ContainerInstance, error) {
+func (o *Ops) addExternal(ctx context.Context, in AddInstanceRequest) (*ecs.ContainerInstance, error) {
 	if in.Spot || in.ASG != "" || in.CapacityProvider != "" {
 		return nil, ecs.InvalidParameter("External instances are not EC2 instances: Spot and Auto Scaling groups do not apply to them.")
 	}
 	attrs := append(append([]ecs.Attribute(nil), in.Attributes...), ecs.Attribute{Name: ec2sim.ExternalCapability})
-	return e.register(ctx, &ecs.RegisterContainerInstanceInput{Cluster: in.Cluster, Attributes: attrs}, registration{external: true})
+	return o.register(ctx, &ecs.RegisterContainerInstanceInput{Cluster: in.Cluster, Attributes: attrs}, registration{external: true})
 }
 
 // registerExternal registers an external instance. Through the API (how.external
 // unset) it is a real agent's machine: Remote, its tasks go to that agent
 // (anywhere_link.go). An agent that registers again with its ARN is connected again.
-func (e *Emulator) registerExternal(ctx context.Context, in *ecs.RegisterContainerInstanceInput, how registration) (*ecs.ContainerInstance, error) {
+func (o *Ops) registerExternal(ctx context.Context, in *ecs.RegisterContainerInstanceInput, how registration) (*ecs.ContainerInstance, error) {
 	if how.spot || how.asg != "" || how.provider != "" {
 		return nil, ecs.InvalidParameter("External instances are not EC2 instances: Spot and Auto Scaling groups do not apply to them.")
 	}
@@ -60,24 +60,24 @@ func (e *Emulator) registerExternal(ctx context.Context, in *ecs.RegisterContain
 	if err := tagging.Validate(in.Tags); err != nil {
 		return nil, err
 	}
-	sc := e.st.Scope(ctx)
-	now := e.st.Clock.Now()
+	sc := o.st.Scope(ctx)
+	now := o.st.Clock.Now()
 	remote := !how.external
 	var ci *ecs.ContainerInstance
-	err := e.store.Update(func(tx *store.Tx) error {
-		ck, cluster, err := e.clusterForUse(ctx, tx, in.Cluster)
+	err := o.st.Store.Update(func(tx *store.Tx) error {
+		ck, cluster, err := o.h.ClusterForUse(ctx, tx, in.Cluster)
 		if err != nil {
 			return err
 		}
 		if in.ContainerInstanceArn != "" {
-			ik, r, err := e.st.ResolveInstance(ck, in.ContainerInstanceArn)
+			ik, r, err := o.st.ResolveInstance(ck, in.ContainerInstanceArn)
 			if err != nil {
 				return err
 			}
 			if r.Instance.Status == ecs.InstanceInactive {
 				return ecs.InvalidParameter("The referenced container instance %s is deregistered; register the machine again without its ARN.", in.ContainerInstanceArn)
 			}
-			ci = e.reconnect(tx, ik, r)
+			ci = o.Reconnect(tx, ik, r)
 			return nil
 		}
 		arch := externalDefaultArch
@@ -104,7 +104,7 @@ func (e *Emulator) registerExternal(ctx context.Context, in *ecs.RegisterContain
 			Attachments:          []ecs.Attachment{},
 			Tags:                 state.MergeTags(nil, in.Tags),
 		}
-		e.instances.Put(tx, state.Key(state.LastRegion(ck), cluster.ClusterName, id), &instanceRecord{
+		o.st.Instances.Put(tx, state.Key(state.LastRegion(ck), cluster.ClusterName, id), &state.Instance{
 			Instance: ci, ClusterName: cluster.ClusterName, LaunchedAt: now, External: true, Remote: remote,
 		})
 		return nil
@@ -113,18 +113,18 @@ func (e *Emulator) registerExternal(ctx context.Context, in *ecs.RegisterContain
 		return nil, err
 	}
 	if remote {
-		e.link.heartbeat(ci.ContainerInstanceArn, now)
+		o.h.Heartbeat(ci.ContainerInstanceArn, now)
 	}
-	return firstInstance(e.instancesChanged(ci.ContainerInstanceArn)), nil
+	return firstInstance(o.Changed(ci.ContainerInstanceArn)), nil
 }
 
-// reconnect records that an instance's agent is connected again.
-func (e *Emulator) reconnect(tx *store.Tx, ik string, r *instanceRecord) *ecs.ContainerInstance {
+// Reconnect records that an instance's agent is connected again.
+func (o *Ops) Reconnect(tx *store.Tx, ik string, r *state.Instance) *ecs.ContainerInstance {
 	next := *r
 	c := *r.Instance
 	c.AgentConnected, c.Version = true, c.Version+1
 	next.Instance, next.DisconnectedAt = &c, nil
-	e.instances.Put(tx, ik, &next)
+	o.st.Instances.Put(tx, ik, &next)
 	return &c
 }
 
@@ -154,31 +154,4 @@ func newManagedInstanceID() string {
 	var b [9]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
 	return "mi-" + hex.EncodeToString(b[:])[:17]
-}
-
-// checkExternalService refuses what an EXTERNAL service cannot have (ECS Anywhere page:
-// no load balancing, no service discovery, no Service Connect).
-func checkExternalService(in *ecs.CreateServiceInput) error {
-	return externalRefusal(in.LaunchType, len(in.LoadBalancers), len(in.ServiceRegistries), rawSet(in.ServiceConnectConfiguration))
-}
-
-// checkExternalUpdate applies the same rules to what an update of a service of launch
-// type launch adds.
-func checkExternalUpdate(launch string, in *ecs.UpdateServiceInput) error {
-	return externalRefusal(launch, len(in.LoadBalancers), len(in.ServiceRegistries), rawSet(in.ServiceConnectConfiguration))
-}
-
-func externalRefusal(launch string, lbs, registries int, serviceConnect bool) error {
-	if launch != ecs.LaunchExternal {
-		return nil
-	}
-	switch {
-	case lbs > 0:
-		return ecs.InvalidParameter("Load balancers are not supported for services with the EXTERNAL launch type.")
-	case registries > 0:
-		return ecs.InvalidParameter("Service discovery is not supported for services with the EXTERNAL launch type.")
-	case serviceConnect:
-		return ecs.InvalidParameter("Service Connect is not supported for services with the EXTERNAL launch type.")
-	}
-	return nil
 }

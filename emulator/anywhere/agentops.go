@@ -1,4 +1,4 @@
-package emulator
+package anywhere
 
 import (
 	"context"
@@ -21,16 +21,16 @@ const ack = "ACK"
 // DiscoverPollEndpoint tells an agent where to open its sessions. ECS answers with its
 // ACS, TCS and Service Connect hosts; ecsmini with its own URL as the caller reached
 // it, where `ecsmini agent` polls for work (/_ecsmini/agent/poll).
-func (e *Emulator) DiscoverPollEndpoint(ctx context.Context, in *ecs.DiscoverPollEndpointInput) (*ecs.DiscoverPollEndpointOutput, error) {
+func (ag *Agents) DiscoverPollEndpoint(ctx context.Context, in *ecs.DiscoverPollEndpointInput) (*ecs.DiscoverPollEndpointOutput, error) {
 	var err error
 	if in.Cluster != "" || in.ContainerInstance != "" {
 		// An agent that names its cluster or instance must name ones that exist; one that
 		// names neither is only told where to go.
-		e.store.View(func() {
+		ag.st.Store.View(func() {
 			var ck string
-			ck, _, err = e.st.ActiveCluster(ctx, in.Cluster)
+			ck, _, err = ag.st.ActiveCluster(ctx, in.Cluster)
 			if err == nil && in.ContainerInstance != "" {
-				_, _, err = e.st.ResolveInstance(ck, in.ContainerInstance)
+				_, _, err = ag.st.ResolveInstance(ck, in.ContainerInstance)
 			}
 		})
 	}
@@ -48,7 +48,7 @@ func (e *Emulator) DiscoverPollEndpoint(ctx context.Context, in *ecs.DiscoverPol
 // SubmitTaskStateChange records a task's change as its agent reports it: its status
 // (forward only: a report that would move it back is acknowledged and ignored, as is
 // any report about a task already STOPPED), its containers, pull and stop times.
-func (e *Emulator) SubmitTaskStateChange(ctx context.Context, in *ecs.SubmitTaskStateChangeInput) (*ecs.AcknowledgmentOutput, error) {
+func (ag *Agents) SubmitTaskStateChange(ctx context.Context, in *ecs.SubmitTaskStateChangeInput) (*ecs.AcknowledgmentOutput, error) {
 	var status ecs.TaskStatus
 	if in.Status != "" {
 		s, err := ecs.ParseTaskStatus(in.Status)
@@ -66,11 +66,11 @@ func (e *Emulator) SubmitTaskStateChange(ctx context.Context, in *ecs.SubmitTask
 	for i, c := range in.Containers {
 		names[i] = c.ContainerName
 	}
-	arn, err := e.reportedTask(ctx, in.Cluster, in.Task, names...)
+	arn, err := ag.reportedTask(ctx, in.Cluster, in.Task, names...)
 	if err != nil {
 		return nil, err
 	}
-	if err := e.applyReport(arn, func(t *ecs.Task) error {
+	if err := ag.applyReport(arn, func(t *ecs.Task) error {
 		for _, c := range in.Containers {
 			if err := applyContainer(t, c); err != nil {
 				return err
@@ -89,7 +89,7 @@ func (e *Emulator) SubmitTaskStateChange(ctx context.Context, in *ecs.SubmitTask
 			applyManagedAgent(t, m)
 		}
 		if status != ecs.StatusUnknown && t.LastStatus.CanMove(status) {
-			e.moveReported(t, status, in.Reason)
+			ag.moveReported(t, status, in.Reason)
 		}
 		return nil
 	}); err != nil {
@@ -99,17 +99,17 @@ func (e *Emulator) SubmitTaskStateChange(ctx context.Context, in *ecs.SubmitTask
 }
 
 // SubmitContainerStateChange records one container's change.
-func (e *Emulator) SubmitContainerStateChange(ctx context.Context, in *ecs.SubmitContainerStateChangeInput) (*ecs.AcknowledgmentOutput, error) {
+func (ag *Agents) SubmitContainerStateChange(ctx context.Context, in *ecs.SubmitContainerStateChangeInput) (*ecs.AcknowledgmentOutput, error) {
 	if err := checkContainerStatus(in.Status); err != nil {
 		return nil, err
 	}
-	arn, err := e.reportedTask(ctx, in.Cluster, in.Task, in.ContainerName)
+	arn, err := ag.reportedTask(ctx, in.Cluster, in.Task, in.ContainerName)
 	if err != nil {
 		return nil, err
 	}
 	change := ecs.ContainerStateChange{ContainerName: in.ContainerName, RuntimeID: in.RuntimeID, Status: in.Status,
 		ExitCode: in.ExitCode, Reason: in.Reason, NetworkBindings: in.NetworkBindings}
-	if err := e.applyReport(arn, func(t *ecs.Task) error { return applyContainer(t, change) }); err != nil {
+	if err := ag.applyReport(arn, func(t *ecs.Task) error { return applyContainer(t, change) }); err != nil {
 		return nil, err
 	}
 	return &ecs.AcknowledgmentOutput{Acknowledgment: ack}, nil
@@ -117,7 +117,7 @@ func (e *Emulator) SubmitContainerStateChange(ctx context.Context, in *ecs.Submi
 
 // SubmitAttachmentStateChanges records the status of task attachments (ENIs), found by
 // their ARN among the cluster's tasks.
-func (e *Emulator) SubmitAttachmentStateChanges(ctx context.Context, in *ecs.SubmitAttachmentStateChangesInput) (*ecs.AcknowledgmentOutput, error) {
+func (ag *Agents) SubmitAttachmentStateChanges(ctx context.Context, in *ecs.SubmitAttachmentStateChangesInput) (*ecs.AcknowledgmentOutput, error) {
 	if len(in.Attachments) == 0 {
 		return nil, ecs.InvalidParameter("attachments can not be empty.")
 	}
@@ -129,14 +129,14 @@ func (e *Emulator) SubmitAttachmentStateChanges(ctx context.Context, in *ecs.Sub
 		want[a.AttachmentArn[strings.LastIndexByte(a.AttachmentArn, '/')+1:]] = a.Status
 	}
 	var touched []*ecs.Task
-	err := e.store.Update(func(tx *store.Tx) error {
-		ck, _, err := e.st.ActiveCluster(ctx, in.Cluster)
+	err := ag.st.Store.Update(func(tx *store.Tx) error {
+		ck, _, err := ag.st.ActiveCluster(ctx, in.Cluster)
 		if err != nil {
 			return err
 		}
 		prefix := ck + "\x00"
 		found := map[string]bool{}
-		e.tasks.Ascend(prefix, func(k string, r *taskRecord) bool {
+		ag.st.Tasks.Ascend(prefix, func(k string, r *state.Task) bool {
 			if !strings.HasPrefix(k, prefix) {
 				return false
 			}
@@ -159,7 +159,7 @@ func (e *Emulator) SubmitAttachmentStateChanges(ctx context.Context, in *ecs.Sub
 				t.Version++
 				next := *r
 				next.Task = t
-				e.tasks.Put(tx, k, &next)
+				ag.st.Tasks.Put(tx, k, &next)
 				touched = append(touched, t)
 			}
 			return true
@@ -174,24 +174,24 @@ func (e *Emulator) SubmitAttachmentStateChanges(ctx context.Context, in *ecs.Sub
 	if err != nil {
 		return nil, err
 	}
-	e.ev.Tasks(touched...)
+	ag.h.EmitTasks(touched...)
 	return &ecs.AcknowledgmentOutput{Acknowledgment: ack}, nil
 }
 
 // UpdateContainerAgent asks ECS to update an instance's agent. External instances
 // cannot be updated this way (the ECS Anywhere page); a simulated EC2 instance already
 // runs the agent version ecsmini simulates.
-func (e *Emulator) UpdateContainerAgent(ctx context.Context, in *ecs.UpdateContainerAgentInput) (*ecs.ContainerInstanceOutput, error) {
+func (ag *Agents) UpdateContainerAgent(ctx context.Context, in *ecs.UpdateContainerAgentInput) (*ecs.ContainerInstanceOutput, error) {
 	if in.ContainerInstance == "" {
 		return nil, ecs.InvalidParameter("containerInstance can not be blank.")
 	}
-	var r *instanceRecord
+	var r *state.Instance
 	var err error
-	e.store.View(func() {
+	ag.st.Store.View(func() {
 		var ck string
-		ck, _, err = e.st.ActiveCluster(ctx, in.Cluster)
+		ck, _, err = ag.st.ActiveCluster(ctx, in.Cluster)
 		if err == nil {
-			_, r, err = e.st.ResolveInstance(ck, in.ContainerInstance)
+			_, r, err = ag.st.ResolveInstance(ck, in.ContainerInstance)
 		}
 	})
 	switch {
@@ -209,13 +209,13 @@ func (e *Emulator) UpdateContainerAgent(ctx context.Context, in *ecs.UpdateConta
 
 // reportedTask resolves the task a report is about, which must have the containers
 // the report names.
-func (e *Emulator) reportedTask(ctx context.Context, cluster, task string, containers ...string) (string, error) {
+func (ag *Agents) reportedTask(ctx context.Context, cluster, task string, containers ...string) (string, error) {
 	if task == "" {
 		return "", ecs.InvalidParameter("task can not be blank.")
 	}
-	var r *taskRecord
+	var r *state.Task
 	var err error
-	e.store.View(func() { _, r, err = e.st.ResolveTask(ctx, cluster, task) })
+	ag.st.Store.View(func() { _, r, err = ag.st.ResolveTask(ctx, cluster, task) })
 	if err != nil {
 		return "", err
 	}
@@ -229,8 +229,8 @@ func (e *Emulator) reportedTask(ctx context.Context, cluster, task string, conta
 
 // applyReport applies an agent's report to a task that is not STOPPED yet, then has
 // the services and capacity look again, as the local agent's updates do.
-func (e *Emulator) applyReport(arn string, change func(t *ecs.Task) error) error {
-	_, err := e.UpdateTask(arn, func(t *ecs.Task) error {
+func (ag *Agents) applyReport(arn string, change func(t *ecs.Task) error) error {
+	_, err := ag.h.UpdateTask(arn, func(t *ecs.Task) error {
 		if t.LastStatus == ecs.StatusStopped {
 			return nil // a late report of a task ecsmini already stopped
 		}
@@ -241,8 +241,8 @@ func (e *Emulator) applyReport(arn string, change func(t *ecs.Task) error) error
 
 // moveReported moves a task to the status its agent reported, with the times ECS
 // stamps on the way.
-func (e *Emulator) moveReported(t *ecs.Task, status ecs.TaskStatus, reason string) {
-	now := ecs.At(e.st.Clock.Now())
+func (ag *Agents) moveReported(t *ecs.Task, status ecs.TaskStatus, reason string) {
+	now := ecs.At(ag.st.Clock.Now())
 	t.LastStatus = status
 	if status >= ecs.StatusRunning && t.StartedAt == nil && status < ecs.StatusStopped {
 		t.StartedAt = now

@@ -1,4 +1,4 @@
-package emulator
+package servicedefs
 
 import (
 	"encoding/json"
@@ -21,10 +21,10 @@ type serviceVolumeConfig struct {
 	} `json:"managedEBSVolume"`
 }
 
-// checkVolumeConfigurations checks raw against the task definition td: every
+// VolumeConfigurations checks raw against the task definition td: every
 // configuration names a configuredAtLaunch volume of td and has a managedEBSVolume with a
 // roleArn.
-func checkVolumeConfigurations(td *ecs.TaskDefinition, raw json.RawMessage) error {
+func VolumeConfigurations(td *ecs.TaskDefinition, raw json.RawMessage) error {
 	if len(raw) == 0 {
 		return nil
 	}
@@ -59,8 +59,8 @@ func configuredAtLaunch(td *ecs.TaskDefinition, name string) bool {
 	return false
 }
 
-// noVolumes reads an empty list or null as no volume configurations (nil).
-func noVolumes(raw json.RawMessage) json.RawMessage {
+// NoVolumes reads an empty list or null as no volume configurations (nil).
+func NoVolumes(raw json.RawMessage) json.RawMessage {
 	var vs []json.RawMessage
 	if json.Unmarshal(raw, &vs) == nil && len(vs) == 0 {
 		return nil

@@ -1,4 +1,4 @@
-package emulator
+package instances
 
 import (
 	"context"
@@ -37,8 +37,8 @@ var asgNameRE = regexp.MustCompile(`^[\w\-.:/@ ]{1,255}$`)
 
 // CreateASG creates a simulated Auto Scaling group. Point a capacity provider's
 // autoScalingGroupArn at its ARN (or name) to scale it with managed scaling.
-func (e *Emulator) CreateASG(ctx context.Context, in ASGRequest) (*ASG, error) {
-	sc := e.st.Scope(ctx)
+func (o *Ops) CreateASG(ctx context.Context, in state.ASGRequest) (*ASG, error) {
+	sc := o.st.Scope(ctx)
 	if !asgNameRE.MatchString(in.Name) {
 		return nil, ecs.InvalidParameter("Auto Scaling group name %q is invalid.", in.Name)
 	}
@@ -51,43 +51,43 @@ func (e *Emulator) CreateASG(ctx context.Context, in ASGRequest) (*ASG, error) {
 	if len(in.AvailabilityZones) == 0 {
 		in.AvailabilityZones = []string{sc.Region + "a", sc.Region + "b", sc.Region + "c"}
 	}
-	r := &asgRecord{Name: in.Name, InstanceType: in.InstanceType, AZs: in.AvailabilityZones, Spot: in.Spot, Max: 10,
+	r := &state.ASG{Name: in.Name, InstanceType: in.InstanceType, AZs: in.AvailabilityZones, Spot: in.Spot, Max: 10,
 		ARN: asgARN(sc, in.Name)}
 	if err := r.Resize(in); err != nil {
 		return nil, err
 	}
-	err := e.store.Update(func(tx *store.Tx) error {
+	err := o.st.Store.Update(func(tx *store.Tx) error {
 		ref := in.Cluster
 		if ref == "" {
 			// The cluster a capacity provider naming this group is associated with:
 			// a configuration may declare provider and cluster before the group.
-			ref = e.clusterOfASGName(sc.Region, in.Name)
+			ref = o.clusterOfASGName(sc.Region, in.Name)
 		}
-		_, c, err := e.clusterForUse(ctx, tx, ref)
+		_, c, err := o.h.ClusterForUse(ctx, tx, ref)
 		if err != nil {
 			return err
 		}
 		r.Cluster = c.ClusterName
 		k := state.Key(sc.Region, in.Name)
-		if _, ok := e.asgs.Get(k); ok {
+		if _, ok := o.st.ASGs.Get(k); ok {
 			return ecs.InvalidParameter("AlreadyExists: Auto Scaling group %s already exists.", in.Name)
 		}
-		e.asgs.Put(tx, k, r)
+		o.st.ASGs.Put(tx, k, r)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	e.loop.poke()
-	return e.showASG(ctx, in.Name)
+	o.h.Poke()
+	return o.showASG(ctx, in.Name)
 }
 
 // UpdateASG changes a group's sizes, as `aws autoscaling update-auto-scaling-group`.
-func (e *Emulator) UpdateASG(ctx context.Context, in ASGRequest) (*ASG, error) {
-	sc := e.st.Scope(ctx)
-	err := e.store.Update(func(tx *store.Tx) error {
+func (o *Ops) UpdateASG(ctx context.Context, in state.ASGRequest) (*ASG, error) {
+	sc := o.st.Scope(ctx)
+	err := o.st.Store.Update(func(tx *store.Tx) error {
 		k := state.Key(sc.Region, in.Name)
-		old, ok := e.asgs.Get(k)
+		old, ok := o.st.ASGs.Get(k)
 		if !ok {
 			return ecs.InvalidParameter("Auto Scaling group %s not found.", in.Name)
 		}
@@ -95,54 +95,54 @@ func (e *Emulator) UpdateASG(ctx context.Context, in ASGRequest) (*ASG, error) {
 		if err := r.Resize(in); err != nil {
 			return err
 		}
-		e.asgs.Put(tx, k, &r)
+		o.st.ASGs.Put(tx, k, &r)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	e.loop.poke()
-	return e.showASG(ctx, in.Name)
+	o.h.Poke()
+	return o.showASG(ctx, in.Name)
 }
 
 // DeleteASG deletes a group and terminates its instances.
-func (e *Emulator) DeleteASG(ctx context.Context, name string) error {
-	sc := e.st.Scope(ctx)
+func (o *Ops) DeleteASG(ctx context.Context, name string) error {
+	sc := o.st.Scope(ctx)
 	var stopped []*ecs.Task
 	var gone []string
-	err := e.store.Update(func(tx *store.Tx) error {
+	err := o.st.Store.Update(func(tx *store.Tx) error {
 		k := state.Key(sc.Region, name)
-		r, ok := e.asgs.Get(k)
+		r, ok := o.st.ASGs.Get(k)
 		if !ok {
 			return ecs.InvalidParameter("Auto Scaling group %s not found.", name)
 		}
 		ck := state.Key(sc.Region, r.Cluster)
-		c := e.st.CapacityOf(ck)
+		c := o.st.CapacityOf(ck)
 		for i, ir := range c.Recs {
 			if ir.ASG == name {
-				stopped = append(stopped, e.ec2.StopPlaced(tx, c.Tasks[i], ecs.StopTerminationNotice, ec2ctl.TerminatedReason(ir))...)
-				e.ec2.RetireInstance(tx, state.InstanceKeyOf(ir.Instance.ContainerInstanceArn), ir, "Instance terminated")
+				stopped = append(stopped, o.ec2.StopPlaced(tx, c.Tasks[i], ecs.StopTerminationNotice, ec2ctl.TerminatedReason(ir))...)
+				o.ec2.RetireInstance(tx, state.InstanceKeyOf(ir.Instance.ContainerInstanceArn), ir, "Instance terminated")
 				gone = append(gone, ir.Instance.ContainerInstanceArn)
 			}
 		}
-		e.asgs.Delete(tx, k)
+		o.st.ASGs.Delete(tx, k)
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	e.ec2.AfterStops(stopped)
-	e.instancesChanged(gone...)
+	o.ec2.AfterStops(stopped)
+	o.Changed(gone...)
 	return nil
 }
 
 // ASGs lists the region's simulated Auto Scaling groups.
-func (e *Emulator) ASGs(ctx context.Context) ([]*ASG, error) {
-	sc := e.st.Scope(ctx)
+func (o *Ops) ASGs(ctx context.Context) ([]*ASG, error) {
+	sc := o.st.Scope(ctx)
 	var names []string
-	e.store.View(func() {
+	o.st.Store.View(func() {
 		prefix := sc.Region + "\x00"
-		e.asgs.Ascend(prefix, func(k string, r *asgRecord) bool {
+		o.st.ASGs.Ascend(prefix, func(k string, r *state.ASG) bool {
 			if !strings.HasPrefix(k, prefix) {
 				return false
 			}
@@ -152,7 +152,7 @@ func (e *Emulator) ASGs(ctx context.Context) ([]*ASG, error) {
 	})
 	out := []*ASG{}
 	for _, n := range names {
-		a, err := e.showASG(ctx, n)
+		a, err := o.showASG(ctx, n)
 		if err != nil {
 			return nil, err
 		}
@@ -161,22 +161,22 @@ func (e *Emulator) ASGs(ctx context.Context) ([]*ASG, error) {
 	return out, nil
 }
 
-func (e *Emulator) showASG(ctx context.Context, name string) (*ASG, error) {
-	sc := e.st.Scope(ctx)
+func (o *Ops) showASG(ctx context.Context, name string) (*ASG, error) {
+	sc := o.st.Scope(ctx)
 	var out *ASG
-	e.store.View(func() {
-		r, ok := e.asgs.Get(state.Key(sc.Region, name))
+	o.st.Store.View(func() {
+		r, ok := o.st.ASGs.Get(state.Key(sc.Region, name))
 		if !ok {
 			return
 		}
 		out = &ASG{Name: r.Name, ARN: r.ARN, Cluster: r.Cluster, InstanceType: r.InstanceType, AvailabilityZones: r.AZs,
 			Spot: r.Spot, MinSize: r.Min, MaxSize: r.Max, DesiredCapacity: r.Desired, Booting: len(r.Booting),
 			Reservation: r.Reservation, LastScalingDecision: r.LastReason, ContainerInstanceIDs: []string{}}
-		if cp := e.ec2.ProviderOfASG(sc.Region, r); cp != nil {
+		if cp := o.ec2.ProviderOfASG(sc.Region, r); cp != nil {
 			out.CapacityProvider = cp.Name
 			out.ManagedScaling = ec2ctl.ManagedScaling(cp)
 		}
-		for _, ir := range e.st.InstancesOf(state.Key(sc.Region, r.Cluster)) {
+		for _, ir := range o.st.InstancesOf(state.Key(sc.Region, r.Cluster)) {
 			if ir.ASG == r.Name && ir.Instance.Status != ecs.InstanceInactive {
 				out.Instances++
 				arn := ir.Instance.ContainerInstanceArn
@@ -184,7 +184,7 @@ func (e *Emulator) showASG(ctx context.Context, name string) (*ASG, error) {
 			}
 		}
 		if out.CapacityProvider != "" {
-			out.ProvisioningTasks = len(e.ec2.WaitingTasks(state.Key(sc.Region, r.Cluster), out.CapacityProvider))
+			out.ProvisioningTasks = len(o.ec2.WaitingTasks(state.Key(sc.Region, r.Cluster), out.CapacityProvider))
 		}
 	})
 	if out == nil {

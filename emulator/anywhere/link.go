@@ -1,4 +1,9 @@
-package emulator
+// Package anywhere is ECS Anywhere's remote side: the agents (`ecsmini agent` on
+// another machine) that run the tasks of their external instances, their poll for work
+// (also their heartbeat), the disconnection of a silent agent's instance (a step of
+// the control loop), and the agent-side operations they report with. External
+// instances register through package instances.
+package anywhere
 
 import (
 	"context"
@@ -10,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/instances"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
@@ -17,10 +23,10 @@ import (
 // Remote agents (`ecsmini agent` on another machine) run the tasks placed on their
 // external instances. They poll ecsmini for the instance's work (AgentPoll, which is
 // also their heartbeat) and report what their tasks do with the agent-side operations
-// (anywhere_ops.go). The local agent never runs those tasks: taskRouter hands them to
-// the link instead.
+// (agentops.go). The local agent never runs those tasks: the facade's task router asks
+// RemoteInstance and wakes the agent's poll (Signal) instead.
 
-// Defaults of the agent link (see SetAgentTimeouts).
+// Defaults of the agent link (see SetTimeouts).
 const (
 	// AgentHeartbeatTimeout: an instance whose agent has not polled for this long shows
 	// agentConnected false. The ECS agent gives up on a silent ACS session after a minute.
@@ -30,10 +36,24 @@ const (
 	AgentTaskGrace = 5 * time.Minute
 )
 
-// agentLink is the bookkeeping of remote agents: when each was last heard from (not
+// Host is what the remote agents' bookkeeping needs of the facade.
+type Host interface {
+	// UpdateTask commits a change to a task and publishes it.
+	UpdateTask(arn string, change func(t *ecs.Task) error) (*ecs.Task, error)
+	// EmitTasks publishes Task State Change events.
+	EmitTasks(tasks ...*ecs.Task)
+	// MarkDirty has the service scheduler look at a service again.
+	MarkDirty(serviceKey string)
+}
+
+// Agents is the bookkeeping of remote agents: when each was last heard from (not
 // journalled: after a restart every agent starts afresh) and a channel per instance
 // that closes when its work changes, which a pending poll waits on.
-type agentLink struct {
+type Agents struct {
+	st   *state.State
+	h    Host
+	inst *instances.Ops
+
 	mu      sync.Mutex
 	seen    map[string]time.Time
 	changed map[string]chan struct{}
@@ -41,68 +61,71 @@ type agentLink struct {
 	grace   time.Duration
 }
 
-func newAgentLink() *agentLink {
-	return &agentLink{seen: map[string]time.Time{}, changed: map[string]chan struct{}{},
+// New returns the remote agents' bookkeeping over st; inst announces the instances
+// whose agent connects or goes silent.
+func New(st *state.State, h Host, inst *instances.Ops) *Agents {
+	return &Agents{st: st, h: h, inst: inst, seen: map[string]time.Time{}, changed: map[string]chan struct{}{},
 		timeout: AgentHeartbeatTimeout, grace: AgentTaskGrace}
 }
 
-// SetAgentTimeouts changes how long a remote agent may be silent before its instance
+// SetTimeouts changes how long a remote agent may be silent before its instance
 // shows disconnected, and how long after that its service tasks are replaced.
-func (e *Emulator) SetAgentTimeouts(heartbeat, grace time.Duration) {
-	e.link.mu.Lock()
-	defer e.link.mu.Unlock()
+func (ag *Agents) SetTimeouts(heartbeat, grace time.Duration) {
+	ag.mu.Lock()
+	defer ag.mu.Unlock()
 	if heartbeat > 0 {
-		e.link.timeout = heartbeat
+		ag.timeout = heartbeat
 	}
 	if grace > 0 {
-		e.link.grace = grace
+		ag.grace = grace
 	}
 }
 
-func (l *agentLink) heartbeat(arn string, now time.Time) {
-	l.mu.Lock()
-	l.seen[arn] = now
-	l.mu.Unlock()
+// Heartbeat records that arn's agent was heard from at now.
+func (ag *Agents) Heartbeat(arn string, now time.Time) {
+	ag.mu.Lock()
+	ag.seen[arn] = now
+	ag.mu.Unlock()
 }
 
 // lastSeen is when arn's agent was last heard from; an agent never heard from by this
 // ecsmini counts as heard from now.
-func (l *agentLink) lastSeen(arn string, now time.Time) time.Time {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	t, ok := l.seen[arn]
+func (ag *Agents) lastSeen(arn string, now time.Time) time.Time {
+	ag.mu.Lock()
+	defer ag.mu.Unlock()
+	t, ok := ag.seen[arn]
 	if !ok {
-		l.seen[arn] = now
+		ag.seen[arn] = now
 		return now
 	}
 	return t
 }
 
-func (l *agentLink) durations() (time.Duration, time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.timeout, l.grace
+func (ag *Agents) durations() (time.Duration, time.Duration) {
+	ag.mu.Lock()
+	defer ag.mu.Unlock()
+	return ag.timeout, ag.grace
 }
 
 // changes is closed when arn's work next changes.
-func (l *agentLink) changes(arn string) <-chan struct{} {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	ch, ok := l.changed[arn]
+func (ag *Agents) changes(arn string) <-chan struct{} {
+	ag.mu.Lock()
+	defer ag.mu.Unlock()
+	ch, ok := ag.changed[arn]
 	if !ok {
 		ch = make(chan struct{})
-		l.changed[arn] = ch
+		ag.changed[arn] = ch
 	}
 	return ch
 }
 
-// signal wakes the polls waiting for arn's work.
-func (l *agentLink) signal(arn string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if ch, ok := l.changed[arn]; ok {
+// Signal wakes the polls waiting for arn's work.
+func (ag *Agents) Signal(arn string) {
+	ag.mu.Lock()
+	defer ag.mu.Unlock()
+	if ch, ok := ag.changed[arn]; ok {
 		close(ch)
-		delete(l.changed, arn)
+		delete(ag.changed, arn)
 	}
 }
 
@@ -123,16 +146,16 @@ type AgentWork struct {
 // AgentPoll records a heartbeat of the agent of a remote instance (reconnecting it if it
 // showed disconnected) and returns the instance's work, and a channel that closes when
 // that work changes.
-func (e *Emulator) AgentPoll(ctx context.Context, cluster, instance string) (*AgentWork, <-chan struct{}, error) {
-	now := e.st.Clock.Now()
+func (ag *Agents) AgentPoll(ctx context.Context, cluster, instance string) (*AgentWork, <-chan struct{}, error) {
+	now := ag.st.Clock.Now()
 	var arn string
 	var reconnected bool
-	err := e.store.Update(func(tx *store.Tx) error {
-		ck, _, err := e.st.ActiveCluster(ctx, cluster)
+	err := ag.st.Store.Update(func(tx *store.Tx) error {
+		ck, _, err := ag.st.ActiveCluster(ctx, cluster)
 		if err != nil {
 			return err
 		}
-		ik, r, err := e.st.FindInstance(ck, instance)
+		ik, r, err := ag.st.FindInstance(ck, instance)
 		if err != nil {
 			return err
 		}
@@ -144,7 +167,7 @@ func (e *Emulator) AgentPoll(ctx context.Context, cluster, instance string) (*Ag
 		}
 		arn = r.Instance.ContainerInstanceArn
 		if !r.Instance.AgentConnected {
-			e.reconnect(tx, ik, r)
+			ag.inst.Reconnect(tx, ik, r)
 			reconnected = true
 		}
 		return nil
@@ -152,26 +175,26 @@ func (e *Emulator) AgentPoll(ctx context.Context, cluster, instance string) (*Ag
 	if err != nil {
 		return nil, nil, err
 	}
-	e.link.heartbeat(arn, now)
+	ag.Heartbeat(arn, now)
 	if reconnected {
-		e.instancesChanged(arn)
+		ag.inst.Changed(arn)
 	}
-	wait := e.link.changes(arn)
-	return e.agentWork(arn), wait, nil
+	wait := ag.changes(arn)
+	return ag.agentWork(arn), wait, nil
 }
 
 // agentWork lists the unfinished tasks placed on instance arn as the agent reads them
 // (see Task: a task draining from its load balancer still wants RUNNING). Each task
 // definition is decoded once per poll, however many tasks share it.
-func (e *Emulator) agentWork(arn string) *AgentWork {
+func (ag *Agents) agentWork(arn string) *AgentWork {
 	w := &AgentWork{ContainerInstanceArn: arn, Tasks: []AgentTask{}}
 	a, _ := ecs.ParseARN(arn)
 	cluster, _, _ := strings.Cut(a.Path(), "/")
 	prefix := state.Key(a.Region, cluster) + "\x00"
-	var recs []*taskRecord
-	defs := map[string]*taskDefRecord{}
-	e.store.View(func() {
-		e.tasks.Ascend(prefix, func(k string, r *taskRecord) bool {
+	var recs []*state.Task
+	defs := map[string]*state.TaskDef{}
+	ag.st.Store.View(func() {
+		ag.st.Tasks.Ascend(prefix, func(k string, r *state.Task) bool {
 			if !strings.HasPrefix(k, prefix) {
 				return false
 			}
@@ -183,7 +206,7 @@ func (e *Emulator) agentWork(arn string) *AgentWork {
 				ta, _ := ecs.ParseARN(r.Task.TaskDefinitionArn)
 				family, rev, _ := strings.Cut(ta.Path(), ":")
 				n, _ := state.AtoiPositive(rev)
-				defs[r.Task.TaskDefinitionArn], _ = e.taskDefs.Get(state.Key(ta.Region, family, state.RevKey(n)))
+				defs[r.Task.TaskDefinitionArn], _ = ag.st.TaskDefs.Get(state.Key(ta.Region, family, state.RevKey(n)))
 			}
 			return true
 		})
@@ -214,56 +237,35 @@ func (e *Emulator) agentWork(arn string) *AgentWork {
 	return w
 }
 
-// onRemote says whether a task is placed on a remote agent's instance. Call it inside a
+// OnRemote says whether a task is placed on a remote agent's instance. Call it inside a
 // store view or transaction.
-func (e *Emulator) onRemote(t *ecs.Task) bool {
+func (ag *Agents) OnRemote(t *ecs.Task) bool {
 	if t.ContainerInstanceArn == "" {
 		return false
 	}
-	r, ok := e.instances.Get(state.InstanceKeyOf(t.ContainerInstanceArn))
+	r, ok := ag.st.Instances.Get(state.InstanceKeyOf(t.ContainerInstanceArn))
 	return ok && r.Remote
 }
 
-// taskRouter is the TaskRunner the emulator drives: tasks on remote instances wake
-// their agent's poll, every other task goes to the local agent.
-type taskRouter struct {
-	e     *Emulator
-	local TaskRunner
-}
-
-func (r *taskRouter) remoteInstance(taskARN string) string {
+// RemoteInstance is the remote agent's instance a task is placed on, or "" when the
+// task runs here (or is gone).
+func (ag *Agents) RemoteInstance(taskARN string) string {
 	var arn string
-	r.e.store.View(func() {
+	ag.st.Store.View(func() {
 		a, _ := ecs.ParseARN(taskARN)
 		cluster, id, _ := strings.Cut(a.Path(), "/")
-		if tr, ok := r.e.tasks.Get(state.TaskKey(a.Region, cluster, id)); ok && r.e.onRemote(tr.Task) {
+		if tr, ok := ag.st.Tasks.Get(state.TaskKey(a.Region, cluster, id)); ok && ag.OnRemote(tr.Task) {
 			arn = tr.Task.ContainerInstanceArn
 		}
 	})
 	return arn
 }
 
-func (r *taskRouter) Launch(taskARN string) {
-	if inst := r.remoteInstance(taskARN); inst != "" {
-		r.e.link.signal(inst)
-		return
-	}
-	r.local.Launch(taskARN)
-}
-
-func (r *taskRouter) Nudge(taskARN string) {
-	if inst := r.remoteInstance(taskARN); inst != "" {
-		r.e.link.signal(inst)
-		return
-	}
-	r.local.Nudge(taskARN)
-}
-
-// reconcileAgents marks instances whose agent went silent disconnected, and records
+// Reconcile marks instances whose agent went silent disconnected, and records
 // STOPPED the service tasks of instances disconnected for longer than the grace, so
 // that their services replace them. It returns when it next falls due.
-func (e *Emulator) reconcileAgents(now time.Time) time.Time {
-	timeout, grace := e.link.durations()
+func (ag *Agents) Reconcile(now time.Time) time.Time {
+	timeout, grace := ag.durations()
 	var next time.Time
 	at := func(t time.Time) {
 		if next.IsZero() || t.Before(next) {
@@ -271,14 +273,14 @@ func (e *Emulator) reconcileAgents(now time.Time) time.Time {
 		}
 	}
 	var silent, expired []string
-	e.store.View(func() {
-		e.instances.Ascend("", func(k string, r *instanceRecord) bool {
+	ag.st.Store.View(func() {
+		ag.st.Instances.Ascend("", func(k string, r *state.Instance) bool {
 			if !r.Remote || r.Instance.Status == ecs.InstanceInactive {
 				return true
 			}
 			arn := r.Instance.ContainerInstanceArn
 			if r.Instance.AgentConnected {
-				due := e.link.lastSeen(arn, now).Add(timeout)
+				due := ag.lastSeen(arn, now).Add(timeout)
 				if !now.Before(due) {
 					silent = append(silent, k)
 				} else {
@@ -286,7 +288,7 @@ func (e *Emulator) reconcileAgents(now time.Time) time.Time {
 				}
 				return true
 			}
-			if r.DisconnectedAt != nil && e.hasServiceTasks(k, arn) {
+			if r.DisconnectedAt != nil && ag.hasServiceTasks(k, arn) {
 				due := r.DisconnectedAt.Add(grace)
 				if !now.Before(due) {
 					expired = append(expired, k)
@@ -303,9 +305,9 @@ func (e *Emulator) reconcileAgents(now time.Time) time.Time {
 	var changed []string
 	var stopped []*ecs.Task
 	var services []string
-	err := e.store.Update(func(tx *store.Tx) error {
+	err := ag.st.Store.Update(func(tx *store.Tx) error {
 		for _, ik := range silent {
-			r, ok := e.instances.Get(ik)
+			r, ok := ag.st.Instances.Get(ik)
 			if !ok || !r.Instance.AgentConnected {
 				continue
 			}
@@ -313,42 +315,42 @@ func (e *Emulator) reconcileAgents(now time.Time) time.Time {
 			ci := *r.Instance
 			ci.AgentConnected, ci.Version = false, ci.Version+1
 			n.Instance, n.DisconnectedAt = &ci, &now
-			e.instances.Put(tx, ik, &n)
+			ag.st.Instances.Put(tx, ik, &n)
 			changed = append(changed, ci.ContainerInstanceArn)
 			at(now.Add(grace))
 		}
 		for _, ik := range expired {
-			r, ok := e.instances.Get(ik)
+			r, ok := ag.st.Instances.Get(ik)
 			if !ok || r.Instance.AgentConnected {
 				continue
 			}
-			s, svc := e.stopDisconnected(tx, r, now, grace)
+			s, svc := ag.stopDisconnected(tx, r, now, grace)
 			stopped, services = append(stopped, s...), append(services, svc...)
 			changed = append(changed, r.Instance.ContainerInstanceArn)
 		}
 		return nil
 	})
 	if err != nil {
-		e.st.LogError("agent link", err)
+		ag.st.LogError("agent link", err)
 		return next
 	}
-	e.ev.Tasks(stopped...)
+	ag.h.EmitTasks(stopped...)
 	for _, s := range services {
-		e.ctl.MarkDirty(s)
+		ag.h.MarkDirty(s)
 	}
 	for _, arn := range changed {
-		e.link.signal(arn)
+		ag.Signal(arn)
 	}
-	e.instancesChanged(changed...)
+	ag.inst.Changed(changed...)
 	return next
 }
 
 // hasServiceTasks says whether a service task still counts as running on instance arn
 // (key ik). Call it inside a store view.
-func (e *Emulator) hasServiceTasks(ik, arn string) bool {
+func (ag *Agents) hasServiceTasks(ik, arn string) bool {
 	prefix := ik[:strings.LastIndexByte(ik, 0)+1]
 	found := false
-	e.tasks.Ascend(prefix, func(k string, r *taskRecord) bool {
+	ag.st.Tasks.Ascend(prefix, func(k string, r *state.Task) bool {
 		if !strings.HasPrefix(k, prefix) {
 			return false
 		}
@@ -361,14 +363,14 @@ func (e *Emulator) hasServiceTasks(ik, arn string) bool {
 // stopDisconnected records STOPPED the service tasks on a disconnected instance. Its
 // agent, when it comes back, no longer finds them in its work and stops their
 // containers.
-func (e *Emulator) stopDisconnected(tx *store.Tx, r *instanceRecord, now time.Time, grace time.Duration) ([]*ecs.Task, []string) {
+func (ag *Agents) stopDisconnected(tx *store.Tx, r *state.Instance, now time.Time, grace time.Duration) ([]*ecs.Task, []string) {
 	arn := r.Instance.ContainerInstanceArn
 	a, _ := ecs.ParseARN(arn)
 	prefix := state.Key(a.Region, r.ClusterName) + "\x00"
 	var out []*ecs.Task
 	var services []string
 	reason := fmt.Sprintf("Container instance %s: its agent has been disconnected for %s", arn[strings.LastIndexByte(arn, '/')+1:], grace)
-	e.tasks.Ascend(prefix, func(k string, tr *taskRecord) bool {
+	ag.st.Tasks.Ascend(prefix, func(k string, tr *state.Task) bool {
 		if !strings.HasPrefix(k, prefix) {
 			return false
 		}
@@ -389,16 +391,16 @@ func (e *Emulator) stopDisconnected(tx *store.Tx, r *instanceRecord, now time.Ti
 		t.Version++
 		next := *tr
 		next.Task = t
-		e.tasks.Put(tx, k, &next)
+		ag.st.Tasks.Put(tx, k, &next)
 		out, services = append(out, t), append(services, tr.Service)
 		return true
 	})
 	return out, services
 }
 
-// AgentHeartbeatTimeout is how long a remote agent may be silent before its instance
+// HeartbeatTimeout is how long a remote agent may be silent before its instance
 // shows disconnected: agents poll more often than that.
-func (e *Emulator) AgentHeartbeatTimeout() time.Duration {
-	t, _ := e.link.durations()
+func (ag *Agents) HeartbeatTimeout() time.Duration {
+	t, _ := ag.durations()
 	return t
 }

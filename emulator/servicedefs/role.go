@@ -1,4 +1,4 @@
-package emulator
+package servicedefs
 
 import (
 	"strings"
@@ -6,10 +6,10 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 )
 
-// checkRole applies ECS's rules for CreateService's role, the IAM role ECS calls a
+// Role applies ECS's rules for CreateService's role, the IAM role ECS calls a
 // classic load balancer setup with: it needs a load balancer, and services that need the
 // service-linked role instead (awsvpc, several target groups) refuse it.
-func checkRole(in *ecs.CreateServiceInput) error {
+func Role(in *ecs.CreateServiceInput) error {
 	switch {
 	case in.Role == "":
 		return nil
@@ -21,8 +21,8 @@ func checkRole(in *ecs.CreateServiceInput) error {
 	return nil
 }
 
-// roleARN is the ARN of role, given as an ARN, a name or a path and name ("/foo/bar").
-func roleARN(sc ecs.Scope, role string) string {
+// RoleARN is the ARN of role, given as an ARN, a name or a path and name ("/foo/bar").
+func RoleARN(sc ecs.Scope, role string) string {
 	if strings.HasPrefix(role, "arn:") {
 		return role
 	}

@@ -1,4 +1,4 @@
-package emulator
+package instances
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/paging"
+	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
 )
 
@@ -39,7 +40,7 @@ func builtinAttribute(name string) bool {
 
 // attributeTargets resolves each attribute's target instance, checking the request as
 // ECS does. It must run inside a store transaction.
-func (e *Emulator) attributeTargets(ck string, attrs []ecs.Attribute) ([]string, error) {
+func (o *Ops) attributeTargets(ck string, attrs []ecs.Attribute) ([]string, error) {
 	if len(attrs) == 0 {
 		return nil, ecs.InvalidParameter("attributes can not be empty.")
 	}
@@ -60,7 +61,7 @@ func (e *Emulator) attributeTargets(ck string, attrs []ecs.Attribute) ([]string,
 		if a.TargetID == "" {
 			return nil, ecs.InvalidParameter("targetId can not be blank.")
 		}
-		ik, r, err := e.st.ResolveInstance(ck, a.TargetID)
+		ik, r, err := o.st.ResolveInstance(ck, a.TargetID)
 		if err != nil || r.Instance.Status == ecs.InstanceInactive {
 			return nil, ecs.Errorf("TargetNotFoundException", "Could not find %s.", a.TargetID)
 		}
@@ -70,32 +71,32 @@ func (e *Emulator) attributeTargets(ck string, attrs []ecs.Attribute) ([]string,
 }
 
 // PutAttributes sets custom attributes on container instances.
-func (e *Emulator) PutAttributes(ctx context.Context, in *ecs.AttributesInput) (*ecs.AttributesOutput, error) {
-	return e.changeAttributes(ctx, in, true)
+func (o *Ops) PutAttributes(ctx context.Context, in *ecs.AttributesInput) (*ecs.AttributesOutput, error) {
+	return o.changeAttributes(ctx, in, true)
 }
 
 // DeleteAttributes removes custom attributes from container instances.
-func (e *Emulator) DeleteAttributes(ctx context.Context, in *ecs.AttributesInput) (*ecs.AttributesOutput, error) {
-	return e.changeAttributes(ctx, in, false)
+func (o *Ops) DeleteAttributes(ctx context.Context, in *ecs.AttributesInput) (*ecs.AttributesOutput, error) {
+	return o.changeAttributes(ctx, in, false)
 }
 
-func (e *Emulator) changeAttributes(ctx context.Context, in *ecs.AttributesInput, put bool) (*ecs.AttributesOutput, error) {
+func (o *Ops) changeAttributes(ctx context.Context, in *ecs.AttributesInput, put bool) (*ecs.AttributesOutput, error) {
 	out := &ecs.AttributesOutput{Attributes: []ecs.Attribute{}}
 	var changed []string
-	err := e.store.Update(func(tx *store.Tx) error {
-		ck, _, err := e.st.ActiveCluster(ctx, in.Cluster)
+	err := o.st.Store.Update(func(tx *store.Tx) error {
+		ck, _, err := o.st.ActiveCluster(ctx, in.Cluster)
 		if err != nil {
 			return err
 		}
-		keys, err := e.attributeTargets(ck, in.Attributes)
+		keys, err := o.attributeTargets(ck, in.Attributes)
 		if err != nil {
 			return err
 		}
-		next := map[string]*instanceRecord{} // the instances as this call leaves them
+		next := map[string]*state.Instance{} // the instances as this call leaves them
 		for i, a := range in.Attributes {
 			r, ok := next[keys[i]]
 			if !ok {
-				old, _ := e.instances.Get(keys[i])
+				old, _ := o.st.Instances.Get(keys[i])
 				cp := *old
 				ci := *old.Instance
 				ci.Attributes = append([]ecs.Attribute(nil), ci.Attributes...)
@@ -117,7 +118,7 @@ func (e *Emulator) changeAttributes(ctx context.Context, in *ecs.AttributesInput
 			out.Attributes = append(out.Attributes, shown)
 		}
 		for k, r := range next {
-			e.instances.Put(tx, k, r)
+			o.st.Instances.Put(tx, k, r)
 			changed = append(changed, r.Instance.ContainerInstanceArn)
 		}
 		return nil
@@ -126,7 +127,7 @@ func (e *Emulator) changeAttributes(ctx context.Context, in *ecs.AttributesInput
 		return nil, err
 	}
 	// Attributes decide memberOf placement: waiting tasks and DAEMON services look again.
-	e.instancesChanged(changed...)
+	o.Changed(changed...)
 	return out, nil
 }
 
@@ -152,7 +153,7 @@ func dropAttribute(attrs []ecs.Attribute, name string) []ecs.Attribute {
 
 // ListAttributes lists the attributes of a cluster's container instances, by name and
 // value when asked.
-func (e *Emulator) ListAttributes(ctx context.Context, in *ecs.ListAttributesInput) (*ecs.AttributesOutput, error) {
+func (o *Ops) ListAttributes(ctx context.Context, in *ecs.ListAttributesInput) (*ecs.AttributesOutput, error) {
 	if !ecs.EnumTargetType.Has(in.TargetType) {
 		return nil, ecs.InvalidParameter("Invalid targetType '%s'. Valid values: %s.", in.TargetType, ecs.EnumTargetType.List())
 	}
@@ -161,9 +162,9 @@ func (e *Emulator) ListAttributes(ctx context.Context, in *ecs.ListAttributesInp
 	}
 	out := &ecs.AttributesOutput{Attributes: []ecs.Attribute{}}
 	var err error
-	e.store.View(func() {
+	o.st.Store.View(func() {
 		var ck string
-		if ck, _, err = e.st.ActiveCluster(ctx, in.Cluster); err != nil {
+		if ck, _, err = o.st.ActiveCluster(ctx, in.Cluster); err != nil {
 			return
 		}
 		var p paging.Page
@@ -171,7 +172,7 @@ func (e *Emulator) ListAttributes(ctx context.Context, in *ecs.ListAttributesInp
 			return
 		}
 		// Pages are of instances: every matching attribute of an instance comes together.
-		recs, next := paging.List(e.instances, p, ck+"\x00", false, func(_ string, r *instanceRecord) bool {
+		recs, next := paging.List(o.st.Instances, p, ck+"\x00", false, func(_ string, r *state.Instance) bool {
 			return r.Instance.Status != ecs.InstanceInactive && len(matchingAttributes(r, in)) > 0
 		})
 		for _, r := range recs {
@@ -185,7 +186,7 @@ func (e *Emulator) ListAttributes(ctx context.Context, in *ecs.ListAttributesInp
 	return out, nil
 }
 
-func matchingAttributes(r *instanceRecord, in *ecs.ListAttributesInput) []ecs.Attribute {
+func matchingAttributes(r *state.Instance, in *ecs.ListAttributesInput) []ecs.Attribute {
 	var out []ecs.Attribute
 	for _, a := range r.Instance.Attributes {
 		if in.AttributeName != "" && a.Name != in.AttributeName {
