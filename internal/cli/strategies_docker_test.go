@@ -87,7 +87,7 @@ func TestCanaryOnDocker(t *testing.T) {
 	h.stop()
 
 	const margin = time.Second // the record is polled; the weights change at the pass
-	before := h.revisionsBetween(time.Time{}, canaryAt.Add(-10*time.Second))
+	before := h.revisionsBetween(time.Time{}, updated)
 	canary := h.revisionsBetween(canaryAt.Add(margin), fullAt.Add(-margin))
 	after := h.revisionsBetween(fullAt.Add(margin), time.Now())
 	total, failed, failures := h.result()
