@@ -25,7 +25,7 @@ var allowedImports = map[string][]string{
 	"tui":                               {"emulator/ecs"},
 	"emulator/taskdef":                  {"emulator/ecs", "fargate"},
 	"emulator/httpapi":                  {"emulator/ecs"},
-	"emulator":                          {"emulator/ecs", "emulator/clock", "emulator/store", "emulator/taskdef", "emulator/scheduler", "emulator/lb", "emulator/events", "emulator/discovery", "emulator/serviceconnect", "fargate", "ec2sim", "emulator/state", "emulator/admission", "emulator/servicectl", "emulator/fargatectl", "emulator/ec2ctl", "emulator/svcdeploy", "emulator/cost", "emulator/paging", "emulator/check", "emulator/tagging", "emulator/taskdefs", "emulator/settings", "emulator/eventemit", "emulator/execsession", "emulator/providers", "emulator/protection", "emulator/instview", "emulator/gateways", "emulator/daemons", "emulator/instances", "emulator/anywhere", "emulator/servicedefs", "emulator/express", "emulator/tasksetctl"},
+	"emulator":                          {"emulator/ecs", "emulator/clock", "emulator/store", "emulator/taskdef", "emulator/scheduler", "emulator/lb", "emulator/events", "emulator/discovery", "emulator/serviceconnect", "fargate", "ec2sim", "emulator/state", "emulator/admission", "emulator/servicectl", "emulator/fargatectl", "emulator/ec2ctl", "emulator/svcdeploy", "emulator/cost", "emulator/paging", "emulator/check", "emulator/tagging", "emulator/taskdefs", "emulator/settings", "emulator/eventemit", "emulator/execsession", "emulator/providers", "emulator/protection", "emulator/instview", "emulator/gateways", "emulator/daemons", "emulator/instances", "emulator/anywhere", "emulator/servicedefs", "emulator/express", "emulator/tasksetctl", "emulator/deployments", "emulator/strategy"},
 	"emulator/cost":                     {"emulator/ecs", "emulator/state", "fargate"},
 	"emulator/paging":                   {"emulator/ecs", "emulator/store"},
 	"emulator/check":                    {"emulator/ecs"},
@@ -39,13 +39,15 @@ var allowedImports = map[string][]string{
 	"emulator/gateways":                 {"emulator/ecs", "emulator/state", "emulator/store", "emulator/paging", "emulator/tagging"},
 	"emulator/daemons":                  {"emulator/ecs", "emulator/state", "emulator/store", "emulator/paging", "emulator/tagging", "emulator/providers", "emulator/svcdeploy", "emulator/admission", "ec2sim"},
 	"emulator/instview":                 {"emulator/ecs", "emulator/state", "emulator/paging", "ec2sim"},
+	"emulator/strategy":                 {"emulator/ecs"},
+	"emulator/deployments":              {"emulator/ecs", "emulator/state", "emulator/store", "emulator/paging", "emulator/svcdeploy", "emulator/scheduler"},
 	"emulator/instances":                {"emulator/ecs", "emulator/state", "emulator/store", "emulator/paging", "emulator/tagging", "emulator/instview", "emulator/ec2ctl", "emulator/events", "ec2sim"},
 	"emulator/anywhere":                 {"emulator/ecs", "emulator/state", "emulator/store", "emulator/instances"},
 	"emulator/servicedefs":              {"emulator/ecs", "emulator/admission", "emulator/tagging", "ec2sim"},
 	"emulator/express":                  {"emulator/ecs", "emulator/state", "emulator/store", "emulator/appscaling"},
-	"emulator/state":                    {"emulator/ecs", "emulator/clock", "emulator/store", "emulator/scheduler", "ec2sim"},
+	"emulator/state":                    {"emulator/ecs", "emulator/clock", "emulator/store", "emulator/scheduler", "ec2sim", "emulator/strategy"},
 	"emulator/admission":                {"emulator/ecs", "emulator/state", "emulator/scheduler", "ec2sim"},
-	"emulator/servicectl":               {"emulator/ecs", "emulator/state", "emulator/store", "emulator/admission", "emulator/scheduler", "emulator/lb", "fargate", "ec2sim"},
+	"emulator/servicectl":               {"emulator/ecs", "emulator/state", "emulator/store", "emulator/admission", "emulator/scheduler", "emulator/lb", "fargate", "ec2sim", "emulator/strategy", "emulator/clock"},
 	"emulator/fargatectl":               {"emulator/ecs", "emulator/state", "emulator/store", "emulator/admission", "fargate"},
 	"emulator/tasksetctl":               {"emulator/ecs", "emulator/state", "emulator/store", "emulator/admission", "emulator/scheduler", "fargate"},
 	"emulator/ec2ctl":                   {"emulator/ecs", "emulator/state", "emulator/store", "emulator/admission", "fargate", "ec2sim"},
@@ -53,7 +55,7 @@ var allowedImports = map[string][]string{
 	"internal/dockerrt":                 {"emulator/containers"},
 	"internal/workload":                 {"emulator/serviceconnect"},
 	"internal/httpguard":                {"emulator/ecs"},
-	"internal/composeimport":            {"emulator/ecs"},
+	"internal/composeimport":            {"emulator/ecs", "emulator/strategy"},
 	"emulator/containers":               {},
 	"emulator/metadata":                 {"emulator/ecs", "emulator/containers"},
 	"emulator/agent/agenttest":          {"emulator/ecs"},
@@ -185,7 +187,7 @@ var reconcilers = []string{"emulator/state", "emulator/admission", "emulator/ser
 // operations are the packages the facade delegates a group of API operations or a
 // report to (moved out of package emulator to keep the facade small); like the
 // reconcilers, they work on *state.State and never on *Emulator.
-var operations = []string{"emulator/cost", "emulator/paging", "emulator/check", "emulator/tagging", "emulator/taskdefs", "emulator/settings", "emulator/eventemit", "emulator/execsession", "emulator/providers", "emulator/protection", "emulator/instview", "emulator/gateways", "emulator/instances", "emulator/anywhere", "emulator/servicedefs", "emulator/express"}
+var operations = []string{"emulator/cost", "emulator/paging", "emulator/check", "emulator/tagging", "emulator/taskdefs", "emulator/settings", "emulator/eventemit", "emulator/execsession", "emulator/providers", "emulator/protection", "emulator/instview", "emulator/gateways", "emulator/instances", "emulator/anywhere", "emulator/servicedefs", "emulator/express", "emulator/deployments"}
 
 // TestReconcilersDoNotImportTheFacade holds the rule table to issue 13's shape: each
 // reconciler depends on the state package and small interfaces, never on *Emulator,

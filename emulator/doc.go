@@ -38,7 +38,10 @@
 //	emulator/store       versioned in-memory tables, journal and snapshots, commit hooks
 //	emulator/clock       the only place that reads wall time: Real, Fake, Virtual; Activity
 //	emulator/scheduler   the pure service planner: (service view, now) → Plan, typed events
-//	emulator/svcdeploy   service deployment and revision records and their state machine
+//	emulator/svcdeploy   service deployment and revision records and their state machine;
+//	                     deployments their operations (List/Describe/Stop/Continue)
+//	emulator/strategy    BLUE_GREEN, LINEAR, CANARY: checks, the pure planner and step
+//	                     machine, the hook and alarm ports (servicectl/strategy.go runs it)
 //	emulator/agent       runs tasks on a container runtime: PlanTask (pure) and its executor
 //	emulator/containers  the runtime port; sim the simulated engine, runtimetest its conformance
 //	emulator/lb          the local load balancers (one per target group)

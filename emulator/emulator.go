@@ -9,6 +9,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/anywhere"
 	"github.com/ecsmini/ecsmini/emulator/clock"
 	"github.com/ecsmini/ecsmini/emulator/daemons"
+	"github.com/ecsmini/ecsmini/emulator/deployments"
 	"github.com/ecsmini/ecsmini/emulator/ec2ctl"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/eventemit"
@@ -21,6 +22,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/servicectl"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
+	"github.com/ecsmini/ecsmini/emulator/strategy"
 	"github.com/ecsmini/ecsmini/emulator/svcdeploy"
 	"github.com/ecsmini/ecsmini/emulator/tasksetctl"
 )
@@ -59,6 +61,11 @@ type Config struct {
 	FargateQuotas FargateQuotas
 	// PlacementSeed, when not 0, makes random EC2 placement repeatable.
 	PlacementSeed int64
+	// HookRunner answers the lifecycle hooks of BLUE_GREEN, LINEAR and CANARY
+	// deployments (nil: every hook succeeds); AlarmStates tells the state of the
+	// CloudWatch alarms deploymentConfiguration.alarms names (nil: none is in ALARM).
+	HookRunner  strategy.HookRunner
+	AlarmStates strategy.AlarmStates
 }
 
 // Emulator is the ECS control plane.
@@ -78,9 +85,9 @@ type Emulator struct {
 	instances *store.Table[instanceRecord]
 	asgs      *store.Table[asgRecord]
 
-	serviceDeploys *store.Table[svcdeploy.Record]
-	gw             *gateways.Gateways
-	dm             *daemons.Daemons
+	deploys *deployments.Records // service deployment records and operations
+	gw      *gateways.Gateways
+	dm      *daemons.Daemons
 
 	runner TaskRunner // nil until SetRunner: tasks are recorded but not run
 	loop   *loop
@@ -136,11 +143,11 @@ func New(cfg Config) (*Emulator, error) {
 		instances: st.Instances,
 		asgs:      st.ASGs,
 
-		serviceDeploys: store.NewTable[svcdeploy.Record](s, "serviceDeployments"),
-		gw:             gateways.New(st),
-		loop:           newLoop(),
-		rnd:            admission.NewRandom(time.Now().UnixNano()),
-		ev:             eventemit.New(st, cfg.Events, cfg.Clock.Now()),
+		deploys: &deployments.Records{St: st, Table: store.NewTable[svcdeploy.Record](s, "serviceDeployments")},
+		gw:      gateways.New(st),
+		loop:    newLoop(),
+		rnd:     admission.NewRandom(time.Now().UnixNano()),
+		ev:      eventemit.New(st, cfg.Events, cfg.Clock.Now()),
 	}
 	e.registries = store.NewTable[registryName](s, "discoveryRegistries")
 	e.exec = execsession.New(st, e.ev)
@@ -154,6 +161,7 @@ func New(cfg Config) (*Emulator, error) {
 	e.inst = instances.New(st, host{e}, e.ec2)
 	e.agents = anywhere.New(st, host{e}, e.inst)
 	e.ctl.SetLoadBalancers(cfg.LoadBalancers)
+	e.ctl.SetStrategyPorts(cfg.HookRunner, cfg.AlarmStates, cfg.Activity)
 	e.fg.SetQuotas(cfg.FargateQuotas)
 	if cfg.SpotInterruptionRate > 0 {
 		e.fg.SetInterruptionRate(cfg.SpotInterruptionRate)

@@ -1,233 +1,46 @@
 package emulator
 
 import (
-	"encoding/json"
-	"strings"
+	"context"
 	"time"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
-	"github.com/ecsmini/ecsmini/emulator/scheduler"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
-	"github.com/ecsmini/ecsmini/emulator/svcdeploy"
 )
 
-// This file links services to their service deployment records (package svcdeploy):
-// every store write of a service goes through putService, which creates a record for
-// each new deployment and moves the existing ones on, in the same transaction, so that
-// DescribeServiceDeployments never disagrees with DescribeServices.
+// The service deployment records and operations live in package deployments.
 
 // putService stores r after bringing its service deployment records up to date.
-func (e *Emulator) putService(tx *store.Tx, k string, r *state.Service) {
-	e.syncServiceDeployments(tx, r, e.cfg.Clock.Now())
-	e.st.Services.Put(tx, k, r)
-}
-
-// serviceDeploymentPrefix is the store key prefix of a service's deployment records.
-func serviceDeploymentPrefix(region, cluster, service string) string {
-	return state.Key(region, cluster, service) + "\x00"
-}
-
-// deps is what svcdeploy.Advance reads of a service's deployments.
-func serviceDeps(r *state.Service) []svcdeploy.Dep {
-	out := make([]svcdeploy.Dep, len(r.Deployments))
-	for i, d := range r.Deployments {
-		out[i] = svcdeploy.Dep{ID: d.ID, Status: d.Status, RolloutState: d.RolloutState, Rollback: d.Rollback,
-			Desired: d.DesiredCount, Pending: d.PendingCount, Running: d.RunningCount, Fails: d.FailedTasks}
-	}
-	return out
-}
-
-// syncServiceDeployments creates a record for each deployment that has none (linking
-// it through deploymentRecord.ServiceDeployment) and advances the others. It must run
-// inside a store Update, on a record about to be Put.
-func (e *Emulator) syncServiceDeployments(tx *store.Tx, r *state.Service, now time.Time) {
-	deps := serviceDeps(r)
-	for i := len(r.Deployments) - 1; i >= 0; i-- { // oldest first: records are keyed in creation order
-		d := &r.Deployments[i]
-		if d.ServiceDeployment == "" {
-			sk, rec := e.newServiceDeploymentRecord(r, i, deps, now)
-			d.ServiceDeployment = sk
-			e.serviceDeploys.Put(tx, sk, rec)
-			continue
-		}
-		old, ok := e.serviceDeploys.Get(d.ServiceDeployment)
-		if !ok {
-			continue
-		}
-		if next := svcdeploy.Advance(old, deps, now); next != old {
-			e.serviceDeploys.Put(tx, d.ServiceDeployment, next)
-		}
-	}
-}
-
-// newServiceDeploymentRecord is the record of deployment i of r: its target revision
-// is the deployment as launched, its sources the other deployments still serving.
-func (e *Emulator) newServiceDeploymentRecord(r *state.Service, i int, deps []svcdeploy.Dep, now time.Time) (string, *svcdeploy.Record) {
-	s, d := r.Service, &r.Deployments[i]
-	a, _ := ecs.ParseARN(s.ServiceArn)
-	sc := ecs.Scope{Region: a.Region, Account: a.Account}
-	id := svcdeploy.NewID()
-	created := now
-	if d.CreatedAt != nil {
-		created = d.CreatedAt.Time
-	}
-	rev := ecs.ServiceRevision{
-		ServiceRevisionArn: sc.ServiceRevisionARN(r.ClusterName, s.ServiceName, svcdeploy.Number(d.ID)),
-		ServiceArn:         s.ServiceArn, ClusterArn: s.ClusterArn, TaskDefinition: d.TaskDefinition,
-		CapacityProviderStrategy: d.CapacityProviderStrategy, LaunchType: d.LaunchType,
-		PlatformVersion: d.PlatformVersion, PlatformFamily: d.PlatformFamily,
-		LoadBalancers: s.LoadBalancers, ServiceRegistries: s.ServiceRegistries,
-		NetworkConfiguration: d.NetworkConfiguration, ContainerImages: e.containerImages(d.TaskDefinition),
-		ServiceConnectConfiguration: d.ServiceConnectConfiguration, VolumeConfigurations: d.VolumeConfigurations,
-		CreatedAt: ecs.At(created),
-	}
-	sd := ecs.ServiceDeployment{
-		ServiceDeploymentArn: sc.ServiceDeploymentARN(r.ClusterName, s.ServiceName, id),
-		ServiceArn:           s.ServiceArn, ClusterArn: s.ClusterArn, CreatedAt: ecs.At(created), UpdatedAt: ecs.At(now),
-		TargetServiceRevision: &ecs.ServiceRevisionSummary{Arn: rev.ServiceRevisionArn, RequestedTaskCount: d.DesiredCount,
-			PendingTaskCount: d.PendingCount, RunningTaskCount: d.RunningCount},
-		Status:                  svcdeploy.InitialStatus(deps[i]),
-		DeploymentConfiguration: cloneDeploymentConfig(s.DeploymentConfiguration),
-		DeploymentCircuitBreaker: &ecs.ServiceDeploymentCircuitBreaker{Status: ecs.MonitorDisabled,
-			Threshold: scheduler.BreakerThreshold(d.DesiredCount)},
-		Alarms: &ecs.ServiceDeploymentAlarms{Status: ecs.MonitorDisabled},
-	}
-	if dc := s.DeploymentConfiguration; dc != nil {
-		if cb := dc.DeploymentCircuitBreaker; cb != nil && cb.Enable {
-			sd.DeploymentCircuitBreaker.Status = ecs.MonitorActive
-		}
-		if al := dc.Alarms; al != nil && al.Enable {
-			sd.Alarms.Status, sd.Alarms.AlarmNames = ecs.MonitorActive, al.AlarmNames
-		}
-	}
-	if sd.Status != ecs.SDPending {
-		sd.DeploymentCircuitBreaker.Status = disabledOr(sd.DeploymentCircuitBreaker.Status, ecs.MonitorComplete)
-		sd.Alarms.Status = disabledOr(sd.Alarms.Status, ecs.MonitorComplete)
-		sd.StartedAt = sd.CreatedAt
-		if sd.Status == ecs.SDSuccessful {
-			sd.FinishedAt = ecs.At(now)
-		} else {
-			sd.StoppedAt = ecs.At(now)
-		}
-	}
-	rec := &svcdeploy.Record{Deployment: sd, Revision: rev, DeploymentID: d.ID}
-	for j, o := range r.Deployments {
-		if j != i && o.Status != ecs.DeploymentInactive {
-			rec.Sources = append(rec.Sources, o.ID)
-			rec.Deployment.SourceServiceRevisions = append(rec.Deployment.SourceServiceRevisions, ecs.ServiceRevisionSummary{
-				Arn:                sc.ServiceRevisionARN(r.ClusterName, s.ServiceName, svcdeploy.Number(o.ID)),
-				RequestedTaskCount: o.DesiredCount, PendingTaskCount: o.PendingCount, RunningTaskCount: o.RunningCount})
-		}
-	}
-	prefix := serviceDeploymentPrefix(a.Region, r.ClusterName, s.ServiceName)
-	sk := prefix + nextOrdinal(e.serviceDeploys, prefix) + "\x00" + id
-	return sk, rec
-}
-
-func disabledOr(status, other string) string {
-	if status == ecs.MonitorDisabled {
-		return status
-	}
-	return other
-}
-
-// containerImages lists the images of a task definition's containers.
-func (e *Emulator) containerImages(taskDefARN string) []ecs.ContainerImage {
-	tr, ok := e.st.TaskDefs.Get(taskDefKey(taskDefARN))
-	if !ok {
-		return nil
-	}
-	td, err := tr.Decode()
-	if err != nil {
-		return nil
-	}
-	out := make([]ecs.ContainerImage, 0, len(td.ContainerDefinitions))
-	for _, c := range td.ContainerDefinitions {
-		out = append(out, ecs.ContainerImage{ContainerName: ecs.Deref(c.Name), Image: ecs.Deref(c.Image)})
-	}
-	return out
-}
-
-// cloneDeploymentConfig copies a deployment configuration so that the record does not
-// share pointers with the service.
-func cloneDeploymentConfig(dc *ecs.DeploymentConfiguration) *ecs.DeploymentConfiguration {
-	if dc == nil {
-		return nil
-	}
-	b, err := json.Marshal(dc)
-	if err != nil {
-		return nil
-	}
-	out := new(ecs.DeploymentConfiguration)
-	if json.Unmarshal(b, out) != nil {
-		return nil
-	}
-	return out
-}
-
-// findServiceDeployment resolves a service deployment ARN to its store key and record.
-// It must run inside a store View or Update.
-func (e *Emulator) findServiceDeployment(arn string) (string, *svcdeploy.Record, bool) {
-	a, ok := ecs.ParseARN(arn)
-	if !ok || a.Service != "ecs" || a.Kind() != "service-deployment" {
-		return "", nil, false
-	}
-	parts := strings.Split(a.Path(), "/")
-	if len(parts) != 3 {
-		return "", nil, false
-	}
-	var fk string
-	var found *svcdeploy.Record
-	prefix := serviceDeploymentPrefix(a.Region, parts[0], parts[1])
-	e.serviceDeploys.Ascend(prefix, func(k string, v *svcdeploy.Record) bool {
-		if !strings.HasPrefix(k, prefix) {
-			return false
-		}
-		if strings.HasSuffix(k, "\x00"+parts[2]) && a.InAccount(e.cfg.AccountID) {
-			fk, found = k, v
-			return false
-		}
-		return true
-	})
-	return fk, found, found != nil
-}
-
-// findServiceRevision resolves a service revision ARN to the record that deploys it.
-func (e *Emulator) findServiceRevision(arn string) (*svcdeploy.Record, bool) {
-	a, ok := ecs.ParseARN(arn)
-	if !ok || a.Service != "ecs" || a.Kind() != "service-revision" {
-		return nil, false
-	}
-	parts := strings.Split(a.Path(), "/")
-	if len(parts) != 3 {
-		return nil, false
-	}
-	var found *svcdeploy.Record
-	prefix := serviceDeploymentPrefix(a.Region, parts[0], parts[1])
-	e.serviceDeploys.Ascend(prefix, func(k string, v *svcdeploy.Record) bool {
-		if !strings.HasPrefix(k, prefix) {
-			return false
-		}
-		if svcdeploy.Number(v.DeploymentID) == parts[2] && a.InAccount(e.cfg.AccountID) {
-			found = v
-			return false
-		}
-		return true
-	})
-	return found, found != nil
-}
+func (e *Emulator) putService(tx *store.Tx, k string, r *state.Service) { e.deploys.Put(tx, k, r) }
 
 // SyncServiceDeployments lets the service controller keep the records in step with the
 // services it stores (servicectl.Host).
 func (h host) SyncServiceDeployments(tx *store.Tx, r *state.Service, now time.Time) {
-	h.e.syncServiceDeployments(tx, r, now)
+	h.e.deploys.Sync(tx, r, now)
 }
 
-// taskDefKey is the store key of a task definition revision ARN.
-func taskDefKey(arn string) string {
-	a, _ := ecs.ParseARN(arn)
-	family, rev, _ := strings.Cut(a.Path(), ":")
-	n, _ := state.AtoiPositive(rev)
-	return state.Key(a.Region, family, state.RevKey(n))
+// ListServiceDeployments lists a service's deployments, newest first.
+func (e *Emulator) ListServiceDeployments(ctx context.Context, in *ecs.ListServiceDeploymentsInput) (*ecs.ListServiceDeploymentsOutput, error) {
+	return e.deploys.ListServiceDeployments(ctx, in)
+}
+
+// DescribeServiceDeployments describes service deployments by ARN.
+func (e *Emulator) DescribeServiceDeployments(ctx context.Context, in *ecs.DescribeServiceDeploymentsInput) (*ecs.DescribeServiceDeploymentsOutput, error) {
+	return e.deploys.DescribeServiceDeployments(ctx, in)
+}
+
+// DescribeServiceRevisions describes service revisions by ARN.
+func (e *Emulator) DescribeServiceRevisions(ctx context.Context, in *ecs.DescribeServiceRevisionsInput) (*ecs.DescribeServiceRevisionsOutput, error) {
+	return e.deploys.DescribeServiceRevisions(ctx, in)
+}
+
+// StopServiceDeployment stops a PENDING or IN_PROGRESS deployment (ROLLBACK or ABORT).
+func (e *Emulator) StopServiceDeployment(ctx context.Context, in *ecs.StopServiceDeploymentInput) (*ecs.ServiceDeploymentArnOutput, error) {
+	return e.deploys.StopServiceDeployment(ctx, in, e.ctl.MarkDirty)
+}
+
+// ContinueServiceDeployment acts on a deployment paused at a lifecycle hook.
+func (e *Emulator) ContinueServiceDeployment(ctx context.Context, in *ecs.ContinueServiceDeploymentInput) (*ecs.ServiceDeploymentArnOutput, error) {
+	return e.deploys.ContinueServiceDeployment(ctx, in)
 }

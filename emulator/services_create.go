@@ -8,6 +8,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/servicedefs"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
+	"github.com/ecsmini/ecsmini/emulator/strategy"
 	"github.com/ecsmini/ecsmini/emulator/tasksetctl"
 )
 
@@ -26,6 +27,9 @@ func (e *Emulator) CreateService(ctx context.Context, in *ecs.CreateServiceInput
 	controller := ecs.ControllerECS
 	if in.DeploymentController != nil && in.DeploymentController.Type != "" {
 		controller = in.DeploymentController.Type
+	}
+	if err := strategy.Validate(in.DeploymentConfiguration, in.LoadBalancers, in.SchedulingStrategy == ecs.SchedulingDaemon); err != nil {
+		return nil, err
 	}
 	sc := e.st.Scope(ctx)
 	fingerprint := servicedefs.Fingerprint(in)

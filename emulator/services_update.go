@@ -9,6 +9,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/servicedefs"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
+	"github.com/ecsmini/ecsmini/emulator/strategy"
 )
 
 // UpdateService changes a service. A change to what its tasks run — task definition,
@@ -52,10 +53,18 @@ func (e *Emulator) UpdateService(ctx context.Context, in *ecs.UpdateServiceInput
 			if dc.Alarms != nil {
 				merged.Alarms = dc.Alarms
 			}
+			mergeStrategy(&merged, dc)
 			if *merged.MaximumPercent <= *merged.MinimumHealthyPercent {
 				return ecs.InvalidParameter("maximumPercent must be greater than minimumHealthyPercent.")
 			}
 			s.DeploymentConfiguration = &merged
+		}
+		lbs := s.LoadBalancers
+		if in.LoadBalancers != nil {
+			lbs = in.LoadBalancers
+		}
+		if err := strategy.Validate(s.DeploymentConfiguration, lbs, s.SchedulingStrategy == ecs.SchedulingDaemon); err != nil {
+			return err
 		}
 		if in.HealthCheckGracePeriodSeconds != nil {
 			s.HealthCheckGracePeriodSeconds = in.HealthCheckGracePeriodSeconds
@@ -237,4 +246,30 @@ func (e *Emulator) DeleteService(ctx context.Context, in *ecs.DeleteServiceInput
 		}
 		return nil
 	})
+}
+
+// mergeStrategy applies the strategy fields an UpdateService names: each given field
+// replaces the service's (ECS keeps the ones not given).
+func mergeStrategy(merged, dc *ecs.DeploymentConfiguration) {
+	if dc.Strategy != "" {
+		merged.Strategy = dc.Strategy
+	}
+	if dc.BakeTimeInMinutes != nil {
+		merged.BakeTimeInMinutes = dc.BakeTimeInMinutes
+	}
+	if dc.LifecycleHooks != nil {
+		merged.LifecycleHooks = dc.LifecycleHooks
+	}
+	if dc.LinearConfiguration != nil {
+		merged.LinearConfiguration = dc.LinearConfiguration
+	}
+	if dc.CanaryConfiguration != nil {
+		merged.CanaryConfiguration = dc.CanaryConfiguration
+	}
+	if dc.Strategy != "" && dc.Strategy != strategy.Linear && dc.LinearConfiguration == nil {
+		merged.LinearConfiguration = nil
+	}
+	if dc.Strategy != "" && dc.Strategy != strategy.Canary && dc.CanaryConfiguration == nil {
+		merged.CanaryConfiguration = nil
+	}
 }

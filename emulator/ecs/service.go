@@ -74,6 +74,47 @@ type DeploymentConfiguration struct {
 	Alarms                   *DeploymentAlarms         `json:"alarms,omitempty"`
 	Strategy                 string                    `json:"strategy,omitempty"`
 	BakeTimeInMinutes        *int                      `json:"bakeTimeInMinutes,omitempty"`
+	LifecycleHooks           []DeploymentLifecycleHook `json:"lifecycleHooks,omitempty"`
+	LinearConfiguration      *LinearConfiguration      `json:"linearConfiguration,omitempty"`
+	CanaryConfiguration      *CanaryConfiguration      `json:"canaryConfiguration,omitempty"`
+}
+
+// DeploymentLifecycleHook runs custom logic (a Lambda function on AWS) at the named
+// lifecycle stages of a BLUE_GREEN, LINEAR or CANARY deployment.
+type DeploymentLifecycleHook struct {
+	HookTargetArn        string                    `json:"hookTargetArn,omitempty"`
+	RoleArn              string                    `json:"roleArn,omitempty"`
+	LifecycleStages      []string                  `json:"lifecycleStages,omitempty"`
+	TargetType           string                    `json:"targetType,omitempty"`
+	HookDetails          json.RawMessage           `json:"hookDetails,omitempty"`
+	TimeoutConfiguration *HookTimeoutConfiguration `json:"timeoutConfiguration,omitempty"`
+}
+
+// HookTimeoutConfiguration is how long ECS waits for a hook and what it does then.
+type HookTimeoutConfiguration struct {
+	TimeoutInMinutes *int   `json:"timeoutInMinutes,omitempty"`
+	Action           string `json:"action,omitempty"`
+}
+
+// LinearConfiguration shifts production traffic in equal steps.
+type LinearConfiguration struct {
+	StepPercent           *float64 `json:"stepPercent,omitempty"`
+	StepBakeTimeInMinutes *int     `json:"stepBakeTimeInMinutes,omitempty"`
+}
+
+// CanaryConfiguration shifts a canary share, waits, then shifts the rest.
+type CanaryConfiguration struct {
+	CanaryPercent           *float64 `json:"canaryPercent,omitempty"`
+	CanaryBakeTimeInMinutes *int     `json:"canaryBakeTimeInMinutes,omitempty"`
+}
+
+// AdvancedConfiguration names the alternate target group and the listener rules of a
+// load balancer that blue/green-style deployments shift traffic through.
+type AdvancedConfiguration struct {
+	AlternateTargetGroupArn string `json:"alternateTargetGroupArn,omitempty"`
+	ProductionListenerRule  string `json:"productionListenerRule,omitempty"`
+	TestListenerRule        string `json:"testListenerRule,omitempty"`
+	RoleArn                 string `json:"roleArn,omitempty"`
 }
 
 // DeploymentCircuitBreaker turns on failure detection and, with Rollback, rollback to
@@ -105,11 +146,11 @@ type ServiceEvent struct {
 
 // LoadBalancer attaches a container port of the service's tasks to a target group.
 type LoadBalancer struct {
-	TargetGroupArn        string          `json:"targetGroupArn,omitempty"`
-	LoadBalancerName      string          `json:"loadBalancerName,omitempty"`
-	ContainerName         string          `json:"containerName,omitempty"`
-	ContainerPort         *int            `json:"containerPort,omitempty"`
-	AdvancedConfiguration json.RawMessage `json:"advancedConfiguration,omitempty"`
+	TargetGroupArn        string                 `json:"targetGroupArn,omitempty"`
+	LoadBalancerName      string                 `json:"loadBalancerName,omitempty"`
+	ContainerName         string                 `json:"containerName,omitempty"`
+	ContainerPort         *int                   `json:"containerPort,omitempty"`
+	AdvancedConfiguration *AdvancedConfiguration `json:"advancedConfiguration,omitempty"`
 }
 
 // ServiceRegistry registers the service's tasks in a Cloud Map service (spec §5.13).

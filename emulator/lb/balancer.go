@@ -81,6 +81,10 @@ type Balancer struct {
 	targets map[string]*target
 	conns   map[*proxyConn]struct{}
 	rr      uint64 // round-robin position, advanced per client connection
+	// weights and credit split new connections between target groups (weights.go).
+	weights map[string]float64
+	credit  map[string]float64
+	picks   map[string]uint64
 	// requests counts exchanges: each time a client sends after its backend answered
 	// (or first), as ELB counts HTTP requests on keep-alive connections.
 	requests uint64

@@ -93,6 +93,9 @@ func (b *Balancer) candidates() []*target {
 	}
 	start := b.rr
 	b.rr++
+	if len(b.weights) > 0 {
+		return b.weighted(healthy, others, start)
+	}
 	return append(rotate(healthy, start), rotate(others, start)...)
 }
 

@@ -40,6 +40,7 @@ type TargetHealth struct {
 // target is one registered target. All fields are guarded by Balancer.mu.
 type target struct {
 	id, addr    string
+	group       string // the revision the target belongs to, for weights (weights.go)
 	state       State
 	reason      string
 	description string

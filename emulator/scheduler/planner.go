@@ -69,6 +69,9 @@ func (pl *planner) reconcile() {
 	// maximumPercent bounds deployments; below 100 % it would stop the service keeping
 	// desiredCount at all, so the ceiling never drops under desiredCount (spec silent).
 	ceiling := max(b.MaxTasks, in.DesiredCount)
+	if in.HoldOld {
+		ceiling = max(ceiling, 2*in.DesiredCount) // green at full size beside blue
+	}
 	total, healthy, stopping := 0, 0, 0
 	var good, unhealthy, old []TaskView
 	for _, t := range in.Tasks {
@@ -187,7 +190,7 @@ func (pl *planner) stopOld(old []TaskView, budget, minHealthy int) {
 	}
 	for _, t := range old {
 		// A FAILED deployment without rollback keeps the old tasks serving (spec silent).
-		if t.protected(now) || !t.healthy(now) || budget <= 0 || pl.prim().RolloutState == ecs.RolloutFailed {
+		if t.protected(now) || !t.healthy(now) || budget <= 0 || pl.prim().RolloutState == ecs.RolloutFailed || pl.in.HoldOld {
 			continue
 		}
 		budget--

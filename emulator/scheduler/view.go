@@ -30,6 +30,10 @@ type ServiceView struct {
 	// per arrival rather than on every tick.
 	Steady bool
 	Now    time.Time
+	// HoldOld keeps the old deployments' tasks while a BLUE_GREEN, LINEAR or CANARY
+	// deployment shifts traffic (package strategy): the new deployment starts at full
+	// size beside them, and healthy old tasks are stopped only once HoldOld is false.
+	HoldOld bool
 }
 
 // DeploymentView is one deployment of the service.
@@ -105,6 +109,10 @@ func (t TaskView) live() bool {
 func (t TaskView) stopping() bool {
 	return t.DesiredStatus != ecs.StatusRunning && t.LastStatus < ecs.StatusStopped
 }
+
+// Healthy reports whether the task is RUNNING and passes its health checks (as the
+// planner counts it), for the deployment strategies' readiness.
+func (t TaskView) Healthy(now time.Time) bool { return t.healthy(now) }
 
 func (t TaskView) running() bool { return t.live() && t.LastStatus == ecs.StatusRunning }
 

@@ -22,6 +22,8 @@ func (ctl *Ctl) reconcileService(k string, now time.Time) error {
 	var launched, nudged []string
 	var wake time.Time
 	var watch Watch // what the pass changed, for the event stream (events_emit.go)
+	var sh shift    // the deployment strategy's traffic and hooks (strategy.go)
+	var stored *state.Service
 	released := false
 	err := ctl.st.Store.Update(func(tx *store.Tx) error {
 		old, ok := ctl.st.Services.Get(k)
@@ -31,6 +33,10 @@ func (ctl *Ctl) reconcileService(k string, now time.Time) error {
 		r := old.Clone()
 		view, tasks := ctl.serviceView(k, r, now)
 		watch = ctl.host.WatchService(k, now, old, r, tasks)
+		sh = ctl.shiftPass(k, r, &view, now)
+		if sh.rolledBack {
+			view.Deployments = deploymentViews(r)
+		}
 		plan := scheduler.PlanService(view)
 		x := &execution{ctl: ctl, tx: tx, k: k, r: r, now: now, tasks: tasks}
 		x.deployments(plan.Deployments)
@@ -57,10 +63,12 @@ func (ctl *Ctl) reconcileService(k string, now time.Time) error {
 		if !reflect.DeepEqual(old, r) {             // a pass that changes nothing journals nothing
 			ctl.st.Services.Put(tx, k, r)
 		}
-		launched, nudged, wake = x.launched, x.nudged, plan.Wake
+		launched, nudged, wake, stored = x.launched, x.nudged, plan.Wake, r
 		watch.Written(x.written)
-		if t := x.drainWake; !t.IsZero() && (wake.IsZero() || t.Before(wake)) {
-			wake = t
+		for _, t := range []time.Time{x.drainWake, sh.wake} {
+			if !t.IsZero() && (wake.IsZero() || t.Before(wake)) {
+				wake = t
+			}
 		}
 		return nil
 	})
@@ -71,6 +79,12 @@ func (ctl *Ctl) reconcileService(k string, now time.Time) error {
 		watch.Publish() // before the agent can report on the tasks started
 	}
 	ctl.setWake(k, wake)
+	if stored != nil && len(stored.Service.LoadBalancers) > 0 {
+		ctl.lbs.applyShift(stored, sh)
+	}
+	if sh.call != nil {
+		ctl.runHook(*sh.call)
+	}
 	if released {
 		ctl.lbs.release(k)
 	}
@@ -93,13 +107,7 @@ func (ctl *Ctl) serviceView(k string, r *state.Service, now time.Time) (schedule
 		}
 	}
 	v.HealthCheckGracePeriod = time.Duration(ecs.Deref(s.HealthCheckGracePeriodSeconds)) * time.Second
-	for _, d := range r.Deployments {
-		v.Deployments = append(v.Deployments, scheduler.DeploymentView{
-			ID: d.ID, TaskDefinition: d.TaskDefinition, Status: d.Status, RolloutState: d.RolloutState,
-			CreatedAt: tsTime(d.CreatedAt), UpdatedAt: tsTime(d.UpdatedAt), FailedTasks: d.FailedTasks, ReachedRunning: d.ReachedRunning, Rollback: d.Rollback,
-			DesiredCount: d.DesiredCount, PendingCount: d.PendingCount, RunningCount: d.RunningCount,
-		})
-	}
+	v.Deployments = deploymentViews(r)
 	daemon := s.SchedulingStrategy == ecs.SchedulingDaemon
 	if daemon {
 		v.DesiredCount = ctl.daemonDesired(k, r)
@@ -187,4 +195,17 @@ func tsTime(t *ecs.Timestamp) time.Time {
 		return time.Time{}
 	}
 	return t.Time
+}
+
+// deploymentViews is what the planner knows of the service's deployments.
+func deploymentViews(r *state.Service) []scheduler.DeploymentView {
+	var out []scheduler.DeploymentView
+	for _, d := range r.Deployments {
+		out = append(out, scheduler.DeploymentView{
+			ID: d.ID, TaskDefinition: d.TaskDefinition, Status: d.Status, RolloutState: d.RolloutState,
+			CreatedAt: tsTime(d.CreatedAt), UpdatedAt: tsTime(d.UpdatedAt), FailedTasks: d.FailedTasks, ReachedRunning: d.ReachedRunning, Rollback: d.Rollback,
+			DesiredCount: d.DesiredCount, PendingCount: d.PendingCount, RunningCount: d.RunningCount,
+		})
+	}
+	return out
 }

@@ -50,6 +50,9 @@ type LoadBalancer struct {
 	Targets        []lb.TargetHealth `json:"targets"`
 	// Requests counts the requests forwarded since the balancer started.
 	Requests uint64 `json:"requests"`
+	// Weights is the share of new connections per deployment while a deployment
+	// strategy shifts traffic (nil: round robin).
+	Weights map[string]float64 `json:"weights,omitempty"`
 }
 
 // SetLoadBalancers configures the local load balancers. Call it before serving.
@@ -71,7 +74,7 @@ func (ctl *Ctl) LoadBalancers() []LoadBalancer {
 			svcs = append(svcs, state.LastPart(k))
 		}
 		sort.Strings(svcs)
-		out = append(out, LoadBalancer{TargetGroupArn: tg, Address: b.Addr(), Services: svcs, Targets: b.Targets(), Requests: b.Requests()})
+		out = append(out, LoadBalancer{TargetGroupArn: tg, Address: b.Addr(), Services: svcs, Targets: b.Targets(), Requests: b.Requests(), Weights: b.Weights()})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].TargetGroupArn < out[j].TargetGroupArn })
 	return out
@@ -181,7 +184,7 @@ func targetAddr(t *ecs.Task, container string, port int) string {
 // unregistered says whether register would add a target of the task: a target group
 // has no balancer yet, or does not know the task.
 func (l *loadBalancers) unregistered(r *state.Service, t *ecs.Task) bool {
-	for _, spec := range r.Service.LoadBalancers {
+	for _, spec := range tgSpecs(r) {
 		if targetAddr(t, spec.ContainerName, ecs.Deref(spec.ContainerPort)) == "" {
 			continue
 		}
@@ -197,7 +200,7 @@ func (l *loadBalancers) unregistered(r *state.Service, t *ecs.Task) bool {
 // call it after the commit that decided it, never under the store lock.
 func (l *loadBalancers) register(r *state.Service, t *ecs.Task) bool {
 	added := false
-	for _, spec := range r.Service.LoadBalancers {
+	for _, spec := range tgSpecs(r) {
 		addr := targetAddr(t, spec.ContainerName, ecs.Deref(spec.ContainerPort))
 		if addr == "" {
 			continue
@@ -211,13 +214,14 @@ func (l *loadBalancers) register(r *state.Service, t *ecs.Task) bool {
 			b.Register(t.TaskArn, addr)
 			added = true
 		}
+		b.SetGroup(t.TaskArn, t.StartedBy) // its revision, for weighted routing (strategy.go)
 	}
 	return added
 }
 
 // deregister starts draining a task's targets.
 func (l *loadBalancers) deregister(r *state.Service, t *ecs.Task) {
-	for _, spec := range r.Service.LoadBalancers {
+	for _, spec := range tgSpecs(r) {
 		if b := l.get(spec.TargetGroupArn); b != nil {
 			b.Deregister(t.TaskArn)
 		}
@@ -232,7 +236,7 @@ func (l *loadBalancers) get(tg string) *lb.Balancer {
 
 // drained says every target of the task has finished draining.
 func (l *loadBalancers) drained(r *state.Service, t *ecs.Task) bool {
-	for _, spec := range r.Service.LoadBalancers {
+	for _, spec := range tgSpecs(r) {
 		if b := l.get(spec.TargetGroupArn); b != nil && !b.Drained(t.TaskArn) {
 			return false
 		}

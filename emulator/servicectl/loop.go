@@ -6,10 +6,12 @@ import (
 	"time"
 
 	"github.com/ecsmini/ecsmini/emulator/admission"
+	"github.com/ecsmini/ecsmini/emulator/clock"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/scheduler"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
+	"github.com/ecsmini/ecsmini/emulator/strategy"
 )
 
 // Host is what the services reconciler asks of the rest of the control plane.
@@ -58,6 +60,10 @@ type Ctl struct {
 	lbs  loadBalancers
 	// taskSets passes the EXTERNAL and CODE_DEPLOY services (tasksets.go).
 	taskSets TaskSets
+	// hooks, alarms and act serve the deployment strategies (strategy.go).
+	hooks  strategy.HookRunner
+	alarms strategy.AlarmStates
+	act    *clock.Activity
 }
 
 // New is the services reconciler of st, placing with rnd; poke asks the control loop

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/scheduler"
+	"github.com/ecsmini/ecsmini/emulator/strategy"
 )
 
 // Service is a stored service: the service as DescribeServices shows it, minus
@@ -47,6 +48,10 @@ type Deployment struct {
 	// ServiceDeployment is the store key of the deployment's service deployment record
 	// (emulator/servicedeploys.go).
 	ServiceDeployment string `json:"serviceDeployment,omitempty"`
+	// Shift is where a BLUE_GREEN, LINEAR or CANARY deployment is in its plan
+	// (servicectl/strategy.go); LifecycleStage is the stage its record shows.
+	Shift          *strategy.Progress `json:"shift,omitempty"`
+	LifecycleStage string             `json:"lifecycleStage,omitempty"`
 }
 
 // MaxServiceEvents is how many events a service keeps (the console shows 100).

@@ -19,25 +19,65 @@ type psService struct {
 	Endpoints                      []string // local load balancer URLs
 }
 
+// lbInfo is where a local load balancer listens and, while a deployment strategy
+// shifts traffic, its weights by deployment id.
+type lbInfo struct {
+	addr    string
+	weights map[string]float64
+}
+
 // lbAddresses asks the running ecsmini where its local load balancers listen, by
 // target group ARN.
 func lbAddresses(ctx context.Context, c *ecsminiapi.Client) (map[string]string, error) {
-	lbs, err := c.LoadBalancers(ctx)
+	infos, err := lbInfos(ctx, c)
 	if err != nil {
 		return nil, err
 	}
 	out := map[string]string{}
-	for _, lb := range lbs {
-		out[lb.TargetGroupArn] = lb.Address
+	for tg, i := range infos {
+		out[tg] = i.addr
 	}
 	return out, nil
+}
+
+// lbInfos is lbAddresses with the weights.
+func lbInfos(ctx context.Context, c *ecsminiapi.Client) (map[string]lbInfo, error) {
+	lbs, err := c.LoadBalancers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]lbInfo{}
+	for _, lb := range lbs {
+		out[lb.TargetGroupArn] = lbInfo{addr: lb.Address, weights: lb.Weights}
+	}
+	return out, nil
+}
+
+// lbEndpoints are a load balancer's URLs for ps: production (with green's share while a
+// BLUE_GREEN, LINEAR or CANARY deployment shifts) and the test listener.
+func lbEndpoints(lb ecs.LoadBalancer, addrs map[string]lbInfo, primary string) []string {
+	var out []string
+	to := fmt.Sprintf("%s:%d", lb.ContainerName, ecs.Deref(lb.ContainerPort))
+	if a, ok := addrs[lb.TargetGroupArn]; ok {
+		e := fmt.Sprintf("http://%s → %s", a.addr, to)
+		if len(a.weights) > 1 {
+			e += fmt.Sprintf(" (new revision %g%%)", a.weights[primary])
+		}
+		out = append(out, e)
+	}
+	if adv := lb.AdvancedConfiguration; adv != nil {
+		if a, ok := addrs[adv.AlternateTargetGroupArn]; ok {
+			out = append(out, fmt.Sprintf("test http://%s → %s", a.addr, to))
+		}
+	}
+	return out
 }
 
 // clusterServices lists the services of the clusters ps shows, with their local load
 // balancer URLs.
 func clusterServices(ctx context.Context, c *ecsminiapi.Client, clusters []string) ([]psService, error) {
 	var out []psService
-	var addrs map[string]string
+	var addrs map[string]lbInfo
 	for _, cluster := range clusters {
 		svcs, err := c.Services(ctx, cluster)
 		if isCode(err, ecs.CodeClusterNotFound) {
@@ -49,20 +89,19 @@ func clusterServices(ctx context.Context, c *ecsminiapi.Client, clusters []strin
 		for _, s := range svcs {
 			row := psService{Cluster: lastSegment(s.ClusterArn), Name: s.ServiceName, Status: s.Status,
 				Desired: s.DesiredCount, Running: s.RunningCount, Pending: s.PendingCount, Deployments: len(s.Deployments)}
+			primary := ""
 			for _, d := range s.Deployments {
 				if d.Status == ecs.DeploymentPrimary {
-					row.Rollout = d.RolloutState
+					row.Rollout, primary = d.RolloutState, d.ID
 				}
 			}
 			if len(s.LoadBalancers) > 0 && addrs == nil {
-				if addrs, err = lbAddresses(ctx, c); err != nil {
+				if addrs, err = lbInfos(ctx, c); err != nil {
 					return nil, err
 				}
 			}
 			for _, lb := range s.LoadBalancers {
-				if a, ok := addrs[lb.TargetGroupArn]; ok {
-					row.Endpoints = append(row.Endpoints, fmt.Sprintf("http://%s → %s:%d", a, lb.ContainerName, ecs.Deref(lb.ContainerPort)))
-				}
+				row.Endpoints = append(row.Endpoints, lbEndpoints(lb, addrs, primary)...)
 			}
 			out = append(out, row)
 		}

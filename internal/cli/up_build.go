@@ -42,11 +42,13 @@ type upStack struct {
 	asc       *appscaling.Service // Application Auto Scaling, run by the control loop
 	alarms    *alarms.Service     // CloudWatch alarms, run by the control loop
 	hooks     *hooks.Runner       // lifecycle hooks answered by the user's mappings
-	tasks     *agent.Agent
-	stopAgent context.CancelFunc
-	stopHooks func()
-	compose   *composeUp
-	ln        net.Listener
+	// lateAlarms hands alarms to the emulator, which exists before them
+	lateAlarms *lateAlarms
+	tasks      *agent.Agent
+	stopAgent  context.CancelFunc
+	stopHooks  func()
+	compose    *composeUp
+	ln         net.Listener
 	// agentToken is the join token remote agents present (anywhere.go).
 	agentToken string
 	// undo releases what was acquired, in reverse order (release runs it).
@@ -74,6 +76,12 @@ func buildUp(ctx context.Context, o upOptions, stderr io.Writer, stopUp func()) 
 	if err != nil {
 		return nil, err
 	}
+	// Hooks and alarms answer the deployment strategies (emulator.Config.HookRunner,
+	// AlarmStates): hooks are needed by the emulator, alarms need it, so they come late.
+	if s.hooks, err = openHooks(s.o, s.log); err != nil {
+		return nil, err
+	}
+	s.lateAlarms = &lateAlarms{}
 	if err := s.openEmulator(); err != nil {
 		return nil, err
 	}
@@ -93,9 +101,7 @@ func buildUp(ctx context.Context, o upOptions, stderr io.Writer, stopUp func()) 
 	if s.alarms, err = openAlarms(s.o, s.emu, s.clk, s.tasks, s.asc, s.log); err != nil {
 		return nil, fmt.Errorf("CloudWatch alarms: %w", err)
 	}
-	if s.hooks, err = openHooks(s.o, s.log); err != nil {
-		return nil, err
-	}
+	s.lateAlarms.svc.Store(s.alarms)
 	if s.ln, err = net.Listen("tcp", s.o.listen); err != nil {
 		return nil, fmt.Errorf("cannot listen on %s (is another ecsmini running? use --listen): %w", s.o.listen, err)
 	}
@@ -160,7 +166,9 @@ func (s *upStack) openEmulator() error {
 			Simulated: o.runtime == "sim", Log: s.log},
 		SpotInterruptionRate:         o.spotRate,
 		SpotInstanceInterruptionRate: o.spotInstRate,
-		FargateQuotas:                emulator.FargateQuotas{OnDemandVCPU: o.vcpuQuota, SpotVCPU: o.spotVCPUQuota}})
+		FargateQuotas:                emulator.FargateQuotas{OnDemandVCPU: o.vcpuQuota, SpotVCPU: o.spotVCPUQuota},
+		HookRunner:                   s.hooks,
+		AlarmStates:                  s.lateAlarms})
 	if err != nil {
 		return err
 	}

@@ -118,6 +118,9 @@ func (c *serviceConverter) serviceInput(family string) error {
 			ContainerName: ecsName(c.s.Name), ContainerPort: ecs.Ptr(pp.ContainerPort)})
 	}
 	c.deploy(in)
+	if err := c.strategy(in); err != nil {
+		return err
+	}
 	var labels map[string]string
 	if c.s.Deploy != nil {
 		labels = c.s.Deploy.Labels

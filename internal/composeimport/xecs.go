@@ -43,6 +43,7 @@ type xECS struct {
 	AssignPublicIP                string                             `json:"assignPublicIp"`
 	TaskDefinition                map[string]json.RawMessage         `json:"taskDefinition"`
 	Service                       map[string]json.RawMessage         `json:"service"`
+	Deployment                    *xDeployment                       `json:"deployment"`
 }
 
 // parseXECS reads x-ecs and warns about the service's other extensions (x-aws-*

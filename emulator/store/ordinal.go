@@ -1,17 +1,15 @@
-package emulator
+package store
 
 import (
 	"fmt"
 	"strconv"
 	"strings"
-
-	"github.com/ecsmini/ecsmini/emulator/store"
 )
 
-// nextOrdinal is the key part that orders a new record after every record under prefix
+// NextOrdinal is the key part that orders a new record after every record under prefix
 // (keys prefix + ordinal + NUL + id): creation order, even for records made at the same
 // instant. It must run inside a store Update.
-func nextOrdinal[T any](t *store.Table[T], prefix string) string {
+func NextOrdinal[T any](t *Table[T], prefix string) string {
 	n := uint64(0)
 	t.Descend(prefix+"\xff", func(k string, _ *T) bool {
 		if rest, ok := strings.CutPrefix(k, prefix); ok {

@@ -1,4 +1,4 @@
-package emulator
+package deployments
 
 import (
 	"context"
@@ -12,8 +12,8 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/svcdeploy"
 )
 
-// The service deployment operations. Records are made and moved on by putService
-// (servicedeploys.go); these read them, and StopServiceDeployment changes the service.
+// The service deployment operations. Records are made and moved on by Put
+// (records.go); these read them, and StopServiceDeployment changes the service.
 
 // serviceDeploymentStatuses is the model's ServiceDeploymentStatus, for the filter.
 var serviceDeploymentStatuses = ecs.Enum{Shape: "ServiceDeploymentStatus", Values: []string{
@@ -25,7 +25,7 @@ var stopTypes = ecs.Enum{Shape: "StopServiceDeploymentStopType", Values: []strin
 
 // ListServiceDeployments lists a service's deployments, newest first, filtered by
 // status and creation time.
-func (e *Emulator) ListServiceDeployments(ctx context.Context, in *ecs.ListServiceDeploymentsInput) (*ecs.ListServiceDeploymentsOutput, error) {
+func (e *Records) ListServiceDeployments(ctx context.Context, in *ecs.ListServiceDeploymentsInput) (*ecs.ListServiceDeploymentsOutput, error) {
 	if in.Service == "" {
 		return nil, ecs.InvalidParameter("Service can not be blank.")
 	}
@@ -36,18 +36,18 @@ func (e *Emulator) ListServiceDeployments(ctx context.Context, in *ecs.ListServi
 	}
 	out := &ecs.ListServiceDeploymentsOutput{ServiceDeployments: []ecs.ServiceDeploymentBrief{}}
 	var err error
-	e.store.View(func() {
+	e.St.Store.View(func() {
 		var k string
 		var r *state.Service
-		if k, r, err = e.st.FindService(ctx, in.Cluster, in.Service); err != nil {
+		if k, r, err = e.St.FindService(ctx, in.Cluster, in.Service); err != nil {
 			return
 		}
-		prefix := serviceDeploymentPrefix(state.LastRegion(k), r.ClusterName, r.Service.ServiceName)
+		prefix := Prefix(state.LastRegion(k), r.ClusterName, r.Service.ServiceName)
 		var p paging.Page
 		if p, err = paging.New(in.ListInput, prefix, 20, 100); err != nil {
 			return
 		}
-		recs, next := paging.List(e.serviceDeploys, p, prefix, true, func(_ string, v *svcdeploy.Record) bool {
+		recs, next := paging.List(e.Table, p, prefix, true, func(_ string, v *svcdeploy.Record) bool {
 			return matchesDeploymentFilter(v, in)
 		})
 		for _, v := range recs {
@@ -77,8 +77,8 @@ func matchesDeploymentFilter(v *svcdeploy.Record, in *ecs.ListServiceDeployments
 	return true
 }
 
-// checkARNList validates the ARN list of the Describe operations (1 to 20).
-func checkARNList(name string, arns []string) error {
+// CheckARNList validates the ARN list of the Describe operations (1 to 20).
+func CheckARNList(name string, arns []string) error {
 	switch {
 	case len(arns) == 0:
 		return ecs.InvalidParameter("%s can not be empty.", name)
@@ -90,14 +90,14 @@ func checkARNList(name string, arns []string) error {
 
 // DescribeServiceDeployments describes service deployments by ARN; unknown ones are
 // failures with reason MISSING.
-func (e *Emulator) DescribeServiceDeployments(_ context.Context, in *ecs.DescribeServiceDeploymentsInput) (*ecs.DescribeServiceDeploymentsOutput, error) {
-	if err := checkARNList("serviceDeploymentArns", in.ServiceDeploymentArns); err != nil {
+func (e *Records) DescribeServiceDeployments(_ context.Context, in *ecs.DescribeServiceDeploymentsInput) (*ecs.DescribeServiceDeploymentsOutput, error) {
+	if err := CheckARNList("serviceDeploymentArns", in.ServiceDeploymentArns); err != nil {
 		return nil, err
 	}
 	out := &ecs.DescribeServiceDeploymentsOutput{ServiceDeployments: []ecs.ServiceDeployment{}, Failures: []ecs.Failure{}}
-	e.store.View(func() {
+	e.St.Store.View(func() {
 		for _, arn := range in.ServiceDeploymentArns {
-			if _, rec, ok := e.findServiceDeployment(arn); ok {
+			if _, rec, ok := e.find(arn); ok {
 				out.ServiceDeployments = append(out.ServiceDeployments, rec.Deployment)
 			} else {
 				out.Failures = append(out.Failures, ecs.Failure{Arn: arn, Reason: "MISSING"})
@@ -109,14 +109,14 @@ func (e *Emulator) DescribeServiceDeployments(_ context.Context, in *ecs.Describ
 
 // DescribeServiceRevisions describes service revisions by ARN; unknown ones are
 // failures with reason MISSING.
-func (e *Emulator) DescribeServiceRevisions(_ context.Context, in *ecs.DescribeServiceRevisionsInput) (*ecs.DescribeServiceRevisionsOutput, error) {
-	if err := checkARNList("serviceRevisionArns", in.ServiceRevisionArns); err != nil {
+func (e *Records) DescribeServiceRevisions(_ context.Context, in *ecs.DescribeServiceRevisionsInput) (*ecs.DescribeServiceRevisionsOutput, error) {
+	if err := CheckARNList("serviceRevisionArns", in.ServiceRevisionArns); err != nil {
 		return nil, err
 	}
 	out := &ecs.DescribeServiceRevisionsOutput{ServiceRevisions: []ecs.ServiceRevision{}, Failures: []ecs.Failure{}}
-	e.store.View(func() {
+	e.St.Store.View(func() {
 		for _, arn := range in.ServiceRevisionArns {
-			if rec, ok := e.findServiceRevision(arn); ok {
+			if rec, ok := e.findRevision(arn); ok {
 				out.ServiceRevisions = append(out.ServiceRevisions, rec.Revision)
 			} else {
 				out.Failures = append(out.Failures, ecs.Failure{Arn: arn, Reason: "MISSING"})
@@ -131,7 +131,7 @@ func (e *Emulator) DescribeServiceRevisions(_ context.Context, in *ecs.DescribeS
 // circuit breaker's rollback does, even when rollback was not configured; ABORT halts
 // the rollout where it is (the deployment turns FAILED and no more old tasks are
 // replaced).
-func (e *Emulator) StopServiceDeployment(ctx context.Context, in *ecs.StopServiceDeploymentInput) (*ecs.ServiceDeploymentArnOutput, error) {
+func (e *Records) StopServiceDeployment(ctx context.Context, in *ecs.StopServiceDeploymentInput, markDirty func(string)) (*ecs.ServiceDeploymentArnOutput, error) {
 	stopType := in.StopType
 	if stopType == "" {
 		stopType = "ROLLBACK"
@@ -140,8 +140,8 @@ func (e *Emulator) StopServiceDeployment(ctx context.Context, in *ecs.StopServic
 		return nil, ecs.InvalidParameter("Invalid stopType '%s'. Valid values: %s.", stopType, stopTypes.List())
 	}
 	var sk0 string
-	err := e.store.Update(func(tx *store.Tx) error {
-		sk, rec, ok := e.findServiceDeployment(in.ServiceDeploymentArn)
+	err := e.St.Store.Update(func(tx *store.Tx) error {
+		sk, rec, ok := e.find(in.ServiceDeploymentArn)
 		if !ok {
 			return ecs.Errorf(ecs.CodeServiceDeploymentNotFound, "The service deployment %s does not exist.", in.ServiceDeploymentArn)
 		}
@@ -151,12 +151,12 @@ func (e *Emulator) StopServiceDeployment(ctx context.Context, in *ecs.StopServic
 		a, _ := ecs.ParseARN(rec.Deployment.ServiceArn)
 		cluster, name, _ := strings.Cut(a.Path(), "/")
 		k := state.ServiceKey(a.Region, cluster, name)
-		old, found := e.st.Services.Get(k)
+		old, found := e.St.Services.Get(k)
 		if !found || old.Service.Status != ecs.ServiceActive {
 			return ecs.Errorf(ecs.CodeConflict, "The service of the service deployment is not ACTIVE.")
 		}
 		r := old.Clone()
-		now := e.cfg.Clock.Now()
+		now := e.St.Clock.Now()
 		target := -1
 		for i := range r.Deployments {
 			if r.Deployments[i].ID == rec.DeploymentID {
@@ -170,8 +170,8 @@ func (e *Emulator) StopServiceDeployment(ctx context.Context, in *ecs.StopServic
 		d.RolloutState, d.UpdatedAt = ecs.RolloutFailed, ecs.At(now)
 		if stopType == "ABORT" {
 			d.RolloutStateReason = "ECS deployment " + d.ID + " stopped."
-			e.putService(tx, k, r)
-			e.serviceDeploys.Put(tx, sk, svcdeploy.RequestStop(rec, stopType, "", now))
+			e.Put(tx, k, r)
+			e.Table.Put(tx, sk, svcdeploy.RequestStop(rec, stopType, "", now))
 			sk0 = k
 			return nil
 		}
@@ -191,22 +191,22 @@ func (e *Emulator) StopServiceDeployment(ctx context.Context, in *ecs.StopServic
 		r.Service.TaskDefinition = b.TaskDefinition
 		r.Steady = false
 		r.AddEvents(now, "(service "+r.Service.ServiceName+") rolling back to deployment "+b.ID+".")
-		e.putService(tx, k, r) // its sync moves rec on; the stop request below replaces that
-		e.serviceDeploys.Put(tx, sk, svcdeploy.RequestStop(rec, stopType, b.ID, now))
+		e.Put(tx, k, r) // its sync moves rec on; the stop request below replaces that
+		e.Table.Put(tx, sk, svcdeploy.RequestStop(rec, stopType, b.ID, now))
 		sk0 = k
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	e.ctl.MarkDirty(sk0)
+	markDirty(sk0)
 	return &ecs.ServiceDeploymentArnOutput{ServiceDeploymentArn: in.ServiceDeploymentArn}, nil
 }
 
 // ContinueServiceDeployment acts on a deployment paused at a lifecycle hook. ecsmini's
 // rolling deployments have no lifecycle hooks, so no deployment is ever paused: a known
 // deployment is refused as ECS refuses one that is not waiting for the hook.
-func (e *Emulator) ContinueServiceDeployment(_ context.Context, in *ecs.ContinueServiceDeploymentInput) (*ecs.ServiceDeploymentArnOutput, error) {
+func (e *Records) ContinueServiceDeployment(_ context.Context, in *ecs.ContinueServiceDeploymentInput) (*ecs.ServiceDeploymentArnOutput, error) {
 	if in.HookID == "" {
 		return nil, ecs.InvalidParameter("hookId can not be blank.")
 	}
@@ -214,7 +214,7 @@ func (e *Emulator) ContinueServiceDeployment(_ context.Context, in *ecs.Continue
 		return nil, ecs.InvalidParameter("Invalid action '%s'. Valid values: ROLLBACK, CONTINUE.", in.Action)
 	}
 	var found bool
-	e.store.View(func() { _, _, found = e.findServiceDeployment(in.ServiceDeploymentArn) })
+	e.St.Store.View(func() { _, _, found = e.find(in.ServiceDeploymentArn) })
 	if !found {
 		return nil, ecs.Errorf(ecs.CodeServiceDeploymentNotFound, "The service deployment %s does not exist.", in.ServiceDeploymentArn)
 	}
