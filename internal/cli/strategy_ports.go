@@ -10,7 +10,9 @@ import (
 // The alarms service is opened after the emulator (it evaluates the emulator's
 // services), so the emulator's Config holds this and the service is filled in once open;
 // until then every alarm is unknown, which a deployment reads as not in ALARM.
-type lateAlarms struct{ svc atomic.Pointer[alarms.Service] }
+type lateAlarms struct {
+	svc atomic.Pointer[alarms.Service]
+}
 
 // AlarmState is the named alarm's state, "" while it or the service is unknown.
 func (l *lateAlarms) AlarmState(name string) string {
