@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"fmt"
-
 )
 
 // newDeploymentID is ECS's deployment id: "ecs-svc/" and 19 digits.
