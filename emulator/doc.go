@@ -50,6 +50,8 @@
 //	emulator/cwlogs      CloudWatch Logs; cwlogsapi its JSON protocol
 //	emulator/events      the event stream (EventBridge-shaped), its filters and webhooks
 //	emulator/discovery   the per-cluster DNS table tasks resolve service names with
+//	emulator/svcdns      what fills it: service and Cloud Map registry names, Service
+//	                     Connect aliases and proxies; the serviceConnectConfiguration check
 //	emulator/serviceconnect  the Service Connect proxy a task's pause container runs
 //	emulator/ssmsession  the Session Manager data channel; execchannel serves ECS Exec
 //	emulator/httpapi     the ECS JSON 1.1 protocol over HTTP, one file per resource group
