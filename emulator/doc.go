@@ -9,7 +9,8 @@
 //	                     ASG, TaskDef, ...), keys, capacity and the read helpers all share
 //	emulator/admission   pure admission of new tasks: host ports, Fargate vCPU quotas,
 //	                     EC2 placement and its random source
-//	emulator/servicectl  the services reconciler: plan (scheduler) and carry out, the
+//	emulator/servicectl  the services reconciler: plan (scheduler) and carry out (each
+//	                     service's last plan that acted is kept: LastPlan), the
 //	                     membership index, local load balancers, DNS records, daemons
 //	emulator/fargatectl  the Fargate reconciler: Spot capacity and interruptions,
 //	                     retirement, Spot tasks held for capacity
