@@ -79,6 +79,24 @@ func withoutPorts(ls []serviceconnect.Listener, list string) []serviceconnect.Li
 	})
 }
 
+// ownIngress drops the ingress listeners (ingressPortOverride) of other tasks than the
+// one asking: a task fetches its table from its own address, which is the address its
+// ingress listeners listen on. Without this every task would try, and fail, to listen
+// on the others' addresses.
+func ownIngress(ls []serviceconnect.Listener, remoteAddr string) []serviceconnect.Listener {
+	host, _, err := net.SplitHostPort(remoteAddr)
+	if err != nil {
+		host = remoteAddr
+	}
+	return slices.DeleteFunc(slices.Clone(ls), func(l serviceconnect.Listener) bool {
+		if !l.Ingress {
+			return false
+		}
+		lh, _, err := net.SplitHostPort(l.Addr)
+		return err != nil || lh != host
+	})
+}
+
 // Handler serves GET Path?cluster=ARN from src; a nil src has no names.
 func Handler(src Source) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -101,6 +119,7 @@ func Handler(src Source) http.Handler {
 		t.Records = Normalize(t.Records)
 		t.SRV = normalizeSRV(t.SRV)
 		t.Proxies = withoutPorts(t.Proxies, r.URL.Query().Get("own-ports"))
+		t.Proxies = ownIngress(t.Proxies, r.RemoteAddr)
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")
 		_ = json.NewEncoder(w).Encode(t)

@@ -147,3 +147,37 @@ func TestHandlerLeavesOutTheTasksOwnPorts(t *testing.T) {
 		t.Fatalf("proxies %+v", got.Proxies)
 	}
 }
+
+// An ingress listener (ingressPortOverride) goes to the task whose address it listens
+// on, which is the address the task asks from, and to no other task.
+func TestHandlerGivesIngressListenersToTheirTaskOnly(t *testing.T) {
+	src := tableSource{Table{Proxies: []serviceconnect.Listener{
+		{Name: "api", Addr: "127.255.1.2:80", Endpoints: []string{"172.18.0.5:15000", "172.18.0.6:15000"}},
+		{Name: "api ingress", Addr: "172.18.0.5:15000", Endpoints: []string{"172.18.0.5:8080"}, Ingress: true},
+		{Name: "api ingress", Addr: "172.18.0.6:15000", Endpoints: []string{"172.18.0.6:8080"}, Ingress: true},
+	}}}
+	for _, c := range []struct {
+		remote string
+		want   []string // the listeners' addresses
+	}{
+		{"172.18.0.5:41000", []string{"127.255.1.2:80", "172.18.0.5:15000"}},
+		{"172.18.0.6:41000", []string{"127.255.1.2:80", "172.18.0.6:15000"}},
+		{"172.18.0.9:41000", []string{"127.255.1.2:80"}},
+	} {
+		r := httptest.NewRequest(http.MethodGet, Path+"?cluster=c", nil)
+		r.RemoteAddr = c.remote
+		w := httptest.NewRecorder()
+		Handler(src).ServeHTTP(w, r)
+		var got Table
+		if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil {
+			t.Fatal(err)
+		}
+		var addrs []string
+		for _, l := range got.Proxies {
+			addrs = append(addrs, l.Addr)
+		}
+		if !reflect.DeepEqual(addrs, c.want) {
+			t.Errorf("from %s: listeners %v, want %v", c.remote, addrs, c.want)
+		}
+	}
+}

@@ -24,6 +24,10 @@ type Listener struct {
 	// settings; nil means ECS's default, 0 disables.
 	IdleTimeoutSeconds       *int `json:"idleTimeoutSeconds,omitempty"`
 	PerRequestTimeoutSeconds *int `json:"perRequestTimeoutSeconds,omitempty"`
+	// Ingress marks a server task's own listener (ingressPortOverride): Addr is the task's
+	// address and the override port, Endpoints its container port. Only the task whose
+	// address it is runs it (the discovery table leaves it out for the others).
+	Ingress bool `json:"ingress,omitempty"`
 }
 
 // App protocols of a port mapping (the API's ApplicationProtocol enum).

@@ -27,7 +27,10 @@ type connectConfig struct {
 			Port    int    `json:"port"`
 			DNSName string `json:"dnsName"`
 		} `json:"clientAliases"`
-		Timeout *struct {
+		// IngressPortOverride is the port the server tasks' proxy listens on for the
+		// clients, instead of the container port itself.
+		IngressPortOverride *int `json:"ingressPortOverride"`
+		Timeout             *struct {
 			IdleTimeoutSeconds       *int `json:"idleTimeoutSeconds"`
 			PerRequestTimeoutSeconds *int `json:"perRequestTimeoutSeconds"`
 		} `json:"timeout"`
@@ -55,6 +58,7 @@ type connectEntry struct {
 	endpoints []string // ip:containerPort of the live tasks
 	idle      *int
 	request   *int
+	ingress   []serviceconnect.Listener // the server tasks' listeners on ingressPortOverride
 }
 
 type connectAlias struct {
@@ -145,7 +149,17 @@ func (d *DNS) ownEntries(r *state.Service, sc connectConfig, ns string, tasks []
 				continue // a task of an older task definition without that port
 			}
 			ce.protocol = proto
-			ce.endpoints = append(ce.endpoints, net.JoinHostPort(lt.IP, strconv.Itoa(port)))
+			target := net.JoinHostPort(lt.IP, strconv.Itoa(port))
+			if p := ecs.Deref(s.IngressPortOverride); p > 0 && p <= 65535 {
+				// The task's own proxy listens on the override port and forwards to the
+				// container port; clients are sent there. It passes TCP through: the
+				// client's proxy already applies the protocol and timeouts.
+				ingress := net.JoinHostPort(lt.IP, strconv.Itoa(p))
+				ce.ingress = append(ce.ingress, serviceconnect.Listener{Name: ce.discovery + " ingress", Addr: ingress,
+					Endpoints: []string{target}, Ingress: true})
+				target = ingress
+			}
+			ce.endpoints = append(ce.endpoints, target)
 		}
 		out = append(out, ce)
 	}
@@ -216,6 +230,9 @@ func addServiceConnect(t *discovery.Table, entries []connectEntry, logError func
 				byAddr[addr] = l
 			}
 			l.Endpoints = append(l.Endpoints, ce.endpoints...)
+		}
+		for _, l := range ce.ingress {
+			byAddr[l.Addr] = &l
 		}
 	}
 	for _, addr := range slices.Sorted(maps.Keys(byAddr)) {

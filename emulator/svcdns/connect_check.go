@@ -9,7 +9,7 @@ import (
 // CheckServiceConnect refuses a serviceConnectConfiguration that cannot work with the
 // deployment's task definition: no namespace (given or the cluster's default), the host
 // network mode (spec §5.13: Service Connect supports bridge and awsvpc), a portName
-// that names no port mapping, an alias without a valid port. ECS does not document its
+// that names no port mapping, an alias or ingressPortOverride without a valid port. ECS does not document its
 // wording for these; the messages are ecsmini's.
 func (d *DNS) CheckServiceConnect(raw json.RawMessage, taskDefARN string, cluster *ecs.Cluster) error {
 	if len(raw) == 0 || string(raw) == "null" {
@@ -38,6 +38,9 @@ func (d *DNS) CheckServiceConnect(raw json.RawMessage, taskDefARN string, cluste
 		}
 		if !hasPortName(td, s.PortName) {
 			return ecs.InvalidParameter("The Service Connect portName '%s' matches no portMappings name in task definition %s.", s.PortName, taskDefARN)
+		}
+		if p := s.IngressPortOverride; p != nil && (*p < 1 || *p > 65535) {
+			return ecs.InvalidParameter("serviceConnectConfiguration ingressPortOverride %d is not between 1 and 65535.", *p)
 		}
 		for _, ca := range s.ClientAliases {
 			if ca.Port < 1 || ca.Port > 65535 {

@@ -130,3 +130,47 @@ func validDNSName(name string) bool {
 	}
 	return true
 }
+
+// addOtherClustersRegistries (in a store View) adds to t the Cloud Map names of the
+// ACTIVE services of the region's clusters other than cluster. A Cloud Map private DNS
+// namespace answers anywhere in its VPC, whichever cluster registered the tasks, and
+// ecsmini's tasks all share one network per region, so a task of any cluster resolves
+// them. A name is qualified by the registering service's cluster's default namespace
+// (rule 3 of RegistryName); a name with no namespace at all (a bare service name, from
+// a cluster without one) stays its cluster's, as it would collide with the cluster-local
+// service names of the others.
+func (e *Emulator) addOtherClustersRegistries(t *discovery.Table, region, cluster string) {
+	prefix := state.Key(region, "")
+	defaults := map[string]string{} // cluster name → its Service Connect default namespace
+	e.services.Ascend(prefix, func(k string, r *serviceRecord) bool {
+		if !strings.HasPrefix(k, prefix) {
+			return false
+		}
+		if r.ClusterName == cluster || r.Service.Status != ecs.ServiceActive || len(r.Service.ServiceRegistries) == 0 {
+			return true
+		}
+		ns, ok := defaults[r.ClusterName]
+		if !ok {
+			if c, ok := e.clusters.Get(state.Key(region, r.ClusterName)); ok && c.ServiceConnectDefaults != nil {
+				ns = ecs.Deref(c.ServiceConnectDefaults.Namespace)
+			}
+			defaults[r.ClusterName] = ns
+		}
+		own := discovery.Table{Records: map[string][]string{}, SRV: map[string][]discovery.SRV{}}
+		e.addRegistries(&own, r, e.ctl.LiveTasks(k), ns)
+		for name, addrs := range own.Records {
+			if strings.Contains(name, ".") {
+				if t.Records[name] == nil {
+					t.Records[name] = []string{} // known, with no task yet, as addRegistries has it
+				}
+				t.Records[name] = append(t.Records[name], addrs...)
+			}
+		}
+		for name, srv := range own.SRV {
+			if strings.Contains(name, ".") {
+				t.SRV[name] = append(t.SRV[name], srv...)
+			}
+		}
+		return true
+	})
+}

@@ -15,7 +15,8 @@ import (
 //   - every ACTIVE service's name → its live tasks' addresses (ecsmini's own names, so
 //     that tasks find each other without configuration);
 //   - each serviceRegistries entry's Cloud Map name (see RegistryName) → the same
-//     addresses, with SRV records when the registry gives a port;
+//     addresses, with SRV records when the registry gives a port, for the services of
+//     every cluster of the region (a Cloud Map namespace answers in its whole VPC);
 //   - each Service Connect client alias, and the discovery names, → the alias's
 //     address in 127.255.0.0/16, where the task's proxy listens (Proxies).
 //
@@ -66,6 +67,7 @@ func (d *DNS) table(clusterARN string) discovery.Table {
 			entries = append(entries, d.connectEntries(r, tasks, defaultNS)...)
 			return true
 		})
+		e.addOtherClustersRegistries(&t, a.Region, a.Path())
 	})
 	addServiceConnect(&t, entries, d.st.LogError)
 	return t
