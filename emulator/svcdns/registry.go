@@ -139,10 +139,10 @@ func validDNSName(name string) bool {
 // (rule 3 of RegistryName); a name with no namespace at all (a bare service name, from
 // a cluster without one) stays its cluster's, as it would collide with the cluster-local
 // service names of the others.
-func (e *Emulator) addOtherClustersRegistries(t *discovery.Table, region, cluster string) {
+func (d *DNS) addOtherClustersRegistries(t *discovery.Table, region, cluster string) {
 	prefix := state.Key(region, "")
 	defaults := map[string]string{} // cluster name → its Service Connect default namespace
-	e.services.Ascend(prefix, func(k string, r *serviceRecord) bool {
+	d.st.Services.Ascend(prefix, func(k string, r *state.Service) bool {
 		if !strings.HasPrefix(k, prefix) {
 			return false
 		}
@@ -151,13 +151,13 @@ func (e *Emulator) addOtherClustersRegistries(t *discovery.Table, region, cluste
 		}
 		ns, ok := defaults[r.ClusterName]
 		if !ok {
-			if c, ok := e.clusters.Get(state.Key(region, r.ClusterName)); ok && c.ServiceConnectDefaults != nil {
+			if c, ok := d.st.Clusters.Get(state.Key(region, r.ClusterName)); ok && c.ServiceConnectDefaults != nil {
 				ns = ecs.Deref(c.ServiceConnectDefaults.Namespace)
 			}
 			defaults[r.ClusterName] = ns
 		}
 		own := discovery.Table{Records: map[string][]string{}, SRV: map[string][]discovery.SRV{}}
-		e.addRegistries(&own, r, e.ctl.LiveTasks(k), ns)
+		d.addRegistries(&own, r, d.h.LiveTasks(k), ns)
 		for name, addrs := range own.Records {
 			if strings.Contains(name, ".") {
 				if t.Records[name] == nil {

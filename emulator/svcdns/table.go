@@ -67,7 +67,7 @@ func (d *DNS) table(clusterARN string) discovery.Table {
 			entries = append(entries, d.connectEntries(r, tasks, defaultNS)...)
 			return true
 		})
-		e.addOtherClustersRegistries(&t, a.Region, a.Path())
+		d.addOtherClustersRegistries(&t, a.Region, a.Path())
 	})
 	addServiceConnect(&t, entries, d.st.LogError)
 	return t
