@@ -36,6 +36,7 @@ type HookCall struct {
 	Target  string
 	Timeout time.Duration
 	Action  string // what a timeout does: ROLLBACK or CONTINUE
+	Pause   bool   // a PAUSE hook: it waits for ContinueServiceDeployment, nothing is invoked
 }
 
 // Calls lists the hooks to run on entering step s: for each of its hook stages, the
@@ -50,7 +51,8 @@ func Calls(dc *ecs.DeploymentConfiguration, s Step) []HookCall {
 			if !slices.Contains(h.LifecycleStages, stage) {
 				continue
 			}
-			c := HookCall{Hook: i, Stage: stage, Target: h.HookTargetArn, Timeout: DefaultHookTimeout, Action: DefaultHookAction}
+			c := HookCall{Hook: i, Stage: stage, Target: h.HookTargetArn, Timeout: DefaultHookTimeout, Action: DefaultHookAction,
+				Pause: h.TargetType == TargetPause}
 			if tc := h.TimeoutConfiguration; tc != nil {
 				if tc.TimeoutInMinutes != nil {
 					c.Timeout = time.Duration(*tc.TimeoutInMinutes) * time.Minute
@@ -108,6 +110,12 @@ func Advance(plan []Step, dc *ecs.DeploymentConfiguration, p Progress, in Input)
 		if calls := Calls(dc, step); q.Hook < len(calls) {
 			c := calls[q.Hook]
 			switch {
+			case q.HookStarted.IsZero() && c.Pause:
+				// Awaiting action: only ContinueServiceDeployment (Continue) or the
+				// timeout moves it.
+				q.HookStarted, q.Calling, q.Answer = in.Now, false, ""
+				out.Due = in.Now.Add(c.Timeout)
+				return out
 			case q.HookStarted.IsZero():
 				q.HookStarted, q.Calling, q.Answer = in.Now, true, ""
 				out.Invoke, out.Due = &c, in.Now.Add(c.Timeout)
@@ -115,6 +123,8 @@ func Advance(plan []Step, dc *ecs.DeploymentConfiguration, p Progress, in Input)
 			case q.Answer == HookSucceeded:
 				q.Hook, q.HookStarted, q.Answer, q.Retry = q.Hook+1, time.Time{}, "", time.Time{}
 				continue
+			case q.Answer == HookFailed && c.Pause:
+				return rollback(fmt.Sprintf("ContinueServiceDeployment rolled back the deployment paused at stage %s.", c.Stage))
 			case q.Answer == HookFailed:
 				return rollback(fmt.Sprintf("The lifecycle hook %s failed at stage %s.", c.Target, c.Stage))
 			case !in.Now.Before(q.HookStarted.Add(c.Timeout)):
