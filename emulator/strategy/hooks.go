@@ -69,16 +69,12 @@ var (
 )
 
 // Continue answers the PAUSE hook hookID that p waits at: action CONTINUE (or "") moves
-// the deployment on, ROLLBACK rolls it back at its next pass.
-func Continue(plan []Step, dc *ecs.DeploymentConfiguration, p Progress, hookID, action string) (Progress, error) {
-	if len(plan) == 0 || p.Done || p.RolledBack != "" || p.HookStarted.IsZero() {
+// the deployment on, ROLLBACK rolls it back; the deployment's next pass acts on it.
+func Continue(p Progress, hookID, action string) (Progress, error) {
+	if p.Awaiting == "" || p.Answer != "" || p.Done || p.RolledBack != "" {
 		return p, ErrNotPaused
 	}
-	calls := Calls(dc, Current(plan, p))
-	if p.Hook >= len(calls) || !calls[p.Hook].Pause || p.Answer != "" {
-		return p, ErrNotPaused
-	}
-	if HookID(p.Step, calls[p.Hook]) != hookID {
+	if p.Awaiting != hookID {
 		return p, ErrUnknownHook
 	}
 	p.Answer = HookSucceeded
