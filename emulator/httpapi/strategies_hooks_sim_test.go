@@ -1,6 +1,9 @@
 package httpapi_test
 
 import (
+	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -8,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sdkecs "github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/ecsmini/ecsmini/emulator/events"
 )
 
 // Lifecycle hooks as DescribeServiceDeployments shows them (lifecycleHookDetails), and
@@ -101,6 +106,80 @@ func TestPauseHookContinueServiceDeployment(t *testing.T) {
 			}
 			if s := e.service(t, "c1", "web"); !strings.HasSuffix(aws.ToString(s.TaskDefinition), tt.td) || s.RunningCount != 2 {
 				t.Errorf("after %s: %s running %d", tt.action, aws.ToString(s.TaskDefinition), s.RunningCount)
+			}
+		})
+	}
+}
+
+// deploymentEvents are the ECS Deployment State Change events on the emulator's event
+// stream, one a line: "eventName deployment reason", green and blue named.
+func (e *taskEnv) deploymentEvents(t *testing.T, green string) []string {
+	t.Helper()
+	f, err := events.ParseFilter([]string{`detail-type="ECS Deployment State Change"`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	blue := ""
+	for _, ev := range e.emu.Events().History(f, 0) {
+		var d struct{ EventType, EventName, DeploymentID, Reason string }
+		if err := json.Unmarshal(ev.Detail, &d); err != nil {
+			t.Fatal(err)
+		}
+		who := "green"
+		if d.DeploymentID != green {
+			who, blue = "blue", d.DeploymentID
+		}
+		reason := strings.ReplaceAll(strings.ReplaceAll(d.Reason, green, "GREEN"), blue, "BLUE")
+		out = append(out, fmt.Sprintf("%s %s %s %s", d.EventType, d.EventName, who, reason))
+	}
+	return out
+}
+
+func TestStrategyDeploymentStateChangeEvents(t *testing.T) {
+	check := "arn:aws:lambda:us-east-1:000000000000:function:check"
+	hooked := func() *types.DeploymentConfiguration {
+		return &types.DeploymentConfiguration{Strategy: types.DeploymentStrategyCanary, BakeTimeInMinutes: aws.Int32(2),
+			CanaryConfiguration: &types.CanaryConfiguration{CanaryPercent: aws.Float64(20), CanaryBakeTimeInMinutes: aws.Int32(1)},
+			LifecycleHooks: []types.DeploymentLifecycleHook{{HookTargetArn: aws.String(check), RoleArn: aws.String("arn:aws:iam::000000000000:role/hooks"),
+				LifecycleStages: []types.DeploymentLifecycleHookStage{types.DeploymentLifecycleHookStagePostProductionTrafficShift}}}}
+	}
+	tests := []struct {
+		name   string
+		answer string
+		until  types.ServiceDeploymentStatus
+		want   []string // after the blue deployment's own IN_PROGRESS and COMPLETED
+	}{
+		{"succeeds", "SUCCEEDED", types.ServiceDeploymentStatusSuccessful, []string{
+			"INFO SERVICE_DEPLOYMENT_IN_PROGRESS green ECS deployment GREEN in progress.",
+			"INFO SERVICE_DEPLOYMENT_COMPLETED green ECS deployment GREEN completed.",
+		}},
+		{"a hook fails and it rolls back", "FAILED", types.ServiceDeploymentStatusRollbackSuccessful, []string{
+			"INFO SERVICE_DEPLOYMENT_IN_PROGRESS green ECS deployment GREEN in progress.",
+			"ERROR SERVICE_DEPLOYMENT_FAILED green ECS deployment GREEN failed: The lifecycle hook " + check + " failed at stage POST_PRODUCTION_TRAFFIC_SHIFT.",
+			"INFO SERVICE_DEPLOYMENT_IN_PROGRESS blue ECS deployment circuit breaker: rolling back to deploymentId BLUE.",
+			"INFO SERVICE_DEPLOYMENT_COMPLETED blue ECS deployment BLUE completed.",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, hooks, _ := newStrategyEnv(t)
+			hooks.answers[check] = tt.answer
+			id := e.deployStrategy(t, hooked())
+			got := e.timeline(t, id, 30*time.Second, 30*time.Minute, func(_ time.Duration, sd types.ServiceDeployment) bool {
+				return sd.Status == tt.until
+			})
+			if !strings.Contains(got, string(tt.until)) {
+				t.Fatalf("never %s:\n%s", tt.until, got)
+			}
+			e.settle(t)
+			evs := e.deploymentEvents(t, id)
+			want := append([]string{
+				"INFO SERVICE_DEPLOYMENT_IN_PROGRESS blue ECS deployment BLUE in progress.",
+				"INFO SERVICE_DEPLOYMENT_COMPLETED blue ECS deployment BLUE completed.",
+			}, tt.want...)
+			if !slices.Equal(evs, want) {
+				t.Errorf("deployment events:\n%s\nwant:\n%s\ntimeline:\n%s", strings.Join(evs, "\n"), strings.Join(want, "\n"), got)
 			}
 		})
 	}
