@@ -17,7 +17,9 @@ func TestPauseHookDetailsAndContinue(t *testing.T) {
 	}
 	plan := Plan(dc, false)
 	t0 := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
-	run := func(p Progress, at time.Duration) Output { return Advance(plan, dc, p, Input{Now: t0.Add(at), GreenReady: true}) }
+	run := func(p Progress, at time.Duration) Output {
+		return Advance(plan, dc, p, Input{Now: t0.Add(at), GreenReady: true})
+	}
 	out := run(Progress{}, 0) // through SCALE_UP to POST_SCALE_UP's Lambda hook
 	if out.Invoke == nil || out.Invoke.Target != "first" {
 		t.Fatalf("want the Lambda hook invoked first: %+v", out)
