@@ -235,9 +235,13 @@ func TestAlarmDuringRollingUpdateRollsBack(t *testing.T) {
 }
 
 func TestLinearDeploymentOnTheClock(t *testing.T) {
-	e, _, _ := newStrategyEnv(t)
+	e, hooks, _ := newStrategyEnv(t)
+	shift := "arn:aws:lambda:us-east-1:000000000000:function:shift"
 	id := e.deployStrategy(t, &types.DeploymentConfiguration{Strategy: types.DeploymentStrategyLinear, BakeTimeInMinutes: aws.Int32(5),
-		LinearConfiguration: &types.LinearConfiguration{StepPercent: aws.Float64(25), StepBakeTimeInMinutes: aws.Int32(2)}})
+		LinearConfiguration: &types.LinearConfiguration{StepPercent: aws.Float64(25), StepBakeTimeInMinutes: aws.Int32(2)},
+		LifecycleHooks: []types.DeploymentLifecycleHook{{HookTargetArn: aws.String(shift), RoleArn: aws.String("arn:aws:iam::000000000000:role/hooks"),
+			LifecycleStages: []types.DeploymentLifecycleHookStage{types.DeploymentLifecycleHookStagePreProductionTrafficShift,
+				types.DeploymentLifecycleHookStageProductionTrafficShift}}}})
 	// when each production share first applied, and when the deployment succeeded
 	shares := map[string]time.Duration{}
 	var shift0, took time.Duration
@@ -275,5 +279,12 @@ func TestLinearDeploymentOnTheClock(t *testing.T) {
 	}
 	if n := e.service(t, "c1", "web").RunningCount; n != 2 {
 		t.Errorf("running %d after the deployment, want blue stopped", n)
+	}
+	// The model: the production shift hooks run at every step of a LINEAR deployment.
+	hooks.mu.Lock()
+	calls := strings.Join(hooks.calls, "\n")
+	hooks.mu.Unlock()
+	if want := strings.Repeat(shift+" PRE_PRODUCTION_TRAFFIC_SHIFT\n"+shift+" PRODUCTION_TRAFFIC_SHIFT\n", 4); calls+"\n" != want {
+		t.Errorf("hook calls:\n%s\nwant:\n%s", calls, want)
 	}
 }
