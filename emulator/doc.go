@@ -58,6 +58,7 @@
 //	emulator/alarms      CloudWatch metric alarms on the ECS metrics (a reconciler too; their
 //	                     actions run step scaling policies; cwapi its CBOR and JSON protocols)
 //	emulator/hooks       deployment lifecycle hooks answered by user-mapped endpoints/commands
+//	emulator/statefile   the synced JSON state files of appscaling, alarms and hooks
 //	fargate, ec2sim      pure rules: Fargate sizes, Spot, retirement; instances, placement
 //
 // # The loop

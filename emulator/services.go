@@ -4,12 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"fmt"
-
-	"github.com/ecsmini/ecsmini/emulator/servicedefs"
 )
-
-// serviceNameRE is what a service, daemon or gateway name may be.
-var serviceNameRE = servicedefs.NameRE
 
 // newDeploymentID is ECS's deployment id: "ecs-svc/" and 19 digits.
 func newDeploymentID() string {

@@ -1,13 +1,11 @@
 package hooks
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
+
+	"github.com/ecsmini/ecsmini/emulator/statefile"
 )
 
 // Target is one mapping: a hook target ARN answered by an HTTP endpoint (URL) or a
@@ -62,7 +60,8 @@ func (t Target) Validate() error {
 	return nil
 }
 
-// The mappings are one small file, rewritten whole (through a rename) on every change.
+// The mappings are one small file, rewritten whole on every change and flushed to the
+// disk before the change is answered (statefile).
 const stateFile = "state.json"
 
 type diskState struct {
@@ -73,15 +72,9 @@ func (r *Runner) load() error {
 	if r.cfg.Dir == "" {
 		return nil
 	}
-	b, err := os.ReadFile(filepath.Join(r.cfg.Dir, stateFile))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	} else if err != nil {
-		return err
-	}
 	var st diskState
-	if err := json.Unmarshal(b, &st); err != nil {
-		return fmt.Errorf("%s: %w", stateFile, err)
+	if _, err := statefile.Load(r.cfg.Dir, stateFile, &st); err != nil {
+		return err
 	}
 	for _, t := range st.Targets {
 		r.targets[t.ARN] = t
@@ -98,19 +91,5 @@ func (r *Runner) saveLocked() error {
 	for _, t := range r.targets {
 		st.Targets = append(st.Targets, t)
 	}
-	b, err := json.Marshal(st)
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(r.cfg.Dir, 0o700); err != nil {
-		return err
-	}
-	tmp := filepath.Join(r.cfg.Dir, stateFile+".tmp")
-	if err := os.WriteFile(tmp, b, 0o600); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, filepath.Join(r.cfg.Dir, stateFile)); err != nil {
-		return fmt.Errorf("saving %s: %w", stateFile, err)
-	}
-	return nil
+	return statefile.Save(r.cfg.Dir, stateFile, st)
 }
