@@ -25,7 +25,7 @@ var allowedImports = map[string][]string{
 	"tui":                               {"emulator/ecs"},
 	"emulator/taskdef":                  {"emulator/ecs", "fargate"},
 	"emulator/httpapi":                  {"emulator/ecs"},
-	"emulator":                          {"emulator/ecs", "emulator/clock", "emulator/store", "emulator/taskdef", "emulator/scheduler", "emulator/lb", "emulator/events", "emulator/discovery", "emulator/serviceconnect", "fargate", "ec2sim", "emulator/state", "emulator/admission", "emulator/servicectl", "emulator/fargatectl", "emulator/ec2ctl", "emulator/svcdeploy", "emulator/cost", "emulator/paging", "emulator/check", "emulator/tagging", "emulator/taskdefs", "emulator/settings", "emulator/eventemit", "emulator/execsession", "emulator/providers", "emulator/protection", "emulator/instview", "emulator/gateways", "emulator/daemons", "emulator/instances", "emulator/anywhere", "emulator/servicedefs", "emulator/express", "emulator/tasksetctl", "emulator/deployments", "emulator/strategy"},
+	"emulator":                          {"emulator/ecs", "emulator/clock", "emulator/store", "emulator/taskdef", "emulator/scheduler", "emulator/lb", "emulator/events", "emulator/discovery", "emulator/serviceconnect", "fargate", "ec2sim", "emulator/state", "emulator/admission", "emulator/servicectl", "emulator/fargatectl", "emulator/ec2ctl", "emulator/svcdeploy", "emulator/cost", "emulator/paging", "emulator/check", "emulator/tagging", "emulator/taskdefs", "emulator/settings", "emulator/eventemit", "emulator/execsession", "emulator/providers", "emulator/protection", "emulator/instview", "emulator/gateways", "emulator/daemons", "emulator/instances", "emulator/anywhere", "emulator/servicedefs", "emulator/express", "emulator/tasksetctl", "emulator/deployments", "emulator/strategy", "emulator/svcdns"},
 	"emulator/cost":                     {"emulator/ecs", "emulator/state", "fargate"},
 	"emulator/paging":                   {"emulator/ecs", "emulator/store"},
 	"emulator/check":                    {"emulator/ecs"},
@@ -41,6 +41,7 @@ var allowedImports = map[string][]string{
 	"emulator/instview":                 {"emulator/ecs", "emulator/state", "emulator/paging", "ec2sim"},
 	"emulator/strategy":                 {"emulator/ecs"},
 	"emulator/deployments":              {"emulator/ecs", "emulator/state", "emulator/store", "emulator/paging", "emulator/svcdeploy", "emulator/scheduler", "emulator/strategy"},
+	"emulator/svcdns":                   {"emulator/ecs", "emulator/state", "emulator/store", "emulator/servicectl", "emulator/discovery", "emulator/serviceconnect"},
 	"emulator/instances":                {"emulator/ecs", "emulator/state", "emulator/store", "emulator/paging", "emulator/tagging", "emulator/instview", "emulator/ec2ctl", "emulator/events", "ec2sim"},
 	"emulator/anywhere":                 {"emulator/ecs", "emulator/state", "emulator/store", "emulator/instances"},
 	"emulator/servicedefs":              {"emulator/ecs", "emulator/admission", "emulator/tagging", "ec2sim"},
@@ -188,7 +189,7 @@ var reconcilers = []string{"emulator/state", "emulator/admission", "emulator/ser
 // operations are the packages the facade delegates a group of API operations or a
 // report to (moved out of package emulator to keep the facade small); like the
 // reconcilers, they work on *state.State and never on *Emulator.
-var operations = []string{"emulator/cost", "emulator/paging", "emulator/check", "emulator/tagging", "emulator/taskdefs", "emulator/settings", "emulator/eventemit", "emulator/execsession", "emulator/providers", "emulator/protection", "emulator/instview", "emulator/gateways", "emulator/instances", "emulator/anywhere", "emulator/servicedefs", "emulator/express", "emulator/deployments"}
+var operations = []string{"emulator/cost", "emulator/paging", "emulator/check", "emulator/tagging", "emulator/taskdefs", "emulator/settings", "emulator/eventemit", "emulator/execsession", "emulator/providers", "emulator/protection", "emulator/instview", "emulator/gateways", "emulator/instances", "emulator/anywhere", "emulator/servicedefs", "emulator/express", "emulator/deployments", "emulator/svcdns"}
 
 // TestReconcilersDoNotImportTheFacade holds the rule table to issue 13's shape: each
 // reconciler depends on the state package and small interfaces, never on *Emulator,

@@ -23,35 +23,10 @@ cd "$ROOT" || exit 2
 # shellcheck source=checks.sh
 . "$ROOT/.ci/checks.sh" logs
 
-unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL AWS_CA_BUNDLE
-export AWS_CONFIG_FILE="$TMP/none" AWS_SHARED_CREDENTIALS_FILE="$TMP/none" AWS_EC2_METADATA_DISABLED=true AWS_PAGER=""
+isolate_aws
 
-BIN="${ECSMINI_BIN:-}"
-if [ -z "$BIN" ]; then
-	BIN="$TMP/ecsmini"
-	go build -o "$BIN" . >"$TMP/build.log" 2>&1 || { fail "build" "$(tail -n 20 "$TMP/build.log")"; finish; }
-fi
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+build_ecsmini
 
-start() {
-	"$BIN" up --state-dir "$TMP/state" --runtime sim --listen "127.0.0.1:$PORT" </dev/null >>"$TMP/up.out" 2>>"$TMP/up.err" &
-	PID=$!
-	for _ in $(seq 1 400); do
-		if python3 -c 'import sys,urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)' "http://127.0.0.1:$PORT/_ecsmini/health" 2>/dev/null; then
-			pass "ecsmini up answers on 127.0.0.1:$PORT"
-			return 0
-		fi
-		sleep 0.05
-	done
-	fail "ecsmini up did not answer" "$(tail -n 20 "$TMP/up.err")"
-	finish
-}
-stop() {
-	kill -TERM "$PID" && wait "$PID"
-	local rc=$?
-	PID=""
-	[ "$rc" -eq 0 ] && pass "ecsmini up stops on SIGTERM (exit 0)" || fail "ecsmini up exited $rc on SIGTERM"
-}
 
 start
 eval "$("$BIN" env --endpoint "http://127.0.0.1:$PORT" 2>/dev/null)"

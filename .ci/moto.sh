@@ -18,15 +18,9 @@ cd "$ROOT" || exit 2
 . "$ROOT/.ci/checks.sh" moto
 
 python3 -c 'import boto3, requests' 2>/dev/null || { fail "python3 with boto3 and requests is needed"; finish; }
-unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL AWS_CA_BUNDLE
-export AWS_CONFIG_FILE="$TMP/none" AWS_SHARED_CREDENTIALS_FILE="$TMP/none" AWS_EC2_METADATA_DISABLED=true
+isolate_aws
 
-BIN="${ECSMINI_BIN:-}"
-if [ -z "$BIN" ]; then
-	BIN="$TMP/ecsmini"
-	go build -o "$BIN" . >"$TMP/build.log" 2>&1 || { fail "build" "$(tail -n 20 "$TMP/build.log")"; finish; }
-fi
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+build_ecsmini
 "$BIN" up --state-dir "$TMP/state" --runtime sim --listen "127.0.0.1:$PORT" </dev/null >"$TMP/up.out" 2>"$TMP/up.err" &
 PID=$!
 for _ in $(seq 1 400); do

@@ -9,7 +9,8 @@
 //	                     ASG, TaskDef, ...), keys, capacity and the read helpers all share
 //	emulator/admission   pure admission of new tasks: host ports, Fargate vCPU quotas,
 //	                     EC2 placement and its random source
-//	emulator/servicectl  the services reconciler: plan (scheduler) and carry out, the
+//	emulator/servicectl  the services reconciler: plan (scheduler) and carry out (each
+//	                     service's last plan that acted is kept: LastPlan), the
 //	                     membership index, local load balancers, DNS records, daemons
 //	emulator/fargatectl  the Fargate reconciler: Spot capacity and interruptions,
 //	                     retirement, Spot tasks held for capacity
@@ -50,6 +51,8 @@
 //	emulator/cwlogs      CloudWatch Logs; cwlogsapi its JSON protocol
 //	emulator/events      the event stream (EventBridge-shaped), its filters and webhooks
 //	emulator/discovery   the per-cluster DNS table tasks resolve service names with
+//	emulator/svcdns      what fills it: service and Cloud Map registry names, Service
+//	                     Connect aliases and proxies; the serviceConnectConfiguration check
 //	emulator/serviceconnect  the Service Connect proxy a task's pause container runs
 //	emulator/ssmsession  the Session Manager data channel; execchannel serves ECS Exec
 //	emulator/httpapi     the ECS JSON 1.1 protocol over HTTP, one file per resource group

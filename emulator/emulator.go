@@ -24,6 +24,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/store"
 	"github.com/ecsmini/ecsmini/emulator/strategy"
 	"github.com/ecsmini/ecsmini/emulator/svcdeploy"
+	"github.com/ecsmini/ecsmini/emulator/svcdns"
 	"github.com/ecsmini/ecsmini/emulator/tasksetctl"
 )
 
@@ -104,9 +105,7 @@ type Emulator struct {
 
 	express *express.Services // Express gateway services (express_ops.go)
 
-	// registries names the Cloud Map services of serviceRegistries (services_registry.go).
-	registries *store.Table[registryName]
-	tables     tableCache // the discovery tables (services_table.go)
+	dns *svcdns.DNS // discovery tables and Cloud Map registry names (services_dns.go)
 }
 
 // New builds an emulator and, when cfg.StateDir is set, loads its state from there.
@@ -149,7 +148,6 @@ func New(cfg Config) (*Emulator, error) {
 		rnd:     admission.NewRandom(time.Now().UnixNano()),
 		ev:      eventemit.New(st, cfg.Events, cfg.Clock.Now()),
 	}
-	e.registries = store.NewTable[registryName](s, "discoveryRegistries")
 	e.exec = execsession.New(st, e.ev)
 	e.express = express.New(st, e)
 	e.ctl = servicectl.New(st, host{e}, e.rnd, e.loop.poke)
@@ -159,6 +157,7 @@ func New(cfg Config) (*Emulator, error) {
 	e.ec2 = ec2ctl.New(st, host{e}, e.rnd, e.loop.poke)
 	e.fg = fargatectl.New(st, host{e}, e.loop.poke)
 	e.inst = instances.New(st, host{e}, e.ec2)
+	e.dns = svcdns.New(st, e.ctl)
 	e.agents = anywhere.New(st, host{e}, e.inst)
 	e.ctl.SetLoadBalancers(cfg.LoadBalancers)
 	e.ctl.SetStrategyPorts(cfg.HookRunner, cfg.AlarmStates, cfg.Activity)

@@ -1,9 +1,11 @@
 package emulator
 
 import (
+	"context"
 	"time"
 
 	"github.com/ecsmini/ecsmini/emulator/servicectl"
+	"github.com/ecsmini/ecsmini/emulator/state"
 )
 
 // The services reconciler (plan with scheduler.PlanService, carry out, load balancers,
@@ -37,3 +39,14 @@ func (e *Emulator) Records(clusterARN string) map[string][]string { return e.Tab
 // ReconcileServices plans and carries out every service that is dirty or due now, and
 // returns when the next one falls due. Tests call it directly.
 func (e *Emulator) ReconcileServices() (time.Time, error) { return e.ctl.Reconcile() }
+
+// LastPlan is the text of the last plan of a service that started or stopped tasks,
+// with the placements admission decided ("place web:3 on i-0abc (binpack memory)");
+// "" when it has none yet. It is kept in memory only (see servicectl.Ctl.LastPlan).
+func (e *Emulator) LastPlan(ctx context.Context, cluster, service string) (string, error) {
+	k, name, err := e.st.ClusterKey(ctx, cluster)
+	if err != nil {
+		return "", err
+	}
+	return e.ctl.LastPlan(state.ServiceKey(state.LastRegion(k), name, service)), nil
+}

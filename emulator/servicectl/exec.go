@@ -24,6 +24,7 @@ func (ctl *Ctl) reconcileService(k string, now time.Time) error {
 	var watch Watch // what the pass changed, for the event stream (events_emit.go)
 	var sh shift    // the deployment strategy's traffic and hooks (strategy.go)
 	var stored *state.Service
+	var planned *scheduler.Plan
 	released := false
 	err := ctl.st.Store.Update(func(tx *store.Tx) error {
 		old, ok := ctl.st.Services.Get(k)
@@ -63,7 +64,7 @@ func (ctl *Ctl) reconcileService(k string, now time.Time) error {
 		if !reflect.DeepEqual(old, r) {             // a pass that changes nothing journals nothing
 			ctl.st.Services.Put(tx, k, r)
 		}
-		launched, nudged, wake, stored = x.launched, x.nudged, plan.Wake, r
+		launched, nudged, wake, stored, planned = x.launched, x.nudged, plan.Wake, r, &plan
 		watch.Written(x.written)
 		for _, t := range []time.Time{x.drainWake, sh.wake} {
 			if !t.IsZero() && (wake.IsZero() || t.Before(wake)) {
@@ -79,6 +80,9 @@ func (ctl *Ctl) reconcileService(k string, now time.Time) error {
 		watch.Publish() // before the agent can report on the tasks started
 	}
 	ctl.setWake(k, wake)
+	if planned != nil {
+		ctl.recordPlan(k, *planned, released)
+	}
 	if stored != nil && len(stored.Service.LoadBalancers) > 0 {
 		ctl.lbs.applyShift(stored, sh)
 	}

@@ -58,6 +58,8 @@ type Ctl struct {
 	// defs caches decoded task definitions by ARN: revisions never change.
 	defs map[string]*ecs.TaskDefinition
 	lbs  loadBalancers
+	// plans keeps each service's last plan that acted on tasks (plans.go).
+	plans lastPlans
 	// taskSets passes the EXTERNAL and CODE_DEPLOY services (tasksets.go).
 	taskSets TaskSets
 	// hooks, alarms and act serve the deployment strategies (strategy.go).

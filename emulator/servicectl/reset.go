@@ -9,6 +9,7 @@ func (ctl *Ctl) Reset(serviceKeys []string) {
 	ctl.mu.Lock()
 	ctl.dirty, ctl.wake = map[string]bool{}, map[string]time.Time{}
 	ctl.members, ctl.indexed = map[string]map[string]bool{}, false
+	ctl.plans = lastPlans{}
 	ctl.mu.Unlock()
 	for _, k := range serviceKeys {
 		ctl.lbs.release(k)

@@ -1,4 +1,4 @@
-package emulator
+package svcdns
 
 import (
 	"fmt"
@@ -21,7 +21,7 @@ type registryName struct {
 
 // MapRegistry makes the tasks registered in the Cloud Map service arn answer to name
 // (NAME.NAMESPACE, e.g. api.demo.local); an empty name removes the mapping.
-func (e *Emulator) MapRegistry(arn, name string) error {
+func (d *DNS) MapRegistry(arn, name string) error {
 	a, ok := ecs.ParseARN(arn)
 	if !ok || a.Service != "servicediscovery" || !strings.HasPrefix(a.Resource, "service/") {
 		return fmt.Errorf("%q is not a Cloud Map service ARN (arn:aws:servicediscovery:REGION:ACCOUNT:service/ID)", arn)
@@ -30,21 +30,21 @@ func (e *Emulator) MapRegistry(arn, name string) error {
 	if name != "" && !validDNSName(name) {
 		return fmt.Errorf("%q is not a DNS name (labels of letters, digits and hyphens, up to 63 characters each)", name)
 	}
-	return e.store.Update(func(tx *store.Tx) error {
+	return d.st.Store.Update(func(tx *store.Tx) error {
 		if name == "" {
-			e.registries.Delete(tx, arn)
+			d.registries.Delete(tx, arn)
 		} else {
-			e.registries.Put(tx, arn, &registryName{Name: name})
+			d.registries.Put(tx, arn, &registryName{Name: name})
 		}
 		return nil
 	})
 }
 
 // RegistryMappings returns the registry ARN → name mappings set with MapRegistry.
-func (e *Emulator) RegistryMappings() map[string]string {
+func (d *DNS) RegistryMappings() map[string]string {
 	out := map[string]string{}
-	e.store.View(func() {
-		e.registries.Ascend("", func(k string, v *registryName) bool {
+	d.st.Store.View(func() {
+		d.registries.Ascend("", func(k string, v *registryName) bool {
 			out[k] = v.Name
 			return true
 		})
@@ -60,15 +60,15 @@ func (e *Emulator) RegistryMappings() map[string]string {
 //     api.demo.local;
 //  3. else the ECS service's name, qualified by defaultNS (the cluster's Service
 //     Connect default namespace) when there is one.
-func (e *Emulator) RegistryName(arn, serviceName, defaultNS string) string {
+func (d *DNS) RegistryName(arn, serviceName, defaultNS string) string {
 	var name string
-	e.store.View(func() { name = e.registryName(arn, serviceName, defaultNS) })
+	d.st.Store.View(func() { name = d.registryName(arn, serviceName, defaultNS) })
 	return name
 }
 
 // registryName is RegistryName in a store View.
-func (e *Emulator) registryName(arn, serviceName, defaultNS string) string {
-	if r, ok := e.registries.Get(arn); ok {
+func (d *DNS) registryName(arn, serviceName, defaultNS string) string {
+	if r, ok := d.registries.Get(arn); ok {
 		return r.Name
 	}
 	if a, ok := ecs.ParseARN(arn); ok {
@@ -86,12 +86,12 @@ func (e *Emulator) registryName(arn, serviceName, defaultNS string) string {
 // addRegistries (in a store View) adds the names of r's serviceRegistries to t: NAME → the tasks'
 // addresses and, for a registry with a port (port, else containerPort), NAME → SRV
 // records whose targets TASKID.NAME resolve to each task, as Cloud Map's DNS answers.
-func (e *Emulator) addRegistries(t *discovery.Table, r *serviceRecord, tasks []servicectl.LiveTask, defaultNS string) {
+func (d *DNS) addRegistries(t *discovery.Table, r *state.Service, tasks []servicectl.LiveTask, defaultNS string) {
 	for _, reg := range r.Service.ServiceRegistries {
 		if reg.RegistryArn == "" {
 			continue
 		}
-		name := e.registryName(reg.RegistryArn, r.Service.ServiceName, defaultNS)
+		name := d.registryName(reg.RegistryArn, r.Service.ServiceName, defaultNS)
 		if name == "" {
 			continue
 		}

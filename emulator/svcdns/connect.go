@@ -1,4 +1,4 @@
-package emulator
+package svcdns
 
 import (
 	"encoding/json"
@@ -36,7 +36,7 @@ type connectConfig struct {
 
 // connectConfigOf reads the PRIMARY deployment's configuration; stored as the client sent
 // it, bad JSON reads as disabled.
-func connectConfigOf(r *serviceRecord) connectConfig {
+func connectConfigOf(r *state.Service) connectConfig {
 	var c connectConfig
 	if p := r.Primary(); p != nil && len(p.ServiceConnectConfiguration) > 0 {
 		_ = json.Unmarshal(p.ServiceConnectConfiguration, &c)
@@ -68,13 +68,13 @@ type connectAlias struct {
 // entries of the services of other clusters of the region in the same namespace come
 // with it, so that a client reaches a server across clusters as on ECS (the cluster's
 // own services are resolved by its table's walk). Call it in a store View.
-func (e *Emulator) connectEntries(r *serviceRecord, tasks []servicectl.LiveTask, defaultNS string) []connectEntry {
+func (d *DNS) connectEntries(r *state.Service, tasks []servicectl.LiveTask, defaultNS string) []connectEntry {
 	sc := connectConfigOf(r)
 	if !sc.Enabled {
 		return nil
 	}
 	ns := connectNamespace(sc, defaultNS)
-	out := e.ownEntries(r, sc, ns, tasks)
+	out := d.ownEntries(r, sc, ns, tasks)
 	if ns == "" {
 		return out
 	}
@@ -83,7 +83,7 @@ func (e *Emulator) connectEntries(r *serviceRecord, tasks []servicectl.LiveTask,
 		region = a.Region
 	}
 	prefix := state.Key(region, "")
-	e.services.Ascend(prefix, func(k string, o *serviceRecord) bool {
+	d.st.Services.Ascend(prefix, func(k string, o *state.Service) bool {
 		if !strings.HasPrefix(k, prefix) {
 			return false
 		}
@@ -95,11 +95,11 @@ func (e *Emulator) connectEntries(r *serviceRecord, tasks []servicectl.LiveTask,
 			return true
 		}
 		odefault := ""
-		if c, ok := e.clusters.Get(state.Key(region, o.ClusterName)); ok && c.ServiceConnectDefaults != nil {
+		if c, ok := d.st.Clusters.Get(state.Key(region, o.ClusterName)); ok && c.ServiceConnectDefaults != nil {
 			odefault = ecs.Deref(c.ServiceConnectDefaults.Namespace)
 		}
 		if connectNamespace(osc, odefault) == ns {
-			out = append(out, e.ownEntries(o, osc, ns, e.ctl.LiveTasks(k))...)
+			out = append(out, d.ownEntries(o, osc, ns, d.h.LiveTasks(k))...)
 		}
 		return true
 	})
@@ -117,7 +117,7 @@ func connectNamespace(sc connectConfig, defaultNS string) string {
 }
 
 // ownEntries resolves the services[] entries of one service over its live tasks.
-func (e *Emulator) ownEntries(r *serviceRecord, sc connectConfig, ns string, tasks []servicectl.LiveTask) []connectEntry {
+func (d *DNS) ownEntries(r *state.Service, sc connectConfig, ns string, tasks []servicectl.LiveTask) []connectEntry {
 	var out []connectEntry
 	for i, s := range sc.Services {
 		ce := connectEntry{source: r.Service.ServiceArn + "#" + strconv.Itoa(i), discovery: dnsName(s.DiscoveryName), namespace: ns}
@@ -140,7 +140,7 @@ func (e *Emulator) ownEntries(r *serviceRecord, sc connectConfig, ns string, tas
 			}
 		}
 		for _, lt := range tasks {
-			port, proto, ok := e.namedPort(lt.TaskDef, s.PortName)
+			port, proto, ok := d.namedPort(lt.TaskDef, s.PortName)
 			if !ok {
 				continue // a task of an older task definition without that port
 			}
@@ -154,8 +154,8 @@ func (e *Emulator) ownEntries(r *serviceRecord, sc connectConfig, ns string, tas
 
 // namedPort finds the port mapping called name in a task definition: its container
 // port and appProtocol.
-func (e *Emulator) namedPort(taskDefARN, name string) (port int, appProtocol string, ok bool) {
-	td := e.ctl.DefByARN(taskDefARN)
+func (d *DNS) namedPort(taskDefARN, name string) (port int, appProtocol string, ok bool) {
+	td := d.h.DefByARN(taskDefARN)
 	if td == nil {
 		return 0, "", false
 	}

@@ -1,4 +1,4 @@
-package emulator
+package svcdns
 
 import (
 	"encoding/json"
@@ -6,12 +6,12 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 )
 
-// checkServiceConnect refuses a serviceConnectConfiguration that cannot work with the
+// CheckServiceConnect refuses a serviceConnectConfiguration that cannot work with the
 // deployment's task definition: no namespace (given or the cluster's default), the host
 // network mode (spec §5.13: Service Connect supports bridge and awsvpc), a portName
 // that names no port mapping, an alias without a valid port. ECS does not document its
 // wording for these; the messages are ecsmini's.
-func (e *Emulator) checkServiceConnect(raw json.RawMessage, taskDefARN string, cluster *ecs.Cluster) error {
+func (d *DNS) CheckServiceConnect(raw json.RawMessage, taskDefARN string, cluster *ecs.Cluster) error {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil
 	}
@@ -25,7 +25,7 @@ func (e *Emulator) checkServiceConnect(raw json.RawMessage, taskDefARN string, c
 	if c.Namespace == "" && (cluster.ServiceConnectDefaults == nil || ecs.Deref(cluster.ServiceConnectDefaults.Namespace) == "") {
 		return ecs.InvalidParameter("Service Connect needs a namespace: set serviceConnectConfiguration.namespace, or the cluster's serviceConnectDefaults.")
 	}
-	td := e.ctl.DefByARN(taskDefARN)
+	td := d.h.DefByARN(taskDefARN)
 	if td == nil {
 		return nil // newDeployment has resolved it; a vanished revision is not this check's concern
 	}

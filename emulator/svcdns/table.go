@@ -1,4 +1,4 @@
-package emulator
+package svcdns
 
 import (
 	"strings"
@@ -22,19 +22,19 @@ import (
 // Service Connect names win over the others when they coincide. Every awsvpc task asks
 // every second, so a table is kept until the state changes (tableCache); callers must
 // not modify it.
-func (e *Emulator) Table(clusterARN string) discovery.Table {
-	seq := e.store.Seq()
-	indexed := e.ctl.Indexed()
-	if t, ok := e.tables.get(clusterARN, seq, indexed); ok {
+func (d *DNS) Table(clusterARN string) discovery.Table {
+	seq := d.st.Store.Seq()
+	indexed := d.h.Indexed()
+	if t, ok := d.tables.get(clusterARN, seq, indexed); ok {
 		return t
 	}
-	t := e.table(clusterARN)
-	e.tables.put(clusterARN, seq, indexed, t)
+	t := d.table(clusterARN)
+	d.tables.put(clusterARN, seq, indexed, t)
 	return t
 }
 
 // table builds the discovery table of a cluster.
-func (e *Emulator) table(clusterARN string) discovery.Table {
+func (d *DNS) table(clusterARN string) discovery.Table {
 	t := discovery.Table{Records: map[string][]string{}, SRV: map[string][]discovery.SRV{}}
 	a, ok := ecs.ParseARN(clusterARN)
 	if !ok || a.Kind() != "cluster" {
@@ -42,19 +42,19 @@ func (e *Emulator) table(clusterARN string) discovery.Table {
 	}
 	var entries []connectEntry
 	prefix := state.Key(a.Region, a.Path(), "")
-	e.store.View(func() {
+	d.st.Store.View(func() {
 		defaultNS := ""
-		if c, ok := e.clusters.Get(state.Key(a.Region, a.Path())); ok && c.ServiceConnectDefaults != nil {
+		if c, ok := d.st.Clusters.Get(state.Key(a.Region, a.Path())); ok && c.ServiceConnectDefaults != nil {
 			defaultNS = ecs.Deref(c.ServiceConnectDefaults.Namespace)
 		}
-		e.services.Ascend(prefix, func(k string, r *serviceRecord) bool {
+		d.st.Services.Ascend(prefix, func(k string, r *state.Service) bool {
 			if !strings.HasPrefix(k, prefix) {
 				return false
 			}
 			if r.Service.Status != ecs.ServiceActive {
 				return true
 			}
-			tasks := e.ctl.LiveTasks(k)
+			tasks := d.h.LiveTasks(k)
 			ips := make([]string, 0, len(tasks))
 			for _, lt := range tasks {
 				ips = append(ips, lt.IP)
@@ -62,12 +62,12 @@ func (e *Emulator) table(clusterARN string) discovery.Table {
 			if n := dnsName(r.Service.ServiceName); n != "" {
 				t.Records[n] = append(t.Records[n], ips...)
 			}
-			e.addRegistries(&t, r, tasks, defaultNS)
-			entries = append(entries, e.connectEntries(r, tasks, defaultNS)...)
+			d.addRegistries(&t, r, tasks, defaultNS)
+			entries = append(entries, d.connectEntries(r, tasks, defaultNS)...)
 			return true
 		})
 	})
-	addServiceConnect(&t, entries, func(what string, err error) { e.cfg.Log.Error(what, "err", err) })
+	addServiceConnect(&t, entries, d.st.LogError)
 	return t
 }
 
