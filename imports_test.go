@@ -40,7 +40,7 @@ var allowedImports = map[string][]string{
 	"emulator/daemons":                  {"emulator/ecs", "emulator/state", "emulator/store", "emulator/paging", "emulator/tagging", "emulator/providers", "emulator/svcdeploy", "emulator/admission", "ec2sim"},
 	"emulator/instview":                 {"emulator/ecs", "emulator/state", "emulator/paging", "ec2sim"},
 	"emulator/strategy":                 {"emulator/ecs"},
-	"emulator/deployments":              {"emulator/ecs", "emulator/state", "emulator/store", "emulator/paging", "emulator/svcdeploy", "emulator/scheduler"},
+	"emulator/deployments":              {"emulator/ecs", "emulator/state", "emulator/store", "emulator/paging", "emulator/svcdeploy", "emulator/scheduler", "emulator/strategy"},
 	"emulator/svcdns":                   {"emulator/ecs", "emulator/state", "emulator/store", "emulator/servicectl", "emulator/discovery", "emulator/serviceconnect"},
 	"emulator/instances":                {"emulator/ecs", "emulator/state", "emulator/store", "emulator/paging", "emulator/tagging", "emulator/instview", "emulator/ec2ctl", "emulator/events", "ec2sim"},
 	"emulator/anywhere":                 {"emulator/ecs", "emulator/state", "emulator/store", "emulator/instances"},

@@ -42,5 +42,5 @@ func (e *Emulator) StopServiceDeployment(ctx context.Context, in *ecs.StopServic
 
 // ContinueServiceDeployment acts on a deployment paused at a lifecycle hook.
 func (e *Emulator) ContinueServiceDeployment(ctx context.Context, in *ecs.ContinueServiceDeploymentInput) (*ecs.ServiceDeploymentArnOutput, error) {
-	return e.deploys.ContinueServiceDeployment(ctx, in)
+	return e.deploys.ContinueServiceDeployment(ctx, in, e.ctl.MarkDirty)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/ecsmini/ecsmini/emulator/paging"
 	"github.com/ecsmini/ecsmini/emulator/state"
 	"github.com/ecsmini/ecsmini/emulator/store"
+	"github.com/ecsmini/ecsmini/emulator/strategy"
 	"github.com/ecsmini/ecsmini/emulator/svcdeploy"
 )
 
@@ -203,20 +204,54 @@ func (e *Records) StopServiceDeployment(ctx context.Context, in *ecs.StopService
 	return &ecs.ServiceDeploymentArnOutput{ServiceDeploymentArn: in.ServiceDeploymentArn}, nil
 }
 
-// ContinueServiceDeployment acts on a deployment paused at a lifecycle hook. ecsmini's
-// rolling deployments have no lifecycle hooks, so no deployment is ever paused: a known
-// deployment is refused as ECS refuses one that is not waiting for the hook.
-func (e *Records) ContinueServiceDeployment(_ context.Context, in *ecs.ContinueServiceDeploymentInput) (*ecs.ServiceDeploymentArnOutput, error) {
+// ContinueServiceDeployment answers the PAUSE lifecycle hook a BLUE_GREEN, LINEAR or
+// CANARY deployment waits at (its hookId is in the record's lifecycleHookDetails):
+// CONTINUE (the default) moves it to its next stage, ROLLBACK rolls it back. The
+// service's next pass acts on the answer. A deployment not paused at that hook is
+// refused.
+func (e *Records) ContinueServiceDeployment(_ context.Context, in *ecs.ContinueServiceDeploymentInput, markDirty func(string)) (*ecs.ServiceDeploymentArnOutput, error) {
 	if in.HookID == "" {
 		return nil, ecs.InvalidParameter("hookId can not be blank.")
 	}
 	if in.Action != "" && in.Action != "CONTINUE" && in.Action != "ROLLBACK" {
 		return nil, ecs.InvalidParameter("Invalid action '%s'. Valid values: ROLLBACK, CONTINUE.", in.Action)
 	}
-	var found bool
-	e.St.Store.View(func() { _, _, found = e.find(in.ServiceDeploymentArn) })
-	if !found {
-		return nil, ecs.Errorf(ecs.CodeServiceDeploymentNotFound, "The service deployment %s does not exist.", in.ServiceDeploymentArn)
+	notPaused := func() error {
+		return ecs.InvalidParameter("The lifecycle hook %s is not awaiting action: the service deployment is not paused at a lifecycle hook.", in.HookID)
 	}
-	return nil, ecs.InvalidParameter("The lifecycle hook %s is not awaiting action: the service deployment is not paused at a lifecycle hook.", in.HookID)
+	var k string
+	err := e.St.Store.Update(func(tx *store.Tx) error {
+		_, rec, ok := e.find(in.ServiceDeploymentArn)
+		if !ok {
+			return ecs.Errorf(ecs.CodeServiceDeploymentNotFound, "The service deployment %s does not exist.", in.ServiceDeploymentArn)
+		}
+		a, _ := ecs.ParseARN(rec.Deployment.ServiceArn)
+		cluster, name, _ := strings.Cut(a.Path(), "/")
+		sk := state.ServiceKey(a.Region, cluster, name)
+		old, found := e.St.Services.Get(sk)
+		if !found {
+			return notPaused()
+		}
+		r := old.Clone()
+		for i := range r.Deployments {
+			d := &r.Deployments[i]
+			if d.ID != rec.DeploymentID || d.Shift == nil || d.Status != ecs.DeploymentPrimary {
+				continue
+			}
+			p, err := strategy.Continue(*d.Shift, in.HookID, in.Action)
+			if err != nil {
+				return notPaused()
+			}
+			d.Shift = &p
+			e.Put(tx, sk, r)
+			k = sk
+			return nil
+		}
+		return notPaused()
+	})
+	if err != nil {
+		return nil, err
+	}
+	markDirty(k)
+	return &ecs.ServiceDeploymentArnOutput{ServiceDeploymentArn: in.ServiceDeploymentArn}, nil
 }

@@ -2,6 +2,7 @@ package deployments
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 	"time"
 
@@ -62,9 +63,9 @@ func (e *Records) Sync(tx *store.Tx, r *state.Service, now time.Time) {
 			continue
 		}
 		next := svcdeploy.Advance(old, deps, now)
-		if next.Deployment.LifecycleStage != d.LifecycleStage {
+		if next.Deployment.LifecycleStage != d.LifecycleStage || !reflect.DeepEqual(next.Deployment.LifecycleHookDetails, d.LifecycleHooks) {
 			c := *next
-			c.Deployment.LifecycleStage = d.LifecycleStage
+			c.Deployment.LifecycleStage, c.Deployment.LifecycleHookDetails = d.LifecycleStage, d.LifecycleHooks
 			next = &c
 		}
 		if next != old {

@@ -18,10 +18,21 @@ type ServiceDeployment struct {
 	Status                   string                           `json:"status"`
 	StatusReason             string                           `json:"statusReason,omitempty"`
 	LifecycleStage           string                           `json:"lifecycleStage,omitempty"`
+	LifecycleHookDetails     []DeploymentLifecycleHookDetail  `json:"lifecycleHookDetails,omitempty"`
 	DeploymentConfiguration  *DeploymentConfiguration         `json:"deploymentConfiguration,omitempty"`
 	Rollback                 *ServiceDeploymentRollback       `json:"rollback,omitempty"`
 	DeploymentCircuitBreaker *ServiceDeploymentCircuitBreaker `json:"deploymentCircuitBreaker,omitempty"`
 	Alarms                   *ServiceDeploymentAlarms         `json:"alarms,omitempty"`
+}
+
+// DeploymentLifecycleHookDetail is a lifecycle hook of the stage a deployment is in.
+type DeploymentLifecycleHookDetail struct {
+	HookID        string     `json:"hookId,omitempty"`
+	TargetArn     string     `json:"targetArn,omitempty"`
+	TargetType    string     `json:"targetType,omitempty"`
+	Status        string     `json:"status,omitempty"`
+	TimeoutAction string     `json:"timeoutAction,omitempty"`
+	ExpiresAt     *Timestamp `json:"expiresAt,omitempty"`
 }
 
 // ServiceDeploymentBrief is a service deployment as ListServiceDeployments lists it.

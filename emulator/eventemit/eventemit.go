@@ -188,7 +188,7 @@ func (w *ServiceWatch) Publish() {
 // rollouts are the Deployment State Change events of the pass, for each deployment
 // whose rolloutState differs from the one last announced: first those of deployments
 // seen for the first time (new ones, announced from IN_PROGRESS, unless they predate
-// this emulator), then the changes of known ones.
+// this emulator), then the changes of known ones, failures first.
 func (w *ServiceWatch) rollouts(region string) (fresh, changes []events.Event) {
 	st := w.e
 	st.mu.Lock()
@@ -198,6 +198,7 @@ func (w *ServiceWatch) rollouts(region string) (fresh, changes []events.Event) {
 		return nil, nil
 	}
 	last := st.rollouts[w.k]
+	var failed []events.Event
 	next := make(map[string]string, len(w.r.Deployments))
 	arn := w.r.Service.ServiceArn
 	for i := len(w.r.Deployments) - 1; i >= 0; i-- { // oldest first
@@ -205,6 +206,10 @@ func (w *ServiceWatch) rollouts(region string) (fresh, changes []events.Event) {
 		next[d.ID] = d.RolloutState
 		prev, seen := last[d.ID]
 		switch {
+		case seen && prev != d.RolloutState && d.RolloutState == ecs.RolloutFailed:
+			// A failure comes before the rollback it causes, though the deployment
+			// rolled back to is older.
+			failed = append(failed, w.e.deploymentEvent(region, arn, d, d.RolloutState, w.now)...)
 		case seen && prev != d.RolloutState:
 			changes = append(changes, w.e.deploymentEvent(region, arn, d, d.RolloutState, w.now)...)
 		case seen, d.CreatedAt != nil && d.CreatedAt.Before(st.since): // nothing new, or announced by an earlier run
@@ -216,11 +221,13 @@ func (w *ServiceWatch) rollouts(region string) (fresh, changes []events.Event) {
 		}
 	}
 	st.rollouts[w.k] = next
-	return fresh, changes
+	return fresh, append(failed, changes...)
 }
 
 // deploymentEvent is an ECS Deployment State Change for a deployment reaching state,
-// with the reason texts of spec §5.7.
+// with the reason texts of spec §5.7; a failure that was not the circuit breaker's
+// (alarms, lifecycle hooks of the BLUE_GREEN, LINEAR and CANARY strategies, a stop)
+// carries the deployment's rolloutStateReason.
 func (e *Emitter) deploymentEvent(region, serviceARN string, d *state.Deployment, state string, now time.Time) []events.Event {
 	detail := struct {
 		EventType    string `json:"eventType"`
@@ -242,6 +249,11 @@ func (e *Emitter) deploymentEvent(region, serviceARN string, d *state.Deployment
 	case ecs.RolloutFailed:
 		detail.EventType, detail.EventName = "ERROR", "SERVICE_DEPLOYMENT_FAILED"
 		detail.Reason = "ECS deployment circuit breaker: task failed to start."
+		if r := d.RolloutStateReason; r != "" && !strings.Contains(r, "circuit breaker") {
+			// An alarm, a lifecycle hook or StopServiceDeployment failed it: the
+			// deployment's own reason says which (ecsmini's wording).
+			detail.Reason = r
+		}
 	default:
 		return nil
 	}

@@ -233,3 +233,58 @@ func TestAlarmDuringRollingUpdateRollsBack(t *testing.T) {
 		t.Errorf("after the rollback: %s running %d", aws.ToString(s.TaskDefinition), s.RunningCount)
 	}
 }
+
+func TestLinearDeploymentOnTheClock(t *testing.T) {
+	e, hooks, _ := newStrategyEnv(t)
+	shift := "arn:aws:lambda:us-east-1:000000000000:function:shift"
+	id := e.deployStrategy(t, &types.DeploymentConfiguration{Strategy: types.DeploymentStrategyLinear, BakeTimeInMinutes: aws.Int32(5),
+		LinearConfiguration: &types.LinearConfiguration{StepPercent: aws.Float64(25), StepBakeTimeInMinutes: aws.Int32(2)},
+		LifecycleHooks: []types.DeploymentLifecycleHook{{HookTargetArn: aws.String(shift), RoleArn: aws.String("arn:aws:iam::000000000000:role/hooks"),
+			LifecycleStages: []types.DeploymentLifecycleHookStage{types.DeploymentLifecycleHookStagePreProductionTrafficShift,
+				types.DeploymentLifecycleHookStageProductionTrafficShift}}}})
+	// when each production share first applied, and when the deployment succeeded
+	shares := map[string]time.Duration{}
+	var shift0, took time.Duration
+	got := e.timeline(t, id, 30*time.Second, time.Hour, func(at time.Duration, sd types.ServiceDeployment) bool {
+		w := e.weightsOf(sxTG, id)
+		if _, ok := shares[w]; !ok && strings.Contains(w, "green") {
+			shares[w] = at
+		}
+		if sd.LifecycleStage == types.ServiceDeploymentLifecycleStageProductionTrafficShift && shift0 == 0 {
+			shift0 = at
+		}
+		took = at
+		return sd.Status == types.ServiceDeploymentStatusSuccessful
+	})
+	t.Logf("UpdateService to SUCCESSFUL: %s of emulator time\n%s", took, got)
+	if shift0 == 0 {
+		t.Fatalf("never shifted production traffic:\n%s", got)
+	}
+	for i, w := range []string{"blue=75,green=25", "blue=50,green=50", "blue=25,green=75", "green=100"} {
+		at, ok := shares[w]
+		if !ok {
+			t.Errorf("production weights never %s:\n%s", w, got)
+			continue
+		}
+		if want := shift0 + time.Duration(i)*2*time.Minute; at != want {
+			t.Errorf("weights %s at %s, want %s (2 minutes a step):\n%s", w, at, want, got)
+		}
+	}
+	// CLEAN_UP stops blue's tasks; the deployment succeeds once they are stopped.
+	if bake := shares["green=100"] + 5*time.Minute; took < bake || took > bake+time.Minute {
+		t.Errorf("SUCCESSFUL at %s, want within a minute of %s (after the 5 minutes of bake)", took, bake)
+	}
+	if !strings.Contains(got, "BAKE_TIME weights[green=100] running 4") {
+		t.Errorf("blue must run through the bake:\n%s", got)
+	}
+	if n := e.service(t, "c1", "web").RunningCount; n != 2 {
+		t.Errorf("running %d after the deployment, want blue stopped", n)
+	}
+	// The model: the production shift hooks run at every step of a LINEAR deployment.
+	hooks.mu.Lock()
+	calls := strings.Join(hooks.calls, "\n")
+	hooks.mu.Unlock()
+	if want := strings.Repeat(shift+" PRE_PRODUCTION_TRAFFIC_SHIFT\n"+shift+" PRODUCTION_TRAFFIC_SHIFT\n", 4); calls+"\n" != want {
+		t.Errorf("hook calls:\n%s\nwant:\n%s", calls, want)
+	}
+}

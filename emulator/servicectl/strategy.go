@@ -114,6 +114,7 @@ func (ctl *Ctl) shiftPass(k string, r *state.Service, v *scheduler.ServiceView, 
 		break
 	}
 	P.Shift, P.LifecycleStage = &prog, strategy.Current(plan, prog).Stage
+	P.LifecycleHooks = strategy.HookDetails(plan, dc, prog, now)
 	if out.Rollback != "" {
 		rollback := alarm == "" || dc.Alarms.Rollback
 		reason := out.Rollback

@@ -49,9 +49,11 @@ type Deployment struct {
 	// (emulator/servicedeploys.go).
 	ServiceDeployment string `json:"serviceDeployment,omitempty"`
 	// Shift is where a BLUE_GREEN, LINEAR or CANARY deployment is in its plan
-	// (servicectl/strategy.go); LifecycleStage is the stage its record shows.
-	Shift          *strategy.Progress `json:"shift,omitempty"`
-	LifecycleStage string             `json:"lifecycleStage,omitempty"`
+	// (servicectl/strategy.go); LifecycleStage is the stage its record shows, and
+	// LifecycleHooks the record's lifecycleHookDetails.
+	Shift          *strategy.Progress                  `json:"shift,omitempty"`
+	LifecycleStage string                              `json:"lifecycleStage,omitempty"`
+	LifecycleHooks []ecs.DeploymentLifecycleHookDetail `json:"lifecycleHooks,omitempty"`
 }
 
 // MaxServiceEvents is how many events a service keeps (the console shows 100).

@@ -67,10 +67,10 @@ func Plan(dc *ecs.DeploymentConfiguration, reconcile bool) []Step {
 	)
 	shares, wait := productionShares(dc, s)
 	for i, p := range shares {
-		st := Step{Stage: StageProductionShift, Green: p, Test: true, Blue: true}
-		if i == 0 {
-			st.HookStages = []string{HookPreProductionShift, StageProductionShift}
-		}
+		// The model: for LINEAR and CANARY, PRE_PRODUCTION_TRAFFIC_SHIFT and
+		// PRODUCTION_TRAFFIC_SHIFT hooks run at every traffic shift step.
+		st := Step{Stage: StageProductionShift, Green: p, Test: true, Blue: true,
+			HookStages: []string{HookPreProductionShift, StageProductionShift}}
 		if i < len(shares)-1 {
 			st.Wait = wait
 		}

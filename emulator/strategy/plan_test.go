@@ -44,7 +44,7 @@ func TestPlans(t *testing.T) {
  4 TEST_TRAFFIC_SHIFT            green   0.0% test:green hooks:TEST_TRAFFIC_SHIFT
  5 POST_TEST_TRAFFIC_SHIFT       green   0.0% test:green hooks:POST_TEST_TRAFFIC_SHIFT
  6 PRODUCTION_TRAFFIC_SHIFT      green  10.0% test:green wait:5m0s hooks:PRE_PRODUCTION_TRAFFIC_SHIFT,PRODUCTION_TRAFFIC_SHIFT
- 7 PRODUCTION_TRAFFIC_SHIFT      green 100.0% test:green
+ 7 PRODUCTION_TRAFFIC_SHIFT      green 100.0% test:green hooks:PRE_PRODUCTION_TRAFFIC_SHIFT,PRODUCTION_TRAFFIC_SHIFT
  8 POST_PRODUCTION_TRAFFIC_SHIFT green 100.0% test:green hooks:POST_PRODUCTION_TRAFFIC_SHIFT
  9 BAKE_TIME                     green 100.0% test:green wait:10m0s
 10 CLEAN_UP                      green 100.0% test:green blue:stopped
@@ -56,9 +56,9 @@ func TestPlans(t *testing.T) {
  3 TEST_TRAFFIC_SHIFT            green   0.0% test:green hooks:TEST_TRAFFIC_SHIFT
  4 POST_TEST_TRAFFIC_SHIFT       green   0.0% test:green hooks:POST_TEST_TRAFFIC_SHIFT
  5 PRODUCTION_TRAFFIC_SHIFT      green  30.0% test:green wait:2m0s hooks:PRE_PRODUCTION_TRAFFIC_SHIFT,PRODUCTION_TRAFFIC_SHIFT
- 6 PRODUCTION_TRAFFIC_SHIFT      green  60.0% test:green wait:2m0s
- 7 PRODUCTION_TRAFFIC_SHIFT      green  90.0% test:green wait:2m0s
- 8 PRODUCTION_TRAFFIC_SHIFT      green 100.0% test:green
+ 6 PRODUCTION_TRAFFIC_SHIFT      green  60.0% test:green wait:2m0s hooks:PRE_PRODUCTION_TRAFFIC_SHIFT,PRODUCTION_TRAFFIC_SHIFT
+ 7 PRODUCTION_TRAFFIC_SHIFT      green  90.0% test:green wait:2m0s hooks:PRE_PRODUCTION_TRAFFIC_SHIFT,PRODUCTION_TRAFFIC_SHIFT
+ 8 PRODUCTION_TRAFFIC_SHIFT      green 100.0% test:green hooks:PRE_PRODUCTION_TRAFFIC_SHIFT,PRODUCTION_TRAFFIC_SHIFT
  9 POST_PRODUCTION_TRAFFIC_SHIFT green 100.0% test:green hooks:POST_PRODUCTION_TRAFFIC_SHIFT
 10 BAKE_TIME                     green 100.0% test:green
 11 CLEAN_UP                      green 100.0% test:green blue:stopped

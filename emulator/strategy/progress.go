@@ -22,6 +22,8 @@ type Progress struct {
 	// in by whoever ran it and read by the next Advance.
 	Calling bool   `json:"calling,omitempty"`
 	Answer  string `json:"answer,omitempty"`
+	// Awaiting is the hookId of the PAUSE hook the deployment waits at, or "".
+	Awaiting string `json:"awaiting,omitempty"`
 	// Retry is when a hook that answered IN_PROGRESS is invoked again.
 	Retry time.Time `json:"retry,omitzero"`
 	// Done is set when CLEAN_UP is reached; RolledBack holds the reason of a rollback.
@@ -36,6 +38,7 @@ type HookCall struct {
 	Target  string
 	Timeout time.Duration
 	Action  string // what a timeout does: ROLLBACK or CONTINUE
+	Pause   bool   // a PAUSE hook: it waits for ContinueServiceDeployment, nothing is invoked
 }
 
 // Calls lists the hooks to run on entering step s: for each of its hook stages, the
@@ -50,7 +53,8 @@ func Calls(dc *ecs.DeploymentConfiguration, s Step) []HookCall {
 			if !slices.Contains(h.LifecycleStages, stage) {
 				continue
 			}
-			c := HookCall{Hook: i, Stage: stage, Target: h.HookTargetArn, Timeout: DefaultHookTimeout, Action: DefaultHookAction}
+			c := HookCall{Hook: i, Stage: stage, Target: h.HookTargetArn, Timeout: DefaultHookTimeout, Action: DefaultHookAction,
+				Pause: h.TargetType == TargetPause}
 			if tc := h.TimeoutConfiguration; tc != nil {
 				if tc.TimeoutInMinutes != nil {
 					c.Timeout = time.Duration(*tc.TimeoutInMinutes) * time.Minute
@@ -96,7 +100,7 @@ func Advance(plan []Step, dc *ecs.DeploymentConfiguration, p Progress, in Input)
 		return out
 	}
 	rollback := func(reason string) Output {
-		out.Progress.RolledBack, out.Rollback, out.Invoke, out.Due = reason, reason, nil, time.Time{}
+		out.Progress.RolledBack, out.Rollback, out.Invoke, out.Due, out.Progress.Awaiting = reason, reason, nil, time.Time{}, ""
 		return out
 	}
 	if in.Failure != "" {
@@ -108,18 +112,26 @@ func Advance(plan []Step, dc *ecs.DeploymentConfiguration, p Progress, in Input)
 		if calls := Calls(dc, step); q.Hook < len(calls) {
 			c := calls[q.Hook]
 			switch {
+			case q.HookStarted.IsZero() && c.Pause:
+				// Awaiting action: only ContinueServiceDeployment (Continue) or the
+				// timeout moves it.
+				q.HookStarted, q.Calling, q.Answer, q.Awaiting = in.Now, false, "", HookID(q.Step, c)
+				out.Due = in.Now.Add(c.Timeout)
+				return out
 			case q.HookStarted.IsZero():
 				q.HookStarted, q.Calling, q.Answer = in.Now, true, ""
 				out.Invoke, out.Due = &c, in.Now.Add(c.Timeout)
 				return out
 			case q.Answer == HookSucceeded:
-				q.Hook, q.HookStarted, q.Answer, q.Retry = q.Hook+1, time.Time{}, "", time.Time{}
+				q.Hook, q.HookStarted, q.Answer, q.Retry, q.Awaiting = q.Hook+1, time.Time{}, "", time.Time{}, ""
 				continue
+			case q.Answer == HookFailed && c.Pause:
+				return rollback(fmt.Sprintf("ContinueServiceDeployment rolled back the deployment paused at stage %s.", c.Stage))
 			case q.Answer == HookFailed:
 				return rollback(fmt.Sprintf("The lifecycle hook %s failed at stage %s.", c.Target, c.Stage))
 			case !in.Now.Before(q.HookStarted.Add(c.Timeout)):
 				if c.Action == "CONTINUE" {
-					q.Hook, q.HookStarted, q.Answer, q.Calling, q.Retry = q.Hook+1, time.Time{}, "", false, time.Time{}
+					q.Hook, q.HookStarted, q.Answer, q.Calling, q.Retry, q.Awaiting = q.Hook+1, time.Time{}, "", false, time.Time{}, ""
 					continue
 				}
 				return rollback(fmt.Sprintf("The lifecycle hook %s timed out at stage %s.", c.Target, c.Stage))

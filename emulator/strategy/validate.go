@@ -119,6 +119,11 @@ func checkHook(h ecs.DeploymentLifecycleHook) error {
 		if !enumHookStage.Has(st) {
 			return ecs.InvalidParameter("Invalid lifecycleStage '%s'. Valid values: %s.", st, enumHookStage.List())
 		}
+		// The model: PAUSE hooks cannot be configured at TEST_TRAFFIC_SHIFT or
+		// PRODUCTION_TRAFFIC_SHIFT (the message is ecsmini's).
+		if t == TargetPause && (st == StageTestShift || st == StageProductionShift) {
+			return ecs.InvalidParameter("PAUSE lifecycle hooks cannot be configured at lifecycle stage %s.", st)
+		}
 	}
 	if tc := h.TimeoutConfiguration; tc != nil {
 		if m := tc.TimeoutInMinutes; m != nil && (*m < 1 || *m > 20160) {

@@ -37,6 +37,8 @@ func TestValidate(t *testing.T) {
 		{name: "hooks on rolling", dc: &ecs.DeploymentConfiguration{LifecycleHooks: []ecs.DeploymentLifecycleHook{{HookTargetArn: lambda, LifecycleStages: []string{StagePreScaleUp}}}}, want: "lifecycleHooks are supported only"},
 		{name: "hook without target", dc: hook(ecs.DeploymentLifecycleHook{LifecycleStages: []string{StagePreScaleUp}}), want: "hookTargetArn can not be blank."},
 		{name: "pause hook needs no target", dc: hook(ecs.DeploymentLifecycleHook{TargetType: "PAUSE", LifecycleStages: []string{StagePreScaleUp}})},
+		{name: "pause hook at PRODUCTION_TRAFFIC_SHIFT", dc: hook(ecs.DeploymentLifecycleHook{TargetType: "PAUSE", LifecycleStages: []string{StageProductionShift}}),
+			want: "PAUSE lifecycle hooks cannot be configured at lifecycle stage PRODUCTION_TRAFFIC_SHIFT."},
 		{name: "hook without stages", dc: hook(ecs.DeploymentLifecycleHook{HookTargetArn: lambda}), want: "lifecycleStages can not be empty."},
 		{name: "hook at SCALE_UP", dc: hook(ecs.DeploymentLifecycleHook{HookTargetArn: lambda, LifecycleStages: []string{StageScaleUp}}), want: "Invalid lifecycleStage 'SCALE_UP'."},
 		{name: "hook timeout 0", dc: hook(ecs.DeploymentLifecycleHook{HookTargetArn: lambda, LifecycleStages: []string{StagePreScaleUp},
