@@ -62,6 +62,7 @@
 //	                     actions run step scaling policies; cwapi its CBOR and JSON protocols)
 //	emulator/hooks       deployment lifecycle hooks answered by user-mapped endpoints/commands
 //	emulator/statefile   the synced JSON state files of appscaling, alarms and hooks
+//	emulator/awsjson     the AWS JSON protocol framing of the Logs and Auto Scaling APIs
 //	fargate, ec2sim      pure rules: Fargate sizes, Spot, retirement; instances, placement
 //
 // # The loop

@@ -22,6 +22,7 @@ import (
 	"github.com/fxamacker/cbor/v2"
 
 	"github.com/ecsmini/ecsmini/emulator/alarms"
+	"github.com/ecsmini/ecsmini/emulator/awsjson"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 )
 
@@ -90,7 +91,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	if region := credentialRegion(r.Header.Get("Authorization")); region != "" {
+	if region := awsjson.CredentialRegion(r.Header.Get("Authorization")); region != "" {
 		ctx = ecs.WithRegion(ctx, region)
 	}
 	out, err := run(ctx, body)
@@ -130,11 +131,3 @@ func writeError(w http.ResponseWriter, status int, e *ecs.Error) {
 }
 
 var credentialRE = regexp.MustCompile(`Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)/`)
-
-// credentialRegion extracts the region of a SigV4 Authorization header's credential scope.
-func credentialRegion(auth string) string {
-	if m := credentialRE.FindStringSubmatch(auth); m != nil {
-		return m[1]
-	}
-	return ""
-}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/fxamacker/cbor/v2"
 
+	"github.com/ecsmini/ecsmini/emulator/awsjson"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 )
 
@@ -44,7 +45,7 @@ func (h *Handler) JSON() http.Handler {
 			return
 		}
 		ctx := r.Context()
-		if region := credentialRegion(r.Header.Get("Authorization")); region != "" {
+		if region := awsjson.CredentialRegion(r.Header.Get("Authorization")); region != "" {
 			ctx = ecs.WithRegion(ctx, region)
 		}
 		out, err := run(ctx, body)

@@ -43,13 +43,3 @@ func TestBadRequests(t *testing.T) {
 		})
 	}
 }
-
-func TestCredentialRegion(t *testing.T) {
-	auth := "AWS4-HMAC-SHA256 Credential=test/20260302/eu-west-3/application-autoscaling/aws4_request, SignedHeaders=host, Signature=00"
-	if got := credentialRegion(auth); got != "eu-west-3" {
-		t.Fatalf("region %q", got)
-	}
-	if got := credentialRegion("Bearer x"); got != "" {
-		t.Fatalf("region %q from a non-SigV4 header", got)
-	}
-}

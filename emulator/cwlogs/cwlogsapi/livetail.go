@@ -18,17 +18,17 @@ import (
 func (h *Handler) startLiveTail(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	if err != nil {
-		writeError(w, http.StatusBadRequest, &ecs.Error{Code: ecs.CodeInvalidParameter, Message: "The request body could not be read."})
+		h.p.WriteError(w, http.StatusBadRequest, &ecs.Error{Code: ecs.CodeInvalidParameter, Message: "The request body could not be read."})
 		return
 	}
 	in := new(cwlogs.StartLiveTailInput)
 	if err := json.Unmarshal(body, in); err != nil {
-		writeError(w, http.StatusBadRequest, &ecs.Error{Code: ecs.CodeSerialization, Message: "The request body is not valid: " + err.Error()})
+		h.p.WriteError(w, http.StatusBadRequest, &ecs.Error{Code: ecs.CodeSerialization, Message: "The request body is not valid: " + err.Error()})
 		return
 	}
 	tail, err := h.svc.StartLiveTail(in)
 	if err != nil {
-		h.fail(w, "StartLiveTail", err)
+		h.p.Fail(w, "StartLiveTail", err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/vnd.amazon.eventstream")
