@@ -119,3 +119,20 @@ func TestShifting(t *testing.T) {
 		t.Error("a service without a deployment configuration shifts")
 	}
 }
+
+func TestStrategyLineBake(t *testing.T) {
+	for _, c := range []struct {
+		ends time.Time
+		want string
+	}{
+		{time.Time{}, " BLUE_GREEN  stage BAKE_TIME"},
+		{t0.Add(90 * time.Second), " BLUE_GREEN  bake ends in 1m30s  stage BAKE_TIME"},
+		{t0.Add(-time.Second), " BLUE_GREEN  bake over  stage BAKE_TIME"},
+	} {
+		m := drive(t, New(&fakeSource{}, &fakeActions{}, Options{Now: fixedNow, Tick: -1}), snapshotMsg{snap: &Snapshot{Now: t0, Scale: 1}, wall: t0})
+		cl := &ClusterState{Rollouts: map[string]Rollout{"web": {LifecycleStage: "BAKE_TIME", BakeEnds: c.ends}}}
+		if got := m.strategyLine(cl, canaryService("BLUE_GREEN")); got != c.want {
+			t.Errorf("bake ends %v: %q, want %q", c.ends, got, c.want)
+		}
+	}
+}
