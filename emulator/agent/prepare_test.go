@@ -79,8 +79,9 @@ func (e *prepEnv) run(td *ecs.TaskDefinition, overrides *ecs.TaskOverride) strin
 
 func (e *prepEnv) waitStatus(t *testing.T, arn string, want ecs.TaskStatus) *ecs.Task {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.After(10 * time.Second) // a hang, not a timing: the agent commits each step
 	for {
+		changed := e.store.Changed() // before the read, so no write between them is missed
 		task, _, err := e.store.Task(arn)
 		if err != nil {
 			t.Fatal(err)
@@ -88,10 +89,11 @@ func (e *prepEnv) waitStatus(t *testing.T, arn string, want ecs.TaskStatus) *ecs
 		if task.LastStatus == want {
 			return task
 		}
-		if time.Now().After(deadline) {
+		select {
+		case <-changed:
+		case <-deadline:
 			t.Fatalf("task is %v (desired %v, reason %q), never became %v", task.LastStatus, task.DesiredStatus, task.StoppedReason, want)
 		}
-		time.Sleep(time.Millisecond)
 	}
 }
 

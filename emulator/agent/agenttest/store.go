@@ -13,14 +13,29 @@ import (
 // Store is the agent's Store over two maps, handing out deep copies as the control
 // plane does, so a test sees only what the agent committed through UpdateTask.
 type Store struct {
-	mu    sync.Mutex
-	tasks map[string]*ecs.Task
-	defs  map[string]*ecs.TaskDefinition
+	mu      sync.Mutex
+	tasks   map[string]*ecs.Task
+	defs    map[string]*ecs.TaskDefinition
+	changed chan struct{} // closed and replaced on every write (Changed)
 }
 
 // NewStore returns an empty Store.
 func NewStore() *Store {
-	return &Store{tasks: map[string]*ecs.Task{}, defs: map[string]*ecs.TaskDefinition{}}
+	return &Store{tasks: map[string]*ecs.Task{}, defs: map[string]*ecs.TaskDefinition{}, changed: make(chan struct{})}
+}
+
+// Changed is closed by the next write (Put or UpdateTask): a test takes it, reads
+// the store, and waits on it for what the agent does next instead of polling.
+func (s *Store) Changed() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.changed
+}
+
+// notifyLocked wakes the waiters of Changed; the caller holds s.mu.
+func (s *Store) notifyLocked() {
+	close(s.changed)
+	s.changed = make(chan struct{})
 }
 
 // Put records a task and its task definition, replacing any task with its ARN.
@@ -28,6 +43,7 @@ func (s *Store) Put(t *ecs.Task, td *ecs.TaskDefinition) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.tasks[t.TaskArn], s.defs[t.TaskArn] = clone(t), clone(td)
+	s.notifyLocked()
 }
 
 // Task returns copies of a task and its task definition.
@@ -56,6 +72,7 @@ func (s *Store) UpdateTask(arn string, change func(t *ecs.Task) error) (*ecs.Tas
 	}
 	c.Version++
 	s.tasks[arn] = c
+	s.notifyLocked()
 	return clone(c), nil
 }
 
