@@ -62,6 +62,10 @@ type Snapshot struct {
 	LoadBalancers map[string]string
 	// Retirements maps a task ARN, or "cluster/service", to its announced retirement.
 	Retirements map[string]time.Time
+	// Weights maps a target group ARN to its production traffic split while a
+	// BLUE_GREEN, LINEAR or CANARY deployment shifts it: a weight per deployment ID
+	// (any non-negative numbers; the view shows each one's share of the sum).
+	Weights map[string]map[string]float64
 }
 
 // ClusterState is one cluster and everything in it.
@@ -79,6 +83,18 @@ type ClusterState struct {
 	SpotAvailable *bool
 	// Cost is the cluster's estimated Fargate cost; nil when unknown.
 	Cost *Cost
+	// Rollouts are the service deployments in progress under BLUE_GREEN, LINEAR or
+	// CANARY, by service name, as their service deployment records show them.
+	Rollouts map[string]Rollout
+}
+
+// Rollout is a service deployment in progress.
+type Rollout struct {
+	// LifecycleStage is the record's lifecycleStage (BAKE_TIME, PRODUCTION_TRAFFIC_SHIFT, ...).
+	LifecycleStage string
+	// BakeEnds is when the bake in progress (the final bake, or a canary or linear
+	// step's) ends on the emulator clock; zero when the source does not know.
+	BakeEnds time.Time
 }
 
 // Instance is a container instance, from DescribeContainerInstances.

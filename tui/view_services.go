@@ -121,18 +121,39 @@ func (m Model) serviceView(w, h int) []string {
 		sum += "  retirement in " + age(at.Sub(m.emuNow()))
 	}
 	lines := []string{clip(sum, w)}
+	colours := shifting(s)
+	if colours {
+		lines = append(lines, clip(m.strategyLine(m.cluster(), s), w))
+	}
 	dcols := []column{{title: "DEPLOYMENT", max: 28, drop: 4}, {title: "STATUS"}, {title: "TASK DEF", max: 28, drop: 1},
 		{title: "DESIRED", right: true}, {title: "RUNNING", right: true}, {title: "PENDING", right: true, drop: 3},
 		{title: "FAILED", right: true, drop: 5}, {title: "ROLLOUT", min: 9}, {title: "PROGRESS", drop: 3},
 		{title: "REASON", min: 10, max: 60, drop: 2}}
+	if colours {
+		dcols = append([]column{{title: "COLOUR"}}, dcols...)
+	}
 	var drows []row
 	for _, d := range s.Deployments {
-		drows = append(drows, row{plain(d.ID), plain(d.Status), plain(family(d.TaskDefinition)), plain(fmt.Sprint(d.DesiredCount)),
+		r := row{plain(d.ID), plain(d.Status), plain(family(d.TaskDefinition)), plain(fmt.Sprint(d.DesiredCount)),
 			plain(fmt.Sprint(d.RunningCount)), plain(fmt.Sprint(d.PendingCount)), plain(fmt.Sprint(d.FailedTasks)),
 			styled(d.RolloutState, m.st.rolloutStyle(d.RolloutState)), plain(bar(d.RunningCount, d.DesiredCount, 8)),
-			plain(d.RolloutStateReason)})
+			plain(d.RolloutStateReason)}
+		if colours {
+			st := m.st.info
+			if colourOf(d) == "green" {
+				st = m.st.good
+			}
+			r = append(row{styled(colourOf(d), st)}, r...)
+		}
+		drows = append(drows, r)
 	}
-	lines = append(lines, renderTable(m.st, dcols, drows, w, min(len(drows)+1, 4), -1)...)
+	if len(drows) > 0 {
+		lines = append(lines, renderTable(m.st, dcols, drows, w, min(len(drows)+1, 4), -1)...)
+	}
+	if len(s.TaskSets) > 0 {
+		tcols, trows := m.taskSetRows(s)
+		lines = append(lines, renderTable(m.st, tcols, trows, w, min(len(trows)+1, 4), -1)...)
+	}
 	evLines := min(len(s.Events), max((h-len(lines)-4)/3, 0), 10)
 	taskH := h - len(lines) - 1 - evLines
 	if evLines > 0 {

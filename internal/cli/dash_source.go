@@ -45,8 +45,14 @@ func (s *dashSource) Snapshot(ctx context.Context) (*tui.Snapshot, error) {
 		return nil, err
 	}
 	snap := &tui.Snapshot{Now: clk.Now, Scale: clk.Scale, Endpoint: s.endpoint, Retirements: s.retired()}
-	if lbs, err := lbAddresses(ctx, s.c); err == nil {
-		snap.LoadBalancers = lbs
+	if lbs, err := lbInfos(ctx, s.c); err == nil {
+		snap.LoadBalancers, snap.Weights = map[string]string{}, map[string]map[string]float64{}
+		for tg, lb := range lbs {
+			snap.LoadBalancers[tg] = lb.addr
+			if len(lb.weights) > 0 {
+				snap.Weights[tg] = lb.weights
+			}
+		}
 	}
 	cost, costErr := s.c.Cost(ctx, "")
 	asgs, _ := s.c.ASGs(ctx) // an ecsmini without them has none
@@ -82,6 +88,9 @@ func (s *dashSource) cluster(ctx context.Context, cl *ecs.Cluster) (tui.ClusterS
 	cs := tui.ClusterState{Cluster: cl}
 	var err error
 	if cs.Services, err = s.c.Services(ctx, cl.ClusterArn); err != nil {
+		return cs, err
+	}
+	if cs.Rollouts, err = s.rollouts(ctx, cl.ClusterArn, cs.Services); err != nil {
 		return cs, err
 	}
 	for _, desired := range []string{"RUNNING", "STOPPED"} {
@@ -226,4 +235,55 @@ func (s *dashSource) noteRetirement(key string, at time.Time) {
 	if _, ok := s.retirements[key]; !ok {
 		s.retirements[key] = at
 	}
+}
+
+// rollouts reads the service deployment record in progress of each service that
+// shifts traffic (BLUE_GREEN, LINEAR, CANARY) while it deploys, for its lifecycle
+// stage. The records carry no bake due time, so Rollout.BakeEnds stays zero.
+func (s *dashSource) rollouts(ctx context.Context, cluster string, svcs []*ecs.Service) (map[string]tui.Rollout, error) {
+	var out map[string]tui.Rollout
+	for _, svc := range svcs {
+		if !deploying(svc) {
+			continue
+		}
+		var list ecs.ListServiceDeploymentsOutput
+		err := s.c.Call(ctx, "ListServiceDeployments", &ecs.ListServiceDeploymentsInput{Cluster: cluster, Service: svc.ServiceArn,
+			Status: []string{"PENDING", "IN_PROGRESS", "ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS"}}, &list)
+		if isCode(err, ecs.CodeUnknownOperation) || isCode(err, ecs.CodeServiceNotFound) {
+			continue // an older ecsmini, or deleted while we looked
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(list.ServiceDeployments) == 0 {
+			continue
+		}
+		var recs ecs.DescribeServiceDeploymentsOutput
+		arn := list.ServiceDeployments[0].ServiceDeploymentArn
+		if err := s.c.Call(ctx, "DescribeServiceDeployments", &ecs.DescribeServiceDeploymentsInput{ServiceDeploymentArns: []string{arn}}, &recs); err != nil {
+			return nil, err
+		}
+		for _, r := range recs.ServiceDeployments {
+			if out == nil {
+				out = map[string]tui.Rollout{}
+			}
+			out[svc.ServiceName] = tui.Rollout{LifecycleStage: r.LifecycleStage}
+		}
+	}
+	return out, nil
+}
+
+// deploying is whether a service shifts traffic between colours and has a
+// deployment under way.
+func deploying(svc *ecs.Service) bool {
+	dc := svc.DeploymentConfiguration
+	if dc == nil || (dc.Strategy != "BLUE_GREEN" && dc.Strategy != "LINEAR" && dc.Strategy != "CANARY") {
+		return false
+	}
+	for _, d := range svc.Deployments {
+		if d.Status != ecs.DeploymentPrimary || d.RolloutState == ecs.RolloutInProgress {
+			return true
+		}
+	}
+	return false
 }

@@ -26,21 +26,8 @@ type lbInfo struct {
 	weights map[string]float64
 }
 
-// lbAddresses asks the running ecsmini where its local load balancers listen, by
-// target group ARN.
-func lbAddresses(ctx context.Context, c *ecsminiapi.Client) (map[string]string, error) {
-	infos, err := lbInfos(ctx, c)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]string{}
-	for tg, i := range infos {
-		out[tg] = i.addr
-	}
-	return out, nil
-}
-
-// lbInfos is lbAddresses with the weights.
+// lbInfos asks the running ecsmini where its local load balancers listen, by target
+// group ARN, with their weights.
 func lbInfos(ctx context.Context, c *ecsminiapi.Client) (map[string]lbInfo, error) {
 	lbs, err := c.LoadBalancers(ctx)
 	if err != nil {
