@@ -106,6 +106,21 @@ func (m Model) serviceURLs(s *ecs.Service) []string {
 	return out
 }
 
+// testURLs are the test listeners of a service's BLUE_GREEN, LINEAR or CANARY
+// deployments: the local load balancers of its alternate target groups.
+func (m Model) testURLs(s *ecs.Service) []string {
+	var out []string
+	for _, lb := range s.LoadBalancers {
+		if adv := lb.AdvancedConfiguration; adv != nil {
+			if a, ok := m.snap.LoadBalancers[adv.AlternateTargetGroupArn]; ok {
+				out = append(out, "test http://"+a)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // serviceView is one service: a summary, its deployments, its tasks, its last events.
 func (m Model) serviceView(w, h int) []string {
 	s := m.service(m.cur.service)
@@ -114,7 +129,7 @@ func (m Model) serviceView(w, h int) []string {
 	}
 	sum := fmt.Sprintf(" %s  %s  desired %d · running %d · pending %d  %s", s.ServiceName, s.Status, s.DesiredCount,
 		s.RunningCount, s.PendingCount, capacityOf(s.LaunchType, s.CapacityProviderStrategy))
-	if urls := m.serviceURLs(s); len(urls) > 0 {
+	if urls := append(m.serviceURLs(s), m.testURLs(s)...); len(urls) > 0 {
 		sum += "  " + strings.Join(urls, " ")
 	}
 	if at, ok := m.snap.Retirements[m.cur.cluster+"/"+s.ServiceName]; ok {

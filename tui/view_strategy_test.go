@@ -136,3 +136,31 @@ func TestStrategyLineBake(t *testing.T) {
 		}
 	}
 }
+
+// The service screen lists a strategy's test listener beside the production URL.
+func TestTestListenerURL(t *testing.T) {
+	alt := "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web-test/2"
+	tests := []struct {
+		name string
+		adv  *ecs.AdvancedConfiguration
+		lbs  map[string]string
+		want []string
+	}{
+		{"no advanced configuration", nil, map[string]string{tgWeb: "127.0.0.1:8080"}, []string{"http://127.0.0.1:8080"}},
+		{"test listener", &ecs.AdvancedConfiguration{AlternateTargetGroupArn: alt},
+			map[string]string{tgWeb: "127.0.0.1:8080", alt: "127.0.0.1:8081"}, []string{"http://127.0.0.1:8080", "test http://127.0.0.1:8081"}},
+		{"alternate not listening yet", &ecs.AdvancedConfiguration{AlternateTargetGroupArn: alt},
+			map[string]string{tgWeb: "127.0.0.1:8080"}, []string{"http://127.0.0.1:8080"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := canaryService("CANARY")
+			s.LoadBalancers[0].AdvancedConfiguration = tt.adv
+			m := Model{snap: &Snapshot{LoadBalancers: tt.lbs}}
+			got := append(m.serviceURLs(s), m.testURLs(s)...)
+			if strings.Join(got, " ") != strings.Join(tt.want, " ") {
+				t.Errorf("URLs %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

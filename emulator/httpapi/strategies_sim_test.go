@@ -288,3 +288,38 @@ func TestLinearDeploymentOnTheClock(t *testing.T) {
 		t.Errorf("hook calls:\n%s\nwant:\n%s", calls, want)
 	}
 }
+
+// The load balancer info carries when the bake under way ends (the dashboard's
+// countdown): the canary's bake, then the final one, and nothing once done.
+func TestBakeEndsOnTheLoadBalancer(t *testing.T) {
+	e, _, _ := newStrategyEnv(t)
+	id := e.deployStrategy(t, &types.DeploymentConfiguration{Strategy: types.DeploymentStrategyCanary, BakeTimeInMinutes: aws.Int32(10),
+		CanaryConfiguration: &types.CanaryConfiguration{CanaryPercent: aws.Float64(10), CanaryBakeTimeInMinutes: aws.Int32(5)}})
+	bakeEnds := func() time.Time {
+		for _, l := range e.emu.LoadBalancers() {
+			if l.TargetGroupArn == sxTG {
+				return l.BakeEnds
+			}
+		}
+		return time.Time{}
+	}
+	seen := map[string]time.Duration{} // stage → bake left when first seen in it
+	e.timeline(t, id, 30*time.Second, time.Hour, func(_ time.Duration, sd types.ServiceDeployment) bool {
+		stage := string(sd.LifecycleStage)
+		if end := bakeEnds(); !end.IsZero() {
+			if _, ok := seen[stage]; !ok {
+				seen[stage] = end.Sub(e.clock.Now())
+			}
+		}
+		return sd.Status == types.ServiceDeploymentStatusSuccessful
+	})
+	if left, ok := seen["PRODUCTION_TRAFFIC_SHIFT"]; !ok || left <= 0 || left > 5*time.Minute {
+		t.Errorf("during the canary step the bake ends in %v (seen %v), want within its 5 minutes", left, ok)
+	}
+	if left, ok := seen["BAKE_TIME"]; !ok || left <= 0 || left > 10*time.Minute {
+		t.Errorf("during BAKE_TIME the bake ends in %v (seen %v), want within its 10 minutes", left, ok)
+	}
+	if end := bakeEnds(); !end.IsZero() {
+		t.Errorf("after SUCCESSFUL the balancer still reports a bake ending %v", end)
+	}
+}

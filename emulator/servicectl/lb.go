@@ -40,6 +40,21 @@ type loadBalancers struct {
 	ctl   *Ctl
 	byTG  map[string]*lb.Balancer
 	users map[string]map[string]bool // target group → service keys
+	bakes map[string]time.Time       // target group → when its strategy's bake ends
+}
+
+// setBakeEnds records when the bake of the deployment shifting tg ends (zero: none).
+func (l *loadBalancers) setBakeEnds(tg string, end time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if end.IsZero() {
+		delete(l.bakes, tg)
+		return
+	}
+	if l.bakes == nil {
+		l.bakes = map[string]time.Time{}
+	}
+	l.bakes[tg] = end
 }
 
 // LoadBalancer describes a running local load balancer (for `ecsmini ps`).
@@ -53,6 +68,10 @@ type LoadBalancer struct {
 	// Weights is the share of new connections per deployment while a deployment
 	// strategy shifts traffic (nil: round robin).
 	Weights map[string]float64 `json:"weights,omitempty"`
+	// BakeEnds is when the bake of the deployment shifting this target group ends on
+	// the emulator clock (a canary or linear step's bake, or the final one); zero when
+	// none is under way.
+	BakeEnds time.Time `json:"bakeEnds,omitzero"`
 }
 
 // SetLoadBalancers configures the local load balancers. Call it before serving.
@@ -74,7 +93,7 @@ func (ctl *Ctl) LoadBalancers() []LoadBalancer {
 			svcs = append(svcs, state.LastPart(k))
 		}
 		sort.Strings(svcs)
-		out = append(out, LoadBalancer{TargetGroupArn: tg, Address: b.Addr(), Services: svcs, Targets: b.Targets(), Requests: b.Requests(), Weights: b.Weights()})
+		out = append(out, LoadBalancer{TargetGroupArn: tg, Address: b.Addr(), Services: svcs, Targets: b.Targets(), Requests: b.Requests(), Weights: b.Weights(), BakeEnds: l.bakes[tg]})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].TargetGroupArn < out[j].TargetGroupArn })
 	return out

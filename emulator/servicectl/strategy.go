@@ -39,6 +39,10 @@ type shift struct {
 	call       *hookJob
 	wake       time.Time
 	rolledBack bool // the deployments changed: the planner's view must be rebuilt
+	// bakeEnds is when the bake in progress ends (a canary or linear step's, or the
+	// final bake), zero when none is; the load balancer info shows it (the dashboard's
+	// countdown).
+	bakeEnds time.Time
 }
 
 // hookJob is one hook invocation to make after the commit.
@@ -130,6 +134,9 @@ func (ctl *Ctl) shiftPass(k string, r *state.Service, v *scheduler.ServiceView, 
 		sh.call = ctl.hookJob(k, r, P, blue, plan, prog, dc, *out.Invoke)
 	}
 	sh.wake = out.Due
+	if cur := strategy.Current(plan, prog); !prog.Done && !prog.Since.IsZero() && cur.Wait > 0 && !cur.WaitGreen {
+		sh.bakeEnds = prog.Since.Add(cur.Wait)
+	}
 	v.HoldOld = !prog.Done
 	green, test := strategy.Traffic(plan, prog)
 	sh.active = true
@@ -274,10 +281,12 @@ func (l *loadBalancers) applyShift(r *state.Service, sh shift) {
 	}
 	for _, spec := range r.Service.LoadBalancers {
 		var prod, test map[string]float64
+		var bake time.Time
 		if sh.active {
-			prod, test = sh.production, sh.test
+			prod, test, bake = sh.production, sh.test, sh.bakeEnds
 		}
 		set(spec.TargetGroupArn, prod)
+		l.setBakeEnds(spec.TargetGroupArn, bake)
 		if a := spec.AdvancedConfiguration; a != nil && a.AlternateTargetGroupArn != "" {
 			set(a.AlternateTargetGroupArn, test)
 		}

@@ -45,7 +45,8 @@ func (s *dashSource) Snapshot(ctx context.Context) (*tui.Snapshot, error) {
 		return nil, err
 	}
 	snap := &tui.Snapshot{Now: clk.Now, Scale: clk.Scale, Endpoint: s.endpoint, Retirements: s.retired()}
-	if lbs, err := lbInfos(ctx, s.c); err == nil {
+	lbs, lbErr := lbInfos(ctx, s.c)
+	if lbErr == nil {
 		snap.LoadBalancers, snap.Weights = map[string]string{}, map[string]map[string]float64{}
 		for tg, lb := range lbs {
 			snap.LoadBalancers[tg] = lb.addr
@@ -78,6 +79,7 @@ func (s *dashSource) Snapshot(ctx context.Context) (*tui.Snapshot, error) {
 				cs.Cost = clusterCost(*cost, cl.ClusterArn)
 			}
 			addASGs(&cs, asgs.AutoScalingGroups)
+			addBakeEnds(&cs, lbs)
 			snap.Clusters = append(snap.Clusters, cs)
 		}
 	}
@@ -237,9 +239,23 @@ func (s *dashSource) noteRetirement(key string, at time.Time) {
 	}
 }
 
+// addBakeEnds gives each rollout the end of its bake, which the load balancer of the
+// service's production target group reports while its deployment shifts traffic.
+func addBakeEnds(cs *tui.ClusterState, lbs map[string]lbInfo) {
+	for _, svc := range cs.Services {
+		r, ok := cs.Rollouts[svc.ServiceName]
+		if !ok || len(svc.LoadBalancers) == 0 {
+			continue
+		}
+		r.BakeEnds = lbs[svc.LoadBalancers[0].TargetGroupArn].bakeEnds
+		cs.Rollouts[svc.ServiceName] = r
+	}
+}
+
 // rollouts reads the service deployment record in progress of each service that
 // shifts traffic (BLUE_GREEN, LINEAR, CANARY) while it deploys, for its lifecycle
-// stage. The records carry no bake due time, so Rollout.BakeEnds stays zero.
+// stage. The records carry no bake due time; addBakeEnds takes it from the load
+// balancers.
 func (s *dashSource) rollouts(ctx context.Context, cluster string, svcs []*ecs.Service) (map[string]tui.Rollout, error) {
 	var out map[string]tui.Rollout
 	for _, svc := range svcs {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/internal/ecsminiapi"
@@ -22,8 +23,9 @@ type psService struct {
 // lbInfo is where a local load balancer listens and, while a deployment strategy
 // shifts traffic, its weights by deployment id.
 type lbInfo struct {
-	addr    string
-	weights map[string]float64
+	addr     string
+	weights  map[string]float64
+	bakeEnds time.Time // when the shifting deployment's bake ends (zero: none)
 }
 
 // lbInfos asks the running ecsmini where its local load balancers listen, by target
@@ -35,7 +37,7 @@ func lbInfos(ctx context.Context, c *ecsminiapi.Client) (map[string]lbInfo, erro
 	}
 	out := map[string]lbInfo{}
 	for _, lb := range lbs {
-		out[lb.TargetGroupArn] = lbInfo{addr: lb.Address, weights: lb.Weights}
+		out[lb.TargetGroupArn] = lbInfo{addr: lb.Address, weights: lb.Weights, bakeEnds: lb.BakeEnds}
 	}
 	return out, nil
 }
