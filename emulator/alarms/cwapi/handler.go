@@ -16,7 +16,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"regexp"
 	"strings"
 
 	"github.com/fxamacker/cbor/v2"
@@ -129,5 +128,3 @@ func writeError(w http.ResponseWriter, status int, e *ecs.Error) {
 	b, _ := encMode.Marshal(map[string]string{"__type": "com.amazonaws.cloudwatch#" + e.Code, "message": e.Message})
 	_, _ = w.Write(b)
 }
-
-var credentialRE = regexp.MustCompile(`Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)/`)
