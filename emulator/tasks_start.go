@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 
-	"github.com/ecsmini/ecsmini/ec2sim"
 	"github.com/ecsmini/ecsmini/emulator/admission"
 	"github.com/ecsmini/ecsmini/emulator/check"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
@@ -45,7 +44,8 @@ func (e *Emulator) StartTask(ctx context.Context, in *ecs.StartTaskInput) (*ecs.
 		if err := check.Launch(td, ecs.LaunchEC2, run); err != nil {
 			return err
 		}
-		c := e.st.CapacityOf(ck)
+		how := state.Placement{Constraints: admission.PlacementConstraints(td, nil)}
+		admit := admission.New(e.st, e.rnd, e.fg.Quotas(), sc.Region, ck, ecs.LaunchEC2, how)
 		tags := taskTags(run, rec.Tags, cluster.ClusterName)
 		for _, ref := range in.ContainerInstances {
 			_, r, rerr := e.st.ResolveInstance(ck, ref)
@@ -54,23 +54,13 @@ func (e *Emulator) StartTask(ctx context.Context, in *ecs.StartTaskInput) (*ecs.
 				continue
 			}
 			arn := r.Instance.ContainerInstanceArn
-			i, ok := c.Index[arn]
-			if !ok {
-				out.Failures = append(out.Failures, ecs.Failure{Arn: arn, Reason: "INACTIVE"})
-				continue
-			}
 			t := e.newTask(sc, cluster, td, run, ecs.LaunchEC2, "")
 			t.Tags = tags
-			tr := &taskRecord{Task: t, ClusterName: cluster.ClusterName, HostPorts: admission.LaptopPorts(td, true)}
-			need := admission.TaskNeed(td, t)
-			req := ec2sim.Request{Need: need, Constraints: admission.PlacementConstraints(td, nil)}
-			if j, why := e.rnd.Place(c.Cands[i:i+1], req); j < 0 {
-				out.Failures = append(out.Failures, ecs.Failure{Arn: arn, Reason: why})
+			tr := &taskRecord{Task: t, ClusterName: cluster.ClusterName}
+			if p := admit.PlaceOnInstance(td, tr, arn); p.Failure != "" {
+				out.Failures = append(out.Failures, ecs.Failure{Arn: arn, Reason: p.Failure})
 				continue
 			}
-			tr.Need = &need
-			admission.OnInstance(t, r)
-			c.Add(i, tr)
 			id := t.TaskArn[strings.LastIndexByte(t.TaskArn, '/')+1:]
 			e.tasks.Put(tx, state.TaskKey(sc.Region, cluster.ClusterName, id), tr)
 			out.Tasks = append(out.Tasks, t)

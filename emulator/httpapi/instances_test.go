@@ -299,3 +299,36 @@ func TestStartTaskOnNamedInstances(t *testing.T) {
 	_, err := e.ecs.StartTask(ctx(t), &sdkecs.StartTaskInput{Cluster: aws.String("c"), TaskDefinition: td.TaskDefinition.TaskDefinitionArn, ContainerInstances: []string{}})
 	assertAPIError(t, err, "InvalidParameterException", "")
 }
+
+// StartTask goes through the same admission as RunTask: a host-mode task binds its
+// static port on this one machine, so a second one (on another simulated instance, or
+// in a later call) fails with RESOURCE:PORTS instead of clashing in the runtime.
+func TestStartTaskHostPortsClash(t *testing.T) {
+	e := newEnv(t)
+	must[*sdkecs.CreateClusterOutput](t)(e.ecs.CreateCluster(ctx(t), &sdkecs.CreateClusterInput{ClusterName: aws.String("c")}))
+	a := e.registerInstance(t, "c", "i-00000000000000001", "m5.large", "us-east-1a")
+	b := e.registerInstance(t, "c", "i-00000000000000002", "m5.large", "us-east-1b")
+	cd := cdef("app", 256, nil)
+	cd.PortMappings = []types.PortMapping{{ContainerPort: aws.Int32(8080), HostPort: aws.Int32(8080)}}
+	in := ec2Def("hostport", cd)
+	in.NetworkMode = types.NetworkModeHost
+	td := must[*sdkecs.RegisterTaskDefinitionOutput](t)(e.ecs.RegisterTaskDefinition(ctx(t), in))
+	start := func(arns ...*string) *sdkecs.StartTaskOutput {
+		t.Helper()
+		refs := make([]string, len(arns))
+		for i, a := range arns {
+			refs[i] = aws.ToString(a)
+		}
+		return must[*sdkecs.StartTaskOutput](t)(e.ecs.StartTask(ctx(t), &sdkecs.StartTaskInput{Cluster: aws.String("c"),
+			TaskDefinition: td.TaskDefinition.TaskDefinitionArn, ContainerInstances: refs}))
+	}
+	out := start(a.ContainerInstanceArn, b.ContainerInstanceArn)
+	if len(out.Tasks) != 1 || len(out.Failures) != 1 || aws.ToString(out.Failures[0].Reason) != "RESOURCE:PORTS" ||
+		aws.ToString(out.Failures[0].Arn) != aws.ToString(b.ContainerInstanceArn) {
+		t.Fatalf("first call: %d tasks, failures %+v; want 1 task and RESOURCE:PORTS on the second instance", len(out.Tasks), out.Failures)
+	}
+	out = start(b.ContainerInstanceArn)
+	if len(out.Tasks) != 0 || len(out.Failures) != 1 || aws.ToString(out.Failures[0].Reason) != "RESOURCE:PORTS" {
+		t.Fatalf("second call: %d tasks, failures %+v; want RESOURCE:PORTS", len(out.Tasks), out.Failures)
+	}
+}
