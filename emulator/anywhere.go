@@ -23,11 +23,6 @@ type AgentTask = anywhere.AgentTask
 // AgentWork is what a remote agent's instance should run.
 type AgentWork = anywhere.AgentWork
 
-// SetAgentTimeouts: see anywhere.Agents.SetTimeouts.
-func (e *Emulator) SetAgentTimeouts(heartbeat, grace time.Duration) {
-	e.agents.SetTimeouts(heartbeat, grace)
-}
-
 // AgentHeartbeatTimeout: see anywhere.Agents.HeartbeatTimeout.
 func (e *Emulator) AgentHeartbeatTimeout() time.Duration { return e.agents.HeartbeatTimeout() }
 

@@ -12,13 +12,16 @@ import (
 func TestConfigOptions(t *testing.T) {
 	q := FargateQuotas{OnDemandVCPU: 4, SpotVCPU: 2}
 	e, err := New(Config{Clock: clock.NewFake(time.Unix(0, 0)), FargateQuotas: q, SpotInterruptionRate: time.Hour,
-		LoadBalancers: LoadBalancerConfig{Simulated: true}})
+		LoadBalancers: LoadBalancerConfig{Simulated: true}, AgentHeartbeatTimeout: 7 * time.Second, AgentTaskGrace: 9 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer e.Close()
 	if got := e.fg.Quotas(); got != q {
 		t.Errorf("quotas = %+v, want %+v", got, q)
+	}
+	if got := e.AgentHeartbeatTimeout(); got != 7*time.Second {
+		t.Errorf("remote agents' heartbeat timeout = %v, want 7s", got)
 	}
 	if !e.fg.RandomSpot() {
 		t.Error("Spot tasks are not interrupted at random, want every hour on average")
@@ -28,6 +31,9 @@ func TestConfigOptions(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer plain.Close()
+	if got := plain.AgentHeartbeatTimeout(); got != AgentHeartbeatTimeout {
+		t.Errorf("default heartbeat timeout = %v, want %v", got, AgentHeartbeatTimeout)
+	}
 	if plain.fg.RandomSpot() || plain.fg.Quotas() != (FargateQuotas{}) {
 		t.Error("a zero Config interrupts Spot tasks or sets quotas")
 	}

@@ -67,6 +67,12 @@ type Config struct {
 	// CloudWatch alarms deploymentConfiguration.alarms names (nil: none is in ALARM).
 	HookRunner  strategy.HookRunner
 	AlarmStates strategy.AlarmStates
+	// AgentHeartbeatTimeout is how long a remote agent may be silent before its
+	// instance shows disconnected, AgentTaskGrace how long its service tasks are then
+	// kept before they are replaced elsewhere (0: AgentHeartbeatTimeout and
+	// AgentTaskGrace, the package's defaults).
+	AgentHeartbeatTimeout time.Duration
+	AgentTaskGrace        time.Duration
 }
 
 // Emulator is the ECS control plane.
@@ -159,6 +165,7 @@ func New(cfg Config) (*Emulator, error) {
 	e.inst = instances.New(st, host{e}, e.ec2)
 	e.dns = svcdns.New(st, e.ctl)
 	e.agents = anywhere.New(st, host{e}, e.inst)
+	e.agents.SetTimeouts(cfg.AgentHeartbeatTimeout, cfg.AgentTaskGrace)
 	e.ctl.SetLoadBalancers(cfg.LoadBalancers)
 	e.ctl.SetStrategyPorts(cfg.HookRunner, cfg.AlarmStates, cfg.Activity)
 	e.fg.SetQuotas(cfg.FargateQuotas)

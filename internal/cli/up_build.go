@@ -168,11 +168,12 @@ func (s *upStack) openEmulator() error {
 		SpotInstanceInterruptionRate: o.spotInstRate,
 		FargateQuotas:                emulator.FargateQuotas{OnDemandVCPU: o.vcpuQuota, SpotVCPU: o.spotVCPUQuota},
 		HookRunner:                   s.hooks,
-		AlarmStates:                  s.lateAlarms})
+		AlarmStates:                  s.lateAlarms,
+		AgentHeartbeatTimeout:        o.agentTimeout,
+		AgentTaskGrace:               o.agentGrace})
 	if err != nil {
 		return err
 	}
-	emu.SetAgentTimeouts(o.agentTimeout, o.agentGrace)
 	o.drive.built(emu)
 	reportRecovered(s.logOut, o.stateDir, emu.Recovered())
 	s.emu, s.loaded = emu, time.Since(start)
