@@ -225,9 +225,9 @@ func (w *ServiceWatch) rollouts(region string) (fresh, changes []events.Event) {
 }
 
 // deploymentEvent is an ECS Deployment State Change for a deployment reaching state,
-// with the reason texts of spec §5.7; a failure that was not the circuit breaker's
-// (alarms, lifecycle hooks of the BLUE_GREEN, LINEAR and CANARY strategies, a stop)
-// carries the deployment's rolloutStateReason.
+// with the reason texts of spec §5.7; a failure or rollback that was not the circuit
+// breaker's (alarms, lifecycle hooks of the BLUE_GREEN, LINEAR and CANARY strategies,
+// a stop) carries the deployment's rolloutStateReason.
 func (e *Emitter) deploymentEvent(region, serviceARN string, d *state.Deployment, state string, now time.Time) []events.Event {
 	detail := struct {
 		EventType    string `json:"eventType"`
@@ -242,6 +242,11 @@ func (e *Emitter) deploymentEvent(region, serviceARN string, d *state.Deployment
 		detail.Reason = fmt.Sprintf("ECS deployment %s in progress.", d.ID)
 		if d.Rollback {
 			detail.Reason = fmt.Sprintf("ECS deployment circuit breaker: rolling back to deploymentId %s.", d.ID)
+			if r := d.RolloutStateReason; r != "" && !strings.Contains(r, "circuit breaker") {
+				// An alarm or a lifecycle hook, not the circuit breaker, started the
+				// rollback: the deployment's own reason says so (ecsmini's wording).
+				detail.Reason = r
+			}
 		}
 	case ecs.RolloutCompleted:
 		detail.EventName = "SERVICE_DEPLOYMENT_COMPLETED"

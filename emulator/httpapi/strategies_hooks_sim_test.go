@@ -157,7 +157,7 @@ func TestStrategyDeploymentStateChangeEvents(t *testing.T) {
 		{"a hook fails and it rolls back", "FAILED", types.ServiceDeploymentStatusRollbackSuccessful, []string{
 			"INFO SERVICE_DEPLOYMENT_IN_PROGRESS green ECS deployment GREEN in progress.",
 			"ERROR SERVICE_DEPLOYMENT_FAILED green ECS deployment GREEN failed: The lifecycle hook " + check + " failed at stage POST_PRODUCTION_TRAFFIC_SHIFT.",
-			"INFO SERVICE_DEPLOYMENT_IN_PROGRESS blue ECS deployment circuit breaker: rolling back to deploymentId BLUE.",
+			"INFO SERVICE_DEPLOYMENT_IN_PROGRESS blue ECS deployment detected failure. Rolling back to deployment BLUE.",
 			"INFO SERVICE_DEPLOYMENT_COMPLETED blue ECS deployment BLUE completed.",
 		}},
 	}
