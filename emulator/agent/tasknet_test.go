@@ -152,3 +152,61 @@ func runOn(e *prepEnv, td *ecs.TaskDefinition, instance string) string {
 	e.agent.Launch(arn)
 	return arn
 }
+
+// An adopted bridge-mode Service Connect task goes on in its pause container's
+// namespace when that is still there, and has lost its network, as an awsvpc task
+// would, when it is gone.
+func TestAdoptBridgeServiceConnectTask(t *testing.T) {
+	for _, removePause := range []bool{false, true} {
+		t.Run(map[bool]string{false: "pause kept", true: "pause gone"}[removePause], func(t *testing.T) {
+			clk := clock.NewFake(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+			rt := &recordingRuntime{Runtime: sim.New(clk, sim.Options{}), specs: map[string]containers.Spec{}}
+			store := &scStore{Store: agenttest.NewStore(), sc: true, addr: map[string]string{}}
+			start := func(act *clock.Activity) (*Agent, context.CancelFunc) {
+				a := New(Config{Runtime: rt, Clock: clk, Store: store, Region: "us-east-1", Account: "000000000000",
+					PauseImage: "pause", Activity: act})
+				ctx, cancel := context.WithCancel(context.Background())
+				if err := a.Start(ctx); err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { cancel(); a.Wait() })
+				return a, cancel
+			}
+			first, crash := start(nil)
+			e := &prepEnv{store: store.Store, rt: rt, agent: first}
+			arn := runOn(e, taskDef(container("app")), "")
+			e.waitStatus(t, arn, ecs.StatusRunning)
+			crash() // the agent ends without stopping its tasks, as on kill -9
+			first.Wait()
+			pause, err := rt.List(t.Context(), map[string]string{LabelTaskARN: arn, LabelContainerName: pauseContainerName})
+			if err != nil || len(pause) != 1 {
+				t.Fatalf("pause container: %v %v", pause, err)
+			}
+			if removePause {
+				if err := rt.Remove(t.Context(), pause[0].ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+			act := clock.NewActivity()
+			second, _ := start(act)
+			found, err := rt.List(t.Context(), map[string]string{LabelTaskARN: arn})
+			if err != nil || !Adoptable(found) {
+				t.Fatalf("not adoptable: %v %v", found, err)
+			}
+			second.Adopt(arn, found)
+			if !removePause {
+				if err := act.Wait(t.Context()); err != nil {
+					t.Fatal(err)
+				}
+				if task, _, _ := store.Task(arn); task.DesiredStatus != ecs.StatusRunning || task.LastStatus != ecs.StatusRunning {
+					t.Fatalf("adopted task with its pause container: %s/%s %q", task.LastStatus, task.DesiredStatus, task.StoppedReason)
+				}
+				return
+			}
+			stopped := e.waitStatus(t, arn, ecs.StatusStopped)
+			if c := stopped.Containers[0]; !strings.HasPrefix(c.Reason, "the task's network is gone: its pause container was gone when ecsmini started again") {
+				t.Errorf("stopped with %s %q, container reason %q", stopped.StopCode, stopped.StoppedReason, c.Reason)
+			}
+		})
+	}
+}
