@@ -121,7 +121,8 @@ const pauseContainerName = "~internal~ecs~pause"
 // resume rebuilds an adopted task's network view from its containers. A container the
 // task had created that is not found any more was removed while ecsmini was not
 // running: its recorded runtime ID makes observe report it so, rather than the plan
-// start it again. An awsvpc task whose pause container is gone has lost its network.
+// start it again. A task with a task network (awsvpc, or bridge with Service Connect)
+// whose pause container is gone has lost its network.
 func (r *runner) resume(ctx context.Context, ad *adoption, task *ecs.Task) {
 	r.ids, r.pauseID = ad.ids, ad.pauseID
 	for _, c := range task.Containers {
@@ -139,7 +140,7 @@ func (r *runner) resume(ctx context.Context, ad *adoption, task *ecs.Task) {
 			r.a.cfg.Log.Error("metadata endpoint unreachable from the task network", "task", r.arn, "err", err)
 		}
 		r.network, r.base, r.loopback = "container:"+r.pauseID, "http://"+taskAgentPort, true
-	case r.info.NetworkMode == ecs.NetworkAwsvpc:
+	case r.taskNet:
 		r.network, r.lostNetwork = ecs.NetworkNone, pauseMissingAtAdopt
 		r.a.ensuredNetwork(clusterNetwork(r.info.StateDir, r.info.ClusterName))
 	case r.info.NetworkMode == "host":

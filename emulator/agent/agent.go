@@ -20,6 +20,19 @@ type Store interface {
 	UpdateTask(taskARN string, change func(t *ecs.Task) error) (*ecs.Task, error)
 }
 
+// ServiceConnectStore is implemented by a Store whose tasks may use Service Connect in
+// the bridge network mode. ECS gives such a task a pause container whose network
+// namespace its containers share, so that the Service Connect proxy sees their traffic;
+// the agent does the same, with the pause container on the cluster's task network (the
+// awsvpc tasks'), and records the task's address there, where the other tasks' proxies
+// reach it (ECS registers the instance's address in Cloud Map instead).
+type ServiceConnectStore interface {
+	// ServiceConnect reports whether the task is of a deployment with Service Connect.
+	ServiceConnect(taskARN string) bool
+	// SetTaskAddress records the task's address on its task network.
+	SetTaskAddress(taskARN, addr string) error
+}
+
 // Config configures an Agent.
 type Config struct {
 	Runtime containers.Runtime

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/ecsmini/ecsmini/emulator/containers"
-	"github.com/ecsmini/ecsmini/emulator/discovery"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 )
 
@@ -39,6 +38,10 @@ type runner struct {
 	// container started (name → runtime ID); their start step starts them.
 	early   map[string]string
 	pauseID string
+	// taskNet says the task has a pause container on the cluster's task network, whose
+	// namespace its containers share: an awsvpc task, or a bridge-mode one of a service
+	// with Service Connect (bridgeSC).
+	taskNet, bridgeSC bool
 	// warm is what to do for the pause pool after the first step (see warmPool).
 	warm *warmAfter
 	// pauseSeen is the pause container's state as this step (or provisioning) saw it.
@@ -148,12 +151,15 @@ func (r *runner) run(ctx context.Context) {
 	}
 	r.info = taskInfo(task, td, r.a.cfg.Region, r.a.cfg.Account)
 	r.info.StateDir = r.a.cfg.StateDir
+	r.bridgeSC = r.bridgeServiceConnect()
+	r.taskNet = r.info.NetworkMode == ecs.NetworkAwsvpc || r.bridgeSC
 	if r.adopted != nil {
 		r.resume(ctx, r.adopted, task)
 		r.registerAll(task, td)
 	} else if task.DesiredStatus == ecs.StatusRunning && task.LastStatus == ecs.StatusProvisioning {
-		// The volumes, env files, secrets and images are readied (and an awsvpc task's
-		// first containers created) while its pause container starts.
+		// The volumes, env files, secrets and images are readied (and the first
+		// containers of a task with a task network created) while its pause container
+		// starts.
 		if err := r.provision(ctx, task, td, func() error {
 			if err := r.prepare(ctx, task, td); err != nil {
 				return err
@@ -269,109 +275,44 @@ func (r *runner) failStart(err error) {
 	}
 }
 
-// provision prepares the task's network: for awsvpc a pause container on the cluster's
-// network holds the namespace every container joins and publishes the task's ports.
-// ready readies the rest of the task: for awsvpc while the pause container starts
-// (starting it takes the engine longest: the namespace, the veth pair, the bridge),
-// otherwise after the network. The first error wins, the network's first.
+// provision prepares the task's network: for a task network (awsvpc, or bridge with
+// Service Connect) a pause container on the cluster's network holds the namespace every
+// container joins and publishes the task's ports. ready readies the rest of the task:
+// while the pause container starts (starting it takes the engine longest: the
+// namespace, the veth pair, the bridge), otherwise after the network. The first error
+// wins, the network's first.
 func (r *runner) provision(ctx context.Context, task *ecs.Task, td *ecs.TaskDefinition, ready func() error) error {
 	if err := r.provisionNetwork(ctx, task, td, ready); err != nil {
 		return err
 	}
-	if r.info.NetworkMode != ecs.NetworkAwsvpc {
+	if !r.taskNet {
 		return ready()
 	}
 	return nil
 }
 
+// bridgeServiceConnect reports a bridge-mode task of a service with Service Connect,
+// which gets a task network (see ServiceConnectStore).
+func (r *runner) bridgeServiceConnect() bool {
+	if mode := r.info.NetworkMode; mode != "" && mode != ecs.NetworkBridge {
+		return false
+	}
+	s, ok := r.a.cfg.Store.(ServiceConnectStore)
+	return ok && s.ServiceConnect(r.arn)
+}
+
 func (r *runner) provisionNetwork(ctx context.Context, task *ecs.Task, td *ecs.TaskDefinition, ready func() error) error {
-	rt := r.a.cfg.Runtime
-	switch r.info.NetworkMode {
-	case ecs.NetworkNone:
+	switch {
+	case r.taskNet:
+		if err := r.provisionTaskNetwork(ctx, td, ready); err != nil {
+			return err
+		}
+	case r.info.NetworkMode == ecs.NetworkNone:
 		r.network = ecs.NetworkNone
-	case ecs.NetworkHost:
+	case r.info.NetworkMode == ecs.NetworkHost:
 		r.network = ecs.NetworkHost
 		if reach, err := r.reach(ctx, ""); err == nil && reach != "" {
 			r.base, r.loopback = "http://"+reach, true
-		}
-	case ecs.NetworkAwsvpc:
-		netName := clusterNetwork(r.info.StateDir, r.info.ClusterName)
-		labels := map[string]string{LabelClusterARN: r.info.ClusterARN, LabelManaged: ManagedValue}
-		if r.info.StateDir != "" {
-			labels[LabelStateDir] = r.info.StateDir
-		}
-		ensure := func() error {
-			// The network and the pause image are looked up side by side.
-			imageErr := make(chan error, 1)
-			go func() {
-				_, err := rt.EnsureImage(ctx, r.a.cfg.PauseImage)
-				imageErr <- err
-			}()
-			_, netErr := rt.EnsureNetwork(ctx, containers.NetworkSpec{Name: netName, Labels: labels})
-			if err := <-imageErr; netErr == nil && err != nil {
-				return fmt.Errorf("ResourceInitializationError: pause image %s unavailable (build it with 'ecsmini image build', or pass --pause-image): %w", r.a.cfg.PauseImage, err)
-			}
-			if netErr != nil {
-				return fmt.Errorf("ResourceInitializationError: failed to create the task network: %w", netErr)
-			}
-			r.a.ensuredNetwork(netName)
-			r.a.setWarm(netName, true)
-			return nil
-		}
-		// A network and pause image this agent readied before are taken as still there
-		// (the next task starts sooner); a create that finds either gone readies them again.
-		warm := r.a.isWarm(netName)
-		if !warm {
-			if err := ensure(); err != nil {
-				return err
-			}
-		}
-		cmd := []string{"workload"}
-		if reach, err := r.reach(ctx, netName); err == nil && reach != "" {
-			cmd = append(cmd, "--proxy", taskAgentPort+"="+reach)
-			// The task's DNS server answers the cluster's service names and forwards the
-			// rest to Docker's resolver, whose place it takes in the resolv.conf that
-			// every container joining the namespace shares.
-			cmd = append(cmd, "--dns", taskDNSAddr+"="+discovery.TableURL(reach, r.info.ClusterARN, containerPorts(td)...),
-				"--dns-resolv-conf", "/etc/resolv.conf")
-			r.base, r.loopback = "http://"+taskAgentPort, true
-		} else if err != nil {
-			r.a.cfg.Log.Error("metadata endpoint unreachable from the task network", "task", r.arn, "err", err)
-		}
-		spec := containers.Spec{Name: DockerName(r.info, "internalecspause"), Image: r.a.cfg.PauseImage,
-			Labels: ContainerLabels(r.info, pauseContainerName, nil), Cmd: cmd,
-			NetworkMode: netName}
-		for i := range td.ContainerDefinitions {
-			ports, err := PortBindings(&td.ContainerDefinitions[i], ecs.NetworkAwsvpc, r.a.cfg.HostIP)
-			if err != nil {
-				return fmt.Errorf("ResourceInitializationError: %w", err)
-			}
-			spec.Ports = append(spec.Ports, ports...)
-		}
-		st, pooled, err := r.startPause(ctx, spec, warm, ensure, ready)
-		if err != nil {
-			return err
-		}
-		r.pauseSeen = &st // the first step's look
-		r.warm = &warmAfter{spec: spec, pooled: pooled,
-			cluster: map[string]string{LabelCluster: r.info.ClusterName, LabelClusterARN: r.info.ClusterARN}}
-		ip := st.IPAddresses[netName]
-		_, err = r.update(func(t *ecs.Task) error {
-			for i := range t.Attachments {
-				att := &t.Attachments[i]
-				att.Status = "ATTACHED"
-				att.Details = append(att.Details,
-					ecs.KeyValuePair{Name: ecs.Ptr("networkInterfaceId"), Value: ecs.Ptr("eni-" + r.info.ID[:17])},
-					ecs.KeyValuePair{Name: ecs.Ptr("macAddress"), Value: ecs.Ptr(macFor(r.info.ID))},
-					ecs.KeyValuePair{Name: ecs.Ptr("privateIPv4Address"), Value: ecs.Ptr(ip)})
-				for j := range t.Containers {
-					t.Containers[j].NetworkInterfaces = []ecs.NetworkInterface{{AttachmentID: att.ID, PrivateIpv4Address: ip}}
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return err
 		}
 	default:
 		r.network = ecs.NetworkBridge

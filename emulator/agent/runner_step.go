@@ -394,11 +394,11 @@ func (r *runner) deprovision(ctx context.Context) error {
 }
 
 // createEarly creates, ahead of their start step, the containers that nothing has to
-// happen before (no dependsOn, volumesFrom or links), so that an awsvpc task's first
-// containers exist by the time its pause container runs. A failure is left for the
+// happen before (no dependsOn, volumesFrom or links), so that the first containers of a
+// task with a task network exist by the time its pause container runs. A failure is left for the
 // start step, which creates the container again and reports it in ECS's words.
 func (r *runner) createEarly(ctx context.Context, task *ecs.Task, td *ecs.TaskDefinition) {
-	if r.info.NetworkMode != ecs.NetworkAwsvpc || task.DesiredStatus != ecs.StatusRunning {
+	if !r.taskNet || task.DesiredStatus != ecs.StatusRunning {
 		return
 	}
 	for i := range td.ContainerDefinitions {

@@ -120,6 +120,12 @@ func ContainerSpec(in SpecInput) (containers.Spec, error) {
 	for _, h := range cd.ExtraHosts {
 		spec.ExtraHosts = append(spec.ExtraHosts, h.Hostname+":"+h.IPAddress)
 	}
+	if strings.HasPrefix(spec.NetworkMode, "container:") {
+		// A container that joins the pause container's namespace shares its hostname,
+		// hosts file and resolv.conf, and Docker refuses these on it: a bridge-mode
+		// Service Connect task's pause container carries them (see pauseSpec).
+		spec.Hostname, spec.ExtraHosts, spec.DNS = "", nil, nil
+	}
 	steps := []func(SpecInput, *containers.Spec) error{
 		setEnvironment, setResources, setPorts, setHealth, setLinuxParameters, setMounts,
 	}

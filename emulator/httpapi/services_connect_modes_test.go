@@ -9,9 +9,8 @@ import (
 )
 
 // TestServiceConnectNetworkModes: a bridge-mode Service Connect service is accepted, as
-// ECS accepts it, and its tasks run, but (as the README's Differences say) they are not
-// endpoints: the alias resolves to a listener with none. The host mode is refused, as
-// is an ingressPortOverride outside 1–65535.
+// ECS accepts it, and its task is an endpoint of its alias (TestServiceConnectBridgeTasks
+// has the rest). The host mode is refused, as is an ingressPortOverride outside 1–65535.
 func TestServiceConnectNetworkModes(t *testing.T) {
 	for _, c := range []struct {
 		name    string
@@ -50,8 +49,8 @@ func TestServiceConnectNetworkModes(t *testing.T) {
 				t.Fatalf("%d running tasks, want 1", n)
 			}
 			tb := te.emu.Table(aws.ToString(out.Cluster.ClusterArn))
-			if len(tb.Proxies) != 1 || tb.Proxies[0].Name != "api" || len(tb.Proxies[0].Endpoints) != 0 {
-				t.Fatalf("proxies %+v, want the api listener without endpoints", tb.Proxies)
+			if len(tb.Proxies) != 1 || tb.Proxies[0].Name != "api" || len(tb.Proxies[0].Endpoints) != 1 {
+				t.Fatalf("proxies %+v, want the api listener with the task as its endpoint", tb.Proxies)
 			}
 		})
 	}

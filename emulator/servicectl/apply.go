@@ -310,7 +310,8 @@ func (x *execution) admitStart(d *state.Deployment, n int) admitted {
 		if t.Tags == nil {
 			t.Tags = []ecs.Tag{}
 		}
-		tr := &state.Task{Task: t, ClusterName: x.r.ClusterName, Service: x.k, Daemon: daemon}
+		tr := &state.Task{Task: t, ClusterName: x.r.ClusterName, Service: x.k, Daemon: daemon,
+			ServiceConnect: d.ServiceConnect().Enabled}
 		p := admit.Place(td, tr, providers[i])
 		p.Deployment = d.ID
 		if p.Provider == ecs.FargateSpot && out.problem != nil && out.problem.Placement == scheduler.PlaceFargateCapacity {

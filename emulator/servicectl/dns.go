@@ -6,7 +6,8 @@ import (
 
 // LiveTask is a service task that may take traffic: RUNNING, wanted, not UNHEALTHY and
 // not draining from a load balancer, as Cloud Map keeps ECS-managed instances (spec
-// §5.13), with its own address (awsvpc tasks only).
+// §5.13), with its own address: an awsvpc task's, or a bridge-mode Service Connect
+// task's on its task network (state.Task.Address); other bridge and host tasks have none.
 type LiveTask struct {
 	ID, IP  string
 	TaskDef string
@@ -24,7 +25,11 @@ func (ctl *Ctl) LiveTasks(serviceKey string) []LiveTask {
 		if t.LastStatus != ecs.StatusRunning || t.DesiredStatus != ecs.StatusRunning || t.HealthStatus == ecs.HealthUnhealthy {
 			continue
 		}
-		if ip := privateIP(t); ip != "" {
+		ip := privateIP(t)
+		if ip == "" {
+			ip = tr.Address
+		}
+		if ip != "" {
 			out = append(out, LiveTask{ID: tk[lastNUL(tk)+1:], IP: ip, TaskDef: t.TaskDefinitionArn})
 		}
 	}

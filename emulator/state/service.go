@@ -198,9 +198,18 @@ type ServiceConnectConfig struct {
 }
 
 func (r *Service) ServiceConnect() ServiceConnectConfig {
+	if p := r.Primary(); p != nil {
+		return p.ServiceConnect()
+	}
+	return ServiceConnectConfig{}
+}
+
+// ServiceConnect reads the deployment's serviceConnectConfiguration: stored as the
+// client sent it, bad JSON reads as disabled.
+func (d *Deployment) ServiceConnect() ServiceConnectConfig {
 	var sc ServiceConnectConfig
-	if p := r.Primary(); p != nil && len(p.ServiceConnectConfiguration) > 0 {
-		_ = json.Unmarshal(p.ServiceConnectConfiguration, &sc) // stored as the client sent it; bad JSON reads as disabled
+	if len(d.ServiceConnectConfiguration) > 0 {
+		_ = json.Unmarshal(d.ServiceConnectConfiguration, &sc)
 	}
 	return sc
 }

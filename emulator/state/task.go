@@ -41,6 +41,14 @@ type Task struct {
 	// Daemon marks a task of a DAEMON service: it starts first and stops last on its
 	// instance, and does not keep the instance from being scaled in (spec §5.3, §2.4).
 	Daemon bool `json:"daemon,omitempty"`
+	// ServiceConnect marks a task of a deployment with Service Connect enabled: in the
+	// bridge network mode the agent gives it a task network of its own, as an awsvpc
+	// task has, for its proxy and DNS server (ECS adds a pause container too).
+	ServiceConnect bool `json:"serviceConnect,omitempty"`
+	// Address is where the other tasks reach a bridge-mode Service Connect task: its
+	// pause container's address on the cluster's task network, set by the agent. ECS
+	// keeps it in Cloud Map, not in the task; an awsvpc task's is its ENI's.
+	Address string `json:"address,omitempty"`
 }
 
 func TaskKey(region, cluster, id string) string { return Key(region, cluster, id) }

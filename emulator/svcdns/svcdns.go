@@ -1,7 +1,8 @@
 // Package svcdns is what the tasks of a cluster find each other by: the discovery table
-// every awsvpc task polls (service names, Cloud Map registry names with their SRV
-// records, Service Connect aliases and proxies), the registry names set with
-// MapRegistry, and the check of a service's serviceConnectConfiguration.
+// every awsvpc task, and every bridge task with Service Connect, polls (service names,
+// Cloud Map registry names with their SRV records, Service Connect aliases and
+// proxies), the registry names set with MapRegistry, and the check of a service's
+// serviceConnectConfiguration.
 //
 // It reads the state and the service reconciler's live tasks (Host); it owns the
 // registries table and the table cache.

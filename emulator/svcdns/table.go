@@ -10,7 +10,7 @@ import (
 )
 
 // Table is the discovery table of a cluster (discovery.TableSource), which every
-// awsvpc task of the cluster polls:
+// awsvpc task of the cluster, and every bridge task of its Service Connect services, polls:
 //
 //   - every ACTIVE service's name → its live tasks' addresses (ecsmini's own names, so
 //     that tasks find each other without configuration);
@@ -20,7 +20,7 @@ import (
 //   - each Service Connect client alias, and the discovery names, → the alias's
 //     address in 127.255.0.0/16, where the task's proxy listens (Proxies).
 //
-// Service Connect names win over the others when they coincide. Every awsvpc task asks
+// Service Connect names win over the others when they coincide. Every such task asks
 // every second, so a table is kept until the state changes (tableCache); callers must
 // not modify it.
 func (d *DNS) Table(clusterARN string) discovery.Table {

@@ -67,6 +67,7 @@ func startAgent(ctx context.Context, emu *emulator.Emulator, rt containers.Runti
 		creds = c
 	}
 	ep := newEndpoints(endpointsConfig{Runtime: rt, Simulated: rt.Name() == "sim", Discovery: emu})
+	var _ agent.ServiceConnectStore = emu // bridge-mode Service Connect tasks get a task network
 	a := agent.New(agent.Config{Runtime: rt, Clock: clk, Store: emu, Region: o.region, Account: o.accountID,
 		PauseImage: o.pauseImage, StateDir: o.stateDir, Endpoints: ep, Secrets: secrets, Credentials: creds,
 		RuntimeTime: runtimeTime(rt, clk), AWSLogs: awslogs, Log: log, Activity: o.drive.activity(),

@@ -155,15 +155,23 @@ func networkOf(mode string) (name, shared string) {
 	return mode, ""
 }
 
-// checkNetworkMode refuses at Create what Docker refuses there. The container whose
+// checkNetworkMode refuses at Create what Docker refuses there: ports, a hostname, DNS
+// servers or extra hosts on a container that joins another's namespace. The container whose
 // namespace a container:<id> mode shares is not looked up: Docker resolves it at
 // Start (see attach), so a container created to join a removed one fails to start,
 // not to be created. Callers hold r.mu.
 func (r *Runtime) checkNetworkMode(spec containers.Spec) error {
 	name, shared := networkOf(spec.NetworkMode)
 	if shared != "" {
-		if len(spec.Ports) > 0 {
+		switch {
+		case len(spec.Ports) > 0:
 			return fmt.Errorf("port publishing with network mode %s: %w", spec.NetworkMode, containers.ErrConflict)
+		case spec.Hostname != "":
+			return fmt.Errorf("hostname with network mode %s: %w", spec.NetworkMode, containers.ErrConflict)
+		case len(spec.DNS) > 0:
+			return fmt.Errorf("dns with network mode %s: %w", spec.NetworkMode, containers.ErrConflict)
+		case len(spec.ExtraHosts) > 0:
+			return fmt.Errorf("custom host-to-IP mapping with network mode %s: %w", spec.NetworkMode, containers.ErrConflict)
 		}
 		return nil
 	}
