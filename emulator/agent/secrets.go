@@ -229,6 +229,19 @@ func resolveSecret(src SecretSource, valueFrom string) (string, error) {
 	return string(raw), nil
 }
 
+// SecretLookupRef is the reference the agent asks its SecretSource for a secret's
+// valueFrom: a Secrets Manager ARN without its json-key and version fields, anything
+// else as it is. A remote agent's source (ecsmini's agent endpoints) gives a value only
+// for a reference some task of that machine's names, and checks it with this.
+func SecretLookupRef(valueFrom string) string {
+	if parseSecretRef(valueFrom).kind != "secretsmanager" {
+		return valueFrom
+	}
+	head, rest, _ := strings.Cut(valueFrom, ":secret:")
+	name, _, _ := strings.Cut(rest, ":")
+	return head + ":secret:" + name
+}
+
 func lookup(src SecretSource, ref string) (string, error) {
 	if src == nil {
 		return "", fmt.Errorf("%s: %w", ref, ErrSecretNotFound)

@@ -151,3 +151,38 @@ func TestLoadSecretsFile(t *testing.T) {
 		t.Error("LoadSecretsFile of an absent file: no error")
 	}
 }
+
+// TestSecretLookupRef holds which reference the agent asks its source for: what a
+// remote agent's source is allowed to be given.
+func TestSecretLookupRef(t *testing.T) {
+	arn := "arn:aws:secretsmanager:us-east-1:000000000000:secret:db-AbCdEf"
+	for _, tc := range []struct{ valueFrom, want string }{
+		{arn, arn},
+		{arn + ":password::", arn},
+		{arn + ":password:AWSCURRENT:", arn},
+		{"arn:aws:ssm:us-east-1:000000000000:parameter/app/key", "arn:aws:ssm:us-east-1:000000000000:parameter/app/key"},
+		{"/app/key", "/app/key"},
+	} {
+		if got := SecretLookupRef(tc.valueFrom); got != tc.want {
+			t.Errorf("SecretLookupRef(%q) = %q, want %q", tc.valueFrom, got, tc.want)
+		}
+	}
+	// The agent asks for exactly that reference.
+	src := &recordingSource{values: map[string]string{arn: `{"password":"p"}`}}
+	if _, err := resolveSecrets(src, []ecs.Secret{{Name: "P", ValueFrom: arn + ":password::"}}); err != nil {
+		t.Fatal(err)
+	}
+	if len(src.asked) != 1 || src.asked[0] != SecretLookupRef(arn+":password::") {
+		t.Fatalf("asked %v", src.asked)
+	}
+}
+
+type recordingSource struct {
+	values map[string]string
+	asked  []string
+}
+
+func (s *recordingSource) Lookup(ref string) (string, error) {
+	s.asked = append(s.asked, ref)
+	return NewSecrets(s.values).Lookup(ref)
+}

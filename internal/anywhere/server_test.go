@@ -29,7 +29,7 @@ func linkEnv(t *testing.T, token string) (*Agent, *ecsminiapi.Client) {
 	}
 	emu.SetRunner(nopRunner{})
 	h := httpapi.New(emu, nil)
-	Mount(h, emu, "right-token")
+	Mount(h, emu, "right-token", Sources{})
 	srv := httptest.NewServer(h)
 	t.Cleanup(func() { srv.Close(); _ = emu.Close() })
 	api := ecsminiapi.NewClient(srv.URL)
@@ -70,7 +70,7 @@ func TestPollAnswersWhenWorkArrives(t *testing.T) {
 	if err != nil || len(w.Tasks) != 0 || w.ContainerInstanceArn != a.arn {
 		t.Fatalf("first poll: %v %+v", err, w)
 	}
-	got := make(chan *emulator.AgentWork, 1)
+	got := make(chan *Work, 1)
 	go func() {
 		w2, err := a.pollOnce(ctx, w.Version) // waits: nothing changed yet
 		if err != nil {
