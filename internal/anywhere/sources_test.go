@@ -189,6 +189,17 @@ func TestRemoteTaskGetsMetadataCredentialsSecretsAndLogs(t *testing.T) {
 	if task.TaskARN != arn || len(task.Containers) != 1 || task.Containers[0].Name != "app" || task.Containers[0].DockerId == "" {
 		t.Errorf("task metadata %+v", task)
 	}
+	// Task protection is relayed to ecsmini's GetTaskProtection.
+	resp, err := http.Get(env[agent.EnvAgentURI] + "/task-protection/v1/state")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var prot map[string]json.RawMessage
+	err = json.NewDecoder(resp.Body).Decode(&prot)
+	resp.Body.Close()
+	if err != nil || !strings.Contains(string(prot["protection"])+string(prot["failure"]), arn) {
+		t.Errorf("task protection from the agent: %v %v", prot, err)
+	}
 	full := env[agent.EnvCredentialsFull]
 	if full == "" {
 		t.Fatalf("a host-network task with a role has no %s: %v", agent.EnvCredentialsFull, env)
