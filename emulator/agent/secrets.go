@@ -25,6 +25,11 @@ type SecretSource interface {
 // ErrSecretNotFound is wrapped by a SecretSource's error for an absent secret.
 var ErrSecretNotFound = errors.New("secret not found")
 
+// ErrNoSecretsSource is wrapped by a SecretSource that stands for a source that is not
+// configured (a remote agent's, when its ecsmini has none): the task's reason then says
+// how to configure one, as when the agent has no source at all.
+var ErrNoSecretsSource = errors.New("no secrets source")
+
 // LoadSecretsFile reads a JSON object mapping names or ARNs to values, e.g.
 //
 //	{"arn:aws:secretsmanager:us-east-1:000000000000:secret:db-AbCdEf": "{\"password\":\"x\"}",
@@ -186,7 +191,7 @@ func resolveSecret(src SecretSource, valueFrom string) (string, error) {
 		}
 		v, err := lookup(src, valueFrom)
 		if err != nil {
-			return "", fmt.Errorf("%sinvalid parameters: %s%s", msgSSMRetrieve, valueFrom, noSourceHint(src))
+			return "", fmt.Errorf("%sinvalid parameters: %s%s", msgSSMRetrieve, valueFrom, noSourceHint(src, err))
 		}
 		return v, nil
 	}
@@ -209,7 +214,7 @@ func resolveSecret(src SecretSource, valueFrom string) (string, error) {
 	}
 	v, err := lookup(src, id)
 	if err != nil {
-		return "", fetchErr("ResourceNotFoundException: Secrets Manager can't find the specified secret." + noSourceHint(src))
+		return "", fetchErr("ResourceNotFoundException: Secrets Manager can't find the specified secret." + noSourceHint(src, err))
 	}
 	if key == "" {
 		return v, nil
@@ -249,8 +254,8 @@ func lookup(src SecretSource, ref string) (string, error) {
 	return src.Lookup(ref)
 }
 
-func noSourceHint(src SecretSource) string {
-	if src == nil {
+func noSourceHint(src SecretSource, err error) string {
+	if src == nil || errors.Is(err, ErrNoSecretsSource) {
 		return msgNoSource
 	}
 	return ""

@@ -2,6 +2,7 @@ package agent
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -185,4 +186,21 @@ type recordingSource struct {
 func (s *recordingSource) Lookup(ref string) (string, error) {
 	s.asked = append(s.asked, ref)
 	return NewSecrets(s.values).Lookup(ref)
+}
+
+// TestNoSecretsSourceHint: a source that stands for an unconfigured one (a remote
+// agent's) gets the same hint in the task's reason as no source at all.
+func TestNoSecretsSourceHint(t *testing.T) {
+	for _, ref := range []string{"/app/key", "arn:aws:secretsmanager:us-east-1:000000000000:secret:db"} {
+		_, err := resolveSecrets(unconfigured{}, []ecs.Secret{{Name: "K", ValueFrom: ref}})
+		if err == nil || !strings.Contains(err.Error(), msgNoSource) {
+			t.Errorf("%s: %v, want the hint %q", ref, err, msgNoSource)
+		}
+	}
+}
+
+type unconfigured struct{}
+
+func (unconfigured) Lookup(ref string) (string, error) {
+	return "", fmt.Errorf("%s: %w", ref, ErrNoSecretsSource)
 }

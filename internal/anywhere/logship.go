@@ -61,30 +61,69 @@ func (s *shipper) run(ctx context.Context) {
 	}
 }
 
-// send sends the queue once; false when it must be tried again.
+// send sends the queue, a call per maxShipBytes of lines (ecsmini takes request
+// bodies of up to 1 MiB); false when it must be tried again.
 func (s *shipper) send(ctx context.Context) bool {
 	s.mu.Lock()
-	batch, lost := s.q, s.lost
-	s.q, s.n, s.lost = nil, 0, 0
+	lost := s.lost
+	s.lost = 0
 	s.mu.Unlock()
 	if lost > 0 {
 		s.a.cfg.Log.Warn("awslogs lines lost while ecsmini could not be reached", "lines", lost)
 	}
-	if len(batch) == 0 {
-		return true
+	for {
+		s.mu.Lock()
+		batch := s.take()
+		s.mu.Unlock()
+		if len(batch) == 0 {
+			return true
+		}
+		err := s.a.call(ctx, LinesPath, LinesRequest{Batches: batch}, nil)
+		if err == nil {
+			continue
+		}
+		s.a.cfg.Log.Warn("cannot send awslogs lines to ecsmini; will retry", "err", err)
+		s.mu.Lock()
+		s.q = append(batch, s.q...)
+		for _, b := range batch {
+			s.n += len(b.Lines)
+		}
+		s.mu.Unlock()
+		return false
 	}
-	err := s.a.call(ctx, LinesPath, LinesRequest{Batches: batch}, nil)
-	if err == nil {
-		return true
+}
+
+// maxShipBytes bounds the text of the lines of one call: JSON escapes a control
+// character in six bytes, so even a body of nothing else stays under 1 MiB.
+const maxShipBytes = 128 << 10
+
+// take removes the oldest lines, up to maxShipBytes of text (at least one line), from
+// the queue; s.mu is held.
+func (s *shipper) take() []LineBatch {
+	var out []LineBatch
+	size := 0
+	for len(s.q) > 0 {
+		b := s.q[0]
+		k := 0
+		for k < len(b.Lines) && (size == 0 || size+len(b.Lines[k]) <= maxShipBytes) {
+			size += len(b.Lines[k]) + 1
+			k++
+		}
+		if k == 0 {
+			break
+		}
+		out = append(out, LineBatch{Labels: b.Labels, ContainerID: b.ContainerID, Lines: b.Lines[:k:k]})
+		s.n -= k
+		if k < len(b.Lines) {
+			s.q[0].Lines = b.Lines[k:]
+			break
+		}
+		s.q = s.q[1:]
 	}
-	s.a.cfg.Log.Warn("cannot send awslogs lines to ecsmini; will retry", "err", err)
-	s.mu.Lock()
-	s.q = append(batch, s.q...)
-	for _, b := range batch {
-		s.n += len(b.Lines)
+	if len(s.q) == 0 {
+		s.q = nil
 	}
-	s.mu.Unlock()
-	return false
+	return out
 }
 
 // flush sends what is left once, as the agent ends.

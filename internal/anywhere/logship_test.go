@@ -69,3 +69,36 @@ func TestShipperKeepsLinesWhileTheLinkIsDown(t *testing.T) {
 		}
 	}
 }
+
+// TestShipperTakesBoundedBatches: a call carries at most maxShipBytes of lines, in
+// order; a container's lines may be split across calls.
+func TestShipperTakesBoundedBatches(t *testing.T) {
+	s := newShipper(New(Config{Endpoint: "http://unused"}))
+	long := string(make([]byte, maxShipBytes/2-10)) // two fit in a call, three do not
+	routed := map[string]string{agent.LabelAWSLogsGroup: "/g"}
+	s.Lines(routed, "a", []string{long, long})
+	s.Lines(routed, "b", []string{long, long, "x"})
+	var calls [][]string
+	for {
+		batch := s.take()
+		if len(batch) == 0 {
+			break
+		}
+		var ids []string
+		size := 0
+		for _, b := range batch {
+			for _, l := range b.Lines {
+				ids = append(ids, b.ContainerID)
+				size += len(l)
+			}
+		}
+		if size > maxShipBytes {
+			t.Errorf("a call of %d bytes", size)
+		}
+		calls = append(calls, ids)
+	}
+	want := [][]string{{"a", "a"}, {"b", "b", "b"}}
+	if len(calls) != 2 || !slices.Equal(calls[0], want[0]) || !slices.Equal(calls[1], want[1]) || s.n != 0 {
+		t.Fatalf("calls %v (queued %d), want %v", calls, s.n, want)
+	}
+}

@@ -71,8 +71,11 @@ func (s remoteSecrets) Lookup(ref string) (string, error) {
 	var out SecretAnswer
 	err := s.a.call(context.Background(), SecretPath, SecretRequest{Cluster: s.a.cfg.Cluster, ContainerInstance: s.a.arn, Ref: ref}, &out)
 	var ee *ecs.Error
-	if errors.As(err, &ee) && ee.Code == codeSecretNotFound {
+	switch {
+	case errors.As(err, &ee) && ee.Code == codeSecretNotFound:
 		return "", fmt.Errorf("%s: %w", ee.Message, agent.ErrSecretNotFound)
+	case errors.As(err, &ee) && ee.Code == codeNoSecretsSource:
+		return "", fmt.Errorf("%s: %w", ee.Message, agent.ErrNoSecretsSource)
 	}
 	if err != nil {
 		return "", fmt.Errorf("asking ecsmini for %s: %w", ref, err)

@@ -123,8 +123,9 @@ var errNoToken = ecs.Errorf(ecs.CodeAccessDenied, "The agent endpoints need the 
 
 // Codes of the answers the agent turns back into its own errors.
 const (
-	codeSecretNotFound = "ResourceNotFoundException"
-	codeAWSLogs        = "ResourceInitializationError"
+	codeSecretNotFound  = "ResourceNotFoundException"
+	codeNoSecretsSource = "NoSecretsSource"
+	codeAWSLogs         = "ResourceInitializationError"
 )
 
 // mountSources serves the secret, awslogs and lines endpoints.
@@ -134,11 +135,11 @@ func mountSources(mux Mux, b Backend, token string, src Sources) {
 		if err != nil {
 			return nil, err
 		}
+		if src.Secrets == nil {
+			return nil, ecs.Errorf(codeNoSecretsSource, "ecsmini has no secrets source: start it with --secrets-file FILE, a JSON object of names or ARNs to values")
+		}
 		if in.Ref == "" || !names(work, in.Ref) {
 			return nil, ecs.Errorf(ecs.CodeAccessDenied, "No task placed on container instance %s names the secret %s.", work.ContainerInstanceArn, in.Ref)
-		}
-		if src.Secrets == nil {
-			return nil, ecs.Errorf(codeSecretNotFound, "ecsmini has no secrets source: start it with --secrets-file FILE, a JSON object of names or ARNs to values")
 		}
 		v, err := src.Secrets.Lookup(in.Ref)
 		if errors.Is(err, agent.ErrSecretNotFound) {
