@@ -68,6 +68,12 @@ agent has been silent for its --agent-timeout, and replaces its service tasks el
 after --agent-task-grace; when the agent gets through again it reports what it still
 runs and stops what was replaced meanwhile.
 
+The tasks get what ecsmini's own tasks get: a task metadata server on this machine
+(loopback for host-network tasks, each Docker network's gateway for the others, or
+--metadata-address), their task role's credentials as ecsmini issues them, their
+secrets from ecsmini's --secrets-file, and awslogs lines sent to ecsmini's CloudWatch
+Logs. All of it travels with the join token.
+
 The join token is printed by 'ecsmini up' when it listens beyond loopback, and by
 'ecsmini instance join-token' on the ecsmini machine.`,
 		Args: cobra.NoArgs,
