@@ -83,7 +83,7 @@ var allowedImports = map[string][]string{
 	"emulator/execchannel":              {"emulator/ecs", "emulator/clock", "emulator/containers", "emulator/ssmsession"},
 	"internal/ecsminiapi":               {"emulator", "emulator/ecs", "emulator/clock", "emulator/events", "emulator/logs", "emulator/httpapi", "emulator/discovery", "fargate", "emulator/hooks", "emulator/alarms"},
 	"internal/composeapply":             {"emulator/ecs", "emulator/clock", "internal/composeimport", "internal/ecsminiapi", "internal/dockerrt"},
-	"internal/anywhere":                 {"emulator", "emulator/ecs", "emulator/agent", "emulator/clock", "emulator/containers", "emulator/httpapi", "internal/ecsminiapi", "internal/httpguard"},
+	"internal/anywhere":                 {"emulator", "emulator/ecs", "emulator/agent", "emulator/clock", "emulator/containers", "emulator/httpapi", "emulator/metadata", "emulator/logs", "internal/ecsminiapi", "internal/httpguard"},
 	"internal/cli":                      {"emulator/", "emulator", "fargate", "ec2sim", "tui", "internal/"},
 }
 

@@ -25,6 +25,11 @@ type SecretSource interface {
 // ErrSecretNotFound is wrapped by a SecretSource's error for an absent secret.
 var ErrSecretNotFound = errors.New("secret not found")
 
+// ErrNoSecretsSource is wrapped by a SecretSource that stands for a source that is not
+// configured (a remote agent's, when its ecsmini has none): the task's reason then says
+// how to configure one, as when the agent has no source at all.
+var ErrNoSecretsSource = errors.New("no secrets source")
+
 // LoadSecretsFile reads a JSON object mapping names or ARNs to values, e.g.
 //
 //	{"arn:aws:secretsmanager:us-east-1:000000000000:secret:db-AbCdEf": "{\"password\":\"x\"}",
@@ -186,7 +191,7 @@ func resolveSecret(src SecretSource, valueFrom string) (string, error) {
 		}
 		v, err := lookup(src, valueFrom)
 		if err != nil {
-			return "", fmt.Errorf("%sinvalid parameters: %s%s", msgSSMRetrieve, valueFrom, noSourceHint(src))
+			return "", fmt.Errorf("%sinvalid parameters: %s%s", msgSSMRetrieve, valueFrom, noSourceHint(src, err))
 		}
 		return v, nil
 	}
@@ -209,7 +214,7 @@ func resolveSecret(src SecretSource, valueFrom string) (string, error) {
 	}
 	v, err := lookup(src, id)
 	if err != nil {
-		return "", fetchErr("ResourceNotFoundException: Secrets Manager can't find the specified secret." + noSourceHint(src))
+		return "", fetchErr("ResourceNotFoundException: Secrets Manager can't find the specified secret." + noSourceHint(src, err))
 	}
 	if key == "" {
 		return v, nil
@@ -229,6 +234,19 @@ func resolveSecret(src SecretSource, valueFrom string) (string, error) {
 	return string(raw), nil
 }
 
+// SecretLookupRef is the reference the agent asks its SecretSource for a secret's
+// valueFrom: a Secrets Manager ARN without its json-key and version fields, anything
+// else as it is. A remote agent's source (ecsmini's agent endpoints) gives a value only
+// for a reference some task of that machine's names, and checks it with this.
+func SecretLookupRef(valueFrom string) string {
+	if parseSecretRef(valueFrom).kind != "secretsmanager" {
+		return valueFrom
+	}
+	head, rest, _ := strings.Cut(valueFrom, ":secret:")
+	name, _, _ := strings.Cut(rest, ":")
+	return head + ":secret:" + name
+}
+
 func lookup(src SecretSource, ref string) (string, error) {
 	if src == nil {
 		return "", fmt.Errorf("%s: %w", ref, ErrSecretNotFound)
@@ -236,8 +254,8 @@ func lookup(src SecretSource, ref string) (string, error) {
 	return src.Lookup(ref)
 }
 
-func noSourceHint(src SecretSource) string {
-	if src == nil {
+func noSourceHint(src SecretSource, err error) string {
+	if src == nil || errors.Is(err, ErrNoSecretsSource) {
 		return msgNoSource
 	}
 	return ""

@@ -2,6 +2,7 @@ package agent
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -150,4 +151,56 @@ func TestLoadSecretsFile(t *testing.T) {
 	if _, err := LoadSecretsFile(filepath.Join(dir, "absent.json")); err == nil {
 		t.Error("LoadSecretsFile of an absent file: no error")
 	}
+}
+
+// TestSecretLookupRef holds which reference the agent asks its source for: what a
+// remote agent's source is allowed to be given.
+func TestSecretLookupRef(t *testing.T) {
+	arn := "arn:aws:secretsmanager:us-east-1:000000000000:secret:db-AbCdEf"
+	for _, tc := range []struct{ valueFrom, want string }{
+		{arn, arn},
+		{arn + ":password::", arn},
+		{arn + ":password:AWSCURRENT:", arn},
+		{"arn:aws:ssm:us-east-1:000000000000:parameter/app/key", "arn:aws:ssm:us-east-1:000000000000:parameter/app/key"},
+		{"/app/key", "/app/key"},
+	} {
+		if got := SecretLookupRef(tc.valueFrom); got != tc.want {
+			t.Errorf("SecretLookupRef(%q) = %q, want %q", tc.valueFrom, got, tc.want)
+		}
+	}
+	// The agent asks for exactly that reference.
+	src := &recordingSource{values: map[string]string{arn: `{"password":"p"}`}}
+	if _, err := resolveSecrets(src, []ecs.Secret{{Name: "P", ValueFrom: arn + ":password::"}}); err != nil {
+		t.Fatal(err)
+	}
+	if len(src.asked) != 1 || src.asked[0] != SecretLookupRef(arn+":password::") {
+		t.Fatalf("asked %v", src.asked)
+	}
+}
+
+type recordingSource struct {
+	values map[string]string
+	asked  []string
+}
+
+func (s *recordingSource) Lookup(ref string) (string, error) {
+	s.asked = append(s.asked, ref)
+	return NewSecrets(s.values).Lookup(ref)
+}
+
+// TestNoSecretsSourceHint: a source that stands for an unconfigured one (a remote
+// agent's) gets the same hint in the task's reason as no source at all.
+func TestNoSecretsSourceHint(t *testing.T) {
+	for _, ref := range []string{"/app/key", "arn:aws:secretsmanager:us-east-1:000000000000:secret:db"} {
+		_, err := resolveSecrets(unconfigured{}, []ecs.Secret{{Name: "K", ValueFrom: ref}})
+		if err == nil || !strings.Contains(err.Error(), msgNoSource) {
+			t.Errorf("%s: %v, want the hint %q", ref, err, msgNoSource)
+		}
+	}
+}
+
+type unconfigured struct{}
+
+func (unconfigured) Lookup(ref string) (string, error) {
+	return "", fmt.Errorf("%s: %w", ref, ErrNoSecretsSource)
 }

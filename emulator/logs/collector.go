@@ -65,6 +65,11 @@ type Collector struct {
 	// is kept (each copier still ends as soon as its container exits). Followers end
 	// when the context ends regardless. Zero stops copying at once.
 	Drain time.Duration
+	// Only, when set, limits the collector to containers carrying all these labels (an
+	// ecsmini's state directory): two ecsminis, or an ecsmini and an `ecsmini agent`,
+	// sharing one engine then each keep, and route to CloudWatch Logs, only the output
+	// of their own tasks.
+	Only map[string]string
 
 	mu    sync.Mutex
 	files map[string]*file    // by path, created on first use
@@ -225,7 +230,7 @@ func (c *Collector) handle(ctx context.Context, e containers.Event, wg *sync.Wai
 		return
 	}
 	path, ok := c.pathFor(e.Labels)
-	if !ok {
+	if !ok || !c.wanted(e.Labels) {
 		return
 	}
 	c.mu.Lock()
@@ -280,6 +285,16 @@ func (c *Collector) handle(ctx context.Context, e containers.Event, wg *sync.Wai
 		cp.finish = finish
 		cp.run()
 	}()
+}
+
+// wanted says whether a container's labels include every label of Only.
+func (c *Collector) wanted(labels map[string]string) bool {
+	for k, v := range c.Only {
+		if labels[k] != v {
+			return false
+		}
+	}
+	return true
 }
 
 // pathFor is the log file of a task container, from its labels.

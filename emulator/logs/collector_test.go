@@ -430,3 +430,23 @@ func TestLookupByIDPrefix(t *testing.T) {
 		t.Errorf("a prefix of no task: %v, want ErrNotFound", err)
 	}
 }
+
+// TestOnlyKeepsItsOwnContainers: with Only set, the containers of another state
+// directory on the same engine (another ecsmini, or an `ecsmini agent`) are not
+// collected, nor handed to the sink.
+func TestOnlyKeepsItsOwnContainers(t *testing.T) {
+	sink := &recordingSink{lines: map[string][]string{}, label: map[string]string{}}
+	e := newEnv(t, func(c *Collector) { c.Only, c.Sink = map[string]string{"ecsmini.state-dir": "/mine"}, sink })
+	other := e.run(taskARN, "theirs", "not mine", map[string]string{"ecsmini.state-dir": "/theirs"})
+	mine := e.run(taskARN, "app", "mine", map[string]string{"ecsmini.state-dir": "/mine"})
+	waitFor(t, e.c, "app", func() bool { return len(e.texts("default", taskID, "app")) == 1 })
+	if got := e.texts("default", taskID, "theirs"); got != nil {
+		t.Errorf("another state directory's container was collected: %q", got)
+	}
+	if l, _ := sink.got(other); l != nil {
+		t.Errorf("the sink got another state directory's lines: %q", l)
+	}
+	if l, _ := sink.got(mine); !slices.Equal(l, []string{"mine"}) {
+		t.Errorf("the sink got %q of its own container", l)
+	}
+}

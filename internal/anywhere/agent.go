@@ -17,11 +17,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ecsmini/ecsmini/emulator"
 	"github.com/ecsmini/ecsmini/emulator/agent"
 	"github.com/ecsmini/ecsmini/emulator/clock"
 	"github.com/ecsmini/ecsmini/emulator/containers"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/logs"
+	"github.com/ecsmini/ecsmini/emulator/metadata"
 	"github.com/ecsmini/ecsmini/internal/ecsminiapi"
 )
 
@@ -45,6 +46,18 @@ type Config struct {
 	Log   *slog.Logger
 	// Registered, if set, is told the container instance once it is registered.
 	Registered func(ci *ecs.ContainerInstance)
+	// Endpoints serves the task metadata and credentials endpoints on this machine,
+	// where its task containers reach them, as the ECS agent serves them; nil gives
+	// the tasks none.
+	Endpoints Endpoints
+}
+
+// Endpoints is where this machine's task containers reach the agent's metadata and
+// credentials endpoints: Serve starts serving h; Reach (agent.Endpoints) says where
+// a container on a network finds it.
+type Endpoints interface {
+	agent.Endpoints
+	Serve(h http.Handler) error
 }
 
 // Agent is a remote machine's link to ecsmini.
@@ -110,12 +123,25 @@ func (a *Agent) Run(ctx context.Context) error {
 	// reports that, rather than leaving containers nobody tracks.
 	taskCtx, stopTasks := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopTasks()
-	a.tasks = agent.New(agent.Config{Runtime: a.cfg.Runtime, Clock: clock.Real{}, Store: a.store, Region: regionOf(a.arn),
-		Account: accountOf(a.arn), HostIP: a.cfg.HostIP, StateDir: a.cfg.StateDir, Log: a.cfg.Log})
+	cfg := agent.Config{Runtime: a.cfg.Runtime, Clock: clock.Real{}, Store: a.store, Region: regionOf(a.arn),
+		Account: accountOf(a.arn), HostIP: a.cfg.HostIP, StateDir: a.cfg.StateDir, Log: a.cfg.Log,
+		Secrets: remoteSecrets{a}, Credentials: a.store.credentials, AWSLogs: remoteAWSLogs{a}, Endpoints: a.cfg.Endpoints}
+	a.tasks = agent.New(cfg)
+	if a.cfg.Endpoints != nil {
+		if err := a.cfg.Endpoints.Serve(metadata.NewHandler(a.tasks, metadata.WithProtection(remoteProtection{a}))); err != nil {
+			return fmt.Errorf("task metadata endpoint: %w", err)
+		}
+	}
+	ship := newShipper(a)
+	collector, err := a.collect(taskCtx, ship)
+	if err != nil {
+		return err
+	}
 	if err := a.tasks.Start(taskCtx); err != nil {
 		return fmt.Errorf("starting the task agent: %w", err)
 	}
 	go a.send(taskCtx)
+	go ship.run(taskCtx)
 	served := a.serve(ctx)
 	sctx, cancel := context.WithTimeout(taskCtx, shutdownTimeout)
 	defer cancel()
@@ -123,6 +149,8 @@ func (a *Agent) Run(ctx context.Context) error {
 	a.flush(sctx)
 	stopTasks()
 	a.tasks.Wait()
+	<-collector.Done()
+	ship.flush(sctx)
 	if err != nil {
 		return fmt.Errorf("stopping this machine's tasks: %w", err)
 	}
@@ -150,7 +178,8 @@ func (a *Agent) serve(ctx context.Context) error {
 			continue
 		}
 		version = w.Version
-		launch, nudge := a.store.merge(w, time.Now())
+		a.store.setCredentials(w.Credentials)
+		launch, nudge := a.store.merge(&w.AgentWork, time.Now())
 		for _, arn := range launch {
 			if found := a.leftover[arn]; agent.Adoptable(found) {
 				a.tasks.Adopt(arn, found) // still ours: carry on from its containers
@@ -167,6 +196,29 @@ func (a *Agent) serve(ctx context.Context) error {
 		a.kickSender()
 	}
 	return nil
+}
+
+// collect copies this machine's task containers' output (kept under the state
+// directory, as `ecsmini up` keeps its own) and hands awslogs containers' lines to
+// ship, until ctx ends. Only this agent's containers are collected: an ecsmini or
+// another agent on the same engine collects its own.
+func (a *Agent) collect(ctx context.Context, ship *shipper) (*logs.Collector, error) {
+	c := logs.NewCollector(a.cfg.Runtime, filepath.Join(a.cfg.StateDir, "logs"), clock.Real{})
+	c.Logger, c.Sink = a.cfg.Log, ship
+	c.Only = map[string]string{agent.LabelStateDir: a.cfg.StateDir}
+	ran := make(chan error, 1)
+	go func() { ran <- c.Run(ctx) }()
+	select {
+	case <-c.Ready():
+	case err := <-ran:
+		return nil, fmt.Errorf("collecting task logs: %w", err)
+	}
+	go func() {
+		if err := <-ran; err != nil {
+			a.cfg.Log.Error("collecting task logs", "err", err)
+		}
+	}()
+	return c, nil
 }
 
 // findLeftovers lists the containers a previous run of this agent left (a crash, a
@@ -246,7 +298,7 @@ func (a *Agent) send(ctx context.Context) {
 }
 
 // pollOnce asks for the instance's work.
-func (a *Agent) pollOnce(ctx context.Context, version string) (*emulator.AgentWork, error) {
+func (a *Agent) pollOnce(ctx context.Context, version string) (*Work, error) {
 	body, err := json.Marshal(PollRequest{Cluster: a.cfg.Cluster, ContainerInstance: a.arn, Version: version, Wait: a.cfg.Wait})
 	if err != nil {
 		return nil, fmt.Errorf("poll: %w", err)
@@ -275,7 +327,7 @@ func (a *Agent) pollOnce(ctx context.Context, version string) (*emulator.AgentWo
 		}
 		return nil, fmt.Errorf("poll: HTTP %d: %s", resp.StatusCode, strings.TrimSpace(string(raw)))
 	}
-	var w emulator.AgentWork
+	var w Work
 	if err := json.Unmarshal(raw, &w); err != nil {
 		return nil, fmt.Errorf("poll: %s answered with something other than work: %w", a.cfg.Endpoint, err)
 	}

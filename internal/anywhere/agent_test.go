@@ -27,7 +27,7 @@ func TestAgentRunsTasksItIsGiven(t *testing.T) {
 	}
 	emu.SetRunner(nopRunner{})
 	h := httpapi.New(emu, nil)
-	Mount(h, emu, "tok")
+	Mount(h, emu, "tok", Sources{})
 	srv := httptest.NewServer(h)
 	t.Cleanup(func() { srv.Close(); _ = emu.Close() })
 	api := ecsminiapi.NewClient(srv.URL)

@@ -13,4 +13,11 @@
 // decides what a machine runs, so it requires the join token that `ecsmini up` keeps
 // in its state directory (Authorization: Bearer <token>); `ecsmini instance
 // join-token` prints it, to clients on the same machine only.
+//
+// The tasks get what ecsmini's own tasks get (sources.go, remote.go): the agent serves
+// their metadata endpoints on its machine, as the ECS agent does; their task roles'
+// credentials come with the poll's answer, as ACS hands them to the ECS agent; their
+// secrets and their awslogs destinations and lines go through ecsmini's own endpoints
+// (/_ecsmini/agent/secret, awslogs, lines), where the ECS agent would call Secrets
+// Manager, SSM and CloudWatch Logs. All of them require the join token.
 package anywhere

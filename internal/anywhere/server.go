@@ -45,10 +45,11 @@ type Mux interface {
 // MaxWait bounds one poll.
 const MaxWait = 20 * time.Second
 
-// Mount serves the poll endpoint, guarded by token, and the token itself to clients
-// on this machine.
-func Mount(mux Mux, b Backend, token string) {
-	mux.Handle(PollPath, pollHandler(b, token))
+// Mount serves the agent endpoints (the poll, and what remote tasks need of src),
+// guarded by token, and the token itself to clients on this machine.
+func Mount(mux Mux, b Backend, token string, src Sources) {
+	mux.Handle(PollPath, pollHandler(b, token, src))
+	mountSources(mux, b, token, src)
 	mux.Handle(TokenPath, sameMachineOnly(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet {
 			w.WriteHeader(http.StatusMethodNotAllowed)
@@ -59,7 +60,7 @@ func Mount(mux Mux, b Backend, token string) {
 	})))
 }
 
-func pollHandler(b Backend, token string) http.Handler {
+func pollHandler(b Backend, token string, src Sources) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		if r.Method != http.MethodPost {
@@ -67,7 +68,7 @@ func pollHandler(b Backend, token string) http.Handler {
 			return
 		}
 		if !validToken(r.Header.Get("Authorization"), token) {
-			writeError(w, http.StatusUnauthorized, ecs.Errorf(ecs.CodeAccessDenied, "The agent endpoints need the join token: pass --token (see 'ecsmini instance join-token' on the ecsmini machine)."))
+			writeError(w, http.StatusUnauthorized, errNoToken)
 			return
 		}
 		var in PollRequest
@@ -90,7 +91,7 @@ func pollHandler(b Backend, token string) http.Handler {
 				return
 			}
 			if work.Version != in.Version || wait <= 0 {
-				_ = json.NewEncoder(w).Encode(work)
+				_ = json.NewEncoder(w).Encode(Work{AgentWork: *work, Credentials: src.credentials(work)})
 				return
 			}
 			select {

@@ -2,11 +2,13 @@ package anywhere
 
 import (
 	"context"
+	"errors"
 	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/ecsmini/ecsmini/emulator"
+	"github.com/ecsmini/ecsmini/emulator/agent"
 	"github.com/ecsmini/ecsmini/emulator/clock"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/emulator/httpapi"
@@ -29,7 +31,7 @@ func linkEnv(t *testing.T, token string) (*Agent, *ecsminiapi.Client) {
 	}
 	emu.SetRunner(nopRunner{})
 	h := httpapi.New(emu, nil)
-	Mount(h, emu, "right-token")
+	Mount(h, emu, "right-token", Sources{})
 	srv := httptest.NewServer(h)
 	t.Cleanup(func() { srv.Close(); _ = emu.Close() })
 	api := ecsminiapi.NewClient(srv.URL)
@@ -70,7 +72,7 @@ func TestPollAnswersWhenWorkArrives(t *testing.T) {
 	if err != nil || len(w.Tasks) != 0 || w.ContainerInstanceArn != a.arn {
 		t.Fatalf("first poll: %v %+v", err, w)
 	}
-	got := make(chan *emulator.AgentWork, 1)
+	got := make(chan *Work, 1)
 	go func() {
 		w2, err := a.pollOnce(ctx, w.Version) // waits: nothing changed yet
 		if err != nil {
@@ -94,5 +96,15 @@ func TestPollAnswersWhenWorkArrives(t *testing.T) {
 	a.arn = "0123"
 	if _, err := a.pollOnce(ctx, ""); !ecsminiapi.IsCode(err, ecs.CodeInvalidParameter) {
 		t.Fatalf("poll for an unknown instance: %v", err)
+	}
+}
+
+// TestNoSecretsSourceSaysSo: when ecsmini has no secrets source, the remote agent's
+// lookup says so, and the task's reason tells how to configure one, as locally.
+func TestNoSecretsSourceSaysSo(t *testing.T) {
+	a, _ := linkEnv(t, "right-token")
+	_, err := remoteSecrets{a}.Lookup("/edge/db-pass")
+	if !errors.Is(err, agent.ErrNoSecretsSource) {
+		t.Fatalf("lookup without a source: %v, want ErrNoSecretsSource", err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ecsmini/ecsmini/emulator"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
+	"github.com/ecsmini/ecsmini/emulator/metadata"
 )
 
 // remoteStore is the task agent's store on a remote machine: it holds the tasks of the
@@ -20,6 +21,8 @@ type remoteStore struct {
 	tasks map[string]*held
 	seq   uint64
 	wake  chan struct{} // the sender has something to report
+	// creds are the task role credentials of the last poll, by task ARN.
+	creds map[string]TaskCredentials
 }
 
 // held is one task as this machine knows it.
@@ -34,7 +37,7 @@ type held struct {
 }
 
 func newRemoteStore() *remoteStore {
-	return &remoteStore{tasks: map[string]*held{}, wake: make(chan struct{}, 1)}
+	return &remoteStore{tasks: map[string]*held{}, wake: make(chan struct{}, 1), creds: map[string]TaskCredentials{}}
 }
 
 // Task implements agent.Store.
@@ -127,6 +130,30 @@ func (s *remoteStore) merge(w *emulator.AgentWork, now time.Time) (launch, nudge
 		}
 	}
 	return launch, nudge
+}
+
+// setCredentials keeps a poll's credentials: a task's latest replace its earlier ones;
+// those of a task no longer listed go.
+func (s *remoteStore) setCredentials(list []TaskCredentials) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.creds = make(map[string]TaskCredentials, len(list))
+	for _, c := range list {
+		s.creds[c.TaskArn] = c
+	}
+}
+
+// credentials are the task agent's Credentials: what ecsmini issued for the task's
+// role with the task. A role ecsmini did not issue for gets none (empty keys).
+func (s *remoteStore) credentials(_ time.Time, taskARN, role string) metadata.Credentials {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.creds[taskARN]
+	if !ok || c.RoleArn != role {
+		return metadata.Credentials{RoleARN: role}
+	}
+	return metadata.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken,
+		Expiration: c.Expiration, RoleARN: c.RoleArn}
 }
 
 // report is a task change waiting to be sent.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -12,13 +13,15 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ecsmini/ecsmini/emulator/cwlogs"
 	"github.com/ecsmini/ecsmini/emulator/ecs"
 	"github.com/ecsmini/ecsmini/internal/anywhere"
 	"github.com/ecsmini/ecsmini/internal/dockerrt"
 )
 
-// mountAgents serves the remote agents' poll endpoint, guarded by the state
-// directory's join token (made on first use). Without a token file (an unwritable
+// mountAgents serves the remote agents' endpoints (their poll, and their tasks'
+// secrets, role credentials and awslogs lines, from the same sources as local tasks'),
+// guarded by the state directory's join token (made on first use). Without a token file (an unwritable
 // state directory) a token lives for this run only.
 func (s *upStack) mountAgents() {
 	tok, err := anywhere.LoadOrCreateToken(s.o.stateDir)
@@ -27,7 +30,8 @@ func (s *upStack) mountAgents() {
 		tok = anywhere.NewToken()
 	}
 	s.agentToken = tok
-	anywhere.Mount(s.api, s.emu, tok)
+	anywhere.Mount(s.api, s.emu, tok, anywhere.Sources{Secrets: s.sources.secrets, Credentials: s.sources.creds,
+		AWSLogs: s.cwl, Lines: cwlogs.Sink{Service: s.cwl, Log: s.log}})
 }
 
 // joinHint is what up prints, beside its exposure warning, for machines to join.
@@ -46,6 +50,9 @@ type agentOptions struct {
 	token    string
 	stateDir string
 	hostIP   string
+	// metadataAddress is where task containers reach the metadata endpoints ("": as
+	// ecsmini's own, loopback and each network's gateway).
+	metadataAddress string
 }
 
 func newAgentCmd() *cobra.Command {
@@ -60,6 +67,12 @@ state back, until interrupted. ecsmini shows the instance agentConnected=false w
 agent has been silent for its --agent-timeout, and replaces its service tasks elsewhere
 after --agent-task-grace; when the agent gets through again it reports what it still
 runs and stops what was replaced meanwhile.
+
+The tasks get what ecsmini's own tasks get: a task metadata server on this machine
+(loopback for host-network tasks, each Docker network's gateway for the others, or
+--metadata-address), their task role's credentials as ecsmini issues them, their
+secrets from ecsmini's --secrets-file, and awslogs lines sent to ecsmini's CloudWatch
+Logs. All of it travels with the join token.
 
 The join token is printed by 'ecsmini up' when it listens beyond loopback, and by
 'ecsmini instance join-token' on the ecsmini machine.`,
@@ -77,6 +90,7 @@ The join token is printed by 'ecsmini up' when it listens beyond loopback, and b
 	f.StringVar(&o.token, "token", getenv("ECSMINI_AGENT_TOKEN"), "the ecsmini's join token (env ECSMINI_AGENT_TOKEN)")
 	f.StringVar(&o.stateDir, "state-dir", "", "where the agent keeps its instance ARN (default a per-user directory)")
 	f.StringVar(&o.hostIP, "host-ip", "127.0.0.1", "address tasks' host ports are published on (0.0.0.0: every address of this machine)")
+	f.StringVar(&o.metadataAddress, "metadata-address", "", "the one address the task metadata and credentials endpoints listen on, for every task (default: loopback for host-network tasks, each Docker network's gateway for the others); for an agent outside the Docker Engine's network namespace")
 	return cmd
 }
 
@@ -102,12 +116,30 @@ func runAgent(ctx context.Context, o agentOptions, cmd *cobra.Command) error {
 		return fmt.Errorf("%w (the agent runs tasks on this machine's Docker Engine)", err)
 	}
 	defer func() { _ = engine.Close() }()
+	ep := newEndpoints(endpointsConfig{Runtime: engine.Runtime(), Address: o.metadataAddress})
+	defer func() { _ = ep.close() }() // the tasks are stopped by then
 	a := anywhere.New(anywhere.Config{Endpoint: o.endpoint, Cluster: o.cluster, Name: o.name, Token: o.token,
 		Runtime: engine.Runtime(), StateDir: o.stateDir, HostIP: o.hostIP, Log: slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil)),
+		Endpoints: agentEndpoints{ep, o.stateDir},
 		Registered: func(ci *ecs.ContainerInstance) {
 			fmt.Fprintf(cmd.OutOrStdout(), "joined cluster %s as %s (container instance %s)\n", o.cluster, ci.Ec2InstanceId, instanceID(ci.ContainerInstanceArn))
 		}})
 	return a.Run(ctx)
+}
+
+// agentEndpoints serve a remote agent's metadata endpoints on the port saved in its
+// state directory, when free, so the containers it adopts after a restart reach them.
+type agentEndpoints struct {
+	*endpoints
+	stateDir string
+}
+
+func (e agentEndpoints) Serve(h http.Handler) error {
+	saved, err := loadMetadataPort(e.stateDir)
+	if err != nil {
+		return err
+	}
+	return e.serveOn(h, portPlan{stateDir: e.stateDir, preferred: saved})
 }
 
 // newJoinTokenCmd is `ecsmini instance join-token`.

@@ -92,8 +92,12 @@ func TestAnywhereAgentAcrossNamespaces(t *testing.T) {
 	h := newTwoHosts(t)
 	image := buildWorkloadImage(t)
 	stateDir, agentDir := t.TempDir(), t.TempDir()
+	secrets := filepath.Join(t.TempDir(), "secrets.json")
+	if err := os.WriteFile(secrets, []byte(`{"/edge/db-pass": "s3cret-from-ecsmini"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	addr, out, stop := startUp(t, upOptions{runtime: "docker", pauseImage: image, stateDir: stateDir, region: "us-east-1",
-		listen: h.local + ":0", agentTimeout: 5 * time.Second, agentGrace: 5 * time.Second})
+		listen: h.local + ":0", agentTimeout: 5 * time.Second, agentGrace: 5 * time.Second, secretsFile: secrets})
 	d := &dockerTasks{addr: addr, stateDir: stateDir, image: image, out: out, down: new(atomic.Bool), stop: stop,
 		ecs: sdkecs.New(sdkecs.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://" + addr),
 			Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")})}
@@ -120,9 +124,12 @@ func TestAnywhereAgentAcrossNamespaces(t *testing.T) {
 		t.Fatalf("join-token printed %q, want the state directory's token", got)
 	}
 
-	// The remote machine: the agent in the namespace, which reaches only h.local.
+	// The remote machine: the agent in the namespace, which reaches only h.local. Its
+	// Docker Engine is the root namespace's, so its metadata server listens on the
+	// namespace's address, which host-network containers reach through the veth.
 	agentArgs := []string{"netns", "exec", h.ns, ecsminiBinary(t), "agent", "--endpoint", "http://" + addr,
-		"--cluster", d.cluster, "--token", strings.TrimSpace(string(token)), "--state-dir", agentDir, "--name", "edge-1"}
+		"--cluster", d.cluster, "--token", strings.TrimSpace(string(token)), "--state-dir", agentDir, "--name", "edge-1",
+		"--metadata-address", h.peer}
 	agent := startRemoteAgent(t, agentArgs)
 	remote := d.waitInstance(t, "the agent registers", 30*time.Second, func(ci types.ContainerInstance) bool {
 		return strings.HasPrefix(aws.ToString(ci.Ec2InstanceId), "mi-") && ci.AgentConnected
@@ -179,6 +186,8 @@ func TestAnywhereAgentAcrossNamespaces(t *testing.T) {
 	if sc := containerOf(t, &stopped, "app"); sc.ExitCode == nil || aws.ToString(stopped.StoppedReason) != "done with it" || stopped.StopCode != types.TaskStopCodeUserInitiated {
 		t.Fatalf("stopped remote task: %s", summarize(&stopped))
 	}
+
+	remoteTaskSources(t, d, addr, h.peer)
 
 	// Cut the link: the instance shows disconnected; a second (simulated) external
 	// instance takes the replacement after the grace.
@@ -288,4 +297,59 @@ func (d *dockerTasks) waitInstance(t *testing.T, what string, within time.Durati
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// remoteTaskSources: a task on the remote machine reads its v4 metadata and its role's
+// credentials from the agent's metadata server (at peer), has its secret from ecsmini's
+// --secrets-file in its environment, and its awslogs line is read back from ecsmini's
+// CloudWatch Logs with the AWS CLI.
+func remoteTaskSources(t *testing.T, d *dockerTasks, addr, peer string) {
+	group := "/ecs/edge-" + randomHex(t)
+	app := withAWSLogs(d.workloadDef("app", "--log", "hello from the edge"), group, true)
+	app.Secrets = []types.Secret{{Name: aws.String("DB_PASS"), ValueFrom: aws.String("/edge/db-pass")}}
+	def := ec2("edge-sources", types.NetworkModeHost, app)
+	def.RequiresCompatibilities = []types.Compatibility{types.CompatibilityExternal}
+	def.TaskRoleArn = aws.String("arn:aws:iam::000000000000:role/edge-app")
+	tk := d.run(t, def, 1, func(in *sdkecs.RunTaskInput) { in.LaunchType, in.NetworkConfiguration = types.LaunchTypeExternal, nil })[0]
+	tk = d.waitRunning(t, 60*time.Second, tk)[0]
+	arn := aws.ToString(tk.TaskArn)
+	id := aws.ToString(containerOf(t, &tk, "app").RuntimeId)
+	env := containerEnv(t, id)
+	if env["DB_PASS"] != "s3cret-from-ecsmini" {
+		t.Errorf("DB_PASS=%q, want the value of ecsmini's --secrets-file", env["DB_PASS"])
+	}
+	probe := func(url string) string {
+		t.Helper()
+		out, err := exec.Command("docker", "exec", id, "/ecsmini", "workload", "probe", "--print", url).CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s from inside the remote task: %v\n%s", url, err, out)
+		}
+		return string(out)
+	}
+	meta := env["ECS_CONTAINER_METADATA_URI_V4"]
+	if !strings.HasPrefix(meta, "http://"+peer+":") {
+		t.Errorf("ECS_CONTAINER_METADATA_URI_V4=%q, want the agent's server at %s", meta, peer)
+	}
+	if page := probe(meta + "/task"); !strings.Contains(page, `"TaskARN":"`+arn+`"`) && !strings.Contains(page, arn) {
+		t.Errorf("task metadata from the agent lacks %s:\n%s", arn, page)
+	}
+	creds := probe(env["AWS_CONTAINER_CREDENTIALS_FULL_URI"])
+	if !strings.Contains(creds, `"AccessKeyId":"ASIA`) || !strings.Contains(creds, "edge-app") {
+		t.Errorf("credentials from the agent:\n%s", creds)
+	}
+	stream := "ecs/app/" + arn[strings.LastIndexByte(arn, '/')+1:]
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		got := awsCLI(t, tctx(t, 30*time.Second), "logs", "get-log-events", "--endpoint-url", "http://"+addr,
+			"--log-group-name", group, "--log-stream-name", stream, "--start-from-head", "--query", "events[].message", "--output", "text")
+		if strings.Count(got, "hello from the edge") == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("aws logs get-log-events %s %s: %q, want the line once", group, stream, got)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	d.stopTask(t, tk, "done")
+	d.waitStopped(t, 60*time.Second, tk)
 }

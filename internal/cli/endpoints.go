@@ -21,8 +21,11 @@ import (
 // the gateway address of each network tasks use, which is this host as containers see
 // it. It never listens on other interfaces.
 type endpoints struct {
-	rt      containers.Runtime
-	sim     bool
+	rt  containers.Runtime
+	sim bool
+	// fixed, when set, is the one address every task container reaches the endpoints
+	// at, whatever its network (see endpointsConfig.Address).
+	fixed   string
 	handler http.Handler
 	// names serves the cluster DNS tables that awsvpc tasks' DNS servers poll, or is nil.
 	names http.Handler
@@ -45,10 +48,14 @@ type endpointsConfig struct {
 	// (discovery.Path), served next to the metadata endpoints: its Records method when
 	// it has one (the emulator's), else no names.
 	Discovery any
+	// Address, when set, is the only address the endpoints listen on, and where every
+	// task container is told to find them: for an `ecsmini agent` that does not run in
+	// the Docker Engine's network namespace, where the networks' gateways are not its own.
+	Address string
 }
 
 func newEndpoints(cfg endpointsConfig) *endpoints {
-	e := &endpoints{rt: cfg.Runtime, sim: cfg.Simulated, reach: map[string]string{}}
+	e := &endpoints{rt: cfg.Runtime, sim: cfg.Simulated, fixed: cfg.Address, reach: map[string]string{}}
 	if cfg.Discovery != nil {
 		e.names = discovery.Handler(discovery.Records(cfg.Discovery))
 	}
@@ -106,7 +113,7 @@ func (e *endpoints) listen(ip string, port int) (string, error) {
 func (e *endpoints) Reach(ctx context.Context, network string) (string, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.sim || network == "host" {
+	if e.sim || network == "host" || e.fixed != "" {
 		network = ""
 	}
 	if addr, ok := e.reach[network]; ok {
@@ -146,7 +153,7 @@ func (e *endpoints) gateway(ctx context.Context, network string) (string, error)
 func (e *endpoints) claim(ctx context.Context, network string) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.sim || network == "host" {
+	if e.sim || network == "host" || e.fixed != "" {
 		return nil
 	}
 	if _, ok := e.reach[network]; ok {
@@ -162,6 +169,14 @@ func (e *endpoints) claim(ctx context.Context, network string) error {
 	}
 	e.reach[network] = addr
 	return nil
+}
+
+// home is the address of the first listener: loopback, or the fixed address.
+func (e *endpoints) home() string {
+	if e.fixed != "" {
+		return e.fixed
+	}
+	return "127.0.0.1"
 }
 
 // close stops every listener.

@@ -40,7 +40,7 @@ func (e *endpoints) listenLoopback(plan portPlan) (string, error) {
 		return "", err
 	}
 	if saved != 0 && plan.keepSaved {
-		addr, err := e.listen("127.0.0.1", saved)
+		addr, err := e.listen(e.home(), saved)
 		if err != nil {
 			return "", fmt.Errorf("port %d (saved in %s) is not free, and the task containers ecsmini adopts from its previous run reach it there: %w; "+
 				"free that port and start ecsmini again, or remove those tasks' containers with 'ecsmini down --state-dir %s'",
@@ -52,9 +52,9 @@ func (e *endpoints) listenLoopback(plan portPlan) (string, error) {
 	if preferred == 0 {
 		preferred = preferredMetadataPort
 	}
-	addr, err := e.listen("127.0.0.1", preferred)
+	addr, err := e.listen(e.home(), preferred)
 	if err != nil {
-		addr, err = e.listen("127.0.0.1", 0)
+		addr, err = e.listen(e.home(), 0)
 	}
 	if err != nil {
 		return "", err

@@ -26,6 +26,7 @@ type logsServer struct {
 	rt  *sim.Runtime
 	clk *clock.Fake
 	c   *logs.Collector
+	dir string // the state directory, which the containers are labelled with
 }
 
 func newLogsServer(t *testing.T) *logsServer {
@@ -36,7 +37,8 @@ func newLogsServer(t *testing.T) *logsServer {
 	mux.Handle("/_ecsmini/health", healthHandler(ecsminiapi.Health{Status: "ok", Region: "us-east-1", Runtime: "sim"}))
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	c, err := startLogs(ctx, rt, t.TempDir(), nil)
+	dir := t.TempDir()
+	c, err := startLogs(ctx, rt, dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +46,7 @@ func newLogsServer(t *testing.T) *logsServer {
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	// startLogs returns once the collector is subscribed: it sees this container start.
-	s := &logsServer{url: srv.URL, rt: rt, clk: clk, c: c}
+	s := &logsServer{url: srv.URL, rt: rt, clk: clk, c: c, dir: dir}
 	s.run(t, "probe", "p", "")
 	s.waitUntil(t, "the probe's line", func() bool {
 		st, err := c.Read(context.Background(), logsTaskID, "probe", logs.ReadOptions{})
@@ -62,7 +64,7 @@ func newLogsServer(t *testing.T) *logsServer {
 func (s *logsServer) run(t *testing.T, name, output, exitAfter string) {
 	t.Helper()
 	info := agent.TaskInfo{ARN: "arn:aws:ecs:us-east-1:000000000000:task/default/" + logsTaskID, ID: logsTaskID,
-		ClusterName: "default", Family: "web", Revision: 1}
+		ClusterName: "default", Family: "web", Revision: 1, StateDir: s.dir}
 	labels := map[string]string{sim.LabelOutput: output}
 	if exitAfter != "" {
 		labels[sim.LabelExitAfter] = exitAfter

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/ecsmini/ecsmini/emulator/agent"
 	"github.com/ecsmini/ecsmini/emulator/clock"
 	"github.com/ecsmini/ecsmini/emulator/containers"
 	"github.com/ecsmini/ecsmini/emulator/logs"
@@ -31,6 +32,9 @@ func startLogs(ctx context.Context, rt containers.Runtime, stateDir string, sink
 	c.Drain = logsDrain
 	c.Logger = slog.Default()
 	c.Sink = sink // awslogs containers' lines also go to CloudWatch Logs
+	// Only this state directory's tasks: an `ecsmini agent` or another ecsmini on the
+	// same engine keeps (and ships) its own.
+	c.Only = map[string]string{agent.LabelStateDir: stateDir}
 	ran := make(chan error, 1)
 	go func() { ran <- c.Run(ctx) }()
 	// Containers started once this returns are collected.

@@ -49,27 +49,11 @@ func openRuntime(ctx context.Context, name string, clk clock.Clock, act *clock.A
 // behind are adopted when their containers still run (found by their labels) and
 // recorded as STOPPED otherwise; containers of this state directory that no task claims
 // are removed. Then it runs tasks until ctx ends.
-func startAgent(ctx context.Context, emu *emulator.Emulator, rt containers.Runtime, clk clock.Clock, o upOptions, log *slog.Logger, awslogs agent.AWSLogs) (*agent.Agent, *endpoints, error) {
-	var secrets agent.SecretSource
-	if o.secretsFile != "" {
-		s, err := agent.LoadSecretsFile(o.secretsFile)
-		if err != nil {
-			return nil, nil, fmt.Errorf("--secrets-file: %w", err)
-		}
-		secrets = s
-	}
-	var creds func(time.Time, string, string) metadata.Credentials
-	if o.credentialsFile != "" {
-		c, err := loadCredentialsFile(o.credentialsFile, agent.StaticCredentials)
-		if err != nil {
-			return nil, nil, fmt.Errorf("--credentials-file: %w", err)
-		}
-		creds = c
-	}
+func startAgent(ctx context.Context, emu *emulator.Emulator, rt containers.Runtime, clk clock.Clock, o upOptions, log *slog.Logger, awslogs agent.AWSLogs, src taskSources) (*agent.Agent, *endpoints, error) {
 	ep := newEndpoints(endpointsConfig{Runtime: rt, Simulated: rt.Name() == "sim", Discovery: emu})
 	var _ agent.ServiceConnectStore = emu // bridge-mode Service Connect tasks get a task network
 	a := agent.New(agent.Config{Runtime: rt, Clock: clk, Store: emu, Region: o.region, Account: o.accountID,
-		PauseImage: o.pauseImage, StateDir: o.stateDir, Endpoints: ep, Secrets: secrets, Credentials: creds,
+		PauseImage: o.pauseImage, StateDir: o.stateDir, Endpoints: ep, Secrets: src.secrets, Credentials: src.creds,
 		RuntimeTime: runtimeTime(rt, clk), AWSLogs: awslogs, Log: log, Activity: o.drive.activity(),
 		PausePool: pausePool(rt, o.pausePool)})
 	adopt, live, err := findAdoptable(ctx, emu, rt)
@@ -108,6 +92,33 @@ func startAgent(ctx context.Context, emu *emulator.Emulator, rt containers.Runti
 		a.Adopt(arn, found)
 	}
 	return a, ep, nil
+}
+
+// taskSources are the secrets and task role credentials ecsmini gives tasks: its own
+// agent's and, over the agent endpoints, remote machines'.
+type taskSources struct {
+	secrets agent.SecretSource                                   // nil: none configured
+	creds   func(time.Time, string, string) metadata.Credentials // nil: static test keys
+}
+
+// loadTaskSources reads --secrets-file and --credentials-file.
+func loadTaskSources(o upOptions) (taskSources, error) {
+	var src taskSources
+	if o.secretsFile != "" {
+		s, err := agent.LoadSecretsFile(o.secretsFile)
+		if err != nil {
+			return src, fmt.Errorf("--secrets-file: %w", err)
+		}
+		src.secrets = s
+	}
+	if o.credentialsFile != "" {
+		c, err := loadCredentialsFile(o.credentialsFile, agent.StaticCredentials)
+		if err != nil {
+			return src, fmt.Errorf("--credentials-file: %w", err)
+		}
+		src.creds = c
+	}
+	return src, nil
 }
 
 // defaultPausePool is how many started pause containers `up` keeps warm per shape of

@@ -51,6 +51,8 @@ type upStack struct {
 	ln         net.Listener
 	// agentToken is the join token remote agents present (anywhere.go).
 	agentToken string
+	// sources give tasks, local and remote, their secrets and role credentials.
+	sources taskSources
 	// undo releases what was acquired, in reverse order (release runs it).
 	undo []func()
 }
@@ -202,7 +204,12 @@ func (s *upStack) startAgent(rt containers.Runtime) error {
 	agentCtx, stopAgent := context.WithCancel(context.Background())
 	s.stopAgent = stopAgent
 	s.undo = append(s.undo, stopAgent)
-	tasks, meta, err := startAgent(agentCtx, s.emu, rt, s.clk, s.o, s.log, s.cwl)
+	src, err := loadTaskSources(s.o)
+	if err != nil {
+		return err
+	}
+	s.sources = src
+	tasks, meta, err := startAgent(agentCtx, s.emu, rt, s.clk, s.o, s.log, s.cwl, src)
 	if err != nil {
 		return err
 	}
