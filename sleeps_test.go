@@ -35,7 +35,6 @@ var sleepAllowed = map[string]string{
 	// component does in its own goroutines on real I/O (pipes, sockets, HTTP posts) and
 	// announces nowhere. Each needs a notification hook or an Activity token in the
 	// component, then the entry goes.
-	"internal/workload/dns_server_test.go": "debt: the workload's DNS server answers over a real UDP socket",
 }
 
 // TestNoSleepInHermeticTests keeps the hermetic tier free of time.Sleep: its tests
