@@ -59,8 +59,8 @@ func runDNS(t *testing.T, cfg DNS) (string, *dnsTable) {
 	var tb *dnsTable
 	cfg.onTable = func(t *dnsTable) { tb = t }
 	ctx, cancel := context.WithCancel(context.Background())
-	var out bytes.Buffer
-	wait, err := startDNS(ctx, cfg, &syncWriter{w: &out})
+	out := &syncWriter{w: &bytes.Buffer{}}
+	wait, err := startDNS(ctx, cfg, out)
 	if err != nil {
 		cancel()
 		t.Fatal(err)
@@ -104,6 +104,12 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.w.Write(p)
+}
+
+func (s *syncWriter) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.String()
 }
 
 // ask sends a query over UDP or TCP and returns the answer's rcode and addresses.
@@ -432,8 +438,7 @@ func TestRunServesDNS(t *testing.T) {
 	table := newTableServer(t, `{"records": {"api": ["172.18.0.5"]}}`)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	var out bytes.Buffer
-	w := &syncWriter{w: &out}
+	w := &syncWriter{w: &bytes.Buffer{}}
 	tables := make(chan *dnsTable, 1)
 	go func() {
 		done <- Run(ctx, Config{DNS: &DNS{Listen: "127.0.0.1:0", Table: table.URL, onTable: func(tb *dnsTable) { tables <- tb }}}, w, w)
@@ -444,12 +449,10 @@ func TestRunServesDNS(t *testing.T) {
 	case err := <-done:
 		t.Fatalf("Run ended before the DNS server started: %v", err)
 	}
-	w.mu.Lock()
-	_, rest, ok := strings.Cut(out.String(), "dns on ")
+	_, rest, ok := strings.Cut(w.String(), "dns on ")
 	addr, _, _ := strings.Cut(rest, ",")
-	w.mu.Unlock()
 	if !ok {
-		t.Fatalf("no DNS server's log line in %q", out.String())
+		t.Fatalf("no DNS server's log line in %q", w.String())
 	}
 	if _, ips := ask(t, addr, "api", dnsTypeA, false); !slices.Equal(ips, addrs("172.18.0.5")) {
 		t.Errorf("api = %v", ips)
