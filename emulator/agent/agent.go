@@ -122,15 +122,16 @@ func (a *Agent) Start(ctx context.Context) error {
 	go func() {
 		defer a.wg.Done()
 		for {
-			a.dispatch(ctx, events, errs)
+			err := a.dispatch(ctx, events, errs)
 			// The stream ended (the engine restarted, say) but the agent goes on: without
 			// events no runner would see its containers exit. Subscribe again after a
 			// pause, then have every runner look, for what happened in between.
-			if !a.sleep(ctx, resubscribeDelay) {
+			if !a.sleep(ctx, resubscribeDelay, err) {
 				return
 			}
 			events, errs = a.events(ctx)
 			a.nudgeAll()
+			a.cfg.Activity.Done() // the token the wake-up handed over (see sleep)
 		}
 	}()
 	return nil
@@ -149,13 +150,17 @@ func (a *Agent) events(ctx context.Context) (<-chan containers.Event, <-chan err
 // again after the stream ended.
 const resubscribeDelay = time.Second
 
-// dispatch nudges the runner of each event's task until the stream or ctx ends.
-func (a *Agent) dispatch(ctx context.Context, events <-chan containers.Event, errs <-chan error) {
+// dispatch nudges the runner of each event's task until the stream or ctx ends, and
+// returns the error the stream ended with (nil when it just closed, or ctx ended).
+func (a *Agent) dispatch(ctx context.Context, events <-chan containers.Event, errs <-chan error) error {
 	for {
 		select {
 		case ev, ok := <-events:
 			if !ok {
-				return
+				// The error, if any, is sent before both channels close: take it, so that
+				// a tracked one's token is handed back.
+				events = nil
+				continue
 			}
 			if arn := ev.Labels[LabelTaskARN]; arn != "" {
 				a.Nudge(arn)
@@ -164,28 +169,43 @@ func (a *Agent) dispatch(ctx context.Context, events <-chan containers.Event, er
 			}
 			ev.Done()
 		case err, ok := <-errs:
-			if ok && err != nil && ctx.Err() == nil {
+			if !ok {
+				return nil
+			}
+			if err != nil && ctx.Err() == nil {
 				a.cfg.Log.Error("runtime event stream ended; subscribing again", "err", err)
 			}
-			return
+			return err
 		case <-ctx.Done():
-			return
+			return nil
 		}
 	}
 }
 
-// sleep waits d on the agent's clock; false when ctx ended first.
-func (a *Agent) sleep(ctx context.Context, d time.Duration) bool {
+// sleep waits d on the agent's clock before it subscribes again; false when ctx ended
+// first. Its activity accounting makes a Settle wait for the resubscription: the error
+// the stream ended with (a tracked one holds a token) is handed back only once the
+// timer is armed, and the timer hands a token over as it fires, which the caller holds
+// on true until it has subscribed and nudged the runners.
+func (a *Agent) sleep(ctx context.Context, d time.Duration, ended error) bool {
 	if ctx.Err() != nil {
+		containers.StreamErrorDone(ended)
 		return false
 	}
 	done := make(chan struct{})
-	t := a.cfg.Clock.AfterFunc(d, func() { close(done) })
-	defer t.Stop()
+	t := a.cfg.Clock.AfterFunc(d, func() {
+		a.cfg.Activity.Add(1)
+		close(done)
+	})
+	containers.StreamErrorDone(ended)
 	select {
 	case <-done:
 		return true
 	case <-ctx.Done():
+		if !t.Stop() {
+			<-done // it fired: its token is given back here, not by the caller
+			a.cfg.Activity.Done()
+		}
 		return false
 	}
 }

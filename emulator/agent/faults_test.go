@@ -41,23 +41,34 @@ func TestStartFailureEndsStopped(t *testing.T) {
 }
 
 // faultRuntime is the recording sim with faults a test switches on: the event stream
-// ending, Stop failing.
+// failing (and every new subscription with it, while the engine is down), Stop
+// failing. Its event streams are tracked, as the sim's are, so that a Settle waits for
+// the agent to react to a failure as to an event.
 type faultRuntime struct {
 	*recordingRuntime
+	act        *clock.Activity
 	mu         sync.Mutex
-	breakFeed  chan struct{} // closed: the current event stream fails
+	down       bool          // every stream fails at once
+	broken     chan struct{} // closed when the engine goes down: the current streams fail
 	subscribed int
 	stopFails  int // Stops still to fail
 }
 
-func (f *faultRuntime) Events(ctx context.Context) (<-chan containers.Event, <-chan error) {
+func (f *faultRuntime) TrackedEvents(ctx context.Context) (<-chan containers.Event, <-chan error) {
 	f.mu.Lock()
+	defer f.mu.Unlock()
 	f.subscribed++
-	brk := f.breakFeed
-	f.mu.Unlock()
-	sctx, cancel := context.WithCancel(ctx)
-	in, inErr := f.recordingRuntime.Events(sctx)
 	out, errc := make(chan containers.Event), make(chan error, 1)
+	if f.down {
+		f.act.Add(1) // the failure's token, handed to the agent with it
+		errc <- f.failure()
+		close(out)
+		close(errc)
+		return out, errc
+	}
+	brk := f.broken
+	sctx, cancel := context.WithCancel(ctx)
+	in, inErr := f.recordingRuntime.TrackedEvents(sctx)
 	go func() {
 		defer close(out)
 		defer close(errc)
@@ -71,6 +82,7 @@ func (f *faultRuntime) Events(ctx context.Context) (<-chan containers.Event, <-c
 				select {
 				case out <- ev:
 				case <-ctx.Done():
+					ev.Done()
 					return
 				}
 			case err, ok := <-inErr:
@@ -79,7 +91,13 @@ func (f *faultRuntime) Events(ctx context.Context) (<-chan containers.Event, <-c
 				}
 				return
 			case <-brk:
-				errc <- errors.New("event stream broke")
+				// The events not yet delivered are lost with the stream, and their tokens
+				// given back; the failure carries the token goDown took.
+				cancel()
+				for ev := range in {
+					ev.Done()
+				}
+				errc <- f.failure()
 				return
 			case <-ctx.Done():
 				return
@@ -87,6 +105,27 @@ func (f *faultRuntime) Events(ctx context.Context) (<-chan containers.Event, <-c
 		}
 	}()
 	return out, errc
+}
+
+// failure is the error a stream fails with; it holds a token the caller took.
+func (f *faultRuntime) failure() error {
+	return &containers.StreamError{Err: errors.New("event stream broke"), Handled: f.act.Done}
+}
+
+// goDown makes the current event streams fail, and every subscription until goUp. The
+// test calls it with one stream open: the token it takes is that stream's failure's.
+func (f *faultRuntime) goDown() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.down = true
+	f.act.Add(1)
+	close(f.broken)
+}
+
+func (f *faultRuntime) goUp() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.down, f.broken = false, make(chan struct{})
 }
 
 func (f *faultRuntime) subscriptions() int {
@@ -111,69 +150,93 @@ func (f *faultRuntime) Stop(ctx context.Context, id string, timeout time.Duratio
 type faultEnv struct {
 	*prepEnv
 	clk   *clock.Fake
+	act   *clock.Activity
 	fault *faultRuntime
 }
 
 func newFaultEnv(t *testing.T) *faultEnv {
 	t.Helper()
 	clk := clock.NewFake(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
-	rec := &recordingRuntime{Runtime: sim.New(clk, sim.Options{}), specs: map[string]containers.Spec{}}
-	f := &faultRuntime{recordingRuntime: rec, breakFeed: make(chan struct{})}
+	act := clock.NewActivity()
+	rec := &recordingRuntime{Runtime: sim.New(clk, sim.Options{Activity: act}), specs: map[string]containers.Spec{}}
+	f := &faultRuntime{recordingRuntime: rec, act: act, broken: make(chan struct{})}
 	store := agenttest.NewStore()
-	a := New(Config{Runtime: f, Clock: clk, Store: store, Region: "us-east-1", Account: "000000000000", PauseImage: "pause"})
+	a := New(Config{Runtime: f, Clock: clk, Store: store, Region: "us-east-1", Account: "000000000000", PauseImage: "pause", Activity: act})
 	ctx, cancel := context.WithCancel(context.Background())
 	if err := a.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cancel(); a.Wait() })
-	return &faultEnv{prepEnv: &prepEnv{store: store, rt: rec, agent: a}, clk: clk, fault: f}
+	return &faultEnv{prepEnv: &prepEnv{store: store, rt: rec, agent: a}, clk: clk, act: act, fault: f}
 }
 
-// advanceUntil moves the fake clock a second at a time until cond holds.
-func (e *faultEnv) advanceUntil(t *testing.T, what string, cond func() bool) {
+// settle waits until the agent and the runtime have done all they can at the current
+// time.
+func (e *faultEnv) settle(t *testing.T) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("never: %s", what)
-		}
-		e.clk.Advance(time.Second)
-		time.Sleep(time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second) // a hang, not a timing
+	defer cancel()
+	if err := e.act.Wait(ctx); err != nil {
+		t.Fatalf("the agent did not settle: %v", err)
 	}
 }
 
+// advance moves the fake clock d, a second at a time, letting the agent and the runtime
+// settle after each.
+func (e *faultEnv) advance(t *testing.T, d time.Duration) {
+	t.Helper()
+	e.settle(t)
+	for range d / time.Second {
+		e.clk.Advance(time.Second)
+		e.settle(t)
+	}
+}
+
+func (e *faultEnv) status(t *testing.T, arn string) *ecs.Task {
+	t.Helper()
+	task, _, err := e.store.Task(arn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return task
+}
+
 // When the runtime's event stream ends (Docker restarted, a subscriber fell behind),
-// the agent subscribes again and looks at every task, so an essential container that
-// exits afterwards still stops its task.
+// the agent subscribes again, a second later and every second until it works, and each
+// time looks at every task: an essential container that exited while no stream was open
+// (its event lost) still stops its task.
 func TestEventStreamEndDoesNotStrandTasks(t *testing.T) {
 	e := newFaultEnv(t)
 	app := container("app")
 	app.DockerLabels = map[string]string{sim.LabelExitAfter: "5s", sim.LabelExitCode: "3"}
 	arn := e.run(taskDef(app), nil)
 	e.waitStatus(t, arn, ecs.StatusRunning)
-	e.fault.mu.Lock()
-	close(e.fault.breakFeed) // this stream fails; the next ones work
-	e.fault.breakFeed = nil
-	e.fault.mu.Unlock()
-	e.advanceUntil(t, "the task stops after its essential container exits", func() bool {
-		task, _, _ := e.store.Task(arn)
-		return task.LastStatus == ecs.StatusStopped
-	})
-	task, _, _ := e.store.Task(arn)
-	if task.StopCode != ecs.StopEssentialContainerExited || ecs.Deref(task.Containers[0].ExitCode) != 3 {
-		t.Errorf("stopped with %s, exit code %v", task.StopCode, task.Containers[0].ExitCode)
+	e.advance(t, 0)
+
+	e.fault.goDown()
+	// The container exits at 5 s, when no stream is open: its event is lost. The agent
+	// tries a stream again then too (the try fails) and looks.
+	e.advance(t, 5*time.Second)
+	task := e.status(t, arn)
+	if task.LastStatus != ecs.StatusStopped || task.StopCode != ecs.StopEssentialContainerExited || ecs.Deref(task.Containers[0].ExitCode) != 3 {
+		t.Errorf("task %s with %s, exit code %v; want STOPPED, EssentialContainerExited, 3", task.LastStatus, task.StopCode, task.Containers[0].ExitCode)
 	}
-	if n := e.fault.subscriptions(); n != 2 {
-		t.Errorf("%d event subscriptions, want one more after the stream ended", n)
+
+	e.fault.goUp()
+	e.advance(t, time.Second)
+	// The first stream, one failed try a second while the engine was down, the last.
+	if n := e.fault.subscriptions(); n != 7 {
+		t.Errorf("%d event subscriptions, want 7", n)
 	}
 }
 
-// A Stop the runtime fails is tried again: the task does not stay STOPPING with its
-// container running.
+// A Stop the runtime fails is tried again a second later: the task does not stay
+// STOPPING with its container running.
 func TestFailedStopIsRetried(t *testing.T) {
 	e := newFaultEnv(t)
 	arn := e.run(taskDef(container("app")), nil)
 	e.waitStatus(t, arn, ecs.StatusRunning)
+	e.settle(t)
 	e.fault.mu.Lock()
 	e.fault.stopFails = 1
 	e.fault.mu.Unlock()
@@ -184,10 +247,14 @@ func TestFailedStopIsRetried(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.agent.Nudge(arn)
-	e.advanceUntil(t, "the task stops after a failed Stop", func() bool {
-		task, _, _ := e.store.Task(arn)
-		return task.LastStatus == ecs.StatusStopped
-	})
+	e.settle(t)
+	if task := e.status(t, arn); task.LastStatus == ecs.StatusStopped {
+		t.Fatal("task STOPPED although its Stop failed")
+	}
+	e.advance(t, time.Second)
+	if task := e.status(t, arn); task.LastStatus != ecs.StatusStopped {
+		t.Errorf("task %s a second after its Stop failed, want STOPPED", task.LastStatus)
+	}
 }
 
 // blockingInspect makes Inspect of one container wait, as a stuck engine does, until

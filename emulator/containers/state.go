@@ -2,6 +2,7 @@ package containers
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -106,9 +107,31 @@ func (e Event) Done() {
 }
 
 // TrackedEvents is implemented by runtimes that can count their events as simulated
-// work (the simulated runtime); the agent prefers it to Events.
+// work (the simulated runtime); the agent prefers it to Events. A tracked stream that
+// fails sends a *StreamError, which holds a token as its events do.
 type TrackedEvents interface {
 	TrackedEvents(ctx context.Context) (<-chan Event, <-chan error)
+}
+
+// StreamError is the error a tracked event stream ends with. Like an event it holds an
+// activity token until the consumer has acted on it (arranged to subscribe again, say):
+// without it a Settle would see nothing under way between the stream's end and the
+// consumer's reaction, and return before the reaction.
+type StreamError struct {
+	Err     error
+	Handled func() // nil when the stream is not tracked
+}
+
+func (e *StreamError) Error() string { return e.Err.Error() }
+func (e *StreamError) Unwrap() error { return e.Err }
+
+// StreamErrorDone tells a tracked stream that the error it ended with has been acted
+// on; a no-op for any other error, nil included.
+func StreamErrorDone(err error) {
+	var se *StreamError
+	if errors.As(err, &se) && se.Handled != nil {
+		se.Handled()
+	}
 }
 
 // Stats is one sample of a container's resource usage, with the counters Docker's

@@ -58,7 +58,7 @@ func TestCloseLeavesNoGoroutines(t *testing.T) {
 		be := startBackend(t, "a")
 		defer be.stop()
 		changes := 0
-		b, err := New(Config{Clock: clock.Real{}, HealthInterval: 5 * time.Millisecond, OnChange: func() { changes++ }})
+		b, err := New(Config{Clock: clock.Real{}, HealthInterval: 5 * time.Millisecond, OnChange: notifyProgress(func() { changes++ })})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -40,6 +40,7 @@ func TestBlueGreenCutOverUnderLoad(t *testing.T) {
 			p := phase.Load()
 			name, err := ask(b.Addr())
 			total.Add(1)
+			progress.notify()
 			if err != nil {
 				failed.Add(1)
 				continue

@@ -24,6 +24,7 @@ func newFakeLB(t *testing.T, cfg Config) (*clock.Fake, *Balancer) {
 	t.Helper()
 	fake := clock.NewFake(epoch)
 	cfg.Clock = fake
+	cfg.OnChange = notifyProgress(cfg.OnChange)
 	if cfg.HealthInterval == 0 {
 		cfg.HealthInterval = testInterval
 	}
@@ -65,14 +66,58 @@ func registerHealthy(t *testing.T, fake *clock.Fake, b *Balancer, backends ...*b
 	}
 }
 
-// waitFor polls cond for up to five seconds of wall time.
+// signal wakes its waiters at every notify: a waiter takes changed, reads what it
+// watches, and waits on the channel for the next change instead of polling.
+type signal struct {
+	mu sync.Mutex
+	ch chan struct{} // closed and replaced by notify
+}
+
+func newSignal() *signal { return &signal{ch: make(chan struct{})} }
+
+func (s *signal) changed() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ch
+}
+
+func (s *signal) notify() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	close(s.ch)
+	s.ch = make(chan struct{})
+}
+
+// progress is notified whenever something a test waits for may have changed: a
+// balancer's targets (the tests' OnChange), a backend's request counts, a test client's
+// requests. The package's tests run one at a time, so one signal serves them all; a
+// wake-up meant for another only makes waitFor look again.
+var progress = newSignal()
+
+// notifyProgress is an OnChange that wakes waitFor, after calling then (if set).
+func notifyProgress(then func()) func() {
+	return func() {
+		if then != nil {
+			then()
+		}
+		progress.notify()
+	}
+}
+
+// waitFor waits until cond holds, looking again at each progress.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); !cond(); {
-		if time.Now().After(deadline) {
+	timeout := time.After(10 * time.Second) // a hang, not a timing: every change notifies
+	for {
+		changed := progress.changed() // before cond, so no change between them is missed
+		if cond() {
+			return
+		}
+		select {
+		case <-changed:
+		case <-timeout:
 			t.Fatalf("timed out waiting for %s", what)
 		}
-		time.Sleep(time.Millisecond)
 	}
 }
 
@@ -143,6 +188,7 @@ func (be *backend) handle(conn net.Conn) {
 		}
 		if strings.TrimSpace(line) == "slow" {
 			be.slow.Add(1)
+			progress.notify()
 			select {
 			case <-be.release:
 			case <-be.quit:
@@ -153,6 +199,7 @@ func (be *backend) handle(conn net.Conn) {
 			return
 		}
 		be.served.Add(1)
+		progress.notify()
 	}
 }
 

@@ -40,9 +40,10 @@ func startHTTPBackend(t *testing.T, name string) *httpBackend {
 	}
 	be := &httpBackend{name: name, addr: ln.Addr().String(), done: make(chan struct{})}
 	be.srv = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		be.served.Add(1)
 		_, _ = io.WriteString(w, name)
 		_, _ = w.Write(padding)
+		be.served.Add(1)
+		progress.notify()
 	})}
 	go func() {
 		defer close(be.done)
@@ -99,6 +100,7 @@ func startHammer(url string, keepAlive int) *hammer {
 					continue
 				}
 				h.ok.Add(1)
+				progress.notify()
 			}
 		}()
 	}
@@ -139,6 +141,7 @@ func TestRollingUpdateUnderLoad(t *testing.T) {
 		Clock:               clock.Real{},
 		HealthInterval:      50 * time.Millisecond,
 		DeregistrationDelay: 150 * time.Millisecond,
+		OnChange:            notifyProgress(nil),
 		Log:                 slog.New(slog.NewTextHandler(tWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	})
 	if err != nil {

@@ -30,6 +30,10 @@ type DNS struct {
 	// its nameserver lines are replaced by the server's address (so every container
 	// sharing the file asks it first) and its search domains are honoured.
 	ResolvConf string
+
+	// onTable, when set, is given the table the server answers from as it starts, for
+	// tests to wait on its fetches (dnsTable.nextFetch).
+	onTable func(*dnsTable)
 }
 
 // ParseDNS reads "LISTEN=URL".
@@ -98,6 +102,9 @@ func startDNS(ctx context.Context, cfg DNS, stdout io.Writer) (wait func(), err 
 			logf(stdout, "%s", msg)
 		}
 		lastErr = msg
+	}
+	if cfg.onTable != nil {
+		cfg.onTable(t)
 	}
 	s := &dnsServer{table: t, upstreams: upstreams}
 	var wg sync.WaitGroup

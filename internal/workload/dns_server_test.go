@@ -49,15 +49,18 @@ func (ts *tableServer) set(doc string, fail bool) {
 	ts.mu.Unlock()
 }
 
-// runDNS starts a DNS server on a free loopback port and returns its address.
-func runDNS(t *testing.T, cfg DNS) string {
+// runDNS starts a DNS server on a free loopback port and returns its address, and its
+// table once the first fetch of the table has ended.
+func runDNS(t *testing.T, cfg DNS) (string, *dnsTable) {
 	t.Helper()
 	if cfg.Listen == "" {
 		cfg.Listen = "127.0.0.1:0"
 	}
+	var tb *dnsTable
+	cfg.onTable = func(t *dnsTable) { tb = t }
 	ctx, cancel := context.WithCancel(context.Background())
-	var out bytes.Buffer
-	wait, err := startDNS(ctx, cfg, &syncWriter{w: &out})
+	out := &syncWriter{w: &bytes.Buffer{}}
+	wait, err := startDNS(ctx, cfg, out)
 	if err != nil {
 		cancel()
 		t.Fatal(err)
@@ -78,7 +81,18 @@ func runDNS(t *testing.T, cfg DNS) string {
 	if addr == "" {
 		t.Fatalf("no address in %q", line)
 	}
-	return addr
+	awaitFetch(t, tb)
+	return addr, tb
+}
+
+// awaitFetch makes tb fetch its table now and waits until the fetch has ended.
+func awaitFetch(t *testing.T, tb *dnsTable) {
+	t.Helper()
+	select {
+	case <-tb.nextFetch():
+	case <-time.After(10 * time.Second): // a hang, not a timing: the fetch begins at once
+		t.Fatal("the DNS table was never fetched")
+	}
 }
 
 type syncWriter struct {
@@ -90,6 +104,12 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.w.Write(p)
+}
+
+func (s *syncWriter) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.String()
 }
 
 // ask sends a query over UDP or TCP and returns the answer's rcode and addresses.
@@ -127,17 +147,6 @@ func ask(t *testing.T, addr, name string, qtype uint16, tcp bool) (int, []netip.
 	return rcode, ips
 }
 
-// eventually retries f until it returns true or 5 s have passed.
-func eventually(t *testing.T, what string, f func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); !f(); {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 func addrs(s ...string) []netip.Addr {
 	var out []netip.Addr
 	for _, a := range s {
@@ -148,8 +157,7 @@ func addrs(s ...string) []netip.Addr {
 
 func TestDNSServerAnswersFromTheTable(t *testing.T) {
 	table := newTableServer(t, `{"records": {"api": ["172.18.0.5", "172.18.0.6", "fd00::1", "junk"], "Api.Local.": ["172.18.0.7"], "empty": []}}`)
-	addr := runDNS(t, DNS{Table: table.URL})
-	eventually(t, "the table", func() bool { r, _ := ask(t, addr, "api", dnsTypeA, false); return r == dnsRcodeOK })
+	addr, _ := runDNS(t, DNS{Table: table.URL})
 
 	for _, tc := range []struct {
 		name  string
@@ -179,8 +187,7 @@ func TestDNSServerAnswersFromTheTable(t *testing.T) {
 // Answers rotate, so clients that take the first address spread over a service's tasks.
 func TestDNSServerRotatesAnswers(t *testing.T) {
 	table := newTableServer(t, `{"records": {"api": ["10.0.0.1", "10.0.0.2", "10.0.0.3"]}}`)
-	addr := runDNS(t, DNS{Table: table.URL})
-	eventually(t, "the table", func() bool { r, _ := ask(t, addr, "api", dnsTypeA, false); return r == dnsRcodeOK })
+	addr, _ := runDNS(t, DNS{Table: table.URL})
 	first := map[netip.Addr]int{}
 	for range 6 {
 		_, ips := ask(t, addr, "api", dnsTypeA, false)
@@ -198,15 +205,14 @@ func TestDNSServerRotatesAnswers(t *testing.T) {
 // AAAA queries with EDNS, the way programs in the task's containers do.
 func TestDNSServerWithGoResolver(t *testing.T) {
 	table := newTableServer(t, `{"records": {"api": ["172.18.0.5"]}}`)
-	addr := runDNS(t, DNS{Table: table.URL})
+	addr, _ := runDNS(t, DNS{Table: table.URL})
 	r := &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
 		var d net.Dialer
 		return d.DialContext(ctx, network, addr)
 	}}
-	eventually(t, "api to resolve", func() bool {
-		ips, err := r.LookupNetIP(context.Background(), "ip", "api.")
-		return err == nil && slices.Equal(ips, addrs("172.18.0.5"))
-	})
+	if ips, err := r.LookupNetIP(context.Background(), "ip", "api."); err != nil || !slices.Equal(ips, addrs("172.18.0.5")) {
+		t.Fatalf("api = %v, %v", ips, err)
+	}
 	if _, err := r.LookupNetIP(context.Background(), "ip", "db."); err == nil {
 		t.Fatal("an unknown name must not resolve")
 	}
@@ -214,15 +220,10 @@ func TestDNSServerWithGoResolver(t *testing.T) {
 
 func TestDNSServerForwardsUnknownNames(t *testing.T) {
 	upTable := newTableServer(t, `{"records": {"example.com": ["93.184.216.34"]}}`)
-	upstream := runDNS(t, DNS{Table: upTable.URL})
+	upstream, _ := runDNS(t, DNS{Table: upTable.URL})
 	table := newTableServer(t, `{"records": {"api": ["172.18.0.5"]}}`)
 	dead := deadUDPAddr(t)
-	addr := runDNS(t, DNS{Table: table.URL, Upstreams: []string{dead, upstream}})
-	eventually(t, "the tables", func() bool {
-		r1, _ := ask(t, addr, "api", dnsTypeA, false)
-		r2, _ := ask(t, upstream, "example.com", dnsTypeA, false)
-		return r1 == dnsRcodeOK && r2 == dnsRcodeOK
-	})
+	addr, _ := runDNS(t, DNS{Table: table.URL, Upstreams: []string{dead, upstream}})
 	for _, tcp := range []bool{false, true} {
 		if rcode, ips := ask(t, addr, "example.com", dnsTypeA, tcp); rcode != dnsRcodeOK || !slices.Equal(ips, addrs("93.184.216.34")) {
 			t.Errorf("forwarded (tcp %v): rcode %d %v", tcp, rcode, ips)
@@ -251,7 +252,7 @@ func deadUDPAddr(t *testing.T) string {
 
 func TestDNSServerFailsWhenNoUpstreamAnswers(t *testing.T) {
 	table := newTableServer(t, `{"records": {}}`)
-	addr := runDNS(t, DNS{Table: table.URL, Upstreams: []string{deadUDPAddr(t)}})
+	addr, _ := runDNS(t, DNS{Table: table.URL, Upstreams: []string{deadUDPAddr(t)}})
 	if rcode, _ := ask(t, addr, "example.com", dnsTypeA, false); rcode != dnsRcodeServFail {
 		t.Fatalf("rcode %d, want SERVFAIL", rcode)
 	}
@@ -285,8 +286,7 @@ func TestDNSServerTruncatesLongUDPAnswers(t *testing.T) {
 		quoted = append(quoted, `"`+ips[i].String()+`"`)
 	}
 	table := newTableServer(t, `{"records": {"big": [`+strings.Join(quoted, ",")+`]}}`)
-	addr := runDNS(t, DNS{Table: table.URL})
-	eventually(t, "the table", func() bool { r, _ := ask(t, addr, "big", dnsTypeA, false); return r == dnsRcodeOK })
+	addr, _ := runDNS(t, DNS{Table: table.URL})
 	if _, got := ask(t, addr, "big", dnsTypeA, false); len(got) == 0 || len(got) >= 40 {
 		t.Fatalf("UDP: %d answers, want a truncated part", len(got))
 	}
@@ -303,32 +303,42 @@ func TestDNSTableKeepsTheLastGoodTable(t *testing.T) {
 	var logs []string
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
+	first := tb.nextFetch()
 	go func() {
 		defer close(done)
-		refreshDNSTable(ctx, tb, table.URL, 5*time.Millisecond, func(format string, args ...any) {
+		// Fetches begin at nextFetch's kicks: the ticker never comes.
+		refreshDNSTable(ctx, tb, table.URL, time.Hour, func(format string, args ...any) {
 			logMu.Lock()
 			logs = append(logs, fmt.Sprintf(format, args...))
 			logMu.Unlock()
 		})
 	}()
 	defer func() { cancel(); <-done }()
-	eventually(t, "the first table", func() bool { _, ok := tb.lookup("api"); return ok })
+	<-first
+	if _, ok := tb.lookup("api"); !ok {
+		t.Fatal("the first table was not applied")
+	}
 
 	table.set("", true)
-	n := table.calls.Load()
-	eventually(t, "failed fetches", func() bool { return table.calls.Load() > n+3 })
+	for range 4 {
+		awaitFetch(t, tb)
+	}
 	if ips, ok := tb.lookup("api"); !ok || !slices.Equal(ips, addrs("172.18.0.5")) {
 		t.Fatalf("after failures the last good table must stay: %v %v", ips, ok)
 	}
 	table.set(`{"records": "not an object"}`, false)
-	n = table.calls.Load()
-	eventually(t, "bad documents", func() bool { return table.calls.Load() > n+3 })
+	for range 4 {
+		awaitFetch(t, tb)
+	}
 	if _, ok := tb.lookup("api"); !ok {
 		t.Fatal("a bad document must keep the last good table")
 	}
 
 	table.set(`{"records": {"web": ["172.18.0.9"]}}`, false)
-	eventually(t, "the new table", func() bool { _, ok := tb.lookup("web"); return ok })
+	awaitFetch(t, tb)
+	if _, ok := tb.lookup("web"); !ok {
+		t.Fatal("the new table was not applied")
+	}
 	if _, ok := tb.lookup("api"); ok {
 		t.Fatal("a name gone from the table must go")
 	}
@@ -428,21 +438,25 @@ func TestRunServesDNS(t *testing.T) {
 	table := newTableServer(t, `{"records": {"api": ["172.18.0.5"]}}`)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	var out bytes.Buffer
-	w := &syncWriter{w: &out}
-	go func() { done <- Run(ctx, Config{DNS: &DNS{Listen: "127.0.0.1:0", Table: table.URL}}, w, w) }()
-	var addr string
-	eventually(t, "the DNS server's log line", func() bool {
-		w.mu.Lock()
-		defer w.mu.Unlock()
-		_, rest, ok := strings.Cut(out.String(), "dns on ")
-		addr, _, _ = strings.Cut(rest, ",")
-		return ok
-	})
-	eventually(t, "api to resolve", func() bool {
-		_, ips := ask(t, addr, "api", dnsTypeA, false)
-		return slices.Equal(ips, addrs("172.18.0.5"))
-	})
+	w := &syncWriter{w: &bytes.Buffer{}}
+	tables := make(chan *dnsTable, 1)
+	go func() {
+		done <- Run(ctx, Config{DNS: &DNS{Listen: "127.0.0.1:0", Table: table.URL, onTable: func(tb *dnsTable) { tables <- tb }}}, w, w)
+	}()
+	select {
+	case tb := <-tables: // after the log line
+		awaitFetch(t, tb)
+	case err := <-done:
+		t.Fatalf("Run ended before the DNS server started: %v", err)
+	}
+	_, rest, ok := strings.Cut(w.String(), "dns on ")
+	addr, _, _ := strings.Cut(rest, ",")
+	if !ok {
+		t.Fatalf("no DNS server's log line in %q", w.String())
+	}
+	if _, ips := ask(t, addr, "api", dnsTypeA, false); !slices.Equal(ips, addrs("172.18.0.5")) {
+		t.Errorf("api = %v", ips)
+	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)

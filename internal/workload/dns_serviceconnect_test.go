@@ -27,15 +27,13 @@ func TestDNSServerAnswersSRV(t *testing.T) {
 		"t1.api.demo.local": ["172.18.0.5"], "t2.api.demo.local": ["172.18.0.6"], "srvonly.demo.local": []},
 		"srv": {"api.demo.local": [{"target": "t1.api.demo.local", "port": 8080}, {"target": "t2.api.demo.local", "port": 8081}],
 			"srvonly.demo.local": [{"target": "t1.api.demo.local", "port": 9}]}}`)
-	addr := runDNS(t, DNS{Table: table.URL})
+	addr, _ := runDNS(t, DNS{Table: table.URL})
 	r := resolverAt(addr)
 	ctx := context.Background()
-	var srvs []*net.SRV
-	eventually(t, "the SRV records", func() bool {
-		var err error
-		_, srvs, err = r.LookupSRV(ctx, "", "", "api.demo.local")
-		return err == nil && len(srvs) == 2
-	})
+	_, srvs, err := r.LookupSRV(ctx, "", "", "api.demo.local")
+	if err != nil || len(srvs) != 2 {
+		t.Fatalf("SRV of api.demo.local: %v, %v", srvs, err)
+	}
 	got := []string{}
 	for _, s := range srvs {
 		got = append(got, fmt.Sprintf("%s:%d", s.Target, s.Port))
@@ -73,26 +71,27 @@ func TestDNSServerRunsServiceConnectListeners(t *testing.T) {
 	doc := fmt.Sprintf(`{"records": {"api": ["127.255.3.4"]}, "proxies": [{"name": "api", "addr": %q, "appProtocol": "http", "endpoints": [%q]}]}`,
 		alias, be.Listener.Addr().String())
 	table := newTableServer(t, doc)
-	addr := runDNS(t, DNS{Table: table.URL})
+	addr, tb := runDNS(t, DNS{Table: table.URL})
 	r := resolverAt(addr)
 	_, port, _ := net.SplitHostPort(alias)
 	c := &http.Client{Transport: &http.Transport{Proxy: nil, DialContext: (&net.Dialer{Resolver: r}).DialContext}}
 	url := "http://api:" + port + "/"
-	eventually(t, "the alias to answer", func() bool {
-		resp, err := c.Get(url)
-		if err != nil {
-			return false
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return string(b) == "from api"
-	})
+	resp, err := c.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || string(b) != "from api" {
+		t.Fatalf("through the alias: %q, %v", b, err)
+	}
 	table.set(`{"records": {}}`, false)
-	eventually(t, "the listener to stop", func() bool {
-		conn, err := net.Dial("tcp", alias)
-		if err == nil {
-			conn.Close()
-		}
-		return err != nil && strings.Contains(err.Error(), "refused")
-	})
+	awaitFetch(t, tb)
+	conn, err := net.Dial("tcp", alias)
+	if err == nil {
+		conn.Close()
+	}
+	if err == nil || !strings.Contains(err.Error(), "refused") {
+		t.Errorf("the alias after the table dropped it: %v, want connection refused", err)
+	}
 }

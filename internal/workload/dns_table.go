@@ -23,6 +23,66 @@ type dnsTable struct {
 	search  []string // the resolver's search domains, lower-case, no dots at the ends
 	// onProxies, if set, is given the Service Connect listeners of every table fetched.
 	onProxies func([]serviceconnect.Listener)
+
+	// fetchMu guards what lets a caller see a fetch through (nextFetch): the number of
+	// fetches begun, the waiters for the end of a later one, and the kick that begins
+	// one now rather than at the next tick.
+	fetchMu sync.Mutex
+	begun   uint64
+	waiters []fetchWaiter
+	kick    chan struct{}
+}
+
+// fetchWaiter waits for the end of a fetch numbered above after.
+type fetchWaiter struct {
+	after uint64
+	done  chan struct{}
+}
+
+// nextFetch returns a channel closed once a fetch that begins after the call has ended,
+// applied or failed, and has that fetch begin now: a test that changed the document
+// waits on it for the server to have read the change, instead of polling.
+func (t *dnsTable) nextFetch() <-chan struct{} {
+	t.fetchMu.Lock()
+	defer t.fetchMu.Unlock()
+	w := fetchWaiter{after: t.begun, done: make(chan struct{})}
+	t.waiters = append(t.waiters, w)
+	select {
+	case t.kicksLocked() <- struct{}{}:
+	default: // a kick is pending already
+	}
+	return w.done
+}
+
+// kicksLocked is the kick channel, made on first use; the caller holds fetchMu.
+func (t *dnsTable) kicksLocked() chan struct{} {
+	if t.kick == nil {
+		t.kick = make(chan struct{}, 1)
+	}
+	return t.kick
+}
+
+// fetchBegins numbers a fetch about to begin.
+func (t *dnsTable) fetchBegins() uint64 {
+	t.fetchMu.Lock()
+	defer t.fetchMu.Unlock()
+	t.begun++
+	return t.begun
+}
+
+// fetchEnded wakes the waiters for fetch n's end.
+func (t *dnsTable) fetchEnded(n uint64) {
+	t.fetchMu.Lock()
+	defer t.fetchMu.Unlock()
+	keep := t.waiters[:0]
+	for _, w := range t.waiters {
+		if n > w.after {
+			close(w.done)
+		} else {
+			keep = append(keep, w)
+		}
+	}
+	t.waiters = keep
 }
 
 // srvRecord is one SRV answer: a target name and a port.
@@ -148,7 +208,11 @@ func refreshDNSTable(ctx context.Context, t *dnsTable, url string, interval time
 	failing := false
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
+	t.fetchMu.Lock()
+	kick := t.kicksLocked()
+	t.fetchMu.Unlock()
 	for {
+		n := t.fetchBegins()
 		fctx, cancel := context.WithTimeout(ctx, interval+time.Second)
 		table, err := fetchDNSTable(fctx, client, url)
 		cancel()
@@ -168,10 +232,12 @@ func refreshDNSTable(ctx context.Context, t *dnsTable, url string, interval time
 				t.onProxies(table.proxies)
 			}
 		}
+		t.fetchEnded(n)
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+		case <-kick:
 		}
 	}
 }

@@ -50,10 +50,13 @@ func (r *Runtime) subscribe(ctx context.Context, tracked *clock.Activity) (<-cha
 }
 
 func (r *Runtime) pump(ctx context.Context, s *subscriber) {
+	var undelivered []containers.Event
+	failed := false // the stream's failure was sent, its token with it
 	defer func() {
 		r.mu.Lock()
 		delete(r.subs, s)
 		r.mu.Unlock()
+		s.abandon(undelivered, failed) // after the delete: nothing is queued any more
 		close(s.out)
 		close(s.errc)
 	}()
@@ -67,17 +70,38 @@ func (r *Runtime) pump(ctx context.Context, s *subscriber) {
 		batch, dropped := s.queue, s.dropped
 		s.queue = nil
 		s.mu.Unlock()
-		for _, e := range batch {
+		for i, e := range batch {
 			select {
 			case s.out <- e:
 			case <-ctx.Done():
+				undelivered = batch[i:]
 				return
 			}
 		}
 		if dropped {
-			s.errc <- fmt.Errorf("sim: events: subscriber fell more than %d events behind; events were dropped", r.opts.EventBuffer)
+			err := &containers.StreamError{Err: fmt.Errorf("sim: events: subscriber fell more than %d events behind; events were dropped", r.opts.EventBuffer)}
+			if s.tracked != nil {
+				err.Handled = s.tracked.Done
+			}
+			s.errc <- err
+			failed = true
 			return
 		}
+	}
+}
+
+// abandon gives back the tokens of what a tracked stream that ended will never deliver:
+// the rest of a batch, what is still queued, and the failure unless it was sent.
+func (s *subscriber) abandon(batch []containers.Event, failed bool) {
+	s.mu.Lock()
+	n := len(batch) + len(s.queue)
+	if s.dropped && !failed {
+		n++
+	}
+	s.queue = nil
+	s.mu.Unlock()
+	if s.tracked != nil {
+		s.tracked.Add(-n)
 	}
 }
 
@@ -88,6 +112,9 @@ func (s *subscriber) push(e containers.Event, limit int) {
 	case s.dropped:
 	case len(s.queue) >= limit:
 		s.dropped = true
+		if s.tracked != nil {
+			s.tracked.Add(1) // the failure's token (a StreamError's), taken now as an event's is
+		}
 	default:
 		if s.tracked != nil {
 			s.tracked.Add(1)

@@ -150,16 +150,22 @@ func (l *logReader) WhenReadable(f func()) {
 		return
 	}
 	var once sync.Once
+	var stopMu sync.Mutex // stop is set after AfterFunc returns, which may have fired already
 	var stop func() bool
 	fire := func() {
 		once.Do(func() {
-			if stop != nil {
-				stop()
+			stopMu.Lock()
+			s := stop
+			stopMu.Unlock()
+			if s != nil {
+				s()
 			}
 			f()
 		})
 	}
+	stopMu.Lock()
 	stop = context.AfterFunc(l.ctx, fire)
+	stopMu.Unlock()
 	l.c.onExit = append(l.c.onExit, fire)
 	l.onClose = fire
 	l.r.mu.Unlock()
