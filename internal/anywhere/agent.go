@@ -298,8 +298,9 @@ func (a *Agent) send(ctx context.Context) {
 
 // deliver reports one change: its containers' health first, when ecsmini has other (so
 // that ecsmini records a status change with the health seen with it), then the task's
-// state with SubmitTaskStateChange. Health ecsmini refuses (an *ecs.Error) is not
-// sent again until it changes; the state change goes all the same.
+// state with SubmitTaskStateChange. Health ecsmini refuses (an *ecs.Error), or an older
+// ecsmini without the endpoint, is not sent again until it changes; the state change
+// goes all the same.
 func (a *Agent) deliver(ctx context.Context, r report) error {
 	if r.health != nil {
 		in := HealthRequest{Cluster: a.cfg.Cluster, ContainerInstance: a.arn,
@@ -309,6 +310,9 @@ func (a *Agent) deliver(ctx context.Context, r report) error {
 		switch {
 		case errors.As(err, &ee):
 			a.cfg.Log.Warn("ecsmini refused a task's container health", "task", r.task.TaskArn, "err", err)
+		case errors.Is(err, errNotServed):
+			// An older ecsmini takes no health: its tasks show UNKNOWN, their states still go.
+			a.cfg.Log.Warn("ecsmini takes no container health; upgrade it to see remote tasks' health", "task", r.task.TaskArn)
 		case err != nil:
 			return err
 		}

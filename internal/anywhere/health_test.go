@@ -3,6 +3,7 @@ package anywhere
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -324,5 +325,73 @@ func TestHealthEndpointChecksTheReport(t *testing.T) {
 	}
 	if got := out.Tasks[0]; got.Containers[0].HealthStatus != ecs.HealthHealthy || got.HealthStatus != ecs.HealthUnknown {
 		t.Errorf("after the reports: container %s, task %s; want HEALTHY, UNKNOWN", got.Containers[0].HealthStatus, got.HealthStatus)
+	}
+}
+
+// TestStateGoesWithoutTheHealthEndpoint: an ecsmini that does not serve the health
+// endpoint (an older version) still gets the task's state; the health is not retried.
+func TestStateGoesWithoutTheHealthEndpoint(t *testing.T) {
+	emu, err := emulator.New(emulator.Config{Clock: clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	emu.SetRunner(nopRunner{})
+	h := httpapi.New(emu, nil)
+	Mount(h, emu, "tok", Sources{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == HealthPath {
+			http.NotFound(w, r)
+			return
+		}
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(func() { srv.Close(); _ = emu.Close() })
+	ctx := context.Background()
+	a := New(Config{Endpoint: srv.URL, Cluster: "edge", Token: "tok", StateDir: t.TempDir()})
+	for _, c := range []struct {
+		op string
+		in any
+	}{
+		{"CreateCluster", map[string]any{"clusterName": "edge"}},
+		{"RegisterTaskDefinition", map[string]any{"family": "web", "networkMode": "host", "requiresCompatibilities": []string{"EXTERNAL"},
+			"containerDefinitions": []map[string]any{{"name": "app", "image": "busybox", "memory": 64}}}},
+	} {
+		if err := a.api.Call(ctx, c.op, c.in, &map[string]any{}); err != nil {
+			t.Fatalf("%s: %v", c.op, err)
+		}
+	}
+	var ci ecs.ContainerInstanceOutput
+	if err := a.api.Call(ctx, "RegisterContainerInstance", &ecs.RegisterContainerInstanceInput{Cluster: "edge", Attributes: a.attributes()}, &ci); err != nil {
+		t.Fatal(err)
+	}
+	a.arn = ci.ContainerInstance.ContainerInstanceArn
+	var run ecs.TasksOutput
+	if err := a.api.Call(ctx, "RunTask", map[string]any{"cluster": "edge", "taskDefinition": "web", "launchType": "EXTERNAL"}, &run); err != nil {
+		t.Fatal(err)
+	}
+	tk := run.Tasks[0]
+	a.store.merge(&emulator.AgentWork{Tasks: []emulator.AgentTask{{Task: tk, TaskDefinition: &ecs.TaskDefinition{}}}}, time.Now())
+	if _, err := a.store.UpdateTask(tk.TaskArn, func(t *ecs.Task) error {
+		t.LastStatus, t.Containers[0].HealthStatus = ecs.StatusPending, ecs.HealthHealthy
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	p := a.store.pending()
+	if len(p) != 1 || p[0].health == nil {
+		t.Fatalf("pending %+v, want one report with health", p)
+	}
+	if err := a.deliver(ctx, p[0]); err != nil {
+		t.Fatalf("deliver without the health endpoint: %v", err)
+	}
+	var out ecs.TasksOutput
+	if err := a.api.Call(ctx, "DescribeTasks", map[string]any{"cluster": "edge", "tasks": []string{tk.TaskArn}}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.Tasks[0]; got.LastStatus != ecs.StatusPending || got.Containers[0].HealthStatus != ecs.HealthUnknown {
+		t.Errorf("task %s, container health %s; want PENDING, UNKNOWN", got.LastStatus, got.Containers[0].HealthStatus)
+	}
+	if again := a.store.pending(); len(again) != 1 || again[0].health != nil {
+		t.Errorf("after the refusal the health is offered again: %+v", again)
 	}
 }
