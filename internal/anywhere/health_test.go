@@ -111,7 +111,7 @@ func TestRemoteHealthReachesEcsmini(t *testing.T) {
 	Mount(h, emu, "tok", Sources{})
 	srv := httptest.NewServer(h)
 	t.Cleanup(func() { srv.Close(); _ = emu.Close() })
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	loopCtx, stopLoop := context.WithCancel(ctx)
 	looped := make(chan error, 1)
@@ -223,7 +223,11 @@ func TestRemoteHealthReachesEcsmini(t *testing.T) {
 
 	// The replacement starts first, on the external instance; once its own check passes
 	// the unhealthy task is stopped.
+	overlap := false // the replacement existed while the unhealthy task still ran
 	final := until("the unhealthy task replaced", func(ts []types.Task) bool {
+		if old := findTask(ts, firstARN); len(ts) == 2 && old != nil && aws.ToString(old.DesiredStatus) == "RUNNING" {
+			overlap = true
+		}
 		for _, tk := range ts {
 			if aws.ToString(tk.TaskArn) != firstARN && aws.ToString(tk.LastStatus) == "RUNNING" && health(tk) == "UNKNOWN/UNKNOWN" {
 				checks.Advance(5 * time.Second) // the replacement's first check
@@ -232,6 +236,9 @@ func TestRemoteHealthReachesEcsmini(t *testing.T) {
 		old := findTask(ts, firstARN)
 		return old != nil && aws.ToString(old.LastStatus) == "STOPPED" && len(ts) == 2
 	})
+	if !overlap {
+		t.Errorf("the unhealthy task was stopped before its replacement was started")
+	}
 	old := findTask(final, firstARN)
 	if old.StopCode != types.TaskStopCodeServiceSchedulerInitiated || aws.ToString(old.StoppedReason) != "Task failed container health checks" {
 		t.Errorf("the unhealthy task stopped with %q %q, want ServiceSchedulerInitiated, Task failed container health checks",
