@@ -23,12 +23,23 @@ type AgentTask = anywhere.AgentTask
 // AgentWork is what a remote agent's instance should run.
 type AgentWork = anywhere.AgentWork
 
+// AgentTaskHealth is the container health a remote agent reports for one task.
+type AgentTaskHealth = anywhere.TaskHealthReport
+
+// AgentContainerHealth is one container's reported healthStatus.
+type AgentContainerHealth = anywhere.ContainerHealthReport
+
 // AgentHeartbeatTimeout: see anywhere.Agents.HeartbeatTimeout.
 func (e *Emulator) AgentHeartbeatTimeout() time.Duration { return e.agents.HeartbeatTimeout() }
 
 // AgentPoll: see anywhere.Agents.AgentPoll.
 func (e *Emulator) AgentPoll(ctx context.Context, cluster, instance string) (*AgentWork, <-chan struct{}, error) {
 	return e.agents.AgentPoll(ctx, cluster, instance)
+}
+
+// AgentHealth: see anywhere.Agents.AgentHealth.
+func (e *Emulator) AgentHealth(ctx context.Context, cluster, instance string, tasks []AgentTaskHealth) error {
+	return e.agents.AgentHealth(ctx, cluster, instance, tasks)
 }
 
 // DiscoverPollEndpoint: see anywhere.Agents.DiscoverPollEndpoint.

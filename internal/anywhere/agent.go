@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ecsmini/ecsmini/emulator"
 	"github.com/ecsmini/ecsmini/emulator/agent"
 	"github.com/ecsmini/ecsmini/emulator/clock"
 	"github.com/ecsmini/ecsmini/emulator/containers"
@@ -252,8 +253,7 @@ func (a *Agent) removeLeftovers(ctx context.Context) {
 // flush reports what is pending once, as the agent ends.
 func (a *Agent) flush(ctx context.Context) {
 	for _, r := range a.store.pending() {
-		var out ecs.AcknowledgmentOutput
-		if err := a.api.Call(ctx, "SubmitTaskStateChange", stateChange(a.cfg.Cluster, r.task), &out); err != nil {
+		if err := a.deliver(ctx, r); err != nil {
 			a.cfg.Log.Warn("cannot report a task change on the way out", "task", r.task.TaskArn, "err", err)
 			return
 		}
@@ -278,8 +278,7 @@ func (a *Agent) send(ctx context.Context) {
 		case <-a.store.wake:
 		}
 		for _, r := range a.store.pending() {
-			var out ecs.AcknowledgmentOutput
-			err := a.api.Call(ctx, "SubmitTaskStateChange", stateChange(a.cfg.Cluster, r.task), &out)
+			err := a.deliver(ctx, r)
 			var ee *ecs.Error
 			switch {
 			case err == nil, errors.As(err, &ee):
@@ -295,6 +294,32 @@ func (a *Agent) send(ctx context.Context) {
 			}
 		}
 	}
+}
+
+// deliver reports one change: its containers' health first, when ecsmini has other (so
+// that ecsmini records a status change with the health seen with it), then the task's
+// state with SubmitTaskStateChange. Health ecsmini refuses (an *ecs.Error), or an older
+// ecsmini without the endpoint, is not sent again until it changes; the state change
+// goes all the same.
+func (a *Agent) deliver(ctx context.Context, r report) error {
+	if r.health != nil {
+		in := HealthRequest{Cluster: a.cfg.Cluster, ContainerInstance: a.arn,
+			Tasks: []emulator.AgentTaskHealth{{TaskArn: r.task.TaskArn, Containers: r.health}}}
+		err := a.call(ctx, HealthPath, in, nil)
+		var ee *ecs.Error
+		switch {
+		case errors.As(err, &ee):
+			a.cfg.Log.Warn("ecsmini refused a task's container health", "task", r.task.TaskArn, "err", err)
+		case errors.Is(err, errNotServed):
+			// An older ecsmini takes no health: its tasks show UNKNOWN, their states still go.
+			a.cfg.Log.Warn("ecsmini takes no container health; upgrade it to see remote tasks' health", "task", r.task.TaskArn)
+		case err != nil:
+			return err
+		}
+		a.store.healthReported(r.task.TaskArn, r.health)
+	}
+	var out ecs.AcknowledgmentOutput
+	return a.api.Call(ctx, "SubmitTaskStateChange", stateChange(a.cfg.Cluster, r.task), &out)
 }
 
 // pollOnce asks for the instance's work.

@@ -19,5 +19,8 @@
 // credentials come with the poll's answer, as ACS hands them to the ECS agent; their
 // secrets and their awslogs destinations and lines go through ecsmini's own endpoints
 // (/_ecsmini/agent/secret, awslogs, lines), where the ECS agent would call Secrets
-// Manager, SSM and CloudWatch Logs. All of them require the join token.
+// Manager, SSM and CloudWatch Logs. Their containers' health goes to ecsmini's
+// /_ecsmini/agent/health with the task's next report, where the ECS agent would publish
+// it over TCS: SubmitTaskStateChange has no field for it. All of them require the join
+// token.
 package anywhere

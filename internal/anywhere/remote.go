@@ -21,6 +21,9 @@ import (
 // callTimeout bounds one call to an agent endpoint.
 const callTimeout = 30 * time.Second
 
+// errNotServed: the ecsmini does not serve the endpoint (an older version).
+var errNotServed = errors.New("this ecsmini does not serve the endpoint")
+
 // call posts in to path and decodes the answer into out; an error answer is an
 // *ecs.Error with ecsmini's code and message.
 func (a *Agent) call(ctx context.Context, path string, in, out any) error {
@@ -51,6 +54,9 @@ func (a *Agent) call(ctx context.Context, path string, in, out any) error {
 		}
 		if json.Unmarshal(raw, &e) == nil && e.Type != "" {
 			return &ecs.Error{Code: e.Type, Message: e.Message}
+		}
+		if resp.StatusCode == http.StatusNotFound {
+			return fmt.Errorf("%s: %w", path, errNotServed)
 		}
 		return fmt.Errorf("%s: HTTP %d: %s", path, resp.StatusCode, strings.TrimSpace(string(raw)))
 	}

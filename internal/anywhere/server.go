@@ -35,6 +35,7 @@ type PollRequest struct {
 type Backend interface {
 	AgentPoll(ctx context.Context, cluster, instance string) (*emulator.AgentWork, <-chan struct{}, error)
 	AgentHeartbeatTimeout() time.Duration
+	AgentHealth(ctx context.Context, cluster, instance string, tasks []emulator.AgentTaskHealth) error
 }
 
 // Mux is where the endpoints are mounted.

@@ -128,7 +128,7 @@ const (
 	codeAWSLogs         = "ResourceInitializationError"
 )
 
-// mountSources serves the secret, awslogs and lines endpoints.
+// mountSources serves the secret, awslogs, lines and health endpoints.
 func mountSources(mux Mux, b Backend, token string, src Sources) {
 	mux.Handle(SecretPath, guarded(token, func(r *http.Request, in *SecretRequest) (any, error) {
 		work, _, err := b.AgentPoll(r.Context(), in.Cluster, in.ContainerInstance)
@@ -166,6 +166,12 @@ func mountSources(mux Mux, b Backend, token string, src Sources) {
 					src.Lines.Lines(l.Labels, l.ContainerID, l.Lines)
 				}
 			}
+		}
+		return struct{}{}, nil
+	}))
+	mux.Handle(HealthPath, guarded(token, func(r *http.Request, in *HealthRequest) (any, error) {
+		if err := b.AgentHealth(r.Context(), in.Cluster, in.ContainerInstance, in.Tasks); err != nil {
+			return nil, err
 		}
 		return struct{}{}, nil
 	}))

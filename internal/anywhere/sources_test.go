@@ -294,6 +294,7 @@ func TestAgentEndpointsNeedTheJoinToken(t *testing.T) {
 		SecretPath:  SecretRequest{Cluster: "default", Ref: "x"},
 		AWSLogsPath: AWSLogsRequest{Group: "/g", CreateGroup: true},
 		LinesPath:   LinesRequest{Batches: []LineBatch{{Labels: map[string]string{agent.LabelAWSLogsGroup: "/g"}, Lines: []string{"l"}}}},
+		HealthPath:  HealthRequest{Cluster: "default", Tasks: []emulator.AgentTaskHealth{{TaskArn: "t"}}},
 	}
 	for path, body := range bodies {
 		for _, auth := range []string{"", "Bearer wrong", "tok"} {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"sync"
 	"time"
 
@@ -34,6 +35,8 @@ type held struct {
 	// dropped: ecsmini no longer lists the task (stopped or replaced meanwhile); its
 	// containers are stopped and nothing about it is reported.
 	dropped bool
+	// health is the container health ecsmini has: as the poll gave it, then as reported.
+	health []emulator.AgentContainerHealth
 }
 
 func newRemoteStore() *remoteStore {
@@ -97,7 +100,7 @@ func (s *remoteStore) merge(w *emulator.AgentWork, now time.Time) (launch, nudge
 		listed[arn] = true
 		h, ok := s.tasks[arn]
 		if !ok {
-			s.tasks[arn] = &held{task: at.Task, def: at.TaskDefinition}
+			s.tasks[arn] = &held{task: at.Task, def: at.TaskDefinition, health: healthOf(at.Task)}
 			launch = append(launch, arn)
 			continue
 		}
@@ -160,6 +163,8 @@ func (s *remoteStore) credentials(_ time.Time, taskARN, role string) metadata.Cr
 type report struct {
 	seq  uint64
 	task *ecs.Task
+	// health is the task's container health when ecsmini has other (nil: nothing new).
+	health []emulator.AgentContainerHealth
 }
 
 // pending lists the changes not yet reported, oldest first.
@@ -173,7 +178,11 @@ func (s *remoteStore) pending() []report {
 			if err != nil {
 				continue
 			}
-			out = append(out, report{seq: h.dirty, task: t})
+			r := report{seq: h.dirty, task: t}
+			if hs := healthOf(t); !slices.Equal(hs, h.health) {
+				r.health = hs
+			}
+			out = append(out, r)
 		}
 	}
 	for i := 1; i < len(out); i++ {
@@ -191,6 +200,26 @@ func (s *remoteStore) reported(arn string, seq uint64) {
 	if h, ok := s.tasks[arn]; ok && h.dirty == seq {
 		h.dirty = 0
 	}
+}
+
+// healthReported records that ecsmini has hs as the health of arn's containers.
+func (s *remoteStore) healthReported(arn string, hs []emulator.AgentContainerHealth) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if h, ok := s.tasks[arn]; ok {
+		h.health = hs
+	}
+}
+
+// healthOf is the healthStatus of t's containers, those that have one, in order.
+func healthOf(t *ecs.Task) []emulator.AgentContainerHealth {
+	var out []emulator.AgentContainerHealth
+	for _, c := range t.Containers {
+		if c.HealthStatus != "" {
+			out = append(out, emulator.AgentContainerHealth{ContainerName: c.Name, HealthStatus: c.HealthStatus})
+		}
+	}
+	return out
 }
 
 // cloneTask copies a task deeply (its JSON form is the whole of it).

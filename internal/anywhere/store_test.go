@@ -133,6 +133,46 @@ func TestPendingReportsLatestStateInOrder(t *testing.T) {
 	}
 }
 
+// TestPendingCarriesHealthOnlyWhenItChanged: a report carries the containers' health
+// only when ecsmini has other (as the poll gave it, or as last reported).
+func TestPendingCarriesHealthOnlyWhenItChanged(t *testing.T) {
+	s := newRemoteStore()
+	polled := task("a", ecs.StatusProvisioning, ecs.StatusRunning)
+	polled.Containers[0].HealthStatus = ecs.HealthUnknown
+	s.merge(work(polled), time.Now())
+	update := func(change func(t *ecs.Task)) report {
+		t.Helper()
+		if _, err := s.UpdateTask("a", func(t *ecs.Task) error { change(t); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		p := s.pending()
+		if len(p) != 1 {
+			t.Fatalf("pending %+v", p)
+		}
+		return p[0]
+	}
+	healthy := []emulator.AgentContainerHealth{{ContainerName: "app", HealthStatus: ecs.HealthHealthy}}
+	steps := []struct {
+		name   string
+		change func(t *ecs.Task)
+		want   []emulator.AgentContainerHealth
+	}{
+		{"a status change, health as polled", func(t *ecs.Task) { t.LastStatus = ecs.StatusRunning }, nil},
+		{"the check passes", func(t *ecs.Task) { t.Containers[0].HealthStatus, t.HealthStatus = ecs.HealthHealthy, ecs.HealthHealthy }, healthy},
+		{"health as reported", func(t *ecs.Task) { t.Containers[0].RuntimeID = "c1" }, nil},
+	}
+	for _, st := range steps {
+		r := update(st.change)
+		if !slices.Equal(r.health, st.want) {
+			t.Fatalf("%s: report carries health %+v, want %+v", st.name, r.health, st.want)
+		}
+		if r.health != nil {
+			s.healthReported("a", r.health)
+		}
+		s.reported("a", r.seq)
+	}
+}
+
 func TestToken(t *testing.T) {
 	dir := t.TempDir()
 	a, err := LoadOrCreateToken(dir)

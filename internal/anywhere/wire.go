@@ -16,6 +16,9 @@ const (
 	AWSLogsPath = "/_ecsmini/agent/awslogs"
 	// LinesPath takes the lines awslogs containers printed.
 	LinesPath = "/_ecsmini/agent/lines"
+	// HealthPath takes the container health of the asking instance's tasks, which the
+	// ECS agent publishes over TCS: SubmitTaskStateChange has no field for it.
+	HealthPath = "/_ecsmini/agent/health"
 )
 
 // Work is a poll's answer: the instance's tasks, and the credentials of their task
@@ -66,4 +69,12 @@ type LineBatch struct {
 	Labels      map[string]string `json:"labels"`
 	ContainerID string            `json:"containerId"`
 	Lines       []string          `json:"lines"`
+}
+
+// HealthRequest reports the container health of tasks placed on ContainerInstance, as
+// TCS's PublishHealthRequest does; ecsmini derives each task's healthStatus.
+type HealthRequest struct {
+	Cluster           string                     `json:"cluster"`
+	ContainerInstance string                     `json:"containerInstance"`
+	Tasks             []emulator.AgentTaskHealth `json:"tasks"`
 }

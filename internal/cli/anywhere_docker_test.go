@@ -84,7 +84,8 @@ func (h *twoHosts) setLink(t *testing.T, up bool) {
 
 // TestAnywhereAgentAcrossNamespaces: `ecsmini agent` in another network namespace,
 // reaching ecsmini only through the veth addresses, joins as an external instance and
-// runs a service's task on its Docker Engine. Cutting the link makes the instance
+// runs a service's task on its Docker Engine, whose health check results reach ecsmini
+// (HEALTHY, and UNHEALTHY for a task whose check fails). Cutting the link makes the instance
 // disconnected and the service replaces the task elsewhere; restoring it makes the
 // agent connected again and it stops the replaced task's containers.
 func TestAnywhereAgentAcrossNamespaces(t *testing.T) {
@@ -135,7 +136,9 @@ func TestAnywhereAgentAcrossNamespaces(t *testing.T) {
 		return strings.HasPrefix(aws.ToString(ci.Ec2InstanceId), "mi-") && ci.AgentConnected
 	})
 
-	def := ec2("edge-web", types.NetworkModeBridge, d.web("app"))
+	app := d.web("app")
+	app.HealthCheck = healthCheck(1)
+	def := ec2("edge-web", types.NetworkModeBridge, app)
 	def.RequiresCompatibilities = []types.Compatibility{types.CompatibilityExternal}
 	td := d.register(t, def)
 	d.createService(t, "web", td, 1, func(in *sdkecs.CreateServiceInput) {
@@ -151,6 +154,10 @@ func TestAnywhereAgentAcrossNamespaces(t *testing.T) {
 		t.Fatalf("the task's container %s belongs to %q, want the agent's %s", aws.ToString(c.RuntimeId), got, agentDir)
 	}
 	started := inspectState(t, aws.ToString(c.RuntimeId)).StartedAt
+	// Its health check runs on the machine's engine; the result reaches ecsmini.
+	d.waitFor(t, first, "HEALTHY", 60*time.Second, func(tk *types.Task) bool {
+		return string(tk.HealthStatus) == "HEALTHY" && string(containerOf(t, tk, "app").HealthStatus) == "HEALTHY"
+	})
 
 	// The agent crashes and comes back: the same instance, and it adopts the running
 	// container rather than starting the task again.
@@ -174,13 +181,21 @@ func TestAnywhereAgentAcrossNamespaces(t *testing.T) {
 		t.Fatalf("task after the agent's restart: %s", summarize(&got[0]))
 	}
 
-	// A standalone task on the machine, stopped through the API: the agent hears of the
-	// stop on its next poll and reports the container's exit.
-	solo := d.run(t, def, 1, func(in *sdkecs.RunTaskInput) {
+	// A standalone task on the machine whose health check fails shows UNHEALTHY; stopped
+	// through the API, the agent hears of the stop on its next poll and reports the
+	// container's exit.
+	sick := d.web("app", "--unhealthy")
+	sick.HealthCheck = healthCheck(1)
+	sickDef := ec2("edge-sick", types.NetworkModeBridge, sick)
+	sickDef.RequiresCompatibilities = []types.Compatibility{types.CompatibilityExternal}
+	solo := d.run(t, sickDef, 1, func(in *sdkecs.RunTaskInput) {
 		in.LaunchType, in.NetworkConfiguration = types.LaunchTypeExternal, nil
 		in.PlacementConstraints = []types.PlacementConstraint{{Type: types.PlacementConstraintTypeMemberOf, Expression: aws.String("attribute:ecsmini.agent-name == edge-1")}}
 	})[0]
 	d.waitRunning(t, 60*time.Second, solo)
+	d.waitFor(t, solo, "UNHEALTHY", 60*time.Second, func(tk *types.Task) bool {
+		return string(tk.HealthStatus) == "UNHEALTHY" && string(containerOf(t, tk, "app").HealthStatus) == "UNHEALTHY"
+	})
 	d.stopTask(t, solo, "done with it")
 	stopped := d.waitStopped(t, 60*time.Second, solo)[0]
 	if sc := containerOf(t, &stopped, "app"); sc.ExitCode == nil || aws.ToString(stopped.StoppedReason) != "done with it" || stopped.StopCode != types.TaskStopCodeUserInitiated {
