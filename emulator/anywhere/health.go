@@ -68,6 +68,14 @@ func (ag *Agents) AgentHealth(ctx context.Context, cluster, instance string, tas
 				err = ecs.Errorf(ecs.CodeAccessDenied, "The task %s is not placed on container instance %s.", th.TaskArn, arn)
 				return
 			}
+			for _, c := range th.Containers {
+				if containerIndex(tr.Task, c.ContainerName) < 0 {
+					// Checked here for every task first, so that a bad report
+					// changes no task at all.
+					err = ecs.InvalidParameter("The task has no container named %s.", c.ContainerName)
+					return
+				}
+			}
 			defs[tr.Task.TaskArn], err = ag.taskDef(tr.Task.TaskDefinitionArn)
 			if err != nil {
 				return

@@ -324,6 +324,14 @@ func TestHealthEndpointChecksTheReport(t *testing.T) {
 			}
 		})
 	}
+	// A report whose second entry is bad changes nothing, not even its good first one.
+	err := a.call(ctx, HealthPath, HealthRequest{Cluster: "edge", ContainerInstance: a.arn, Tasks: []emulator.AgentTaskHealth{
+		{TaskArn: arn, Containers: []emulator.AgentContainerHealth{{ContainerName: "app", HealthStatus: ecs.HealthUnhealthy}}},
+		{TaskArn: arn, Containers: []emulator.AgentContainerHealth{{ContainerName: "db", HealthStatus: ecs.HealthHealthy}}},
+	}}, nil)
+	if !ecsminiapi.IsCode(err, ecs.CodeInvalidParameter) {
+		t.Fatalf("report with a bad second entry: %v, want %s", err, ecs.CodeInvalidParameter)
+	}
 	// Only the accepted report changed the task: its container is HEALTHY; the task
 	// stays UNKNOWN, for the container has no health check of its own.
 	var out ecs.TasksOutput
