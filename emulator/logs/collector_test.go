@@ -439,7 +439,12 @@ func TestOnlyKeepsItsOwnContainers(t *testing.T) {
 	e := newEnv(t, func(c *Collector) { c.Only, c.Sink = map[string]string{"ecsmini.state-dir": "/mine"}, sink })
 	other := e.run(taskARN, "theirs", "not mine", map[string]string{"ecsmini.state-dir": "/theirs"})
 	mine := e.run(taskARN, "app", "mine", map[string]string{"ecsmini.state-dir": "/mine"})
-	waitFor(t, e.c, "app", func() bool { return len(e.texts("default", taskID, "app")) == 1 })
+	// The store and the sink get a batch one after the other: wait for both. The
+	// other container started first, so its start was handled before these lines.
+	waitFor(t, e.c, "app", func() bool {
+		l, _ := sink.got(mine)
+		return len(e.texts("default", taskID, "app")) == 1 && len(l) == 1
+	})
 	if got := e.texts("default", taskID, "theirs"); got != nil {
 		t.Errorf("another state directory's container was collected: %q", got)
 	}
