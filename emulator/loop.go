@@ -120,6 +120,12 @@ func (e *Emulator) Run(ctx context.Context) error {
 		}
 		if !next.IsZero() {
 			timer = e.cfg.Clock.AfterFunc(max(next.Sub(e.cfg.Clock.Now()), 0), e.loop.poke)
+			if !e.cfg.Clock.Now().Before(next) {
+				// The clock passed next while the timer was being armed (a fake clock
+				// advanced by a test, a fast-forward): the timer counts from then and
+				// would fire late, so pass again now.
+				e.loop.poke()
+			}
 		}
 		select {
 		case <-ctx.Done():
