@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"time"
 
@@ -63,18 +62,8 @@ func Mount(mux Mux, b Backend, token string, src Sources) {
 
 func pollHandler(b Backend, token string, src Sources) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		if r.Method != http.MethodPost {
-			w.WriteHeader(http.StatusMethodNotAllowed)
-			return
-		}
-		if !validToken(r.Header.Get("Authorization"), token) {
-			writeError(w, http.StatusUnauthorized, errNoToken)
-			return
-		}
 		var in PollRequest
-		if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&in); err != nil {
-			writeError(w, http.StatusBadRequest, ecs.Errorf(ecs.CodeSerialization, "the request is not valid JSON: %v", err))
+		if !admit(w, r, token, 1<<16, &in) {
 			return
 		}
 		wait := min(in.Wait, MaxWait, b.AgentHeartbeatTimeout()/3)

@@ -92,18 +92,8 @@ func names(w *emulator.AgentWork, ref string) bool {
 // serve returns; anyone else is refused before the body is read.
 func guarded[In any](token string, serve func(r *http.Request, in *In) (any, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		if r.Method != http.MethodPost {
-			w.WriteHeader(http.StatusMethodNotAllowed)
-			return
-		}
-		if !validToken(r.Header.Get("Authorization"), token) {
-			writeError(w, http.StatusUnauthorized, errNoToken)
-			return
-		}
 		var in In
-		if err := json.NewDecoder(io.LimitReader(r.Body, 16<<20)).Decode(&in); err != nil {
-			writeError(w, http.StatusBadRequest, ecs.Errorf(ecs.CodeSerialization, "the request is not valid JSON: %v", err))
+		if !admit(w, r, token, 16<<20, &in) {
 			return
 		}
 		out, err := serve(r, &in)
@@ -117,6 +107,26 @@ func guarded[In any](token string, serve func(r *http.Request, in *In) (any, err
 			_ = json.NewEncoder(w).Encode(out) // a vanished agent asks again
 		}
 	})
+}
+
+// admit answers anything but a join-token holder's POST (405, 401) and decodes the
+// holder's JSON body, of at most limit bytes, into in (400 when it is not JSON). It
+// reports whether the handler goes on; the answer will be JSON either way.
+func admit[In any](w http.ResponseWriter, r *http.Request, token string, limit int64, in *In) bool {
+	w.Header().Set("Content-Type", "application/json")
+	if r.Method != http.MethodPost {
+		w.WriteHeader(http.StatusMethodNotAllowed)
+		return false
+	}
+	if !validToken(r.Header.Get("Authorization"), token) {
+		writeError(w, http.StatusUnauthorized, errNoToken)
+		return false
+	}
+	if err := json.NewDecoder(io.LimitReader(r.Body, limit)).Decode(in); err != nil {
+		writeError(w, http.StatusBadRequest, ecs.Errorf(ecs.CodeSerialization, "the request is not valid JSON: %v", err))
+		return false
+	}
+	return true
 }
 
 var errNoToken = ecs.Errorf(ecs.CodeAccessDenied, "The agent endpoints need the join token: pass --token (see 'ecsmini instance join-token' on the ecsmini machine).")
